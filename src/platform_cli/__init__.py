@@ -1,0 +1,3 @@
+"""The `platform` command line."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,146 @@
+"""`platform server …`: the one command group that runs the server in-process.
+
+The server is imported lazily, so the rest of the CLI works with only the `cli` extra.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from platform_server.core.settings import Settings
+
+app = typer.Typer(help="Run and administer the server on this machine.", no_args_is_help=True)
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        from platform_server.core.settings import Settings
+    except ImportError as exc:
+        typer.echo(
+            f"The server is not installed ({exc.name} is missing). "
+            'Install it with: pip install "platform-commerce[server]"',
+            err=True,
+        )
+        raise typer.Exit(1) from exc
+    if config is not None:
+        if not config.is_file():
+            typer.echo(f"Error: config file {config} does not exist.", err=True)
+            raise typer.Exit(2)
+        # Workers re-read settings from the environment; the file goes there too.
+        os.environ["PLATFORM_ENV_FILE"] = str(config.resolve())
+    return Settings.load()
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="An env file of PLATFORM_* settings.", show_default=False),
+]
+
+
+@app.command()
+def migrate(config: ConfigOption = None) -> None:
+    """Apply database migrations."""
+    from platform_server.core.migrate import upgrade
+
+    settings = _settings(config)
+    upgrade(settings)
+    typer.echo(f"Database is up to date ({_redacted(settings.resolved_database_url)}).")
+
+
+@app.command()
+def run(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed demo data and a demo admin.")] = False,
+    migrate_first: Annotated[
+        bool, typer.Option("--migrate/--no-migrate", help="Apply migrations before starting.")
+    ] = True,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the API with uvicorn (default http://127.0.0.1:8000)."""
+    import uvicorn
+
+    from platform_server.core.logging import logging_config
+    from platform_server.core.migrate import upgrade
+
+    settings = _settings(config)
+    if migrate_first:
+        upgrade(settings)
+    if demo:
+        _seed_demo(settings)
+    typer.echo(f"Platform API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    uvicorn.run(
+        "platform_server.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        log_config=logging_config(settings.log_level),
+        proxy_headers=True,
+    )
+
+
+def _seed_demo(settings: Settings) -> None:
+    from platform_server.core.database import Database
+    from platform_server.demo import seed
+
+    async def go() -> None:
+        db = Database(settings)
+        try:
+            creds = await seed(db)
+        finally:
+            await db.dispose()
+        typer.echo("Demo data ready. Demo admin (this password is new on every --demo start):")
+        typer.echo(f"  email:    {creds.email}")
+        typer.echo(f"  password: {creds.password}")
+
+    asyncio.run(go())
+
+
+@app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(help="The admin's email.")],
+    password: Annotated[
+        str | None,
+        typer.Option(help="Prompted for when omitted (keeps it out of shell history)."),
+    ] = None,
+    name: Annotated[str, typer.Option(help="Display name.")] = "Admin",
+    config: ConfigOption = None,
+) -> None:
+    """Create an admin, or make an existing user admin with this password."""
+    from platform_server.core.database import Database
+    from platform_server.core.migrate import upgrade
+    from platform_server.demo import ensure_admin
+
+    settings = _settings(config)
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < settings.password_min_length:
+        typer.echo(f"Error: passwords need at least {settings.password_min_length} characters.", err=True)
+        raise typer.Exit(2)
+    upgrade(settings)
+
+    async def go() -> bool:
+        db = Database(settings)
+        try:
+            return await ensure_admin(db, email, password, name=name)
+        finally:
+            await db.dispose()
+
+    created = asyncio.run(go())
+    typer.echo(f"{'Created' if created else 'Updated'} admin {email.lower()}.")
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,342 @@
+"""What Client and AsyncClient share: configuration, request building, retry and refresh
+decisions, error mapping and response parsing. The two subclasses only do the I/O."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import httpx
+import pydantic
+
+from ._auth import AuthState
+from ._endpoints import Call, EndpointSpec, PageCall
+from ._logging import configure_from_env, loggable_url, logger
+from ._retry import RetryPolicy, is_retryable_status
+from ._serialize import json_body, query_params, render_path
+from ._types import Timeout
+from ._version import __version__
+from .errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    PlatformError,
+    make_status_error,
+    parse_retry_after,
+)
+from .models import PlatformModel, TokenPair
+
+DEFAULT_BASE_URL: Final = "http://127.0.0.1:8000"
+DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0)
+USER_AGENT: Final = f"platform-sdk-python/{__version__}"
+
+
+class Refresh:
+    """Decision after a 401: refresh the access token, then repeat the request."""
+
+
+REFRESH: Final = Refresh()
+
+
+class _Keep:
+    """Default of ``with_options`` arguments where ``None`` itself is meaningful."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Final = _Keep()
+
+
+@dataclass(slots=True)
+class Attempt:
+    """State of one logical call across its retries."""
+
+    spec: EndpointSpec
+    call: Call[Any] | PageCall[Any]
+    idempotency_key: str | None
+    retries: int = 0
+    refreshed: bool = False
+    bearer: str | None = None
+    started: float = 0.0
+
+
+class BaseClient:
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        api_key: str | None,
+        access_token: str | None,
+        refresh_token: str | None,
+        timeout: Timeout,
+        max_retries: int | None,
+        retry: RetryPolicy | None,
+        default_headers: Mapping[str, str] | None,
+        on_tokens_refreshed: Callable[[TokenPair], None] | None,
+        auth: AuthState | None,
+    ) -> None:
+        configure_from_env()
+        url = base_url or os.environ.get("PLATFORM_BASE_URL") or DEFAULT_BASE_URL
+        self.base_url: str = url.rstrip("/")
+        self._auth = auth or AuthState(
+            api_key=api_key if api_key is not None else os.environ.get("PLATFORM_API_KEY") or None,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            on_tokens_refreshed=on_tokens_refreshed,
+        )
+        policy = retry or RetryPolicy()
+        if max_retries is not None:
+            policy = dataclasses.replace(policy, max_retries=max_retries)
+        self.retry_policy: RetryPolicy = policy
+        self.timeout: Timeout = timeout
+        self.default_headers: dict[str, str] = dict(default_headers or {})
+
+    # -- credentials -------------------------------------------------------------------
+
+    @property
+    def api_key(self) -> str | None:
+        return self._auth.api_key
+
+    @property
+    def access_token(self) -> str | None:
+        return self._auth.access_token
+
+    @property
+    def refresh_token(self) -> str | None:
+        """The current refresh token; it changes on every refresh, persist it from the hook."""
+        return self._auth.refresh_token
+
+    def _copy_kwargs(
+        self,
+        *,
+        base_url: str | None,
+        api_key: str | None,
+        access_token: str | None,
+        refresh_token: str | None,
+        timeout: Timeout | _Keep,
+        max_retries: int | None,
+        retry: RetryPolicy | None,
+        default_headers: Mapping[str, str] | None,
+        on_tokens_refreshed: Callable[[TokenPair], None] | None,
+    ) -> dict[str, Any]:
+        new_credentials = any(v is not None for v in (api_key, access_token, refresh_token))
+        return {
+            "base_url": base_url or self.base_url,
+            "api_key": api_key,
+            "access_token": access_token,
+            "refresh_token": refresh_token,
+            "timeout": self.timeout if isinstance(timeout, _Keep) else timeout,
+            "max_retries": max_retries,
+            "retry": retry or self.retry_policy,
+            "default_headers": self.default_headers if default_headers is None else default_headers,
+            "on_tokens_refreshed": on_tokens_refreshed or self._auth.on_tokens_refreshed,
+            "_auth": None if new_credentials else self._auth,
+        }
+
+    # -- building requests ---------------------------------------------------------------
+
+    def _start(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any]) -> Attempt:
+        key: str | None = None
+        if spec.creates:
+            # One key per logical call, reused by every retry, so a retried create that
+            # had in fact succeeded is replayed by the server instead of done twice.
+            key = call.options.get("idempotency_key") or str(uuid.uuid4())
+        return Attempt(spec, call, key)
+
+    def _build_request(
+        self, attempt: Attempt, http: httpx.Client | httpx.AsyncClient
+    ) -> httpx.Request:
+        spec, call = attempt.spec, attempt.call
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **self.default_headers}
+        attempt.bearer = self._auth.bearer() if spec.authenticated else None
+        if attempt.bearer:
+            headers["Authorization"] = f"Bearer {attempt.bearer}"
+        if attempt.idempotency_key:
+            headers["Idempotency-Key"] = attempt.idempotency_key
+        content = None
+        if call.body is not None:
+            content = json_body(call.body)
+            headers["Content-Type"] = "application/json"
+        headers.update(call.options.get("extra_headers") or {})
+        query = {**call.query, **(call.options.get("extra_query") or {})}
+        attempt.started = time.perf_counter()
+        return http.build_request(
+            spec.method,
+            self.base_url + render_path(spec.path, call.path_params),
+            params=httpx.QueryParams(query_params(query)),
+            headers=headers,
+            content=content,
+            timeout=call.options.get("timeout", self.timeout),
+        )
+
+    def _with_stored_refresh_token(self, call: Call[Any]) -> Call[Any]:
+        """``auth.refresh()`` without a token uses the one held, read under the refresh lock."""
+        if call.body and call.body.get("refresh_token"):
+            return call
+        if self._auth.refresh_token is None:
+            raise PlatformError("no refresh token: log in first or pass refresh_token=")
+        return dataclasses.replace(call, body={"refresh_token": self._auth.refresh_token})
+
+    def _refresh_call(self) -> Call[TokenPair]:
+        return Call(
+            parse=TokenPair.model_validate,
+            body={"refresh_token": self._auth.refresh_token},
+            auth_effect="rotate",
+        )
+
+    # -- deciding what happens after an attempt ---------------------------------------------
+
+    def _after_error(
+        self, attempt: Attempt, request: httpx.Request, exc: httpx.RequestError
+    ) -> float:
+        """Delay before retrying a failed connection; raises when it is not retried."""
+        error: APIConnectionError = (
+            APITimeoutError(request=request)
+            if isinstance(exc, httpx.TimeoutException)
+            else APIConnectionError(
+                f"Connection error: {type(exc).__name__}: {exc}", request=request
+            )
+        )
+        logger.debug(
+            "%s %s failed after %.0f ms: %s",
+            request.method,
+            loggable_url(request.url),
+            _elapsed_ms(attempt),
+            type(exc).__name__,
+        )
+        delay = self._retry_delay(attempt, request, None, reason=type(exc).__name__)
+        if delay is None:
+            raise error from exc
+        return delay
+
+    def _after_response(self, attempt: Attempt, response: httpx.Response) -> float | Refresh | None:
+        """``None`` when done, ``REFRESH``, or a delay before retrying; raises API errors."""
+        request = response.request
+        logger.debug(
+            "%s %s -> %d in %.0f ms (request %s)",
+            request.method,
+            loggable_url(request.url),
+            response.status_code,
+            _elapsed_ms(attempt),
+            response.headers.get("x-request-id", "-"),
+        )
+        status = response.status_code
+        if status < 400:
+            return None
+        if status == 401 and self._may_refresh(attempt):
+            return REFRESH
+        error = make_status_error(response)
+        if is_retryable_status(status):
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            delay = self._retry_delay(attempt, request, retry_after, reason=str(status))
+            if delay is not None:
+                return delay
+        raise error
+
+    def _may_refresh(self, attempt: Attempt) -> bool:
+        return (
+            attempt.spec.authenticated
+            and not attempt.refreshed
+            and self._auth.refresh_token is not None
+        )
+
+    def _retry_delay(
+        self, attempt: Attempt, request: httpx.Request, retry_after: float | None, *, reason: str
+    ) -> float | None:
+        policy = self.retry_policy
+        if not attempt.spec.retryable or attempt.retries >= policy.max_retries:
+            return None
+        delay = policy.delay(attempt.retries + 1, retry_after)
+        if delay is None:
+            return None
+        attempt.retries += 1
+        logger.debug(
+            "retrying %s %s in %.2f s (retry %d of %d) after %s",
+            request.method,
+            loggable_url(request.url),
+            delay,
+            attempt.retries,
+            policy.max_retries,
+            reason,
+        )
+        return delay
+
+    def _should_skip_refresh(self, stale_access_token: str | None) -> bool:
+        """Inside the refresh lock: another call already refreshed, or nothing to refresh with."""
+        current = self._auth.access_token
+        if current is not None and current != stale_access_token:
+            return True
+        return self._auth.refresh_token is None
+
+    # -- after a successful response --------------------------------------------------------
+
+    def _apply_auth_effect(self, call: Call[Any] | PageCall[Any], response: httpx.Response) -> None:
+        if call.auth_effect is None:
+            return
+        if call.auth_effect == "clear":
+            self._auth.clear_tokens()
+            return
+        pair = TokenPair.model_validate(self._decode(response))
+        self._auth.store(pair)
+        if call.auth_effect == "rotate":
+            logger.debug("access token refreshed")
+            if self._auth.on_tokens_refreshed is not None:
+                self._auth.on_tokens_refreshed(pair)
+
+    def _decode(self, response: httpx.Response) -> Any:
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise APIResponseValidationError(
+                "the server answered with a body that is not JSON", response=response
+            ) from exc
+
+    def _parse(self, call: Call[Any], response: httpx.Response) -> Any:
+        try:
+            result = call.parse(self._decode(response))
+        except pydantic.ValidationError as exc:
+            raise APIResponseValidationError(
+                f"unexpected response body: {exc.error_count()} validation errors",
+                response=response,
+            ) from exc
+        _tag(result, response)
+        return result
+
+    def _parse_page(
+        self, call: PageCall[Any], response: httpx.Response
+    ) -> tuple[list[Any], str | None]:
+        body = self._decode(response)
+        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            raise APIResponseValidationError(
+                "expected a page {data, next_cursor}", response=response
+            )
+        try:
+            items = [call.item(raw) for raw in body["data"]]
+        except pydantic.ValidationError as exc:
+            raise APIResponseValidationError(
+                f"unexpected item in page: {exc.error_count()} validation errors", response=response
+            ) from exc
+        for item in items:
+            _tag(item, response)
+        cursor = body.get("next_cursor")
+        return items, cursor if isinstance(cursor, str) and cursor else None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+def _tag(result: object, response: httpx.Response) -> None:
+    if isinstance(result, PlatformModel):
+        result._request_id = response.headers.get("x-request-id")
+
+
+def _elapsed_ms(attempt: Attempt) -> float:
+    return (time.perf_counter() - attempt.started) * 1000

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from ._auth import AuthState
+from ._base_client import DEFAULT_TIMEOUT, KEEP, BaseClient, Refresh, _Keep
+from ._endpoints import Call, EndpointSpec, PageCall
+from ._pagination import SyncPage
+from ._resources import Resources
+from ._response import APIResponse
+from ._retry import RetryPolicy
+from ._types import Sync, SyncRaw, Timeout
+from .errors import AuthenticationError
+from .models import TokenPair
+from .resources.auth import Auth
+
+
+class Client(BaseClient, Resources[Sync]):
+    """Synchronous client of the Platform API.
+
+    ``base_url`` and ``api_key`` default to ``PLATFORM_BASE_URL`` and ``PLATFORM_API_KEY``.
+    Pass ``access_token``/``refresh_token`` to resume a session; the access token is
+    refreshed automatically and ``on_tokens_refreshed`` receives every new pair.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        on_tokens_refreshed: Callable[[TokenPair], None] | None = None,
+        _auth: AuthState | None = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            default_headers=default_headers,
+            on_tokens_refreshed=on_tokens_refreshed,
+            auth=_auth,
+        )
+        Resources.__init__(self, self, raw=False)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(timeout=timeout)
+        # Replaceable so tests (and callers with their own scheduler) need not really sleep.
+        self._sleep: Callable[[float], None] = time.sleep
+
+    @cached_property
+    def with_raw_response(self) -> Resources[SyncRaw]:
+        """The same methods, returning :class:`APIResponse` (status, headers, ``parse()``)."""
+        return Resources(self, raw=True)
+
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
+        timeout: Timeout | _Keep = KEEP,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        on_tokens_refreshed: Callable[[TokenPair], None] | None = None,
+    ) -> Self:
+        """A copy with some settings changed, sharing this client's connection pool.
+
+        Without new credentials the copy also shares this client's tokens, so a refresh
+        through either is seen by both. Closing the copy leaves the pool open.
+        """
+        copy = type(self)(
+            http_client=self._http,
+            **self._copy_kwargs(
+                base_url=base_url,
+                api_key=api_key,
+                access_token=access_token,
+                refresh_token=refresh_token,
+                timeout=timeout,
+                max_retries=max_retries,
+                retry=retry,
+                default_headers=default_headers,
+                on_tokens_refreshed=on_tokens_refreshed,
+            ),
+        )
+        copy._sleep = self._sleep
+        return copy
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- running calls -------------------------------------------------------------------
+
+    def _execute(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any], *, raw: bool) -> Any:
+        if isinstance(call, Call) and call.auth_effect == "rotate":
+            with self._auth.lock:
+                call = self._with_stored_refresh_token(call)
+                response = self._send(spec, call)
+        else:
+            response = self._send(spec, call)
+        if isinstance(call, PageCall):
+            page_call = call
+
+            def result() -> Any:
+                items, cursor = self._parse_page(page_call, response)
+                return SyncPage(
+                    items,
+                    cursor,
+                    lambda next_cursor: self._execute(
+                        spec, page_call.for_cursor(next_cursor), raw=False
+                    ),
+                    request_id=response.headers.get("x-request-id"),
+                )
+        else:
+            single_call = call
+
+            def result() -> Any:
+                return self._parse(single_call, response)
+
+        return APIResponse(response, result) if raw else result()
+
+    def _send(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any]) -> httpx.Response:
+        attempt = self._start(spec, call)
+        while True:
+            if spec.authenticated and not attempt.refreshed and self._auth.needs_refresh():
+                attempt.refreshed = True
+                self._refresh(stale_access_token=self._auth.access_token)
+            request = self._build_request(attempt, self._http)
+            try:
+                response = self._http.send(request)
+            except httpx.RequestError as exc:
+                self._sleep(self._after_error(attempt, request, exc))
+                continue
+            decision = self._after_response(attempt, response)
+            if decision is None:
+                self._apply_auth_effect(call, response)
+                return response
+            if isinstance(decision, Refresh):
+                attempt.refreshed = True
+                self._refresh(stale_access_token=attempt.bearer)
+            else:
+                self._sleep(decision)
+
+    def _refresh(self, *, stale_access_token: str | None) -> None:
+        with self._auth.lock:
+            if self._should_skip_refresh(stale_access_token):
+                return
+            try:
+                self._send(Auth.refresh.spec, self._refresh_call())
+            except AuthenticationError:
+                # The refresh token is dead (revoked, expired or reused); asking again is futile.
+                self._auth.refresh_token = None
+                raise

@@ -1,0 +1,212 @@
+"""Declaring SDK methods once for Client, AsyncClient and their raw-response views.
+
+A resource method is written as a function returning a *description* of the call
+(:class:`Call` or :class:`PageCall`) and decorated with ``@endpoint(METHOD, PATH)`` or
+``@paginated(METHOD, PATH)``. The decorator is a descriptor: looked up on a resource
+bound to a client it returns a function with the same parameters that runs the call
+through that client, typed by the resource's mode marker (``Sync``, ``Async``,
+``SyncRaw``, ``AsyncRaw``). The decorator also records (METHOD, PATH) so coverage
+against the server's OpenAPI document is checkable with :func:`registered_operations`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+import typing
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Concatenate, Generic, Literal, ParamSpec, Protocol, Self, TypeVar, overload
+
+from ._types import Async, AsyncRaw, M, Sync, SyncRaw
+
+if typing.TYPE_CHECKING:
+    from ._pagination import AsyncPage, SyncPage
+    from ._response import APIResponse
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+AuthEffect = Literal["store", "rotate", "clear"]
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointSpec:
+    """What is fixed per operation: verb, path template and how it may be retried."""
+
+    method: HttpMethod
+    path: str
+    creates: bool = False
+    """A POST that creates something: sends an Idempotency-Key and so may be retried."""
+    authenticated: bool = True
+    """Sends credentials and may refresh the access token (false for login and refresh)."""
+
+    @property
+    def retryable(self) -> bool:
+        return self.method in _IDEMPOTENT_METHODS or self.creates
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _CallBase:
+    path_params: Mapping[str, object] = field(default_factory=dict)
+    query: Mapping[str, object] = field(default_factory=dict)
+    body: Mapping[str, object] | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    auth_effect: AuthEffect | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Call(_CallBase, Generic[T]):
+    """One request; ``parse`` turns the decoded JSON body (``None`` for 204) into ``T``."""
+
+    parse: Callable[[Any], T]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageCall(_CallBase, Generic[T]):
+    """A list request; ``item`` turns each element of ``data`` into ``T``."""
+
+    item: Callable[[Any], T]
+
+    def for_cursor(self, cursor: str) -> PageCall[T]:
+        return dataclasses.replace(self, query={**self.query, "cursor": cursor})
+
+
+def no_content(_body: object) -> None:
+    return None
+
+
+class Executor(Protocol):
+    def _execute(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any], *, raw: bool) -> Any:
+        """Run the call; the return value is typed by the endpoint descriptors."""
+
+
+class Resource(Generic[M]):
+    """Base of resources; ``M`` is a mode marker that only drives static typing."""
+
+    def __init__(self, executor: Executor, *, raw: bool) -> None:
+        self._executor = executor
+        self._raw = raw
+
+
+class _EndpointBase:
+    def __init__(self, spec: EndpointSpec, fn: Callable[..., Any]) -> None:
+        self.spec = spec
+        self._fn = fn
+        params = list(inspect.signature(fn).parameters.values())[1:]
+        self._signature = inspect.Signature(params)
+        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+
+    def _bind(self, obj: Resource[Any]) -> Callable[..., Any]:
+        fn, spec = self._fn, self.spec
+
+        def bound(*args: Any, **kwargs: Any) -> Any:
+            return obj._executor._execute(spec, fn(obj, *args, **kwargs), raw=obj._raw)
+
+        functools.update_wrapper(bound, fn)
+        bound.__signature__ = self._signature  # type: ignore[attr-defined]
+        return bound
+
+    def __repr__(self) -> str:
+        return f"<endpoint {self.spec.method} {self.spec.path}>"
+
+
+class Endpoint(_EndpointBase, Generic[P, T]):
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, T]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[Async], owner: type[Any]
+    ) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    @overload
+    def __get__(self, obj: Resource[SyncRaw], owner: type[Any]) -> Callable[P, APIResponse[T]]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[AsyncRaw], owner: type[Any]
+    ) -> Callable[P, Coroutine[Any, Any, APIResponse[T]]]: ...
+    def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
+        return self if obj is None else self._bind(obj)
+
+
+class PageEndpoint(_EndpointBase, Generic[P, T]):
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, SyncPage[T]]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[Async], owner: type[Any]
+    ) -> Callable[P, Coroutine[Any, Any, AsyncPage[T]]]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[SyncRaw], owner: type[Any]
+    ) -> Callable[P, APIResponse[SyncPage[T]]]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[AsyncRaw], owner: type[Any]
+    ) -> Callable[P, Coroutine[Any, Any, APIResponse[AsyncPage[T]]]]: ...
+    def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
+        return self if obj is None else self._bind(obj)
+
+
+def endpoint(
+    method: HttpMethod, path: str, *, creates: bool = False, authenticated: bool = True
+) -> Callable[[Callable[Concatenate[Any, P], Call[T]]], Endpoint[P, T]]:
+    spec = EndpointSpec(method, path, creates=creates, authenticated=authenticated)
+
+    def decorate(fn: Callable[Concatenate[Any, P], Call[T]]) -> Endpoint[P, T]:
+        return Endpoint(spec, fn)
+
+    return decorate
+
+
+def paginated(
+    method: HttpMethod, path: str
+) -> Callable[[Callable[Concatenate[Any, P], PageCall[T]]], PageEndpoint[P, T]]:
+    spec = EndpointSpec(method, path)
+
+    def decorate(fn: Callable[Concatenate[Any, P], PageCall[T]]) -> PageEndpoint[P, T]:
+        return PageEndpoint(spec, fn)
+
+    return decorate
+
+
+def registered_operations(root: type) -> set[tuple[str, str]]:
+    """Every (HTTP method, path template) reachable from a client class's resources.
+
+    ``registered_operations(Client) == {("GET", "/api/v1/users/{id}"), ...}``; walks
+    classes only, so no client is constructed.
+    """
+    operations: set[tuple[str, str]] = set()
+    seen: set[type] = set()
+
+    def walk(cls: type) -> None:
+        if cls in seen:
+            return
+        seen.add(cls)
+        for klass in cls.__mro__:
+            for attr in vars(klass).values():
+                if isinstance(attr, _EndpointBase):
+                    operations.add((attr.spec.method, attr.spec.path))
+                elif isinstance(attr, functools.cached_property):
+                    child = _resource_class(attr.func)
+                    if child is not None:
+                        walk(child)
+
+    walk(root)
+    return operations
+
+
+def _resource_class(func: Callable[..., Any]) -> type | None:
+    try:
+        returned = typing.get_type_hints(func).get("return")
+    except (NameError, TypeError):
+        return None
+    origin = typing.get_origin(returned) or returned
+    return origin if isinstance(origin, type) and issubclass(origin, Resource) else None

@@ -1,0 +1,85 @@
+"""Cursor pages. Iterating a page walks every item of every later page, one page in memory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_LAST_PAGE = "this is the last page; check has_next_page() first"
+
+
+class SyncPage(Generic[T]):
+    def __init__(
+        self,
+        data: list[T],
+        next_cursor: str | None,
+        fetch: Callable[[str], SyncPage[T]],
+        request_id: str | None = None,
+    ) -> None:
+        self.data = data
+        self.next_cursor = next_cursor
+        self.request_id = request_id
+        self._fetch = fetch
+
+    def has_next_page(self) -> bool:
+        return self.next_cursor is not None
+
+    def next_page(self) -> SyncPage[T]:
+        """The following page, requested with the same filters and options."""
+        if self.next_cursor is None:
+            raise RuntimeError(_LAST_PAGE)
+        return self._fetch(self.next_cursor)
+
+    def iter_pages(self) -> Iterator[SyncPage[T]]:
+        page = self
+        yield page
+        while page.next_cursor is not None:
+            page = page.next_page()
+            yield page
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.data
+
+    def __repr__(self) -> str:
+        return f"SyncPage(items={len(self.data)}, next_cursor={self.next_cursor!r})"
+
+
+class AsyncPage(Generic[T]):
+    def __init__(
+        self,
+        data: list[T],
+        next_cursor: str | None,
+        fetch: Callable[[str], Awaitable[AsyncPage[T]]],
+        request_id: str | None = None,
+    ) -> None:
+        self.data = data
+        self.next_cursor = next_cursor
+        self.request_id = request_id
+        self._fetch = fetch
+
+    def has_next_page(self) -> bool:
+        return self.next_cursor is not None
+
+    async def next_page(self) -> AsyncPage[T]:
+        """The following page, requested with the same filters and options."""
+        if self.next_cursor is None:
+            raise RuntimeError(_LAST_PAGE)
+        return await self._fetch(self.next_cursor)
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        page = self
+        yield page
+        while page.next_cursor is not None:
+            page = await page.next_page()
+            yield page
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.data:
+                yield item
+
+    def __repr__(self) -> str:
+        return f"AsyncPage(items={len(self.data)}, next_cursor={self.next_cursor!r})"

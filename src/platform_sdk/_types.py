@@ -1,0 +1,75 @@
+"""Small shared types: the NULL sentinel, per-call options and client modes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final, Literal, TypedDict, TypeVar, final
+
+import httpx
+
+Timeout = float | httpx.Timeout | None
+"""Seconds, an ``httpx.Timeout``, or ``None`` for no timeout at all."""
+
+
+@final
+class NullType:
+    """Type of :data:`NULL`: sends JSON ``null`` where ``None`` would leave the field out."""
+
+    _instance: NullType | None = None
+
+    def __new__(cls) -> NullType:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NULL"
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __reduce__(self) -> str:
+        return "NULL"
+
+
+NULL: Final = NullType()
+
+
+class RequestOptions(TypedDict, total=False):
+    """Keyword arguments every SDK method accepts."""
+
+    extra_headers: Mapping[str, str]
+    extra_query: Mapping[str, object]
+    timeout: Timeout
+
+
+class CreateOptions(RequestOptions, total=False):
+    """Keyword arguments of methods that create something (``POST`` with idempotency)."""
+
+    idempotency_key: str
+
+
+# Phantom markers: resources are generic over one of these so a single method definition
+# types as ``T`` on Client, ``Awaitable[T]`` on AsyncClient and ``APIResponse[T]`` on
+# ``with_raw_response`` (see ``_endpoints``).
+class Sync:
+    pass
+
+
+class Async:
+    pass
+
+
+class SyncRaw:
+    pass
+
+
+class AsyncRaw:
+    pass
+
+
+Role = Literal["admin", "staff", "customer"]
+UserStatus = Literal["active", "suspended"]
+
+M = TypeVar("M", Sync, Async, SyncRaw, AsyncRaw)
+"""The mode marker of a resource; see ``_endpoints``."""

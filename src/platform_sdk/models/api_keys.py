@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import ConfigDict, Field
+
+from ._base import PlatformModel
+
+
+class ApiKey(PlatformModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: UUID
+    name: str
+    prefix: str
+    scopes: list[str] = Field(default_factory=list)
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    created_at: datetime
+
+
+class ApiKeyCreated(ApiKey):
+    """An API key as answered by ``create``: ``key`` is the secret, shown only this once."""
+
+    model_config = ConfigDict(extra="allow")
+
+    key: str
+
+    def __repr__(self) -> str:
+        return f"ApiKeyCreated(id={self.id!s}, name={self.name!r}, prefix={self.prefix!r})"
+
+    __str__ = __repr__

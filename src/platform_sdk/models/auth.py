@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import ConfigDict
+
+from ._base import PlatformModel
+
+
+class TokenPair(PlatformModel):
+    model_config = ConfigDict(extra="allow")
+
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"  # noqa: S105 - a scheme name, not a secret
+    expires_in: int
+
+    def __repr__(self) -> str:
+        # Tokens are secrets; keep them out of logs and tracebacks that print the object.
+        return f"TokenPair(token_type={self.token_type!r}, expires_in={self.expires_in})"
+
+    __str__ = __repr__
+
+
+class Session(PlatformModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: UUID
+    user_agent: str | None = None
+    ip_address: str | None = None
+    created_at: datetime
+    last_used_at: datetime | None = None
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    current: bool = False

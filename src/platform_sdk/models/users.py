@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import ConfigDict
+
+from ._base import PlatformModel
+
+
+class User(PlatformModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: UUID
+    email: str
+    name: str
+    role: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class Profile(PlatformModel):
+    model_config = ConfigDict(extra="allow")
+
+    user_id: UUID
+    bio: str | None = None
+    avatar_url: str | None = None
+    location: str | None = None
+    phone: str | None = None
+    updated_at: datetime | None = None

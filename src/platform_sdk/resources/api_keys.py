@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Unpack
+from uuid import UUID
+
+from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
+from .._types import CreateOptions, M, RequestOptions
+from ..models import ApiKey, ApiKeyCreated
+
+
+class ApiKeys(Resource[M]):
+    """API keys of the current user."""
+
+    @endpoint("POST", "/api/v1/api-keys", creates=True)
+    def create(
+        self,
+        *,
+        name: str,
+        scopes: Sequence[str] | None = None,
+        expires_at: datetime | None = None,
+        **options: Unpack[CreateOptions],
+    ) -> Call[ApiKeyCreated]:
+        """Create a key; ``key`` of the answer is the secret and is shown only once."""
+        return Call(
+            parse=ApiKeyCreated.model_validate,
+            body={
+                "name": name,
+                "scopes": list(scopes) if scopes is not None else None,
+                "expires_at": expires_at,
+            },
+            options=options,
+        )
+
+    @paginated("GET", "/api/v1/api-keys")
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[ApiKey]:
+        return PageCall(
+            item=ApiKey.model_validate, query={"limit": limit, "cursor": cursor}, options=options
+        )
+
+    @endpoint("DELETE", "/api/v1/api-keys/{id}")
+    def revoke(self, key_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
+        return Call(parse=no_content, path_params={"id": key_id}, options=options)

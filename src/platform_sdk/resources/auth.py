@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Unpack
+from uuid import UUID
+
+from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
+from .._types import M, RequestOptions
+from ..models import Session, TokenPair
+
+
+class Sessions(Resource[M]):
+    """Sign-in sessions of the current user."""
+
+    @paginated("GET", "/api/v1/auth/sessions")
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[Session]:
+        return PageCall(
+            item=Session.model_validate,
+            query={"limit": limit, "cursor": cursor},
+            options=options,
+        )
+
+    @endpoint("DELETE", "/api/v1/auth/sessions/{id}")
+    def revoke(self, session_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
+        return Call(parse=no_content, path_params={"id": session_id}, options=options)
+
+
+class Auth(Resource[M]):
+    @endpoint("POST", "/api/v1/auth/login", authenticated=False)
+    def login(
+        self, *, email: str, password: str, **options: Unpack[RequestOptions]
+    ) -> Call[TokenPair]:
+        """Sign in; this client then sends (and refreshes) the returned tokens."""
+        return Call(
+            parse=TokenPair.model_validate,
+            body={"email": email, "password": password},
+            options=options,
+            auth_effect="store",
+        )
+
+    @endpoint("POST", "/api/v1/auth/refresh", authenticated=False)
+    def refresh(
+        self, *, refresh_token: str | None = None, **options: Unpack[RequestOptions]
+    ) -> Call[TokenPair]:
+        """Exchange the refresh token (by default the one this client holds) for new tokens.
+
+        The client normally does this by itself; the new pair is stored in the client and
+        passed to ``on_tokens_refreshed``.
+        """
+        return Call(
+            parse=TokenPair.model_validate,
+            body={"refresh_token": refresh_token},
+            options=options,
+            auth_effect="rotate",
+        )
+
+    @endpoint("POST", "/api/v1/auth/logout")
+    def logout(
+        self, *, refresh_token: str | None = None, **options: Unpack[RequestOptions]
+    ) -> Call[None]:
+        """Revoke the current session (or the one of ``refresh_token``) and forget the tokens."""
+        return Call(
+            parse=no_content,
+            body={"refresh_token": refresh_token},
+            options=options,
+            auth_effect="clear",
+        )
+
+    @cached_property
+    def sessions(self) -> Sessions[M]:
+        return Sessions(self._executor, raw=self._raw)

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Unpack
+from uuid import UUID
+
+from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
+from .._types import CreateOptions, M, NullType, RequestOptions, Role, UserStatus
+from ..models import Profile, User
+
+
+class Profiles(Resource[M]):
+    @endpoint("GET", "/api/v1/users/{id}/profile")
+    def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Profile]:
+        return Call(parse=Profile.model_validate, path_params={"id": user_id}, options=options)
+
+    @endpoint("PUT", "/api/v1/users/{id}/profile")
+    def set(
+        self,
+        user_id: UUID | str,
+        *,
+        bio: str | NullType | None = None,
+        avatar_url: str | NullType | None = None,
+        location: str | NullType | None = None,
+        phone: str | NullType | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Profile]:
+        """Replace the profile: fields left out are cleared by the server."""
+        return Call(
+            parse=Profile.model_validate,
+            path_params={"id": user_id},
+            body={"bio": bio, "avatar_url": avatar_url, "location": location, "phone": phone},
+            options=options,
+        )
+
+
+class Users(Resource[M]):
+    @endpoint("POST", "/api/v1/users", creates=True)
+    def create(
+        self,
+        *,
+        email: str,
+        password: str,
+        name: str,
+        role: Role | None = None,
+        **options: Unpack[CreateOptions],
+    ) -> Call[User]:
+        """Register a user; only an admin may set ``role``."""
+        return Call(
+            parse=User.model_validate,
+            body={"email": email, "password": password, "name": name, "role": role},
+            options=options,
+        )
+
+    @paginated("GET", "/api/v1/users")
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        role: Role | None = None,
+        status: UserStatus | None = None,
+        q: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[User]:
+        """Users, newest first; ``q`` matches part of the email or name."""
+        return PageCall(
+            item=User.model_validate,
+            query={"limit": limit, "cursor": cursor, "role": role, "status": status, "q": q},
+            options=options,
+        )
+
+    @endpoint("GET", "/api/v1/users/me")
+    def me(self, **options: Unpack[RequestOptions]) -> Call[User]:
+        return Call(parse=User.model_validate, options=options)
+
+    @endpoint("GET", "/api/v1/users/{id}")
+    def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[User]:
+        return Call(parse=User.model_validate, path_params={"id": user_id}, options=options)
+
+    @endpoint("PATCH", "/api/v1/users/{id}")
+    def update(
+        self,
+        user_id: UUID | str,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        role: Role | None = None,
+        status: UserStatus | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[User]:
+        """Change the given fields; only an admin may change ``role`` and ``status``."""
+        return Call(
+            parse=User.model_validate,
+            path_params={"id": user_id},
+            body={"name": name, "email": email, "role": role, "status": status},
+            options=options,
+        )
+
+    @endpoint("DELETE", "/api/v1/users/{id}")
+    def delete(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
+        """Delete the user with its profile, sessions and API keys."""
+        return Call(parse=no_content, path_params={"id": user_id}, options=options)
+
+    @endpoint("POST", "/api/v1/users/{id}/password")
+    def change_password(
+        self,
+        user_id: UUID | str,
+        *,
+        new_password: str,
+        current_password: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[None]:
+        """Set a new password (``current_password`` is required unless an admin changes it).
+
+        Revokes the user's other sessions.
+        """
+        return Call(
+            parse=no_content,
+            path_params={"id": user_id},
+            body={"new_password": new_password, "current_password": current_password},
+            options=options,
+        )
+
+    @cached_property
+    def profile(self) -> Profiles[M]:
+        return Profiles(self._executor, raw=self._raw)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response, status
+
+from platform_server.api_keys import service
+from platform_server.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
+from platform_server.auth.deps import CurrentPrincipal, requires
+from platform_server.core.database import DbSession
+from platform_server.core.idempotency import Idempotent
+from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+
+router = APIRouter(prefix="/api-keys", tags=["api-keys"])
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=ApiKeyCreated, summary="Create a key"
+)
+async def create_api_key(
+    payload: ApiKeyCreate,
+    request: Request,
+    idem: Idempotent,
+    session: DbSession,
+    actor: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
+) -> ApiKeyCreated | Response:
+    """The secret `key` is in this answer only; it is stored as a keyed hash.
+
+    A replay of the same `Idempotency-Key` answers with `key: null`: the secret
+    is never stored. Revoke that key and create another.
+    """
+    replay = await idem.begin(actor.caller_key, payload)
+    if replay is not None:
+        return replay
+    created = await service.create_key(session, request.app.state.settings, actor, payload)
+    await idem.complete(session, status.HTTP_201_CREATED, created, secret_fields=("key",))
+    return created
+
+
+@router.get("", response_model=Page[ApiKeyOut], summary="List your keys")
+async def list_api_keys(
+    session: DbSession, actor: CurrentPrincipal, page: PageQuery
+) -> Page[ApiKeyOut]:
+    return await service.list_keys(session, actor, page)
+
+
+@router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a key")
+async def revoke_api_key(
+    id: uuid.UUID,
+    session: DbSession,
+    actor: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
+) -> Response:
+    await service.revoke_key(session, actor, id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

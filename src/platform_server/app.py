@@ -1,0 +1,69 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from platform_server import __version__
+from platform_server.api_keys.router import router as api_keys_router
+from platform_server.auth.router import router as auth_router
+from platform_server.auth.service import Authenticator
+from platform_server.core.database import Database
+from platform_server.core.errors import install_error_handlers
+from platform_server.core.middleware import RequestMiddleware
+from platform_server.core.security import TokenSigner
+from platform_server.core.settings import Settings
+from platform_server.core.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
+from platform_server.health.router import router as health_router
+from platform_server.users.router import router as users_router
+
+API_PREFIX = "/api/v1"
+
+
+def _failure_counter(settings: Settings) -> FailureCounter:
+    if settings.redis_url:
+        return RedisFailureCounter(settings.redis_url, settings.redis_prefix)
+    return MemoryFailureCounter()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.load()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.db.dispose()
+        if isinstance(app.state.failures, RedisFailureCounter):
+            await app.state.failures.close()
+
+    app = FastAPI(
+        title="Platform API",
+        version=__version__,
+        description="Users, catalog, orders, payments and events. Errors are RFC 9457 "
+        "problem+json; lists use cursor pagination.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    db = Database(settings)
+    signer = TokenSigner(settings)
+    failures = _failure_counter(settings)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.signer = signer
+    app.state.failures = failures
+    app.state.authenticator = Authenticator(settings, db, signer, failures)
+
+    install_error_handlers(app)
+    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, users_router, api_keys_router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(health_router)
+    return app

@@ -1,0 +1,1 @@
+"""Authentication: login, refresh sessions, access tokens, and resolving the caller."""

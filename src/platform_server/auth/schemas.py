@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from platform_server.core.schemas import InputModel, OutputModel
+
+
+class LoginRequest(InputModel):
+    email: Annotated[str, Field(min_length=3, max_length=255)]
+    password: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class RefreshRequest(InputModel):
+    refresh_token: Annotated[str, Field(min_length=1, max_length=255)]
+
+
+class LogoutRequest(InputModel):
+    refresh_token: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+
+
+class TokenPair(OutputModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class SessionOut(OutputModel):
+    id: uuid.UUID
+    user_agent: str | None
+    ip_address: str | None
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    current: bool = False

@@ -1,0 +1,180 @@
+"""`Idempotency-Key` for every create: one mechanism, used by any POST handler.
+
+The key is claimed in its own committed transaction (so a concurrent twin sees
+it and gets 409); the stored response is written in the request's transaction,
+so the effect and the record of it commit together or not at all. A handler
+calls `begin()` before it touches the request's session: on SQLite that session
+holds the single write lock from its first statement on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import JSON, String, delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from platform_server.core.database import Base, Database, utcnow
+from platform_server.core.errors import Conflict, Unprocessable
+
+logger = logging.getLogger("platform_server.idempotency")
+
+# A claim this old whose request never finished (a crashed process) may be taken over.
+ABANDONED_AFTER = timedelta(seconds=60)
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_keys"
+
+    caller: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None]
+    response_body: Mapped[Any | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class IdempotentRequest:
+    def __init__(self, request: Request, key: str | None) -> None:
+        self._request = request
+        self.key = key
+        self._caller: str | None = None
+        self._done = False
+
+    @property
+    def _db(self) -> Database:
+        return self._request.app.state.db  # type: ignore[no-any-return]
+
+    async def begin(self, caller: str, payload: BaseModel | None) -> JSONResponse | None:
+        """Claim the key; returns the stored response when this is a replay."""
+        if self.key is None:
+            return None
+        self._caller = caller
+        digest = _request_hash(self._request, payload)
+        ttl = timedelta(hours=self._request.app.state.settings.idempotency_ttl_hours)
+        async with self._db.transaction() as session:
+            existing = await session.get(IdempotencyRecord, (caller, self.key))
+            now = utcnow()
+            stale = existing is not None and (
+                existing.created_at < now - ttl
+                or (existing.status_code is None and existing.created_at < now - ABANDONED_AFTER)
+            )
+            if existing is not None and not stale:
+                return self._answer_existing(existing, digest)
+            if existing is not None:
+                await session.delete(existing)
+                await session.flush()
+            session.add(IdempotencyRecord(caller=caller, key=self.key, request_hash=digest))
+            try:
+                await session.flush()
+            except IntegrityError as exc:
+                raise Conflict(
+                    "A request with this Idempotency-Key is still being processed."
+                ) from exc
+        return None
+
+    def _answer_existing(self, record: IdempotencyRecord, digest: str) -> JSONResponse:
+        if record.request_hash != digest:
+            self.key = None  # not ours to release
+            raise Unprocessable(
+                "This Idempotency-Key was used with a different request; use a new key.",
+                errors=[{"loc": ["header", "Idempotency-Key"], "msg": "reused with another body"}],
+            )
+        if record.status_code is None:
+            self.key = None
+            raise Conflict("A request with this Idempotency-Key is still being processed.")
+        self._done = True
+        return JSONResponse(
+            record.response_body,
+            status_code=record.status_code,
+            headers={"Idempotent-Replayed": "true"},
+        )
+
+    async def complete(
+        self,
+        session: AsyncSession,
+        status_code: int,
+        body: Any,
+        *,
+        secret_fields: tuple[str, ...] = (),
+    ) -> None:
+        """Store the response in the request's own transaction.
+
+        `secret_fields` are stored as null: a secret shown once is never kept,
+        so a replay says it was issued without repeating it.
+        """
+        if self.key is None or self._caller is None:
+            return
+        record = await session.get(IdempotencyRecord, (self._caller, self.key))
+        if record is not None:
+            stored = jsonable_encoder(body)
+            for field in secret_fields:
+                stored[field] = None
+            record.status_code = status_code
+            record.response_body = stored
+        self._done = True
+
+    async def release(self) -> None:
+        """The request failed: free the key so the client may retry it."""
+        if self.key is None or self._caller is None or self._done:
+            return
+        try:
+            async with self._db.transaction() as session:
+                await session.execute(
+                    delete(IdempotencyRecord).where(
+                        IdempotencyRecord.caller == self._caller,
+                        IdempotencyRecord.key == self.key,
+                        IdempotencyRecord.status_code.is_(None),
+                    )
+                )
+        except Exception:  # the claim then expires on its own
+            logger.warning("could not release idempotency key", exc_info=True)
+
+
+def _request_hash(request: Request, payload: BaseModel | None) -> str:
+    body = payload.model_dump(mode="json", exclude_unset=True) if payload is not None else None
+    canonical = json.dumps(
+        [request.method, request.url.path, body], sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _idempotent_request(
+    request: Request,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=255,
+            description="Retry-safe creates: the same key and body replay the first response.",
+        ),
+    ] = None,
+) -> IdempotentRequest:
+    idem = IdempotentRequest(request, idempotency_key)
+    # The request's session releases the claim after its rollback (see database.py).
+    request.state.idempotency = idem
+    return idem
+
+
+Idempotent = Annotated[IdempotentRequest, Depends(_idempotent_request)]
+
+
+async def purge_expired(session: AsyncSession, ttl_hours: int) -> int:
+    cutoff = utcnow() - timedelta(hours=ttl_hours)
+    result = await session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)
+    )
+    return result.rowcount or 0
+
+
+__all__ = ["Idempotent", "IdempotencyRecord", "IdempotentRequest", "purge_expired"]

@@ -1,0 +1,117 @@
+"""Pure ASGI middleware: request id, access log, body size and media type guards."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from platform_server.core.errors import PROBLEM_JSON, problem_body
+from platform_server.core.request_context import set_request_id
+
+access_log = logging.getLogger("platform_server.access")
+
+_BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Paths that also accept an HTML-style form (the OAuth2 password flow of /docs).
+_FORM_PATHS = {"/api/v1/auth/login"}
+
+
+class _BodyTooLarge(HTTPException):
+    """An HTTPException, so FastAPI's body parsing passes it through as a 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body exceeds {limit} bytes.")
+
+
+class RequestMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        rid = set_request_id(headers.get(b"x-request-id", b"").decode("latin-1"))
+        started = time.perf_counter()
+        status_holder: dict[str, int] = {}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                raw = list(message.get("headers", []))
+                if not any(k.lower() == b"x-request-id" for k, _ in raw):
+                    raw.append((b"x-request-id", rid.encode()))
+                message["headers"] = raw
+            await send(message)
+
+        rejection = self._reject(scope, headers)
+        if rejection is not None:
+            await _send_problem(send_with_id, scope, *rejection)
+        else:
+            await self.app(scope, self._limited(receive), send_with_id)
+        access_log.info(
+            '%s %s %s %.1fms',
+            scope["method"],
+            scope["path"],
+            status_holder.get("status", 500),
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def _too_large(self) -> tuple[int, str]:
+        return 413, f"The request body exceeds {self.max_body_bytes} bytes."
+
+    def _reject(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[int, str] | None:
+        if scope["method"].encode() not in _BODY_METHODS:
+            return None
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                if int(length) > self.max_body_bytes:
+                    return self._too_large()
+            except ValueError:
+                return 400, "Content-Length is not a number."
+            if int(length) == 0:
+                return None
+        ctype = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        if not ctype and length is None:
+            return None
+        if ctype == "application/json" or ctype.endswith("+json"):
+            return None
+        if ctype in _FORM_TYPES and scope["path"] in _FORM_PATHS:
+            return None
+        return 415, f"Send the body as application/json (got {ctype or 'no Content-Type'})."
+
+    def _limited(self, receive: Receive) -> Receive:
+        limit = self.max_body_bytes
+        seen = 0
+
+        async def wrapped() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _BodyTooLarge(limit)
+            return message
+
+        return wrapped
+
+
+async def _send_problem(send: Send, scope: Scope, status: int, detail: str) -> None:
+    payload = json.dumps(problem_body(status, detail, scope["path"])).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})

@@ -1,0 +1,26 @@
+"""Who is calling: resolved once per request by the auth domain."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from platform_server.core.permissions import Permission
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: uuid.UUID
+    email: str
+    role: str
+    permissions: frozenset[Permission]
+    session_id: uuid.UUID | None = None
+    api_key_id: uuid.UUID | None = None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def caller_key(self) -> str:
+        """Scope for per-caller state such as idempotency keys."""
+        return str(self.user_id)

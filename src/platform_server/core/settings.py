@@ -1,0 +1,89 @@
+"""Settings from `PLATFORM_*` environment variables (and an optional env file)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLATFORM_", extra="ignore")
+
+    data_dir: Path = Path(".platform")
+    database_url: str | None = None
+    database_echo: bool = False
+    redis_url: str | None = None
+    # Namespaces every Redis key, so test runs and deployments can share a server.
+    redis_prefix: str = "platform:"
+
+    jwt_secret: str | None = None
+    jwt_issuer: str = "platform"
+    jwt_audience: str = "platform-api"
+    access_token_minutes: int = Field(15, ge=1)
+    refresh_token_days: int = Field(30, ge=1)
+
+    password_min_length: int = Field(8, ge=8)
+    # Throttling of failed logins: per account, and per client address.
+    login_max_failures_per_account: int = Field(5, ge=1)
+    login_max_failures_per_ip: int = Field(50, ge=1)
+    login_failure_window_seconds: int = Field(900, ge=1)
+
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    idempotency_ttl_hours: int = Field(24, ge=1)
+    log_level: str = "info"
+
+    @classmethod
+    def load(cls) -> Settings:
+        """From the environment, plus the env file named by `PLATFORM_ENV_FILE` if any."""
+        env_file = os.environ.get("PLATFORM_ENV_FILE")
+        return cls(_env_file=env_file) if env_file else cls()  # type: ignore[call-arg]
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'platform.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @cached_property
+    def signing_secret(self) -> str:
+        """The JWT and API-key hashing secret.
+
+        Never hard-coded: without `PLATFORM_JWT_SECRET` a random key is made
+        once and kept in the data directory, so restarts keep sessions valid.
+        """
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.data_dir / "secret.key"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            # O_EXCL: when several workers start at once, exactly one writes the key.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return _read_when_written(path)
+        secret = secrets.token_urlsafe(48)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secret)
+        return secret
+
+
+def _read_when_written(path: Path) -> str:
+    for _ in range(50):
+        secret = path.read_text().strip()
+        if secret:
+            return secret
+        time.sleep(0.05)
+    raise RuntimeError(f"{path} exists but is empty; delete it to generate a new key")
+
+
+def get_settings() -> Settings:
+    return Settings.load()

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from platform_server.auth.deps import CurrentPrincipal, OptionalPrincipal, requires
+from platform_server.core.database import DbSession
+from platform_server.core.errors import Unprocessable
+from platform_server.core.idempotency import Idempotent
+from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.users import service
+from platform_server.users.schemas import (
+    PasswordChange,
+    ProfileIn,
+    ProfileOut,
+    RoleName,
+    UserCreate,
+    UserOut,
+    UserStatus,
+    UserUpdate,
+)
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+def _check_password_policy(request: Request, password: str, field: str) -> None:
+    minimum = request.app.state.settings.password_min_length
+    if len(password) < minimum:
+        raise Unprocessable(
+            f"Passwords need at least {minimum} characters.",
+            errors=[{"loc": ["body", field], "msg": f"at least {minimum} characters"}],
+        )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    summary="Register a user",
+)
+async def create_user(
+    payload: UserCreate,
+    request: Request,
+    idem: Idempotent,
+    session: DbSession,
+    actor: OptionalPrincipal,
+) -> UserOut | Response:
+    """Public registration (role `customer`); an admin may also choose the `role`."""
+    _check_password_policy(request, payload.password, "password")
+    replay = await idem.begin(actor.caller_key if actor else "anonymous", payload)
+    if replay is not None:
+        return replay
+    password_hash = await service.hash_password_async(payload.password)
+    user = await service.create_user(session, payload, actor=actor, password_hash=password_hash)
+    out = UserOut.model_validate(user)
+    await idem.complete(session, status.HTTP_201_CREATED, out)
+    return out
+
+
+@router.get("", response_model=Page[UserOut], summary="List users")
+async def list_users(
+    session: DbSession,
+    page: PageQuery,
+    _actor: Annotated[Principal, requires(Permission.USERS_READ)],
+    role: RoleName | None = None,
+    status: UserStatus | None = None,
+    q: Annotated[str | None, Query(max_length=255, description="Email or name contains")] = None,
+) -> Page[UserOut]:
+    return await service.list_users(session, page, role=role, status=status, q=q)
+
+
+@router.get("/me", response_model=UserOut, summary="The signed-in user")
+async def me(session: DbSession, actor: CurrentPrincipal) -> UserOut:
+    return UserOut.model_validate(await service.get_visible(session, actor.user_id, actor))
+
+
+@router.get("/{id}", response_model=UserOut, summary="Get a user")
+async def get_user(id: uuid.UUID, session: DbSession, actor: CurrentPrincipal) -> UserOut:
+    return UserOut.model_validate(await service.get_visible(session, id, actor))
+
+
+@router.patch("/{id}", response_model=UserOut, summary="Update a user")
+async def update_user(
+    id: uuid.UUID,
+    payload: UserUpdate,
+    session: DbSession,
+    principal: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
+) -> UserOut:
+    """Users change their own name and email; admins also role and status."""
+    return UserOut.model_validate(await service.update_user(session, id, payload, principal))
+
+
+@router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a user")
+async def delete_user(
+    id: uuid.UUID,
+    session: DbSession,
+    principal: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
+) -> Response:
+    """Removes the user with their profile, sessions and API keys."""
+    await service.delete_user(session, id, principal)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{id}/profile", response_model=ProfileOut, summary="Get a user's profile")
+async def get_profile(id: uuid.UUID, session: DbSession, actor: CurrentPrincipal) -> ProfileOut:
+    return await service.get_profile(session, id, actor)
+
+
+@router.put("/{id}/profile", response_model=ProfileOut, summary="Replace a user's profile")
+async def put_profile(
+    id: uuid.UUID,
+    payload: ProfileIn,
+    session: DbSession,
+    principal: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
+) -> ProfileOut:
+    return await service.put_profile(session, id, payload, principal)
+
+
+@router.post(
+    "/{id}/password", status_code=status.HTTP_204_NO_CONTENT, summary="Change a password"
+)
+async def change_password(
+    id: uuid.UUID,
+    payload: PasswordChange,
+    request: Request,
+    session: DbSession,
+    principal: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
+) -> Response:
+    """Needs the current password unless an admin sets another user's; revokes other sessions."""
+    _check_password_policy(request, payload.new_password, "new_password")
+    await service.change_password(session, id, payload, principal)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import EmailStr, Field, HttpUrl, field_validator
+
+from platform_server.core.schemas import InputModel, OutputModel
+
+RoleName = Literal["admin", "staff", "customer"]
+UserStatus = Literal["active", "suspended"]
+Name = Annotated[str, Field(min_length=1, max_length=255)]
+Password = Annotated[str, Field(min_length=8, max_length=128)]
+Email = Annotated[EmailStr, Field(max_length=255)]
+
+
+class UserCreate(InputModel):
+    email: Email
+    password: Password
+    name: Name
+    role: RoleName | None = Field(None, description="Only an admin may set it; default customer.")
+
+    @field_validator("email")
+    @classmethod
+    def _normalise_email(cls, value: str) -> str:
+        return value.lower()
+
+
+class UserUpdate(InputModel):
+    email: Email | None = None
+    name: Name | None = None
+    role: RoleName | None = Field(None, description="Admin only.")
+    status: UserStatus | None = Field(None, description="Admin only.")
+
+    @field_validator("email")
+    @classmethod
+    def _normalise_email(cls, value: str | None) -> str | None:
+        return value.lower() if value else value
+
+
+class UserOut(OutputModel):
+    id: uuid.UUID
+    email: str
+    name: str
+    role: RoleName
+    status: UserStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProfileIn(InputModel):
+    bio: Annotated[str, Field(max_length=2000)] | None = None
+    avatar_url: HttpUrl | None = Field(None, max_length=500)
+    location: Annotated[str, Field(max_length=255)] | None = None
+    phone: Annotated[
+        str, Field(pattern=r"^\+?[0-9 ()\-.]{5,30}$", description="E.164 preferred")
+    ] | None = None
+
+
+class ProfileOut(OutputModel):
+    user_id: uuid.UUID
+    bio: str | None
+    avatar_url: str | None
+    location: str | None
+    phone: str | None
+    updated_at: datetime
+
+
+class PasswordChange(InputModel):
+    current_password: Annotated[str, Field(max_length=128)] | None = Field(
+        None, description="Required unless an admin changes another user's password."
+    )
+    new_password: Password

@@ -1,0 +1,233 @@
+"""User accounts and profiles."""
+
+from __future__ import annotations
+
+import uuid
+
+from anyio import to_thread
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.permissions import Permission, Role
+from platform_server.core.principal import Principal
+from platform_server.core.security import hash_password, verify_password
+from platform_server.users import hooks
+from platform_server.users.models import User, UserProfile
+from platform_server.users.schemas import (
+    PasswordChange,
+    ProfileIn,
+    ProfileOut,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+
+
+async def hash_password_async(password: str) -> str:
+    # argon2 is deliberately slow; keep it off the event loop.
+    return await to_thread.run_sync(hash_password, password)
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    return await to_thread.run_sync(verify_password, password_hash, password)
+
+
+async def create_user(
+    session: AsyncSession,
+    data: UserCreate,
+    *,
+    actor: Principal | None,
+    password_hash: str,
+) -> User:
+    if data.role is not None and not (actor and actor.can(Permission.USERS_WRITE)):
+        raise Forbidden("Only an admin may choose the role of a new user.")
+    user = add_user(
+        session,
+        email=data.email,
+        name=data.name,
+        password_hash=password_hash,
+        role=data.role or Role.CUSTOMER.value,
+    )
+    await _flush_unique_email(session, data.email)
+    return user
+
+
+def add_user(
+    session: AsyncSession, *, email: str, name: str, password_hash: str, role: str
+) -> User:
+    """A new user with its (empty) profile."""
+    user = User(email=email.lower(), name=name, password_hash=password_hash, role=role)
+    session.add(user)
+    session.add(UserProfile(user_id=user.id))
+    return user
+
+
+async def _flush_unique_email(session: AsyncSession, email: str) -> None:
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"A user with email {email} already exists.",
+            errors=[{"loc": ["body", "email"], "msg": "already registered"}],
+        ) from exc
+
+
+async def find_by_email(session: AsyncSession, email: str) -> User | None:
+    return await session.scalar(select(User).where(User.email == email.lower()))
+
+
+async def get_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def get_visible(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> User:
+    """A user the actor may see; others' ids answer 404, so ids cannot be probed."""
+    user = None
+    if user_id == actor.user_id or actor.can(Permission.USERS_READ):
+        user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} does not exist.")
+    return user
+
+
+def _require_self_or_admin(user: User, actor: Principal, what: str) -> None:
+    if user.id != actor.user_id and not actor.can(Permission.USERS_WRITE):
+        raise Forbidden(f"Only the user themself or an admin may {what}.")
+
+
+async def list_users(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    role: str | None,
+    status: str | None,
+    q: str | None,
+) -> Page[UserOut]:
+    stmt = select(User)
+    if role:
+        stmt = stmt.where(User.role == role)
+    if status:
+        stmt = stmt.where(User.status == status)
+    if q:
+        pattern = f"%{_escape_like(q.lower())}%"
+        stmt = stmt.where(
+            or_(User.email.like(pattern, escape="\\"), func.lower(User.name).like(pattern, escape="\\"))
+        )
+    return await paginate(
+        session,
+        stmt,
+        created_at=User.created_at,
+        row_id=User.id,
+        page=page,
+        to_schema=UserOut.model_validate,
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def update_user(
+    session: AsyncSession, user_id: uuid.UUID, data: UserUpdate, actor: Principal
+) -> User:
+    user = await get_visible(session, user_id, actor)
+    changes = data.model_dump(exclude_unset=True)
+    if None in (changes.get(k, "") for k in ("email", "name", "role", "status")):
+        nulls = [k for k, v in changes.items() if v is None]
+        raise Unprocessable(
+            "These fields cannot be null.",
+            errors=[{"loc": ["body", k], "msg": "may not be null"} for k in nulls],
+        )
+    if ("role" in changes or "status" in changes) and not actor.can(Permission.USERS_WRITE):
+        raise Forbidden("Only an admin may change a user's role or status.")
+    _require_self_or_admin(user, actor, "change this user")
+    if user.role == Role.ADMIN and (
+        changes.get("role", Role.ADMIN) != Role.ADMIN or changes.get("status", "active") != "active"
+    ):
+        await _keep_an_admin(session, user)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    await _flush_unique_email(session, user.email)
+    return user
+
+
+async def _keep_an_admin(session: AsyncSession, leaving: User) -> None:
+    others = await session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.status == "active", User.id != leaving.id)
+    )
+    if not others:
+        raise Conflict("This is the last active admin; promote another admin first.")
+
+
+async def delete_user(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> None:
+    user = await get_visible(session, user_id, actor)
+    _require_self_or_admin(user, actor, "delete this account")
+    if user.role == Role.ADMIN:
+        await _keep_an_admin(session, user)
+    await hooks.user_deleted.emit(session, user.id)
+    profile = await session.get(UserProfile, user.id)
+    if profile is not None:
+        await session.delete(profile)
+    await session.delete(user)
+    await session.flush()
+
+
+async def get_profile(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> ProfileOut:
+    user = await get_visible(session, user_id, actor)
+    profile = await session.get(UserProfile, user.id)
+    if profile is None:
+        profile = UserProfile(user_id=user.id)
+        session.add(profile)
+        await session.flush()
+    return ProfileOut.model_validate(profile)
+
+
+async def put_profile(
+    session: AsyncSession, user_id: uuid.UUID, data: ProfileIn, actor: Principal
+) -> ProfileOut:
+    user = await get_visible(session, user_id, actor)
+    _require_self_or_admin(user, actor, "change this profile")
+    profile = await session.get(UserProfile, user.id)
+    if profile is None:
+        profile = UserProfile(user_id=user.id)
+        session.add(profile)
+    values = data.model_dump(mode="json")
+    for field, value in values.items():
+        setattr(profile, field, value)
+    await session.flush()
+    await session.refresh(profile)
+    return ProfileOut.model_validate(profile)
+
+
+async def change_password(
+    session: AsyncSession, user_id: uuid.UUID, data: PasswordChange, actor: Principal
+) -> None:
+    user = await get_visible(session, user_id, actor)
+    _require_self_or_admin(user, actor, "change this password")
+    by_admin_for_other = user.id != actor.user_id and actor.can(Permission.USERS_WRITE)
+    if not by_admin_for_other:
+        if data.current_password is None:
+            raise Unprocessable(
+                "Give your current password to set a new one.",
+                errors=[{"loc": ["body", "current_password"], "msg": "field required"}],
+            )
+        if not await verify_password_async(user.password_hash, data.current_password):
+            raise Unprocessable(
+                "The current password is incorrect.",
+                errors=[{"loc": ["body", "current_password"], "msg": "incorrect password"}],
+            )
+    user.password_hash = await hash_password_async(data.new_password)
+    keep = actor.session_id if user.id == actor.user_id else None
+    await hooks.credentials_changed.emit(session, user.id, keep)
+    await session.flush()
+
+
+async def set_password_hash(session: AsyncSession, user_id: uuid.UUID, password_hash: str) -> None:
+    user = await session.get(User, user_id)
+    if user is not None:
+        user.password_hash = password_hash

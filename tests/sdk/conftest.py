@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import respx
+
+_SRC = Path(__file__).resolve().parents[2] / "src"
+if str(_SRC) not in sys.path:  # the package may not be installed in the test environment
+    sys.path.insert(0, str(_SRC))
+
+from platform_sdk import AsyncClient, Client  # noqa: E402
+from sdk_helpers import BASE_URL, NO_JITTER  # noqa: E402
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PLATFORM_BASE_URL", "PLATFORM_API_KEY", "PLATFORM_LOG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def client(sleeps: list[float]) -> Iterator[Client]:
+    with Client(BASE_URL, api_key="plat_test", retry=NO_JITTER) as c:
+        c._sleep = sleeps.append
+        yield c
+
+
+@pytest.fixture
+async def aclient(sleeps: list[float]) -> AsyncIterator[AsyncClient]:
+    async def record(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async with AsyncClient(BASE_URL, api_key="plat_test", retry=NO_JITTER) as c:
+        c._sleep = record
+        yield c
+
+
