@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +13,7 @@ from platform_server import __version__
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
+from platform_server.core import maintenance
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
 from platform_server.core.middleware import RequestMiddleware
@@ -34,7 +37,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        housekeeping = asyncio.create_task(maintenance.run_forever(db, settings))
         yield
+        housekeeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await housekeeping
         await app.state.db.dispose()
         if isinstance(app.state.failures, RedisFailureCounter):
             await app.state.failures.close()

@@ -20,6 +20,9 @@ app = typer.Typer(help="Run and administer the server on this machine.", no_args
 
 def _settings(config: Path | None) -> Settings:
     try:
+        import uvicorn  # noqa: F401
+
+        import platform_server.app  # noqa: F401  (pulls in every server dependency)
         from platform_server.core.settings import Settings
     except ImportError as exc:
         typer.echo(
@@ -125,7 +128,9 @@ def create_admin(
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < settings.password_min_length:
-        typer.echo(f"Error: passwords need at least {settings.password_min_length} characters.", err=True)
+        typer.echo(
+            f"Error: passwords need at least {settings.password_min_length} characters.", err=True
+        )
         raise typer.Exit(2)
     upgrade(settings)
 

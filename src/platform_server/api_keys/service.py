@@ -68,8 +68,10 @@ async def list_keys(session: AsyncSession, actor: Principal, page: PageParams) -
 async def revoke_key(session: AsyncSession, actor: Principal, key_id: uuid.UUID) -> None:
     record = await session.get(ApiKey, key_id)
     mine = record is not None and record.user_id == actor.user_id
-    if record is None or record.revoked_at is not None or not (
-        mine or actor.can(Permission.USERS_WRITE)
+    if (
+        record is None
+        or record.revoked_at is not None
+        or not (mine or actor.can(Permission.USERS_WRITE))
     ):
         raise NotFound(f"API key {key_id} does not exist.")
     record.revoked_at = utcnow()
@@ -94,4 +96,3 @@ async def touch(session: AsyncSession, key_id: uuid.UUID, when: datetime) -> Non
 @user_hooks.user_deleted.connect
 async def _forget_user(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(delete(ApiKey).where(ApiKey.user_id == user_id))
-

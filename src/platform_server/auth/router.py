@@ -66,9 +66,7 @@ async def _login_form(request: Request) -> LoginRequest:
     except ValidationError as exc:
         raise Unprocessable(
             "The request body or parameters are invalid.",
-            errors=[
-                {"loc": ["body", *map(str, e["loc"])], "msg": e["msg"]} for e in exc.errors()
-            ],
+            errors=[{"loc": ["body", *map(str, e["loc"])], "msg": e["msg"]} for e in exc.errors()],
         ) from exc
 
 
@@ -117,9 +115,7 @@ async def list_sessions(
     return await service.list_sessions(session, actor, page)
 
 
-@router.delete(
-    "/sessions/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a session"
-)
+@router.delete("/sessions/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a session")
 async def revoke_session(id: uuid.UUID, session: DbSession, actor: CurrentPrincipal) -> Response:
     await service.revoke_session(session, actor, id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -85,7 +85,9 @@ class Authenticator:
 
     async def _issue(self, session: AsyncSession, record: Session) -> TokenPair:
         refresh = new_refresh_token()
-        session.add(RefreshToken(token_hash=keyed_hash(self.settings, refresh), session_id=record.id))
+        session.add(
+            RefreshToken(token_hash=keyed_hash(self.settings, refresh), session_id=record.id)
+        )
         await session.flush()
         return TokenPair(
             access_token=self.signer.issue(record.user_id, record.id),
@@ -142,7 +144,9 @@ class Authenticator:
         await revoke_session(session, actor, session_id)
 
 
-async def list_sessions(session: AsyncSession, actor: Principal, page: PageParams) -> Page[SessionOut]:
+async def list_sessions(
+    session: AsyncSession, actor: Principal, page: PageParams
+) -> Page[SessionOut]:
     def to_schema(row: Session) -> SessionOut:
         out = SessionOut.model_validate(row)
         out.current = row.id == actor.session_id

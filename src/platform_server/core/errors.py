@@ -125,9 +125,7 @@ def problem_response(
     headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    body = problem_body(
-        status, detail, request.url.path, title=title, errors=errors, extra=extra
-    )
+    body = problem_body(status, detail, request.url.path, title=title, errors=errors, extra=extra)
     # Errors raised outside the request-id middleware (500s) still carry the header.
     all_headers = {"X-Request-ID": body["request_id"] or "", **(headers or {})}
     return JSONResponse(body, status_code=status, headers=all_headers, media_type=PROBLEM_JSON)
@@ -161,7 +159,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
         if any(e["msg"].startswith("Body is not valid JSON") for e in errors):
-            return problem_response(request, 400, "The request body is not valid JSON.", errors=errors)
+            return problem_response(
+                request, 400, "The request body is not valid JSON.", errors=errors
+            )
         return problem_response(
             request, 422, "The request body or parameters are invalid.", errors=errors
         )

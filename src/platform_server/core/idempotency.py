@@ -20,6 +20,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import JSON, String, delete
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -171,10 +172,10 @@ Idempotent = Annotated[IdempotentRequest, Depends(_idempotent_request)]
 
 async def purge_expired(session: AsyncSession, ttl_hours: int) -> int:
     cutoff = utcnow() - timedelta(hours=ttl_hours)
-    result = await session.execute(
+    result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
         delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)
     )
     return result.rowcount or 0
 
 
-__all__ = ["Idempotent", "IdempotencyRecord", "IdempotentRequest", "purge_expired"]
+__all__ = ["IdempotencyRecord", "Idempotent", "IdempotentRequest", "purge_expired"]

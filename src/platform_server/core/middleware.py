@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -55,7 +56,7 @@ class RequestMiddleware:
         else:
             await self.app(scope, self._limited(receive), send_with_id)
         access_log.info(
-            '%s %s %s %.1fms',
+            "%s %s %s %.1fms",
             scope["method"],
             scope["path"],
             status_holder.get("status", 500),

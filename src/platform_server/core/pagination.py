@@ -78,9 +78,7 @@ async def paginate(
 ) -> Page[T]:
     if page.cursor:
         stamp, last_id = decode_cursor(page.cursor)
-        stmt = stmt.where(
-            or_(created_at < stamp, and_(created_at == stamp, row_id < last_id))
-        )
+        stmt = stmt.where(or_(created_at < stamp, and_(created_at == stamp, row_id < last_id)))
     stmt = stmt.order_by(created_at.desc(), row_id.desc()).limit(page.limit + 1)
     rows: Sequence[Any] = (await session.scalars(stmt)).all()
     more = len(rows) > page.limit

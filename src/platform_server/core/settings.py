@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     def load(cls) -> Settings:
         """From the environment, plus the env file named by `PLATFORM_ENV_FILE` if any."""
         env_file = os.environ.get("PLATFORM_ENV_FILE")
-        return cls(_env_file=env_file) if env_file else cls()  # type: ignore[call-arg]
+        return cls(_env_file=env_file) if env_file else cls()
 
     @property
     def resolved_database_url(self) -> str:

@@ -70,7 +70,8 @@ class RedisFailureCounter:
         hits = await self._redis.zrange(name, -limit, -limit, withscores=True)
         if await self._redis.zcard(name) < limit or not hits:
             return 0
-        return max(1, math.ceil(hits[0][1] + window - now))
+        oldest_counted = float(hits[0][1])
+        return max(1, math.ceil(oldest_counted + window - now))
 
     async def record(self, key: str, window: int) -> None:
         name = self._prefix + key

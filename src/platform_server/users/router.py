@@ -26,6 +26,7 @@ from platform_server.users.schemas import (
 
 router = APIRouter(prefix="/users", tags=["users"])
 
+
 def _check_password_policy(request: Request, password: str, field: str) -> None:
     minimum = request.app.state.settings.password_min_length
     if len(password) < minimum:
@@ -119,9 +120,7 @@ async def put_profile(
     return await service.put_profile(session, id, payload, principal)
 
 
-@router.post(
-    "/{id}/password", status_code=status.HTTP_204_NO_CONTENT, summary="Change a password"
-)
+@router.post("/{id}/password", status_code=status.HTTP_204_NO_CONTENT, summary="Change a password")
 async def change_password(
     id: uuid.UUID,
     payload: PasswordChange,

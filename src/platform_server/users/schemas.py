@@ -53,9 +53,10 @@ class ProfileIn(InputModel):
     bio: Annotated[str, Field(max_length=2000)] | None = None
     avatar_url: HttpUrl | None = Field(None, max_length=500)
     location: Annotated[str, Field(max_length=255)] | None = None
-    phone: Annotated[
-        str, Field(pattern=r"^\+?[0-9 ()\-.]{5,30}$", description="E.164 preferred")
-    ] | None = None
+    phone: (
+        Annotated[str, Field(pattern=r"^\+?[0-9 ()\-.]{5,30}$", description="E.164 preferred")]
+        | None
+    ) = None
 
 
 class ProfileOut(OutputModel):

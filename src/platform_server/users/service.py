@@ -114,7 +114,10 @@ async def list_users(
     if q:
         pattern = f"%{_escape_like(q.lower())}%"
         stmt = stmt.where(
-            or_(User.email.like(pattern, escape="\\"), func.lower(User.name).like(pattern, escape="\\"))
+            or_(
+                User.email.like(pattern, escape="\\"),
+                func.lower(User.name).like(pattern, escape="\\"),
+            )
         )
     return await paginate(
         session,

@@ -1,7 +1,7 @@
 """Identity: users, profiles, sessions, refresh tokens, API keys, idempotency keys.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 08:01:08.546792
 """
 
@@ -10,122 +10,141 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
-revision: str = '0001'
+revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('api_keys',
-    sa.Column('user_id', sa.Uuid(), nullable=False),
-    sa.Column('name', sa.String(length=100), nullable=False),
-    sa.Column('prefix', sa.String(length=16), nullable=False),
-    sa.Column('key_hash', sa.String(length=64), nullable=False),
-    sa.Column('scopes', sa.JSON(), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_keys')),
-    sa.UniqueConstraint('key_hash', name=op.f('uq_api_keys_key_hash'))
+    op.create_table(
+        "api_keys",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("prefix", sa.String(length=16), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("scopes", sa.JSON(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
+        sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
     )
-    with op.batch_alter_table('api_keys', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_api_keys_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_api_keys_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table("api_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_keys_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_api_keys_user_id"), ["user_id"], unique=False)
 
-    op.create_table('idempotency_keys',
-    sa.Column('caller', sa.String(length=64), nullable=False),
-    sa.Column('key', sa.String(length=255), nullable=False),
-    sa.Column('request_hash', sa.String(length=64), nullable=False),
-    sa.Column('status_code', sa.Integer(), nullable=True),
-    sa.Column('response_body', sa.JSON(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('caller', 'key', name=op.f('pk_idempotency_keys'))
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("caller", sa.String(length=64), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("request_hash", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("response_body", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("caller", "key", name=op.f("pk_idempotency_keys")),
     )
-    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_idempotency_keys_created_at'), ['created_at'], unique=False)
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_idempotency_keys_created_at"), ["created_at"], unique=False
+        )
 
-    op.create_table('sessions',
-    sa.Column('user_id', sa.Uuid(), nullable=False),
-    sa.Column('user_agent', sa.String(length=500), nullable=True),
-    sa.Column('ip_address', sa.String(length=64), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_sessions'))
+    op.create_table(
+        "sessions",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("user_agent", sa.String(length=500), nullable=True),
+        sa.Column("ip_address", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sessions")),
     )
-    with op.batch_alter_table('sessions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sessions_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_sessions_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table("sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sessions_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_sessions_user_id"), ["user_id"], unique=False)
 
-    op.create_table('users',
-    sa.Column('email', sa.String(length=255), nullable=False),
-    sa.Column('name', sa.String(length=255), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('role', sa.String(length=50), nullable=False),
-    sa.Column('status', sa.String(length=50), nullable=False),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    op.create_table(
+        "users",
+        sa.Column("email", sa.String(length=255), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("password_hash", sa.String(length=255), nullable=False),
+        sa.Column("role", sa.String(length=50), nullable=False),
+        sa.Column("status", sa.String(length=50), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_users_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_users_role'), ['role'], unique=False)
-        batch_op.create_index(batch_op.f('ix_users_status'), ['status'], unique=False)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_users_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_users_role"), ["role"], unique=False)
+        batch_op.create_index(batch_op.f("ix_users_status"), ["status"], unique=False)
 
-    op.create_table('refresh_tokens',
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('session_id', sa.Uuid(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('rotated_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_refresh_tokens_session_id_sessions'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_refresh_tokens'))
+    op.create_table(
+        "refresh_tokens",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("session_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("rotated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["sessions.id"],
+            name=op.f("fk_refresh_tokens_session_id_sessions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_refresh_tokens")),
     )
-    with op.batch_alter_table('refresh_tokens', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_refresh_tokens_session_id'), ['session_id'], unique=False)
+    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_refresh_tokens_session_id"), ["session_id"], unique=False
+        )
 
-    op.create_table('user_profiles',
-    sa.Column('user_id', sa.Uuid(), nullable=False),
-    sa.Column('bio', sa.Text(), nullable=True),
-    sa.Column('avatar_url', sa.String(length=500), nullable=True),
-    sa.Column('location', sa.String(length=255), nullable=True),
-    sa.Column('phone', sa.String(length=50), nullable=True),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_profiles_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_user_profiles'))
+    op.create_table(
+        "user_profiles",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("bio", sa.Text(), nullable=True),
+        sa.Column("avatar_url", sa.String(length=500), nullable=True),
+        sa.Column("location", sa.String(length=255), nullable=True),
+        sa.Column("phone", sa.String(length=50), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_user_profiles_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_profiles")),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('user_profiles')
-    with op.batch_alter_table('refresh_tokens', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_refresh_tokens_session_id'))
+    op.drop_table("user_profiles")
+    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_refresh_tokens_session_id"))
 
-    op.drop_table('refresh_tokens')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_users_status'))
-        batch_op.drop_index(batch_op.f('ix_users_role'))
-        batch_op.drop_index(batch_op.f('ix_users_created_at'))
+    op.drop_table("refresh_tokens")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_users_status"))
+        batch_op.drop_index(batch_op.f("ix_users_role"))
+        batch_op.drop_index(batch_op.f("ix_users_created_at"))
 
-    op.drop_table('users')
-    with op.batch_alter_table('sessions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_sessions_user_id'))
-        batch_op.drop_index(batch_op.f('ix_sessions_created_at'))
+    op.drop_table("users")
+    with op.batch_alter_table("sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sessions_user_id"))
+        batch_op.drop_index(batch_op.f("ix_sessions_created_at"))
 
-    op.drop_table('sessions')
-    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_idempotency_keys_created_at'))
+    op.drop_table("sessions")
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_idempotency_keys_created_at"))
 
-    op.drop_table('idempotency_keys')
-    with op.batch_alter_table('api_keys', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_api_keys_user_id'))
-        batch_op.drop_index(batch_op.f('ix_api_keys_created_at'))
+    op.drop_table("idempotency_keys")
+    with op.batch_alter_table("api_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_keys_user_id"))
+        batch_op.drop_index(batch_op.f("ix_api_keys_created_at"))
 
-    op.drop_table('api_keys')
+    op.drop_table("api_keys")

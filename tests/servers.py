@@ -1,0 +1,141 @@
+"""Real servers for the test suite: uvicorn on a loopback port, a database of its own.
+
+Each test run makes a uniquely named database (SQLite file, or a new PostgreSQL
+database on PLATFORM_TEST_DATABASE_URL's server) and a unique Redis key prefix,
+and drops them afterwards, so runs never collide or leak state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from platform_server.app import create_app
+from platform_server.core.database import Database
+from platform_server.core.migrate import upgrade
+from platform_server.core.settings import Settings
+from platform_server.demo import ensure_admin
+
+ADMIN_EMAIL = "admin@tests.platform.test"
+ADMIN_PASSWORD = "admin-password-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def test_database(tmp_dir: Path) -> Iterator[str]:
+    """Yields a database URL that exists only for this run."""
+    base = os.environ.get("PLATFORM_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite+aiosqlite:///{tmp_dir / 'platform-test.db'}"
+        return
+    url = make_url(base)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+asyncpg")
+    name = f"platform_test_{secrets.token_hex(6)}"
+    _admin_sql(url.render_as_string(hide_password=False), f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        _admin_sql(
+            url.render_as_string(hide_password=False),
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        )
+
+
+def _admin_sql(url: str, statement: str) -> None:
+    async def go() -> None:
+        engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(go())
+
+
+def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "jwt_secret": secrets.token_urlsafe(32),
+        # Every test comes from 127.0.0.1: the per-address limit gets its own test.
+        "login_max_failures_per_ip": 100_000,
+        "redis_url": os.environ.get("PLATFORM_TEST_REDIS_URL") or None,
+        "redis_prefix": f"platform-test-{secrets.token_hex(4)}:",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def prepare_database(settings: Settings) -> None:
+    upgrade(settings)
+
+    async def seed() -> None:
+        db = Database(settings)
+        try:
+            await ensure_admin(db, ADMIN_EMAIL, ADMIN_PASSWORD, name="Test Admin")
+        finally:
+            await db.dispose()
+
+    asyncio.run(seed())
+
+
+@dataclass
+class LiveServer:
+    url: str
+    settings: Settings
+    app: Any
+
+
+@contextmanager
+def live_server(settings: Settings) -> Iterator[LiveServer]:
+    app = create_app(settings)
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", settings=settings, app=app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+def drop_redis_prefix(settings: Settings) -> None:
+    if not settings.redis_url:
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        keys = list(client.scan_iter(match=settings.redis_prefix + "*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
