@@ -11,8 +11,9 @@ _SRC = Path(__file__).resolve().parents[2] / "src"
 if str(_SRC) not in sys.path:  # the package may not be installed in the test environment
     sys.path.insert(0, str(_SRC))
 
-from platform_sdk import AsyncClient, Client  # noqa: E402
 from sdk_helpers import BASE_URL, NO_JITTER  # noqa: E402
+
+from platform_sdk import AsyncClient, Client  # noqa: E402
 
 
 @pytest.fixture
@@ -52,5 +53,3 @@ async def aclient(sleeps: list[float]) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(BASE_URL, api_key="plat_test", retry=NO_JITTER) as c:
         c._sleep = record
         yield c
-
-

@@ -30,7 +30,9 @@ def user_json(**overrides: Any) -> dict[str, Any]:
     return user
 
 
-def problem(status: int, title: str, detail: str, request_id: str = "req-1", **extra: Any) -> dict[str, Any]:
+def problem(
+    status: int, title: str, detail: str, request_id: str = "req-1", **extra: Any
+) -> dict[str, Any]:
     return {
         "type": f"/problems/{title.lower().replace(' ', '-')}",
         "title": title,
@@ -42,12 +44,18 @@ def problem(status: int, title: str, detail: str, request_id: str = "req-1", **e
     }
 
 
-def problem_response(status: int, *, headers: dict[str, str] | None = None, **kw: Any) -> httpx.Response:
+def problem_response(
+    status: int, *, headers: dict[str, str] | None = None, **kw: Any
+) -> httpx.Response:
     body = problem(status, kw.pop("title", "Error"), kw.pop("detail", "it failed"), **kw)
     return httpx.Response(
         status,
         json=body,
-        headers={"content-type": "application/problem+json", "x-request-id": body["request_id"], **(headers or {})},
+        headers={
+            "content-type": "application/problem+json",
+            "x-request-id": body["request_id"],
+            **(headers or {}),
+        },
     )
 
 
@@ -61,7 +69,9 @@ def jwt(exp: float | None = None, sub: str = "u1") -> str:
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2ln"
 
 
-def token_pair(access: str | None = None, refresh: str = "refresh-2", expires_in: int = 900) -> dict[str, Any]:
+def token_pair(
+    access: str | None = None, refresh: str = "refresh-2", expires_in: int = 900
+) -> dict[str, Any]:
     return {
         "access_token": access or jwt(time.time() + expires_in, sub="fresh"),
         "refresh_token": refresh,

@@ -116,9 +116,13 @@ def test_rate_limit_error_carries_retry_after(client: Client, api: respx.MockRou
     assert len(api.calls) == 1
 
 
-def test_error_without_problem_body_uses_text_and_header(client: Client, api: respx.MockRouter) -> None:
+def test_error_without_problem_body_uses_text_and_header(
+    client: Client, api: respx.MockRouter
+) -> None:
     api.get("/api/v1/users/me").mock(
-        return_value=httpx.Response(502, text="Bad gateway from proxy", headers={"x-request-id": "px"})
+        return_value=httpx.Response(
+            502, text="Bad gateway from proxy", headers={"x-request-id": "px"}
+        )
     )
     client = client.with_options(max_retries=0)
 

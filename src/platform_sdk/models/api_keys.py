@@ -21,11 +21,15 @@ class ApiKey(PlatformModel):
 
 
 class ApiKeyCreated(ApiKey):
-    """An API key as answered by ``create``: ``key`` is the secret, shown only this once."""
+    """An API key as answered by ``create``: ``key`` is the secret, shown only this once.
+
+    ``key`` is ``None`` when the server replays an earlier create with the same
+    ``Idempotency-Key``: it never stores the secret. Revoke that key and create another.
+    """
 
     model_config = ConfigDict(extra="allow")
 
-    key: str
+    key: str | None
 
     def __repr__(self) -> str:
         return f"ApiKeyCreated(id={self.id!s}, name={self.name!r}, prefix={self.prefix!r})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from anyio import to_thread
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -173,11 +173,10 @@ async def delete_user(session: AsyncSession, user_id: uuid.UUID, actor: Principa
     if user.role == Role.ADMIN:
         await _keep_an_admin(session, user)
     await hooks.user_deleted.emit(session, user.id)
-    profile = await session.get(UserProfile, user.id)
-    if profile is not None:
-        await session.delete(profile)
-    await session.delete(user)
-    await session.flush()
+    # Statements in order: the ORM knows no relationship here to order them by.
+    await session.execute(delete(UserProfile).where(UserProfile.user_id == user.id))
+    await session.execute(delete(User).where(User.id == user.id))
+    session.expunge(user)
 
 
 async def get_profile(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> ProfileOut:
