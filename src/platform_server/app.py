@@ -13,6 +13,7 @@ from platform_server import __version__
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
+from platform_server.catalog.router import router as catalog_router
 from platform_server.core import maintenance
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
@@ -21,6 +22,13 @@ from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
 from platform_server.core.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
 from platform_server.health.router import router as health_router
+from platform_server.inventory.router import router as inventory_router
+from platform_server.invoices.router import router as invoices_router
+from platform_server.orders.router import router as orders_router
+from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGateway
+from platform_server.payments.router import router as payments_router
+from platform_server.payments.service import make_refund_all
+from platform_server.recommendations.router import router as recommendations_router
 from platform_server.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -30,6 +38,20 @@ def _failure_counter(settings: Settings) -> FailureCounter:
     if settings.redis_url:
         return RedisFailureCounter(settings.redis_url, settings.redis_prefix)
     return MemoryFailureCounter()
+
+
+def _gateway(settings: Settings) -> Gateway:
+    if settings.payment_gateway == "http":
+        if not (settings.payment_gateway_url and settings.payment_gateway_key):
+            raise ValueError(
+                "PLATFORM_PAYMENT_GATEWAY=http needs PLATFORM_PAYMENT_GATEWAY_URL and _KEY"
+            )
+        return HttpGateway(
+            settings.payment_gateway_url,
+            settings.payment_gateway_key,
+            timeout=settings.payment_gateway_timeout_seconds,
+        )
+    return SandboxGateway()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.db.dispose()
         if isinstance(app.state.failures, RedisFailureCounter):
             await app.state.failures.close()
+        if isinstance(app.state.gateway, HttpGateway):
+            await app.state.gateway.close()
 
     app = FastAPI(
         title="Platform API",
@@ -64,12 +88,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signer = signer
     app.state.failures = failures
     app.state.authenticator = Authenticator(settings, db, signer, failures)
+    app.state.gateway = gateway = _gateway(settings)
+    app.state.refund_all = make_refund_all(gateway)
 
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, users_router, api_keys_router):
+    for router in (
+        auth_router,
+        users_router,
+        api_keys_router,
+        catalog_router,
+        inventory_router,
+        recommendations_router,
+        orders_router,
+        payments_router,
+        invoices_router,
+    ):
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)

@@ -2,10 +2,32 @@
 
 from platform_server.api_keys.models import ApiKey
 from platform_server.auth.models import RefreshToken, Session
+from platform_server.catalog.models import Product
 from platform_server.core.database import Base
 from platform_server.core.idempotency import IdempotencyRecord
+from platform_server.inventory.models import StockLevel, StockMovement
+from platform_server.invoices.models import Invoice, InvoiceSequence
+from platform_server.orders.models import Order, OrderItem, OrderTransition
+from platform_server.payments.models import Payment, Refund
 from platform_server.users.models import User, UserProfile
 
 metadata = Base.metadata
 
-__all__ = ["ApiKey", "IdempotencyRecord", "RefreshToken", "Session", "User", "UserProfile"]
+__all__ = [
+    "ApiKey",
+    "IdempotencyRecord",
+    "Invoice",
+    "InvoiceSequence",
+    "Order",
+    "OrderItem",
+    "OrderTransition",
+    "Payment",
+    "Product",
+    "RefreshToken",
+    "Refund",
+    "Session",
+    "StockLevel",
+    "StockMovement",
+    "User",
+    "UserProfile",
+]

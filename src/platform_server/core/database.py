@@ -6,10 +6,11 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, Numeric, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -52,6 +53,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Money(TypeDecorator[Decimal]):
+    """Stored with four places (room for any currency); read back without
+    padding beyond cents, so "19.99" stays "19.99" on every backend."""
+
+    impl = Numeric(14, 4)
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        amount = Decimal(value)
+        cents = amount.quantize(Decimal("0.01"))
+        return cents if cents == amount else amount.normalize()
 
 
 class Base(DeclarativeBase):

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from platform_server.core.request_context import current_request_id
@@ -30,6 +31,7 @@ _TYPES = {
     422: ("validation-error", "Validation failed"),
     429: ("rate-limited", "Too many requests"),
     500: ("internal", "Internal server error"),
+    502: ("bad-gateway", "Upstream provider failed"),
     503: ("unavailable", "Service unavailable"),
 }
 
@@ -176,6 +178,24 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(
             request, exc.status_code, detail, headers=getattr(exc, "headers", None)
         )
+
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            request,
+            503,
+            "The database is unreachable; try again shortly.",
+            headers={"Retry-After": "5"},
+        )
+
+    # The database cannot be reached (refused, unopenable, pool exhausted): a 503, not a bug.
+    for unavailable in (
+        sa_exc.OperationalError,
+        sa_exc.InterfaceError,
+        sa_exc.TimeoutError,
+        ConnectionError,
+    ):
+        app.add_exception_handler(unavailable, _unavailable)
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:

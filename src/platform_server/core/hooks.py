@@ -21,3 +21,22 @@ class Hook:
     async def emit(self, *args: Any, **kwargs: Any) -> None:
         for handler in self._handlers:
             await handler(*args, **kwargs)
+
+
+class Check:
+    """A question other domains answer: true when any connected handler says so."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._handlers: list[Callable[..., Awaitable[bool]]] = []
+
+    def connect(self, handler: Callable[..., Awaitable[bool]]) -> Callable[..., Awaitable[bool]]:
+        if handler not in self._handlers:
+            self._handlers.append(handler)
+        return handler
+
+    async def any(self, *args: Any) -> bool:
+        for handler in self._handlers:
+            if await handler(*args):
+                return True
+        return False

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_server.core.database import Base, Database, utcnow
-from platform_server.core.errors import Conflict, Unprocessable
+from platform_server.core.errors import PROBLEM_JSON, Conflict, Unprocessable
 
 logger = logging.getLogger("platform_server.idempotency")
 
@@ -99,6 +99,7 @@ class IdempotentRequest:
             record.response_body,
             status_code=record.status_code,
             headers={"Idempotent-Replayed": "true"},
+            media_type=PROBLEM_JSON if record.status_code >= 400 else None,
         )
 
     async def complete(

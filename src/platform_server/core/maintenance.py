@@ -22,14 +22,29 @@ async def _purge_idempotency_keys(db: Database, settings: Settings) -> None:
         logger.info("purged %d expired idempotency keys", removed)
 
 
-JOBS: list[Job] = [_purge_idempotency_keys]
+async def _expire_unpaid_orders(db: Database, settings: Settings) -> None:
+    from platform_server.orders.service import expire_overdue
+
+    async with db.transaction() as session:
+        expired = await expire_overdue(session)
+    if expired:
+        logger.info("expired %d unpaid orders", expired)
 
 
-async def run_forever(db: Database, settings: Settings, every_seconds: float = 3600) -> None:
+# (job, seconds between runs)
+JOBS: list[tuple[Job, float]] = [(_purge_idempotency_keys, 3600), (_expire_unpaid_orders, 30)]
+
+
+async def run_forever(db: Database, settings: Settings, tick_seconds: float = 5) -> None:
+    last_run: dict[Job, float] = {}
+    loop = asyncio.get_running_loop()
     while True:
-        for job in JOBS:
+        for job, every in JOBS:
+            if loop.time() - last_run.get(job, float("-inf")) < every:
+                continue
+            last_run[job] = loop.time()
             try:
                 await job(db, settings)
             except Exception:  # one failed round must not stop the next
                 logger.exception("maintenance job %s failed", job.__name__)
-        await asyncio.sleep(every_seconds)
+        await asyncio.sleep(tick_seconds)

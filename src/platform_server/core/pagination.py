@@ -1,7 +1,7 @@
 """Cursor pagination: `?limit=&cursor=` in, `{"data": [...], "next_cursor": ...}` out.
 
-Keyset order on (created_at, id), newest first: a cursor names the last row seen,
-so rows inserted meanwhile never shift or repeat a page.
+Keyset order on (sort column, id): a cursor names the last row seen, so rows
+inserted meanwhile never shift or repeat a page. Newest first unless a sort is given.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import binascii
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
@@ -50,41 +52,107 @@ class PageParams:
 PageQuery = Annotated[PageParams, Depends()]
 
 
-def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
-    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+@dataclass(frozen=True)
+class SortKey:
+    column: InstrumentedAttribute[Any]
+    descending: bool = True
+
+
+def _bad_cursor() -> Unprocessable:
+    return Unprocessable(
+        "The cursor is not one this server issued.",
+        errors=[{"loc": ["query", "cursor"], "msg": "malformed cursor"}],
+    )
+
+
+def _encode_value(value: Any) -> list[Any]:
+    if isinstance(value, datetime):
+        return ["t", value.isoformat()]
+    if isinstance(value, Decimal):
+        return ["d", str(value)]
+    return ["s", value]
+
+
+def _decode_value(tagged: list[Any]) -> Any:
+    tag, raw = tagged
+    if tag == "t":
+        return datetime.fromisoformat(raw)
+    if tag == "d":
+        return Decimal(raw)
+    if tag == "s" and isinstance(raw, str | int):
+        return raw
+    raise ValueError("unknown cursor value")
+
+
+def encode_cursor(payload: list[Any]) -> str:
+    raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+def decode_cursor(cursor: str) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        stamp, row_id = json.loads(raw)
-        return datetime.fromisoformat(stamp), uuid.UUID(row_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
-        raise Unprocessable(
-            "The cursor is not one this server issued.",
-            errors=[{"loc": ["query", "cursor"], "msg": "malformed cursor"}],
-        ) from exc
+        payload = json.loads(raw)
+    except (ValueError, binascii.Error) as exc:
+        raise _bad_cursor() from exc
+    if not isinstance(payload, list) or not payload:
+        raise _bad_cursor()
+    return payload
 
 
 async def paginate(
     session: AsyncSession,
     stmt: Select[Any],
     *,
-    created_at: InstrumentedAttribute[datetime],
     row_id: InstrumentedAttribute[uuid.UUID],
     page: PageParams,
     to_schema: Callable[[Any], T],
+    sort: SortKey | None = None,
+    created_at: InstrumentedAttribute[datetime] | None = None,
 ) -> Page[T]:
+    """Keyset pagination on `sort` (default: `created_at`, newest first) then id."""
+    if sort is None:
+        assert created_at is not None, "give a sort key or created_at"
+        sort = SortKey(created_at, descending=True)
+    column, desc = sort.column, sort.descending
     if page.cursor:
-        stamp, last_id = decode_cursor(page.cursor)
-        stmt = stmt.where(or_(created_at < stamp, and_(created_at == stamp, row_id < last_id)))
-    stmt = stmt.order_by(created_at.desc(), row_id.desc()).limit(page.limit + 1)
-    rows: Sequence[Any] = (await session.scalars(stmt)).all()
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+        try:
+            kind, tagged, last = decode_cursor(page.cursor)
+            if kind != "k":
+                raise ValueError("not a keyset cursor")
+            value, last_id = _decode_value(tagged), uuid.UUID(last)
+        except (ValueError, TypeError, InvalidOperation) as exc:
+            raise _bad_cursor() from exc
+        before = column < value if desc else column > value
+        tie = row_id < last_id if desc else row_id > last_id
+        stmt = stmt.where(or_(before, and_(column == value, tie)))
+    order = [column.desc(), row_id.desc()] if desc else [column.asc(), row_id.asc()]
+    rows: Sequence[Any] = (await session.scalars(stmt.order_by(*order).limit(page.limit + 1))).all()
     next_cursor = None
-    if more:
-        last = rows[-1]
-        next_cursor = encode_cursor(getattr(last, created_at.key), getattr(last, row_id.key))
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        last_row = rows[-1]
+        next_cursor = encode_cursor(
+            ["k", _encode_value(getattr(last_row, column.key)), str(getattr(last_row, row_id.key))]
+        )
+    return Page[T](data=[to_schema(r) for r in rows], next_cursor=next_cursor)
+
+
+async def paginate_by_offset(
+    session: AsyncSession, stmt: Select[Any], *, page: PageParams, to_schema: Callable[[Any], T]
+) -> Page[T]:
+    """For orders that are no stable key (search relevance): the cursor is a position."""
+    offset = 0
+    if page.cursor:
+        try:
+            kind, offset = decode_cursor(page.cursor)
+            if kind != "o" or not isinstance(offset, int) or offset < 0:
+                raise ValueError("not an offset cursor")
+        except (ValueError, TypeError) as exc:
+            raise _bad_cursor() from exc
+    rows: Sequence[Any] = (await session.scalars(stmt.offset(offset).limit(page.limit + 1))).all()
+    next_cursor = None
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        next_cursor = encode_cursor(["o", offset + page.limit])
     return Page[T](data=[to_schema(r) for r in rows], next_cursor=next_cursor)

@@ -16,10 +16,19 @@ class Permission(StrEnum):
     ACCOUNT_WRITE = "account:write"
     USERS_READ = "users:read"
     USERS_WRITE = "users:write"
+    ORDERS_WRITE = "orders:write"  # place, pay and cancel one's own orders
+    ORDERS_MANAGE = "orders:manage"  # everyone's orders: fulfil, ship, deliver, refund
+    CATALOG_WRITE = "catalog:write"
+    INVENTORY_WRITE = "inventory:write"
 
 
-_CUSTOMER = frozenset({Permission.ACCOUNT_READ, Permission.ACCOUNT_WRITE})
-_STAFF = _CUSTOMER | {Permission.USERS_READ}
+_CUSTOMER = frozenset({Permission.ACCOUNT_READ, Permission.ACCOUNT_WRITE, Permission.ORDERS_WRITE})
+_STAFF = _CUSTOMER | {
+    Permission.USERS_READ,
+    Permission.ORDERS_MANAGE,
+    Permission.CATALOG_WRITE,
+    Permission.INVENTORY_WRITE,
+}
 _ADMIN = frozenset(Permission)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -7,6 +7,7 @@ import secrets
 import time
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,16 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     idempotency_ttl_hours: int = Field(24, ge=1)
+    # An unpaid order holds its stock this long, then expires.
+    order_reservation_minutes: int = Field(30, ge=1)
+
+    payment_gateway: Literal["sandbox", "http"] = "sandbox"
+    payment_gateway_url: str | None = None
+    payment_gateway_key: str | None = None
+    payment_gateway_timeout_seconds: float = Field(10.0, gt=0)
+
+    seller_name: str = "Platform Demo Store"
+    seller_address: str = "1 Example Street, Springfield"
     log_level: str = "info"
 
     @classmethod

@@ -10,7 +10,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from platform_server.core.database import UTCDateTime
+from platform_server.core.database import Money, UTCDateTime
+from platform_server.core.migrate import include_object
 from platform_server.models import metadata
 
 config = context.config
@@ -20,6 +21,8 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     # Migrations stay free of app types: our UTC wrapper is a plain timestamp column.
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, Money):
+        return "sa.Numeric(precision=14, scale=4)"
     return False
 
 
@@ -28,6 +31,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         render_item=_render_item,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
         compare_type=True,
     )

@@ -1,0 +1,107 @@
+"""Upsert many products by SKU in one request (bulk import from the CLI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.catalog import service
+from platform_server.catalog.models import Product
+from platform_server.catalog.schemas import (
+    BatchIn,
+    BatchItemResult,
+    BatchOut,
+    ProductCreate,
+    ProductUpdate,
+)
+from platform_server.core.money import quantize
+from platform_server.core.principal import Principal
+from platform_server.inventory import service as inventory
+
+# Set only when a product is created: re-importing a file must not reset live stock.
+_CREATE_ONLY = {"stock", "low_stock_threshold"}
+
+
+def _errors(exc: ValidationError) -> list[dict[str, Any]]:
+    return [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"]} for e in exc.errors()]
+
+
+async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> BatchOut:
+    skus = [item.get("sku") for item in payload.items]
+    existing = await service.by_sku(session, [s for s in skus if isinstance(s, str)])
+    seen: set[str] = set()
+    results: list[BatchItemResult] = []
+    for index, item in enumerate(payload.items):
+        sku = item.get("sku") if isinstance(item.get("sku"), str) else None
+        if sku is not None and sku in seen:
+            results.append(_failed(index, sku, [{"loc": ["sku"], "msg": "repeated in this batch"}]))
+            continue
+        if sku is not None:
+            seen.add(sku)
+        product = existing.get(sku) if sku else None
+        try:
+            if product is None:
+                result = await _create(session, index, item, actor, payload.dry_run)
+            else:
+                result = _update(index, product, item, payload.dry_run)
+        except ValidationError as exc:
+            result = _failed(index, sku, _errors(exc))
+        results.append(result)
+    await session.flush()
+    counts = {kind: sum(r.result == kind for r in results) for kind in ("created", "updated")}
+    return BatchOut(
+        created=counts["created"],
+        updated=counts["updated"],
+        unchanged=sum(r.result == "unchanged" for r in results),
+        failed=sum(r.result == "error" for r in results),
+        results=results,
+    )
+
+
+def _failed(index: int, sku: str | None, errors: list[dict[str, Any]]) -> BatchItemResult:
+    return BatchItemResult(index=index, sku=sku, result="error", errors=errors)
+
+
+async def _create(
+    session: AsyncSession, index: int, item: dict[str, Any], actor: Principal, dry_run: bool
+) -> BatchItemResult:
+    data = ProductCreate.model_validate(item)
+    if dry_run:
+        return BatchItemResult(index=index, sku=data.sku, result="valid")
+    product = Product(
+        sku=data.sku,
+        name=data.name,
+        description=data.description,
+        price=quantize(data.price, data.currency),
+        currency=data.currency,
+        category=data.category,
+        attributes=data.attributes,
+        status=data.status,
+    )
+    session.add(product)
+    await inventory.create_level(
+        session,
+        product.id,
+        on_hand=data.stock,
+        low_stock_threshold=data.low_stock_threshold,
+        actor_id=actor.user_id,
+    )
+    return BatchItemResult(index=index, sku=data.sku, result="created", id=product.id)
+
+
+def _update(index: int, product: Product, item: dict[str, Any], dry_run: bool) -> BatchItemResult:
+    fields = {k: v for k, v in item.items() if k not in _CREATE_ONLY}
+    data = ProductUpdate.model_validate(fields)
+    changes = data.model_dump(exclude_unset=True)
+    if "price" in changes:
+        changes["price"] = quantize(changes["price"], changes.get("currency", product.currency))
+    changed = {k: v for k, v in changes.items() if getattr(product, k) != v}
+    if not changed:
+        return BatchItemResult(index=index, sku=product.sku, result="unchanged", id=product.id)
+    if dry_run:
+        return BatchItemResult(index=index, sku=product.sku, result="valid", id=product.id)
+    for field, value in changed.items():
+        setattr(product, field, value)
+    return BatchItemResult(index=index, sku=product.sku, result="updated", id=product.id)

@@ -1,0 +1,1 @@
+"""Stock per product: on hand, reserved by orders, and the ledger of adjustments."""

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, status
+
+from platform_server.auth.deps import requires
+from platform_server.core.database import DbSession
+from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.inventory import service
+from platform_server.inventory.schemas import AdjustmentIn, InventoryOut, MovementOut
+
+router = APIRouter(prefix="/products/{id}/inventory", tags=["inventory"])
+Staff = Annotated[Principal, requires(Permission.INVENTORY_WRITE)]
+
+
+@router.get("", response_model=InventoryOut, summary="Stock of a product")
+async def get_inventory(id: uuid.UUID, session: DbSession, actor: Staff) -> InventoryOut:
+    return service.to_out(await service.get_level(session, id))
+
+
+@router.post(
+    "/adjustments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InventoryOut,
+    summary="Adjust stock",
+)
+async def adjust_inventory(
+    id: uuid.UUID, payload: AdjustmentIn, session: DbSession, actor: Staff
+) -> InventoryOut:
+    """Adds or removes units on hand, recorded in the ledger; never below what is reserved."""
+    level = await service.adjust(
+        session,
+        id,
+        delta=payload.delta,
+        reason=payload.reason,
+        actor_id=actor.user_id,
+        low_stock_threshold=payload.low_stock_threshold,
+    )
+    return service.to_out(level)
+
+
+@router.get("/adjustments", response_model=Page[MovementOut], summary="The stock ledger")
+async def list_adjustments(
+    id: uuid.UUID, session: DbSession, page: PageQuery, actor: Staff
+) -> Page[MovementOut]:
+    """Every change of on-hand stock: who, when, why."""
+    return await service.ledger(session, id, page)

@@ -1,0 +1,225 @@
+"""Stock levels. Reservations are conditional updates, so no two orders can take the
+same unit: the database checks availability and takes it in one statement."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Select, delete, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.core.errors import Conflict, NotFound
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.inventory.models import StockLevel, StockMovement
+from platform_server.inventory.schemas import InventoryOut, MovementOut
+
+
+def to_out(level: StockLevel) -> InventoryOut:
+    return InventoryOut(
+        product_id=level.product_id,
+        on_hand=level.on_hand,
+        reserved=level.reserved,
+        available=level.on_hand - level.reserved,
+        low_stock_threshold=level.low_stock_threshold,
+        updated_at=level.updated_at,
+    )
+
+
+async def create_level(
+    session: AsyncSession,
+    product_id: uuid.UUID,
+    *,
+    on_hand: int,
+    low_stock_threshold: int,
+    actor_id: uuid.UUID | None,
+) -> StockLevel:
+    level = StockLevel(
+        product_id=product_id, on_hand=on_hand, reserved=0, low_stock_threshold=low_stock_threshold
+    )
+    session.add(level)
+    if on_hand:
+        session.add(
+            StockMovement(
+                product_id=product_id,
+                delta=on_hand,
+                on_hand_after=on_hand,
+                kind="initial",
+                reason="initial stock",
+                actor_id=actor_id,
+            )
+        )
+    return level
+
+
+async def levels_for(
+    session: AsyncSession, product_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, StockLevel]:
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    rows = await session.scalars(select(StockLevel).where(StockLevel.product_id.in_(ids)))
+    return {row.product_id: row for row in rows}
+
+
+async def get_level(session: AsyncSession, product_id: uuid.UUID) -> StockLevel:
+    level = await session.get(StockLevel, product_id)
+    if level is None:
+        raise NotFound(f"Product {product_id} has no inventory record.")
+    return level
+
+
+async def _execute(session: AsyncSession, stmt: Any) -> int:
+    result: CursorResult[Any] = await session.execute(stmt)  # type: ignore[assignment]
+    return result.rowcount or 0
+
+
+async def adjust(
+    session: AsyncSession,
+    product_id: uuid.UUID,
+    *,
+    delta: int,
+    reason: str,
+    actor_id: uuid.UUID | None,
+    low_stock_threshold: int | None = None,
+) -> StockLevel:
+    level = await get_level(session, product_id)
+    changed = await _execute(
+        session,
+        update(StockLevel)
+        .where(
+            StockLevel.product_id == product_id,
+            StockLevel.on_hand + delta >= StockLevel.reserved,
+        )
+        .values(on_hand=StockLevel.on_hand + delta),
+    )
+    await session.refresh(level)
+    if not changed:
+        raise Conflict(
+            f"Stock cannot go below what is reserved: {level.on_hand} on hand, "
+            f"{level.reserved} reserved, adjustment {delta}.",
+            on_hand=level.on_hand,
+            reserved=level.reserved,
+        )
+    if low_stock_threshold is not None:
+        level.low_stock_threshold = low_stock_threshold
+    session.add(
+        StockMovement(
+            product_id=product_id,
+            delta=delta,
+            on_hand_after=level.on_hand,
+            kind="adjustment",
+            reason=reason,
+            actor_id=actor_id,
+        )
+    )
+    await session.flush()
+    return level
+
+
+async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None:
+    """Reserve every line or none. Rows are taken in id order, so concurrent orders
+    lock them in the same order and cannot deadlock; each update checks and takes
+    in one statement, so no check-then-write race can oversell."""
+    short: list[dict[str, Any]] = []
+    for product_id in sorted(lines):
+        quantity = lines[product_id]
+        if short:  # already failing: only read, to name every short line
+            level = await session.get(StockLevel, product_id)
+            available = level.on_hand - level.reserved if level else 0
+            if available < quantity:
+                short.append(_shortage(product_id, quantity, available))
+            continue
+        taken = await _execute(
+            session,
+            update(StockLevel)
+            .where(
+                StockLevel.product_id == product_id,
+                StockLevel.on_hand - StockLevel.reserved >= quantity,
+            )
+            .values(reserved=StockLevel.reserved + quantity),
+        )
+        if not taken:
+            level = await session.get(StockLevel, product_id)
+            if level is not None:
+                await session.refresh(level)
+            available = level.on_hand - level.reserved if level else 0
+            short.append(_shortage(product_id, quantity, available))
+    if short:
+        listing = ", ".join(
+            f"{s['product_id']} (wanted {s['requested']}, {s['available']} available)"
+            for s in short
+        )
+        raise Conflict(f"Not enough stock for: {listing}.", shortages=short)
+
+
+def _shortage(product_id: uuid.UUID, requested: int, available: int) -> dict[str, Any]:
+    return {"product_id": str(product_id), "requested": requested, "available": max(available, 0)}
+
+
+async def release(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None:
+    for product_id in sorted(lines):
+        await _execute(
+            session,
+            update(StockLevel)
+            .where(StockLevel.product_id == product_id)
+            .values(reserved=StockLevel.reserved - lines[product_id]),
+        )
+
+
+async def ship_reserved(
+    session: AsyncSession,
+    lines: Mapping[uuid.UUID, int],
+    *,
+    order_id: uuid.UUID,
+    actor_id: uuid.UUID | None,
+) -> None:
+    """Reserved units leave the warehouse: on hand and reserved both go down."""
+    for product_id in sorted(lines):
+        quantity = lines[product_id]
+        await _execute(
+            session,
+            update(StockLevel)
+            .where(StockLevel.product_id == product_id)
+            .values(on_hand=StockLevel.on_hand - quantity, reserved=StockLevel.reserved - quantity),
+        )
+        level = await session.get(StockLevel, product_id)
+        if level is not None:
+            await session.refresh(level)
+        session.add(
+            StockMovement(
+                product_id=product_id,
+                delta=-quantity,
+                on_hand_after=level.on_hand if level else 0,
+                kind="fulfillment",
+                reason=f"order {order_id} fulfilled",
+                actor_id=actor_id,
+                order_id=order_id,
+            )
+        )
+
+
+async def ledger(
+    session: AsyncSession, product_id: uuid.UUID, page: PageParams
+) -> Page[MovementOut]:
+    await get_level(session, product_id)
+    return await paginate(
+        session,
+        select(StockMovement).where(StockMovement.product_id == product_id),
+        created_at=StockMovement.created_at,
+        row_id=StockMovement.id,
+        page=page,
+        to_schema=MovementOut.model_validate,
+    )
+
+
+async def remove(session: AsyncSession, product_id: uuid.UUID) -> None:
+    await session.execute(delete(StockMovement).where(StockMovement.product_id == product_id))
+    await session.execute(delete(StockLevel).where(StockLevel.product_id == product_id))
+
+
+def ids_with_stock() -> Select[uuid.UUID]:
+    """A subquery other domains may filter by, without reading this table themselves."""
+    return select(StockLevel.product_id).where(StockLevel.on_hand > StockLevel.reserved)

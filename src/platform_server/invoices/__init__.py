@@ -1,0 +1,1 @@
+"""Invoices for paid orders: sequential numbers, JSON and PDF."""

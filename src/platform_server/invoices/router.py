@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response
+
+from platform_server.auth.deps import requires
+from platform_server.core.database import DbSession
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.invoices import pdf, service
+from platform_server.invoices.schemas import InvoiceOut
+
+router = APIRouter(tags=["invoices"])
+
+
+@router.get(
+    "/orders/{id}/invoice",
+    response_model=InvoiceOut,
+    summary="The invoice of a paid order",
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "PDF, or JSON on request"},
+        409: {"description": "The order is not paid"},
+    },
+)
+async def get_invoice(
+    id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    actor: Annotated[Principal, requires(Permission.ORDERS_WRITE)],
+) -> InvoiceOut | Response:
+    """A PDF by default; `Accept: application/json` gives the same invoice as JSON."""
+    invoice = await service.for_order(session, request.app.state.settings, id, actor)
+    if "application/json" in request.headers.get("accept", ""):
+        return invoice
+    return Response(
+        pdf.render(invoice),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'},
+    )

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from platform_server.core.money import MoneyOut
+from platform_server.core.schemas import OutputModel
+from platform_server.orders.schemas import OrderItemOut
+
+
+class Party(OutputModel):
+    name: str
+    email: str | None = None
+    address: str | None = None
+
+
+class InvoiceOut(OutputModel):
+    id: uuid.UUID
+    number: str
+    order_id: uuid.UUID
+    issued_at: datetime
+    seller: Party
+    buyer: Party
+    shipping_address: dict[str, Any] | None
+    lines: list[OrderItemOut]
+    total: MoneyOut
+    currency: str
+    amount_paid: MoneyOut
+    amount_refunded: MoneyOut
+    payment_status: Literal["paid", "partially_refunded", "refunded"]

@@ -1,0 +1,301 @@
+"""Commerce: catalog with full-text search, inventory, orders, payments, invoices.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-25 08:12:26.686097
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+_SQLITE_SEARCH = [
+    # External-content FTS5 over the products table's rowid, kept in sync by triggers.
+    "CREATE VIRTUAL TABLE products_fts USING fts5("
+    "name, description, sku, content='products', content_rowid='rowid', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN "
+    "INSERT INTO products_fts(rowid, name, description, sku) "
+    "VALUES (new.rowid, new.name, new.description, new.sku); END",
+    "CREATE TRIGGER products_fts_delete AFTER DELETE ON products BEGIN "
+    "INSERT INTO products_fts(products_fts, rowid, name, description, sku) "
+    "VALUES ('delete', old.rowid, old.name, old.description, old.sku); END",
+    "CREATE TRIGGER products_fts_update AFTER UPDATE OF name, description, sku ON products BEGIN "
+    "INSERT INTO products_fts(products_fts, rowid, name, description, sku) "
+    "VALUES ('delete', old.rowid, old.name, old.description, old.sku); "
+    "INSERT INTO products_fts(rowid, name, description, sku) "
+    "VALUES (new.rowid, new.name, new.description, new.sku); END",
+]
+_POSTGRES_SEARCH = [
+    "ALTER TABLE products ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(sku, '') || ' ' || "
+    "coalesce(description, ''))) STORED",
+    "CREATE INDEX ix_products_search_vector ON products USING GIN (search_vector)",
+]
+
+
+def _create_search() -> None:
+    dialect = op.get_bind().dialect.name
+    for statement in _SQLITE_SEARCH if dialect == "sqlite" else _POSTGRES_SEARCH:
+        op.execute(statement)
+
+
+def _drop_search() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for name in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS products_fts_{name}")
+        op.execute("DROP TABLE IF EXISTS products_fts")
+    else:
+        op.execute("DROP INDEX IF EXISTS ix_products_search_vector")
+        op.execute("ALTER TABLE products DROP COLUMN IF EXISTS search_vector")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "invoice_sequence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("last_number", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoice_sequence")),
+    )
+    op.create_table(
+        "invoices",
+        sa.Column("order_id", sa.Uuid(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("buyer_email", sa.String(length=255), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoices")),
+        sa.UniqueConstraint("number", name=op.f("uq_invoices_number")),
+        sa.UniqueConstraint("order_id", name=op.f("uq_invoices_order_id")),
+    )
+    op.create_table(
+        "orders",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("user_email", sa.String(length=255), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("total", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("shipping_address", sa.JSON(), nullable=True),
+        sa.Column("carrier", sa.String(length=100), nullable=True),
+        sa.Column("tracking_number", sa.String(length=100), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
+    )
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_orders_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_orders_expires_at"), ["expires_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_orders_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_orders_user_email"), ["user_email"], unique=False)
+        batch_op.create_index(batch_op.f("ix_orders_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "payments",
+        sa.Column("order_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("payment_method", sa.String(length=100), nullable=False),
+        sa.Column("gateway", sa.String(length=50), nullable=False),
+        sa.Column("gateway_reference", sa.String(length=255), nullable=True),
+        sa.Column("failure_code", sa.String(length=100), nullable=True),
+        sa.Column("failure_message", sa.String(length=500), nullable=True),
+        sa.Column("refunded_amount", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+    )
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_payments_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_payments_order_id"), ["order_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_payments_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "products",
+        sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("price", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("category", sa.String(length=100), nullable=False),
+        sa.Column("attributes", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
+        sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
+    )
+    with op.batch_alter_table("products", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_products_category"), ["category"], unique=False)
+        batch_op.create_index(batch_op.f("ix_products_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_products_name"), ["name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_products_price"), ["price"], unique=False)
+        batch_op.create_index(batch_op.f("ix_products_status"), ["status"], unique=False)
+
+    op.create_table(
+        "stock_levels",
+        sa.Column("product_id", sa.Uuid(), nullable=False),
+        sa.Column("on_hand", sa.Integer(), nullable=False),
+        sa.Column("reserved", sa.Integer(), nullable=False),
+        sa.Column("low_stock_threshold", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "on_hand >= reserved", name=op.f("ck_stock_levels_on_hand_covers_reserved")
+        ),
+        sa.CheckConstraint("reserved >= 0", name=op.f("ck_stock_levels_reserved_not_negative")),
+        sa.PrimaryKeyConstraint("product_id", name=op.f("pk_stock_levels")),
+    )
+    op.create_table(
+        "stock_movements",
+        sa.Column("product_id", sa.Uuid(), nullable=False),
+        sa.Column("delta", sa.Integer(), nullable=False),
+        sa.Column("on_hand_after", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("actor_id", sa.Uuid(), nullable=True),
+        sa.Column("order_id", sa.Uuid(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_movements")),
+    )
+    with op.batch_alter_table("stock_movements", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_stock_movements_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_stock_movements_product_id"), ["product_id"], unique=False
+        )
+
+    op.create_table(
+        "order_history",
+        sa.Column("order_id", sa.Uuid(), nullable=False),
+        sa.Column("from_status", sa.String(length=20), nullable=True),
+        sa.Column("to_status", sa.String(length=20), nullable=False),
+        sa.Column("actor_id", sa.Uuid(), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["orders.id"],
+            name=op.f("fk_order_history_order_id_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_history")),
+    )
+    with op.batch_alter_table("order_history", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_order_history_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_order_history_order_id"), ["order_id"], unique=False)
+
+    op.create_table(
+        "order_items",
+        sa.Column("order_id", sa.Uuid(), nullable=False),
+        sa.Column("product_id", sa.Uuid(), nullable=False),
+        sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("price", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("subtotal", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["orders.id"],
+            name=op.f("fk_order_items_order_id_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_items")),
+    )
+    with op.batch_alter_table("order_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_order_items_order_id"), ["order_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_order_items_product_id"), ["product_id"], unique=False)
+
+    op.create_table(
+        "refunds",
+        sa.Column("payment_id", sa.Uuid(), nullable=False),
+        sa.Column("order_id", sa.Uuid(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("gateway_reference", sa.String(length=255), nullable=True),
+        sa.Column("actor_id", sa.Uuid(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["payment_id"],
+            ["payments.id"],
+            name=op.f("fk_refunds_payment_id_payments"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_refunds")),
+    )
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_refunds_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_refunds_order_id"), ["order_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_refunds_payment_id"), ["payment_id"], unique=False)
+
+    _create_search()
+    op.execute("INSERT INTO invoice_sequence (id, last_number) VALUES (1, 0)")
+
+
+def downgrade() -> None:
+    _drop_search()
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_refunds_payment_id"))
+        batch_op.drop_index(batch_op.f("ix_refunds_order_id"))
+        batch_op.drop_index(batch_op.f("ix_refunds_created_at"))
+
+    op.drop_table("refunds")
+    with op.batch_alter_table("order_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_order_items_product_id"))
+        batch_op.drop_index(batch_op.f("ix_order_items_order_id"))
+
+    op.drop_table("order_items")
+    with op.batch_alter_table("order_history", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_order_history_order_id"))
+        batch_op.drop_index(batch_op.f("ix_order_history_created_at"))
+
+    op.drop_table("order_history")
+    with op.batch_alter_table("stock_movements", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_stock_movements_product_id"))
+        batch_op.drop_index(batch_op.f("ix_stock_movements_created_at"))
+
+    op.drop_table("stock_movements")
+    op.drop_table("stock_levels")
+    with op.batch_alter_table("products", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_products_status"))
+        batch_op.drop_index(batch_op.f("ix_products_price"))
+        batch_op.drop_index(batch_op.f("ix_products_name"))
+        batch_op.drop_index(batch_op.f("ix_products_created_at"))
+        batch_op.drop_index(batch_op.f("ix_products_category"))
+
+    op.drop_table("products")
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_payments_user_id"))
+        batch_op.drop_index(batch_op.f("ix_payments_order_id"))
+        batch_op.drop_index(batch_op.f("ix_payments_created_at"))
+
+    op.drop_table("payments")
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_orders_user_id"))
+        batch_op.drop_index(batch_op.f("ix_orders_user_email"))
+        batch_op.drop_index(batch_op.f("ix_orders_status"))
+        batch_op.drop_index(batch_op.f("ix_orders_expires_at"))
+        batch_op.drop_index(batch_op.f("ix_orders_created_at"))
+
+    op.drop_table("orders")
+    op.drop_table("invoices")
+    op.drop_table("invoice_sequence")

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from platform_server.auth.deps import requires
+from platform_server.core.database import DbSession
+from platform_server.core.idempotency import Idempotent
+from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.orders import service
+from platform_server.orders.schemas import (
+    OrderCreate,
+    OrderOut,
+    OrderStatus,
+    OrderTransitionOut,
+    ShipIn,
+    TransitionNote,
+)
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
+Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=OrderOut, summary="Place an order"
+)
+async def create_order(
+    payload: OrderCreate, request: Request, idem: Idempotent, session: DbSession, actor: Buyer
+) -> OrderOut | Response:
+    """Checks and reserves stock and prices the items from the catalog (client prices are
+    ignored). Unknown or archived products: 422. Not enough stock: 409 naming each item."""
+    replay = await idem.begin(actor.caller_key, payload)
+    if replay is not None:
+        return replay
+    minutes = request.app.state.settings.order_reservation_minutes
+    order = await service.create_order(session, payload, actor, minutes)
+    out = await service.to_out(session, order)
+    await idem.complete(session, status.HTTP_201_CREATED, out)
+    return out
+
+
+@router.get("", response_model=Page[OrderOut], summary="List orders")
+async def list_orders(
+    session: DbSession,
+    page: PageQuery,
+    actor: Buyer,
+    status: OrderStatus | None = None,
+    user_id: Annotated[uuid.UUID | None, Query(description="Staff only")] = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=255, description="Order id or email")] = None,
+) -> Page[OrderOut]:
+    """Customers see their own orders; staff see everyone's and can filter."""
+    filters = service.OrderFilters(
+        status=status,
+        user_id=user_id,
+        created_after=created_after,
+        created_before=created_before,
+        q=q,
+    )
+    return await service.list_orders(session, page, filters, actor)
+
+
+@router.get("/{id}", response_model=OrderOut, summary="Get an order")
+async def get_order(id: uuid.UUID, session: DbSession, actor: Buyer) -> OrderOut:
+    return await service.to_out(session, await service.get_order(session, id, actor))
+
+
+@router.get("/{id}/history", response_model=Page[OrderTransitionOut], summary="Status history")
+async def order_history(
+    id: uuid.UUID, session: DbSession, page: PageQuery, actor: Buyer
+) -> Page[OrderTransitionOut]:
+    """Every status change with who made it and when, newest first."""
+    return await service.history(session, await service.get_order(session, id, actor), page)
+
+
+@router.post("/{id}/cancel", response_model=OrderOut, summary="Cancel an order")
+async def cancel_order(
+    id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    actor: Buyer,
+    payload: TransitionNote | None = None,
+) -> OrderOut:
+    """A customer may cancel a pending order; staff may also cancel paid or fulfilled
+    ones, which refunds the payment in full. Releases reserved stock."""
+    order = await service.get_order(session, id, actor, lock=True)
+    note = payload.note if payload else None
+    await service.cancel(session, order, actor, note, request.app.state.refund_all)
+    return await service.to_out(session, order)
+
+
+@router.post("/{id}/fulfill", response_model=OrderOut, summary="Mark fulfilled (staff)")
+async def fulfill_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
+    """The reserved units leave stock (recorded in the inventory ledger)."""
+    order = await service.get_order(session, id, actor, lock=True)
+    await service.fulfill(session, order, actor)
+    return await service.to_out(session, order)
+
+
+@router.post("/{id}/ship", response_model=OrderOut, summary="Mark shipped (staff)")
+async def ship_order(id: uuid.UUID, payload: ShipIn, session: DbSession, actor: Staff) -> OrderOut:
+    order = await service.get_order(session, id, actor, lock=True)
+    await service.ship(session, order, actor, payload.carrier, payload.tracking_number)
+    return await service.to_out(session, order)
+
+
+@router.post("/{id}/deliver", response_model=OrderOut, summary="Mark delivered (staff)")
+async def deliver_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
+    order = await service.get_order(session, id, actor, lock=True)
+    await service.transition(session, order, "delivered", actor.user_id)
+    return await service.to_out(session, order)

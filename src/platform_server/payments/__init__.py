@@ -1,0 +1,1 @@
+"""Payments and refunds through a payment gateway (a sandbox by default)."""

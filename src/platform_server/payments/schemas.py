@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from platform_server.core.money import MoneyIn, MoneyOut
+from platform_server.core.schemas import InputModel, OutputModel
+
+
+class PaymentIn(InputModel):
+    payment_method: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=100,
+            description="A provider token such as `pm_card_ok`; never a card number",
+        ),
+    ]
+
+
+class RefundIn(InputModel):
+    amount: MoneyIn | None = Field(None, description="Default: everything not yet refunded")
+    reason: Annotated[str, Field(max_length=500)] | None = None
+
+
+class PaymentOut(OutputModel):
+    id: uuid.UUID
+    order_id: uuid.UUID
+    amount: MoneyOut
+    currency: str
+    status: Literal["succeeded", "failed"]
+    payment_method: str
+    gateway: str
+    failure_code: str | None
+    failure_message: str | None
+    refunded_amount: MoneyOut
+    created_at: datetime
+
+
+class RefundOut(OutputModel):
+    id: uuid.UUID
+    payment_id: uuid.UUID
+    order_id: uuid.UUID
+    amount: MoneyOut
+    currency: str
+    reason: str | None
+    created_at: datetime

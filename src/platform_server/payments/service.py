@@ -1,0 +1,205 @@
+"""Paying an order through the gateway, and refunds that never exceed what was captured."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.core.database import utcnow
+from platform_server.core.errors import Conflict, NotFound, ProblemError, Unprocessable
+from platform_server.core.money import quantize
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.orders import service as orders
+from platform_server.orders.models import Order
+from platform_server.payments.gateway import (
+    Gateway,
+    GatewayUnavailable,
+    PaymentDeclined,
+    SandboxGateway,
+    looks_like_card_number,
+)
+from platform_server.payments.models import Payment, Refund
+from platform_server.payments.schemas import PaymentOut
+
+_TOKEN = re.compile(r"^pm_[A-Za-z0-9_]{1,96}$")
+
+
+@dataclass(frozen=True)
+class Declined:
+    payment: Payment
+    code: str
+    message: str
+
+
+def _check_token(token: str, gateway: Gateway) -> None:
+    def bad(msg: str) -> Unprocessable:
+        return Unprocessable(msg, errors=[{"loc": ["body", "payment_method"], "msg": msg}])
+
+    if looks_like_card_number(token):
+        raise bad("Card numbers are never accepted; pay with a provider token such as pm_card_ok.")
+    if not _TOKEN.match(token):
+        raise bad("A payment method is a provider token starting with pm_.")
+    if isinstance(gateway, SandboxGateway) and token not in SandboxGateway.TOKENS:
+        raise bad("Unknown sandbox token; use one of: " + ", ".join(SandboxGateway.TOKENS) + ".")
+
+
+async def pay(
+    session: AsyncSession,
+    gateway: Gateway,
+    order_id: uuid.UUID,
+    token: str,
+    actor: Principal,
+    attempt_key: str | None,
+) -> Payment | Declined:
+    _check_token(token, gateway)
+    order = await orders.get_order(session, order_id, actor, lock=True)
+    if order.status != "pending":
+        raise Conflict(
+            f"Order {order.id} is {order.status}; only a pending order can be paid.",
+            current_status=order.status,
+        )
+    if order.expires_at is not None and order.expires_at <= utcnow():
+        raise Conflict(
+            f"Order {order.id} expired unpaid; place it again.", current_status="expired"
+        )
+    # The same client key maps to the same provider key: a retry never charges twice.
+    provider_key = f"{order.id}:{attempt_key or uuid.uuid4().hex}"
+    payment = Payment(
+        order_id=order.id,
+        user_id=order.user_id,
+        amount=order.total,
+        currency=order.currency,
+        payment_method=token,
+        gateway=gateway.name,
+        status="failed",
+    )
+    try:
+        charge = await gateway.charge(
+            amount=order.total, currency=order.currency, token=token, idempotency_key=provider_key
+        )
+    except PaymentDeclined as declined:
+        payment.failure_code, payment.failure_message = declined.code, declined.message
+        session.add(payment)
+        await session.flush()
+        return Declined(payment, declined.code, declined.message)
+    except GatewayUnavailable as exc:
+        raise ProblemError(
+            f"{exc} Nothing was charged; retry with the same Idempotency-Key.", status=502
+        ) from exc
+    payment.status = "succeeded"
+    payment.gateway_reference = charge.reference
+    session.add(payment)
+    await orders.transition(session, order, "paid", actor.user_id, f"payment {payment.id}")
+    await session.flush()
+    return payment
+
+
+async def list_for_order(
+    session: AsyncSession, order_id: uuid.UUID, actor: Principal, page: PageParams
+) -> Page[PaymentOut]:
+    order = await orders.get_order(session, order_id, actor)
+    return await paginate(
+        session,
+        select(Payment).where(Payment.order_id == order.id),
+        created_at=Payment.created_at,
+        row_id=Payment.id,
+        page=page,
+        to_schema=PaymentOut.model_validate,
+    )
+
+
+async def refund(
+    session: AsyncSession,
+    gateway: Gateway,
+    payment_id: uuid.UUID,
+    amount: Decimal | None,
+    reason: str | None,
+    actor: Principal,
+    *,
+    settle_order: bool = True,
+) -> Refund:
+    payment = await session.get(Payment, payment_id, with_for_update=True)
+    if payment is None or not actor.can(Permission.ORDERS_MANAGE):
+        raise NotFound(f"Payment {payment_id} does not exist.")
+    if payment.status != "succeeded":
+        raise Conflict(f"Payment {payment.id} {payment.status}; there is nothing to refund.")
+    remaining = payment.amount - payment.refunded_amount
+    value = remaining if amount is None else quantize(amount, payment.currency)
+    if value <= 0 or value > remaining:
+        raise Unprocessable(
+            f"A refund must be above 0 and at most the {remaining:f} {payment.currency} "
+            "not yet refunded.",
+            errors=[{"loc": ["body", "amount"], "msg": f"must be in (0, {remaining:f}]"}],
+        )
+    try:
+        reference = await gateway.refund(
+            charge_reference=payment.gateway_reference or "",
+            amount=value,
+            currency=payment.currency,
+            idempotency_key=f"{payment.id}:{payment.refunded_amount:f}:{value:f}",
+        )
+    except GatewayUnavailable as exc:
+        raise ProblemError(f"{exc} Nothing was refunded; try again.", status=502) from exc
+    record = Refund(
+        payment_id=payment.id,
+        order_id=payment.order_id,
+        amount=value,
+        currency=payment.currency,
+        reason=reason,
+        gateway_reference=reference,
+        actor_id=actor.user_id,
+    )
+    session.add(record)
+    payment.refunded_amount += value
+    if settle_order and payment.refunded_amount == payment.amount:
+        order = await session.get(Order, payment.order_id, with_for_update=True)
+        if order is not None and "refunded" in orders.ALLOWED[order.status]:
+            await orders.transition(session, order, "refunded", actor.user_id, "refunded in full")
+    await session.flush()
+    return record
+
+
+def make_refund_all(gateway: Gateway) -> orders.RefundAll:
+    async def refund_all(session: AsyncSession, order: Order, actor_id: uuid.UUID | None) -> None:
+        payments = await session.scalars(
+            select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")
+        )
+        system = Principal(
+            user_id=actor_id or uuid.UUID(int=0),
+            email="",
+            role="admin",
+            permissions=frozenset({Permission.ORDERS_MANAGE}),
+        )
+        for payment in payments:
+            if payment.refunded_amount < payment.amount:
+                await refund(
+                    session,
+                    gateway,
+                    payment.id,
+                    None,
+                    "order cancelled",
+                    system,
+                    settle_order=False,
+                )
+
+    return refund_all
+
+
+async def captured_and_refunded(
+    session: AsyncSession, order_id: uuid.UUID
+) -> tuple[Decimal, Decimal]:
+    rows = await session.scalars(
+        select(Payment).where(Payment.order_id == order_id, Payment.status == "succeeded")
+    )
+    paid = refunded = Decimal(0)
+    for payment in rows:
+        paid += payment.amount
+        refunded += payment.refunded_amount
+    return paid, refunded

@@ -1,0 +1,1 @@
+"""Product recommendations: bought together, else popular in the same category."""
