@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from platform_server.core.database import Database
 from platform_server.core.permissions import Role
+from platform_server.demo_commerce import seed_commerce
 from platform_server.users import service as users
 
 DEMO_ADMIN_EMAIL = "admin@demo.platform.test"
@@ -51,4 +52,6 @@ async def seed(db: Database) -> DemoCredentials:
                 users.add_user(
                     session, email=email, name=name, password_hash=shared_hash, role=role.value
                 )
+    customers = [email for email, _, role in _DEMO_USERS if role == Role.CUSTOMER]
+    await seed_commerce(db, DEMO_ADMIN_EMAIL, customers)
     return DemoCredentials(DEMO_ADMIN_EMAIL, password)

@@ -61,7 +61,7 @@ async def _login_form(request: Request) -> LoginRequest:
                 password=str(form.get("password") or ""),
             )
         return LoginRequest.model_validate(json.loads(await request.body() or b"null"))
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ProblemError("The request body is not valid JSON.", status=400) from exc
     except ValidationError as exc:
         raise Unprocessable(

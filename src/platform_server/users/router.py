@@ -68,7 +68,10 @@ async def list_users(
     _actor: Annotated[Principal, requires(Permission.USERS_READ)],
     role: RoleName | None = None,
     status: UserStatus | None = None,
-    q: Annotated[str | None, Query(max_length=255, description="Email or name contains")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=255, pattern=r"^[^\x00]*$", description="Email or name contains"),
+    ] = None,
 ) -> Page[UserOut]:
     return await service.list_users(session, page, role=role, status=status, q=q)
 

@@ -1,0 +1,189 @@
+"""A believable demo catalog (a few hundred products) and orders in every status."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.catalog import service as catalog
+from platform_server.catalog.models import Product
+from platform_server.catalog.schemas import ProductCreate
+from platform_server.core.database import Database
+from platform_server.core.errors import Conflict
+from platform_server.core.permissions import Role, permissions_for
+from platform_server.core.principal import Principal
+from platform_server.invoices import service as invoices
+from platform_server.orders import service as orders
+from platform_server.orders.schemas import OrderCreate, OrderItemIn
+from platform_server.payments import service as payments
+from platform_server.payments.gateway import SandboxGateway
+from platform_server.payments.models import Payment
+from platform_server.users import service as users
+
+_CATALOG = {
+    "apparel": (
+        ["T-shirt", "Hoodie", "Rain jacket", "Wool socks", "Cap", "Chinos"],
+        ["organic cotton", "recycled polyester", "merino wool", "linen blend"],
+        12,
+        120,
+    ),
+    "kitchen": (
+        ["Coffee mug", "Chef knife", "Cutting board", "Teapot", "Skillet", "Spice rack"],
+        ["stoneware", "carbon steel", "bamboo", "cast iron"],
+        6,
+        90,
+    ),
+    "books": (
+        ["Field guide", "Cookbook", "Novel", "Atlas", "Poetry collection", "Travel diary"],
+        ["hardcover", "paperback", "illustrated", "signed"],
+        8,
+        45,
+    ),
+    "electronics": (
+        ["USB-C charger", "Headphones", "E-reader", "Desk lamp", "Power bank", "Keyboard"],
+        ["wireless", "noise-cancelling", "compact", "fast-charging"],
+        15,
+        300,
+    ),
+    "garden": (
+        ["Watering can", "Pruning shears", "Seed kit", "Planter", "Hose reel", "Gloves"],
+        ["galvanised", "ergonomic", "terracotta", "heirloom"],
+        5,
+        80,
+    ),
+    "toys": (
+        ["Puzzle", "Building blocks", "Kite", "Board game", "Plush bear", "Yo-yo"],
+        ["wooden", "1000-piece", "family", "glow-in-the-dark"],
+        4,
+        60,
+    ),
+    "sports": (
+        ["Yoga mat", "Water bottle", "Jump rope", "Running belt", "Tennis balls", "Climbing chalk"],
+        ["non-slip", "insulated", "adjustable", "pro"],
+        5,
+        70,
+    ),
+}
+_COLOURS = ["red", "blue", "green", "black", "white", "sand", "olive", "navy"]
+
+
+def _products(rng: random.Random) -> list[ProductCreate]:
+    items: list[ProductCreate] = []
+    for category, (nouns, traits, low, high) in _CATALOG.items():
+        for noun in nouns:
+            for trait in traits:
+                colour = rng.choice(_COLOURS)
+                sku = f"DEMO-{category[:3].upper()}-{len(items) + 1:04d}"
+                items.append(
+                    ProductCreate(
+                        sku=sku,
+                        name=f"{trait.capitalize()} {noun.lower()}, {colour}",
+                        description=f"A {trait} {noun.lower()} in {colour}. Part of our "
+                        f"{category} range, made to last.",
+                        price=Decimal(rng.randint(low * 100, high * 100)) / 100,
+                        category=category,
+                        attributes={"colour": colour, "trait": trait},
+                        stock=rng.choice([0, 2, 8, 25, 60, 150]),
+                        low_stock_threshold=5,
+                    )
+                )
+    originals = len(items)
+    for i in range(originals, 300):  # fill to a few hundred with size variants
+        base = items[(i * 7) % originals]
+        items.append(
+            base.model_copy(
+                update={
+                    "sku": f"{base.sku}-V{i}",
+                    "name": f"{base.name}, size {rng.choice('SML')}{i}",
+                }
+            )
+        )
+    return items
+
+
+def _principal(user_id: uuid.UUID, email: str, role: Role) -> Principal:
+    return Principal(
+        user_id=user_id, email=email, role=role.value, permissions=permissions_for(role.value)
+    )
+
+
+async def seed_commerce(db: Database, admin_email: str, customer_emails: list[str]) -> None:
+    """Adds nothing when the demo catalog is already there."""
+    rng = random.Random(20261125)  # noqa: S311 (demo data, not secrets: repeatable on purpose)
+    async with db.transaction() as session:
+        if await session.scalar(select(Product.id).where(Product.sku.like("DEMO-%")).limit(1)):
+            return
+        admin_user = await users.find_by_email(session, admin_email)
+        assert admin_user is not None
+        admin = _principal(admin_user.id, admin_user.email, Role.ADMIN)
+        for data in _products(rng):
+            await catalog.create_product(session, data, admin)
+    async with db.transaction() as session:
+        stocked = list(
+            await session.scalars(
+                select(Product).where(Product.sku.like("DEMO-%")).order_by(Product.sku)
+            )
+        )
+        customers = []
+        for email in customer_emails:
+            user = await users.find_by_email(session, email)
+            if user is not None:
+                customers.append(_principal(user.id, user.email, Role.CUSTOMER))
+        await _orders_in_every_status(session, rng, admin, customers, stocked)
+
+
+async def _orders_in_every_status(
+    session: AsyncSession,
+    rng: random.Random,
+    admin: Principal,
+    customers: list[Principal],
+    products: list[Product],
+) -> None:
+    gateway = SandboxGateway()
+    refund_all = payments.make_refund_all(gateway)
+    plan = [
+        "pending",
+        "paid",
+        "fulfilled",
+        "shipped",
+        "delivered",
+        "cancelled",
+        "expired",
+        "refunded",
+    ] * 3
+    for index, target in enumerate(plan):
+        buyer = customers[index % len(customers)]
+        picks = rng.sample(products, 3)
+        lines = [OrderItemIn(product_id=p.id, quantity=1) for p in picks]
+        try:
+            async with session.begin_nested():  # a short pick rolls back only this order
+                order = await orders.create_order(session, OrderCreate(items=lines), buyer, 30)
+        except Conflict:
+            continue
+        if target == "pending":
+            continue
+        if target == "expired":
+            await orders.transition(session, order, "expired", None, "demo")
+            continue
+        if target == "cancelled":
+            await orders.cancel(session, order, buyer, "changed my mind", refund_all)
+            continue
+        payment = await payments.pay(session, gateway, order.id, "pm_card_ok", buyer, None)
+        await invoices.issue(session, order)
+        if target == "refunded":
+            assert isinstance(payment, Payment)
+            await payments.refund(session, gateway, payment.id, None, "demo", admin)
+            continue
+        for step in ("fulfilled", "shipped", "delivered"):
+            if plan.index(target) < plan.index(step):
+                break
+            if step == "fulfilled":
+                await orders.fulfill(session, order, admin)
+            elif step == "shipped":
+                await orders.ship(session, order, admin, "UPS", f"1Z{rng.randint(10**9, 10**10)}")
+            else:
+                await orders.transition(session, order, "delivered", admin.user_id)
