@@ -5,7 +5,6 @@ The server is imported lazily, so the rest of the CLI works with only the `cli` 
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -93,6 +92,8 @@ def run(
 
 
 def _seed_demo(settings: Settings) -> None:
+    import asyncio
+
     from platform_server.core.database import Database
     from platform_server.demo import seed
 
@@ -120,6 +121,8 @@ def create_admin(
     config: ConfigOption = None,
 ) -> None:
     """Create an admin, or make an existing user admin with this password."""
+    import asyncio
+
     from platform_server.core.database import Database
     from platform_server.core.migrate import upgrade
     from platform_server.demo import ensure_admin

@@ -1,0 +1,55 @@
+"""`platform health`: liveness and readiness of the server (no credential needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from platform_cli.context import OutputOption, client, output
+
+
+def health(ctx: typer.Context, fmt: OutputOption = None) -> None:
+    """Is the server alive (/healthz) and ready (/readyz)? Exit code 1 if not."""
+    from platform_cli.output import Column
+    from platform_sdk import APIStatusError, PlatformError
+
+    out = output(ctx, fmt)
+    result: dict[str, Any] = {"base_url": None, "live": None, "ready": None}
+    failed = False
+    with client(ctx, authenticated=False) as sdk, out.spinner("Checking…"):
+        result["base_url"] = sdk.base_url
+        for name, probe in (("live", sdk.health.live), ("ready", sdk.health.ready)):
+            try:
+                result[name] = probe().model_dump(mode="json")
+            except APIStatusError as exc:
+                failed = True
+                result[name] = {
+                    "status": "error",
+                    "http_status": exc.status_code,
+                    "detail": exc.detail or exc.title,
+                }
+            except PlatformError:
+                if name == "live":
+                    raise  # unreachable: a connection error says it best
+                failed = True
+                result[name] = {"status": "error"}
+    if out.format == "table":
+        out.one(
+            {
+                "server": result["base_url"],
+                "live": result["live"]["status"],
+                "ready": result["ready"]["status"],
+                "database": result["ready"].get("database") or result["ready"].get("detail"),
+            },
+            [
+                Column("server", "server"),
+                Column("live", "live", "status"),
+                Column("ready", "ready", "status"),
+                Column("database", "database", "status"),
+            ],
+        )
+    else:
+        out.one(result)
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,96 @@
+"""`platform help exit-codes|environment`: reference pages."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Reference: exit codes and environment variables.", no_args_is_help=True)
+
+ENVIRONMENT: list[tuple[str, str, str]] = [
+    # (name, used by, meaning)
+    ("PLATFORM_BASE_URL", "cli, sdk", "Server URL; overrides --base-url and the profile."),
+    (
+        "PLATFORM_API_KEY",
+        "cli, sdk",
+        "API key to authenticate with; overrides the stored credential (for CI).",
+    ),
+    ("PLATFORM_PROFILE", "cli", "Profile to use when --profile is not given."),
+    (
+        "PLATFORM_CONFIG_DIR",
+        "cli",
+        "Directory of config.json (and credentials.json with --insecure-storage); default "
+        "$XDG_CONFIG_HOME/platform or ~/.config/platform.",
+    ),
+    ("XDG_CONFIG_HOME", "cli", "Base of the default config directory."),
+    (
+        "PLATFORM_LOG",
+        "cli, sdk",
+        "SDK request logging on stderr: debug, info or warning (never logs headers or bodies).",
+    ),
+    ("NO_COLOR", "cli", "Any non-empty value turns colour off (https://no-color.org)."),
+    ("TERM", "cli", "TERM=dumb turns colour off."),
+    (
+        "PLATFORM_DATABASE_URL",
+        "server",
+        "SQLAlchemy URL of the database; default SQLite in the data directory.",
+    ),
+    (
+        "PLATFORM_DATA_DIR",
+        "server",
+        "Data directory (SQLite file, generated secret); default .platform.",
+    ),
+    (
+        "PLATFORM_JWT_SECRET",
+        "server",
+        "Secret signing tokens and hashing API keys; generated into the data dir if unset.",
+    ),
+    (
+        "PLATFORM_JWT_ISSUER / PLATFORM_JWT_AUDIENCE",
+        "server",
+        "JWT iss/aud (platform, platform-api).",
+    ),
+    ("PLATFORM_ACCESS_TOKEN_MINUTES", "server", "Access token lifetime (15)."),
+    ("PLATFORM_REFRESH_TOKEN_DAYS", "server", "Refresh token lifetime (30)."),
+    ("PLATFORM_PASSWORD_MIN_LENGTH", "server", "Minimum password length (8, at least 8)."),
+    (
+        "PLATFORM_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        "server",
+        "Failed logins per account before 429 (5).",
+    ),
+    ("PLATFORM_LOGIN_MAX_FAILURES_PER_IP", "server", "Failed logins per address before 429 (50)."),
+    ("PLATFORM_LOGIN_FAILURE_WINDOW_SECONDS", "server", "Window of those counters (900)."),
+    (
+        "PLATFORM_REDIS_URL / PLATFORM_REDIS_PREFIX",
+        "server",
+        "Redis for shared throttling (optional) and its key prefix (platform:).",
+    ),
+    ("PLATFORM_DATABASE_ECHO", "server", "Log SQL statements (false)."),
+    ("PLATFORM_MAX_BODY_BYTES", "server", "Largest accepted request body (1048576)."),
+    ("PLATFORM_IDEMPOTENCY_TTL_HOURS", "server", "How long idempotency keys are remembered (24)."),
+    ("PLATFORM_LOG_LEVEL", "server", "Server log level (info)."),
+    (
+        "PLATFORM_ENV_FILE",
+        "server",
+        "An env file of PLATFORM_* settings (set by `server --config`).",
+    ),
+]
+
+
+@app.command("exit-codes")
+def exit_codes() -> None:
+    """What each exit code of `platform` means."""
+    from platform_cli.errors import EXIT_CODE_HELP
+
+    typer.echo("Exit codes of `platform`:\n")
+    for code, text in EXIT_CODE_HELP.items():
+        typer.echo(f"  {int(code)}  {text}")
+    typer.echo("\nInterrupted with Ctrl-C: 130.")
+
+
+@app.command("environment")
+def environment() -> None:
+    """Every environment variable the CLI, SDK and server read."""
+    typer.echo("Environment variables (precedence: environment > command-line option > profile):\n")
+    width = max(len(name) for name, _, _ in ENVIRONMENT)
+    for name, who, text in ENVIRONMENT:
+        typer.echo(f"  {name:<{width}}  [{who}] {text}")

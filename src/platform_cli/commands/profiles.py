@@ -1,0 +1,108 @@
+"""`platform profiles …`: named server + credential pairs in the config file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from platform_cli.context import OutputOption, YesOption, confirm, connection, output
+
+if TYPE_CHECKING:
+    from platform_cli.client import Connection
+    from platform_cli.output import Column
+
+app = typer.Typer(help="List, switch, show and delete profiles.", no_args_is_help=True)
+
+NameArg = Annotated[str, typer.Argument(help="Profile name.", show_default=False)]
+
+
+def columns() -> list[Column]:
+    from platform_cli.output import Column
+
+    return [
+        Column("CURRENT", "current", "bool"),
+        Column("NAME", "name"),
+        Column("BASE URL", "base_url"),
+        Column("EMAIL", "email"),
+        Column("AUTH", "auth_kind"),
+        Column("STORED IN", "credential_store"),
+        Column("OUTPUT", "output"),
+    ]
+
+
+def _row(conn: Connection, name: str) -> dict[str, Any]:
+    config = conn.config
+    values = config.profiles.get(name, {})
+    return {
+        "name": name,
+        "current": name == conn.profile,
+        "base_url": values.get("base_url") or config.defaults.get("base_url"),
+        "email": values.get("email"),
+        "user_id": values.get("user_id"),
+        "auth_kind": values.get("auth_kind"),
+        "credential_store": values.get("credential_store"),
+        "output": values.get("output") or config.defaults.get("output"),
+    }
+
+
+def _require(conn: Connection, name: str) -> None:
+    if name not in conn.config.profiles:
+        from platform_cli.errors import NotFound
+
+        known = ", ".join(sorted(conn.config.profiles)) or "none yet; `platform login` makes one"
+        raise NotFound(f"no profile named {name!r} (profiles: {known})")
+
+
+@app.command("list")
+def list_profiles(ctx: typer.Context, fmt: OutputOption = None) -> None:
+    """Every profile; CURRENT marks the active one."""
+    out = output(ctx, fmt)
+    conn = connection(ctx)
+    names = sorted(conn.config.profiles)
+    out.many((_row(conn, n) for n in names), columns(), empty="No profiles; run `platform login`.")
+
+
+@app.command("use")
+def use(ctx: typer.Context, name: NameArg, fmt: OutputOption = None) -> None:
+    """Make a profile the current one."""
+    out = output(ctx, fmt)
+    conn = connection(ctx)
+    _require(conn, name)
+    conn.config.current_profile = name
+    conn.config.save()
+    out.done(f"Now using profile {name!r}.", {"current_profile": name})
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Argument(help="Profile name (default: the active one).", show_default=False),
+    ] = None,
+    fmt: OutputOption = None,
+) -> None:
+    """Settings of a profile (never its secrets)."""
+    out = output(ctx, fmt)
+    conn = connection(ctx)
+    name = name or conn.profile
+    _require(conn, name)
+    out.one(_row(conn, name), columns())
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context, name: NameArg, yes: YesOption = False, fmt: OutputOption = None
+) -> None:
+    """Delete a profile and forget its credential (without revoking it; use logout for that)."""
+    out = output(ctx, fmt)
+    conn = connection(ctx)
+    _require(conn, name)
+    confirm(f"delete profile {name!r} and its stored credential", yes=yes)
+    removed = conn.store.delete(name)
+    conn.config.delete_profile(name)
+    conn.config.save()
+    out.done(
+        f"Deleted profile {name!r}.", {"name": name, "deleted": True, "forgotten_from": removed}
+    )

@@ -1,0 +1,161 @@
+"""What every command shares: global state, common options and small helpers.
+
+A noun module needs only this and ``typer`` at import time; everything heavier (the SDK,
+Rich, keyring) is imported when a command runs, so ``platform --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import islice
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from platform_cli.client import Connection
+    from platform_cli.output import Output
+    from platform_sdk import Client
+
+T = TypeVar("T")
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    yaml = "yaml"
+    csv = "csv"
+
+
+@dataclass
+class State:
+    """Global options of the root callback, stored in ``ctx.obj``."""
+
+    profile: str | None = None
+    output: str | None = None
+    debug: bool = False
+    _connection: Any = field(default=None, repr=False)
+
+
+# -- options shared by commands ---------------------------------------------------------------
+
+OutputOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Output format (default: the profile's `output` setting, else table).",
+        show_default=False,
+        case_sensitive=False,
+    ),
+]
+YesOption = Annotated[
+    bool,
+    typer.Option("--yes", "-y", help="Do not ask for confirmation (needed without a terminal)."),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Validate and show what would change; change nothing.")
+]
+LimitOption = Annotated[int, typer.Option("--limit", "-L", min=1, help="How many items to show.")]
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", "-a", help="Walk every page and stream every item (ignores --limit)."),
+]
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):
+        obj = State()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"Warning: {message}\n")
+
+
+def connection(ctx: typer.Context, *, base_url: str | None = None) -> Connection:
+    """The resolved profile (config + credential); cached per invocation."""
+    from platform_cli.client import Connection
+
+    st = state(ctx)
+    if st._connection is None or base_url is not None:
+        st._connection = Connection.open(st.profile, base_url=base_url, warn=_warn)
+    conn: Connection = st._connection
+    return conn
+
+
+def output(ctx: typer.Context, fmt: Format | str | None = None) -> Output:
+    """The Output for this command: ``-o`` of the command, of the root, then the profile."""
+    from platform_cli.output import Output
+
+    st = state(ctx)
+    chosen = fmt.value if isinstance(fmt, Format) else fmt
+    chosen = chosen or st.output
+    if chosen is None:
+        try:
+            conn = connection(ctx)
+            chosen = conn.config.output(conn.profile)
+        except Exception:  # a broken config file must not stop `-o` defaults; commands report it
+            chosen = None
+    return Output(chosen or "table")
+
+
+@contextlib.contextmanager
+def client(ctx: typer.Context, *, authenticated: bool = True) -> Iterator[Client]:
+    """An SDK client for the active profile, closed afterwards."""
+    sdk_client = connection(ctx).client(authenticated=authenticated)
+    try:
+        yield sdk_client
+    finally:
+        sdk_client.close()
+
+
+def confirm(action: str, *, yes: bool) -> None:
+    """Ask before a destructive action; without a terminal, demand ``--yes`` (exit code 2)."""
+    from platform_cli import terminal
+    from platform_cli.errors import CLIError, UsageError
+
+    if yes:
+        return
+    if not terminal.stdin_is_tty():
+        raise UsageError(f"refusing to {action} without confirmation; pass --yes to proceed")
+    if not typer.confirm(f"{action[0].upper()}{action[1:]}?", default=False, err=True):
+        raise CLIError("aborted; nothing was changed")
+
+
+def take(items: Iterable[T], limit: int, all_items: bool) -> Iterable[T]:
+    """Every item with ``--all``, else at most ``limit`` (the SDK fetches pages lazily)."""
+    return items if all_items else islice(items, limit)
+
+
+def page_size(limit: int, all_items: bool) -> int:
+    return 100 if all_items else max(1, min(limit, 100))
+
+
+def read_secret_stdin(what: str) -> str:
+    """One line from stdin (for --password-stdin / --api-key -), without the newline."""
+    from platform_cli.errors import UsageError, register_secret
+
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise UsageError(f"expected the {what} on stdin, got nothing")
+    register_secret(line)
+    return line
+
+
+def prompt_secret(label: str, *, confirmation: bool = False) -> str:
+    from platform_cli import terminal
+    from platform_cli.errors import UsageError, register_secret
+
+    if not terminal.stdin_is_tty():
+        raise UsageError(f"no terminal to prompt for the {label.lower()}; use --password-stdin")
+    value = str(typer.prompt(label, hide_input=True, confirmation_prompt=confirmation, err=True))
+    register_secret(value)
+    return value
