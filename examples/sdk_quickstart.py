@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import uuid
+from decimal import Decimal
+from pathlib import Path
 
 from platform_sdk import Client, NotFoundError, PlatformError
 
@@ -52,9 +55,36 @@ def main() -> int:
 
         for user in created:
             client.users.delete(user.id)
+
+        commerce(client, run)
         client.auth.logout()
     print("ok")
     return 0
+
+
+def commerce(client: Client, run: str) -> None:
+    """A product, an order of it, a payment, its invoice as a PDF, then a refund."""
+    product = client.products.create(
+        sku=f"QS-{run}",
+        name=f"Quickstart mug {run}",
+        price=Decimal("12.50"),
+        category=f"quickstart-{run}",
+        stock=5,
+    )
+    order = client.orders.create(items=[{"product_id": product.id, "quantity": 2}])
+    print(f"order {order.id}: {order.total} {order.currency}, {order.status}")
+
+    payment = client.orders.payments.create(order.id, payment_method="pm_card_ok")
+    invoice = client.orders.invoice(order.id)
+    pdf = Path(tempfile.gettempdir()) / f"{invoice.number}.pdf"
+    pdf.write_bytes(client.orders.invoice_pdf(order.id))
+    print(f"paid {payment.amount}; invoice {invoice.number} saved to {pdf}")
+
+    refund = client.payments.refunds.create(payment.id, reason="quickstart")
+    status = client.orders.get(order.id).status
+    print(f"refunded {refund.amount}; order is {status}")
+    if status != "refunded" or refund.amount != order.total:
+        raise SystemExit("the full refund did not go through")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import httpx
 import pydantic
 
 from ._auth import AuthState
-from ._endpoints import Call, EndpointSpec, PageCall
+from ._endpoints import JSON, Call, EndpointSpec, PageCall
 from ._logging import configure_from_env, loggable_url, logger
 from ._retry import RetryPolicy, is_retryable_status
 from ._serialize import json_body, query_params, render_path
@@ -153,7 +153,9 @@ class BaseClient:
         self, attempt: Attempt, http: httpx.Client | httpx.AsyncClient
     ) -> httpx.Request:
         spec, call = attempt.spec, attempt.call
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **self.default_headers}
+        headers = {"User-Agent": USER_AGENT, **self.default_headers}
+        # The media type the call parses; a default header never changes what is parsed.
+        headers["Accept"] = call.accept if isinstance(call, Call) else JSON
         attempt.bearer = self._auth.bearer() if spec.authenticated else None
         if attempt.bearer:
             headers["Authorization"] = f"Bearer {attempt.bearer}"
@@ -300,8 +302,9 @@ class BaseClient:
             ) from exc
 
     def _parse(self, call: Call[Any], response: httpx.Response) -> Any:
+        body = self._decode(response) if call.accept == JSON else self._raw_body(call, response)
         try:
-            result = call.parse(self._decode(response))
+            result = call.parse(body)
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
                 f"unexpected response body: {exc.error_count()} validation errors",
@@ -309,6 +312,15 @@ class BaseClient:
             ) from exc
         _tag(result, response)
         return result
+
+    def _raw_body(self, call: Call[Any], response: httpx.Response) -> bytes:
+        content_type = response.headers.get("content-type", "")
+        if not content_type.lower().startswith(call.accept):
+            raise APIResponseValidationError(
+                f"expected {call.accept}, the server answered {content_type or 'no content type'}",
+                response=response,
+            )
+        return response.content
 
     def _parse_page(
         self, call: PageCall[Any], response: httpx.Response

@@ -17,7 +17,18 @@ import inspect
 import typing
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Concatenate, Generic, Literal, ParamSpec, Protocol, Self, TypeVar, overload
+from typing import (
+    Any,
+    Concatenate,
+    Final,
+    Generic,
+    Literal,
+    ParamSpec,
+    Protocol,
+    Self,
+    TypeVar,
+    overload,
+)
 
 from ._types import Async, AsyncRaw, M, Sync, SyncRaw
 
@@ -32,6 +43,8 @@ HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 AuthEffect = Literal["store", "rotate", "clear"]
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
+
+JSON: Final = "application/json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +74,15 @@ class _CallBase:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Call(_CallBase, Generic[T]):
-    """One request; ``parse`` turns the decoded JSON body (``None`` for 204) into ``T``."""
+    """One request; ``parse`` turns the body into ``T``.
+
+    With the default ``accept`` (JSON) ``parse`` receives the decoded JSON body (``None``
+    for 204). With any other media type, for example ``"application/pdf"``, it receives
+    the raw bytes of a response of that type.
+    """
 
     parse: Callable[[Any], T]
+    accept: str = JSON
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +97,11 @@ class PageCall(_CallBase, Generic[T]):
 
 def no_content(_body: object) -> None:
     return None
+
+
+def raw_bytes(body: bytes) -> bytes:
+    """``parse`` of a :class:`Call` with a non-JSON ``accept``: the body as it came."""
+    return body
 
 
 class Executor(Protocol):

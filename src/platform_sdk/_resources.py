@@ -11,7 +11,11 @@ from ._endpoints import Resource
 from ._types import M
 from .resources.api_keys import ApiKeys
 from .resources.auth import Auth
+from .resources.categories import Categories
 from .resources.health import Health
+from .resources.orders import Orders
+from .resources.payments import Payments
+from .resources.products import Products
 from .resources.users import Users
 
 
@@ -28,6 +32,24 @@ class Resources(Resource[M]):
     @cached_property
     def api_keys(self) -> ApiKeys[M]:
         return ApiKeys(self._executor, raw=self._raw)
+
+    @cached_property
+    def products(self) -> Products[M]:
+        """The catalog: products, their stock and recommendations."""
+        return Products(self._executor, raw=self._raw)
+
+    @cached_property
+    def categories(self) -> Categories[M]:
+        return Categories(self._executor, raw=self._raw)
+
+    @cached_property
+    def orders(self) -> Orders[M]:
+        """Orders, their status changes, payments and invoice."""
+        return Orders(self._executor, raw=self._raw)
+
+    @cached_property
+    def payments(self) -> Payments[M]:
+        return Payments(self._executor, raw=self._raw)
 
     @cached_property
     def health(self) -> Health[M]:

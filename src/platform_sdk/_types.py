@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final, Literal, TypedDict, TypeVar, final
+from decimal import Decimal
+from typing import Final, Literal, Required, TypedDict, TypeVar, final
+from uuid import UUID
 
 import httpx
 
@@ -70,6 +72,34 @@ class AsyncRaw:
 
 Role = Literal["admin", "staff", "customer"]
 UserStatus = Literal["active", "suspended"]
+ProductStatus = Literal["active", "archived"]
+ProductSort = Literal["price", "-price", "name", "-name", "created_at", "-created_at", "relevance"]
+OrderStatus = Literal[
+    "pending", "paid", "fulfilled", "shipped", "delivered", "cancelled", "expired", "refunded"
+]
+
+Money = Decimal | str
+"""An amount: a ``Decimal`` or a decimal string such as ``"19.99"`` (never a float)."""
+
+
+class OrderItemParam(TypedDict):
+    """One line of ``orders.create(items=[...])``; the price comes from the catalog."""
+
+    product_id: UUID | str
+    quantity: int
+
+
+class ShippingAddressParam(TypedDict, total=False):
+    """``shipping_address`` of ``orders.create``; ``country`` is ISO 3166-1 alpha-2."""
+
+    name: Required[str]
+    line1: Required[str]
+    line2: str
+    city: Required[str]
+    postal_code: Required[str]
+    region: str
+    country: Required[str]
+
 
 M = TypeVar("M", Sync, Async, SyncRaw, AsyncRaw)
 """The mode marker of a resource; see ``_endpoints``."""

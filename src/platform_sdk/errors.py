@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import email.utils
 import time
 from typing import Any
 
 import httpx
+import pydantic
+
+from .models import Payment
 
 __all__ = [
     "APIConnectionError",
@@ -110,7 +114,21 @@ class AuthenticationError(APIStatusError):
 
 
 class PaymentRequiredError(APIStatusError):
-    """402."""
+    """402: the payment was declined; the order stays payable.
+
+    ``decline_code`` is the provider's reason (``"card_declined"``,
+    ``"insufficient_funds"``, ...) and ``payment`` the failed attempt as recorded.
+    """
+
+    def __init__(self, *, response: httpx.Response, body: object) -> None:
+        super().__init__(response=response, body=body)
+        problem = body if isinstance(body, dict) else {}
+        self.decline_code: str | None = _str_or_none(problem.get("decline_code"))
+        self.payment: Payment | None = None
+        # An attempt that does not validate stays readable in ``body``.
+        with contextlib.suppress(pydantic.ValidationError):
+            if isinstance(problem.get("payment"), dict):
+                self.payment = Payment.model_validate(problem["payment"])
 
 
 class PermissionDeniedError(APIStatusError):

@@ -53,3 +53,14 @@ async def aclient(sleeps: list[float]) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(BASE_URL, api_key="plat_test", retry=NO_JITTER) as c:
         c._sleep = record
         yield c
+
+
+@pytest.fixture
+def live(request: pytest.FixtureRequest) -> tuple[str, tuple[str, str]]:
+    """``(server_url, (admin_email, admin_password))`` of the suite's live server."""
+    try:
+        server_url: str = request.getfixturevalue("server_url")
+        credentials: tuple[str, str] = request.getfixturevalue("admin_credentials")
+    except pytest.FixtureLookupError:
+        pytest.skip("needs the live-server fixtures server_url and admin_credentials")
+    return server_url, credentials

@@ -1,7 +1,7 @@
 """Every SDK method against the live server, sync and async.
 
-Uses the ``server_url`` and ``admin_credentials`` fixtures of the suite's top-level
-conftest; without them these tests are skipped.
+Uses the ``live`` fixture of ``tests/sdk/conftest.py`` (the suite's live server and admin
+credentials); without them these tests are skipped.
 """
 
 from __future__ import annotations
@@ -20,16 +20,6 @@ from platform_sdk import (
 )
 
 PASSWORD = "correct-horse-42"
-
-
-@pytest.fixture
-def live(request: pytest.FixtureRequest) -> tuple[str, tuple[str, str]]:
-    try:
-        server_url: str = request.getfixturevalue("server_url")
-        credentials: tuple[str, str] = request.getfixturevalue("admin_credentials")
-    except pytest.FixtureLookupError:
-        pytest.skip("needs the live-server fixtures server_url and admin_credentials")
-    return server_url, credentials
 
 
 def unique_email() -> str:

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import ConfigDict, Field
+
+from ._base import PlatformModel
+
+
+class Inventory(PlatformModel):
+    """Stock of one product: ``available`` is ``on_hand`` minus what orders reserve."""
+
+    model_config = ConfigDict(extra="allow")
+
+    product_id: UUID
+    on_hand: int
+    reserved: int
+    available: int
+    low_stock_threshold: int
+    updated_at: datetime
+
+
+class Movement(PlatformModel):
+    """One entry of a product's stock ledger."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: UUID
+    product_id: UUID
+    delta: int
+    on_hand_after: int
+    kind: str
+    reason: str
+    actor_id: UUID | None = None
+    order_id: UUID | None = None
+    created_at: datetime
+
+
+class Product(PlatformModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: UUID
+    sku: str
+    name: str
+    description: str = ""
+    price: Decimal
+    currency: str
+    category: str
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    status: str
+    inventory: Inventory | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Category(PlatformModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    product_count: int
+
+
+class ProductDeleted(PlatformModel):
+    """``result`` is ``"archived"`` when orders refer to the product, else ``"deleted"``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: UUID
+    result: str
+
+
+class BatchItemResult(PlatformModel):
+    """``result``: created, updated, unchanged, error, or valid (on a dry run)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    index: int
+    sku: str | None = None
+    result: str
+    id: UUID | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class Batch(PlatformModel):
+    """Outcome of ``products.batch``: counts and one result per item, in order."""
+
+    model_config = ConfigDict(extra="allow")
+
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    results: list[BatchItemResult]

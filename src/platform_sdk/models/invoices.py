@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import ConfigDict
+
+from ._base import PlatformModel
+from .orders import OrderItem
+
+
+class Party(PlatformModel):
+    """Seller or buyer named on an invoice."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    email: str | None = None
+    address: str | None = None
+
+
+class Invoice(PlatformModel):
+    """``payment_status``: paid, partially_refunded or refunded."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: UUID
+    number: str
+    order_id: UUID
+    issued_at: datetime
+    seller: Party
+    buyer: Party
+    shipping_address: dict[str, Any] | None = None
+    lines: list[OrderItem]
+    total: Decimal
+    currency: str
+    amount_paid: Decimal
+    amount_refunded: Decimal
+    payment_status: str

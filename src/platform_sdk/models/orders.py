@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import ConfigDict
+
+from ._base import PlatformModel
+
+
+class OrderItem(PlatformModel):
+    model_config = ConfigDict(extra="allow")
+
+    product_id: UUID
+    sku: str
+    name: str
+    quantity: int
+    price: Decimal
+    subtotal: Decimal
+
+
+class Order(PlatformModel):
+    """``status``: pending, paid, fulfilled, shipped, delivered, cancelled, expired, refunded."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: UUID
+    user_id: UUID
+    user_email: str
+    status: str
+    items: list[OrderItem]
+    total: Decimal
+    currency: str
+    shipping_address: dict[str, Any] | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
+    expires_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrderTransition(PlatformModel):
+    """One status change of an order; ``from_status`` is ``None`` for the first."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: UUID
+    order_id: UUID
+    from_status: str | None = None
+    to_status: str
+    actor_id: UUID | None = None
+    note: str | None = None
+    created_at: datetime

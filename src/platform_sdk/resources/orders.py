@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from functools import cached_property
+from typing import Unpack
+from uuid import UUID
+
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated, raw_bytes
+from .._types import (
+    CreateOptions,
+    M,
+    OrderItemParam,
+    OrderStatus,
+    RequestOptions,
+    ShippingAddressParam,
+)
+from ..models import Invoice, Order, OrderTransition, Payment
+
+
+class OrderPayments(Resource[M]):
+    @endpoint("POST", "/api/v1/orders/{id}/payments", creates=True)
+    def create(
+        self,
+        order_id: UUID | str,
+        *,
+        payment_method: str,
+        **options: Unpack[CreateOptions],
+    ) -> Call[Payment]:
+        """Charge the order total with a provider token (``pm_...``) and issue the invoice.
+
+        A declined card raises ``PaymentRequiredError`` (``decline_code``, ``payment``)
+        and leaves the order payable. A provider failure is a 5xx, retried with the same
+        ``Idempotency-Key`` so the order is charged at most once.
+        """
+        return Call(
+            parse=Payment.model_validate,
+            path_params={"id": order_id},
+            body={"payment_method": payment_method},
+            options=options,
+        )
+
+    @paginated("GET", "/api/v1/orders/{id}/payments")
+    def list(
+        self,
+        order_id: UUID | str,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[Payment]:
+        """Every payment attempt of the order, failed ones included."""
+        return PageCall(
+            item=Payment.model_validate,
+            path_params={"id": order_id},
+            query={"limit": limit, "cursor": cursor},
+            options=options,
+        )
+
+
+class Orders(Resource[M]):
+    @endpoint("POST", "/api/v1/orders", creates=True)
+    def create(
+        self,
+        *,
+        items: Sequence[OrderItemParam | Mapping[str, object]],
+        shipping_address: ShippingAddressParam | Mapping[str, object] | None = None,
+        **options: Unpack[CreateOptions],
+    ) -> Call[Order]:
+        """Place an order: ``items=[{"product_id": ..., "quantity": 2}]``.
+
+        Reserves stock and prices the items from the catalog. Unknown or archived
+        products raise ``UnprocessableEntityError``; short stock raises ``ConflictError``.
+        """
+        return Call(
+            parse=Order.model_validate,
+            body={
+                "items": [dict(item) for item in items],
+                "shipping_address": shipping_address,
+            },
+            options=options,
+        )
+
+    @paginated("GET", "/api/v1/orders")
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        status: OrderStatus | None = None,
+        user_id: UUID | str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        q: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[Order]:
+        """Customers see their own orders; staff see everyone's (``user_id`` filters).
+
+        ``q`` matches an order id or the buyer's email.
+        """
+        return PageCall(
+            item=Order.model_validate,
+            query={
+                "limit": limit,
+                "cursor": cursor,
+                "status": status,
+                "user_id": user_id,
+                "created_after": created_after,
+                "created_before": created_before,
+                "q": q,
+            },
+            options=options,
+        )
+
+    @endpoint("GET", "/api/v1/orders/{id}")
+    def get(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
+        return Call(parse=Order.model_validate, path_params={"id": order_id}, options=options)
+
+    @paginated("GET", "/api/v1/orders/{id}/history")
+    def history(
+        self,
+        order_id: UUID | str,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[OrderTransition]:
+        """Every status change with who made it and when, newest first."""
+        return PageCall(
+            item=OrderTransition.model_validate,
+            path_params={"id": order_id},
+            query={"limit": limit, "cursor": cursor},
+            options=options,
+        )
+
+    @endpoint("POST", "/api/v1/orders/{id}/cancel")
+    def cancel(
+        self,
+        order_id: UUID | str,
+        *,
+        note: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Order]:
+        """Cancel and release the reserved stock.
+
+        Customers may cancel pending orders; staff may also cancel paid or fulfilled
+        ones, which refunds the payment in full.
+        """
+        return Call(
+            parse=Order.model_validate,
+            path_params={"id": order_id},
+            body={"note": note},
+            options=options,
+        )
+
+    @endpoint("POST", "/api/v1/orders/{id}/fulfill")
+    def fulfill(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
+        """Mark a paid order fulfilled (staff); its units leave stock."""
+        return Call(parse=Order.model_validate, path_params={"id": order_id}, options=options)
+
+    @endpoint("POST", "/api/v1/orders/{id}/ship")
+    def ship(
+        self,
+        order_id: UUID | str,
+        *,
+        carrier: str,
+        tracking_number: str,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Order]:
+        """Mark a fulfilled order shipped (staff)."""
+        return Call(
+            parse=Order.model_validate,
+            path_params={"id": order_id},
+            body={"carrier": carrier, "tracking_number": tracking_number},
+            options=options,
+        )
+
+    @endpoint("POST", "/api/v1/orders/{id}/deliver")
+    def deliver(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
+        """Mark a shipped order delivered (staff)."""
+        return Call(parse=Order.model_validate, path_params={"id": order_id}, options=options)
+
+    @endpoint("GET", "/api/v1/orders/{id}/invoice")
+    def invoice(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Invoice]:
+        """The invoice of a paid order; an unpaid one raises ``ConflictError``."""
+        return Call(parse=Invoice.model_validate, path_params={"id": order_id}, options=options)
+
+    @endpoint("GET", "/api/v1/orders/{id}/invoice")
+    def invoice_pdf(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[bytes]:
+        """The same invoice as a PDF document (the bytes of the file)."""
+        return Call(
+            parse=raw_bytes,
+            accept="application/pdf",
+            path_params={"id": order_id},
+            options=options,
+        )
+
+    @cached_property
+    def payments(self) -> OrderPayments[M]:
+        return OrderPayments(self._executor, raw=self._raw)

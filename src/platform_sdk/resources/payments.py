@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Unpack
+from uuid import UUID
+
+from .._endpoints import Call, Resource, endpoint
+from .._types import CreateOptions, M, Money
+from ..models import Refund
+
+
+class Refunds(Resource[M]):
+    @endpoint("POST", "/api/v1/payments/{id}/refunds", creates=True)
+    def create(
+        self,
+        payment_id: UUID | str,
+        *,
+        amount: Money | None = None,
+        reason: str | None = None,
+        **options: Unpack[CreateOptions],
+    ) -> Call[Refund]:
+        """Refund a payment (staff): ``amount`` defaults to everything not yet refunded.
+
+        Never more than was captured in total; a full refund moves the order to
+        ``refunded``.
+        """
+        return Call(
+            parse=Refund.model_validate,
+            path_params={"id": payment_id},
+            body={"amount": amount, "reason": reason},
+            options=options,
+        )
+
+
+class Payments(Resource[M]):
+    """Payments are made through ``orders.payments``; this subtree holds their refunds."""
+
+    @cached_property
+    def refunds(self) -> Refunds[M]:
+        return Refunds(self._executor, raw=self._raw)

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any, Unpack
+from uuid import UUID
+
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._types import CreateOptions, M, Money, ProductSort, ProductStatus, RequestOptions
+from ..models import Batch, Inventory, Movement, Product, ProductDeleted
+
+
+class ProductInventory(Resource[M]):
+    """Stock of a product and its ledger (staff)."""
+
+    @endpoint("GET", "/api/v1/products/{id}/inventory")
+    def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Inventory]:
+        return Call(parse=Inventory.model_validate, path_params={"id": product_id}, options=options)
+
+    @endpoint("POST", "/api/v1/products/{id}/inventory/adjustments")
+    def adjust(
+        self,
+        product_id: UUID | str,
+        *,
+        delta: int,
+        reason: str,
+        low_stock_threshold: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Inventory]:
+        """Add (``delta`` > 0) or remove units on hand, recorded in the ledger.
+
+        Never below what orders reserve (``ConflictError``). Not retried: repeating it
+        would adjust twice.
+        """
+        return Call(
+            parse=Inventory.model_validate,
+            path_params={"id": product_id},
+            body={"delta": delta, "reason": reason, "low_stock_threshold": low_stock_threshold},
+            options=options,
+        )
+
+    @paginated("GET", "/api/v1/products/{id}/inventory/adjustments")
+    def ledger(
+        self,
+        product_id: UUID | str,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[Movement]:
+        """Every change of on-hand stock (adjustments, fulfilled orders), newest first."""
+        return PageCall(
+            item=Movement.model_validate,
+            path_params={"id": product_id},
+            query={"limit": limit, "cursor": cursor},
+            options=options,
+        )
+
+
+class Products(Resource[M]):
+    @endpoint("POST", "/api/v1/products", creates=True)
+    def create(
+        self,
+        *,
+        sku: str,
+        name: str,
+        price: Money,
+        category: str,
+        description: str | None = None,
+        currency: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        status: ProductStatus | None = None,
+        stock: int | None = None,
+        low_stock_threshold: int | None = None,
+        **options: Unpack[CreateOptions],
+    ) -> Call[Product]:
+        """Create a product (staff); ``stock`` sets the initial units on hand."""
+        return Call(
+            parse=Product.model_validate,
+            body={
+                "sku": sku,
+                "name": name,
+                "price": price,
+                "category": category,
+                "description": description,
+                "currency": currency,
+                "attributes": attributes,
+                "status": status,
+                "stock": stock,
+                "low_stock_threshold": low_stock_threshold,
+            },
+            options=options,
+        )
+
+    @paginated("GET", "/api/v1/products")
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        q: str | None = None,
+        category: str | None = None,
+        min_price: Money | None = None,
+        max_price: Money | None = None,
+        in_stock: bool | None = None,
+        status: ProductStatus | None = None,
+        sort: ProductSort | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[Product]:
+        """List or search (``q``, full text) products.
+
+        ``status`` filters for staff only; others always see active products. ``sort``
+        defaults to relevance with ``q``, else newest first.
+        """
+        return PageCall(
+            item=Product.model_validate,
+            query={
+                "limit": limit,
+                "cursor": cursor,
+                "q": q,
+                "category": category,
+                "min_price": min_price,
+                "max_price": max_price,
+                "in_stock": in_stock,
+                "status": status,
+                "sort": sort,
+            },
+            options=options,
+        )
+
+    @endpoint("GET", "/api/v1/products/{id}")
+    def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Product]:
+        return Call(parse=Product.model_validate, path_params={"id": product_id}, options=options)
+
+    @endpoint("PATCH", "/api/v1/products/{id}")
+    def update(
+        self,
+        product_id: UUID | str,
+        *,
+        sku: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        price: Money | None = None,
+        currency: str | None = None,
+        category: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        status: ProductStatus | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Product]:
+        """Change the given fields (staff); stock changes go through ``inventory.adjust``."""
+        return Call(
+            parse=Product.model_validate,
+            path_params={"id": product_id},
+            body={
+                "sku": sku,
+                "name": name,
+                "description": description,
+                "price": price,
+                "currency": currency,
+                "category": category,
+                "attributes": attributes,
+                "status": status,
+            },
+            options=options,
+        )
+
+    @endpoint("DELETE", "/api/v1/products/{id}")
+    def delete(
+        self, product_id: UUID | str, **options: Unpack[RequestOptions]
+    ) -> Call[ProductDeleted]:
+        """Delete the product, or archive it when orders refer to it (see ``result``)."""
+        return Call(
+            parse=ProductDeleted.model_validate, path_params={"id": product_id}, options=options
+        )
+
+    @endpoint("POST", "/api/v1/products/batch")
+    def batch(
+        self,
+        *,
+        items: Sequence[Mapping[str, Any]],
+        dry_run: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Batch]:
+        """Create or update up to 1,000 products by ``sku`` (staff).
+
+        Each item has the fields of ``create``. Valid items are applied even when others
+        fail; ``results`` has one entry per item. ``dry_run=True`` only validates.
+        """
+        return Call(
+            parse=Batch.model_validate,
+            body={"items": [dict(item) for item in items], "dry_run": dry_run},
+            options=options,
+        )
+
+    @paginated("GET", "/api/v1/products/{id}/recommendations")
+    def recommendations(
+        self,
+        product_id: UUID | str,
+        *,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[Product]:
+        """Products often bought together with this one, then popular ones of its category.
+
+        A single page (``limit`` at most 20).
+        """
+        return PageCall(
+            item=Product.model_validate,
+            path_params={"id": product_id},
+            query={"limit": limit},
+            options=options,
+        )
+
+    @cached_property
+    def inventory(self) -> ProductInventory[M]:
+        return ProductInventory(self._executor, raw=self._raw)
