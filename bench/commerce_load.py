@@ -1,0 +1,187 @@
+"""Throughput and latency of the product list and of order creation.
+
+Starts its own server on a free loopback port (SQLite by default, PostgreSQL with
+--database-url), seeds products, then drives it with wrk (if installed) or the
+Python load generator; every run is bounded in time and count.
+
+    python bench/commerce_load.py [--database-url postgresql+asyncpg://…] \\
+        [--workers 2] [--concurrency 32] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from loadgen import Result, require_loopback, run, summary
+
+ADMIN = ("bench-admin@example.com", "bench-admin-password")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(args: argparse.Namespace, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "PLATFORM_DATA_DIR": str(data_dir),
+        "PLATFORM_JWT_SECRET": secrets.token_urlsafe(32),
+        "PLATFORM_LOG_LEVEL": "warning",
+        "PLATFORM_LOGIN_MAX_FAILURES_PER_IP": "100000",
+    }
+    if args.database_url:
+        env["PLATFORM_DATABASE_URL"] = args.database_url
+    platform = [sys.executable, "-m", "platform_cli"]
+    subprocess.run(
+        [*platform, "server", "create-admin", "--email", ADMIN[0], "--password", ADMIN[1]],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [
+            *platform,
+            "server",
+            "run",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--no-migrate",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def seed(base: str) -> tuple[str, str]:
+    with httpx.Client(base_url=f"{base}/api/v1", timeout=60) as client:
+        token = client.post("/auth/login", json={"email": ADMIN[0], "password": ADMIN[1]}).json()[
+            "access_token"
+        ]
+        client.headers["Authorization"] = f"Bearer {token}"
+        items = [
+            {
+                "sku": f"BENCH-{i:05d}",
+                "name": f"Bench product {i}",
+                "price": f"{1 + i % 90}.99",
+                "category": f"cat-{i % 8}",
+                "description": "a product for load tests",
+                "stock": 100_000_000,
+            }
+            for i in range(500)
+        ]
+        client.post("/products/batch", json={"items": items}).raise_for_status()
+        product = client.get("/products", params={"limit": 1}).json()["data"][0]["id"]
+    return token, product
+
+
+def wrk(url: str, args: argparse.Namespace, name: str, script: str | None = None) -> str:
+    command = ["wrk", "-t2", f"-c{args.concurrency}", f"-d{args.seconds}s", "--latency"]
+    if script:
+        command += ["-s", script]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    lat = dict(re.findall(r"\s+(50|90|99)%\s+([\d.]+\w+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return (
+        f"| {name} | wrk | {float(rps.group(1)) if rps else 0:,.0f} | {lat.get('50', '?')} | "
+        f"{lat.get('90', '?')} (p90) | {lat.get('99', '?')} | non-2xx: "
+        f"{non2xx.group(1) if non2xx else 0} |"
+    )
+
+
+ORDER_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {token}"
+wrk.body = '{{"items": [{{"product_id": "{product}", "quantity": 1}}]}}'
+"""
+
+
+async def python_runs(base: str, token: str, product: str, args: argparse.Namespace) -> str:
+    bounds = {"concurrency": args.concurrency, "requests": args.requests, "seconds": args.seconds}
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {"items": [{"product_id": product, "quantity": 1}]}
+    results: list[Result] = [
+        await run(
+            base,
+            "GET /api/v1/products?limit=20",
+            lambda c: c.get("/api/v1/products", params={"limit": 20}),
+            **bounds,
+        ),
+        await run(
+            base,
+            "POST /api/v1/orders",
+            lambda c: c.post("/api/v1/orders", json=body),
+            headers=auth,
+            **bounds,
+        ),
+    ]
+    return summary(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", help="e.g. postgresql+asyncpg://postgres@127.0.0.1/bench")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=20_000, help="python generator cap")
+    parser.add_argument("--python", action="store_true", help="use the Python generator")
+    args = parser.parse_args()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    require_loopback(base)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start_server(args, Path(tmp), port)
+        try:
+            token, product = seed(base)
+            backend = "PostgreSQL" if args.database_url else "SQLite"
+            print(
+                f"{backend}, {args.workers} worker(s), {args.concurrency} connections, "
+                f"{args.seconds}s per scenario"
+            )
+            if shutil.which("wrk") and not args.python:
+                script = Path(tmp) / "order.lua"
+                script.write_text(ORDER_LUA.format(token=token, product=product))
+                print("| scenario | tool | req/s | p50 | p90 | p99 | errors |")
+                print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+                print(
+                    wrk(f"{base}/api/v1/products?limit=20", args, "GET /api/v1/products?limit=20")
+                )
+                print(wrk(f"{base}/api/v1/orders", args, "POST /api/v1/orders", str(script)))
+            else:
+                print(asyncio.run(python_runs(base, token, product, args)))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
