@@ -95,8 +95,12 @@ def _update(index: int, product: Product, item: dict[str, Any], dry_run: bool) -
     fields = {k: v for k, v in item.items() if k not in _CREATE_ONLY}
     data = ProductUpdate.model_validate(fields)
     changes = data.model_dump(exclude_unset=True)
-    if "price" in changes:
-        changes["price"] = quantize(changes["price"], changes.get("currency", product.currency))
+    nulls = [k for k, v in changes.items() if v is None]
+    if nulls:  # as PATCH refuses them; the columns are NOT NULL
+        return _failed(index, product.sku, [{"loc": [k], "msg": "may not be null"} for k in nulls])
+    if "price" in changes or "currency" in changes:  # as PATCH does: a new currency re-rounds
+        price = changes.get("price", product.price)
+        changes["price"] = quantize(price, changes.get("currency", product.currency))
     changed = {k: v for k, v in changes.items() if getattr(product, k) != v}
     if not changed:
         return BatchItemResult(index=index, sku=product.sku, result="unchanged", id=product.id)

@@ -191,11 +191,12 @@ async def update_product(
     for field, value in changes.items():
         setattr(product, field, value)
     product.price = quantize(product.price, product.currency)
+    sku = product.sku  # read now: a failed flush expires the object
     try:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:
-        raise _sku_conflict(product.sku, exc) from exc
+        raise _sku_conflict(sku, exc) from exc
     return product
 
 

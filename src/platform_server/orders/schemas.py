@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from platform_server.core.money import MoneyOut
+from platform_server.core.money import MoneyOut, quantize
 from platform_server.core.schemas import InputModel, OutputModel
 
 OrderStatus = Literal[
@@ -69,6 +69,14 @@ class OrderOut(OutputModel):
     expires_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+    @model_validator(mode="after")
+    def _minor_units(self) -> OrderOut:
+        self.total = quantize(self.total, self.currency)
+        for item in self.items:
+            item.price = quantize(item.price, self.currency)
+            item.subtotal = quantize(item.subtotal, self.currency)
+        return self
 
 
 class OrderTransitionOut(OutputModel):

@@ -7,7 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import exists, func, or_, select
@@ -171,9 +171,9 @@ async def list_orders(
     if filters.status:
         stmt = stmt.where(Order.status == filters.status)
     if filters.created_after:
-        stmt = stmt.where(Order.created_at >= filters.created_after)
+        stmt = stmt.where(Order.created_at >= _as_utc(filters.created_after))
     if filters.created_before:
-        stmt = stmt.where(Order.created_at < filters.created_before)
+        stmt = stmt.where(Order.created_at < _as_utc(filters.created_before))
     if filters.q:
         term = filters.q.strip().lower()
         clauses = [Order.user_email.contains(term, autoescape=True)]
@@ -184,6 +184,11 @@ async def list_orders(
         session, stmt, created_at=Order.created_at, row_id=Order.id, page=page, to_schema=_same
     )
     return Page[OrderOut](data=await many_out(session, rows.data), next_cursor=rows.next_cursor)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """A filter date without a zone is read as UTC, like every time in this API."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _same(row: Order) -> Order:

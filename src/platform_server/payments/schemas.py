@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from platform_server.core.money import MoneyIn, MoneyOut
+from platform_server.core.money import MoneyIn, MoneyOut, quantize
 from platform_server.core.schemas import InputModel, OutputModel
 
 
@@ -39,6 +39,12 @@ class PaymentOut(OutputModel):
     refunded_amount: MoneyOut
     created_at: datetime
 
+    @model_validator(mode="after")
+    def _minor_units(self) -> PaymentOut:
+        self.amount = quantize(self.amount, self.currency)
+        self.refunded_amount = quantize(self.refunded_amount, self.currency)
+        return self
+
 
 class RefundOut(OutputModel):
     id: uuid.UUID
@@ -48,3 +54,8 @@ class RefundOut(OutputModel):
     currency: str
     reason: str | None
     created_at: datetime
+
+    @model_validator(mode="after")
+    def _minor_units(self) -> RefundOut:
+        self.amount = quantize(self.amount, self.currency)
+        return self
