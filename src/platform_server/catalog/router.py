@@ -23,6 +23,7 @@ from platform_server.core.idempotency import Idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.core.responses import model_response
 
 router = APIRouter(tags=["products"])
 Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
@@ -64,7 +65,7 @@ async def list_products(
         service.SortName | None,
         Query(description="Default: relevance with q, else -created_at"),
     ] = None,
-) -> Page[ProductOut]:
+) -> Response:
     filters = service.ProductFilters(
         q=q,
         category=category,
@@ -74,7 +75,7 @@ async def list_products(
         status=status,
         sort=sort,
     )
-    return await service.list_products(session, page, filters, actor)
+    return model_response(await service.list_products(session, page, filters, actor))
 
 
 @router.post("/products/batch", response_model=BatchOut, summary="Create or update many")

@@ -140,7 +140,10 @@ async def list_products(
             "min_price is above max_price.",
             errors=[{"loc": ["query", "min_price"], "msg": "greater than max_price"}],
         )
-    stmt = select(Product)
+    stock = inventory.stock_view()
+    stmt = select(*Product.__table__.c, *(c.label(f"stock_{c.key}") for c in stock.c)).outerjoin(
+        stock, stock.c.product_id == Product.id
+    )
     status = filters.status if sees_all(actor) else "active"
     if status:
         stmt = stmt.where(Product.status == status)
@@ -163,16 +166,24 @@ async def list_products(
         dialect = session.get_bind().dialect.name
         stmt = search.apply(stmt, filters.q, dialect, rank=sort == "relevance")
     if sort == "relevance":
-        rows = await paginate_by_offset(session, stmt, page=page, to_schema=_same)
-    else:
-        rows = await paginate(
-            session, stmt, row_id=Product.id, page=page, to_schema=_same, sort=_SORTS[sort]
-        )
-    return Page[ProductOut](data=await to_out(session, rows.data), next_cursor=rows.next_cursor)
+        return await paginate_by_offset(session, stmt, page=page, to_schema=_row_out, rows=True)
+    return await paginate(
+        session,
+        stmt,
+        row_id=Product.id,
+        page=page,
+        to_schema=_row_out,
+        sort=_SORTS[sort],
+        rows=True,
+    )
 
 
-def _same(row: Any) -> Any:
-    return row
+_PRODUCT_FIELDS = tuple(c.key for c in Product.__table__.c)
+
+
+def _row_out(row: Any) -> ProductOut:
+    values = {key: getattr(row, key) for key in _PRODUCT_FIELDS}
+    return ProductOut(**values, inventory=inventory.inventory_from_row(row))
 
 
 async def update_product(

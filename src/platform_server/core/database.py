@@ -90,11 +90,20 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def make_engine(settings: Settings) -> AsyncEngine:
+def make_engine(settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=settings.database_echo, connect_args={"timeout": 30})
+        # Every aiosqlite connection is a thread of its own: a few, always reused,
+        # beat many that contend for the GIL.
+        engine = create_async_engine(
+            url,
+            echo=settings.database_echo,
+            connect_args={"timeout": 30},
+            pool_size=pool_size or settings.sqlite_pool_size,
+            max_overflow=0,
+            pool_timeout=60,
+        )
         _tune_sqlite(engine)
         return engine
     return create_async_engine(
@@ -131,10 +140,16 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class Database:
     def __init__(self, settings: Settings) -> None:
         self.engine = make_engine(settings)
+        self._write_engine: AsyncEngine | None = None
+        writer = self.engine
+        if settings.is_sqlite:
+            # SQLite has one writer: one writing connection per process queues writers
+            # in memory, instead of in SQLite's sleeping busy handler.
+            self._write_engine = writer = make_engine(settings, pool_size=1)
         self._readers = async_sessionmaker(self.engine, expire_on_commit=False)
-        # Same pool; the option marks connections whose BEGIN must take the write lock.
+        # The option marks connections whose BEGIN must take the write lock.
         self._writers = async_sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+            writer.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
 
     def session(self, *, write: bool) -> AsyncSession:
@@ -148,6 +163,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._write_engine is not None:
+            await self._write_engine.dispose()
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:

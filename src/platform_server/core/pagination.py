@@ -109,8 +109,12 @@ async def paginate(
     to_schema: Callable[[Any], T],
     sort: SortKey | None = None,
     created_at: InstrumentedAttribute[datetime] | None = None,
+    rows: bool = False,
 ) -> Page[T]:
-    """Keyset pagination on `sort` (default: `created_at`, newest first) then id."""
+    """Keyset pagination on `sort` (default: `created_at`, newest first) then id.
+
+    `rows=True` for column selects: `to_schema` then gets plain rows, which is
+    much cheaper than ORM objects on hot list paths."""
     if sort is None:
         assert created_at is not None, "give a sort key or created_at"
         sort = SortKey(created_at, descending=True)
@@ -127,19 +131,27 @@ async def paginate(
         tie = row_id < last_id if desc else row_id > last_id
         stmt = stmt.where(or_(before, and_(column == value, tie)))
     order = [column.desc(), row_id.desc()] if desc else [column.asc(), row_id.asc()]
-    rows: Sequence[Any] = (await session.scalars(stmt.order_by(*order).limit(page.limit + 1))).all()
+    stmt = stmt.order_by(*order).limit(page.limit + 1)
+    found: Sequence[Any] = (
+        (await session.execute(stmt)).all() if rows else (await session.scalars(stmt)).all()
+    )
     next_cursor = None
-    if len(rows) > page.limit:
-        rows = rows[: page.limit]
-        last_row = rows[-1]
+    if len(found) > page.limit:
+        found = found[: page.limit]
+        last_row = found[-1]
         next_cursor = encode_cursor(
             ["k", _encode_value(getattr(last_row, column.key)), str(getattr(last_row, row_id.key))]
         )
-    return Page[T](data=[to_schema(r) for r in rows], next_cursor=next_cursor)
+    return Page[T](data=[to_schema(r) for r in found], next_cursor=next_cursor)
 
 
 async def paginate_by_offset(
-    session: AsyncSession, stmt: Select[Any], *, page: PageParams, to_schema: Callable[[Any], T]
+    session: AsyncSession,
+    stmt: Select[Any],
+    *,
+    page: PageParams,
+    to_schema: Callable[[Any], T],
+    rows: bool = False,
 ) -> Page[T]:
     """For orders that are no stable key (search relevance): the cursor is a position."""
     offset = 0
@@ -150,9 +162,12 @@ async def paginate_by_offset(
                 raise ValueError("not an offset cursor")
         except (ValueError, TypeError) as exc:
             raise _bad_cursor() from exc
-    rows: Sequence[Any] = (await session.scalars(stmt.offset(offset).limit(page.limit + 1))).all()
+    stmt = stmt.offset(offset).limit(page.limit + 1)
+    found: Sequence[Any] = (
+        (await session.execute(stmt)).all() if rows else (await session.scalars(stmt)).all()
+    )
     next_cursor = None
-    if len(rows) > page.limit:
-        rows = rows[: page.limit]
+    if len(found) > page.limit:
+        found = found[: page.limit]
         next_cursor = encode_cursor(["o", offset + page.limit])
-    return Page[T](data=[to_schema(r) for r in rows], next_cursor=next_cursor)
+    return Page[T](data=[to_schema(r) for r in found], next_cursor=next_cursor)

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".platform")
     database_url: str | None = None
     database_echo: bool = False
+    sqlite_pool_size: int = Field(2, ge=1, le=32)  # readers; writes use one connection
     redis_url: str | None = None
     # Namespaces every Redis key, so test runs and deployments can share a server.
     redis_prefix: str = "platform:"

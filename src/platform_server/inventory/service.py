@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, Subquery, delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -223,3 +223,29 @@ async def remove(session: AsyncSession, product_id: uuid.UUID) -> None:
 def ids_with_stock() -> Select[uuid.UUID]:
     """A subquery other domains may filter by, without reading this table themselves."""
     return select(StockLevel.product_id).where(StockLevel.on_hand > StockLevel.reserved)
+
+
+def stock_view() -> Subquery:
+    """Stock columns other domains may join to list views (one query, not two),
+    without reading this table themselves."""
+    return select(
+        StockLevel.product_id,
+        StockLevel.on_hand,
+        StockLevel.reserved,
+        StockLevel.low_stock_threshold,
+        StockLevel.updated_at,
+    ).subquery("stock")
+
+
+def inventory_from_row(row: Any) -> InventoryOut | None:
+    """The `stock_view` columns of a joined row (labelled `stock_*`) as the API shows them."""
+    if row.stock_on_hand is None:
+        return None
+    return InventoryOut(
+        product_id=row.stock_product_id,
+        on_hand=row.stock_on_hand,
+        reserved=row.stock_reserved,
+        available=row.stock_on_hand - row.stock_reserved,
+        low_stock_threshold=row.stock_low_stock_threshold,
+        updated_at=row.stock_updated_at,
+    )
