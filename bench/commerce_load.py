@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import secrets
 import shutil
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable
 from pathlib import Path
 
 import httpx
@@ -78,7 +80,7 @@ def start_server(args: argparse.Namespace, data_dir: Path, port: int) -> subproc
     raise SystemExit("the server did not start")
 
 
-def seed(base: str) -> tuple[str, str]:
+def seed(base: str) -> tuple[str, list[str]]:
     with httpx.Client(base_url=f"{base}/api/v1", timeout=60) as client:
         token = client.post("/auth/login", json={"email": ADMIN[0], "password": ADMIN[1]}).json()[
             "access_token"
@@ -95,9 +97,10 @@ def seed(base: str) -> tuple[str, str]:
             }
             for i in range(500)
         ]
-        client.post("/products/batch", json={"items": items}).raise_for_status()
-        product = client.get("/products", params={"limit": 1}).json()["data"][0]["id"]
-    return token, product
+        result = client.post("/products/batch", json={"items": items})
+        result.raise_for_status()
+        products = [str(r["id"]) for r in result.json()["results"]]
+    return token, products
 
 
 def wrk(url: str, args: argparse.Namespace, name: str, script: str | None = None) -> str:
@@ -115,18 +118,29 @@ def wrk(url: str, args: argparse.Namespace, name: str, script: str | None = None
     )
 
 
+# Each order takes one unit of a product picked at random from the catalog, as
+# shoppers do; every order on one product would only measure one row lock.
 ORDER_LUA = """
+local products = {{{products}}}
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {token}"
-wrk.body = '{{"items": [{{"product_id": "{product}", "quantity": 1}}]}}'
+request = function()
+  local id = products[math.random(#products)]
+  return wrk.format(nil, nil, nil, '{{"items": [{{"product_id": "' .. id .. '", "quantity": 1}}]}}')
+end
 """
 
 
-async def python_runs(base: str, token: str, product: str, args: argparse.Namespace) -> str:
+async def python_runs(base: str, token: str, products: list[str], args: argparse.Namespace) -> str:
     bounds = {"concurrency": args.concurrency, "requests": args.requests, "seconds": args.seconds}
     auth = {"Authorization": f"Bearer {token}"}
-    body = {"items": [{"product_id": product, "quantity": 1}]}
+    pick = random.Random(1).choice
+
+    def order(client: httpx.AsyncClient) -> Awaitable[httpx.Response]:
+        body = {"items": [{"product_id": pick(products), "quantity": 1}]}
+        return client.post("/api/v1/orders", json=body)
+
     results: list[Result] = [
         await run(
             base,
@@ -137,7 +151,7 @@ async def python_runs(base: str, token: str, product: str, args: argparse.Namesp
         await run(
             base,
             "POST /api/v1/orders",
-            lambda c: c.post("/api/v1/orders", json=body),
+            order,
             headers=auth,
             **bounds,
         ),
@@ -161,7 +175,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = start_server(args, Path(tmp), port)
         try:
-            token, product = seed(base)
+            token, products = seed(base)
             backend = "PostgreSQL" if args.database_url else "SQLite"
             print(
                 f"{backend}, {args.workers} worker(s), {args.concurrency} connections, "
@@ -169,7 +183,8 @@ def main() -> None:
             )
             if shutil.which("wrk") and not args.python:
                 script = Path(tmp) / "order.lua"
-                script.write_text(ORDER_LUA.format(token=token, product=product))
+                ids = ", ".join(f'"{p}"' for p in products)
+                script.write_text(ORDER_LUA.format(token=token, products=ids))
                 print("| scenario | tool | req/s | p50 | p90 | p99 | errors |")
                 print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
                 print(
@@ -177,7 +192,7 @@ def main() -> None:
                 )
                 print(wrk(f"{base}/api/v1/orders", args, "POST /api/v1/orders", str(script)))
             else:
-                print(asyncio.run(python_runs(base, token, product, args)))
+                print(asyncio.run(python_runs(base, token, products, args)))
         finally:
             server.terminate()
             server.wait(timeout=30)
