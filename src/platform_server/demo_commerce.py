@@ -161,7 +161,8 @@ async def _orders_in_every_status(
         lines = [OrderItemIn(product_id=p.id, quantity=1) for p in picks]
         try:
             async with session.begin_nested():  # a short pick rolls back only this order
-                order = await orders.create_order(session, OrderCreate(items=lines), buyer, 30)
+                created = await orders.create_order(session, OrderCreate(items=lines), buyer, 30)
+            order = await orders.get_order(session, created.id, admin)
         except Conflict:
             continue
         if target == "pending":

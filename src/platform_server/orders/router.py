@@ -39,8 +39,7 @@ async def create_order(
     if replay is not None:
         return replay
     minutes = request.app.state.settings.order_reservation_minutes
-    order = await service.create_order(session, payload, actor, minutes)
-    out = await service.to_out(session, order)
+    out = await service.create_order(session, payload, actor, minutes)
     await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
 

@@ -57,15 +57,16 @@ async def many_out(session: AsyncSession, orders: list[Order]) -> list[OrderOut]
         )
         for row in rows:
             items[row.order_id].append(row)
-    return [
-        OrderOut.model_validate(
-            {
-                **{k: getattr(o, k) for k in OrderOut.model_fields if k != "items"},
-                "items": [OrderItemOut.model_validate(i) for i in items[o.id]],
-            }
-        )
-        for o in orders
-    ]
+    return [order_out(o, items[o.id]) for o in orders]
+
+
+def order_out(order: Order, items: list[OrderItem]) -> OrderOut:
+    return OrderOut.model_validate(
+        {
+            **{k: getattr(order, k) for k in OrderOut.model_fields if k != "items"},
+            "items": [OrderItemOut.model_validate(i) for i in items],
+        }
+    )
 
 
 async def _lines(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, int]:
@@ -78,7 +79,7 @@ async def _lines(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, 
 
 async def create_order(
     session: AsyncSession, data: OrderCreate, actor: Principal, reservation_minutes: int
-) -> Order:
+) -> OrderOut:
     # Duplicate lines of one product are summed before the stock check.
     wanted: dict[uuid.UUID, int] = defaultdict(int)
     for line in data.items:
@@ -114,13 +115,11 @@ async def create_order(
         expires_at=utcnow() + timedelta(minutes=reservation_minutes),
     )
     session.add(order)
-    await session.flush()
-    total = Decimal(0)
+    await session.flush()  # the order row first: its items and history reference it
+    items = []
     for position, (product_id, quantity) in enumerate(wanted.items()):
         product = products[product_id]
-        subtotal = quantize(product.price * quantity, currency)
-        total += subtotal
-        session.add(
+        items.append(
             OrderItem(
                 order_id=order.id,
                 product_id=product_id,
@@ -128,14 +127,15 @@ async def create_order(
                 name=product.name,
                 quantity=quantity,
                 price=product.price,
-                subtotal=subtotal,
+                subtotal=quantize(product.price * quantity, currency),
                 position=position,
             )
         )
-    order.total = total
+    order.total = sum((item.subtotal for item in items), Decimal(0))
+    session.add_all(items)
     session.add(OrderTransition(order_id=order.id, to_status="pending", actor_id=actor.user_id))
     await session.flush()
-    return order
+    return order_out(order, items)
 
 
 def can_see_all(actor: Principal) -> bool:
