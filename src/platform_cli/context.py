@@ -10,6 +10,7 @@ import contextlib
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -66,6 +67,17 @@ AllOption = Annotated[
     bool,
     typer.Option("--all", "-a", help="Walk every page and stream every item (ignores --limit)."),
 ]
+
+
+def parse_money(value: str) -> Decimal:
+    """Parser of amount options: a decimal string such as ``19.99``, kept exact (never a float)."""
+    try:
+        amount = Decimal(value.strip())
+    except InvalidOperation:
+        raise typer.BadParameter(f"{value!r} is not a decimal amount such as 19.99") from None
+    if not amount.is_finite() or amount < 0:
+        raise typer.BadParameter(f"{value!r} is not a non-negative decimal amount")
+    return amount
 
 
 def state(ctx: typer.Context) -> State:

@@ -26,7 +26,8 @@ EXIT_CODE_HELP: dict[int, str] = {
     "errors), a connection error, or any other failure",
     ExitCode.USAGE: "a usage error: bad options or arguments, or a destructive command "
     "without --yes and with no terminal to confirm on",
-    ExitCode.PARTIAL: "partial failure: bulk work where some items failed and others succeeded",
+    ExitCode.PARTIAL: "partial failure: bulk work where some items failed and others succeeded "
+    "(e.g. `products import` with failed rows)",
     ExitCode.AUTH: "authentication needed: no credential for the profile, or the server "
     "answered 401 (expired, revoked or wrong credentials)",
     ExitCode.NOT_FOUND: "not found: the server answered 404, or no such profile",

@@ -25,6 +25,11 @@ NOUNS: list[tuple[str, str, str]] = [
     ("users", "users", "Resources"),
     ("api-keys", "api_keys", "Resources"),
     ("sessions", "sessions", "Resources"),
+    ("products", "products", "Catalog"),
+    ("categories", "categories", "Catalog"),
+    ("inventory", "inventory", "Catalog"),
+    ("orders", "orders", "Orders"),
+    ("payments", "payments", "Orders"),
     ("server", "server", "Server"),
     ("help", "help", "Help"),
 ]
@@ -70,7 +75,9 @@ class PlatformGroup(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
             raise
         except BrokenPipeError:
-            raise
+            # The reader went away (`platform … | head`): stop quietly, like `cat` does.
+            _silence_stdout()
+            raise typer.Exit(0) from None
         except Exception as exc:
             from platform_cli.errors import render
 
@@ -79,6 +86,17 @@ class PlatformGroup(TyperGroup):
             sys.stderr.write(text + "\n")
             sys.stderr.flush()
             raise typer.Exit(code) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests), or closed
+        pass
 
 
 app = typer.Typer(
