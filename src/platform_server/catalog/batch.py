@@ -18,7 +18,6 @@ from platform_server.catalog.schemas import (
 )
 from platform_server.core.money import quantize
 from platform_server.core.principal import Principal
-from platform_server.inventory import service as inventory
 
 # Set only when a product is created: re-importing a file must not reset live stock.
 _CREATE_ONLY = {"stock", "low_stock_threshold"}
@@ -33,6 +32,7 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
     existing = await service.by_sku(session, [s for s in skus if isinstance(s, str)])
     seen: set[str] = set()
     results: list[BatchItemResult] = []
+    new: list[ProductCreate] = []
     for index, item in enumerate(payload.items):
         sku = item.get("sku") if isinstance(item.get("sku"), str) else None
         if sku is not None and sku in seen:
@@ -43,13 +43,18 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
         product = existing.get(sku) if sku else None
         try:
             if product is None:
-                result = await _create(session, index, item, actor, payload.dry_run)
+                result = _create(index, item, payload.dry_run, new)
             else:
                 result = _update(index, product, item, payload.dry_run)
         except ValidationError as exc:
             result = _failed(index, sku, _errors(exc))
         results.append(result)
-    await session.flush()
+    await session.flush()  # the updates
+    # New products go in as multi-row inserts: ORM objects cost ~10x more per row.
+    ids = iter(await service.insert_many(session, new, actor))
+    for result in results:
+        if result.result == "created":
+            result.id = next(ids)
     counts = {kind: sum(r.result == kind for r in results) for kind in ("created", "updated")}
     return BatchOut(
         created=counts["created"],
@@ -64,31 +69,14 @@ def _failed(index: int, sku: str | None, errors: list[dict[str, Any]]) -> BatchI
     return BatchItemResult(index=index, sku=sku, result="error", errors=errors)
 
 
-async def _create(
-    session: AsyncSession, index: int, item: dict[str, Any], actor: Principal, dry_run: bool
+def _create(
+    index: int, item: dict[str, Any], dry_run: bool, new: list[ProductCreate]
 ) -> BatchItemResult:
     data = ProductCreate.model_validate(item)
     if dry_run:
         return BatchItemResult(index=index, sku=data.sku, result="valid")
-    product = Product(
-        sku=data.sku,
-        name=data.name,
-        description=data.description,
-        price=quantize(data.price, data.currency),
-        currency=data.currency,
-        category=data.category,
-        attributes=data.attributes,
-        status=data.status,
-    )
-    session.add(product)
-    await inventory.create_level(
-        session,
-        product.id,
-        on_hand=data.stock,
-        low_stock_threshold=data.low_stock_threshold,
-        actor_id=actor.user_id,
-    )
-    return BatchItemResult(index=index, sku=data.sku, result="created", id=product.id)
+    new.append(data)
+    return BatchItemResult(index=index, sku=data.sku, result="created")
 
 
 def _update(index: int, product: Product, item: dict[str, Any], dry_run: bool) -> BatchItemResult:

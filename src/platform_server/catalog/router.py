@@ -79,10 +79,10 @@ async def list_products(
 
 
 @router.post("/products/batch", response_model=BatchOut, summary="Create or update many")
-async def batch_upsert(payload: BatchIn, session: DbSession, actor: Staff) -> BatchOut:
+async def batch_upsert(payload: BatchIn, session: DbSession, actor: Staff) -> Response:
     """Upsert up to 1,000 products by `sku`; one result per item. Valid items are
     applied even when others fail; `dry_run` validates only."""
-    return await batch.upsert(session, payload, actor)
+    return model_response(await batch.upsert(session, payload, actor))
 
 
 @router.get("/products/{id}", response_model=ProductOut, summary="Get a product")

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.catalog import hooks, search
 from platform_server.catalog.models import Product
 from platform_server.catalog.schemas import CategoryOut, ProductCreate, ProductOut, ProductUpdate
+from platform_server.core.database import utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.money import quantize
 from platform_server.core.pagination import (
@@ -95,6 +96,39 @@ async def create_product(
     )
     await session.flush()
     return product
+
+
+async def insert_many(
+    session: AsyncSession, items: Sequence[ProductCreate], actor: Principal | None
+) -> list[uuid.UUID]:
+    """Bulk create (batch import): one multi-row insert per table."""
+    if not items:
+        return []
+    now = utcnow()
+    ids = [uuid.uuid4() for _ in items]
+    rows = [
+        {
+            "id": product_id,
+            "sku": data.sku,
+            "name": data.name,
+            "description": data.description,
+            "price": quantize(data.price, data.currency),
+            "currency": data.currency,
+            "category": data.category,
+            "attributes": data.attributes,
+            "status": data.status,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for product_id, data in zip(ids, items, strict=True)
+    ]
+    await session.execute(insert(Product), rows)
+    await inventory.create_levels(
+        session,
+        [(pid, d.stock, d.low_stock_threshold) for pid, d in zip(ids, items, strict=True)],
+        actor_id=actor.user_id if actor else None,
+    )
+    return ids
 
 
 async def get_product(

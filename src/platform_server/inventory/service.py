@@ -4,13 +4,14 @@ same unit: the database checks availability and takes it in one statement."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Subquery, delete, select, update
+from sqlalchemy import Select, Subquery, delete, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core.database import utcnow
 from platform_server.core.errors import Conflict, NotFound
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.inventory.models import StockLevel, StockMovement
@@ -52,6 +53,46 @@ async def create_level(
             )
         )
     return level
+
+
+async def create_levels(
+    session: AsyncSession,
+    levels: Sequence[tuple[uuid.UUID, int, int]],
+    *,
+    actor_id: uuid.UUID | None,
+) -> None:
+    """Bulk `create_level` for (product_id, on_hand, low_stock_threshold) triples."""
+    now = utcnow()
+    await session.execute(
+        insert(StockLevel),
+        [
+            {
+                "product_id": pid,
+                "on_hand": on_hand,
+                "reserved": 0,
+                "low_stock_threshold": threshold,
+                "updated_at": now,
+            }
+            for pid, on_hand, threshold in levels
+        ],
+    )
+    movements = [
+        {
+            "id": uuid.uuid4(),
+            "product_id": pid,
+            "delta": on_hand,
+            "on_hand_after": on_hand,
+            "kind": "initial",
+            "reason": "initial stock",
+            "actor_id": actor_id,
+            "order_id": None,
+            "created_at": now,
+        }
+        for pid, on_hand, _ in levels
+        if on_hand
+    ]
+    if movements:
+        await session.execute(insert(StockMovement), movements)
 
 
 async def levels_for(
