@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from platform_server.api_keys import service
 from platform_server.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
-from platform_server.auth.deps import CurrentPrincipal, requires
+from platform_server.auth.deps import AccountReader, requires
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import Idempotent
 from platform_server.core.pagination import Page, PageQuery
@@ -42,7 +42,7 @@ async def create_api_key(
 
 @router.get("", response_model=Page[ApiKeyOut], summary="List your keys")
 async def list_api_keys(
-    session: DbSession, actor: CurrentPrincipal, page: PageQuery
+    session: DbSession, actor: AccountReader, page: PageQuery
 ) -> Page[ApiKeyOut]:
     return await service.list_keys(session, actor, page)
 

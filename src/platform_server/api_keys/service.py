@@ -23,6 +23,9 @@ _PREFIX_LEN = 12  # "plat_" and 7 characters: enough to tell keys apart in a lis
 async def create_key(
     session: AsyncSession, settings: Settings, actor: Principal, data: ApiKeyCreate
 ) -> ApiKeyCreated:
+    if actor.api_key_id is not None:
+        # A key minting keys could outlive its own expiry and revocation.
+        raise Forbidden("API keys cannot create API keys; sign in with a password.")
     known = {p.value for p in Permission}
     scopes = sorted(set(data.scopes)) if data.scopes is not None else sorted(actor.permissions)
     unknown = [s for s in scopes if s not in known]

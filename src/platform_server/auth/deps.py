@@ -102,12 +102,19 @@ OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def requires(permission: Permission) -> Any:
-    """`actor: Annotated[Principal, requires(Permission.X)]` in a route signature."""
+def requires(*permissions: Permission) -> Any:
+    """`actor: Annotated[Principal, requires(Permission.X)]` in a route signature;
+    with several permissions, any one of them is enough."""
+    names = " or ".join(p.value for p in permissions)
 
     async def check(principal: CurrentPrincipal) -> Principal:
-        if not principal.can(permission):
-            raise Forbidden(f"This needs the {permission.value} permission.")
+        if not any(principal.can(p) for p in permissions):
+            raise Forbidden(f"This needs the {names} permission.")
         return principal
 
     return Depends(check)
+
+
+# Scoped API keys must hold these even for the caller's own account.
+AccountReader = Annotated[Principal, requires(Permission.ACCOUNT_READ)]
+AccountWriter = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]

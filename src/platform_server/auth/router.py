@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import ValidationError
 
 from platform_server.auth import service
-from platform_server.auth.deps import CurrentPrincipal
+from platform_server.auth.deps import AccountReader, AccountWriter
 from platform_server.auth.schemas import (
     LoginRequest,
     LogoutRequest,
@@ -99,7 +99,7 @@ async def refresh(payload: RefreshRequest, request: Request) -> TokenPair:
 async def logout(
     request: Request,
     session: DbSession,
-    actor: CurrentPrincipal,
+    actor: AccountWriter,
     payload: LogoutRequest | None = None,
 ) -> Response:
     """Ends the session of this access token, or the one of the given refresh token."""
@@ -110,12 +110,12 @@ async def logout(
 
 @router.get("/sessions", response_model=Page[SessionOut], summary="List your sessions")
 async def list_sessions(
-    session: DbSession, actor: CurrentPrincipal, page: PageQuery
+    session: DbSession, actor: AccountReader, page: PageQuery
 ) -> Page[SessionOut]:
     return await service.list_sessions(session, actor, page)
 
 
 @router.delete("/sessions/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a session")
-async def revoke_session(id: uuid.UUID, session: DbSession, actor: CurrentPrincipal) -> Response:
+async def revoke_session(id: uuid.UUID, session: DbSession, actor: AccountWriter) -> Response:
     await service.revoke_session(session, actor, id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

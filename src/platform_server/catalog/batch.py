@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.catalog import service
@@ -16,6 +17,7 @@ from platform_server.catalog.schemas import (
     ProductCreate,
     ProductUpdate,
 )
+from platform_server.core.errors import Conflict
 from platform_server.core.money import quantize
 from platform_server.core.principal import Principal
 
@@ -28,13 +30,13 @@ def _errors(exc: ValidationError) -> list[dict[str, Any]]:
 
 
 async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> BatchOut:
-    skus = [item.get("sku") for item in payload.items]
-    existing = await service.by_sku(session, [s for s in skus if isinstance(s, str)])
+    # Matched as the schemas store them (whitespace stripped), or " A-1" would miss "A-1".
+    skus = [_sku(item) for item in payload.items]
+    existing = await service.by_sku(session, [s for s in skus if s])
     seen: set[str] = set()
     results: list[BatchItemResult] = []
     new: list[ProductCreate] = []
-    for index, item in enumerate(payload.items):
-        sku = item.get("sku") if isinstance(item.get("sku"), str) else None
+    for index, (item, sku) in enumerate(zip(payload.items, skus, strict=True)):
         if sku is not None and sku in seen:
             results.append(_failed(index, sku, [{"loc": ["sku"], "msg": "repeated in this batch"}]))
             continue
@@ -51,7 +53,13 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
         results.append(result)
     await session.flush()  # the updates
     # New products go in as multi-row inserts: ORM objects cost ~10x more per row.
-    ids = iter(await service.insert_many(session, new, actor))
+    try:
+        async with session.begin_nested():
+            ids = iter(await service.insert_many(session, new, actor))
+    except IntegrityError as exc:
+        raise Conflict(
+            "Another request created some of these SKUs at the same time; retry the batch."
+        ) from exc
     for result in results:
         if result.result == "created":
             result.id = next(ids)
@@ -63,6 +71,11 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
         failed=sum(r.result == "error" for r in results),
         results=results,
     )
+
+
+def _sku(item: dict[str, Any]) -> str | None:
+    sku = item.get("sku")
+    return sku.strip() or None if isinstance(sku, str) else None
 
 
 def _failed(index: int, sku: str | None, errors: list[dict[str, Any]]) -> BatchItemResult:

@@ -205,3 +205,25 @@ def install_error_handlers(app: FastAPI) -> None:
             500,
             "An unexpected error occurred. Quote the request id when reporting it.",
         )
+
+    @app.exception_handler(sa_exc.DBAPIError)
+    async def _database(request: Request, exc: sa_exc.DBAPIError) -> JSONResponse:
+        if _is_contention(exc):
+            logger.warning("concurrent update on %s %s: %s", request.method, request.url.path, exc)
+            return problem_response(
+                request,
+                409,
+                "A concurrent change to the same records got in the way; retry the request.",
+                headers={"Retry-After": "1"},
+            )
+        return await _unhandled(request, exc)
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: the request lost a race.
+_CONTENTION_STATES = {"40P01", "40001"}
+
+
+def _is_contention(exc: sa_exc.DBAPIError) -> bool:
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return state in _CONTENTION_STATES or "deadlock detected" in str(orig).lower()

@@ -79,6 +79,7 @@ class IdempotentRequest:
             try:
                 await session.flush()
             except IntegrityError as exc:
+                self.key = None  # the claim is another request's: never release it
                 raise Conflict(
                     "A request with this Idempotency-Key is still being processed."
                 ) from exc

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -52,7 +54,7 @@ class RequestMiddleware:
 
         rejection = self._reject(scope, headers)
         if rejection is not None:
-            await _send_problem(send_with_id, scope, *rejection)
+            await _send_problem(send_with_id, scope, *rejection, errors=_nul_fields(scope))
         else:
             await self.app(scope, self._limited(receive), send_with_id)
         access_log.info(
@@ -67,6 +69,10 @@ class RequestMiddleware:
         return 413, f"The request body exceeds {self.max_body_bytes} bytes."
 
     def _reject(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[int, str] | None:
+        query = scope.get("query_string", b"")
+        if b"%00" in query or b"\x00" in query:
+            # No text column can store NUL (PostgreSQL refuses it): say so up front.
+            return 422, "Query parameters may not contain NUL characters."
         if scope["method"].encode() not in _BODY_METHODS:
             return None
         length = headers.get(b"content-length")
@@ -103,8 +109,18 @@ class RequestMiddleware:
         return wrapped
 
 
-async def _send_problem(send: Send, scope: Scope, status: int, detail: str) -> None:
-    payload = json.dumps(problem_body(status, detail, scope["path"])).encode()
+def _nul_fields(scope: Scope) -> list[dict[str, Any]] | None:
+    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    bad = [name for name, value in pairs if "\x00" in name or "\x00" in value]
+    if not bad:
+        return None
+    return [{"loc": ["query", name], "msg": "may not contain NUL characters"} for name in bad]
+
+
+async def _send_problem(
+    send: Send, scope: Scope, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+) -> None:
+    payload = json.dumps(problem_body(status, detail, scope["path"], errors=errors)).encode()
     await send(
         {
             "type": "http.response.start",

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.types import TypeDecorator
 
 from platform_server.core.errors import Unprocessable
 
@@ -73,15 +74,30 @@ def _encode_value(value: Any) -> list[Any]:
     return ["s", value]
 
 
-def _decode_value(tagged: list[Any]) -> Any:
+MAX_OFFSET = 1_000_000
+
+
+def _decode_value(tagged: list[Any], column: InstrumentedAttribute[Any]) -> Any:
+    """The cursor's value, checked against the sort column's type: a forged or
+    foreign cursor is a 422, never a database error."""
     tag, raw = tagged
-    if tag == "t":
-        return datetime.fromisoformat(raw)
-    if tag == "d":
-        return Decimal(raw)
-    if tag == "s" and isinstance(raw, str | int):
+    sql_type = column.type
+    if isinstance(sql_type, TypeDecorator):  # our UTC and money wrappers say `object`
+        sql_type = sql_type.impl
+    expected = sql_type.python_type
+    if tag == "t" and expected is datetime and isinstance(raw, str):
+        value = datetime.fromisoformat(raw)
+        if value.tzinfo is None:
+            raise ValueError("cursor time without a zone")
+        return value
+    if tag == "d" and expected is Decimal and isinstance(raw, str):
+        number = Decimal(raw)
+        if not number.is_finite():
+            raise ValueError("cursor number not finite")
+        return number
+    if tag == "s" and expected is str and isinstance(raw, str) and "\x00" not in raw:
         return raw
-    raise ValueError("unknown cursor value")
+    raise ValueError("cursor value does not fit the sort")
 
 
 def encode_cursor(payload: list[Any]) -> str:
@@ -124,7 +140,7 @@ async def paginate(
             kind, tagged, last = decode_cursor(page.cursor)
             if kind != "k":
                 raise ValueError("not a keyset cursor")
-            value, last_id = _decode_value(tagged), uuid.UUID(last)
+            value, last_id = _decode_value(tagged, column), uuid.UUID(str(last))
         except (ValueError, TypeError, InvalidOperation) as exc:
             raise _bad_cursor() from exc
         before = column < value if desc else column > value
@@ -158,7 +174,7 @@ async def paginate_by_offset(
     if page.cursor:
         try:
             kind, offset = decode_cursor(page.cursor)
-            if kind != "o" or not isinstance(offset, int) or offset < 0:
+            if kind != "o" or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
                 raise ValueError("not an offset cursor")
         except (ValueError, TypeError) as exc:
             raise _bad_cursor() from exc

@@ -40,6 +40,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "expired": frozenset(),
     "refunded": frozenset(),
 }
+# Money columns hold 10 integer digits.
+MAX_ORDER_TOTAL = Decimal("1e10")
 # Statuses in which the order still holds reserved (not yet shipped) stock.
 HOLDS_STOCK = frozenset({"pending", "paid"})
 
@@ -132,6 +134,11 @@ async def create_order(
             )
         )
     order.total = sum((item.subtotal for item in items), Decimal(0))
+    if order.total >= MAX_ORDER_TOTAL:
+        raise Unprocessable(
+            f"The order total {order.total:f} {currency} is above what one order can hold.",
+            errors=[{"loc": ["body", "items"], "msg": "order total too large"}],
+        )
     session.add_all(items)
     session.add(OrderTransition(order_id=order.id, to_status="pending", actor_id=actor.user_id))
     await session.flush()

@@ -125,9 +125,14 @@ async def refund(
     *,
     settle_order: bool = True,
 ) -> Refund:
-    payment = await session.get(Payment, payment_id, with_for_update=True)
-    if payment is None or not actor.can(Permission.ORDERS_MANAGE):
+    found = await session.get(Payment, payment_id)
+    if found is None or not actor.can(Permission.ORDERS_MANAGE):
         raise NotFound(f"Payment {payment_id} does not exist.")
+    # Always the order, then the payment (as cancelling does), reloaded under the lock:
+    # concurrent refunds and cancels then queue instead of deadlocking or overspending.
+    order = await session.get(Order, found.order_id, with_for_update=True, populate_existing=True)
+    payment = await session.get(Payment, payment_id, with_for_update=True, populate_existing=True)
+    assert payment is not None
     if payment.status != "succeeded":
         raise Conflict(f"Payment {payment.id} {payment.status}; there is nothing to refund.")
     remaining = payment.amount - payment.refunded_amount
@@ -158,18 +163,18 @@ async def refund(
     )
     session.add(record)
     payment.refunded_amount += value
-    if settle_order and payment.refunded_amount == payment.amount:
-        order = await session.get(Order, payment.order_id, with_for_update=True)
-        if order is not None and "refunded" in orders.ALLOWED[order.status]:
-            await orders.transition(session, order, "refunded", actor.user_id, "refunded in full")
+    fully_refunded = payment.refunded_amount == payment.amount
+    if settle_order and fully_refunded and order and "refunded" in orders.ALLOWED[order.status]:
+        await orders.transition(session, order, "refunded", actor.user_id, "refunded in full")
     await session.flush()
     return record
 
 
 def make_refund_all(gateway: Gateway) -> orders.RefundAll:
     async def refund_all(session: AsyncSession, order: Order, actor_id: uuid.UUID | None) -> None:
+        # The caller holds the order's lock; the payments are locked and re-read in refund().
         payments = await session.scalars(
-            select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")
+            select(Payment.id).where(Payment.order_id == order.id, Payment.status == "succeeded")
         )
         system = Principal(
             user_id=actor_id or uuid.UUID(int=0),
@@ -177,12 +182,15 @@ def make_refund_all(gateway: Gateway) -> orders.RefundAll:
             role="admin",
             permissions=frozenset({Permission.ORDERS_MANAGE}),
         )
-        for payment in payments:
-            if payment.refunded_amount < payment.amount:
+        for payment_id in list(payments):
+            fresh = await session.get(
+                Payment, payment_id, with_for_update=True, populate_existing=True
+            )
+            if fresh is not None and fresh.refunded_amount < fresh.amount:
                 await refund(
                     session,
                     gateway,
-                    payment.id,
+                    payment_id,
                     None,
                     "order cancelled",
                     system,

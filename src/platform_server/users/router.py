@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from platform_server.auth.deps import CurrentPrincipal, OptionalPrincipal, requires
+from platform_server.auth.deps import AccountReader, OptionalPrincipal, requires
 from platform_server.core.database import DbSession
 from platform_server.core.errors import Unprocessable
 from platform_server.core.idempotency import Idempotent
@@ -25,6 +25,8 @@ from platform_server.users.schemas import (
 )
 
 router = APIRouter(prefix="/users", tags=["users"])
+# One's own account (account:read) or anyone's (users:read, checked per user in the service).
+Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]
 
 
 def _check_password_policy(request: Request, password: str, field: str) -> None:
@@ -51,6 +53,8 @@ async def create_user(
 ) -> UserOut | Response:
     """Public registration (role `customer`); an admin may also choose the `role`."""
     _check_password_policy(request, payload.password, "password")
+    # Anonymous callers share one key space, as the rule "same key, other body: 422"
+    # needs; keys are random (UUIDs), so strangers' keys do not meet.
     replay = await idem.begin(actor.caller_key if actor else "anonymous", payload)
     if replay is not None:
         return replay
@@ -77,12 +81,12 @@ async def list_users(
 
 
 @router.get("/me", response_model=UserOut, summary="The signed-in user")
-async def me(session: DbSession, actor: CurrentPrincipal) -> UserOut:
+async def me(session: DbSession, actor: AccountReader) -> UserOut:
     return UserOut.model_validate(await service.get_visible(session, actor.user_id, actor))
 
 
 @router.get("/{id}", response_model=UserOut, summary="Get a user")
-async def get_user(id: uuid.UUID, session: DbSession, actor: CurrentPrincipal) -> UserOut:
+async def get_user(id: uuid.UUID, session: DbSession, actor: Viewer) -> UserOut:
     return UserOut.model_validate(await service.get_visible(session, id, actor))
 
 
@@ -109,7 +113,7 @@ async def delete_user(
 
 
 @router.get("/{id}/profile", response_model=ProfileOut, summary="Get a user's profile")
-async def get_profile(id: uuid.UUID, session: DbSession, actor: CurrentPrincipal) -> ProfileOut:
+async def get_profile(id: uuid.UUID, session: DbSession, actor: Viewer) -> ProfileOut:
     return await service.get_profile(session, id, actor)
 
 
