@@ -17,6 +17,7 @@ from platform_server.catalog.router import router as catalog_router
 from platform_server.core import maintenance
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
+from platform_server.core.microcache import MicroCache
 from platform_server.core.middleware import RequestMiddleware
 from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.failures = failures
     app.state.authenticator = Authenticator(settings, db, signer, failures)
     app.state.gateway = gateway = _gateway(settings)
+    app.state.catalog_cache = catalog_cache = MicroCache(settings.catalog_cache_seconds)
+    app.state.after_write = [catalog_cache.clear]
     app.state.refund_all = make_refund_all(gateway)
 
     install_error_handlers(app)

@@ -4,7 +4,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from platform_server.auth.deps import OptionalPrincipal, requires
 from platform_server.catalog import batch, service
@@ -50,6 +50,7 @@ async def create_product(
 
 @router.get("/products", response_model=Page[ProductOut], summary="List and search products")
 async def list_products(
+    request: Request,
     session: DbSession,
     page: PageQuery,
     actor: OptionalPrincipal,
@@ -66,6 +67,10 @@ async def list_products(
         Query(description="Default: relevance with q, else -created_at"),
     ] = None,
 ) -> Response:
+    cache = request.app.state.catalog_cache
+    key = f"{request.url.path}?{request.url.query}" if actor is None and cache.enabled else None
+    if key and (hit := cache.get(key)) is not None:
+        return Response(hit, media_type="application/json")
     filters = service.ProductFilters(
         q=q,
         category=category,
@@ -75,7 +80,10 @@ async def list_products(
         status=status,
         sort=sort,
     )
-    return model_response(await service.list_products(session, page, filters, actor))
+    response = model_response(await service.list_products(session, page, filters, actor))
+    if key:
+        cache.put(key, bytes(response.body))
+    return response
 
 
 @router.post("/products/batch", response_model=BatchOut, summary="Create or update many")

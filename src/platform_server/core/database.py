@@ -170,9 +170,14 @@ class Database:
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, else rolled back."""
     db: Database = request.app.state.db
+    write = request.method not in SAFE_METHODS
     try:
-        async with db.transaction(write=request.method not in SAFE_METHODS) as session:
+        async with db.transaction(write=write) as session:
             yield session
+        if write:
+            # Caches of this process (the anonymous catalog pages) drop what may be stale.
+            for forget in getattr(request.app.state, "after_write", ()):
+                forget()
     except BaseException:
         # After the rollback, so the release never waits on this request's own lock.
         idem = getattr(request.state, "idempotency", None)

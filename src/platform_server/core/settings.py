@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     payment_gateway_key: str | None = None
     payment_gateway_timeout_seconds: float = Field(10.0, gt=0)
 
+    # Anonymous catalog reads are cached this long per process (0 turns it off).
+    catalog_cache_seconds: float = Field(2.0, ge=0, le=60)
+
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"
     log_level: str = "info"

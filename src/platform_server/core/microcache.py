@@ -1,0 +1,45 @@
+"""A short-lived, in-process cache of anonymous catalog reads.
+
+Public catalog pages are the same for every anonymous visitor, so each process
+keeps the exact response bytes for a second or two (`PLATFORM_CATALOG_CACHE_SECONDS`,
+0 turns it off). A product or stock change in this process clears it at once;
+other processes catch up within the TTL, like behind a CDN. Signed-in callers
+(staff see archived products) always get a fresh answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+
+class MicroCache:
+    def __init__(self, ttl_seconds: float, max_entries: int = 2048) -> None:
+        self.ttl = ttl_seconds
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl > 0
+
+    def get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        stored_at, body = entry
+        if time.monotonic() - stored_at > self.ttl:
+            self._entries.pop(key, None)
+            return None
+        return body
+
+    def put(self, key: str, body: bytes) -> None:
+        if not self.enabled:
+            return
+        self._entries[key] = (time.monotonic(), body)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
