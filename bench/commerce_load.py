@@ -47,6 +47,7 @@ def start_server(args: argparse.Namespace, data_dir: Path, port: int) -> subproc
     }
     if args.database_url:
         env["PLATFORM_DATABASE_URL"] = args.database_url
+    env["PLATFORM_CATALOG_CACHE_SECONDS"] = str(getattr(args, "catalog_cache_seconds", 2.0))
     platform = [sys.executable, "-m", "platform_cli"]
     subprocess.run(
         [*platform, "server", "create-admin", "--email", ADMIN[0], "--password", ADMIN[1]],
@@ -167,6 +168,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--requests", type=int, default=20_000, help="python generator cap")
     parser.add_argument("--python", action="store_true", help="use the Python generator")
+    parser.add_argument(
+        "--catalog-cache-seconds",
+        type=float,
+        default=2.0,
+        help="the server's anonymous catalog micro-cache (0: every request reads the database)",
+    )
     args = parser.parse_args()
 
     port = free_port()
@@ -179,7 +186,7 @@ def main() -> None:
             backend = "PostgreSQL" if args.database_url else "SQLite"
             print(
                 f"{backend}, {args.workers} worker(s), {args.concurrency} connections, "
-                f"{args.seconds}s per scenario"
+                f"{args.seconds}s per scenario, catalog cache {args.catalog_cache_seconds}s"
             )
             if shutil.which("wrk") and not args.python:
                 script = Path(tmp) / "order.lua"
