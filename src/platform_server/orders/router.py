@@ -12,6 +12,7 @@ from platform_server.core.idempotency import Idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.core.responses import model_response
 from platform_server.orders import service
 from platform_server.orders.schemas import (
     OrderCreate,
@@ -41,7 +42,7 @@ async def create_order(
     minutes = request.app.state.settings.order_reservation_minutes
     out = await service.create_order(session, payload, actor, minutes)
     await idem.complete(session, status.HTTP_201_CREATED, out)
-    return out
+    return model_response(out, status.HTTP_201_CREATED)
 
 
 @router.get("", response_model=Page[OrderOut], summary="List orders")

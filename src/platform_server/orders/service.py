@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.catalog import hooks as catalog_hooks
@@ -86,7 +87,7 @@ async def create_order(
     wanted: dict[uuid.UUID, int] = defaultdict(int)
     for line in data.items:
         wanted[line.product_id] += line.quantity
-    products = await catalog.by_ids(session, list(wanted))
+    products = await catalog.price_list(session, list(wanted))
     unavailable = [pid for pid in wanted if pid not in products or products[pid].status != "active"]
     if unavailable:
         raise Unprocessable(
@@ -106,43 +107,61 @@ async def create_order(
             errors=[{"loc": ["body", "items"], "msg": "mixed currencies"}],
         )
     currency = currencies.pop()
-    await inventory.reserve(session, wanted)
-    order = Order(
-        user_id=actor.user_id,
-        user_email=actor.email,
-        status="pending",
-        total=Decimal(0),
-        currency=currency,
-        shipping_address=data.shipping_address.model_dump() if data.shipping_address else None,
-        expires_at=utcnow() + timedelta(minutes=reservation_minutes),
-    )
-    session.add(order)
-    await session.flush()  # the order row first: its items and history reference it
-    items = []
-    for position, (product_id, quantity) in enumerate(wanted.items()):
-        product = products[product_id]
-        items.append(
-            OrderItem(
-                order_id=order.id,
-                product_id=product_id,
-                sku=product.sku,
-                name=product.name,
-                quantity=quantity,
-                price=product.price,
-                subtotal=quantize(product.price * quantity, currency),
-                position=position,
-            )
-        )
-    order.total = sum((item.subtotal for item in items), Decimal(0))
-    if order.total >= MAX_ORDER_TOTAL:
+    order_id, now = uuid.uuid4(), utcnow()
+    subtotals = {pid: quantize(products[pid].price * qty, currency) for pid, qty in wanted.items()}
+    items: list[dict[str, Any]] = [
+        {
+            "id": uuid.uuid4(),
+            "order_id": order_id,
+            "product_id": product_id,
+            "sku": products[product_id].sku,
+            "name": products[product_id].name,
+            "quantity": quantity,
+            "price": products[product_id].price,
+            "subtotal": subtotals[product_id],
+            "position": position,
+        }
+        for position, (product_id, quantity) in enumerate(wanted.items())
+    ]
+    total = sum(subtotals.values(), Decimal(0))
+    if total >= MAX_ORDER_TOTAL:
         raise Unprocessable(
-            f"The order total {order.total:f} {currency} is above what one order can hold.",
+            f"The order total {total:f} {currency} is above what one order can hold.",
             errors=[{"loc": ["body", "items"], "msg": "order total too large"}],
         )
-    session.add_all(items)
-    session.add(OrderTransition(order_id=order.id, to_status="pending", actor_id=actor.user_id))
-    await session.flush()
-    return order_out(order, items)
+    await inventory.reserve(session, wanted)
+    order = {
+        "id": order_id,
+        "user_id": actor.user_id,
+        "user_email": actor.email,
+        "status": "pending",
+        "total": total,
+        "currency": currency,
+        "shipping_address": data.shipping_address.model_dump() if data.shipping_address else None,
+        "carrier": None,
+        "tracking_number": None,
+        "expires_at": now + timedelta(minutes=reservation_minutes),
+        "created_at": now,
+        "updated_at": now,
+    }
+    # Plain inserts, in reference order: the hottest write path skips the ORM's unit of work.
+    await session.execute(insert(Order), [order])
+    await session.execute(insert(OrderItem), items)
+    await session.execute(
+        insert(OrderTransition),
+        [
+            {
+                "id": uuid.uuid4(),
+                "order_id": order_id,
+                "from_status": None,
+                "to_status": "pending",
+                "actor_id": actor.user_id,
+                "note": None,
+                "created_at": now,
+            }
+        ],
+    )
+    return OrderOut.model_validate({**order, "items": items})
 
 
 def can_see_all(actor: Principal) -> bool:
