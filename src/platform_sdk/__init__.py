@@ -5,6 +5,7 @@
 ...     me = client.users.me()
 """
 
+from . import webhooks
 from ._async_client import AsyncClient
 from ._client import Client
 from ._pagination import AsyncPage, SyncPage
@@ -34,6 +35,7 @@ from .errors import (
     PlatformError,
     RateLimitError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 from .models import (
     ApiKey,
@@ -109,5 +111,7 @@ __all__ = [
     "TokenPair",
     "UnprocessableEntityError",
     "User",
+    "WebhookVerificationError",
     "__version__",
+    "webhooks",
 ]

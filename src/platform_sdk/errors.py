@@ -28,6 +28,7 @@ __all__ = [
     "PlatformError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "make_status_error",
     "parse_retry_after",
 ]
@@ -157,6 +158,15 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """Any 5xx."""
+
+
+class WebhookVerificationError(PlatformError):
+    """A webhook delivery failed verification: answer it with 400 and do not act on it.
+
+    Raised by ``platform_sdk.webhooks.verify`` for missing or malformed headers, a
+    timestamp outside the tolerance, no matching signature, a malformed secret, or a
+    validly signed body that is not JSON.
+    """
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
