@@ -10,10 +10,11 @@ import contextlib
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from itertools import islice
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 
@@ -31,6 +32,22 @@ class Format(StrEnum):
     jsonl = "jsonl"
     yaml = "yaml"
     csv = "csv"
+
+
+Kind = Literal["text", "time", "id", "bool", "list", "status"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of table output: header, key in the item's data (dotted), how to render it.
+
+    Defined here rather than in ``output`` so commands can declare their columns at import
+    time without loading the renderer.
+    """
+
+    header: str
+    key: str
+    kind: Kind = "text"
 
 
 @dataclass
@@ -67,6 +84,27 @@ AllOption = Annotated[
     bool,
     typer.Option("--all", "-a", help="Walk every page and stream every item (ignores --limit)."),
 ]
+
+
+# Formats of date-time options: ISO 8601, read as UTC without an offset (see ``as_utc``).
+TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A date-time option as given, in UTC when it has no offset."""
+    from datetime import UTC
+
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def check_fields(errors: list[tuple[str, str]]) -> None:
+    """Stop with the problems local validation (``--dry-run``) found, if any: exit code 1."""
+    if errors:
+        from platform_cli.errors import LocalValidationError
+
+        raise LocalValidationError(errors)
 
 
 def parse_money(value: str) -> Decimal:

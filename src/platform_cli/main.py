@@ -1,7 +1,8 @@
 """The `platform` entry point: root app, global options, and the registry of command groups.
 
 Adding a noun: write ``commands/<noun>.py`` with ``app = typer.Typer(...)`` and add a line
-to ``NOUNS``. Keep module-level imports light (typer, typing, ``platform_cli.context``);
+to ``NOUNS``. Keep module-level imports light (typer, typing, ``platform_cli.context`` and
+``platform_cli.actions``, whose list/show/change helpers most command bodies are made of);
 import the SDK, Rich etc. inside command functions.
 """
 

@@ -12,21 +12,13 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from platform_cli import terminal
+from platform_cli.context import Column, Kind
 
-Kind = Literal["text", "time", "id", "bool", "list", "status"]
 TABLE_CHUNK = 100
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    kind: Kind = "text"
 
 
 def to_data(obj: Any) -> Any:

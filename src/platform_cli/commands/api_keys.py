@@ -3,41 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from platform_cli.actions import change, find_listed, list_page
 from platform_cli.context import (
+    TIME_FORMATS,
     AllOption,
+    Column,
     DryRunOption,
     LimitOption,
     OutputOption,
     YesOption,
+    as_utc,
+    check_fields,
     client,
-    confirm,
     output,
-    page_size,
-    take,
 )
-
-if TYPE_CHECKING:
-    from platform_cli.output import Column
 
 app = typer.Typer(help="Your API keys (for CI and scripts).", no_args_is_help=True)
 
 
-def columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("ID", "id", "id"),
-        Column("NAME", "name"),
-        Column("PREFIX", "prefix"),
-        Column("SCOPES", "scopes", "list"),
-        Column("EXPIRES", "expires_at", "time"),
-        Column("LAST USED", "last_used_at", "time"),
-        Column("CREATED", "created_at", "time"),
-    ]
+COLUMNS = [
+    Column("ID", "id", "id"),
+    Column("NAME", "name"),
+    Column("PREFIX", "prefix"),
+    Column("SCOPES", "scopes", "list"),
+    Column("EXPIRES", "expires_at", "time"),
+    Column("LAST USED", "last_used_at", "time"),
+    Column("CREATED", "created_at", "time"),
+]
 
 
 @app.command("create")
@@ -59,7 +55,7 @@ def create(
             "--expires-at",
             help="Expiry (ISO 8601, UTC if no offset).",
             show_default=False,
-            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"],
+            formats=TIME_FORMATS,
         ),
     ] = None,
     dry_run: DryRunOption = False,
@@ -69,18 +65,14 @@ def create(
     from datetime import UTC
 
     out = output(ctx, fmt)
-    if expires_at is not None and expires_at.tzinfo is None:
-        expires_at = expires_at.replace(tzinfo=UTC)
+    expires_at = as_utc(expires_at)
     if dry_run:
-        from platform_cli.errors import LocalValidationError
-
         errors = []
         if not 1 <= len(name) <= 255:
             errors.append(("body.name", "must be 1-255 characters"))
         if expires_at is not None and expires_at <= datetime.now(UTC):
             errors.append(("body.expires_at", "must be in the future"))
-        if errors:
-            raise LocalValidationError(errors)
+        check_fields(errors)
         out.dry_run(
             "create an API key",
             request={
@@ -95,15 +87,12 @@ def create(
     from platform_cli.errors import register_secret
 
     register_secret(created.key)
-    out.one(created, [*columns(), *_key_column()])
+    out.one(created, [*COLUMNS, *_KEY_COLUMN])
     if out.format == "table":
         out.warn("this is the only time the key is shown; store it now.")
 
 
-def _key_column() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [Column("KEY", "key")]
+_KEY_COLUMN = [Column("KEY", "key")]
 
 
 @app.command("list")
@@ -114,11 +103,16 @@ def list_keys(
     fmt: OutputOption = None,
 ) -> None:
     """List your API keys (never their secrets)."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk:
-        with out.spinner("Fetching API keys…"):
-            page = sdk.api_keys.list(limit=page_size(limit, all_items))
-        out.many(take(page, limit, all_items), columns(), empty="No API keys.")
+    list_page(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk, size: sdk.api_keys.list(limit=size),
+        COLUMNS,
+        limit=limit,
+        all_items=all_items,
+        empty="No API keys.",
+        spinner="Fetching API keys…",
+    )
 
 
 @app.command("revoke")
@@ -132,16 +126,17 @@ def revoke(
     """Revoke an API key; it stops working at once."""
     out = output(ctx, fmt)
     with client(ctx) as sdk:
-        if dry_run:
-            with out.spinner("Fetching…"):
-                found = next((k for k in sdk.api_keys.list(limit=100) if str(k.id) == key_id), None)
-            if found is None:
-                from platform_cli.errors import NotFound
-
-                raise NotFound(f"API key {key_id} does not exist (or is not yours)")
-            out.dry_run(f"revoke API key {key_id}", request=found.model_dump(mode="json"))
-            return
-        confirm(f"revoke API key {key_id}", yes=yes)
-        with out.spinner("Revoking…"):
-            sdk.api_keys.revoke(key_id)
-    out.done(f"Revoked API key {key_id}.", {"id": key_id, "revoked": True})
+        change(
+            out,
+            action=f"revoke API key {key_id}",
+            fetch=lambda: find_listed(
+                sdk.api_keys.list(limit=100),
+                key_id,
+                f"API key {key_id} does not exist (or is not yours)",
+            ),
+            call=lambda: sdk.api_keys.revoke(key_id),
+            spinner="Revoking…",
+            show=lambda _: out.done(f"Revoked API key {key_id}.", {"id": key_id, "revoked": True}),
+            yes=yes,
+            dry_run=dry_run,
+        )

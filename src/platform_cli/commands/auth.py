@@ -6,7 +6,14 @@ from typing import Annotated, Any
 
 import typer
 
-from platform_cli.context import OutputOption, connection, output, prompt_secret, read_secret_stdin
+from platform_cli.context import (
+    Column,
+    OutputOption,
+    connection,
+    output,
+    prompt_secret,
+    read_secret_stdin,
+)
 
 app = typer.Typer(help="Sign in and out; show who you are; print a token.", no_args_is_help=True)
 
@@ -202,8 +209,6 @@ def status(ctx: typer.Context, fmt: OutputOption = None) -> None:
     if out.format != "table":
         out.one(data)
         return
-    from platform_cli.output import Column
-
     flat = {
         "user": f"{me.email} ({me.name}, {me.role})",
         "user_id": str(me.id),

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import typer
 
-from platform_cli.context import (
-    AllOption,
-    LimitOption,
-    OutputOption,
-    client,
-    output,
-    page_size,
-    take,
-)
-
-if TYPE_CHECKING:
-    from platform_cli.output import Column
+from platform_cli.actions import list_page
+from platform_cli.context import AllOption, Column, LimitOption, OutputOption, output
 
 app = typer.Typer(help="Product categories and how many products each has.", no_args_is_help=True)
 
 
-def columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [Column("NAME", "name"), Column("PRODUCTS", "product_count")]
+COLUMNS = [Column("NAME", "name"), Column("PRODUCTS", "product_count")]
 
 
 @app.command("list")
@@ -36,8 +21,14 @@ def list_categories(
     fmt: OutputOption = None,
 ) -> None:
     """List categories by name, with their product counts (no sign-in needed)."""
-    out = output(ctx, fmt)
-    with client(ctx, authenticated=False) as sdk:
-        with out.spinner("Fetching categories…"):
-            page = sdk.categories.list(limit=page_size(limit, all_items))
-        out.many(take(page, limit, all_items), columns(), empty="No categories.")
+    list_page(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk, size: sdk.categories.list(limit=size),
+        COLUMNS,
+        limit=limit,
+        all_items=all_items,
+        empty="No categories.",
+        spinner="Fetching categories…",
+        authenticated=False,
+    )

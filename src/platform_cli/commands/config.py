@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from platform_cli.context import OutputOption, connection, output
+from platform_cli.context import Column, OutputOption, connection, output
 
 app = typer.Typer(
     help="Settings of the active profile (or the defaults with --global).", no_args_is_help=True
@@ -88,7 +88,6 @@ def list_(ctx: typer.Context, fmt: OutputOption = None) -> None:
     import os
 
     from platform_cli.config import DEFAULT_BASE_URL, SETTABLE_KEYS
-    from platform_cli.output import Column
 
     out = output(ctx, fmt)
     conn = connection(ctx)

@@ -6,12 +6,11 @@ from typing import Any
 
 import typer
 
-from platform_cli.context import OutputOption, client, output
+from platform_cli.context import Column, OutputOption, client, output
 
 
 def health(ctx: typer.Context, fmt: OutputOption = None) -> None:
     """Is the server alive (/healthz) and ready (/readyz)? Exit code 1 if not."""
-    from platform_cli.output import Column
     from platform_sdk import APIStatusError, PlatformError
 
     out = output(ctx, fmt)

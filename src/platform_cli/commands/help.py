@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 app = typer.Typer(help="Reference: exit codes and environment variables.", no_args_is_help=True)
 
-ENVIRONMENT: list[tuple[str, str, str]] = [
-    # (name, used by, meaning)
+# (name, used by, meaning)
+CLIENT_ENVIRONMENT: list[tuple[str, str, str]] = [
     ("PLATFORM_BASE_URL", "cli, sdk", "Server URL; overrides --base-url and the profile."),
     (
         "PLATFORM_API_KEY",
@@ -29,51 +34,50 @@ ENVIRONMENT: list[tuple[str, str, str]] = [
     ),
     ("NO_COLOR", "cli", "Any non-empty value turns colour off (https://no-color.org)."),
     ("TERM", "cli", "TERM=dumb turns colour off."),
+]
+
+# (name, meaning): read by the server only
+SERVER_ENVIRONMENT: list[tuple[str, str]] = [
     (
         "PLATFORM_DATABASE_URL",
-        "server",
         "SQLAlchemy URL of the database; default SQLite in the data directory.",
     ),
-    (
-        "PLATFORM_DATA_DIR",
-        "server",
-        "Data directory (SQLite file, generated secret); default .platform.",
-    ),
+    ("PLATFORM_DATA_DIR", "Data directory (SQLite file, generated secret); default .platform."),
     (
         "PLATFORM_JWT_SECRET",
-        "server",
         "Secret signing tokens and hashing API keys; generated into the data dir if unset.",
     ),
-    (
-        "PLATFORM_JWT_ISSUER / PLATFORM_JWT_AUDIENCE",
-        "server",
-        "JWT iss/aud (platform, platform-api).",
-    ),
-    ("PLATFORM_ACCESS_TOKEN_MINUTES", "server", "Access token lifetime (15)."),
-    ("PLATFORM_REFRESH_TOKEN_DAYS", "server", "Refresh token lifetime (30)."),
-    ("PLATFORM_PASSWORD_MIN_LENGTH", "server", "Minimum password length (8, at least 8)."),
-    (
-        "PLATFORM_LOGIN_MAX_FAILURES_PER_ACCOUNT",
-        "server",
-        "Failed logins per account before 429 (5).",
-    ),
-    ("PLATFORM_LOGIN_MAX_FAILURES_PER_IP", "server", "Failed logins per address before 429 (50)."),
-    ("PLATFORM_LOGIN_FAILURE_WINDOW_SECONDS", "server", "Window of those counters (900)."),
+    ("PLATFORM_JWT_ISSUER / PLATFORM_JWT_AUDIENCE", "JWT iss/aud (platform, platform-api)."),
+    ("PLATFORM_ACCESS_TOKEN_MINUTES", "Access token lifetime (15)."),
+    ("PLATFORM_REFRESH_TOKEN_DAYS", "Refresh token lifetime (30)."),
+    ("PLATFORM_PASSWORD_MIN_LENGTH", "Minimum password length (8, at least 8)."),
+    ("PLATFORM_LOGIN_MAX_FAILURES_PER_ACCOUNT", "Failed logins per account before 429 (5)."),
+    ("PLATFORM_LOGIN_MAX_FAILURES_PER_IP", "Failed logins per address before 429 (50)."),
+    ("PLATFORM_LOGIN_FAILURE_WINDOW_SECONDS", "Window of those counters (900)."),
     (
         "PLATFORM_REDIS_URL / PLATFORM_REDIS_PREFIX",
-        "server",
         "Redis for shared throttling (optional) and its key prefix (platform:).",
     ),
-    ("PLATFORM_DATABASE_ECHO", "server", "Log SQL statements (false)."),
-    ("PLATFORM_MAX_BODY_BYTES", "server", "Largest accepted request body (1048576)."),
-    ("PLATFORM_IDEMPOTENCY_TTL_HOURS", "server", "How long idempotency keys are remembered (24)."),
-    ("PLATFORM_LOG_LEVEL", "server", "Server log level (info)."),
-    (
-        "PLATFORM_ENV_FILE",
-        "server",
-        "An env file of PLATFORM_* settings (set by `server --config`).",
-    ),
+    ("PLATFORM_DATABASE_ECHO", "Log SQL statements (false)."),
+    ("PLATFORM_MAX_BODY_BYTES", "Largest accepted request body (1048576)."),
+    ("PLATFORM_IDEMPOTENCY_TTL_HOURS", "How long idempotency keys are remembered (24)."),
+    ("PLATFORM_LOG_LEVEL", "Server log level (info)."),
+    ("PLATFORM_ENV_FILE", "An env file of PLATFORM_* settings (set by `server --config`)."),
 ]
+
+ENVIRONMENT: list[tuple[str, str, str]] = [
+    *CLIENT_ENVIRONMENT,
+    *((name, "server", text) for name, text in SERVER_ENVIRONMENT),
+]
+
+
+def _reference(title: str, rows: Iterable[str], footer: str | None = None) -> None:
+    """A reference page: the title, a blank line, one indented line a row, then the footer."""
+    typer.echo(f"{title}\n")
+    for row in rows:
+        typer.echo(f"  {row}")
+    if footer is not None:
+        typer.echo(f"\n{footer}")
 
 
 @app.command("exit-codes")
@@ -81,16 +85,18 @@ def exit_codes() -> None:
     """What each exit code of `platform` means."""
     from platform_cli.errors import EXIT_CODE_HELP
 
-    typer.echo("Exit codes of `platform`:\n")
-    for code, text in EXIT_CODE_HELP.items():
-        typer.echo(f"  {int(code)}  {text}")
-    typer.echo("\nInterrupted with Ctrl-C: 130.")
+    _reference(
+        "Exit codes of `platform`:",
+        (f"{int(code)}  {text}" for code, text in EXIT_CODE_HELP.items()),
+        "Interrupted with Ctrl-C: 130.",
+    )
 
 
 @app.command("environment")
 def environment() -> None:
     """Every environment variable the CLI, SDK and server read."""
-    typer.echo("Environment variables (precedence: environment > command-line option > profile):\n")
     width = max(len(name) for name, _, _ in ENVIRONMENT)
-    for name, who, text in ENVIRONMENT:
-        typer.echo(f"  {name:<{width}}  [{who}] {text}")
+    _reference(
+        "Environment variables (precedence: environment > command-line option > profile):",
+        (f"{name:<{width}}  [{who}] {text}" for name, who, text in ENVIRONMENT),
+    )

@@ -8,21 +8,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from platform_cli.actions import change, list_page, show_one
 from platform_cli.context import (
+    TIME_FORMATS,
     AllOption,
+    Column,
     DryRunOption,
     LimitOption,
     OutputOption,
     YesOption,
+    as_utc,
+    check_fields,
     client,
-    confirm,
     output,
-    page_size,
-    take,
 )
 
 if TYPE_CHECKING:
-    from platform_cli.output import Column
     from platform_sdk import Client
 
 app = typer.Typer(
@@ -43,57 +44,39 @@ class OrderStatus(StrEnum):
 
 
 OrderId = Annotated[str, typer.Argument(help="Order id.", show_default=False)]
-TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postal_code", "region", "country")
 ADDRESS_REQUIRED = ("name", "line1", "city", "postal_code", "country")
 
 
-def columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("ID", "id", "id"),
-        Column("EMAIL", "user_email"),
-        Column("STATUS", "status", "status"),
-        Column("TOTAL", "total"),
-        Column("CURRENCY", "currency"),
-        Column("CREATED", "created_at", "time"),
-    ]
+COLUMNS = [
+    Column("ID", "id", "id"),
+    Column("EMAIL", "user_email"),
+    Column("STATUS", "status", "status"),
+    Column("TOTAL", "total"),
+    Column("CURRENCY", "currency"),
+    Column("CREATED", "created_at", "time"),
+]
 
 
-def history_columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("FROM", "from_status"),
-        Column("TO", "to_status", "status"),
-        Column("BY", "actor_id", "id"),
-        Column("NOTE", "note"),
-        Column("WHEN", "created_at", "time"),
-    ]
+HISTORY_COLUMNS = [
+    Column("FROM", "from_status"),
+    Column("TO", "to_status", "status"),
+    Column("BY", "actor_id", "id"),
+    Column("NOTE", "note"),
+    Column("WHEN", "created_at", "time"),
+]
 
 
-def invoice_columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("number", "number"),
-        Column("order_id", "order_id", "id"),
-        Column("issued_at", "issued_at", "time"),
-        Column("total", "total"),
-        Column("currency", "currency"),
-        Column("amount_paid", "amount_paid"),
-        Column("amount_refunded", "amount_refunded"),
-        Column("payment_status", "payment_status", "status"),
-    ]
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    from datetime import UTC
-
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+INVOICE_COLUMNS = [
+    Column("number", "number"),
+    Column("order_id", "order_id", "id"),
+    Column("issued_at", "issued_at", "time"),
+    Column("total", "total"),
+    Column("currency", "currency"),
+    Column("amount_paid", "amount_paid"),
+    Column("amount_refunded", "amount_refunded"),
+    Column("payment_status", "payment_status", "status"),
+]
 
 
 @app.command("list")
@@ -132,27 +115,29 @@ def list_orders(
     fmt: OutputOption = None,
 ) -> None:
     """List orders, newest first: your own, or everyone's for staff."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk:
-        with out.spinner("Fetching orders…"):
-            page = sdk.orders.list(
-                status=status.value if status else None,
-                user_id=user_id,
-                created_after=_utc(created_after),
-                created_before=_utc(created_before),
-                q=query,
-                limit=page_size(limit, all_items),
-            )
-        out.many(take(page, limit, all_items), columns(), empty="No orders.")
+    list_page(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk, size: sdk.orders.list(
+            status=status.value if status else None,
+            user_id=user_id,
+            created_after=as_utc(created_after),
+            created_before=as_utc(created_before),
+            q=query,
+            limit=size,
+        ),
+        COLUMNS,
+        limit=limit,
+        all_items=all_items,
+        empty="No orders.",
+        spinner="Fetching orders…",
+    )
 
 
 @app.command("get")
 def get(ctx: typer.Context, order_id: OrderId, fmt: OutputOption = None) -> None:
     """Show one order with its items."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk, out.spinner("Fetching…"):
-        order = sdk.orders.get(order_id)
-    out.one(order, columns())
+    show_one(ctx, output(ctx, fmt), lambda sdk: sdk.orders.get(order_id), COLUMNS)
 
 
 @app.command("history")
@@ -164,11 +149,15 @@ def history(
     fmt: OutputOption = None,
 ) -> None:
     """Every status change of an order, newest first."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk:
-        with out.spinner("Fetching…"):
-            page = sdk.orders.history(order_id, limit=page_size(limit, all_items))
-        out.many(take(page, limit, all_items), history_columns(), empty="No history.")
+    list_page(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk, size: sdk.orders.history(order_id, limit=size),
+        HISTORY_COLUMNS,
+        limit=limit,
+        all_items=all_items,
+        empty="No history.",
+    )
 
 
 def parse_items(values: list[str]) -> list[dict[str, Any]]:
@@ -299,8 +288,6 @@ def create(
     fmt: OutputOption = None,
 ) -> None:
     """Place an order; prices come from the catalog and the stock is reserved."""
-    from platform_cli.errors import LocalValidationError
-
     out = output(ctx, fmt)
     items = parse_items(item)
     address = parse_address(
@@ -320,13 +307,12 @@ def create(
             errors = _validate_address(address)
             with out.spinner("Fetching products…"):
                 summary, problems = _preview(sdk, items)
-            if errors or problems:
-                raise LocalValidationError(errors + problems)
+            check_fields(errors + problems)
             out.dry_run("place an order", request={**summary, "shipping_address": address})
             return
         with out.spinner("Placing the order…"):
             order = sdk.orders.create(items=items, shipping_address=address)
-    out.one(order, columns())
+    out.one(order, COLUMNS)
 
 
 def _transition(
@@ -344,17 +330,16 @@ def _transition(
     """One status change: a before/after diff on dry runs, confirmation when ``yes`` is given."""
     out = output(ctx, fmt)
     with client(ctx) as sdk:
-        if dry_run:
-            with out.spinner("Fetching…"):
-                before = sdk.orders.get(order_id).model_dump(mode="json")
-            after = {**before, "status": to_status, **(extra or {})}
-            out.dry_run(f"{action} order {order_id}", before=before, after=after)
-            return
-        if yes is not None:
-            confirm(f"{action} order {order_id}", yes=yes)
-        with out.spinner("Saving…"):
-            order = call(sdk)
-    out.one(order, columns())
+        change(
+            out,
+            action=f"{action} order {order_id}",
+            fetch=lambda: sdk.orders.get(order_id),
+            after=lambda before: {**before, "status": to_status, **(extra or {})},
+            call=lambda: call(sdk),
+            show=lambda order: out.one(order, COLUMNS),
+            yes=yes,
+            dry_run=dry_run,
+        )
 
 
 @app.command("cancel")
@@ -455,7 +440,7 @@ def invoice(
         if out_path is None:
             with out.spinner("Fetching…"):
                 document = sdk.orders.invoice(order_id)
-            out.one(document, invoice_columns())
+            out.one(document, INVOICE_COLUMNS)
             return
         with out.spinner("Fetching the PDF…"):
             pdf = sdk.orders.invoice_pdf(order_id)

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from platform_cli.actions import list_page, show_one
 from platform_cli.context import (
     AllOption,
+    Column,
     DryRunOption,
     LimitOption,
     OutputOption,
     YesOption,
+    check_fields,
     client,
     confirm,
     output,
-    page_size,
     parse_money,
-    take,
 )
-
-if TYPE_CHECKING:
-    from platform_cli.output import Column
 
 app = typer.Typer(help="Pay orders, list their payments, refund them.", no_args_is_help=True)
 
@@ -31,34 +29,28 @@ OrderId = Annotated[str, typer.Argument(help="Order id.", show_default=False)]
 _CARD_NUMBER = re.compile(r"^[0-9][0-9 -]{11,22}$")
 
 
-def columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("ID", "id", "id"),
-        Column("ORDER", "order_id", "id"),
-        Column("STATUS", "status", "status"),
-        Column("AMOUNT", "amount"),
-        Column("CURRENCY", "currency"),
-        Column("METHOD", "payment_method"),
-        Column("REFUNDED", "refunded_amount"),
-        Column("FAILURE", "failure_code"),
-        Column("CREATED", "created_at", "time"),
-    ]
+COLUMNS = [
+    Column("ID", "id", "id"),
+    Column("ORDER", "order_id", "id"),
+    Column("STATUS", "status", "status"),
+    Column("AMOUNT", "amount"),
+    Column("CURRENCY", "currency"),
+    Column("METHOD", "payment_method"),
+    Column("REFUNDED", "refunded_amount"),
+    Column("FAILURE", "failure_code"),
+    Column("CREATED", "created_at", "time"),
+]
 
 
-def refund_columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("ID", "id", "id"),
-        Column("PAYMENT", "payment_id", "id"),
-        Column("ORDER", "order_id", "id"),
-        Column("AMOUNT", "amount"),
-        Column("CURRENCY", "currency"),
-        Column("REASON", "reason"),
-        Column("CREATED", "created_at", "time"),
-    ]
+REFUND_COLUMNS = [
+    Column("ID", "id", "id"),
+    Column("PAYMENT", "payment_id", "id"),
+    Column("ORDER", "order_id", "id"),
+    Column("AMOUNT", "amount"),
+    Column("CURRENCY", "currency"),
+    Column("REASON", "reason"),
+    Column("CREATED", "created_at", "time"),
+]
 
 
 @app.command("pay")
@@ -119,7 +111,7 @@ def pay(
                 + (f": {message.rstrip('.')}" if message else "")
                 + f"; order {order_id} is still pending"
             ) from exc
-    out.one(payment, columns())
+    out.one(payment, COLUMNS)
 
 
 @app.command("list")
@@ -131,11 +123,15 @@ def list_payments(
     fmt: OutputOption = None,
 ) -> None:
     """Every payment attempt of an order, failed ones included."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk:
-        with out.spinner("Fetching…"):
-            page = sdk.orders.payments.list(order_id, limit=page_size(limit, all_items))
-        out.many(take(page, limit, all_items), columns(), empty="No payments.")
+    list_page(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk, size: sdk.orders.payments.list(order_id, limit=size),
+        COLUMNS,
+        limit=limit,
+        all_items=all_items,
+        empty="No payments.",
+    )
 
 
 @app.command("refund")
@@ -158,8 +154,6 @@ def refund(
     fmt: OutputOption = None,
 ) -> None:
     """Refund a payment (staff), in part or in full; a full refund marks the order refunded."""
-    from platform_cli.errors import LocalValidationError
-
     out = output(ctx, fmt)
     errors = []
     if amount is not None and amount <= 0:
@@ -168,8 +162,7 @@ def refund(
         errors.append(("body.reason", "at most 500 characters"))
     what = f"refund {amount} of payment {payment_id}" if amount else f"refund payment {payment_id}"
     if dry_run:
-        if errors:
-            raise LocalValidationError(errors)
+        check_fields(errors)
         out.dry_run(
             what + ("" if amount else " (all not yet refunded)"),
             request={
@@ -180,6 +173,10 @@ def refund(
         )
         return
     confirm(what, yes=yes)
-    with client(ctx) as sdk, out.spinner("Refunding…"):
-        result = sdk.payments.refunds.create(payment_id, amount=amount, reason=reason)
-    out.one(result, refund_columns())
+    show_one(
+        ctx,
+        out,
+        lambda sdk: sdk.payments.refunds.create(payment_id, amount=amount, reason=reason),
+        REFUND_COLUMNS,
+        spinner="Refunding…",
+    )

@@ -9,22 +9,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from platform_cli.actions import change, list_page, show_one
 from platform_cli.context import (
     AllOption,
+    Column,
     DryRunOption,
     LimitOption,
     OutputOption,
     YesOption,
+    check_fields,
     client,
-    confirm,
     output,
-    page_size,
     parse_money,
-    take,
 )
 
 if TYPE_CHECKING:
-    from platform_cli.output import Column, Output
+    from platform_cli.output import Output
     from platform_cli.product_files import ImportReport, Source
 
 app = typer.Typer(
@@ -94,27 +94,17 @@ _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-def columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("ID", "id", "id"),
-        Column("SKU", "sku"),
-        Column("NAME", "name"),
-        Column("CATEGORY", "category"),
-        Column("PRICE", "price"),
-        Column("CURRENCY", "currency"),
-        Column("AVAILABLE", "inventory.available"),
-        Column("STATUS", "status", "status"),
-        Column("CREATED", "created_at", "time"),
-    ]
-
-
-def _check(errors: list[tuple[str, str]]) -> None:
-    if errors:
-        from platform_cli.errors import LocalValidationError
-
-        raise LocalValidationError(errors)
+COLUMNS = [
+    Column("ID", "id", "id"),
+    Column("SKU", "sku"),
+    Column("NAME", "name"),
+    Column("CATEGORY", "category"),
+    Column("PRICE", "price"),
+    Column("CURRENCY", "currency"),
+    Column("AVAILABLE", "inventory.available"),
+    Column("STATUS", "status", "status"),
+    Column("CREATED", "created_at", "time"),
+]
 
 
 def validate_fields(fields: dict[str, Any]) -> list[tuple[str, str]]:
@@ -180,20 +170,26 @@ def _list(
     all_items: bool,
     fmt: Any,
 ) -> None:
-    out = output(ctx, fmt)
-    with client(ctx, authenticated=False) as sdk:
-        with out.spinner("Fetching products…"):
-            page = sdk.products.list(
-                q=q,
-                category=category,
-                min_price=min_price,
-                max_price=max_price,
-                in_stock=in_stock,
-                status=status.value if status else None,
-                sort=sort.value if sort else None,
-                limit=page_size(limit, all_items),
-            )
-        out.many(take(page, limit, all_items), columns(), empty="No products.")
+    list_page(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk, size: sdk.products.list(
+            q=q,
+            category=category,
+            min_price=min_price,
+            max_price=max_price,
+            in_stock=in_stock,
+            status=status.value if status else None,
+            sort=sort.value if sort else None,
+            limit=size,
+        ),
+        COLUMNS,
+        limit=limit,
+        all_items=all_items,
+        empty="No products.",
+        spinner="Fetching products…",
+        authenticated=False,
+    )
 
 
 @app.command("list")
@@ -262,10 +258,13 @@ def search(
 @app.command("get")
 def get(ctx: typer.Context, product_id: ProductId, fmt: OutputOption = None) -> None:
     """Show one product with its stock."""
-    out = output(ctx, fmt)
-    with client(ctx, authenticated=False) as sdk, out.spinner("Fetching…"):
-        product = sdk.products.get(product_id)
-    out.one(product, columns())
+    show_one(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk: sdk.products.get(product_id),
+        COLUMNS,
+        authenticated=False,
+    )
 
 
 @app.command("recommendations")
@@ -281,7 +280,7 @@ def recommendations(
     out = output(ctx, fmt)
     with client(ctx, authenticated=False) as sdk, out.spinner("Fetching…"):
         page = sdk.products.recommendations(product_id, limit=limit)
-    out.many(page.data, columns(), empty="No recommendations.")
+    out.many(page.data, COLUMNS, empty="No recommendations.")
 
 
 # -- changing ---------------------------------------------------------------------------------
@@ -337,12 +336,10 @@ def create(
     }
     fields = {k: v for k, v in fields.items() if v is not None}
     if dry_run:
-        _check(validate_fields(fields))
+        check_fields(validate_fields(fields))
         out.dry_run("create a product", request=_json_ready(fields))
         return
-    with client(ctx) as sdk, out.spinner("Creating…"):
-        product = sdk.products.create(**fields)
-    out.one(product, columns())
+    show_one(ctx, out, lambda sdk: sdk.products.create(**fields), COLUMNS, spinner="Creating…")
 
 
 def _patch(
@@ -375,14 +372,14 @@ def _patch(
                 else:
                     merged[key] = value
             changes["attributes"] = merged
-        _check(validate_fields(changes))
+        check_fields(validate_fields(changes))
         if dry_run and before is not None:
             after = {**before, **_json_ready(changes)}
             out.dry_run(f"{action} product {product_id}", before=before, after=after)
             return
         with out.spinner("Saving…"):
             product = sdk.products.update(product_id, **changes)
-    out.one(product, columns())
+    out.one(product, COLUMNS)
 
 
 @app.command("update")
@@ -458,24 +455,27 @@ def delete(
 ) -> None:
     """Delete a product; one that orders refer to is archived instead."""
     out = output(ctx, fmt)
+
+    def report(result: Any) -> None:
+        message = (
+            f"Archived product {product_id} (orders refer to it, so it was not deleted)."
+            if result.result == "archived"
+            else f"Deleted product {product_id}."
+        )
+        out.done(message, result.model_dump(mode="json"))
+
     with client(ctx) as sdk:
-        if dry_run:
-            with out.spinner("Fetching…"):
-                product = sdk.products.get(product_id)  # 404 if it does not exist
-            out.dry_run(
-                f"delete product {product_id} (or archive it if orders refer to it)",
-                request=product.model_dump(mode="json"),
-            )
-            return
-        confirm(f"delete product {product_id}", yes=yes)
-        with out.spinner("Deleting…"):
-            result = sdk.products.delete(product_id)
-    message = (
-        f"Archived product {product_id} (orders refer to it, so it was not deleted)."
-        if result.result == "archived"
-        else f"Deleted product {product_id}."
-    )
-    out.done(message, result.model_dump(mode="json"))
+        change(
+            out,
+            action=f"delete product {product_id}",
+            preview=f"delete product {product_id} (or archive it if orders refer to it)",
+            fetch=lambda: sdk.products.get(product_id),  # 404 if it does not exist
+            call=lambda: sdk.products.delete(product_id),
+            spinner="Deleting…",
+            show=report,
+            yes=yes,
+            dry_run=dry_run,
+        )
 
 
 # -- files ------------------------------------------------------------------------------------

@@ -6,29 +6,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from platform_cli.context import OutputOption, YesOption, confirm, connection, output
+from platform_cli.context import Column, OutputOption, YesOption, confirm, connection, output
 
 if TYPE_CHECKING:
     from platform_cli.client import Connection
-    from platform_cli.output import Column
-
 app = typer.Typer(help="List, switch, show and delete profiles.", no_args_is_help=True)
 
 NameArg = Annotated[str, typer.Argument(help="Profile name.", show_default=False)]
 
 
-def columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("CURRENT", "current", "bool"),
-        Column("NAME", "name"),
-        Column("BASE URL", "base_url"),
-        Column("EMAIL", "email"),
-        Column("AUTH", "auth_kind"),
-        Column("STORED IN", "credential_store"),
-        Column("OUTPUT", "output"),
-    ]
+COLUMNS = [
+    Column("CURRENT", "current", "bool"),
+    Column("NAME", "name"),
+    Column("BASE URL", "base_url"),
+    Column("EMAIL", "email"),
+    Column("AUTH", "auth_kind"),
+    Column("STORED IN", "credential_store"),
+    Column("OUTPUT", "output"),
+]
 
 
 def _row(conn: Connection, name: str) -> dict[str, Any]:
@@ -60,7 +55,7 @@ def list_profiles(ctx: typer.Context, fmt: OutputOption = None) -> None:
     out = output(ctx, fmt)
     conn = connection(ctx)
     names = sorted(conn.config.profiles)
-    out.many((_row(conn, n) for n in names), columns(), empty="No profiles; run `platform login`.")
+    out.many((_row(conn, n) for n in names), COLUMNS, empty="No profiles; run `platform login`.")
 
 
 @app.command("use")
@@ -88,7 +83,7 @@ def show(
     conn = connection(ctx)
     name = name or conn.profile
     _require(conn, name)
-    out.one(_row(conn, name), columns())
+    out.one(_row(conn, name), COLUMNS)
 
 
 @app.command("delete")

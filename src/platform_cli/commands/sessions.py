@@ -2,42 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from platform_cli.actions import change, find_listed, list_page
 from platform_cli.context import (
     AllOption,
+    Column,
     DryRunOption,
     LimitOption,
     OutputOption,
     YesOption,
     client,
-    confirm,
     output,
-    page_size,
-    take,
 )
-
-if TYPE_CHECKING:
-    from platform_cli.output import Column
 
 app = typer.Typer(help="Your sign-in sessions (devices).", no_args_is_help=True)
 
 
-def columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("ID", "id", "id"),
-        Column("CURRENT", "current", "bool"),
-        Column("USER AGENT", "user_agent"),
-        Column("IP", "ip_address"),
-        Column("CREATED", "created_at", "time"),
-        Column("LAST USED", "last_used_at", "time"),
-        Column("EXPIRES", "expires_at", "time"),
-        Column("REVOKED", "revoked_at", "time"),
-    ]
+COLUMNS = [
+    Column("ID", "id", "id"),
+    Column("CURRENT", "current", "bool"),
+    Column("USER AGENT", "user_agent"),
+    Column("IP", "ip_address"),
+    Column("CREATED", "created_at", "time"),
+    Column("LAST USED", "last_used_at", "time"),
+    Column("EXPIRES", "expires_at", "time"),
+    Column("REVOKED", "revoked_at", "time"),
+]
 
 
 @app.command("list")
@@ -48,11 +41,16 @@ def list_sessions(
     fmt: OutputOption = None,
 ) -> None:
     """List your sessions; CURRENT marks the one of this credential."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk:
-        with out.spinner("Fetching sessions…"):
-            page = sdk.auth.sessions.list(limit=page_size(limit, all_items))
-        out.many(take(page, limit, all_items), columns(), empty="No sessions.")
+    list_page(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk, size: sdk.auth.sessions.list(limit=size),
+        COLUMNS,
+        limit=limit,
+        all_items=all_items,
+        empty="No sessions.",
+        spinner="Fetching sessions…",
+    )
 
 
 @app.command("revoke")
@@ -66,18 +64,19 @@ def revoke(
     """Sign a session out (its refresh token stops working)."""
     out = output(ctx, fmt)
     with client(ctx) as sdk:
-        if dry_run:
-            with out.spinner("Fetching…"):
-                found = next(
-                    (s for s in sdk.auth.sessions.list(limit=100) if str(s.id) == session_id), None
-                )
-            if found is None:
-                from platform_cli.errors import NotFound
-
-                raise NotFound(f"session {session_id} does not exist (or is not yours)")
-            out.dry_run(f"revoke session {session_id}", request=found.model_dump(mode="json"))
-            return
-        confirm(f"revoke session {session_id}", yes=yes)
-        with out.spinner("Revoking…"):
-            sdk.auth.sessions.revoke(session_id)
-    out.done(f"Revoked session {session_id}.", {"id": session_id, "revoked": True})
+        change(
+            out,
+            action=f"revoke session {session_id}",
+            fetch=lambda: find_listed(
+                sdk.auth.sessions.list(limit=100),
+                session_id,
+                f"session {session_id} does not exist (or is not yours)",
+            ),
+            call=lambda: sdk.auth.sessions.revoke(session_id),
+            spinner="Revoking…",
+            show=lambda _: out.done(
+                f"Revoked session {session_id}.", {"id": session_id, "revoked": True}
+            ),
+            yes=yes,
+            dry_run=dry_run,
+        )

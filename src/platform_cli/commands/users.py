@@ -8,23 +8,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from platform_cli.actions import change, list_page, show_one
 from platform_cli.context import (
     AllOption,
+    Column,
     DryRunOption,
     LimitOption,
     OutputOption,
     YesOption,
+    check_fields,
     client,
-    confirm,
     output,
-    page_size,
     prompt_secret,
     read_secret_stdin,
-    take,
 )
 
 if TYPE_CHECKING:
-    from platform_cli.output import Column
     from platform_sdk import Client
 
 app = typer.Typer(help="Create, list, change and delete users.", no_args_is_help=True)
@@ -51,42 +50,29 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{5,30}$")
 
 
-def columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("ID", "id", "id"),
-        Column("EMAIL", "email"),
-        Column("NAME", "name"),
-        Column("ROLE", "role"),
-        Column("STATUS", "status", "status"),
-        Column("CREATED", "created_at", "time"),
-    ]
+COLUMNS = [
+    Column("ID", "id", "id"),
+    Column("EMAIL", "email"),
+    Column("NAME", "name"),
+    Column("ROLE", "role"),
+    Column("STATUS", "status", "status"),
+    Column("CREATED", "created_at", "time"),
+]
 
 
-def profile_columns() -> list[Column]:
-    from platform_cli.output import Column
-
-    return [
-        Column("USER", "user_id", "id"),
-        Column("BIO", "bio"),
-        Column("AVATAR", "avatar_url"),
-        Column("LOCATION", "location"),
-        Column("PHONE", "phone"),
-        Column("UPDATED", "updated_at", "time"),
-    ]
+PROFILE_COLUMNS = [
+    Column("USER", "user_id", "id"),
+    Column("BIO", "bio"),
+    Column("AVATAR", "avatar_url"),
+    Column("LOCATION", "location"),
+    Column("PHONE", "phone"),
+    Column("UPDATED", "updated_at", "time"),
+]
 
 
 def resolve_id(sdk: Client, user_id: str) -> str:
     """``me`` means the signed-in user."""
     return str(sdk.users.me().id) if user_id == "me" else user_id
-
-
-def _check(errors: list[tuple[str, str]]) -> None:
-    if errors:
-        from platform_cli.errors import LocalValidationError
-
-        raise LocalValidationError(errors)
 
 
 def _validate_user_fields(
@@ -118,34 +104,33 @@ def list_users(
     fmt: OutputOption = None,
 ) -> None:
     """List users, newest first (staff and admins)."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk:
-        with out.spinner("Fetching users…"):
-            page = sdk.users.list(
-                role=role.value if role else None,
-                status=status.value if status else None,
-                q=query,
-                limit=page_size(limit, all_items),
-            )
-        out.many(take(page, limit, all_items), columns(), empty="No users.")
+    list_page(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk, size: sdk.users.list(
+            role=role.value if role else None,
+            status=status.value if status else None,
+            q=query,
+            limit=size,
+        ),
+        COLUMNS,
+        limit=limit,
+        all_items=all_items,
+        empty="No users.",
+        spinner="Fetching users…",
+    )
 
 
 @app.command("me")
 def me(ctx: typer.Context, fmt: OutputOption = None) -> None:
     """Show the signed-in user."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk, out.spinner("Fetching…"):
-        user = sdk.users.me()
-    out.one(user, columns())
+    show_one(ctx, output(ctx, fmt), lambda sdk: sdk.users.me(), COLUMNS)
 
 
 @app.command("get")
 def get(ctx: typer.Context, user_id: UserId, fmt: OutputOption = None) -> None:
     """Show one user."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk, out.spinner("Fetching…"):
-        user = sdk.users.get(resolve_id(sdk, user_id))
-    out.one(user, columns())
+    show_one(ctx, output(ctx, fmt), lambda sdk: sdk.users.get(resolve_id(sdk, user_id)), COLUMNS)
 
 
 @app.command("create")
@@ -172,14 +157,18 @@ def create(
     )
     request: dict[str, Any] = {"email": email, "name": name, "role": role.value if role else None}
     if dry_run:
-        _check(_validate_user_fields(email=email, name=name, password=password))
+        check_fields(_validate_user_fields(email=email, name=name, password=password))
         out.dry_run("create a user", request={**request, "password": "***"})
         return
-    with client(ctx) as sdk, out.spinner("Creating…"):
-        user = sdk.users.create(
+    show_one(
+        ctx,
+        out,
+        lambda sdk: sdk.users.create(
             email=email, name=name, password=password, role=role.value if role else None
-        )
-    out.one(user, columns())
+        ),
+        COLUMNS,
+        spinner="Creating…",
+    )
 
 
 def _patch(
@@ -188,32 +177,33 @@ def _patch(
     changes: dict[str, Any],
     *,
     action: str,
-    destructive: bool,
-    yes: bool,
+    yes: bool | None,
     dry_run: bool,
     fmt: Any,
 ) -> None:
-    """Shared by update, suspend, activate and set-role: diff on dry run, confirm, PATCH."""
+    """Shared by update, suspend, activate and set-role: diff on dry run, confirm, PATCH.
+
+    ``yes`` is None for changes that need no confirmation.
+    """
     changes = {k: v for k, v in changes.items() if v is not None}
     out = output(ctx, fmt)
     if not changes:
         from platform_cli.errors import UsageError
 
         raise UsageError("nothing to change: give at least one of the options")
-    _check(_validate_user_fields(email=changes.get("email"), name=changes.get("name")))
+    check_fields(_validate_user_fields(email=changes.get("email"), name=changes.get("name")))
     with client(ctx) as sdk:
         target = resolve_id(sdk, user_id)
-        if dry_run:
-            with out.spinner("Fetching…"):
-                before = sdk.users.get(target).model_dump(mode="json")
-            after = {**before, **changes}
-            out.dry_run(f"{action} user {target}", before=before, after=after)
-            return
-        if destructive:
-            confirm(f"{action} user {target}", yes=yes)
-        with out.spinner("Saving…"):
-            user = sdk.users.update(target, **changes)
-    out.one(user, columns())
+        change(
+            out,
+            action=f"{action} user {target}",
+            fetch=lambda: sdk.users.get(target),
+            after=lambda before: {**before, **changes},
+            call=lambda: sdk.users.update(target, **changes),
+            show=lambda user: out.one(user, COLUMNS),
+            yes=yes,
+            dry_run=dry_run,
+        )
 
 
 @app.command("update")
@@ -231,8 +221,7 @@ def update(
         user_id,
         {"name": name, "email": email},
         action="update",
-        destructive=False,
-        yes=True,
+        yes=None,
         dry_run=dry_run,
         fmt=fmt,
     )
@@ -252,7 +241,6 @@ def suspend(
         user_id,
         {"status": "suspended"},
         action="suspend",
-        destructive=True,
         yes=yes,
         dry_run=dry_run,
         fmt=fmt,
@@ -272,8 +260,7 @@ def activate(
         user_id,
         {"status": "active"},
         action="activate",
-        destructive=False,
-        yes=True,
+        yes=None,
         dry_run=dry_run,
         fmt=fmt,
     )
@@ -294,7 +281,6 @@ def set_role(
         user_id,
         {"role": role.value},
         action=f"make {role.value}",
-        destructive=True,
         yes=yes,
         dry_run=dry_run,
         fmt=fmt,
@@ -313,15 +299,16 @@ def delete(
     out = output(ctx, fmt)
     with client(ctx) as sdk:
         target = resolve_id(sdk, user_id)
-        if dry_run:
-            with out.spinner("Fetching…"):
-                user = sdk.users.get(target)  # 404 if it does not exist
-            out.dry_run(f"delete user {target}", request=user.model_dump(mode="json"))
-            return
-        confirm(f"delete user {target}", yes=yes)
-        with out.spinner("Deleting…"):
-            sdk.users.delete(target)
-    out.done(f"Deleted user {target}.", {"id": target, "deleted": True})
+        change(
+            out,
+            action=f"delete user {target}",
+            fetch=lambda: sdk.users.get(target),  # 404 if it does not exist
+            call=lambda: sdk.users.delete(target),
+            spinner="Deleting…",
+            show=lambda _: out.done(f"Deleted user {target}.", {"id": target, "deleted": True}),
+            yes=yes,
+            dry_run=dry_run,
+        )
 
 
 @app.command("set-password")
@@ -352,7 +339,7 @@ def set_password(
             new = prompt_secret("New password", confirmation=True)
             current = prompt_secret("Current password") if own else None
         if dry_run:
-            _check(_validate_user_fields(password=new))
+            check_fields(_validate_user_fields(password=new))
             out.dry_run(
                 f"set the password of user {target}",
                 request={
@@ -370,10 +357,12 @@ def set_password(
 @profile_app.command("get")
 def profile_get(ctx: typer.Context, user_id: UserId, fmt: OutputOption = None) -> None:
     """Show a user's profile."""
-    out = output(ctx, fmt)
-    with client(ctx) as sdk, out.spinner("Fetching…"):
-        profile = sdk.users.profile.get(resolve_id(sdk, user_id))
-    out.one(profile, profile_columns())
+    show_one(
+        ctx,
+        output(ctx, fmt),
+        lambda sdk: sdk.users.profile.get(resolve_id(sdk, user_id)),
+        PROFILE_COLUMNS,
+    )
 
 
 @profile_app.command("set")
@@ -410,7 +399,7 @@ def profile_set(
         # An empty string clears a field.
         body = {f: (v if v != "" else None) for f, v in body.items()}
         if dry_run:
-            _check(errors)
+            check_fields(errors)
             after = {**before, **body}
             out.dry_run(f"set the profile of user {target}", before=before, after=after)
             return
@@ -422,7 +411,7 @@ def profile_set(
                 location=_or_null(body["location"]),
                 phone=_or_null(body["phone"]),
             )
-    out.one(profile, profile_columns())
+    out.one(profile, PROFILE_COLUMNS)
 
 
 def _or_null(value: Any) -> Any:
