@@ -1,19 +1,12 @@
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 import respx
+from sdk_helpers import BASE_URL, NO_JITTER
 
-_SRC = Path(__file__).resolve().parents[2] / "src"
-if str(_SRC) not in sys.path:  # the package may not be installed in the test environment
-    sys.path.insert(0, str(_SRC))
-
-from sdk_helpers import BASE_URL, NO_JITTER  # noqa: E402
-
-from platform_sdk import AsyncClient, Client  # noqa: E402
+from platform_sdk import AsyncClient, Client
 
 
 @pytest.fixture
