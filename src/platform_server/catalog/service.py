@@ -22,6 +22,7 @@ from platform_server.core.pagination import (
     Page,
     PageParams,
     SortKey,
+    bad_cursor,
     decode_cursor,
     encode_cursor,
     paginate,
@@ -297,8 +298,5 @@ def _encode_category(name: str) -> str:
 def _category_cursor(cursor: str) -> str:
     payload = decode_cursor(cursor)
     if len(payload) != 2 or payload[0] != "c" or not isinstance(payload[1], str):
-        raise Unprocessable(
-            "The cursor is not one this server issued.",
-            errors=[{"loc": ["query", "cursor"], "msg": "malformed cursor"}],
-        )
+        raise bad_cursor()
     return payload[1]

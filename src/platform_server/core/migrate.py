@@ -41,7 +41,3 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(settings), revision)
-
-
-def current(settings: Settings) -> None:
-    command.current(alembic_config(settings))

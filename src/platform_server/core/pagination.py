@@ -59,7 +59,7 @@ class SortKey:
     descending: bool = True
 
 
-def _bad_cursor() -> Unprocessable:
+def bad_cursor() -> Unprocessable:
     return Unprocessable(
         "The cursor is not one this server issued.",
         errors=[{"loc": ["query", "cursor"], "msg": "malformed cursor"}],
@@ -110,9 +110,9 @@ def decode_cursor(cursor: str) -> list[Any]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         payload = json.loads(raw)
     except (ValueError, binascii.Error) as exc:
-        raise _bad_cursor() from exc
+        raise bad_cursor() from exc
     if not isinstance(payload, list) or not payload:
-        raise _bad_cursor()
+        raise bad_cursor()
     return payload
 
 
@@ -142,7 +142,7 @@ async def paginate(
                 raise ValueError("not a keyset cursor")
             value, last_id = _decode_value(tagged, column), uuid.UUID(str(last))
         except (ValueError, TypeError, InvalidOperation) as exc:
-            raise _bad_cursor() from exc
+            raise bad_cursor() from exc
         before = column < value if desc else column > value
         tie = row_id < last_id if desc else row_id > last_id
         stmt = stmt.where(or_(before, and_(column == value, tie)))
@@ -177,7 +177,7 @@ async def paginate_by_offset(
             if kind != "o" or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
                 raise ValueError("not an offset cursor")
         except (ValueError, TypeError) as exc:
-            raise _bad_cursor() from exc
+            raise bad_cursor() from exc
     stmt = stmt.offset(offset).limit(page.limit + 1)
     found: Sequence[Any] = (
         (await session.execute(stmt)).all() if rows else (await session.scalars(stmt)).all()
