@@ -82,6 +82,9 @@ def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         "login_max_failures_per_ip": 100_000,
         "redis_url": os.environ.get("PLATFORM_TEST_REDIS_URL") or None,
         "redis_prefix": f"platform-test-{secrets.token_hex(4)}:",
+        "broker_prefix": f"platform-test-{secrets.token_hex(4)}",
+        # Tests wait on dispatch: look at the outbox and the queues often.
+        "dispatch_poll_seconds": 0.1,
     }
     values.update(overrides)
     return Settings(**values)
@@ -139,3 +142,17 @@ def drop_redis_prefix(settings: Settings) -> None:
             client.delete(*keys)
     finally:
         client.close()
+
+
+@contextmanager
+def isolated_server(tmp_dir: Path, **overrides: Any) -> Iterator[LiveServer]:
+    """A server with settings of its own (email backend, webhook policy, ...) and a
+    database of its own, so its dispatcher never races the shared test server's."""
+    with test_database(tmp_dir) as url:
+        settings = make_settings(tmp_dir, url, **overrides)
+        prepare_database(settings)
+        try:
+            with live_server(settings) as live:
+                yield live
+        finally:
+            drop_redis_prefix(settings)

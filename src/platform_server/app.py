@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 
 from platform_server import __version__
 from platform_server.api_keys.router import router as api_keys_router
+from platform_server.audit.router import router as audit_router
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
 from platform_server.catalog.router import router as catalog_router
@@ -22,15 +23,19 @@ from platform_server.core.middleware import RequestMiddleware
 from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
 from platform_server.core.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
+from platform_server.dispatch import build_dispatcher
+from platform_server.events.router import router as events_router
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
 from platform_server.invoices.router import router as invoices_router
+from platform_server.notifications.router import router as notifications_router
 from platform_server.orders.router import router as orders_router
 from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGateway
 from platform_server.payments.router import router as payments_router
 from platform_server.payments.service import make_refund_all
 from platform_server.recommendations.router import router as recommendations_router
 from platform_server.users.router import router as users_router
+from platform_server.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -61,7 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         housekeeping = asyncio.create_task(maintenance.run_forever(db, settings))
+        dispatcher.start()
         yield
+        await dispatcher.stop()
         housekeeping.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await housekeeping
@@ -91,7 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.authenticator = Authenticator(settings, db, signer, failures)
     app.state.gateway = gateway = _gateway(settings)
     app.state.catalog_cache = catalog_cache = MicroCache(settings.catalog_cache_seconds)
-    app.state.after_write = [catalog_cache.clear]
+    app.state.dispatcher = dispatcher = build_dispatcher(db, settings, "api")
+    # After a write commits: stale catalog pages go, and the outbox is looked at now.
+    app.state.after_write = [catalog_cache.clear, dispatcher.wake]
     app.state.refund_all = make_refund_all(gateway)
 
     install_error_handlers(app)
@@ -108,6 +117,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         orders_router,
         payments_router,
         invoices_router,
+        events_router,
+        notifications_router,
+        webhooks_router,
+        audit_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from platform_server.core.errors import PROBLEM_JSON, problem_body
-from platform_server.core.request_context import set_request_id
+from platform_server.core.request_context import set_client_ip, set_request_id
 
 access_log = logging.getLogger("platform_server.access")
 
@@ -40,6 +40,8 @@ class RequestMiddleware:
             return
         headers = dict(scope["headers"])
         rid = set_request_id(headers.get(b"x-request-id", b"").decode("latin-1"))
+        client = scope.get("client")
+        set_client_ip(client[0] if client else None)
         started = time.perf_counter()
         status_holder: dict[str, int] = {}
 

@@ -20,6 +20,10 @@ class Permission(StrEnum):
     ORDERS_MANAGE = "orders:manage"  # everyone's orders: fulfil, ship, deliver, refund
     CATALOG_WRITE = "catalog:write"
     INVENTORY_WRITE = "inventory:write"
+    EVENTS_READ = "events:read"
+    NOTIFICATIONS_MANAGE = "notifications:manage"  # everyone's notifications; retry
+    WEBHOOKS_MANAGE = "webhooks:manage"
+    AUDIT_READ = "audit:read"
 
 
 _CUSTOMER = frozenset({Permission.ACCOUNT_READ, Permission.ACCOUNT_WRITE, Permission.ORDERS_WRITE})
@@ -28,6 +32,8 @@ _STAFF = _CUSTOMER | {
     Permission.ORDERS_MANAGE,
     Permission.CATALOG_WRITE,
     Permission.INVENTORY_WRITE,
+    Permission.EVENTS_READ,
+    Permission.NOTIFICATIONS_MANAGE,
 }
 _ADMIN = frozenset(Permission)
 

@@ -11,8 +11,20 @@ _request_id: ContextVar[str | None] = ContextVar("platform_request_id", default=
 _VALID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
 
 
+_client_ip: ContextVar[str | None] = ContextVar("platform_client_ip", default=None)
+
+
 def current_request_id() -> str | None:
     return _request_id.get()
+
+
+def current_client_ip() -> str | None:
+    """The caller's address as the server saw it (for the audit trail)."""
+    return _client_ip.get()
+
+
+def set_client_ip(value: str | None) -> None:
+    _client_ip.set(value)
 
 
 def set_request_id(value: str | None) -> str:

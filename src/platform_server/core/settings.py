@@ -49,6 +49,39 @@ class Settings(BaseSettings):
     # Anonymous catalog reads are cached this long per process (0 turns it off).
     catalog_cache_seconds: float = Field(2.0, ge=0, le=60)
 
+    # Events: embedded dispatch from the database unless a broker URL is set, in which
+    # case API processes publish and `platform worker run` processes deliver.
+    broker_url: str | None = None
+    # Names every exchange and queue, so test runs and deployments can share a broker.
+    broker_prefix: str = "platform"
+    dispatch_poll_seconds: float = Field(1.0, gt=0, le=60)
+    # A claimed delivery not finished within this time is taken again (its worker died).
+    delivery_lease_seconds: float = Field(60.0, ge=1)
+    delivery_concurrency: int = Field(16, ge=1, le=256)
+
+    email_backend: Literal["console", "smtp"] = "console"
+    email_from: str = "Platform <no-reply@platform.localhost>"
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = Field(10.0, gt=0)
+    sms_backend: Literal["console", "http"] = "console"
+    sms_http_url: str | None = None
+    sms_http_key: str | None = None
+    sms_from: str = "Platform"
+    # Seconds before each retry of a failed notification; after the last, it is failed.
+    notification_retry_seconds: list[float] = [10, 60, 300, 1800]
+
+    # Exponential backoff over about sixteen hours, then the delivery is failed.
+    webhook_retry_seconds: list[float] = [5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800]
+    webhook_timeout_seconds: float = Field(10.0, gt=0, le=60)
+    # An endpoint with no success for this long is disabled when a delivery finally fails.
+    webhook_disable_after_hours: float = Field(72.0, gt=0)
+    # Loopback and private targets are refused unless this is set (local development).
+    webhooks_allow_private: bool = False
+
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"
     log_level: str = "info"

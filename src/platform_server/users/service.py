@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from anyio import to_thread
 from sqlalchemy import delete, func, or_, select
@@ -81,6 +82,48 @@ async def find_by_email(session: AsyncSession, email: str) -> User | None:
 
 async def get_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a user, for other domains (notifications) that may not read this table."""
+
+    user_id: uuid.UUID
+    email: str
+    name: str
+    phone: str | None
+    sms_opt_in: bool
+
+
+def _contact(user: User, profile: UserProfile | None) -> Contact:
+    return Contact(
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        phone=profile.phone if profile else None,
+        sms_opt_in=bool(profile and profile.sms_opt_in),
+    )
+
+
+async def contact(session: AsyncSession, user_id: uuid.UUID) -> Contact | None:
+    row = (
+        await session.execute(
+            select(User, UserProfile)
+            .outerjoin(UserProfile, UserProfile.user_id == User.id)
+            .where(User.id == user_id)
+        )
+    ).first()
+    return _contact(row[0], row[1]) if row else None
+
+
+async def admin_contacts(session: AsyncSession) -> list[Contact]:
+    rows = await session.execute(
+        select(User, UserProfile)
+        .outerjoin(UserProfile, UserProfile.user_id == User.id)
+        .where(User.role == Role.ADMIN.value, User.status == "active")
+        .order_by(User.created_at)
+    )
+    return [_contact(user, profile) for user, profile in rows.all()]
 
 
 async def get_visible(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> User:

@@ -1,0 +1,113 @@
+"""At-least-once delivery of queued work (notifications, webhook deliveries).
+
+A row is claimed by setting a lease (`locked_until`) in a short transaction, sent
+outside any transaction, then settled. A worker that dies mid-send leaves the
+lease to run out, and the row is taken again: nothing is lost. On PostgreSQL the
+claim skips rows other dispatchers hold, so two never send the same row at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, TypeVar
+
+from sqlalchemy import BigInteger, Integer, String, Text, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, aliased, mapped_column
+
+from platform_server.core.database import utcnow
+
+FAILED = "failed"
+
+
+class DeliveryMixin:
+    # What the API calls waiting and done (notifications say queued and sent).
+    PENDING: ClassVar[str] = "pending"
+    DONE: ClassVar[str] = "succeeded"
+
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Attempts made before the last manual retry: the backoff restarts from there.
+    retry_base: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # The source event's stream position and resource: deliveries of one resource to
+    # one recipient go out in stream order, a later one waiting while an earlier is pending.
+    position: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    resource_key: Mapped[str | None] = mapped_column(String(120))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    locked_until: Mapped[datetime | None] = mapped_column()
+
+
+Row = TypeVar("Row", bound=DeliveryMixin)
+
+
+def due(model: Any, now: datetime) -> list[Any]:
+    return [
+        model.status == model.PENDING,
+        model.next_attempt_at <= now,
+        or_(model.locked_until.is_(None), model.locked_until < now),
+    ]
+
+
+async def claim(
+    session: AsyncSession,
+    model: type[Row],
+    *,
+    lease_seconds: float,
+    limit: int,
+    recipient: Any,
+    where: Sequence[Any] = (),
+) -> list[Row]:
+    """Take up to `limit` due rows, oldest event first, and lease them.
+
+    `recipient` is the column naming who receives a row (endpoint, address): a row
+    waits while an earlier row of the same resource to the same recipient is pending.
+    """
+    now = utcnow()
+    m: Any = model
+    earlier: Any = aliased(model)
+    blocked = exists().where(
+        earlier.status == m.PENDING,
+        getattr(earlier, recipient.key) == recipient,
+        earlier.resource_key == m.resource_key,
+        earlier.position < m.position,
+    )
+    stmt = (
+        select(model)
+        .where(*due(m, now), *where, ~blocked)
+        .order_by(m.position.is_(None), m.position, m.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list((await session.scalars(stmt)).all())
+    for row in rows:
+        row.locked_until = now + timedelta(seconds=lease_seconds)
+        row.attempts += 1
+    await session.flush()
+    return rows
+
+
+def settle(row: DeliveryMixin, *, ok: bool, error: str | None, schedule: Sequence[float]) -> None:
+    """Success, a retry after the next backoff step, or failed after the last one."""
+    row.locked_until = None
+    if ok:
+        row.status, row.last_error, row.next_attempt_at = row.DONE, None, None
+        return
+    row.last_error = (error or "failed")[:2000]
+    step = row.attempts - row.retry_base - 1
+    if step < len(schedule):
+        row.next_attempt_at = utcnow() + timedelta(seconds=schedule[step])
+    else:
+        row.status, row.next_attempt_at = FAILED, None
+
+
+def retry_now(row: DeliveryMixin) -> None:
+    """A manual retry: one attempt at once, then the whole backoff schedule again."""
+    row.status = row.PENDING
+    row.retry_base = row.attempts
+    row.next_attempt_at = utcnow()
+    row.locked_until = None
+
+
+__all__ = ["FAILED", "DeliveryMixin", "claim", "retry_now", "settle"]

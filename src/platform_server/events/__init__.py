@@ -1,0 +1,1 @@
+"""Domain events: the transactional outbox, its stream, and dispatch to subscribers."""

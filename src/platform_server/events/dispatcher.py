@@ -1,0 +1,141 @@
+"""The loops that move events: publish the outbox, and send what subscribers queued.
+
+Embedded (the default): each API process publishes and hands events to the
+subscribers in the same transaction, then sends the queued notifications and
+webhook deliveries itself. With a broker, API processes only publish (to RabbitMQ);
+`platform worker run` processes consume, plan and send, so the two scale apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+from platform_server.core.database import Database
+from platform_server.core.settings import Settings
+from platform_server.events import service
+from platform_server.events.schemas import EventOut
+
+logger = logging.getLogger("platform_server.events")
+
+PUBLISH_BATCH = 200
+
+
+class Sender(Protocol):
+    """Sends one round of due rows (emails, webhook calls); returns how many it took."""
+
+    async def run_once(self) -> int: ...
+
+    async def close(self) -> None: ...
+
+
+# Called inside the publishing transaction, before it commits.
+Forward = Callable[[object, list[EventOut]], Awaitable[None]]
+
+
+class Signal:
+    """Wakes every waiter once per `fire`; a waiter that was not waiting misses nothing
+    important, because waiters always re-read the database after waking."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def fire(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), seconds)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        publish: bool,
+        forward: Forward | None,
+        senders: Sequence[Sender],
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.publish = publish
+        self.forward = forward
+        self.senders = list(senders)
+        self.published = Signal()  # new positions exist (the SSE stream waits on this)
+        self._outbox = Signal()
+        self._queued = Signal()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._closers: list[Callable[[], Awaitable[None]]] = []
+
+    def on_stop(self, close: Callable[[], Awaitable[None]]) -> None:
+        self._closers.append(close)
+
+    def wake(self) -> None:
+        """Something was written: look at the outbox now rather than at the next poll."""
+        self._outbox.fire()
+
+    def queued(self) -> None:
+        self._queued.fire()
+
+    def start(self) -> None:
+        if self.publish:
+            self._tasks.append(asyncio.create_task(self._publish_forever(), name="publisher"))
+        if self.senders:
+            self._tasks.append(asyncio.create_task(self._send_forever(), name="senders"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        for sender in self.senders:
+            await sender.close()
+        for close in self._closers:
+            await close()
+
+    async def publish_pending(self) -> int:
+        """Publish until the outbox is empty; returns how many events went out."""
+        total = 0
+        while True:
+            async with self.db.transaction() as session:
+                events = await service.publish_batch(session, PUBLISH_BATCH)
+                if events and self.forward is not None:
+                    await self.forward(session, events)
+            if not events:
+                return total
+            total += len(events)
+            self.published.fire()
+            self._queued.fire()
+
+    async def send_due(self) -> int:
+        total = 0
+        for sender in self.senders:
+            total += await sender.run_once()
+        return total
+
+    async def _publish_forever(self) -> None:
+        poll = self.settings.dispatch_poll_seconds
+        while True:
+            try:
+                await self.publish_pending()
+            except Exception:  # the database or broker may be down: try again later
+                logger.exception("publishing events failed; retrying")
+            await self._outbox.wait(poll)
+
+    async def _send_forever(self) -> None:
+        poll = self.settings.dispatch_poll_seconds
+        while True:
+            try:
+                while await self.send_due():
+                    pass
+            except Exception:
+                logger.exception("sending notifications or webhooks failed; retrying")
+            await self._queued.wait(poll)

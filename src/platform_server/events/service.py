@@ -1,0 +1,204 @@
+"""Recording events in the caller's transaction, reading them back, and publishing them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.core.database import utcnow
+from platform_server.core.errors import NotFound
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.principal import Principal
+from platform_server.core.request_context import current_request_id
+from platform_server.events.models import Event, EventStream
+from platform_server.events.schemas import EventActor, EventOut
+
+# handler(session, events): runs in the publishing transaction (embedded dispatch) or in a
+# worker's transaction (broker dispatch); it must be idempotent, as an event may come twice.
+Subscriber = Callable[[AsyncSession, list[EventOut]], Awaitable[None]]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(handler: Subscriber) -> Subscriber:
+    if handler not in _subscribers:
+        _subscribers.append(handler)
+    return handler
+
+
+async def deliver_to_subscribers(session: AsyncSession, events: list[EventOut]) -> None:
+    for handler in _subscribers:
+        await handler(session, events)
+
+
+def _row(
+    type_: str,
+    resource_type: str,
+    resource_id: Any,
+    data: Any,
+    actor: Principal | None,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "type": type_,
+        "resource_type": resource_type,
+        "resource_id": str(resource_id),
+        "actor_id": actor.user_id if actor else None,
+        "actor_email": (actor.email or None) if actor else None,
+        "data": jsonable_encoder(data),
+        "request_id": current_request_id(),
+        "created_at": now,
+        "position": None,
+        "published_at": None,
+    }
+
+
+async def record(
+    session: AsyncSession,
+    type_: str,
+    resource_type: str,
+    resource_id: Any,
+    data: Any,
+    actor: Principal | None,
+) -> None:
+    """Write an event in the caller's transaction: it exists exactly when the change does."""
+    await session.execute(
+        insert(Event), [_row(type_, resource_type, resource_id, data, actor, utcnow())]
+    )
+
+
+async def record_many(
+    session: AsyncSession,
+    type_: str,
+    resource_type: str,
+    items: Sequence[tuple[Any, Any]],
+    actor: Principal | None,
+) -> None:
+    """One event per (resource_id, data) pair, in one statement (bulk imports)."""
+    if not items:
+        return
+    now = utcnow()
+    rows = [_row(type_, resource_type, rid, data, actor, now) for rid, data in items]
+    await session.execute(insert(Event), rows)
+
+
+def to_out(event: Event) -> EventOut:
+    actor = EventActor(id=event.actor_id, email=event.actor_email) if event.actor_id else None
+    return EventOut(
+        id=event.id,
+        type=event.type,
+        resource_type=event.resource_type,
+        resource_id=event.resource_id,
+        actor=actor,
+        data=event.data,
+        request_id=event.request_id,
+        created_at=event.created_at,
+        position=event.position,
+        published_at=event.published_at,
+    )
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    types: Sequence[str] = ()
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    resource_id: str | None = None
+
+
+def _filtered(filters: EventFilters) -> Any:
+    stmt = select(Event)
+    if filters.types:
+        stmt = stmt.where(Event.type.in_(list(filters.types)))
+    if filters.created_after:
+        stmt = stmt.where(Event.created_at >= _utc(filters.created_after))
+    if filters.created_before:
+        stmt = stmt.where(Event.created_at < _utc(filters.created_before))
+    if filters.resource_id:
+        stmt = stmt.where(Event.resource_id == filters.resource_id)
+    return stmt
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+async def list_events(
+    session: AsyncSession, page: PageParams, filters: EventFilters
+) -> Page[EventOut]:
+    return await paginate(
+        session,
+        _filtered(filters),
+        created_at=Event.created_at,
+        row_id=Event.id,
+        page=page,
+        to_schema=to_out,
+    )
+
+
+async def get_event(session: AsyncSession, event_id: uuid.UUID) -> EventOut:
+    event = await session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"Event {event_id} does not exist.")
+    return to_out(event)
+
+
+async def position_of(session: AsyncSession, event_id: uuid.UUID) -> int | None:
+    return await session.scalar(select(Event.position).where(Event.id == event_id))
+
+
+STREAM_BATCH = 100
+
+
+async def after_position(
+    session: AsyncSession, position: int, types: Sequence[str], *, upto: int
+) -> list[EventOut]:
+    """Published events in (position, upto], in stream order (for live tailing)."""
+    stmt = (
+        select(Event)
+        .where(Event.position > position, Event.position <= upto)
+        .order_by(Event.position)
+        .limit(STREAM_BATCH)
+    )
+    if types:
+        stmt = stmt.where(Event.type.in_(list(types)))
+    return [to_out(e) for e in await session.scalars(stmt)]
+
+
+async def last_position(session: AsyncSession) -> int:
+    return int(await session.scalar(select(EventStream.last_position)) or 0)
+
+
+async def publish_batch(session: AsyncSession, limit: int) -> list[EventOut]:
+    """Give the oldest unpublished events their stream positions.
+
+    The counter row is locked first, so publishers run one after another and each
+    commits before the next one reads the counter: positions become visible in
+    order, and a reader tailing by position never skips one that commits late.
+    """
+    stream = await session.get(EventStream, 1, with_for_update=True)
+    if stream is None:
+        stream = EventStream(id=1, last_position=0)
+        session.add(stream)
+    rows = (
+        await session.scalars(
+            select(Event)
+            .where(Event.position.is_(None))
+            .order_by(Event.created_at, Event.id)
+            .limit(limit)
+        )
+    ).all()
+    now = utcnow()
+    for event in rows:
+        stream.last_position += 1
+        event.position = stream.last_position
+        event.published_at = now
+    await session.flush()
+    return [to_out(e) for e in rows]

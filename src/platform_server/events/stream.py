@@ -1,0 +1,71 @@
+"""Server-Sent Events: tail the published stream by position, resumable by event id."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Sequence
+
+from fastapi import Request
+
+from platform_server.core.database import Database
+from platform_server.core.errors import Unprocessable
+from platform_server.events import service
+from platform_server.events.schemas import EventOut
+
+HEARTBEAT_SECONDS = 15.0
+# Other API processes publish too; their events are found by this poll at the latest.
+POLL_SECONDS = 1.0
+
+
+async def resume_position(db: Database, last_event_id: str | None) -> int:
+    """Where a stream starts: after the given event, or at the current end."""
+    async with db.transaction(write=False) as session:
+        if not last_event_id:
+            return await service.last_position(session)
+        try:
+            event_id = uuid.UUID(last_event_id)
+        except ValueError:
+            raise _unknown(last_event_id) from None
+        position = await service.position_of(session, event_id)
+    if position is None:
+        raise _unknown(last_event_id)
+    return position
+
+
+def _unknown(value: str) -> Unprocessable:
+    return Unprocessable(
+        f"Last-Event-ID {value!r} names no published event; reconnect without it.",
+        errors=[{"loc": ["header", "last-event-id"], "msg": "unknown event id"}],
+    )
+
+
+def format_event(event: EventOut) -> str:
+    return f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n"
+
+
+async def event_stream(request: Request, position: int, types: Sequence[str]) -> AsyncIterator[str]:
+    db: Database = request.app.state.db
+    published = request.app.state.dispatcher.published
+    loop = asyncio.get_running_loop()
+    last_sent = loop.time()
+    yield ": connected\n\n"
+    while not await request.is_disconnected():
+        async with db.transaction(write=False) as session:
+            # Read the end first: every position up to it is committed, so events of
+            # other types up to it can be skipped for good.
+            end = await service.last_position(session)
+            events = await service.after_position(session, position, types, upto=end)
+        for event in events:
+            yield format_event(event)
+        if events and len(events) == service.STREAM_BATCH:
+            position = events[-1].position or position
+        else:
+            position = end
+        if events:
+            last_sent = loop.time()
+            continue
+        if loop.time() - last_sent >= HEARTBEAT_SECONDS:
+            last_sent = loop.time()
+            yield ": keep-alive\n\n"
+        await published.wait(POLL_SECONDS)

@@ -1,0 +1,1 @@
+"""Email and SMS to customers and admins, sent from domain events."""

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from platform_server.core.database import Base, IdMixin, TimestampMixin
+from platform_server.core.delivery import DeliveryMixin
+
+
+class Notification(IdMixin, TimestampMixin, DeliveryMixin, Base):
+    """One message to one recipient, rendered when queued and kept as sent."""
+
+    __tablename__ = "notifications"
+    # One event renders a template for a recipient once, however often it is handled.
+    __table_args__ = (UniqueConstraint("event_id", "channel", "template", "recipient"),)
+    PENDING: ClassVar[str] = "queued"
+    DONE: ClassVar[str] = "sent"
+
+    event_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)  # email | sms
+    recipient: Mapped[str] = mapped_column(String(255))
+    template: Mapped[str] = mapped_column(String(100), index=True)
+    subject: Mapped[str | None] = mapped_column(String(255))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column()
