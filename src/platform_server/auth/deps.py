@@ -18,7 +18,7 @@ from platform_server.auth import service as auth
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import Forbidden, Unauthenticated
 from platform_server.core.permissions import Permission, permissions_for
-from platform_server.core.principal import Principal
+from platform_server.core.principal import Principal, set_current_principal
 from platform_server.core.security import API_KEY_PREFIX, TokenSigner, is_well_formed_api_key
 from platform_server.users import service as users
 
@@ -87,6 +87,8 @@ async def optional_principal(
         return None
     principal = await _resolve(request, token)
     request.state.principal = principal
+    # Events and audit records name their actor without every call passing it down.
+    set_current_principal(principal)
     return principal
 
 

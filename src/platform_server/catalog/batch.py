@@ -52,6 +52,8 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
             result = _failed(index, sku, _errors(exc))
         results.append(result)
     await session.flush()  # the updates
+    updated = [existing[r.sku] for r in results if r.result == "updated" and r.sku]
+    await service.announce_updated(session, updated)
     # New products go in as multi-row inserts: ORM objects cost ~10x more per row.
     try:
         async with session.begin_nested():

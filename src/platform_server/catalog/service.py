@@ -30,7 +30,9 @@ from platform_server.core.pagination import (
 )
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.events import service as events
 from platform_server.inventory import service as inventory
+from platform_server.inventory.schemas import InventoryOut
 
 SortName = Literal["price", "-price", "name", "-name", "created_at", "-created_at", "relevance"]
 _SORTS: dict[str, SortKey] = {
@@ -96,7 +98,12 @@ async def create_product(
         actor_id=actor.user_id if actor else None,
     )
     await session.flush()
+    await _announce(session, "product.created", product)
     return product
+
+
+async def _announce(session: AsyncSession, type_: str, product: Product) -> None:
+    await events.record(session, type_, "product", product.id, await one_out(session, product))
 
 
 async def insert_many(
@@ -129,6 +136,25 @@ async def insert_many(
         [(pid, d.stock, d.low_stock_threshold) for pid, d in zip(ids, items, strict=True)],
         actor_id=actor.user_id if actor else None,
     )
+    # Built from what was just inserted: no read-back per imported row.
+    created = [
+        (
+            row["id"],
+            ProductOut(
+                **row,
+                inventory=InventoryOut(
+                    product_id=row["id"],
+                    on_hand=data.stock,
+                    reserved=0,
+                    available=data.stock,
+                    low_stock_threshold=data.low_stock_threshold,
+                    updated_at=now,
+                ),
+            ),
+        )
+        for row, data in zip(rows, items, strict=True)
+    ]
+    await events.record_many(session, "product.created", "product", created, actor)
     return ids
 
 
@@ -253,7 +279,15 @@ async def update_product(
             await session.flush()
     except IntegrityError as exc:
         raise _sku_conflict(sku, exc) from exc
+    if changes:
+        await _announce(session, "product.updated", product)
     return product
+
+
+async def announce_updated(session: AsyncSession, products: Sequence[Product]) -> None:
+    """product.updated for each of these (batch upserts), read back in one query."""
+    outs = await to_out(session, products)
+    await events.record_many(session, "product.updated", "product", [(o.id, o) for o in outs])
 
 
 async def delete_product(
@@ -265,7 +299,9 @@ async def delete_product(
     if await hooks.product_in_use.any(session, product_id):
         product.status = "archived"
         await session.flush()
+        await _announce(session, "product.updated", product)
         return "archived"
+    await _announce(session, "product.deleted", product)
     await inventory.remove(session, product_id)
     await session.delete(product)
     await session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from platform_server.core.permissions import Permission
@@ -24,3 +25,15 @@ class Principal:
     def caller_key(self) -> str:
         """Scope for per-caller state such as idempotency keys."""
         return str(self.user_id)
+
+
+_current: ContextVar[Principal | None] = ContextVar("platform_principal", default=None)
+
+
+def current_principal() -> Principal | None:
+    """The caller of the request being handled (None for the system's own jobs)."""
+    return _current.get()
+
+
+def set_current_principal(principal: Principal | None) -> None:
+    _current.set(principal)

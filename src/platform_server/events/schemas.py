@@ -14,6 +14,7 @@ EVENT_TYPES = (
     "user.deleted",
     "product.created",
     "product.updated",
+    "product.deleted",
     "inventory.low_stock",
     "order.created",
     "order.paid",

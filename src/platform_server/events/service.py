@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core.database import utcnow
 from platform_server.core.errors import NotFound
 from platform_server.core.pagination import Page, PageParams, paginate
-from platform_server.core.principal import Principal
+from platform_server.core.principal import Principal, current_principal
 from platform_server.core.request_context import current_request_id
 from platform_server.events.models import Event, EventStream
 from platform_server.events.schemas import EventActor, EventOut
@@ -66,9 +66,11 @@ async def record(
     resource_type: str,
     resource_id: Any,
     data: Any,
-    actor: Principal | None,
+    actor: Principal | None = None,
 ) -> None:
-    """Write an event in the caller's transaction: it exists exactly when the change does."""
+    """Write an event in the caller's transaction: it exists exactly when the change does.
+    The actor defaults to the request's caller (none for the system's own jobs)."""
+    actor = actor or current_principal()
     await session.execute(
         insert(Event), [_row(type_, resource_type, resource_id, data, actor, utcnow())]
     )
@@ -79,11 +81,12 @@ async def record_many(
     type_: str,
     resource_type: str,
     items: Sequence[tuple[Any, Any]],
-    actor: Principal | None,
+    actor: Principal | None = None,
 ) -> None:
     """One event per (resource_id, data) pair, in one statement (bulk imports)."""
     if not items:
         return
+    actor = actor or current_principal()
     now = utcnow()
     rows = [_row(type_, resource_type, rid, data, actor, now) for rid, data in items]
     await session.execute(insert(Event), rows)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core.database import utcnow
 from platform_server.core.errors import Conflict, NotFound
 from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.events import service as events
 from platform_server.inventory.models import StockLevel, StockMovement
 from platform_server.inventory.schemas import InventoryOut, MovementOut
 
@@ -127,6 +128,7 @@ async def adjust(
     low_stock_threshold: int | None = None,
 ) -> StockLevel:
     level = await get_level(session, product_id)
+    available_before = level.on_hand - level.reserved
     changed = await _execute(
         session,
         update(StockLevel)
@@ -157,7 +159,45 @@ async def adjust(
         )
     )
     await session.flush()
+    figures = (
+        level.on_hand,
+        level.reserved,
+        level.low_stock_threshold,
+        product_id,
+        level.updated_at,
+    )
+    await _low_stock_check(session, figures, available_before=available_before)
     return level
+
+
+# on_hand, reserved, low_stock_threshold, product_id, updated_at
+_FIGURES = (
+    StockLevel.on_hand,
+    StockLevel.reserved,
+    StockLevel.low_stock_threshold,
+    StockLevel.product_id,
+    StockLevel.updated_at,
+)
+
+
+async def _low_stock_check(
+    session: AsyncSession, figures: Sequence[Any], *, available_before: int
+) -> None:
+    """inventory.low_stock when availability falls to the threshold or below (once per
+    crossing, not on every sale below it)."""
+    on_hand, reserved, threshold, product_id, updated_at = figures
+    available = on_hand - reserved
+    if not (available <= threshold < available_before):
+        return
+    level = InventoryOut(
+        product_id=product_id,
+        on_hand=on_hand,
+        reserved=reserved,
+        available=available,
+        low_stock_threshold=threshold,
+        updated_at=updated_at,
+    )
+    await events.record(session, "inventory.low_stock", "product", product_id, level)
 
 
 async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None:
@@ -173,16 +213,20 @@ async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None
             if available < quantity:
                 short.append(_shortage(product_id, quantity, available))
             continue
-        taken = await _execute(
-            session,
-            update(StockLevel)
-            .where(
-                StockLevel.product_id == product_id,
-                StockLevel.on_hand - StockLevel.reserved >= quantity,
+        taken = (
+            await session.execute(
+                update(StockLevel)
+                .where(
+                    StockLevel.product_id == product_id,
+                    StockLevel.on_hand - StockLevel.reserved >= quantity,
+                )
+                .values(reserved=StockLevel.reserved + quantity)
+                .returning(*_FIGURES)
             )
-            .values(reserved=StockLevel.reserved + quantity),
-        )
-        if not taken:
+        ).first()
+        if taken is not None:
+            await _low_stock_check(session, taken, available_before=taken[0] - taken[1] + quantity)
+        else:
             level = await session.get(StockLevel, product_id)
             if level is not None:
                 await session.refresh(level)

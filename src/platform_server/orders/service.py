@@ -22,6 +22,7 @@ from platform_server.core.money import quantize
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.events import service as events
 from platform_server.inventory import service as inventory
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.orders.schemas import (
@@ -161,7 +162,9 @@ async def create_order(
             }
         ],
     )
-    return OrderOut.model_validate({**order, "items": items})
+    out = OrderOut.model_validate({**order, "items": items})
+    await events.record(session, "order.created", "order", order_id, out)
+    return out
 
 
 def can_see_all(actor: Principal) -> bool:
@@ -252,6 +255,9 @@ async def transition(
     if to_status != "pending":
         order.expires_at = None
     await session.flush()
+    await events.record(
+        session, f"order.{to_status}", "order", order.id, await to_out(session, order)
+    )
 
 
 RefundAll = Callable[[AsyncSession, Order, uuid.UUID | None], Awaitable[None]]
@@ -287,9 +293,10 @@ async def fulfill(session: AsyncSession, order: Order, actor: Principal) -> None
 async def ship(
     session: AsyncSession, order: Order, actor: Principal, carrier: str, tracking: str
 ) -> None:
-    await transition(session, order, "shipped", actor.user_id, f"{carrier} {tracking}")
+    # Set first, so the order.shipped event carries them.
     order.carrier = carrier
     order.tracking_number = tracking
+    await transition(session, order, "shipped", actor.user_id, f"{carrier} {tracking}")
 
 
 async def history(

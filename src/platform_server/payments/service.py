@@ -16,6 +16,7 @@ from platform_server.core.money import quantize
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.events import service as events
 from platform_server.orders import service as orders
 from platform_server.orders.models import Order
 from platform_server.payments.gateway import (
@@ -88,6 +89,8 @@ async def pay(
         payment.failure_code, payment.failure_message = declined.code, declined.message
         session.add(payment)
         await session.flush()
+        out = PaymentOut.model_validate(payment)
+        await events.record(session, "payment.failed", "payment", payment.id, out)
         return Declined(payment, declined.code, declined.message)
     except GatewayUnavailable as exc:
         raise ProblemError(

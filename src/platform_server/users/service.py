@@ -15,6 +15,7 @@ from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission, Role
 from platform_server.core.principal import Principal
 from platform_server.core.security import hash_password, verify_password
+from platform_server.events import service as events
 from platform_server.users import hooks
 from platform_server.users.models import User, UserProfile
 from platform_server.users.schemas import (
@@ -53,6 +54,7 @@ async def create_user(
         role=data.role or Role.CUSTOMER.value,
     )
     await _flush_unique_email(session, data.email)
+    await events.record(session, "user.created", "user", user.id, UserOut.model_validate(user))
     return user
 
 
@@ -197,6 +199,9 @@ async def update_user(
     for field, value in changes.items():
         setattr(user, field, value)
     await _flush_unique_email(session, user.email)
+    if changes:
+        await session.refresh(user)
+        await events.record(session, "user.updated", "user", user.id, UserOut.model_validate(user))
     return user
 
 
@@ -216,6 +221,7 @@ async def delete_user(session: AsyncSession, user_id: uuid.UUID, actor: Principa
     if user.role == Role.ADMIN:
         await _keep_an_admin(session, user)
     await hooks.user_deleted.emit(session, user.id)
+    await events.record(session, "user.deleted", "user", user.id, UserOut.model_validate(user))
     # Statements in order: the ORM knows no relationship here to order them by.
     await session.execute(delete(UserProfile).where(UserProfile.user_id == user.id))
     await session.execute(delete(User).where(User.id == user.id))
