@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -8,12 +9,22 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx
 
 from ._auth import AuthState
-from ._base_client import DEFAULT_TIMEOUT, KEEP, BaseClient, Refresh, _Keep
-from ._endpoints import Call, EndpointSpec, PageCall
+from ._base_client import (
+    DEFAULT_TIMEOUT,
+    KEEP,
+    STREAM_RECONNECT_DELAYS,
+    AnyCall,
+    BaseClient,
+    Refresh,
+    _Keep,
+    with_last_event_id,
+)
+from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._pagination import AsyncPage
 from ._resources import Resources
 from ._response import APIResponse
 from ._retry import RetryPolicy
+from ._sse import SSEDecoder
 from ._types import Async, AsyncRaw, Timeout
 from .errors import AuthenticationError
 from .models import TokenPair
@@ -155,7 +166,32 @@ class AsyncClient(BaseClient, Resources[Async]):
 
         return APIResponse(response, result) if raw else result()
 
-    async def _send(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any]) -> httpx.Response:
+    def _stream(self, spec: EndpointSpec, call: StreamCall[Any]) -> AsyncIterator[Any]:
+        return self._astream(spec, call)
+
+    async def _astream(self, spec: EndpointSpec, call: StreamCall[Any]) -> AsyncIterator[Any]:
+        last_id, failures = call.last_event_id, 0
+        while True:
+            response = await self._send(spec, with_last_event_id(call, last_id), stream=True)
+            decoder = SSEDecoder(last_id)
+            try:
+                async for line in response.aiter_lines():
+                    event = decoder.feed(line)
+                    if event is not None:
+                        last_id, failures = event.id or last_id, 0
+                        yield call.item(json.loads(event.data))
+            except httpx.TransportError:
+                pass  # dropped: reconnect below, resuming after the last event seen
+            finally:
+                await response.aclose()
+            await self._sleep(
+                STREAM_RECONNECT_DELAYS[min(failures, len(STREAM_RECONNECT_DELAYS) - 1)]
+            )
+            failures += 1
+
+    async def _send(
+        self, spec: EndpointSpec, call: AnyCall, *, stream: bool = False
+    ) -> httpx.Response:
         attempt = self._start(spec, call)
         while True:
             if spec.authenticated and not attempt.refreshed and self._auth.needs_refresh():
@@ -163,7 +199,9 @@ class AsyncClient(BaseClient, Resources[Async]):
                 await self._refresh(stale_access_token=self._auth.access_token)
             request = self._build_request(attempt, self._http)
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=stream)
+                if stream and response.status_code >= 400:
+                    await response.aread()  # the error body is read to be reported
             except httpx.RequestError as exc:
                 await self._sleep(self._after_error(attempt, request, exc))
                 continue
@@ -171,6 +209,7 @@ class AsyncClient(BaseClient, Resources[Async]):
             if decision is None:
                 self._apply_auth_effect(call, response)
                 return response
+            await response.aclose()
             if isinstance(decision, Refresh):
                 attempt.refreshed = True
                 await self._refresh(stale_access_token=attempt.bearer)

@@ -15,7 +15,7 @@ import httpx
 import pydantic
 
 from ._auth import AuthState
-from ._endpoints import JSON, Call, EndpointSpec, PageCall
+from ._endpoints import JSON, Call, EndpointSpec, PageCall, StreamCall
 from ._logging import configure_from_env, loggable_url, logger
 from ._retry import RetryPolicy, is_retryable_status
 from ._serialize import json_body, query_params, render_path
@@ -58,12 +58,30 @@ class Attempt:
     """State of one logical call across its retries."""
 
     spec: EndpointSpec
-    call: Call[Any] | PageCall[Any]
+    call: Call[Any] | PageCall[Any] | StreamCall[Any]
     idempotency_key: str | None
     retries: int = 0
     refreshed: bool = False
     bearer: str | None = None
     started: float = 0.0
+
+
+AnyCall = Call[Any] | PageCall[Any] | StreamCall[Any]
+# A stream is idle between events; the server sends a comment every 15 seconds.
+STREAM_TIMEOUT: Final = httpx.Timeout(10.0, read=45.0)
+# Pauses before reconnecting a dropped stream, the last one repeated.
+STREAM_RECONNECT_DELAYS: Final = (0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+def with_last_event_id(call: StreamCall[Any], last_id: str | None) -> StreamCall[Any]:
+    options = dict(call.options)
+    options.setdefault("timeout", STREAM_TIMEOUT)
+    if last_id is not None:
+        options["extra_headers"] = {
+            **(options.get("extra_headers") or {}),
+            "Last-Event-ID": last_id,
+        }
+    return dataclasses.replace(call, options=options)
 
 
 class BaseClient:
@@ -141,7 +159,7 @@ class BaseClient:
 
     # -- building requests ---------------------------------------------------------------
 
-    def _start(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any]) -> Attempt:
+    def _start(self, spec: EndpointSpec, call: AnyCall) -> Attempt:
         key: str | None = None
         if spec.creates:
             # One key per logical call, reused by every retry, so a retried create that
@@ -155,7 +173,7 @@ class BaseClient:
         spec, call = attempt.spec, attempt.call
         headers = {"User-Agent": USER_AGENT, **self.default_headers}
         # The media type the call parses; a default header never changes what is parsed.
-        headers["Accept"] = call.accept if isinstance(call, Call) else JSON
+        headers["Accept"] = call.accept if isinstance(call, Call | StreamCall) else JSON
         attempt.bearer = self._auth.bearer() if spec.authenticated else None
         if attempt.bearer:
             headers["Authorization"] = f"Bearer {attempt.bearer}"
@@ -278,7 +296,7 @@ class BaseClient:
 
     # -- after a successful response --------------------------------------------------------
 
-    def _apply_auth_effect(self, call: Call[Any] | PageCall[Any], response: httpx.Response) -> None:
+    def _apply_auth_effect(self, call: AnyCall, response: httpx.Response) -> None:
         if call.auth_effect is None:
             return
         if call.auth_effect == "clear":

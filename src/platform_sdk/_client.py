@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
@@ -9,12 +10,22 @@ from typing import Any, Self
 import httpx
 
 from ._auth import AuthState
-from ._base_client import DEFAULT_TIMEOUT, KEEP, BaseClient, Refresh, _Keep
-from ._endpoints import Call, EndpointSpec, PageCall
+from ._base_client import (
+    DEFAULT_TIMEOUT,
+    KEEP,
+    STREAM_RECONNECT_DELAYS,
+    AnyCall,
+    BaseClient,
+    Refresh,
+    _Keep,
+    with_last_event_id,
+)
+from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._pagination import SyncPage
 from ._resources import Resources
 from ._response import APIResponse
 from ._retry import RetryPolicy
+from ._sse import SSEDecoder
 from ._types import Sync, SyncRaw, Timeout
 from .errors import AuthenticationError
 from .models import TokenPair
@@ -147,7 +158,25 @@ class Client(BaseClient, Resources[Sync]):
 
         return APIResponse(response, result) if raw else result()
 
-    def _send(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any]) -> httpx.Response:
+    def _stream(self, spec: EndpointSpec, call: StreamCall[Any]) -> Iterator[Any]:
+        last_id, failures = call.last_event_id, 0
+        while True:
+            response = self._send(spec, with_last_event_id(call, last_id), stream=True)
+            decoder = SSEDecoder(last_id)
+            try:
+                for line in response.iter_lines():
+                    event = decoder.feed(line)
+                    if event is not None:
+                        last_id, failures = event.id or last_id, 0
+                        yield call.item(json.loads(event.data))
+            except httpx.TransportError:
+                pass  # dropped: reconnect below, resuming after the last event seen
+            finally:
+                response.close()
+            self._sleep(STREAM_RECONNECT_DELAYS[min(failures, len(STREAM_RECONNECT_DELAYS) - 1)])
+            failures += 1
+
+    def _send(self, spec: EndpointSpec, call: AnyCall, *, stream: bool = False) -> httpx.Response:
         attempt = self._start(spec, call)
         while True:
             if spec.authenticated and not attempt.refreshed and self._auth.needs_refresh():
@@ -155,7 +184,9 @@ class Client(BaseClient, Resources[Sync]):
                 self._refresh(stale_access_token=self._auth.access_token)
             request = self._build_request(attempt, self._http)
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=stream)
+                if stream and response.status_code >= 400:
+                    response.read()  # the error body is read to be reported
             except httpx.RequestError as exc:
                 self._sleep(self._after_error(attempt, request, exc))
                 continue
@@ -163,6 +194,7 @@ class Client(BaseClient, Resources[Sync]):
             if decision is None:
                 self._apply_auth_effect(call, response)
                 return response
+            response.close()
             if isinstance(decision, Refresh):
                 attempt.refreshed = True
                 self._refresh(stale_access_token=attempt.bearer)

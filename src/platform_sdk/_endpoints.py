@@ -15,7 +15,7 @@ import dataclasses
 import functools
 import inspect
 import typing
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import (
     Any,
@@ -95,6 +95,18 @@ class PageCall(_CallBase, Generic[T]):
         return dataclasses.replace(self, query={**self.query, "cursor": cursor})
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StreamCall(_CallBase, Generic[T]):
+    """A Server-Sent Events stream; ``item`` turns each event's JSON data into ``T``.
+
+    Iterating reconnects after a dropped connection, resuming with ``Last-Event-ID``.
+    """
+
+    item: Callable[[Any], T]
+    last_event_id: str | None = None
+    accept: str = "text/event-stream"
+
+
 def no_content(_body: object) -> None:
     return None
 
@@ -107,6 +119,9 @@ def raw_bytes(body: bytes) -> bytes:
 class Executor(Protocol):
     def _execute(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any], *, raw: bool) -> Any:
         """Run the call; the return value is typed by the endpoint descriptors."""
+
+    def _stream(self, spec: EndpointSpec, call: StreamCall[Any]) -> Any:
+        """An iterator (async iterator for AsyncClient) over the stream's items."""
 
 
 class Resource(Generic[M]):
@@ -177,6 +192,45 @@ class PageEndpoint(_EndpointBase, Generic[P, T]):
     ) -> Callable[P, Coroutine[Any, Any, APIResponse[AsyncPage[T]]]]: ...
     def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
         return self if obj is None else self._bind(obj)
+
+
+class StreamEndpoint(_EndpointBase, Generic[P, T]):
+    """Raw-response views stream the same parsed items: a stream has no single body."""
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, Iterator[T]]: ...
+    @overload
+    def __get__(self, obj: Resource[Async], owner: type[Any]) -> Callable[P, AsyncIterator[T]]: ...
+    @overload
+    def __get__(self, obj: Resource[SyncRaw], owner: type[Any]) -> Callable[P, Iterator[T]]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[AsyncRaw], owner: type[Any]
+    ) -> Callable[P, AsyncIterator[T]]: ...
+    def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
+        if obj is None:
+            return self
+        fn, spec = self._fn, self.spec
+
+        def bound(*args: Any, **kwargs: Any) -> Any:
+            return obj._executor._stream(spec, fn(obj, *args, **kwargs))
+
+        functools.update_wrapper(bound, fn)
+        bound.__signature__ = self._signature  # type: ignore[attr-defined]
+        return bound
+
+
+def streaming(
+    path: str,
+) -> Callable[[Callable[Concatenate[Any, P], StreamCall[T]]], StreamEndpoint[P, T]]:
+    spec = EndpointSpec("GET", path)
+
+    def decorate(fn: Callable[Concatenate[Any, P], StreamCall[T]]) -> StreamEndpoint[P, T]:
+        return StreamEndpoint(spec, fn)
+
+    return decorate
 
 
 def endpoint(

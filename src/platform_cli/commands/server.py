@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Run and administer the server on this machine.", no_args_is_help=True)
 
 
-def _settings(config: Path | None) -> Settings:
+def server_settings(config: Path | None) -> Settings:
     try:
         import uvicorn  # noqa: F401
 
@@ -50,7 +50,7 @@ def migrate(config: ConfigOption = None) -> None:
     """Apply database migrations."""
     from platform_server.core.migrate import upgrade
 
-    settings = _settings(config)
+    settings = server_settings(config)
     upgrade(settings)
     typer.echo(f"Database is up to date ({_redacted(settings.resolved_database_url)}).")
 
@@ -73,7 +73,7 @@ def run(
     from platform_server.core.logging import logging_config
     from platform_server.core.migrate import upgrade
 
-    settings = _settings(config)
+    settings = server_settings(config)
     if migrate_first:
         upgrade(settings)
     if demo:
@@ -127,7 +127,7 @@ def create_admin(
     from platform_server.core.migrate import upgrade
     from platform_server.demo import ensure_admin
 
-    settings = _settings(config)
+    settings = server_settings(config)
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < settings.password_min_length:

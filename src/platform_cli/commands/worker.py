@@ -1,0 +1,35 @@
+"""`platform worker …`: event workers for the RabbitMQ transport (runs server code)."""
+
+from __future__ import annotations
+
+import typer
+
+from platform_cli.commands.server import ConfigOption, server_settings
+
+app = typer.Typer(
+    help="Deliver events from RabbitMQ: notifications and webhooks.", no_args_is_help=True
+)
+
+
+@app.command()
+def run(config: ConfigOption = None) -> None:
+    """Consume events and send the emails, SMS and webhook calls they cause.
+
+    Needs PLATFORM_BROKER_URL (e.g. amqp://guest:guest@127.0.0.1:5672/) and the same
+    database settings as the API. Run as many workers as the load needs; stop with Ctrl-C."""
+    import logging.config
+
+    from platform_server.core.logging import logging_config
+    from platform_server.worker import main
+
+    settings = server_settings(config)
+    if not settings.broker_url:
+        typer.echo(
+            "Error: set PLATFORM_BROKER_URL (amqp://...) first; without a broker the API "
+            "server delivers events itself and no worker is needed.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    logging.config.dictConfig(logging_config(settings.log_level))
+    typer.echo(f"Worker started (queue {settings.broker_prefix}.dispatch). Stop with Ctrl-C.")
+    main(settings)
