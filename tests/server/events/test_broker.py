@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,13 +92,14 @@ def start_worker(broker_server: LiveServer) -> Iterator[Callable[[], subprocess.
                 worker.wait()
 
 
-def _admin(live: LiveServer) -> httpx.Client:
-    client = httpx.Client(base_url=live.url, timeout=30)
-    token = client.post(
-        f"{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
-    ).json()["access_token"]
-    client.headers["Authorization"] = f"Bearer {token}"
-    return client
+@contextmanager
+def _admin(live: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        token = client.post(
+            f"{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        ).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        yield client
 
 
 def _endpoint(admin: httpx.Client, url: str) -> dict[str, Any]:
