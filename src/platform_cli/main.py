@@ -31,7 +31,13 @@ NOUNS: list[tuple[str, str, str]] = [
     ("inventory", "inventory", "Catalog"),
     ("orders", "orders", "Orders"),
     ("payments", "payments", "Orders"),
+    ("events", "events", "Events"),
+    ("notifications", "notifications", "Events"),
+    ("webhooks", "webhooks", "Events"),
+    ("audit", "audit", "Events"),
+    ("stats", "stats", "Operations"),
     ("server", "server", "Server"),
+    ("worker", "worker", "Server"),
     ("help", "help", "Help"),
 ]
 
@@ -167,6 +173,9 @@ def _register() -> None:
         rich_help_panel="Resources",
         context_settings={"ignore_unknown_options": False},
     )(api.api)
+    from platform_cli.tui.cli import tui  # Typer only; Textual loads when it runs
+
+    app.command("tui", rich_help_panel="Operations")(tui)
 
 
 _register()

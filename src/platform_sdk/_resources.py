@@ -10,13 +10,18 @@ from functools import cached_property
 from ._endpoints import Resource
 from ._types import M
 from .resources.api_keys import ApiKeys
+from .resources.audit import Audit
 from .resources.auth import Auth
 from .resources.categories import Categories
+from .resources.events import Events
 from .resources.health import Health
+from .resources.notifications import Notifications
 from .resources.orders import Orders
 from .resources.payments import Payments
 from .resources.products import Products
+from .resources.stats import Stats
 from .resources.users import Users
+from .resources.webhooks import Webhooks
 
 
 class Resources(Resource[M]):
@@ -50,6 +55,32 @@ class Resources(Resource[M]):
     @cached_property
     def payments(self) -> Payments[M]:
         return Payments(self._executor, raw=self._raw)
+
+    @cached_property
+    def events(self) -> Events[M]:
+        """Domain events: list, get, and follow them live (``stream``)."""
+        return Events(self._executor, raw=self._raw)
+
+    @cached_property
+    def audit(self) -> Audit[M]:
+        """The audit trail (admins): who changed what, from where, and when."""
+        return Audit(self._executor, raw=self._raw)
+
+    @cached_property
+    def notifications(self) -> Notifications[M]:
+        """Emails and SMS sent to customers and admins; staff retry failed ones."""
+        return Notifications(self._executor, raw=self._raw)
+
+    @cached_property
+    def webhooks(self) -> Webhooks[M]:
+        """Webhook endpoints and their deliveries (admins); to verify what a receiver
+        gets, use the ``platform_sdk.webhooks`` module."""
+        return Webhooks(self._executor, raw=self._raw)
+
+    @cached_property
+    def stats(self) -> Stats[M]:
+        """Figures for the operator dashboard (staff): ``stats.overview()``."""
+        return Stats(self._executor, raw=self._raw)
 
     @cached_property
     def health(self) -> Health[M]:

@@ -34,6 +34,7 @@ from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGatewa
 from platform_server.payments.router import router as payments_router
 from platform_server.payments.service import make_refund_all
 from platform_server.recommendations.router import router as recommendations_router
+from platform_server.stats.router import router as stats_router
 from platform_server.users.router import router as users_router
 from platform_server.webhooks.router import router as webhooks_router
 
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notifications_router,
         webhooks_router,
         audit_router,
+        stats_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -22,7 +22,15 @@ def test_a_new_profile_is_empty(api: httpx.Client, customer: Account) -> None:
     response = api.get(f"{API}/users/{customer.id}/profile", headers=customer.headers)
     assert response.status_code == 200
     profile = response.json()
-    assert set(profile) == {"user_id", "bio", "avatar_url", "location", "phone", "updated_at"}
+    assert set(profile) == {
+        "user_id",
+        "bio",
+        "avatar_url",
+        "location",
+        "phone",
+        "sms_opt_in",
+        "updated_at",
+    }
     assert profile["user_id"] == customer.id
     assert [profile[k] for k in FULL] == [None, None, None, None]
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Create, list, change and delete users.", no_args_is_help=True)
 profile_app = typer.Typer(
-    help="A user's profile (bio, avatar, location, phone).", no_args_is_help=True
+    help="A user's profile (bio, avatar, location, phone, SMS opt-in).", no_args_is_help=True
 )
 app.add_typer(profile_app, name="profile")
 
@@ -66,6 +66,7 @@ PROFILE_COLUMNS = [
     Column("AVATAR", "avatar_url"),
     Column("LOCATION", "location"),
     Column("PHONE", "phone"),
+    Column("SMS", "sms_opt_in", "bool"),
     Column("UPDATED", "updated_at", "time"),
 ]
 
@@ -373,6 +374,14 @@ def profile_set(
     avatar_url: Annotated[str | None, typer.Option("--avatar-url", show_default=False)] = None,
     location: Annotated[str | None, typer.Option(show_default=False)] = None,
     phone: Annotated[str | None, typer.Option(show_default=False)] = None,
+    sms_opt_in: Annotated[
+        bool | None,
+        typer.Option(
+            "--sms-opt-in/--no-sms-opt-in",
+            help="Send order updates by SMS to the phone (default: keep as is).",
+            show_default=False,
+        ),
+    ] = None,
     replace: Annotated[
         bool,
         typer.Option("--replace", help="Clear the fields not given (default: keep them)."),
@@ -398,9 +407,15 @@ def profile_set(
         body = {f: given[f] if given[f] is not None or replace else before.get(f) for f in fields}
         # An empty string clears a field.
         body = {f: (v if v != "" else None) for f, v in body.items()}
+        # Kept unless given (or --replace, which turns it off).
+        opt_in = (
+            bool(sms_opt_in)
+            if sms_opt_in is not None or replace
+            else bool(before.get("sms_opt_in", False))
+        )
         if dry_run:
             check_fields(errors)
-            after = {**before, **body}
+            after = {**before, **body, "sms_opt_in": opt_in}
             out.dry_run(f"set the profile of user {target}", before=before, after=after)
             return
         with out.spinner("Saving…"):
@@ -410,6 +425,7 @@ def profile_set(
                 avatar_url=_or_null(body["avatar_url"]),
                 location=_or_null(body["location"]),
                 phone=_or_null(body["phone"]),
+                sms_opt_in=opt_in,
             )
     out.one(profile, PROFILE_COLUMNS)
 

@@ -2,27 +2,45 @@
 
 from ._base import PlatformModel
 from .api_keys import ApiKey, ApiKeyCreated
+from .audit import AuditRecord
 from .auth import Session, TokenPair
 from .catalog import Batch, BatchItemResult, Category, Inventory, Movement, Product, ProductDeleted
+from .events import Event, EventActor
 from .health import HealthStatus
 from .invoices import Invoice, Party
+from .notifications import Notification
 from .orders import Order, OrderItem, OrderTransition
 from .payments import Payment, Refund
+from .stats import CurrencyAmount, Overview, OverviewTrends
 from .users import Profile, User
+from .webhooks import (
+    WebhookDelivery,
+    WebhookDeliveryDetail,
+    WebhookEndpoint,
+    WebhookEndpointCreated,
+    WebhookSecret,
+)
 
 __all__ = [
     "ApiKey",
     "ApiKeyCreated",
+    "AuditRecord",
     "Batch",
     "BatchItemResult",
     "Category",
+    "CurrencyAmount",
+    "Event",
+    "EventActor",
     "HealthStatus",
     "Inventory",
     "Invoice",
     "Movement",
+    "Notification",
     "Order",
     "OrderItem",
     "OrderTransition",
+    "Overview",
+    "OverviewTrends",
     "Party",
     "Payment",
     "PlatformModel",
@@ -33,4 +51,9 @@ __all__ = [
     "Session",
     "TokenPair",
     "User",
+    "WebhookDelivery",
+    "WebhookDeliveryDetail",
+    "WebhookEndpoint",
+    "WebhookEndpointCreated",
+    "WebhookSecret",
 ]

@@ -28,4 +28,5 @@ class Profile(PlatformModel):
     avatar_url: str | None = None
     location: str | None = None
     phone: str | None = None
+    sms_opt_in: bool = False
     updated_at: datetime | None = None

@@ -23,13 +23,23 @@ class Profiles(Resource[M]):
         avatar_url: str | NullType | None = None,
         location: str | NullType | None = None,
         phone: str | NullType | None = None,
+        sms_opt_in: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Call[Profile]:
-        """Replace the profile: fields left out are cleared by the server."""
+        """Replace the profile: fields left out are cleared by the server.
+
+        ``sms_opt_in=True`` sends order updates by SMS to ``phone``; left out, it is off.
+        """
         return Call(
             parse=Profile.model_validate,
             path_params={"id": user_id},
-            body={"bio": bio, "avatar_url": avatar_url, "location": location, "phone": phone},
+            body={
+                "bio": bio,
+                "avatar_url": avatar_url,
+                "location": location,
+                "phone": phone,
+                "sms_opt_in": sms_opt_in,
+            },
             options=options,
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
@@ -13,7 +13,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit.models import AuditRecord
-from platform_server.core.database import Database, utcnow
+from platform_server.core.database import Database, as_utc, utcnow
+from platform_server.core.errors import NotFound
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.principal import Principal
 from platform_server.core.request_context import current_client_ip, current_request_id
@@ -36,6 +37,11 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
 
 def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(obj, name, None) for name in fields}
+
+
+def by_staff(actor: Principal | None) -> bool:
+    """Changes made by staff and admins are audited; customers' own changes mostly not."""
+    return actor is not None and actor.role in ("staff", "admin")
 
 
 def _row(
@@ -110,10 +116,6 @@ class AuditFilters:
     created_before: datetime | None = None
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 async def list_records(session: AsyncSession, page: PageParams, filters: AuditFilters) -> Page[Any]:
     from platform_server.audit.schemas import AuditRecordOut
 
@@ -132,9 +134,9 @@ async def list_records(session: AsyncSession, page: PageParams, filters: AuditFi
     if filters.target_id:
         stmt = stmt.where(AuditRecord.target_id == filters.target_id)
     if filters.created_after:
-        stmt = stmt.where(AuditRecord.created_at >= _utc(filters.created_after))
+        stmt = stmt.where(AuditRecord.created_at >= as_utc(filters.created_after))
     if filters.created_before:
-        stmt = stmt.where(AuditRecord.created_at < _utc(filters.created_before))
+        stmt = stmt.where(AuditRecord.created_at < as_utc(filters.created_before))
     return await paginate(
         session,
         stmt,
@@ -143,3 +145,12 @@ async def list_records(session: AsyncSession, page: PageParams, filters: AuditFi
         page=page,
         to_schema=AuditRecordOut.model_validate,
     )
+
+
+async def get_record(session: AsyncSession, record_id: uuid.UUID) -> Any:
+    from platform_server.audit.schemas import AuditRecordOut
+
+    record = await session.get(AuditRecord, record_id)
+    if record is None:
+        raise NotFound(f"Audit record {record_id} does not exist.")
+    return AuditRecordOut.model_validate(record)

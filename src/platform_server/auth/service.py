@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.audit import service as audit
 from platform_server.auth.models import RefreshToken, Session
 from platform_server.auth.schemas import SessionOut, TokenPair
 from platform_server.core.database import Database, utcnow
@@ -59,6 +60,17 @@ class Authenticator:
         if not ok or user is None or user.status != "active":
             await self.failures.record(account_key, window)
             await self.failures.record(ip_key, window)
+            # In a transaction of its own, so it stays although the request fails. The
+            # email tried is kept, never the password.
+            reason = "unknown_email" if user is None else "bad_password" if not ok else "suspended"
+            await audit.record_now(
+                self.db,
+                "auth.login_failed",
+                actor_email=email[:255],
+                target_type="user" if user else None,
+                target_id=user.id if user else None,
+                changes={"reason": reason},
+            )
             # A suspended account gets the same answer as a wrong password.
             raise Unauthenticated(BAD_CREDENTIALS)
         await self.failures.reset(account_key)
@@ -68,7 +80,14 @@ class Authenticator:
         async with self.db.transaction() as session:
             if new_hash:
                 await users.set_password_hash(session, user.id, new_hash)
-            return await self._open_session(session, user.id, user_agent, ip)
+            pair = await self._open_session(session, user.id, user_agent, ip)
+            signed_in = Principal(
+                user_id=user.id, email=user.email, role=user.role, permissions=frozenset()
+            )
+            await audit.record(
+                session, "auth.login", actor=signed_in, target_type="user", target_id=user.id
+            )
+            return pair
 
     async def _open_session(
         self, session: AsyncSession, user_id: uuid.UUID, user_agent: str | None, ip: str | None

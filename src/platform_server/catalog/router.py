@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from platform_server.audit import service as audit
 from platform_server.auth.deps import OptionalPrincipal, requires
 from platform_server.catalog import batch, service
+from platform_server.catalog.models import Product
 from platform_server.catalog.schemas import (
     BatchIn,
     BatchOut,
@@ -28,6 +30,16 @@ from platform_server.core.responses import model_response
 router = APIRouter(tags=["products"])
 Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
 
+# What the audit trail keeps of a product, as the API shows it.
+_AUDITED = {"sku", "name", "description", "price", "currency", "category", "attributes", "status"}
+
+
+def _audited(product: ProductOut | Product | None) -> dict[str, Any]:
+    if product is None:
+        return {}
+    out = product if isinstance(product, ProductOut) else ProductOut.model_validate(product)
+    return out.model_dump(mode="json", include=_AUDITED)
+
 
 @router.post(
     "/products",
@@ -44,6 +56,19 @@ async def create_product(
         return replay
     product = await service.create_product(session, payload, actor)
     out = await service.one_out(session, product)
+    created = {
+        **_audited(out),
+        "stock": payload.stock,
+        "low_stock_threshold": payload.low_stock_threshold,
+    }
+    await audit.record(
+        session,
+        "product.create",
+        actor=actor,
+        target_type="product",
+        target_id=product.id,
+        changes=audit.diff({}, created),
+    )
     await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
 
@@ -90,7 +115,23 @@ async def list_products(
 async def batch_upsert(payload: BatchIn, session: DbSession, actor: Staff) -> Response:
     """Upsert up to 1,000 products by `sku`; one result per item. Valid items are
     applied even when others fail; `dry_run` validates only."""
-    return model_response(await batch.upsert(session, payload, actor))
+    result = await batch.upsert(session, payload, actor)
+    if not payload.dry_run:
+        # One record per batch, with its counts.
+        await audit.record(
+            session,
+            "product.batch_upsert",
+            actor=actor,
+            target_type="product",
+            changes={
+                "items": len(payload.items),
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "failed": result.failed,
+            },
+        )
+    return model_response(result)
 
 
 @router.get("/products/{id}", response_model=ProductOut, summary="Get a product")
@@ -102,13 +143,35 @@ async def get_product(id: uuid.UUID, session: DbSession, actor: OptionalPrincipa
 async def update_product(
     id: uuid.UUID, payload: ProductUpdate, session: DbSession, actor: Staff
 ) -> ProductOut:
-    return await service.one_out(session, await service.update_product(session, id, payload))
+    before = _audited(await session.get(Product, id))
+    out = await service.one_out(session, await service.update_product(session, id, payload))
+    changes = audit.diff(before, _audited(out))
+    if changes:
+        await audit.record(
+            session,
+            "product.update",
+            actor=actor,
+            target_type="product",
+            target_id=id,
+            changes=changes,
+        )
+    return out
 
 
 @router.delete("/products/{id}", response_model=ProductDeleted, summary="Delete or archive")
 async def delete_product(id: uuid.UUID, session: DbSession, actor: Staff) -> ProductDeleted:
     """Deletes the product, or archives it when orders refer to it."""
-    return ProductDeleted(id=id, result=await service.delete_product(session, id))
+    before = _audited(await session.get(Product, id))
+    result = await service.delete_product(session, id)
+    if result == "archived":
+        action = "product.archive"
+        changes = audit.diff({"status": before.get("status")}, {"status": "archived"})
+    else:
+        action, changes = "product.delete", audit.diff(before, {})
+    await audit.record(
+        session, action, actor=actor, target_type="product", target_id=id, changes=changes
+    )
+    return ProductDeleted(id=id, result=result)
 
 
 @router.get("/categories", response_model=Page[CategoryOut], summary="Categories")

@@ -36,6 +36,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A time without a zone is read as UTC, like every time in this API."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC timestamp on every backend (SQLite drops the zone)."""
 

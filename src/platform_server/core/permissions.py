@@ -24,6 +24,7 @@ class Permission(StrEnum):
     NOTIFICATIONS_MANAGE = "notifications:manage"  # everyone's notifications; retry
     WEBHOOKS_MANAGE = "webhooks:manage"
     AUDIT_READ = "audit:read"
+    STATS_READ = "stats:read"  # the operator dashboard's figures
 
 
 _CUSTOMER = frozenset({Permission.ACCOUNT_READ, Permission.ACCOUNT_WRITE, Permission.ORDERS_WRITE})
@@ -34,6 +35,7 @@ _STAFF = _CUSTOMER | {
     Permission.INVENTORY_WRITE,
     Permission.EVENTS_READ,
     Permission.NOTIFICATIONS_MANAGE,
+    Permission.STATS_READ,
 }
 _ADMIN = frozenset(Permission)
 

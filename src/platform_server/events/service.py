@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.core.database import utcnow
+from platform_server.core.database import as_utc, utcnow
 from platform_server.core.errors import NotFound
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.principal import Principal, current_principal
@@ -121,16 +121,12 @@ def _filtered(filters: EventFilters) -> Any:
     if filters.types:
         stmt = stmt.where(Event.type.in_(list(filters.types)))
     if filters.created_after:
-        stmt = stmt.where(Event.created_at >= _utc(filters.created_after))
+        stmt = stmt.where(Event.created_at >= as_utc(filters.created_after))
     if filters.created_before:
-        stmt = stmt.where(Event.created_at < _utc(filters.created_before))
+        stmt = stmt.where(Event.created_at < as_utc(filters.created_before))
     if filters.resource_id:
         stmt = stmt.where(Event.resource_id == filters.resource_id)
     return stmt
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 async def list_events(

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Subquery, delete, insert, select, update
+from sqlalchemy import Select, Subquery, delete, func, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -334,3 +334,15 @@ def inventory_from_row(row: Any) -> InventoryOut | None:
         low_stock_threshold=row.stock_low_stock_threshold,
         updated_at=row.stock_updated_at,
     )
+
+
+async def low_stock_count(session: AsyncSession) -> int:
+    """Products whose available stock (on hand less reserved) is at or below their
+    low-stock threshold, as `inventory.low_stock` reports them."""
+    available = StockLevel.on_hand - StockLevel.reserved
+    stmt = (
+        select(func.count())
+        .select_from(StockLevel)
+        .where(available <= StockLevel.low_stock_threshold)
+    )
+    return int(await session.scalar(stmt) or 0)

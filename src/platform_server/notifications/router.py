@@ -1,5 +1,62 @@
-"""PLACEHOLDER: replaced by the notifications implementation."""
+from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request
+
+from platform_server.auth.deps import requires
+from platform_server.core.database import DbSession
+from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.notifications import service
+from platform_server.notifications.schemas import (
+    NotificationChannel,
+    NotificationOut,
+    NotificationStatus,
+)
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
+# Customers read their own; NOTIFICATIONS_MANAGE (staff) reads everyone's and retries.
+Reader = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.NOTIFICATIONS_MANAGE)]
+Manager = Annotated[Principal, requires(Permission.NOTIFICATIONS_MANAGE)]
+
+
+@router.get("", response_model=Page[NotificationOut], summary="List notifications")
+async def list_notifications(
+    session: DbSession,
+    page: PageQuery,
+    actor: Reader,
+    status: NotificationStatus | None = None,
+    channel: NotificationChannel | None = None,
+    user_id: Annotated[uuid.UUID | None, Query(description="Staff only")] = None,
+    template: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[NotificationOut]:
+    """Emails and SMS, newest first: customers see their own, staff everyone's."""
+    filters = service.NotificationFilters(
+        status=status, channel=channel, user_id=user_id, template=template
+    )
+    return await service.list_notifications(session, page, filters, actor)
+
+
+@router.get("/{id}", response_model=NotificationOut, summary="Get a notification")
+async def get_notification(id: uuid.UUID, session: DbSession, actor: Reader) -> NotificationOut:
+    """A customer gets only their own (others' answer 404)."""
+    return NotificationOut.model_validate(await service.get_notification(session, id, actor))
+
+
+@router.post("/{id}/retry", response_model=NotificationOut, summary="Retry a notification (staff)")
+async def retry_notification(
+    id: uuid.UUID,
+    request: Request,
+    background: BackgroundTasks,
+    session: DbSession,
+    actor: Manager,
+) -> NotificationOut:
+    """Send a failed (or still queued) notification again now, with a fresh backoff
+    schedule. A sent one is a 409. Recorded in the audit trail."""
+    row = await service.retry(session, id, actor)
+    # After the response, so after the commit: the sender then finds the row due.
+    background.add_task(request.app.state.dispatcher.queued)
+    return NotificationOut.model_validate(row)

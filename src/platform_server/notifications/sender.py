@@ -1,18 +1,124 @@
-"""PLACEHOLDER: replaced by the notifications implementation."""
+"""Sending queued notifications: claim (lease) due rows, send outside any transaction, settle.
+
+At least once: a process that dies mid-send leaves the lease to run out and the row
+is sent again; an email's Message-ID is stable per notification, so the receiving
+side can drop the duplicate.
+"""
 
 from __future__ import annotations
 
-from platform_server.core.database import Database
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+
+from platform_server.core.database import Database, utcnow
+from platform_server.core.delivery import claim, due, settle
 from platform_server.core.settings import Settings
+from platform_server.notifications import rendering
+from platform_server.notifications.email import Email, make_email_backend
+from platform_server.notifications.models import Notification
+from platform_server.notifications.sms import Sms, make_sms_backend
+
+logger = logging.getLogger("platform_server.notifications")
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a claimed row needs for sending, read before its transaction ends."""
+
+    id: uuid.UUID
+    channel: str
+    recipient: str
+    subject: str | None
+    text: str
+    html: str | None
+    attempts: int
 
 
 class NotificationSender:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
+        self.email = make_email_backend(settings)
+        self.sms = make_sms_backend(settings)
+        rendering.configure(settings.seller_name)
 
     async def run_once(self) -> int:
-        return 0
+        """Send one batch of due notifications; returns how many were taken."""
+        # A read first: an idle poll never takes the (SQLite: the only) write connection.
+        async with self.db.transaction(write=False) as session:
+            anything_due = await session.scalar(
+                select(exists().where(*due(Notification, utcnow())))
+            )
+        if not anything_due:
+            return 0
+        async with self.db.transaction() as session:
+            rows = await claim(
+                session,
+                Notification,
+                lease_seconds=self.settings.delivery_lease_seconds,
+                limit=self.settings.delivery_concurrency,
+                recipient=Notification.recipient,
+            )
+            jobs = [
+                _Job(
+                    id=r.id,
+                    channel=r.channel,
+                    recipient=r.recipient,
+                    subject=r.subject,
+                    text=r.body_text,
+                    html=r.body_html,
+                    attempts=r.attempts,
+                )
+                for r in rows
+            ]
+        if not jobs:
+            return 0
+        errors = await asyncio.gather(*(self._send(job) for job in jobs))
+        async with self.db.transaction() as session:
+            for job, error in zip(jobs, errors, strict=True):
+                row = await session.get(Notification, job.id, with_for_update=True)
+                # Gone, or taken over meanwhile (retried by hand, or re-claimed after the
+                # lease ran out): whoever holds it now settles it.
+                if row is None or row.status != Notification.PENDING:
+                    continue
+                if row.attempts != job.attempts:
+                    continue
+                settle(
+                    row,
+                    ok=error is None,
+                    error=error,
+                    schedule=self.settings.notification_retry_seconds,
+                )
+                if error is None:
+                    row.sent_at = utcnow()
+        return len(jobs)
+
+    async def _send(self, job: _Job) -> str | None:
+        """None when sent, else why not (kept as last_error)."""
+        try:
+            if job.channel == "sms":
+                await self.sms.send(Sms(id=job.id, to=job.recipient, text=job.text))
+            else:
+                await self.email.send(
+                    Email(
+                        id=job.id,
+                        to=job.recipient,
+                        subject=job.subject or "",
+                        text=job.text,
+                        html=job.html,
+                    )
+                )
+        except Exception as exc:
+            logger.warning(
+                "%s notification %s to %s failed: %s", job.channel, job.id, job.recipient, exc
+            )
+            return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return None
 
     async def close(self) -> None:
-        return None
+        await self.email.close()
+        await self.sms.close()

@@ -1,13 +1,96 @@
-"""PLACEHOLDER: replaced by the notifications implementation."""
+"""Turning published events into queued notifications (the events domain calls this).
+
+Runs in the publishing transaction, so the rows exist exactly when the events are
+published. It is idempotent: an event handed over twice renders nothing new, because
+rows that exist for (event, channel, template, recipient) are skipped, and the unique
+constraint on those columns backs that up when two workers race.
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
+from typing import Any
+
+from jinja2 import TemplateError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.events.schemas import EventOut
 from platform_server.events.service import subscribe
+from platform_server.notifications import service
+from platform_server.notifications.rendering import EVENT_TEMPLATES, render
+from platform_server.users import service as users
+
+logger = logging.getLogger("platform_server.notifications")
+
+
+def _user_id(event: EventOut) -> uuid.UUID | None:
+    """Whom the event is about: the new user, or the order's customer."""
+    raw = event.resource_id if event.resource_type == "user" else event.data.get("user_id")
+    try:
+        return uuid.UUID(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def _context(event: EventOut, contact: users.Contact) -> dict[str, Any]:
+    user = {"id": str(contact.user_id), "name": contact.name, "email": contact.email}
+    if event.resource_type == "order":
+        return {"user": user, "order": event.data, "event_type": event.type}
+    return {"user": user, "event_type": event.type}
 
 
 @subscribe
 async def plan_notifications(session: AsyncSession, events: list[EventOut]) -> None:
-    return None
+    wanted = [e for e in events if e.type in EVENT_TEMPLATES]
+    if not wanted:
+        return
+    existing = await service.existing_keys(session, [e.id for e in wanted])
+    rows: list[dict[str, Any]] = []
+    for event in wanted:
+        user_id = _user_id(event)
+        contact = await users.contact(session, user_id) if user_id else None
+        if contact is None:  # the user is gone (deleted since): nobody to tell
+            continue
+        template = EVENT_TEMPLATES[event.type]
+        try:
+            rendered = render(template, _context(event, contact))
+        except TemplateError:
+            # A broken template must not stop the event stream: log it and go on.
+            logger.exception("could not render %s for event %s", template, event.id)
+            continue
+        common: dict[str, Any] = {
+            "event_id": event.id,
+            "user_id": contact.user_id,
+            "template": template,
+            "position": event.position,
+            "resource_key": f"{event.resource_type}:{event.resource_id}",
+        }
+        rows.append(
+            service.new_row(
+                **common,
+                channel="email",
+                recipient=contact.email,
+                subject=rendered.subject,
+                body_text=rendered.text,
+                body_html=rendered.html,
+            )
+        )
+        if rendered.sms and contact.phone and contact.sms_opt_in:
+            rows.append(
+                service.new_row(
+                    **common,
+                    channel="sms",
+                    recipient=contact.phone,
+                    subject=None,
+                    body_text=rendered.sms,
+                    body_html=None,
+                )
+            )
+    fresh = []
+    for row in rows:  # skip what exists, and repeats within this batch
+        key = service.row_key(row)
+        if key not in existing:
+            existing.add(key)
+            fresh.append(row)
+    await service.insert_rows(session, fresh)

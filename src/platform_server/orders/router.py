@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.audit import service as audit
 from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import Idempotent
@@ -26,6 +28,18 @@ from platform_server.orders.schemas import (
 router = APIRouter(prefix="/orders", tags=["orders"])
 Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
+
+_AUDITED = ("status", "carrier", "tracking_number")
+
+
+async def _audit(
+    session: AsyncSession, action: str, actor: Principal, order: Any, before: dict[str, Any]
+) -> None:
+    """A status change of an order, with what changed."""
+    changes = audit.diff(before, audit.snapshot(order, _AUDITED))
+    await audit.record(
+        session, action, actor=actor, target_type="order", target_id=order.id, changes=changes
+    )
 
 
 @router.post(
@@ -91,8 +105,10 @@ async def cancel_order(
     """A customer may cancel a pending order; staff may also cancel paid or fulfilled
     ones, which refunds the payment in full. Releases reserved stock."""
     order = await service.get_order(session, id, actor, lock=True)
+    before = audit.snapshot(order, _AUDITED)
     note = payload.note if payload else None
     await service.cancel(session, order, actor, note, request.app.state.refund_all)
+    await _audit(session, "order.cancel", actor, order, before)
     return await service.to_out(session, order)
 
 
@@ -100,19 +116,25 @@ async def cancel_order(
 async def fulfill_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
     """The reserved units leave stock (recorded in the inventory ledger)."""
     order = await service.get_order(session, id, actor, lock=True)
+    before = audit.snapshot(order, _AUDITED)
     await service.fulfill(session, order, actor)
+    await _audit(session, "order.fulfill", actor, order, before)
     return await service.to_out(session, order)
 
 
 @router.post("/{id}/ship", response_model=OrderOut, summary="Mark shipped (staff)")
 async def ship_order(id: uuid.UUID, payload: ShipIn, session: DbSession, actor: Staff) -> OrderOut:
     order = await service.get_order(session, id, actor, lock=True)
+    before = audit.snapshot(order, _AUDITED)
     await service.ship(session, order, actor, payload.carrier, payload.tracking_number)
+    await _audit(session, "order.ship", actor, order, before)
     return await service.to_out(session, order)
 
 
 @router.post("/{id}/deliver", response_model=OrderOut, summary="Mark delivered (staff)")
 async def deliver_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
     order = await service.get_order(session, id, actor, lock=True)
+    before = audit.snapshot(order, _AUDITED)
     await service.transition(session, order, "delivered", actor.user_id)
+    await _audit(session, "order.deliver", actor, order, before)
     return await service.to_out(session, order)

@@ -7,7 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,12 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.catalog import hooks as catalog_hooks
 from platform_server.catalog import service as catalog
-from platform_server.core.database import utcnow
+from platform_server.core.database import as_utc, utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.money import quantize
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.core.timeseries import Hours, hour_of
 from platform_server.events import service as events
 from platform_server.inventory import service as inventory
 from platform_server.orders.models import Order, OrderItem, OrderTransition
@@ -200,9 +201,9 @@ async def list_orders(
     if filters.status:
         stmt = stmt.where(Order.status == filters.status)
     if filters.created_after:
-        stmt = stmt.where(Order.created_at >= _as_utc(filters.created_after))
+        stmt = stmt.where(Order.created_at >= as_utc(filters.created_after))
     if filters.created_before:
-        stmt = stmt.where(Order.created_at < _as_utc(filters.created_before))
+        stmt = stmt.where(Order.created_at < as_utc(filters.created_before))
     if filters.q:
         term = filters.q.strip().lower()
         clauses = [Order.user_email.contains(term, autoescape=True)]
@@ -213,11 +214,6 @@ async def list_orders(
         session, stmt, created_at=Order.created_at, row_id=Order.id, page=page, to_schema=_same
     )
     return Page[OrderOut](data=await many_out(session, rows.data), next_cursor=rows.next_cursor)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    """A filter date without a zone is read as UTC, like every time in this API."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _same(row: Order) -> Order:
@@ -360,3 +356,69 @@ async def popularity(session: AsyncSession, product_ids: list[uuid.UUID]) -> dic
         .group_by(OrderItem.product_id)
     )
     return {pid: int(n or 0) for pid, n in (await session.execute(stmt)).all()}
+
+
+# Orders whose money was taken and is kept (a refund or cancellation moves them out).
+REVENUE_STATUSES = frozenset({"paid", "fulfilled", "shipped", "delivered"})
+
+
+@dataclass(frozen=True)
+class OverviewFigures:
+    orders_today: int
+    revenue_today: dict[str, Decimal]  # currency -> total, rounded to its minor unit
+    pending: int  # placed, not paid yet: the stock they hold is reserved
+    hourly_orders: list[int]
+    hourly_revenue: dict[str, list[Decimal]]  # currency -> one total per hour
+    revenue_orders: dict[str, int]  # currency -> paid-and-later orders in the hours
+
+
+async def overview_figures(
+    session: AsyncSession, since: datetime, buckets: Hours
+) -> OverviewFigures:
+    """Orders placed since `since`, their revenue, unpaid orders, and the same per hour.
+
+    Revenue is the total of orders placed in the period that are paid or further on
+    (fulfilled, shipped, delivered), per currency; refunded and cancelled ones are out.
+    """
+    placed_today = await session.scalar(
+        select(func.count()).select_from(Order).where(Order.created_at >= since)
+    )
+    pending = await session.scalar(
+        select(func.count()).select_from(Order).where(Order.status == "pending")
+    )
+    earned = Order.status.in_(REVENUE_STATUSES)
+    revenue_today = {
+        currency: quantize(Decimal(total or 0), currency)
+        for currency, total in await session.execute(
+            select(Order.currency, func.sum(Order.total))
+            .where(Order.created_at >= since, earned)
+            .group_by(Order.currency)
+        )
+    }
+    hour = hour_of(session, Order.created_at)
+    in_hours = (Order.created_at >= buckets.start, Order.created_at < buckets.end)
+    counted = await session.execute(select(hour, func.count()).where(*in_hours).group_by(hour))
+    hourly_orders = buckets.counts((h, n) for h, n in counted)
+    hourly_revenue: dict[str, list[Decimal]] = {}
+    revenue_orders: dict[str, int] = defaultdict(int)
+    summed = await session.execute(
+        select(hour, Order.currency, func.sum(Order.total), func.count())
+        .where(*in_hours, earned)
+        .group_by(hour, Order.currency)
+    )
+    for h, currency, total, n in summed:
+        i = buckets.index(h)
+        if i is None:
+            continue
+        zero = quantize(Decimal(0), currency)
+        series = hourly_revenue.setdefault(currency, [zero] * buckets.count)
+        series[i] = quantize(series[i] + Decimal(total or 0), currency)
+        revenue_orders[currency] += int(n)
+    return OverviewFigures(
+        orders_today=int(placed_today or 0),
+        revenue_today=dict(sorted(revenue_today.items())),
+        pending=int(pending or 0),
+        hourly_orders=hourly_orders,
+        hourly_revenue=hourly_revenue,
+        revenue_orders=dict(revenue_orders),
+    )

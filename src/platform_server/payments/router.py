@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
+from platform_server.audit import service as audit
 from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
 from platform_server.core.errors import PROBLEM_JSON, problem_body
@@ -17,6 +18,7 @@ from platform_server.core.principal import Principal
 from platform_server.invoices import service as invoices
 from platform_server.orders import service as orders
 from platform_server.payments import service
+from platform_server.payments.models import Payment
 from platform_server.payments.schemas import PaymentIn, PaymentOut, RefundIn, RefundOut
 
 router = APIRouter(tags=["payments"])
@@ -99,5 +101,26 @@ async def refund_payment(
         session, request.app.state.gateway, id, payload.amount, payload.reason, actor
     )
     out = RefundOut.model_validate(record)
+    # The payment was read (and locked) by the refund: its refunded total is current.
+    payment = await session.get(Payment, id)
+    after = payment.refunded_amount if payment else None
+    await audit.record(
+        session,
+        "payment.refund",
+        actor=actor,
+        target_type="payment",
+        target_id=id,
+        changes={
+            "refunded_amount": {
+                "before": f"{after - out.amount:f}" if after is not None else None,
+                "after": f"{after:f}" if after is not None else None,
+            },
+            "refund_id": str(out.id),
+            "order_id": str(out.order_id),
+            "amount": f"{out.amount:f}",
+            "currency": out.currency,
+            "reason": out.reason,
+        },
+    )
     await idem.complete(session, status.HTTP_201_CREATED, out)
     return out

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.audit import service as audit
 from platform_server.auth.deps import AccountReader, OptionalPrincipal, requires
 from platform_server.core.database import DbSession
 from platform_server.core.errors import Unprocessable
@@ -13,6 +15,7 @@ from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.users import service
+from platform_server.users.models import UserProfile
 from platform_server.users.schemas import (
     PasswordChange,
     ProfileIn,
@@ -27,6 +30,10 @@ from platform_server.users.schemas import (
 router = APIRouter(prefix="/users", tags=["users"])
 # One's own account (account:read) or anyone's (users:read, checked per user in the service).
 Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]
+
+# What the audit trail keeps of a user and a profile (never the password hash).
+_AUDITED = ("email", "name", "role", "status")
+_PROFILE_AUDITED = ("bio", "avatar_url", "location", "phone", "sms_opt_in")
 
 
 def _check_password_policy(request: Request, password: str, field: str) -> None:
@@ -61,6 +68,15 @@ async def create_user(
     password_hash = await service.hash_password_async(payload.password)
     user = await service.create_user(session, payload, actor=actor, password_hash=password_hash)
     out = UserOut.model_validate(user)
+    if audit.by_staff(actor):
+        await audit.record(
+            session,
+            "user.create",
+            actor=actor,
+            target_type="user",
+            target_id=user.id,
+            changes=audit.diff({}, audit.snapshot(out, _AUDITED)),
+        )
     await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
 
@@ -98,7 +114,34 @@ async def update_user(
     principal: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
 ) -> UserOut:
     """Users change their own name and email; admins also role and status."""
-    return UserOut.model_validate(await service.update_user(session, id, payload, principal))
+    found = await service.get_by_id(session, id)
+    before = audit.snapshot(found, _AUDITED) if found else {}
+    out = UserOut.model_validate(await service.update_user(session, id, payload, principal))
+    changes = audit.diff(before, audit.snapshot(out, _AUDITED))
+    if changes and (audit.by_staff(principal) or {"role", "status"} & set(changes)):
+        await _audit_user_update(session, principal, id, changes)
+    return out
+
+
+async def _audit_user_update(
+    session: AsyncSession, actor: Principal, user_id: uuid.UUID, changes: dict[str, Any]
+) -> None:
+    """A role change and a suspension or activation get records of their own, so that
+    filtering by `user.role_change` or `user.suspend` finds every one."""
+    rest = dict(changes)
+    parts: list[tuple[str, dict[str, Any]]] = []
+    if "role" in rest:
+        parts.append(("user.role_change", {"role": rest.pop("role")}))
+    if "status" in rest:
+        status_change = rest.pop("status")
+        verb = "suspend" if status_change["after"] == "suspended" else "activate"
+        parts.append((f"user.{verb}", {"status": status_change}))
+    if rest:
+        parts.append(("user.update", rest))
+    for action, part in parts:
+        await audit.record(
+            session, action, actor=actor, target_type="user", target_id=user_id, changes=part
+        )
 
 
 @router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a user")
@@ -108,7 +151,18 @@ async def delete_user(
     principal: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
 ) -> Response:
     """Removes the user with their profile, sessions and API keys."""
+    found = await service.get_by_id(session, id)
+    before = audit.snapshot(found, _AUDITED) if found else {}
     await service.delete_user(session, id, principal)
+    if audit.by_staff(principal):
+        await audit.record(
+            session,
+            "user.delete",
+            actor=principal,
+            target_type="user",
+            target_id=id,
+            changes=audit.diff(before, {}),
+        )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -124,7 +178,20 @@ async def put_profile(
     session: DbSession,
     principal: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
 ) -> ProfileOut:
-    return await service.put_profile(session, id, payload, principal)
+    found = await session.get(UserProfile, id)
+    before = audit.snapshot(found, _PROFILE_AUDITED) if found else {}
+    out = await service.put_profile(session, id, payload, principal)
+    changes = audit.diff(before, audit.snapshot(out, _PROFILE_AUDITED))
+    if changes and audit.by_staff(principal):
+        await audit.record(
+            session,
+            "user.profile_update",
+            actor=principal,
+            target_type="user",
+            target_id=id,
+            changes=changes,
+        )
+    return out
 
 
 @router.post("/{id}/password", status_code=status.HTTP_204_NO_CONTENT, summary="Change a password")
@@ -138,4 +205,9 @@ async def change_password(
     """Needs the current password unless an admin sets another user's; revokes other sessions."""
     _check_password_policy(request, payload.new_password, "new_password")
     await service.change_password(session, id, payload, principal)
+    if id != principal.user_id or audit.by_staff(principal):
+        # That it happened, never the password: an admin's reset of another user's,
+        # or a staff member's or admin's change of their own.
+        action = "user.password_change" if id == principal.user_id else "user.password_reset"
+        await audit.record(session, action, actor=principal, target_type="user", target_id=id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -57,6 +57,9 @@ class ProfileIn(InputModel):
         Annotated[str, Field(pattern=r"^\+?[0-9 ()\-.]{5,30}$", description="E.164 preferred")]
         | None
     ) = None
+    sms_opt_in: bool = Field(
+        False, description="Order updates by SMS to `phone`; omitted means off (PUT replaces)"
+    )
 
 
 class ProfileOut(OutputModel):
@@ -65,6 +68,7 @@ class ProfileOut(OutputModel):
     avatar_url: str | None
     location: str | None
     phone: str | None
+    sms_opt_in: bool
     updated_at: datetime
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from anyio import to_thread
 from sqlalchemy import delete, func, or_, select
@@ -15,6 +16,7 @@ from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission, Role
 from platform_server.core.principal import Principal
 from platform_server.core.security import hash_password, verify_password
+from platform_server.core.timeseries import Counts, Hours, hourly_counts
 from platform_server.events import service as events
 from platform_server.users import hooks
 from platform_server.users.models import User, UserProfile
@@ -282,3 +284,11 @@ async def set_password_hash(session: AsyncSession, user_id: uuid.UUID, password_
     user = await session.get(User, user_id)
     if user is not None:
         user.password_hash = password_hash
+
+
+async def new_user_counts(session: AsyncSession, since: datetime, buckets: Hours) -> Counts:
+    """Accounts created since `since`, and per hour of `buckets`."""
+    total = await session.scalar(
+        select(func.count()).select_from(User).where(User.created_at >= since)
+    )
+    return Counts(int(total or 0), await hourly_counts(session, User.created_at, buckets))

@@ -1,5 +1,181 @@
-"""PLACEHOLDER: replaced by the webhooks implementation."""
+"""Webhook endpoints and their deliveries (admins only)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
+
+from platform_server.auth.deps import requires
+from platform_server.core.database import DbSession
+from platform_server.core.idempotency import Idempotent
+from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.webhooks import service
+from platform_server.webhooks.schemas import (
+    DeliveryStatus,
+    WebhookDeliveryDetailOut,
+    WebhookDeliveryOut,
+    WebhookEndpointCreate,
+    WebhookEndpointCreated,
+    WebhookEndpointOut,
+    WebhookEndpointUpdate,
+    WebhookSecretOut,
+)
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+Admin = Annotated[Principal, requires(Permission.WEBHOOKS_MANAGE)]
+
+
+def _send_soon(request: Request, tasks: BackgroundTasks) -> None:
+    """Wake the senders once the request's transaction has committed (background tasks
+    run after the response, and the session commits before it), so the new work is
+    visible to them and goes out at once instead of at the next poll."""
+    tasks.add_task(request.app.state.dispatcher.queued)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WebhookEndpointCreated,
+    summary="Create a webhook endpoint",
+)
+async def create_webhook(
+    payload: WebhookEndpointCreate,
+    request: Request,
+    idem: Idempotent,
+    session: DbSession,
+    actor: Admin,
+) -> WebhookEndpointCreated | Response:
+    """The signing `secret` is in this answer only (null on an idempotent replay; rotate it
+    to get a new one). URLs resolving to private, loopback, link-local or metadata
+    addresses are refused (422)."""
+    replay = await idem.begin(actor.caller_key, payload)
+    if replay is not None:
+        return replay
+    await service.check_target(payload.url, request.app.state.settings)
+    created = await service.create_endpoint(session, payload, actor)
+    await idem.complete(session, status.HTTP_201_CREATED, created, secret_fields=("secret",))
+    return created
+
+
+@router.get("", response_model=Page[WebhookEndpointOut], summary="List webhook endpoints")
+async def list_webhooks(
+    session: DbSession,
+    page: PageQuery,
+    actor: Admin,
+    active: Annotated[bool | None, Query(description="Only enabled (or disabled) ones")] = None,
+) -> Page[WebhookEndpointOut]:
+    """Newest first. Secrets are never shown."""
+    return await service.list_endpoints(session, page, active)
+
+
+@router.get("/{id}", response_model=WebhookEndpointOut, summary="Get a webhook endpoint")
+async def get_webhook(id: uuid.UUID, session: DbSession, actor: Admin) -> WebhookEndpointOut:
+    return service.endpoint_out(await service.get_endpoint(session, id))
+
+
+@router.patch("/{id}", response_model=WebhookEndpointOut, summary="Change a webhook endpoint")
+async def update_webhook(
+    id: uuid.UUID,
+    payload: WebhookEndpointUpdate,
+    request: Request,
+    session: DbSession,
+    actor: Admin,
+) -> WebhookEndpointOut:
+    """Change the given fields. `active: true` re-enables an endpoint the server disabled
+    (clearing `disabled_reason` and `failing_since`); a new `url` is checked like on create."""
+    if payload.url is not None:
+        await service.check_target(payload.url, request.app.state.settings)
+    return service.endpoint_out(await service.update_endpoint(session, id, payload, actor))
+
+
+@router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a webhook endpoint")
+async def delete_webhook(id: uuid.UUID, session: DbSession, actor: Admin) -> Response:
+    """Deletes the endpoint and its delivery log; nothing more is sent to it."""
+    await service.delete_endpoint(session, id, actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{id}/rotate-secret", response_model=WebhookSecretOut, summary="Rotate the signing secret"
+)
+async def rotate_webhook_secret(
+    id: uuid.UUID, session: DbSession, actor: Admin
+) -> WebhookSecretOut:
+    """A new signing secret, shown only in this answer. Every delivery from now on,
+    retries included, is signed with it; the old one stops at once."""
+    return await service.rotate_secret(session, id, actor)
+
+
+@router.post(
+    "/{id}/test",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=WebhookDeliveryOut,
+    summary="Send a test ping",
+)
+async def test_webhook(
+    id: uuid.UUID,
+    request: Request,
+    tasks: BackgroundTasks,
+    idem: Idempotent,
+    session: DbSession,
+    actor: Admin,
+) -> WebhookDeliveryOut | Response:
+    """Queues a signed `ping` delivery (`{"type": "ping", "webhook_id", "created_at"}`),
+    sent at once and retried like any other. 409 if the endpoint is disabled."""
+    replay = await idem.begin(actor.caller_key, None)
+    if replay is not None:
+        return replay
+    delivery = await service.queue_ping(session, id)
+    await idem.complete(session, status.HTTP_202_ACCEPTED, delivery)
+    _send_soon(request, tasks)
+    return delivery
+
+
+@router.get("/{id}/deliveries", response_model=Page[WebhookDeliveryOut], summary="List deliveries")
+async def list_webhook_deliveries(
+    id: uuid.UUID,
+    session: DbSession,
+    page: PageQuery,
+    actor: Admin,
+    status: DeliveryStatus | None = None,
+    event_type: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[WebhookDeliveryOut]:
+    """Newest first; filter by `status` (pending, succeeded, failed) or `event_type`."""
+    return await service.list_deliveries(session, id, page, status, event_type)
+
+
+@router.get(
+    "/{id}/deliveries/{delivery_id}",
+    response_model=WebhookDeliveryDetailOut,
+    summary="Get a delivery with its payload",
+)
+async def get_webhook_delivery(
+    id: uuid.UUID, delivery_id: uuid.UUID, session: DbSession, actor: Admin
+) -> WebhookDeliveryDetailOut:
+    return service.delivery_detail(await service.get_delivery(session, id, delivery_id))
+
+
+@router.post(
+    "/{id}/deliveries/{delivery_id}/redeliver",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=WebhookDeliveryOut,
+    summary="Send a delivery again",
+)
+async def redeliver_webhook_delivery(
+    id: uuid.UUID,
+    delivery_id: uuid.UUID,
+    request: Request,
+    tasks: BackgroundTasks,
+    session: DbSession,
+    actor: Admin,
+) -> WebhookDeliveryOut:
+    """Sends it again at once (same body and `webhook-id`), then retries it on the usual
+    schedule. Any status may be redelivered; 409 while an attempt is in flight or when
+    the endpoint is disabled."""
+    delivery = await service.redeliver(session, id, delivery_id, actor)
+    _send_soon(request, tasks)
+    return delivery

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Literal, Unpack
+from uuid import UUID
+
+from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
+from .._types import CreateOptions, M, NullType, RequestOptions
+from ..models import (
+    WebhookDelivery,
+    WebhookDeliveryDetail,
+    WebhookEndpoint,
+    WebhookEndpointCreated,
+    WebhookSecret,
+)
+
+WebhookDeliveryStatus = Literal["pending", "succeeded", "failed"]
+
+
+class WebhookDeliveries(Resource[M]):
+    """The deliveries of an endpoint: what was sent, the answers, retries (admins)."""
+
+    @paginated("GET", "/api/v1/webhooks/{id}/deliveries")
+    def list(
+        self,
+        webhook_id: UUID | str,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        status: WebhookDeliveryStatus | None = None,
+        event_type: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[WebhookDelivery]:
+        """Newest first; filter by ``status`` or ``event_type``."""
+        return PageCall(
+            item=WebhookDelivery.model_validate,
+            path_params={"id": webhook_id},
+            query={"limit": limit, "cursor": cursor, "status": status, "event_type": event_type},
+            options=options,
+        )
+
+    @endpoint("GET", "/api/v1/webhooks/{id}/deliveries/{delivery_id}")
+    def get(
+        self,
+        webhook_id: UUID | str,
+        delivery_id: UUID | str,
+        **options: Unpack[RequestOptions],
+    ) -> Call[WebhookDeliveryDetail]:
+        """One delivery with its ``payload``."""
+        return Call(
+            parse=WebhookDeliveryDetail.model_validate,
+            path_params={"id": webhook_id, "delivery_id": delivery_id},
+            options=options,
+        )
+
+    @endpoint("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
+    def redeliver(
+        self,
+        webhook_id: UUID | str,
+        delivery_id: UUID | str,
+        **options: Unpack[RequestOptions],
+    ) -> Call[WebhookDelivery]:
+        """Send a delivery again now (same body and ``webhook-id``), whatever its status.
+
+        Raises ``ConflictError`` while an attempt is in flight or the endpoint is disabled.
+        """
+        return Call(
+            parse=WebhookDelivery.model_validate,
+            path_params={"id": webhook_id, "delivery_id": delivery_id},
+            options=options,
+        )
+
+
+class Webhooks(Resource[M]):
+    """Webhook endpoints (admins). Verify what they receive with
+    ``platform_sdk.webhooks.verify`` (a module, not this resource)."""
+
+    @endpoint("POST", "/api/v1/webhooks", creates=True)
+    def create(
+        self,
+        *,
+        url: str,
+        events: Sequence[str],
+        active: bool | None = None,
+        description: str | None = None,
+        **options: Unpack[CreateOptions],
+    ) -> Call[WebhookEndpointCreated]:
+        """Register an endpoint; ``secret`` of the answer is shown only this once.
+
+        ``events``: event types such as ``"order.paid"``, or ``["*"]`` for all. URLs of
+        private, loopback, link-local or metadata addresses raise
+        ``UnprocessableEntityError``, as do unknown event types.
+        """
+        return Call(
+            parse=WebhookEndpointCreated.model_validate,
+            body={
+                "url": url,
+                "events": list(events),
+                "active": active,
+                "description": description,
+            },
+            options=options,
+        )
+
+    @paginated("GET", "/api/v1/webhooks")
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        active: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PageCall[WebhookEndpoint]:
+        """Newest first; ``active=False`` lists the disabled ones. Never shows secrets."""
+        return PageCall(
+            item=WebhookEndpoint.model_validate,
+            query={"limit": limit, "cursor": cursor, "active": active},
+            options=options,
+        )
+
+    @endpoint("GET", "/api/v1/webhooks/{id}")
+    def get(
+        self, webhook_id: UUID | str, **options: Unpack[RequestOptions]
+    ) -> Call[WebhookEndpoint]:
+        return Call(
+            parse=WebhookEndpoint.model_validate, path_params={"id": webhook_id}, options=options
+        )
+
+    @endpoint("PATCH", "/api/v1/webhooks/{id}")
+    def update(
+        self,
+        webhook_id: UUID | str,
+        *,
+        url: str | None = None,
+        events: Sequence[str] | None = None,
+        active: bool | None = None,
+        description: str | NullType | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[WebhookEndpoint]:
+        """Change the given fields; ``description=NULL`` clears it.
+
+        ``active=True`` re-enables an endpoint the server disabled after failures.
+        """
+        return Call(
+            parse=WebhookEndpoint.model_validate,
+            path_params={"id": webhook_id},
+            body={
+                "url": url,
+                "events": list(events) if events is not None else None,
+                "active": active,
+                "description": description,
+            },
+            options=options,
+        )
+
+    @endpoint("DELETE", "/api/v1/webhooks/{id}")
+    def delete(self, webhook_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
+        """Delete the endpoint and its delivery log."""
+        return Call(parse=no_content, path_params={"id": webhook_id}, options=options)
+
+    @endpoint("POST", "/api/v1/webhooks/{id}/rotate-secret")
+    def rotate_secret(
+        self, webhook_id: UUID | str, **options: Unpack[RequestOptions]
+    ) -> Call[WebhookSecret]:
+        """A new signing secret, shown only in this answer; the old one stops at once.
+
+        Not retried: a lost answer would leave a secret nobody knows (rotate again).
+        """
+        return Call(
+            parse=WebhookSecret.model_validate, path_params={"id": webhook_id}, options=options
+        )
+
+    @endpoint("POST", "/api/v1/webhooks/{id}/test", creates=True)
+    def test(
+        self, webhook_id: UUID | str, **options: Unpack[CreateOptions]
+    ) -> Call[WebhookDelivery]:
+        """Queue a signed ``ping`` delivery, sent at once; follow it in ``deliveries``.
+
+        Raises ``ConflictError`` when the endpoint is disabled.
+        """
+        return Call(
+            parse=WebhookDelivery.model_validate, path_params={"id": webhook_id}, options=options
+        )
+
+    @cached_property
+    def deliveries(self) -> WebhookDeliveries[M]:
+        return WebhookDeliveries(self._executor, raw=self._raw)

@@ -1,0 +1,109 @@
+"""Email backends: ``console`` (the log) and ``smtp`` (stdlib smtplib, in a thread)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import Protocol
+
+from anyio import to_thread
+
+from platform_server.core.database import utcnow
+from platform_server.core.settings import Settings
+
+logger = logging.getLogger("platform_server.notifications")
+
+
+@dataclass(frozen=True)
+class Email:
+    id: uuid.UUID  # the notification's: the Message-ID is made from it
+    to: str
+    subject: str
+    text: str
+    html: str | None
+
+
+class EmailBackend(Protocol):
+    async def send(self, email: Email) -> None:
+        """Deliver or raise; any exception is a failed attempt (retried with backoff)."""
+
+    async def close(self) -> None: ...
+
+
+def message_id(notification_id: uuid.UUID, sender: str) -> str:
+    """Stable per notification, so a resend after a crash can be recognised and dropped."""
+    address = parseaddr(sender)[1]
+    domain = address.rpartition("@")[2] or "platform.localhost"
+    return f"<{notification_id.hex}.notification@{domain}>"
+
+
+def build_message(email: Email, sender: str) -> EmailMessage:
+    """A multipart/alternative message (text, then HTML) or a plain text one."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = message_id(email.id, sender)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(email.text)
+    if email.html:
+        message.add_alternative(email.html, subtype="html")
+    return message
+
+
+class ConsoleEmail:
+    """Writes every message to the log (INFO, `platform_server.notifications`): development."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.sender = settings.email_from
+
+    async def send(self, email: Email) -> None:
+        logger.info("email (console backend):\n%s", build_message(email, self.sender).as_string())
+
+    async def close(self) -> None:
+        return None
+
+
+class SmtpEmail:
+    """One SMTP connection per message, made in a worker thread (smtplib blocks)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def send(self, email: Email) -> None:
+        message = build_message(email, self.settings.email_from)
+        await to_thread.run_sync(self._send, message)
+
+    def _send(self, message: EmailMessage) -> None:
+        s = self.settings
+        smtp: smtplib.SMTP
+        if s.smtp_security == "tls":
+            smtp = smtplib.SMTP_SSL(
+                s.smtp_host,
+                s.smtp_port,
+                timeout=s.smtp_timeout_seconds,
+                context=ssl.create_default_context(),
+            )
+        else:
+            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
+        with smtp:
+            if s.smtp_security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if s.smtp_username:
+                smtp.login(s.smtp_username, s.smtp_password or "")
+            smtp.send_message(message)
+
+    async def close(self) -> None:
+        return None
+
+
+def make_email_backend(settings: Settings) -> EmailBackend:
+    if settings.email_backend == "smtp":
+        return SmtpEmail(settings)
+    return ConsoleEmail(settings)

@@ -1,0 +1,89 @@
+"""Rendering the notification templates (Jinja2) into subject, text, HTML and SMS bodies.
+
+Each template ``name`` is a set of files in ``templates/``: ``name.subject.txt``,
+``name.txt`` and ``name.html`` (email), and optionally ``name.sms.txt`` (a short SMS
+body; templates without one are never sent by SMS). HTML is autoescaped; text is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+# Which template an event type renders (to the user the event is about).
+EVENT_TEMPLATES: dict[str, str] = {
+    "user.created": "welcome",
+    "order.created": "order_created",
+    "order.paid": "order_paid",
+    "order.shipped": "order_shipped",
+    "order.refunded": "order_refunded",
+}
+TEMPLATES = (*EVENT_TEMPLATES.values(), "webhook_disabled")
+
+SUBJECT_MAX = 255
+
+
+def _short_id(value: Any) -> str:
+    """The first block of a UUID: enough for a person to tell orders apart."""
+    return str(value).split("-", 1)[0].upper()
+
+
+def _when(value: Any) -> str:
+    """An ISO 8601 time from the event data as ``2026-01-31 14:05 UTC``."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+_env.filters["short_id"] = _short_id
+_env.filters["when"] = _when
+
+# The store's name in greetings and signatures; set from the settings by the sender.
+_store = {"name": "Platform"}
+
+
+def configure(store_name: str) -> None:
+    _store["name"] = store_name
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    sms: str | None
+
+
+def render(template: str, context: dict[str, Any]) -> Rendered:
+    """Every body of one template; raises jinja2.TemplateError on a broken template."""
+    values = {"store": _store["name"], **context}
+    subject = " ".join(_env.get_template(f"{template}.subject.txt").render(values).split())
+    try:
+        sms_template = _env.get_template(f"{template}.sms.txt")
+    except TemplateNotFound:
+        sms = None
+    else:
+        sms = " ".join(sms_template.render(values).split())
+    return Rendered(
+        subject=subject[:SUBJECT_MAX],
+        text=_env.get_template(f"{template}.txt").render(values).strip() + "\n",
+        html=_env.get_template(f"{template}.html").render(values),
+        sms=sms,
+    )

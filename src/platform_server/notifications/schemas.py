@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from platform_server.core.schemas import OutputModel
+
+NotificationStatus = Literal["queued", "sent", "failed"]
+NotificationChannel = Literal["email", "sms"]
+
+
+class NotificationOut(OutputModel):
+    id: uuid.UUID
+    channel: NotificationChannel
+    recipient: str = Field(description="Email address or phone number")
+    template: str = Field(
+        description="welcome, order_created, order_paid, order_shipped, order_refunded, "
+        "webhook_disabled"
+    )
+    subject: str | None = Field(description="Null for SMS")
+    body_text: str
+    status: NotificationStatus = Field(
+        description="queued (waiting or retrying), sent, or failed (every attempt failed)"
+    )
+    attempts: int
+    last_error: str | None = Field(description="Why the last attempt failed, if it did")
+    event_id: uuid.UUID | None = Field(
+        description="The event it was sent for; null for admin alerts"
+    )
+    user_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+    next_attempt_at: datetime | None = Field(description="When it is tried next, while queued")

@@ -1,0 +1,193 @@
+"""Queued notifications: writing them, reading them back, and retrying them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.audit import service as audit
+from platform_server.core.database import utcnow
+from platform_server.core.delivery import retry_now
+from platform_server.core.errors import Conflict, NotFound
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.notifications.models import Notification
+from platform_server.notifications.rendering import render
+from platform_server.notifications.schemas import NotificationOut
+from platform_server.users import service as users
+
+Key = tuple[uuid.UUID | None, str, str, str]
+
+
+def new_row(
+    *,
+    channel: str,
+    recipient: str,
+    template: str,
+    subject: str | None,
+    body_text: str,
+    body_html: str | None,
+    event_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
+    position: int | None = None,
+    resource_key: str | None = None,
+) -> dict[str, Any]:
+    """The values of a new queued notification, due at once."""
+    now = utcnow()
+    return {
+        "id": uuid.uuid4(),
+        "created_at": now,
+        "updated_at": now,
+        "event_id": event_id,
+        "user_id": user_id,
+        "channel": channel,
+        "recipient": recipient,
+        "template": template,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "sent_at": None,
+        "status": Notification.PENDING,
+        "attempts": 0,
+        "retry_base": 0,
+        "last_error": None,
+        "position": position,
+        "resource_key": resource_key,
+        "next_attempt_at": now,
+        "locked_until": None,
+    }
+
+
+def row_key(row: dict[str, Any]) -> Key:
+    return (row["event_id"], row["channel"], row["template"], row["recipient"])
+
+
+async def existing_keys(session: AsyncSession, event_ids: Sequence[uuid.UUID]) -> set[Key]:
+    """(event, channel, template, recipient) of the rows already queued for these events."""
+    if not event_ids:
+        return set()
+    found = await session.execute(
+        select(
+            Notification.event_id,
+            Notification.channel,
+            Notification.template,
+            Notification.recipient,
+        ).where(Notification.event_id.in_(list(event_ids)))
+    )
+    return {(r[0], r[1], r[2], r[3]) for r in found.all()}
+
+
+async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert, skipping any row whose (event, channel, template, recipient) exists."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    stmt: Any
+    if dialect == "sqlite":
+        stmt = sqlite.insert(Notification).on_conflict_do_nothing()
+    elif dialect == "postgresql":
+        stmt = postgresql.insert(Notification).on_conflict_do_nothing()
+    else:
+        stmt = insert(Notification)
+    await session.execute(stmt, rows)
+
+
+async def queue_for_admins(session: AsyncSession, template: str, context: dict[str, Any]) -> None:
+    """An email to every active admin, in the caller's transaction (no source event).
+
+    ``template`` is a template name (e.g. ``webhook_disabled``); ``context`` its values.
+    Each admin is ``user`` in the template.
+    """
+    rows = []
+    for contact in await users.admin_contacts(session):
+        user = {"id": str(contact.user_id), "name": contact.name, "email": contact.email}
+        rendered = render(template, {**context, "user": user})
+        rows.append(
+            new_row(
+                channel="email",
+                recipient=contact.email,
+                template=template,
+                subject=rendered.subject,
+                body_text=rendered.text,
+                body_html=rendered.html,
+                user_id=contact.user_id,
+            )
+        )
+    await insert_rows(session, rows)
+
+
+def can_see_all(actor: Principal) -> bool:
+    return actor.can(Permission.NOTIFICATIONS_MANAGE)
+
+
+@dataclass(frozen=True)
+class NotificationFilters:
+    status: str | None = None
+    channel: str | None = None
+    user_id: uuid.UUID | None = None
+    template: str | None = None
+
+
+async def list_notifications(
+    session: AsyncSession, page: PageParams, filters: NotificationFilters, actor: Principal
+) -> Page[NotificationOut]:
+    """Newest first; customers see only their own, staff everyone's."""
+    stmt = select(Notification)
+    if not can_see_all(actor):
+        stmt = stmt.where(Notification.user_id == actor.user_id)
+    elif filters.user_id:
+        stmt = stmt.where(Notification.user_id == filters.user_id)
+    if filters.status:
+        stmt = stmt.where(Notification.status == filters.status)
+    if filters.channel:
+        stmt = stmt.where(Notification.channel == filters.channel)
+    if filters.template:
+        stmt = stmt.where(Notification.template == filters.template)
+    return await paginate(
+        session,
+        stmt,
+        created_at=Notification.created_at,
+        row_id=Notification.id,
+        page=page,
+        to_schema=NotificationOut.model_validate,
+    )
+
+
+async def get_notification(
+    session: AsyncSession, notification_id: uuid.UUID, actor: Principal, *, lock: bool = False
+) -> Notification:
+    """One the actor may see; others' ids answer 404, so ids cannot be probed."""
+    row = await session.get(Notification, notification_id, with_for_update=lock)
+    if row is None or (row.user_id != actor.user_id and not can_see_all(actor)):
+        raise NotFound(f"Notification {notification_id} does not exist.")
+    return row
+
+
+async def retry(
+    session: AsyncSession, notification_id: uuid.UUID, actor: Principal
+) -> Notification:
+    """Send a failed (or still queued) notification again at once, with a fresh backoff."""
+    row = await get_notification(session, notification_id, actor, lock=True)
+    if row.status == Notification.DONE:
+        raise Conflict(
+            f"Notification {notification_id} was sent already; only a failed or queued "
+            "one can be retried.",
+            current_status=row.status,
+        )
+    retry_now(row)
+    await session.flush()
+    await audit.record(
+        session,
+        "notification.retry",
+        actor=actor,
+        target_type="notification",
+        target_id=row.id,
+    )
+    return row

@@ -1,0 +1,1 @@
+"""Figures for the operator dashboard, composed from each domain's own read functions."""

@@ -1,0 +1,296 @@
+"""Webhook endpoints and their deliveries: what the admin API does."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.audit import service as audit
+from platform_server.core.database import utcnow
+from platform_server.core.delivery import retry_now
+from platform_server.core.errors import Conflict, NotFound, Unprocessable
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.principal import Principal
+from platform_server.core.settings import Settings
+from platform_server.webhooks import ssrf
+from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
+from platform_server.webhooks.schemas import (
+    DeliveryStatus,
+    WebhookDeliveryDetailOut,
+    WebhookDeliveryOut,
+    WebhookEndpointCreate,
+    WebhookEndpointCreated,
+    WebhookEndpointOut,
+    WebhookEndpointUpdate,
+    WebhookPing,
+    WebhookSecretOut,
+)
+from platform_server.webhooks.signing import generate_secret
+
+# What the audit trail records of an endpoint (never its secret).
+AUDITED = ("url", "events", "active", "description", "disabled_reason")
+PING = "ping"
+
+
+async def check_target(url: str, settings: Settings) -> None:
+    """Refuse (422) a URL that resolves to an address deliveries may not reach.
+
+    Runs before the request's transaction touches the database: DNS can be slow.
+    """
+    try:
+        await ssrf.check_url(
+            url, allow_private=settings.webhooks_allow_private, require_resolution=False
+        )
+    except ssrf.UnsafeURL as error:
+        raise Unprocessable(
+            f"The webhook URL {error}.",
+            errors=[{"loc": ["body", "url"], "msg": f"URL {error}"}],
+        ) from None
+
+
+def _snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    return audit.snapshot(endpoint, AUDITED)
+
+
+def endpoint_out(endpoint: WebhookEndpoint) -> WebhookEndpointOut:
+    return WebhookEndpointOut.model_validate(endpoint)
+
+
+async def create_endpoint(
+    session: AsyncSession, data: WebhookEndpointCreate, actor: Principal
+) -> WebhookEndpointCreated:
+    now = utcnow()
+    endpoint = WebhookEndpoint(
+        url=data.url,
+        events=data.events,
+        active=data.active,
+        description=data.description,
+        secret=generate_secret(),
+        disabled_reason=None,
+        failing_since=None,
+        created_by=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(endpoint)
+    await session.flush()
+    await audit.record(
+        session,
+        "webhook.create",
+        actor=actor,
+        target_type="webhook",
+        target_id=endpoint.id,
+        changes=audit.diff({}, _snapshot(endpoint)),
+    )
+    return WebhookEndpointCreated.model_validate(
+        {**endpoint_out(endpoint).model_dump(), "secret": endpoint.secret}
+    )
+
+
+async def list_endpoints(
+    session: AsyncSession, page: PageParams, active: bool | None
+) -> Page[WebhookEndpointOut]:
+    stmt = select(WebhookEndpoint)
+    if active is not None:
+        stmt = stmt.where(WebhookEndpoint.active.is_(active))
+    return await paginate(
+        session,
+        stmt,
+        created_at=WebhookEndpoint.created_at,
+        row_id=WebhookEndpoint.id,
+        page=page,
+        to_schema=endpoint_out,
+    )
+
+
+async def get_endpoint(
+    session: AsyncSession, endpoint_id: uuid.UUID, *, lock: bool = False
+) -> WebhookEndpoint:
+    endpoint = await session.get(WebhookEndpoint, endpoint_id, with_for_update=lock)
+    if endpoint is None:
+        raise NotFound(f"Webhook endpoint {endpoint_id} does not exist.")
+    return endpoint
+
+
+async def update_endpoint(
+    session: AsyncSession, endpoint_id: uuid.UUID, data: WebhookEndpointUpdate, actor: Principal
+) -> WebhookEndpoint:
+    changes = data.model_dump(exclude_unset=True)
+    nulls = [k for k, v in changes.items() if v is None and k != "description"]
+    if nulls:
+        raise Unprocessable(
+            "These fields cannot be null.",
+            errors=[{"loc": ["body", k], "msg": "may not be null"} for k in nulls],
+        )
+    endpoint = await get_endpoint(session, endpoint_id, lock=True)
+    before = _snapshot(endpoint)
+    was_active = endpoint.active
+    for field, value in changes.items():
+        setattr(endpoint, field, value)
+    if endpoint.active and not was_active:
+        # Enabled again: its failures so far no longer count towards disabling it.
+        endpoint.disabled_reason = None
+        endpoint.failing_since = None
+    after = _snapshot(endpoint)
+    if after != before:
+        endpoint.updated_at = utcnow()
+        await session.flush()
+        await audit.record(
+            session,
+            "webhook.update",
+            actor=actor,
+            target_type="webhook",
+            target_id=endpoint.id,
+            changes=audit.diff(before, after),
+        )
+    return endpoint
+
+
+async def delete_endpoint(session: AsyncSession, endpoint_id: uuid.UUID, actor: Principal) -> None:
+    endpoint = await get_endpoint(session, endpoint_id, lock=True)
+    before = _snapshot(endpoint)
+    # Explicitly, not by the foreign key's cascade alone (SQLite may run without it).
+    for delivery in await session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+    ):
+        await session.delete(delivery)
+    await session.delete(endpoint)
+    await session.flush()
+    await audit.record(
+        session,
+        "webhook.delete",
+        actor=actor,
+        target_type="webhook",
+        target_id=endpoint_id,
+        changes=audit.diff(before, {}),
+    )
+
+
+async def rotate_secret(
+    session: AsyncSession, endpoint_id: uuid.UUID, actor: Principal
+) -> WebhookSecretOut:
+    endpoint = await get_endpoint(session, endpoint_id, lock=True)
+    endpoint.secret = generate_secret()
+    endpoint.updated_at = utcnow()
+    await session.flush()
+    await audit.record(
+        session,
+        "webhook.rotate_secret",
+        actor=actor,
+        target_type="webhook",
+        target_id=endpoint.id,
+    )
+    return WebhookSecretOut(id=endpoint.id, secret=endpoint.secret)
+
+
+def _require_active(endpoint: WebhookEndpoint) -> None:
+    if not endpoint.active:
+        raise Conflict(
+            f"Webhook endpoint {endpoint.id} is disabled: nothing is sent to it. "
+            "Enable it first (PATCH with active=true)."
+        )
+
+
+async def queue_ping(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookDeliveryOut:
+    """A `ping` delivery, sent at once like any other (signed, retried)."""
+    endpoint = await get_endpoint(session, endpoint_id)
+    _require_active(endpoint)
+    now = utcnow()
+    payload = WebhookPing(webhook_id=endpoint.id, created_at=now)
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id,
+        event_id=None,
+        event_type=PING,
+        message_id=f"ping_{uuid.uuid4().hex}",
+        payload=payload.model_dump_json(),
+        status=WebhookDelivery.PENDING,
+        attempts=0,
+        retry_base=0,
+        next_attempt_at=now,
+        position=None,
+        resource_key=None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(delivery)
+    await session.flush()
+    return WebhookDeliveryOut.model_validate(delivery)
+
+
+async def list_deliveries(
+    session: AsyncSession,
+    endpoint_id: uuid.UUID,
+    page: PageParams,
+    status: DeliveryStatus | None,
+    event_type: str | None,
+) -> Page[WebhookDeliveryOut]:
+    await get_endpoint(session, endpoint_id)
+    stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+    if status is not None:
+        stmt = stmt.where(WebhookDelivery.status == status)
+    if event_type is not None:
+        stmt = stmt.where(WebhookDelivery.event_type == event_type)
+    return await paginate(
+        session,
+        stmt,
+        created_at=WebhookDelivery.created_at,
+        row_id=WebhookDelivery.id,
+        page=page,
+        to_schema=WebhookDeliveryOut.model_validate,
+    )
+
+
+async def get_delivery(
+    session: AsyncSession, endpoint_id: uuid.UUID, delivery_id: uuid.UUID, *, lock: bool = False
+) -> WebhookDelivery:
+    await get_endpoint(session, endpoint_id)
+    delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=lock)
+    if delivery is None or delivery.endpoint_id != endpoint_id:
+        raise NotFound(f"Delivery {delivery_id} of webhook endpoint {endpoint_id} does not exist.")
+    return delivery
+
+
+def delivery_detail(delivery: WebhookDelivery) -> WebhookDeliveryDetailOut:
+    return WebhookDeliveryDetailOut.model_validate(delivery)
+
+
+async def redeliver(
+    session: AsyncSession, endpoint_id: uuid.UUID, delivery_id: uuid.UUID, actor: Principal
+) -> WebhookDeliveryOut:
+    """Send a delivery again now, whatever its status, then retry it on the usual schedule.
+
+    409 while an attempt is in flight (pending and leased) or the endpoint is disabled.
+    A pending delivery waiting for its next attempt is simply sent now.
+    """
+    endpoint = await get_endpoint(session, endpoint_id)
+    _require_active(endpoint)
+    delivery = await get_delivery(session, endpoint_id, delivery_id, lock=True)
+    now = utcnow()
+    if (
+        delivery.status == WebhookDelivery.PENDING
+        and delivery.locked_until is not None
+        and delivery.locked_until > now
+    ):
+        raise Conflict(
+            f"Delivery {delivery_id} is being sent right now; look at it again shortly.",
+            headers={"Retry-After": "5"},
+        )
+    before = delivery.status
+    retry_now(delivery)
+    delivery.updated_at = now
+    await session.flush()
+    await audit.record(
+        session,
+        "webhook.redeliver",
+        actor=actor,
+        target_type="webhook",
+        target_id=endpoint_id,
+        changes={
+            "delivery_id": {"before": None, "after": str(delivery.id)},
+            "status": {"before": before, "after": delivery.status},
+        },
+    )
+    return WebhookDeliveryOut.model_validate(delivery)
