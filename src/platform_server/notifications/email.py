@@ -58,13 +58,19 @@ def build_message(email: Email, sender: str) -> EmailMessage:
 
 
 class ConsoleEmail:
-    """Writes every message to the log (INFO, `platform_server.notifications`): development."""
+    """Writes every message to the log (INFO, `platform_server.notifications`): development.
+
+    Headers and the text part as a reader sees them, not the encoded MIME source."""
 
     def __init__(self, settings: Settings) -> None:
         self.sender = settings.email_from
 
     async def send(self, email: Email) -> None:
-        logger.info("email (console backend):\n%s", build_message(email, self.sender).as_string())
+        message = build_message(email, self.sender)
+        headers = "".join(f"  {name}: {message[name]}\n" for name in ("From", "To", "Subject"))
+        body = "".join(f"  | {line}\n" for line in email.text.splitlines())
+        html = "  (an HTML part goes with it)\n" if email.html else ""
+        logger.info("email (console backend)\n%s%s%s", headers, body, html)
 
     async def close(self) -> None:
         return None
