@@ -22,6 +22,7 @@ from platform_server.events.schemas import EventOut
 logger = logging.getLogger("platform_server.events")
 
 PUBLISH_BATCH = 200
+GATHER_SECONDS = 0.05
 
 
 class Sender(Protocol):
@@ -129,6 +130,9 @@ class Dispatcher:
             except Exception:  # the database or broker may be down: try again later
                 logger.exception("publishing events failed; retrying")
             await self._outbox.wait(poll)
+            # Under load every commit wakes the publisher: a moment's pause gathers many
+            # events into one publishing transaction instead of one each.
+            await asyncio.sleep(GATHER_SECONDS)
 
     async def _send_forever(self) -> None:
         poll = self.settings.dispatch_poll_seconds
@@ -139,3 +143,4 @@ class Dispatcher:
             except Exception:
                 logger.exception("sending notifications or webhooks failed; retrying")
             await self._queued.wait(poll)
+            await asyncio.sleep(GATHER_SECONDS)

@@ -79,8 +79,15 @@ class NotificationSender:
             return 0
         errors = await asyncio.gather(*(self._send(job) for job in jobs))
         async with self.db.transaction() as session:
+            found = await session.scalars(
+                select(Notification)
+                .where(Notification.id.in_([job.id for job in jobs]))
+                .order_by(Notification.id)
+                .with_for_update()
+            )
+            by_id = {row.id: row for row in found}
             for job, error in zip(jobs, errors, strict=True):
-                row = await session.get(Notification, job.id, with_for_update=True)
+                row = by_id.get(job.id)
                 # Gone, or taken over meanwhile (retried by hand, or re-claimed after the
                 # lease ran out): whoever holds it now settles it.
                 if row is None or row.status != Notification.PENDING:

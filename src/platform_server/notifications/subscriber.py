@@ -46,10 +46,11 @@ async def plan_notifications(session: AsyncSession, events: list[EventOut]) -> N
     if not wanted:
         return
     existing = await service.existing_keys(session, [e.id for e in wanted])
+    people = await users.contacts(session, [uid for e in wanted if (uid := _user_id(e))])
     rows: list[dict[str, Any]] = []
     for event in wanted:
         user_id = _user_id(event)
-        contact = await users.contact(session, user_id) if user_id else None
+        contact = people.get(user_id) if user_id else None
         if contact is None:  # the user is gone (deleted since): nobody to tell
             continue
         template = EVENT_TEMPLATES[event.type]

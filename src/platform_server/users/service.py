@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -118,6 +119,21 @@ async def contact(session: AsyncSession, user_id: uuid.UUID) -> Contact | None:
         )
     ).first()
     return _contact(row[0], row[1]) if row else None
+
+
+async def contacts(
+    session: AsyncSession, user_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Contact]:
+    """`contact` for many users in one query (users that are gone are left out)."""
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(User, UserProfile)
+        .outerjoin(UserProfile, UserProfile.user_id == User.id)
+        .where(User.id.in_(ids))
+    )
+    return {user.id: _contact(user, profile) for user, profile in rows.all()}
 
 
 async def admin_contacts(session: AsyncSession) -> list[Contact]:
