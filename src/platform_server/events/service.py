@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,7 +53,10 @@ def _row(
         "resource_id": str(resource_id),
         "actor_id": actor.user_id if actor else None,
         "actor_email": (actor.email or None) if actor else None,
-        "data": jsonable_encoder(data),
+        # pydantic's own JSON mode is several times faster than the generic encoder.
+        "data": data.model_dump(mode="json")
+        if isinstance(data, BaseModel)
+        else jsonable_encoder(data),
         "request_id": current_request_id(),
         "created_at": now,
         "position": None,
