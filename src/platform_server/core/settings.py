@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     dispatch_poll_seconds: float = Field(1.0, gt=0, le=60)
     # A claimed delivery not finished within this time is taken again (its worker died).
     delivery_lease_seconds: float = Field(60.0, ge=1)
-    delivery_concurrency: int = Field(16, ge=1, le=256)
+    delivery_concurrency: int = Field(50, ge=1, le=256)
 
     email_backend: Literal["console", "smtp"] = "console"
     email_from: str = "Platform <no-reply@platform.localhost>"

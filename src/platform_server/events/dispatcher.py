@@ -22,7 +22,7 @@ from platform_server.events.schemas import EventOut
 logger = logging.getLogger("platform_server.events")
 
 PUBLISH_BATCH = 200
-GATHER_SECONDS = 0.05
+GATHER_SECONDS = 0.1
 
 
 class Sender(Protocol):
