@@ -177,8 +177,10 @@ class AsyncClient(BaseClient, Resources[Async]):
             try:
                 async for line in response.aiter_lines():
                     event = decoder.feed(line)
+                    # Also moved by an `id:` without data: the server's resume point.
+                    last_id = decoder.last_event_id
                     if event is not None:
-                        last_id, failures = event.id or last_id, 0
+                        failures = 0
                         yield call.item(json.loads(event.data))
             except httpx.TransportError:
                 pass  # dropped: reconnect below, resuming after the last event seen

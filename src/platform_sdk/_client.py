@@ -166,8 +166,10 @@ class Client(BaseClient, Resources[Sync]):
             try:
                 for line in response.iter_lines():
                     event = decoder.feed(line)
+                    # Also moved by an `id:` without data: the server's resume point.
+                    last_id = decoder.last_event_id
                     if event is not None:
-                        last_id, failures = event.id or last_id, 0
+                        failures = 0
                         yield call.item(json.loads(event.data))
             except httpx.TransportError:
                 pass  # dropped: reconnect below, resuming after the last event seen

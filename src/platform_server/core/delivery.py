@@ -59,7 +59,7 @@ async def claim(
     recipient: Any,
     where: Sequence[Any] = (),
 ) -> list[Row]:
-    """Take up to `limit` due rows, oldest event first, and lease them.
+    """Take up to `limit` due rows, longest due first, and lease them.
 
     `recipient` is the column naming who receives a row (endpoint, address): a row
     waits while an earlier row of the same resource to the same recipient is pending.
@@ -76,7 +76,7 @@ async def claim(
     stmt = (
         select(model)
         .where(*due(m, now), *where, ~blocked)
-        .order_by(m.position.is_(None), m.position, m.created_at)
+        .order_by(m.next_attempt_at, m.created_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

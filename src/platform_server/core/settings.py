@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -85,6 +85,18 @@ class Settings(BaseSettings):
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"
     log_level: str = "info"
+
+    @model_validator(mode="after")
+    def _lease_outlasts_an_attempt(self) -> Settings:
+        # A lease that ran out while its attempt was still going would let a second
+        # process send the same row at the same time.
+        needed = max(self.webhook_timeout_seconds, self.smtp_timeout_seconds) + 5
+        if self.delivery_lease_seconds < needed:
+            raise ValueError(
+                f"PLATFORM_DELIVERY_LEASE_SECONDS must be at least {needed:g} (the webhook or "
+                "SMTP timeout plus 5 seconds), or one attempt could outlive its lease"
+            )
+        return self
 
     @classmethod
     def load(cls) -> Settings:

@@ -72,7 +72,12 @@ async def declare(channel: Any, settings: Settings) -> Any:
     exchange = await channel.declare_exchange(
         exchange_name(settings), aio_pika.ExchangeType.TOPIC, durable=True
     )
-    queue = await channel.declare_queue(queue_name(settings), durable=True)
+    # One consumer at a time (the others stand by and take over if it dies): events are
+    # planned in stream order, so deliveries of one resource are created in order.
+    # Sending, the slow part, is shared by every worker through the database.
+    queue = await channel.declare_queue(
+        queue_name(settings), durable=True, arguments={"x-single-active-consumer": True}
+    )
     await queue.bind(exchange, routing_key="#")
     return exchange
 
@@ -100,16 +105,28 @@ async def consume(settings: Settings, handle: Handler, *, prefetch: int = 32) ->
                     logger.error("dropping a message that is not an event: %r", message.body[:200])
                     await message.reject(requeue=False)
                     continue
-                try:
-                    await handle(event)
-                except Exception:
-                    logger.exception("handling event %s failed; it will come again", event.id)
-                    await asyncio.sleep(1)
-                    await message.nack(requeue=True)
-                else:
-                    await message.ack()
+                await _handle_in_place(handle, event)
+                await message.ack()
     finally:
         await connection.close()
+
+
+RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+
+
+async def _handle_in_place(handle: Handler, event: EventOut) -> None:
+    """Retry a failing event where it is (the database may be down a moment) rather than
+    putting it back at the end of the queue, which would let later events overtake it."""
+    failures = 0
+    while True:
+        try:
+            await handle(event)
+            return
+        except Exception:
+            delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
+            logger.exception("handling event %s failed; retrying in %gs", event.id, delay)
+            failures += 1
+            await asyncio.sleep(delay)
 
 
 async def delete_topology(settings: Settings) -> None:

@@ -175,6 +175,10 @@ async def after_position(
     return [to_out(e) for e in await session.scalars(stmt)]
 
 
+async def id_at(session: AsyncSession, position: int) -> uuid.UUID | None:
+    return await session.scalar(select(Event.id).where(Event.position == position))
+
+
 async def last_position(session: AsyncSession) -> int:
     return int(await session.scalar(select(EventStream.last_position)) or 0)
 

@@ -50,6 +50,13 @@ async def event_stream(request: Request, position: int, types: Sequence[str]) ->
     loop = asyncio.get_running_loop()
     last_sent = loop.time()
     yield ": connected\n\n"
+    if position:
+        # The resume point, before any event: a client that loses the connection before
+        # the first event reconnects from here instead of from a later "now".
+        async with db.transaction(write=False) as session:
+            start_id = await service.id_at(session, position)
+        if start_id is not None:
+            yield f"id: {start_id}\n\n"
     while not await request.is_disconnected():
         async with db.transaction(write=False) as session:
             # Read the end first: every position up to it is committed, so events of

@@ -77,7 +77,10 @@ class NotificationSender:
             ]
         if not jobs:
             return 0
-        errors = await asyncio.gather(*(self._send(job) for job in jobs))
+        # Every send ends well within the lease, so no other process takes the row
+        # again while this one may still deliver it.
+        deadline = max(1.0, self.settings.delivery_lease_seconds - 5)
+        errors = await asyncio.gather(*(self._send_by(job, deadline) for job in jobs))
         async with self.db.transaction() as session:
             found = await session.scalars(
                 select(Notification)
@@ -103,6 +106,13 @@ class NotificationSender:
                 if error is None:
                     row.sent_at = utcnow()
         return len(jobs)
+
+    async def _send_by(self, job: _Job, seconds: float) -> str | None:
+        try:
+            async with asyncio.timeout(seconds):
+                return await self._send(job)
+        except TimeoutError:
+            return f"not sent within {seconds:g} seconds"
 
     async def _send(self, job: _Job) -> str | None:
         """None when sent, else why not (kept as last_error)."""

@@ -181,6 +181,11 @@ async def retry(
             "one can be retried.",
             current_status=row.status,
         )
+    if row.locked_until is not None and row.locked_until > utcnow():
+        raise Conflict(
+            f"Notification {notification_id} is being sent right now; retry it if that fails.",
+            current_status=row.status,
+        )
     retry_now(row)
     await session.flush()
     await audit.record(

@@ -48,6 +48,8 @@ class Job:
     message_id: str
     event_type: str
     payload: str
+    # The claim's attempt number: a result arriving after another claim is ignored.
+    attempt: int = 0
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class WebhookSender:
                     message_id=row.message_id,
                     event_type=row.event_type,
                     payload=row.payload,
+                    attempt=row.attempts,
                 )
                 for row in rows
                 if row.endpoint_id in targets
@@ -219,6 +222,8 @@ class WebhookSender:
             row = await session.get(WebhookDelivery, job.delivery_id, with_for_update=True)
             if row is None or row.status != WebhookDelivery.PENDING:
                 return  # deleted with its endpoint meanwhile
+            if row.attempts != job.attempt:
+                return  # our lease ran out and another claim owns the row now
             now = utcnow()
             settle(
                 row,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,7 +53,19 @@ async def check_target(url: str, settings: Settings) -> None:
 
 
 def _snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
-    return audit.snapshot(endpoint, AUDITED)
+    values = audit.snapshot(endpoint, AUDITED)
+    values["url"] = redacted_url(endpoint.url)
+    return values
+
+
+def redacted_url(url: str) -> str:
+    """The URL without credentials or query: integrators put tokens there, and the
+    audit trail keeps what it records forever."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    query = "?…" if parts.query else ""
+    return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + query
 
 
 def endpoint_out(endpoint: WebhookEndpoint) -> WebhookEndpointOut:

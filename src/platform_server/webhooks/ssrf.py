@@ -86,6 +86,12 @@ def _port(url: httpx.URL) -> int:
     return url.port or (443 if url.scheme == "https" else 80)
 
 
+NAT64_NETWORKS = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+)
+
+
 def _embedded(ip: IPAddress) -> list[IPAddress]:
     """The address and any IPv4 address carried inside an IPv6 one."""
     found: list[IPAddress] = [ip]
@@ -96,6 +102,8 @@ def _embedded(ip: IPAddress) -> list[IPAddress]:
             found.append(ip.sixtofour)
         if ip.teredo is not None:
             found.append(ip.teredo[1])
+        if any(ip in net for net in NAT64_NETWORKS):  # the IPv4 address is the last 32 bits
+            found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     return found
 
 

@@ -35,7 +35,9 @@ pytestmark = [
 ]
 
 # The dead worker's lease on its delivery runs out after this; then a new worker retries.
-LEASE_SECONDS = 3
+# (A lease must outlast one attempt: the timeouts plus five seconds.)
+TIMEOUT_SECONDS = 2
+LEASE_SECONDS = TIMEOUT_SECONDS + 5
 
 
 @pytest.fixture
@@ -47,7 +49,8 @@ def broker_server(tmp_path: Path) -> Iterator[LiveServer]:
         broker_url=BROKER_URL,
         webhooks_allow_private=True,
         delivery_lease_seconds=LEASE_SECONDS,
-        webhook_timeout_seconds=30,
+        webhook_timeout_seconds=TIMEOUT_SECONDS,
+        smtp_timeout_seconds=TIMEOUT_SECONDS,
         webhook_retry_seconds=[0.2, 0.2, 0.2],
     ) as live:
         yield live
@@ -67,7 +70,8 @@ def start_worker(broker_server: LiveServer) -> Iterator[Callable[[], subprocess.
         "PLATFORM_BROKER_PREFIX": settings.broker_prefix,
         "PLATFORM_WEBHOOKS_ALLOW_PRIVATE": "true",
         "PLATFORM_DELIVERY_LEASE_SECONDS": str(LEASE_SECONDS),
-        "PLATFORM_WEBHOOK_TIMEOUT_SECONDS": "30",
+        "PLATFORM_WEBHOOK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
+        "PLATFORM_SMTP_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
         "PLATFORM_WEBHOOK_RETRY_SECONDS": json.dumps(settings.webhook_retry_seconds),
         "PLATFORM_DISPATCH_POLL_SECONDS": "0.1",
     }

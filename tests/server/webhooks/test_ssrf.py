@@ -99,6 +99,8 @@ def test_private_addresses_are_refused_unless_allowed(address: str) -> None:
         "fd00:ec2::254",
         "100.100.100.200",
         "::ffff:169.254.169.254",
+        "64:ff9b::a9fe:a9fe",  # 169.254.169.254 through NAT64
+        "64:ff9b:1::a9fe:a9fe",
     ],
 )
 def test_link_local_and_metadata_are_always_refused(address: str) -> None:
@@ -194,3 +196,11 @@ def test_pinned_request_connects_to_the_checked_address() -> None:
     assert str(request.url) == "http://[2606:4700::1111]/in"
     assert request.headers["host"] == "hooks.example.com"
     assert "sni_hostname" not in request.extensions
+
+
+def test_audited_urls_lose_credentials_and_query() -> None:
+    from platform_server.webhooks.service import redacted_url
+
+    url = "https://user:pass@hooks.example.com:8443/services/T0/B1?token=abc"
+    assert redacted_url(url) == "https://hooks.example.com:8443/services/T0/B1?…"
+    assert redacted_url("https://example.com/h") == "https://example.com/h"
