@@ -1,0 +1,94 @@
+"""What an action is: a plan the confirmation dialog shows, then runs.
+
+A plan names exactly what will happen (with the values typed into its fields), shows the
+equivalent ``platform …`` command, and holds the SDK call to make. No Textual here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+FieldKind = Literal["text", "int", "decimal", "choice"]
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    default: str = ""
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    placeholder: str = ""
+    minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
+    nonzero: bool = False
+
+    def parse(self, raw: str) -> Any:
+        """The typed value, or ValueError with a short reason."""
+        text = raw.strip()
+        if not text:
+            if self.required:
+                raise ValueError("required")
+            return None
+        if self.kind == "int":
+            try:
+                number = int(text)
+            except ValueError:
+                raise ValueError("a whole number, e.g. 5 or -3") from None
+            if self.nonzero and number == 0:
+                raise ValueError("must not be 0")
+            if self.minimum is not None and number < self.minimum:
+                raise ValueError(f"at least {self.minimum}")
+            if self.maximum is not None and number > self.maximum:
+                raise ValueError(f"at most {self.maximum}")
+            return number
+        if self.kind == "decimal":
+            try:
+                amount = Decimal(text)
+            except InvalidOperation:
+                raise ValueError("an amount such as 12.50") from None
+            if not amount.is_finite():
+                raise ValueError("an amount such as 12.50")
+            if self.minimum is not None and amount < self.minimum:
+                raise ValueError(f"at least {self.minimum}")
+            if self.maximum is not None and amount > self.maximum:
+                raise ValueError(f"at most {self.maximum}")
+            if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+                raise ValueError("at most 2 decimals")
+            return amount
+        if self.kind == "choice" and text not in self.choices:
+            raise ValueError(f"one of {', '.join(self.choices)}")
+        return text
+
+
+@dataclass
+class ActionPlan:
+    title: str
+    """Names the action and its target: ``Cancel order 3f2a1c9e``."""
+    summary: Callable[[Values], str]
+    """Exactly what will happen, given the values of the fields."""
+    command: Callable[[Values], str]
+    """The equivalent ``platform …`` command."""
+    run: Callable[[Values], Awaitable[Any]]
+    done: Callable[[Any], str]
+    """The notification after success, given what the SDK returned."""
+    fields: list[FormField] = field(default_factory=list)
+    confirm_label: str = "Confirm"
+    danger: bool = True
+
+    def parse(self, raw: dict[str, str]) -> tuple[Values, dict[str, str]]:
+        """Typed values and, per field, what is wrong with it."""
+        values: Values = {}
+        errors: dict[str, str] = {}
+        for item in self.fields:
+            try:
+                values[item.name] = item.parse(raw.get(item.name, item.default))
+            except ValueError as exc:
+                errors[item.name] = str(exc)
+                values[item.name] = raw.get(item.name, "")
+        return values, errors

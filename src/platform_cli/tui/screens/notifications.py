@@ -1,0 +1,158 @@
+"""Notifications (emails and SMS): filter by status, channel, template or user; retry."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from platform_cli.tui.actions import ActionPlan
+from platform_cli.tui.filters import FilterKey, FilterSpec, uuid_value
+from platform_cli.tui.format import short_id, status_text, timestamp
+from platform_cli.tui.screens.common import status, when
+from platform_cli.tui.screens.listing import ResourceView
+from platform_cli.tui.widgets.detail import facts, group, section
+from platform_cli.tui.widgets.table import Column, Row
+
+TEMPLATES = (
+    "welcome",
+    "order_created",
+    "order_paid",
+    "order_shipped",
+    "order_refunded",
+    "webhook_disabled",
+)
+
+
+class NotificationsView(ResourceView):
+    VIEW = "notifications"
+    LABEL = "Notifications"
+    NOUN = "notifications"
+    DETAIL_TITLE = "Notification"
+    EMPTY_TEXT = "No notifications match."
+    FILTERS = FilterSpec(
+        keys=(
+            FilterKey("status", "status", ("queued", "sent", "failed"), help="delivery status"),
+            FilterKey("channel", "channel", ("email", "sms"), help="email or sms"),
+            FilterKey("template", "template", TEMPLATES, help="what it is about"),
+            FilterKey("user", "user_id", convert=uuid_value, help="the recipient's user id"),
+        ),
+    )
+    MUTATING = frozenset({"retry"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "R", "retry", "Retry", key_display="R", tooltip="Send a failed or queued one again now"
+        ),
+        Binding("u", "user", "User", tooltip="Open the recipient"),
+    ]
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("created_at", "CREATED", 8, render=when(self.platform.now)),
+            Column("channel", "VIA", 5),
+            Column("recipient", "RECIPIENT", 0, min_width=16),
+            Column("template", "TEMPLATE", 15),
+            Column("status", "STATUS", 7, render=status),
+            Column("attempts", "TRIES", 5, align="right"),
+        ]
+
+    async def fetch(self, cursor: str | None) -> Any:
+        return await self.client.notifications.list(
+            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
+        )
+
+    async def fetch_one(self, key: str) -> Any:
+        return await self.client.notifications.get(key)
+
+    def to_row(self, item: Any) -> Row:
+        return Row(
+            str(item.id),
+            {
+                "created_at": item.created_at,
+                "channel": item.channel,
+                "recipient": item.recipient,
+                "template": item.template,
+                "status": item.status,
+                "attempts": item.attempts,
+                "user_id": str(item.user_id) if item.user_id else None,
+            },
+        )
+
+    async def detail(self, row: Row) -> RenderableType:
+        item = await self.sdk(
+            self.client.notifications.get(row.key), what="Loading the notification"
+        )
+        self.table.update_row(self.to_row(item))
+        return group(
+            Text.assemble(
+                (f"{item.channel} · {item.template}", "bold"), "  ", status_text(item.status)
+            ),
+            facts(
+                [
+                    ("To", item.recipient),
+                    ("Subject", item.subject),
+                    ("Attempts", item.attempts),
+                    ("Last error", Text(item.last_error, style="red") if item.last_error else None),
+                    ("Created", timestamp(item.created_at)),
+                    ("Sent", timestamp(item.sent_at) if item.sent_at else None),
+                    (
+                        "Next attempt",
+                        timestamp(item.next_attempt_at) if item.next_attempt_at else None,
+                    ),
+                    ("Event", str(item.event_id) if item.event_id else None),
+                    ("User", str(item.user_id) if item.user_id else None),
+                ]
+            ),
+            section("Message"),
+            Text(item.body_text),
+            Text("\nR retry · u user", style="dim"),
+        )
+
+    def action_user(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if not row.values.get("user_id"):
+            self.notify("This notification is not for a user account.", severity="warning")
+            return
+        self.platform.open_user(row.values["user_id"])
+
+    def action_retry(self) -> None:
+        async def build(row: Row) -> ActionPlan:
+            v = row.values
+            note_id = row.key
+            summary = (
+                f'The {v["channel"]} "{v["template"]}" to {v["recipient"]} '
+                f"({v['status']}, {v['attempts']} attempt(s) so far) is sent again now."
+            )
+            if v["status"] == "sent":
+                summary += " It was already sent: the server will refuse."
+            return ActionPlan(
+                title=f"Retry notification {short_id(note_id)}",
+                summary=lambda values: summary,
+                command=lambda values: f"platform notifications retry {note_id} --yes",
+                run=lambda values: self.client.notifications.retry(note_id),
+                done=lambda item: (
+                    f"Notification {short_id(note_id)}: {item.status} "
+                    f"after {item.attempts} attempt(s)."
+                ),
+                confirm_label="Send again",
+                danger=False,
+            )
+
+        self.row_action(build)
+
+    def palette_actions(self) -> list[tuple[str, str, Any]]:
+        row = self.table.current
+        if row is None:
+            return []
+        items: list[tuple[str, str, Any]] = [
+            (f"User of notification {short_id(row.key)}", "u", self.action_user)
+        ]
+        if not self.read_only:
+            items.append(
+                (f"Retry notification {short_id(row.key)}", "R — asks first", self.action_retry)
+            )
+        return items

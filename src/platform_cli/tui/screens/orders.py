@@ -1,0 +1,437 @@
+"""Orders: filter by status, buyer or email; detail with items, payments, history and events;
+cancel, fulfil, ship, deliver and refund."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from platform_cli.tui.actions import ActionPlan, FormField, Values
+from platform_cli.tui.filters import FilterKey, FilterSpec, date_value, uuid_value
+from platform_cli.tui.format import field, money, quote, short_id, status_text, timestamp
+from platform_cli.tui.screens.common import (
+    failed,
+    ident,
+    sections,
+    status,
+    when,
+)
+from platform_cli.tui.screens.listing import ResourceView
+from platform_cli.tui.widgets.detail import facts, group, rows_table, section
+from platform_cli.tui.widgets.table import Column, Row
+
+ORDER_STATUSES = (
+    "pending",
+    "paid",
+    "fulfilled",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "expired",
+    "refunded",
+)
+CANCELLABLE = {"pending", "paid", "fulfilled"}
+
+
+def address_line(address: Any) -> str | None:
+    if not address:
+        return None
+    parts = [
+        field(address, k)
+        for k in ("name", "line1", "line2", "postal_code", "city", "region", "country")
+    ]
+    return ", ".join(str(p) for p in parts if p)
+
+
+class OrdersView(ResourceView):
+    VIEW = "orders"
+    LABEL = "Orders"
+    NOUN = "orders"
+    DETAIL_TITLE = "Order"
+    EMPTY_TEXT = "No orders match."
+    FILTERS = FilterSpec(
+        keys=(
+            FilterKey("status", "status", ORDER_STATUSES, help="order status"),
+            FilterKey("user", "user_id", convert=uuid_value, help="the buyer's user id"),
+            FilterKey("q", "q", help="an order id or part of the buyer's email"),
+            FilterKey("after", "created_after", convert=date_value, help="created on/after"),
+            FilterKey("before", "created_before", convert=date_value, help="created before"),
+        ),
+        text_key="q",
+    )
+    MUTATING = frozenset({"cancel", "fulfil", "ship", "deliver", "refund"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("u", "customer", "Customer", tooltip="Open the buyer (then o: their orders)"),
+        Binding(
+            "x", "cancel", "Cancel", tooltip="Cancel the order; a paid one is refunded (asks first)"
+        ),
+        Binding("f", "fulfil", "Fulfil", tooltip="Mark a paid order fulfilled (asks first)"),
+        Binding("h", "ship", "Ship", tooltip="Mark shipped with carrier and tracking number"),
+        Binding("d", "deliver", "Deliver", tooltip="Mark a shipped order delivered (asks first)"),
+        Binding(
+            "R", "refund", "Refund", key_display="R", tooltip="Refund an amount of the payment"
+        ),
+    ]
+
+    def columns(self) -> list[Column]:
+        now = self.platform.now
+        return [
+            Column("created_at", "CREATED", 8, render=when(now)),
+            Column("id", "ORDER", 8, render=ident),
+            Column("user_email", "CUSTOMER", 0, min_width=16),
+            Column("status", "STATUS", 9, render=status),
+            Column("items", "ITEMS", 5, align="right"),
+            Column("total", "TOTAL", 10, align="right", render=lambda v: money(v)),
+            Column("currency", "CUR", 3, sortable=False),
+        ]
+
+    async def fetch(self, cursor: str | None) -> Any:
+        return await self.client.orders.list(
+            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
+        )
+
+    async def fetch_one(self, key: str) -> Any:
+        return await self.client.orders.get(key)
+
+    def to_row(self, order: Any) -> Row:
+        return Row(
+            str(order.id),
+            {
+                "id": str(order.id),
+                "created_at": order.created_at,
+                "user_email": order.user_email,
+                "user_id": str(order.user_id),
+                "status": order.status,
+                "items": sum(item.quantity for item in order.items),
+                "total": order.total,
+                "currency": order.currency,
+            },
+        )
+
+    async def detail(self, row: Row) -> RenderableType:
+        client = self.client
+        key = row.key
+        results = await sections(
+            order=client.orders.get(key),
+            payments=client.orders.payments.list(key, limit=20),
+            history=client.orders.history(key, limit=50),
+            events=client.events.list(resource_id=key, limit=20),
+        )
+        order = self.checked(results["order"], what="Loading the order")
+        self.table.update_row(self.to_row(order))
+        now = self.platform.now()
+        parts: list[RenderableType] = [
+            Text.assemble(
+                ("Order ", "bold"), (str(order.id), "bold"), "  ", status_text(order.status)
+            ),
+            facts(
+                [
+                    ("Customer", f"{order.user_email}  ({short_id(order.user_id)})"),
+                    ("Total", money(order.total, order.currency)),
+                    (
+                        "Created",
+                        f"{timestamp(order.created_at)}  ({self._ago(order.created_at, now)})",
+                    ),
+                    ("Updated", timestamp(order.updated_at)),
+                    ("Expires", timestamp(order.expires_at) if order.status == "pending" else None),
+                    ("Carrier", order.carrier),
+                    ("Tracking", order.tracking_number),
+                    ("Ship to", address_line(order.shipping_address)),
+                ]
+            ),
+            section("Items", len(order.items)),
+            rows_table(
+                ["SKU", "NAME", "QTY", "PRICE", "SUBTOTAL"],
+                [
+                    (i.sku, i.name, i.quantity, money(i.price), money(i.subtotal))
+                    for i in order.items
+                ],
+            ),
+        ]
+        payments = results["payments"]
+        parts.append(section("Payments", None if failed(payments) else len(payments.data)))
+        parts.append(
+            failed(payments)
+            or rows_table(
+                ["PAYMENT", "STATUS", "AMOUNT", "REFUNDED", "METHOD", "WHEN"],
+                [
+                    (
+                        short_id(p.id),
+                        status_text(p.status),
+                        money(p.amount, p.currency),
+                        money(p.refunded_amount),
+                        p.payment_method + (f" ({p.failure_code})" if p.failure_code else ""),
+                        timestamp(p.created_at),
+                    )
+                    for p in payments.data
+                ],
+                empty="no payment yet",
+            )
+        )
+        history = results["history"]
+        parts.append(section("History", None if failed(history) else len(history.data)))
+        parts.append(
+            failed(history)
+            or rows_table(
+                ["WHEN", "CHANGE", "NOTE"],
+                [
+                    (
+                        timestamp(h.created_at),
+                        f"{h.from_status or '∅'} → {h.to_status}",
+                        h.note,
+                    )
+                    for h in history.data
+                ],
+            )
+        )
+        events = results["events"]
+        parts.append(section("Events", None if failed(events) else len(events.data)))
+        parts.append(
+            failed(events)
+            or rows_table(
+                ["WHEN", "TYPE", "BY"],
+                [
+                    (timestamp(e.created_at), e.type, e.actor.email if e.actor else "system")
+                    for e in events.data
+                ],
+            )
+        )
+        parts.append(
+            Text("\nu customer · x cancel · f fulfil · h ship · d deliver · R refund", style="dim")
+        )
+        return group(*parts)
+
+    @staticmethod
+    def _ago(value: Any, now: Any) -> str:
+        from platform_cli.tui.format import ago
+
+        return ago(value, now)
+
+    # -- jumps ------------------------------------------------------------------------------------
+
+    def action_customer(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        self.platform.open_view(
+            "users", f"q:{quote(row.values['user_email'])}", select=row.values["user_id"], push=True
+        )
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def _describe(self, row: Row) -> str:
+        v = row.values
+        total = money(v["total"], v["currency"])
+        return f"order {short_id(row.key)} ({v['user_email']}, {total}, {v['status']})"
+
+    def action_cancel(self) -> None:
+        async def build(row: Row) -> ActionPlan:
+            v = row.values
+            order_id = row.key
+
+            def summary(values: Values) -> str:
+                text = (
+                    f"The {self._describe(row)} becomes cancelled "
+                    "and its reserved stock is released."
+                )
+                if v["status"] in {"paid", "fulfilled"}:
+                    text += (
+                        f" Its payment of {money(v['total'], v['currency'])} is refunded in full."
+                    )
+                if v["status"] not in CANCELLABLE:
+                    text += f" (A {v['status']} order cannot be cancelled: the server will refuse.)"
+                if values.get("note"):
+                    text += f' The history notes: "{values["note"]}".'
+                return text
+
+            def command(values: Values) -> str:
+                note = f" --note {quote(values['note'])}" if values.get("note") else ""
+                return f"platform orders cancel {order_id}{note} --yes"
+
+            return ActionPlan(
+                title=f"Cancel order {short_id(order_id)}",
+                summary=summary,
+                command=command,
+                run=lambda values: self.client.orders.cancel(
+                    order_id, note=values.get("note") or None
+                ),
+                done=lambda order: f"Order {short_id(order_id)} is now {order.status}.",
+                fields=[FormField("note", "Note (kept in the history, optional)", required=False)],
+                confirm_label="Cancel order",
+            )
+
+        self.row_action(build)
+
+    def action_fulfil(self) -> None:
+        async def build(row: Row) -> ActionPlan:
+            order_id = row.key
+            units = row.values["items"]
+            return ActionPlan(
+                title=f"Fulfil order {short_id(order_id)}",
+                summary=lambda values: (
+                    f"The {self._describe(row)} is marked fulfilled (paid → fulfilled); "
+                    f"its {units} unit(s) leave stock."
+                ),
+                command=lambda values: f"platform orders fulfill {order_id}",
+                run=lambda values: self.client.orders.fulfill(order_id),
+                done=lambda order: f"Order {short_id(order_id)} is now {order.status}.",
+                confirm_label="Fulfil",
+                danger=False,
+            )
+
+        self.row_action(build)
+
+    def action_ship(self) -> None:
+        async def build(row: Row) -> ActionPlan:
+            order_id = row.key
+
+            def summary(values: Values) -> str:
+                carrier = values.get("carrier") or "CARRIER"
+                tracking = values.get("tracking_number") or "NUMBER"
+                return (
+                    f"The {self._describe(row)} is marked shipped (fulfilled → shipped) "
+                    f"with {carrier}, tracking number {tracking}; the buyer is told."
+                )
+
+            def command(values: Values) -> str:
+                carrier = quote(values.get("carrier") or "CARRIER")
+                tracking = quote(values.get("tracking_number") or "NUMBER")
+                return (
+                    f"platform orders ship {order_id} --carrier {carrier} "
+                    f"--tracking-number {tracking}"
+                )
+
+            return ActionPlan(
+                title=f"Ship order {short_id(order_id)}",
+                summary=summary,
+                command=command,
+                run=lambda values: self.client.orders.ship(
+                    order_id, carrier=values["carrier"], tracking_number=values["tracking_number"]
+                ),
+                done=lambda order: (
+                    f"Order {short_id(order_id)} is now {order.status} "
+                    f"({order.carrier} {order.tracking_number})."
+                ),
+                fields=[
+                    FormField("carrier", "Carrier", placeholder="DHL"),
+                    FormField(
+                        "tracking_number", "Tracking number", placeholder="1Z999AA10123456784"
+                    ),
+                ],
+                confirm_label="Ship",
+                danger=False,
+            )
+
+        self.row_action(build)
+
+    def action_deliver(self) -> None:
+        async def build(row: Row) -> ActionPlan:
+            order_id = row.key
+            return ActionPlan(
+                title=f"Mark order {short_id(order_id)} delivered",
+                summary=lambda values: (
+                    f"The {self._describe(row)} is marked delivered (shipped → delivered)."
+                ),
+                command=lambda values: f"platform orders deliver {order_id}",
+                run=lambda values: self.client.orders.deliver(order_id),
+                done=lambda order: f"Order {short_id(order_id)} is now {order.status}.",
+                confirm_label="Delivered",
+                danger=False,
+            )
+
+        self.row_action(build)
+
+    def action_refund(self) -> None:
+        async def build(row: Row) -> ActionPlan | None:
+            order_id = row.key
+            page = await self.sdk(
+                self.client.orders.payments.list(order_id, limit=100), what="Finding the payment"
+            )
+            payment = next(
+                (
+                    p
+                    for p in page.data
+                    if p.status == "succeeded" and Decimal(p.amount) > Decimal(p.refunded_amount)
+                ),
+                None,
+            )
+            if payment is None:
+                self.notify(
+                    f"Order {short_id(order_id)} has no payment left to refund.",
+                    severity="warning",
+                )
+                return None
+            left = Decimal(payment.amount) - Decimal(payment.refunded_amount)
+            currency = payment.currency
+
+            def summary(values: Values) -> str:
+                amount = values.get("amount")
+                shown = money(amount, currency) if isinstance(amount, Decimal) else "AMOUNT"
+                text = (
+                    f"Refund {shown} of payment {short_id(payment.id)} "
+                    f"on the {self._describe(row)}: "
+                    f"captured {money(payment.amount, currency)}, refunded so far "
+                    f"{money(payment.refunded_amount, currency)}, {money(left, currency)} left."
+                )
+                if isinstance(amount, Decimal) and amount == left:
+                    text += " This refunds everything left: the order becomes refunded."
+                if values.get("reason"):
+                    text += f' Reason: "{values["reason"]}".'
+                return text
+
+            def command(values: Values) -> str:
+                amount = values.get("amount")
+                reason = f" --reason {quote(values['reason'])}" if values.get("reason") else ""
+                return (
+                    f"platform payments refund {payment.id} --amount {amount or 'AMOUNT'}"
+                    f"{reason} --yes"
+                )
+
+            return ActionPlan(
+                title=f"Refund order {short_id(order_id)}",
+                summary=summary,
+                command=command,
+                run=lambda values: self.client.payments.refunds.create(
+                    payment.id, amount=values["amount"], reason=values.get("reason") or None
+                ),
+                done=lambda refund: (
+                    f"Refunded {money(refund.amount, refund.currency)} "
+                    f"on order {short_id(order_id)}."
+                ),
+                fields=[
+                    FormField(
+                        "amount",
+                        f"Amount ({currency}, at most {left})",
+                        kind="decimal",
+                        default=str(left),
+                        minimum=Decimal("0.01"),
+                        maximum=left,
+                    ),
+                    FormField("reason", "Reason (optional)", required=False),
+                ],
+                confirm_label="Refund",
+            )
+
+        self.row_action(build)
+
+    def palette_actions(self) -> list[tuple[str, str, Any]]:
+        row = self.table.current
+        if row is None:
+            return []
+        name = short_id(row.key)
+        items = [
+            (f"Customer of order {name}", "Open the buyer in the users view", self.action_customer)
+        ]
+        if not self.read_only:
+            items += [
+                (f"Cancel order {name}", "x — asks first", self.action_cancel),
+                (f"Fulfil order {name}", "f — asks first", self.action_fulfil),
+                (f"Ship order {name}", "h — carrier and tracking number", self.action_ship),
+                (f"Mark order {name} delivered", "d — asks first", self.action_deliver),
+                (f"Refund order {name}", "R — amount and reason", self.action_refund),
+            ]
+        return items

@@ -1,0 +1,261 @@
+"""Products with their stock: server-side search and sorting (name, price, created); detail
+with inventory and its ledger; adjust stock, archive."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from platform_cli.tui.actions import ActionPlan, FormField, Values
+from platform_cli.tui.filters import FilterKey, FilterSpec, bool_value
+from platform_cli.tui.format import DASH, field, money, quote, status_text, timestamp
+from platform_cli.tui.screens.common import failed, number, sections, status
+from platform_cli.tui.screens.listing import ResourceView
+from platform_cli.tui.widgets.detail import facts, group, rows_table, section
+from platform_cli.tui.widgets.table import Column, Row
+
+
+def stock(value: Any) -> Text:
+    if value is None:
+        return Text(DASH, style="dim")
+    return Text(f"{value:,}", style="bold red" if value <= 0 else "")
+
+
+class ProductsView(ResourceView):
+    VIEW = "products"
+    LABEL = "Products"
+    NOUN = "products"
+    DETAIL_TITLE = "Product"
+    EMPTY_TEXT = "No products match."
+    SERVER_SORT: ClassVar[dict[str, str]] = {
+        "name": "name",
+        "price": "price",
+        "created_at": "created_at",
+    }
+    FILTERS = FilterSpec(
+        keys=(
+            FilterKey("status", "status", ("active", "archived"), help="product status"),
+            FilterKey("category", "category", help="category name"),
+            FilterKey(
+                "stock", "in_stock", ("yes", "no"), convert=bool_value, bare=False, help="in stock"
+            ),
+            FilterKey("q", "q", help="full-text search in name, description and SKU"),
+        ),
+        text_key="q",
+    )
+    MUTATING = frozenset({"adjust", "archive"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "adjust", "Adjust stock", tooltip="Add or remove units, with a reason"),
+        Binding(
+            "A",
+            "archive",
+            "Archive",
+            key_display="A",
+            tooltip="Archive: hidden from customers (asks first)",
+        ),
+        Binding("e", "events", "Events", tooltip="Events of this product"),
+    ]
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("sku", "SKU", 14),
+            Column("name", "NAME", 0, min_width=14),
+            Column("category", "CATEGORY", 10),
+            Column("price", "PRICE", 9, align="right", render=lambda v: money(v)),
+            Column("status", "STATUS", 8, render=status),
+            Column("on_hand", "ON HAND", 7, align="right", render=stock),
+            Column("available", "AVAIL", 6, align="right", render=stock),
+        ]
+
+    async def fetch(self, cursor: str | None) -> Any:
+        return await self.client.products.list(
+            limit=self.PAGE_SIZE,
+            cursor=cursor,
+            sort=self.server_sort,  # type: ignore[arg-type]
+            **self.filter.params,
+        )
+
+    async def fetch_one(self, key: str) -> Any:
+        return await self.client.products.get(key)
+
+    def to_row(self, product: Any) -> Row:
+        inventory = product.inventory
+        return Row(
+            str(product.id),
+            {
+                "sku": product.sku,
+                "name": product.name,
+                "category": product.category,
+                "price": product.price,
+                "currency": product.currency,
+                "status": product.status,
+                "on_hand": field(inventory, "on_hand"),
+                "reserved": field(inventory, "reserved"),
+                "available": field(inventory, "available"),
+                "low_stock_threshold": field(inventory, "low_stock_threshold"),
+                "created_at": product.created_at,
+            },
+        )
+
+    async def detail(self, row: Row) -> RenderableType:
+        client = self.client
+        results = await sections(
+            product=client.products.get(row.key),
+            inventory=client.products.inventory.get(row.key),
+            ledger=client.products.inventory.ledger(row.key, limit=10),
+        )
+        product = self.checked(results["product"], what="Loading the product")
+        inventory = results["inventory"]
+        ledger = results["ledger"]
+        if not isinstance(inventory, BaseException):
+            product.inventory = inventory
+        self.table.update_row(self.to_row(product))
+        attributes = ", ".join(f"{k}={v}" for k, v in (product.attributes or {}).items())
+        parts: list[RenderableType] = [
+            Text.assemble((product.name, "bold"), "  ", status_text(product.status)),
+            facts(
+                [
+                    ("SKU", product.sku),
+                    ("Id", str(product.id)),
+                    ("Price", money(product.price, product.currency)),
+                    ("Category", product.category),
+                    ("Attributes", attributes),
+                    ("Created", timestamp(product.created_at)),
+                    ("Updated", timestamp(product.updated_at)),
+                ]
+            ),
+            Text(product.description or "", style="italic"),
+            section("Inventory"),
+            failed(inventory)
+            or facts(
+                [
+                    ("On hand", number(inventory.on_hand)),
+                    ("Reserved", number(inventory.reserved)),
+                    ("Available", stock(inventory.available)),
+                    ("Low-stock level", number(inventory.low_stock_threshold)),
+                    ("Updated", timestamp(inventory.updated_at)),
+                ]
+            ),
+            section("Stock ledger", None if failed(ledger) else len(ledger.data)),
+            failed(ledger)
+            or rows_table(
+                ["WHEN", "CHANGE", "AFTER", "KIND", "REASON"],
+                [
+                    (
+                        timestamp(m.created_at),
+                        f"{m.delta:+,}",
+                        number(m.on_hand_after),
+                        m.kind,
+                        m.reason,
+                    )
+                    for m in ledger.data
+                ],
+            ),
+            Text("\na adjust stock · A archive · e events", style="dim"),
+        ]
+        return group(*parts)
+
+    # -- jumps -------------------------------------------------------------------------------------
+
+    def action_events(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.platform.open_view("events", f"resource:{row.key}", push=True)
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def action_adjust(self) -> None:
+        async def build(row: Row) -> ActionPlan:
+            product_id = row.key
+            v = row.values
+            on_hand, reserved = v.get("on_hand"), v.get("reserved")
+
+            def summary(values: Values) -> str:
+                delta = values.get("delta")
+                name = f"{v['sku']} ({v['name']})"
+                if not isinstance(delta, int) or on_hand is None:
+                    return f"Units on hand of {name} change by DELTA, recorded in the stock ledger."
+                after = on_hand + delta
+                text = (
+                    f"Units on hand of {name} go from {on_hand:,} to {after:,} ({delta:+,}), "
+                    f"recorded in the stock ledger"
+                )
+                if values.get("reason"):
+                    text += f' with the reason "{values["reason"]}"'
+                text += "."
+                if reserved is not None:
+                    text += (
+                        f" {reserved:,} reserved by orders; available becomes {after - reserved:,}."
+                    )
+                    if after < reserved:
+                        text += " That is below what orders reserve: the server will refuse."
+                return text
+
+            def command(values: Values) -> str:
+                delta = values.get("delta")
+                reason = quote(values.get("reason") or "REASON")
+                shown = delta if isinstance(delta, int) else "DELTA"
+                return f"platform inventory adjust {product_id} --delta={shown} --reason {reason}"
+
+            return ActionPlan(
+                title=f"Adjust stock of {v['sku']}",
+                summary=summary,
+                command=command,
+                run=lambda values: self.client.products.inventory.adjust(
+                    product_id, delta=values["delta"], reason=values["reason"]
+                ),
+                done=lambda inv: (
+                    f"{v['sku']}: {inv.on_hand:,} on hand, {inv.available:,} available."
+                ),
+                fields=[
+                    FormField(
+                        "delta",
+                        "Units to add (negative removes)",
+                        kind="int",
+                        nonzero=True,
+                        placeholder="+20 or -3",
+                    ),
+                    FormField("reason", "Reason (kept in the ledger)", placeholder="restock"),
+                ],
+                confirm_label="Adjust",
+                danger=False,
+            )
+
+        self.row_action(build)
+
+    def action_archive(self) -> None:
+        async def build(row: Row) -> ActionPlan | None:
+            product_id, v = row.key, row.values
+            if v["status"] == "archived":
+                self.notify(f"{v['sku']} is already archived.", severity="warning")
+                return None
+            return ActionPlan(
+                title=f"Archive {v['sku']}",
+                summary=lambda values: (
+                    f"Product {v['sku']} ({v['name']}) is archived: customers no longer see it "
+                    "and it cannot be ordered; orders placed already are unchanged. "
+                    "Undo with `platform products update ID --status active`."
+                ),
+                command=lambda values: f"platform products archive {product_id}",
+                run=lambda values: self.client.products.update(product_id, status="archived"),
+                done=lambda product: f"{product.sku} is now {product.status}.",
+                confirm_label="Archive",
+            )
+
+        self.row_action(build)
+
+    def palette_actions(self) -> list[tuple[str, str, Any]]:
+        row = self.table.current
+        if row is None:
+            return []
+        sku = row.values["sku"]
+        items = [(f"Events of {sku}", "e", self.action_events)]
+        if not self.read_only:
+            items += [
+                (f"Adjust stock of {sku}", "a — delta and reason", self.action_adjust),
+                (f"Archive {sku}", "A — asks first", self.action_archive),
+            ]
+        return items

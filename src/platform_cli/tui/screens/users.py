@@ -1,0 +1,222 @@
+"""Users: filter by role, status or name/email; detail with profile and recent orders;
+suspend or activate, change role; jump to their orders and notifications."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from platform_cli.tui.actions import ActionPlan, FormField, Values
+from platform_cli.tui.filters import FilterKey, FilterSpec
+from platform_cli.tui.format import money, short_id, status_text, timestamp
+from platform_cli.tui.screens.common import failed, sections, status, when
+from platform_cli.tui.screens.listing import ResourceView
+from platform_cli.tui.widgets.detail import facts, group, rows_table, section
+from platform_cli.tui.widgets.table import Column, Row
+
+ROLES = ("admin", "staff", "customer")
+USER_STATUSES = ("active", "suspended")
+
+
+class UsersView(ResourceView):
+    VIEW = "users"
+    LABEL = "Users"
+    NOUN = "users"
+    DETAIL_TITLE = "User"
+    EMPTY_TEXT = "No users match."
+    FILTERS = FilterSpec(
+        keys=(
+            FilterKey("role", "role", ROLES, help="role"),
+            FilterKey("status", "status", USER_STATUSES, help="account status"),
+            FilterKey("q", "q", help="part of the email or name"),
+        ),
+        text_key="q",
+    )
+    MUTATING = frozenset({"toggle_status", "change_role"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "orders", "Orders", tooltip="Orders of this user"),
+        Binding("n", "notifications", "Notifications", tooltip="Emails and SMS sent to this user"),
+        Binding(
+            "t",
+            "toggle_status",
+            "Suspend/activate",
+            tooltip="Suspend an active user, activate a suspended one",
+        ),
+        Binding("c", "change_role", "Role", tooltip="Change the role: admin, staff or customer"),
+    ]
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("email", "EMAIL", 0, min_width=20),
+            Column("name", "NAME", 16),
+            Column("role", "ROLE", 8),
+            Column("status", "STATUS", 9, render=status),
+            Column("created_at", "CREATED", 8, render=when(self.platform.now)),
+        ]
+
+    async def fetch(self, cursor: str | None) -> Any:
+        return await self.client.users.list(
+            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
+        )
+
+    async def fetch_one(self, key: str) -> Any:
+        return await self.client.users.get(key)
+
+    def to_row(self, user: Any) -> Row:
+        return Row(
+            str(user.id),
+            {
+                "email": user.email,
+                "name": user.name,
+                "role": user.role,
+                "status": user.status,
+                "created_at": user.created_at,
+            },
+        )
+
+    async def detail(self, row: Row) -> RenderableType:
+        client = self.client
+        results = await sections(
+            user=client.users.get(row.key),
+            profile=client.users.profile.get(row.key),
+            orders=client.orders.list(user_id=row.key, limit=10),
+        )
+        user = self.checked(results["user"], what="Loading the user")
+        self.table.update_row(self.to_row(user))
+        profile = results["profile"]
+        orders = results["orders"]
+        me = self.platform.me
+        parts: list[RenderableType] = [
+            Text.assemble(
+                (user.name, "bold"), "  ", (user.email, ""), "  ", status_text(user.status)
+            ),
+            facts(
+                [
+                    ("Id", str(user.id)),
+                    (
+                        "Role",
+                        user.role + ("  (you)" if me is not None and me.id == user.id else ""),
+                    ),
+                    ("Created", timestamp(user.created_at)),
+                    ("Updated", timestamp(user.updated_at)),
+                ]
+            ),
+            section("Profile"),
+            failed(profile)
+            or facts(
+                [
+                    ("Location", profile.location),
+                    ("Phone", profile.phone),
+                    ("SMS updates", "yes" if getattr(profile, "sms_opt_in", False) else "no"),
+                    ("Bio", profile.bio),
+                ]
+            ),
+            section("Recent orders", None if failed(orders) else len(orders.data)),
+            failed(orders)
+            or rows_table(
+                ["ORDER", "STATUS", "TOTAL", "CREATED"],
+                [
+                    (
+                        short_id(o.id),
+                        status_text(o.status),
+                        money(o.total, o.currency),
+                        timestamp(o.created_at),
+                    )
+                    for o in orders.data
+                ],
+                empty="no orders",
+            ),
+            Text("\no orders · n notifications · t suspend/activate · c change role", style="dim"),
+        ]
+        return group(*parts)
+
+    # -- jumps ------------------------------------------------------------------------------------
+
+    def action_orders(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.platform.open_view("orders", f"user:{row.key}", push=True)
+
+    def action_notifications(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.platform.open_view("notifications", f"user:{row.key}", push=True)
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def action_toggle_status(self) -> None:
+        async def build(row: Row) -> ActionPlan:
+            user_id, email = row.key, row.values["email"]
+            suspend = row.values["status"] != "suspended"
+            if suspend:
+                summary = (
+                    f"User {email} ({short_id(user_id)}) is suspended: they can no longer sign "
+                    "in, and their sessions and API keys stop working until reactivated."
+                )
+                command = f"platform users suspend {user_id} --yes"
+            else:
+                summary = (
+                    f"User {email} ({short_id(user_id)}) is activated: they can sign in again."
+                )
+                command = f"platform users activate {user_id}"
+            new_status: Literal["active", "suspended"] = "suspended" if suspend else "active"
+            return ActionPlan(
+                title=f"{'Suspend' if suspend else 'Activate'} {email}",
+                summary=lambda values: summary,
+                command=lambda values: command,
+                run=lambda values: self.client.users.update(user_id, status=new_status),
+                done=lambda user: f"{user.email} is now {user.status}.",
+                confirm_label="Suspend" if suspend else "Activate",
+                danger=suspend,
+            )
+
+        self.row_action(build)
+
+    def action_change_role(self) -> None:
+        async def build(row: Row) -> ActionPlan:
+            user_id, email, current = row.key, row.values["email"], row.values["role"]
+
+            def summary(values: Values) -> str:
+                role = values.get("role") or "?"
+                if role == current:
+                    return f"{email} is already {current}: nothing would change."
+                return (
+                    f"The role of {email} ({short_id(user_id)}) changes from {current} to {role}; "
+                    "their permissions change with their next request."
+                )
+
+            return ActionPlan(
+                title=f"Change the role of {email}",
+                summary=summary,
+                command=lambda values: (
+                    f"platform users set-role {user_id} {values.get('role') or 'ROLE'} --yes"
+                ),
+                run=lambda values: self.client.users.update(user_id, role=values["role"]),
+                done=lambda user: f"{user.email} is now {user.role}.",
+                fields=[
+                    FormField("role", "New role", kind="choice", choices=ROLES, default=current)
+                ],
+                confirm_label="Change role",
+            )
+
+        self.row_action(build)
+
+    def palette_actions(self) -> list[tuple[str, str, Any]]:
+        row = self.table.current
+        if row is None:
+            return []
+        email = row.values["email"]
+        items = [
+            (f"Orders of {email}", "o", self.action_orders),
+            (f"Notifications of {email}", "n", self.action_notifications),
+        ]
+        if not self.read_only:
+            verb = "Activate" if row.values["status"] == "suspended" else "Suspend"
+            items += [
+                (f"{verb} {email}", "t — asks first", self.action_toggle_status),
+                (f"Change the role of {email}", "c — asks first", self.action_change_role),
+            ]
+        return items
