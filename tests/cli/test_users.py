@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from platform_cli import terminal
-from platform_sdk import Client, NotFoundError
+from platform_sdk import AuthenticationError, Client, NotFoundError
 from tests.cli.conftest import Cli
 
 USER_KEYS = {"id", "email", "name", "role", "status", "created_at", "updated_at"}
@@ -223,6 +223,31 @@ def test_delete(admin_cli: Cli, make_user: Any, sdk: Client) -> None:
     other = make_user()
     assert (
         admin_cli.ok("users", "delete", other.id, "--yes").stdout == f"Deleted user {other.id}.\n"
+    )
+
+
+def test_revoke_sessions(admin_cli: Cli, make_user: Any) -> None:
+    user = make_user()
+    refused = admin_cli.run("users", "revoke-sessions", user.id)
+    assert refused.exit_code == 2
+    assert "pass --yes" in refused.stderr
+    dry = admin_cli.ok("users", "revoke-sessions", user.id, "--dry-run").stdout
+    assert f"would revoke every session of user {user.id}" in dry
+    with Client(base_url=admin_cli.server_url, access_token=user.access_token) as client:
+        assert client.users.me().id == uuid.UUID(user.id)
+
+    result = admin_cli.json("users", "revoke-sessions", user.id, "--yes")
+    assert result == {"id": user.id, "sessions_revoked": True}
+    with (
+        Client(base_url=admin_cli.server_url, access_token=user.access_token) as client,
+        pytest.raises(AuthenticationError),
+    ):
+        client.users.me()
+    assert admin_cli.run("users", "revoke-sessions", str(uuid.uuid4()), "--yes").exit_code == 5
+    other = make_user()
+    assert (
+        admin_cli.ok("users", "revoke-sessions", other.id, "--yes").stdout
+        == f"Revoked every session of user {other.id}.\n"
     )
 
 

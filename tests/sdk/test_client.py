@@ -197,6 +197,7 @@ def test_registered_operations_cover_the_documented_api() -> None:
         ("GET", "/api/v1/users/{id}/profile"),
         ("PUT", "/api/v1/users/{id}/profile"),
         ("POST", "/api/v1/users/{id}/password"),
+        ("DELETE", "/api/v1/users/{id}/sessions"),
         ("POST", "/api/v1/auth/login"),
         ("POST", "/api/v1/auth/refresh"),
         ("POST", "/api/v1/auth/logout"),

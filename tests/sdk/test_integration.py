@@ -75,6 +75,15 @@ def test_every_method_sync(live: tuple[str, tuple[str, str]]) -> None:
             member.auth.logout()
             assert member.access_token is None
 
+        # An admin signs the user out everywhere: access and refresh tokens stop working.
+        with Client(server_url) as member:
+            refresh_token = member.auth.login(email=email, password=PASSWORD + "!").refresh_token
+            assert admin.users.revoke_sessions(user.id) is None
+            with pytest.raises(AuthenticationError):
+                member.users.me()
+            with pytest.raises(AuthenticationError):
+                member.auth.refresh(refresh_token=refresh_token)
+
         admin.users.delete(user.id)
         with pytest.raises(NotFoundError):
             admin.users.get(user.id)
@@ -121,6 +130,12 @@ async def test_every_method_async(live: tuple[str, tuple[str, str]]) -> None:
             with pytest.raises(AuthenticationError):
                 await member.users.me()
             assert current.revoked_at is None
+
+        async with AsyncClient(server_url) as member:
+            await member.auth.login(email=created[2].email, password=PASSWORD)
+            await member.users.revoke_sessions((await member.users.me()).id)
+            with pytest.raises(AuthenticationError):
+                await member.users.me()
 
         for user in created:
             await admin.users.delete(user.id)

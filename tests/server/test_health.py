@@ -28,6 +28,7 @@ DOCUMENTED = {
     ("get", "/api/v1/users/{id}/profile"),
     ("put", "/api/v1/users/{id}/profile"),
     ("post", "/api/v1/users/{id}/password"),
+    ("delete", "/api/v1/users/{id}/sessions"),
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/refresh"),
     ("post", "/api/v1/auth/logout"),

@@ -312,6 +312,33 @@ def delete(
         )
 
 
+@app.command("revoke-sessions")
+def revoke_sessions(
+    ctx: typer.Context,
+    user_id: UserId,
+    yes: YesOption = False,
+    dry_run: DryRunOption = False,
+    fmt: OutputOption = None,
+) -> None:
+    """Sign a user out everywhere: end all its sessions (yourself, or anyone as an admin)."""
+    out = output(ctx, fmt)
+    with client(ctx) as sdk:
+        target = resolve_id(sdk, user_id)
+        change(
+            out,
+            action=f"revoke every session of user {target}",
+            fetch=lambda: sdk.users.get(target),  # 404 if it does not exist
+            call=lambda: sdk.users.revoke_sessions(target),
+            spinner="Revoking…",
+            show=lambda _: out.done(
+                f"Revoked every session of user {target}.",
+                {"id": target, "sessions_revoked": True},
+            ),
+            yes=yes,
+            dry_run=dry_run,
+        )
+
+
 @app.command("set-password")
 def set_password(
     ctx: typer.Context,

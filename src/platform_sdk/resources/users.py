@@ -132,6 +132,14 @@ class Users(Resource[M]):
             options=options,
         )
 
+    @endpoint("DELETE", "/api/v1/users/{id}/sessions")
+    def revoke_sessions(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
+        """End every session of the user (its refresh tokens stop working).
+
+        For the user themself or an admin; a user's own call ends the current session too.
+        """
+        return Call(parse=no_content, path_params={"id": user_id}, options=options)
+
     @cached_property
     def profile(self) -> Profiles[M]:
         return Profiles(self._executor, raw=self._raw)

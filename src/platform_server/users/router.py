@@ -211,3 +211,24 @@ async def change_password(
         action = "user.password_change" if id == principal.user_id else "user.password_reset"
         await audit.record(session, action, actor=principal, target_type="user", target_id=id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(
+    "/{id}/sessions",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke all of a user's sessions",
+)
+async def revoke_sessions(
+    id: uuid.UUID,
+    session: DbSession,
+    principal: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
+) -> Response:
+    """Ends every session of the user, with its refresh tokens, the caller's own included.
+
+    For the user themself or an admin (users:write); API keys are not affected.
+    """
+    await service.revoke_sessions(session, id, principal)
+    await audit.record(
+        session, "session.revoke_all", actor=principal, target_type="user", target_id=id
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -296,6 +296,14 @@ async def change_password(
     await session.flush()
 
 
+async def revoke_sessions(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> None:
+    """End every session of the user (with its refresh tokens), the caller's own included."""
+    user = await get_visible(session, user_id, actor)
+    _require_self_or_admin(user, actor, "revoke this user's sessions")
+    await hooks.credentials_changed.emit(session, user.id, None)
+    await session.flush()
+
+
 async def set_password_hash(session: AsyncSession, user_id: uuid.UUID, password_hash: str) -> None:
     user = await session.get(User, user_id)
     if user is not None:

@@ -1,5 +1,6 @@
 """Users: filter by role, status or name/email; detail with profile and recent orders;
-suspend or activate, change role; jump to their orders and notifications."""
+suspend or activate, change role, revoke all sessions; jump to their orders and
+notifications."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class UsersView(ResourceView):
         ),
         text_key="q",
     )
-    MUTATING = frozenset({"toggle_status", "change_role"})
+    MUTATING = frozenset({"toggle_status", "change_role", "revoke_sessions"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "orders", "Orders", tooltip="Orders of this user"),
         Binding("n", "notifications", "Notifications", tooltip="Emails and SMS sent to this user"),
@@ -46,6 +47,12 @@ class UsersView(ResourceView):
             tooltip="Suspend an active user, activate a suspended one",
         ),
         Binding("c", "change_role", "Role", tooltip="Change the role: admin, staff or customer"),
+        Binding(
+            "x",
+            "revoke_sessions",
+            "Revoke sessions",
+            tooltip="Sign this user out everywhere (asks first)",
+        ),
     ]
 
     def columns(self) -> list[Column]:
@@ -129,7 +136,11 @@ class UsersView(ResourceView):
                 ],
                 empty="no orders",
             ),
-            Text("\no orders · n notifications · t suspend/activate · c change role", style="dim"),
+            Text(
+                "\no orders · n notifications · t suspend/activate · c change role"
+                " · x revoke sessions",
+                style="dim",
+            ),
         ]
         return group(*parts)
 
@@ -204,6 +215,28 @@ class UsersView(ResourceView):
 
         self.row_action(build)
 
+    def action_revoke_sessions(self) -> None:
+        async def build(row: Row) -> ActionPlan:
+            user_id, email = row.key, row.values["email"]
+            me = self.platform.me
+            summary = (
+                f"Every session of {email} ({short_id(user_id)}) is signed out: their refresh "
+                "and access tokens stop working. API keys are not affected."
+            )
+            if me is not None and str(me.id) == user_id:
+                summary += " This includes this dashboard's session: you will have to log in again."
+            return ActionPlan(
+                title=f"Revoke every session of {email}",
+                summary=lambda values: summary,
+                command=lambda values: f"platform users revoke-sessions {user_id} --yes",
+                run=lambda values: self.client.users.revoke_sessions(user_id),
+                done=lambda result: f"Every session of {email} is revoked.",
+                confirm_label="Revoke sessions",
+                danger=True,
+            )
+
+        self.row_action(build)
+
     def palette_actions(self) -> list[tuple[str, str, Any]]:
         row = self.table.current
         if row is None:
@@ -218,5 +251,10 @@ class UsersView(ResourceView):
             items += [
                 (f"{verb} {email}", "t — asks first", self.action_toggle_status),
                 (f"Change the role of {email}", "c — asks first", self.action_change_role),
+                (
+                    f"Revoke every session of {email}",
+                    "x — asks first",
+                    self.action_revoke_sessions,
+                ),
             ]
         return items
