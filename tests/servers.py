@@ -114,14 +114,23 @@ class LiveServer:
 def live_server(settings: Settings) -> Iterator[LiveServer]:
     app = create_app(settings)
     port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    # The standard asyncio loop: many servers start and stop in threads of one test
+    # process, and uvloop's process-wide policy is not made for that.
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", loop="asyncio"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    started_at = time.monotonic()
     while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
+        if not thread.is_alive() or time.monotonic() - started_at > 20:
+            server.should_exit = True  # a late start must not leave a server running
+            state = "is still starting" if thread.is_alive() else "stopped"
+            raise RuntimeError(
+                f"the test server did not start: after {time.monotonic() - started_at:.1f}s "
+                f"its thread {state} ({threading.active_count()} threads in the process)"
+            )
         time.sleep(0.02)
     try:
         yield LiveServer(url=f"http://127.0.0.1:{port}", settings=settings, app=app)
