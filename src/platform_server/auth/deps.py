@@ -1,8 +1,9 @@
 """Resolving the caller from `Authorization: Bearer <JWT or API key>`.
 
-Resolution reads in its own short transaction, before the request's own one
-begins, and re-checks the user on every call: a suspended user's tokens and
-keys stop working at once, and role changes apply at once.
+Resolution reads outside any transaction, before the request's own one begins,
+and re-checks the user on every call: a suspended user's tokens and keys stop
+working at once, and role changes apply at once. The two reads need no common
+snapshot: a session or user changed between them is caught on the next call.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ async def _resolve(request: Request, token: str) -> Principal:
         return await _resolve_api_key(request, db, token)
     signer: TokenSigner = state.signer
     claims = signer.verify(token)
-    async with db.transaction(write=False) as session:
+    async with db.lookups() as session:
         record = await auth.active_session(session, claims.session_id)
         user = await users.get_by_id(session, claims.user_id) if record else None
     if record is None or user is None or record.user_id != user.id:
@@ -58,7 +59,7 @@ async def _resolve(request: Request, token: str) -> Principal:
 async def _resolve_api_key(request: Request, db: Database, token: str) -> Principal:
     if not is_well_formed_api_key(token):
         raise Unauthenticated("The API key is malformed (its checksum does not match).")
-    async with db.transaction(write=False) as session:
+    async with db.lookups() as session:
         key = await api_keys.find_active(session, request.app.state.settings, token)
         user = await users.get_by_id(session, key.user_id) if key else None
     if key is None or user is None:

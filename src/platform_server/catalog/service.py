@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -186,9 +186,13 @@ async def price_list(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uu
     as plain rows: cheaper than whole ORM objects on the order path."""
     if not ids:
         return {}
-    columns = (Product.id, Product.sku, Product.name, Product.price, Product.currency)
-    stmt = select(*columns, Product.status).where(Product.id.in_(list(ids)))
-    return {row.id: row for row in await session.execute(stmt)}
+    return {row.id: row for row in await session.execute(_PRICE_LIST, {"ids": list(ids)})}
+
+
+# Built once: the order path runs it on every order.
+_PRICE_LIST = select(
+    Product.id, Product.sku, Product.name, Product.price, Product.currency, Product.status
+).where(Product.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)

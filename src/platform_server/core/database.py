@@ -112,7 +112,12 @@ def make_engine(settings: Settings, *, pool_size: int | None = None) -> AsyncEng
         _tune_sqlite(engine)
         return engine
     return create_async_engine(
-        url, echo=settings.database_echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+        url,
+        echo=settings.database_echo,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_pre_ping=settings.database_pool_pre_ping,
+        pool_recycle=settings.database_pool_recycle_seconds,
     )
 
 
@@ -134,11 +139,14 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Any) -> None:
         # Writers take the lock up front: a deferred transaction that reads and
         # then writes can fail with SQLITE_BUSY when another writer got there first.
-        write = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(NO_TRANSACTION_OPTION):
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
 
 
 WRITE_OPTION = "platform_write"
+NO_TRANSACTION_OPTION = "platform_no_transaction"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -156,6 +164,15 @@ class Database:
         self._writers = async_sessionmaker(
             writer.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        # Each statement commits by itself: no BEGIN and COMMIT round trips.
+        untransacted = (
+            {NO_TRANSACTION_OPTION: True}
+            if settings.is_sqlite
+            else {"isolation_level": "AUTOCOMMIT"}
+        )
+        self._lookups = async_sessionmaker(
+            self.engine.execution_options(**untransacted), expire_on_commit=False
+        )
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self._writers if write else self._readers)()
@@ -164,6 +181,13 @@ class Database:
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """One transaction; it touches the database only on first use."""
         async with self.session(write=write) as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def lookups(self) -> AsyncIterator[AsyncSession]:
+        """A session outside any transaction, for a few reads that need no common
+        snapshot (resolving the caller on every request): each is one round trip."""
+        async with self._lookups() as session:
             yield session
 
     async def dispose(self) -> None:

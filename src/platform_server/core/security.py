@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -60,6 +61,9 @@ class TokenSigner:
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self.ttl = timedelta(minutes=settings.access_token_minutes)
+        # A client sends the same token for many requests: its signature is checked once
+        # per process (failures are not kept), its expiry on every call.
+        self._verified = functools.lru_cache(maxsize=4096)(self._check)
 
     def issue(self, user_id: uuid.UUID, session_id: uuid.UUID) -> str:
         now = utcnow()
@@ -76,6 +80,12 @@ class TokenSigner:
         return jwt.encode(claims, self._secret, algorithm=self.algorithm, headers={"kid": self.kid})
 
     def verify(self, token: str) -> AccessClaims:
+        claims = self._verified(token)
+        if claims.expires_at <= utcnow():
+            raise Unauthenticated("The access token has expired; refresh it.")
+        return claims
+
+    def _check(self, token: str) -> AccessClaims:
         try:
             header = jwt.get_unverified_header(token)
             if header.get("kid") != self.kid:

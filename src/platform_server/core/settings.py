@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     database_url: str | None = None
     database_echo: bool = False
     sqlite_pool_size: int = Field(2, ge=1, le=32)  # readers; writes use one connection
+    # PostgreSQL connections per process: kept open, plus overflow opened under bursts.
+    database_pool_size: int = Field(20, ge=1, le=500)
+    database_max_overflow: int = Field(10, ge=0, le=500)
+    # A round trip on every checkout that finds dead connections before use. Off by
+    # default: a restarted database costs the requests then in flight a 503 instead.
+    database_pool_pre_ping: bool = False
+    database_pool_recycle_seconds: int = Field(1800, ge=-1)
     redis_url: str | None = None
     # Namespaces every Redis key, so test runs and deployments can share a server.
     redis_prefix: str = "platform:"

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Subquery, delete, func, insert, select, update
+from sqlalchemy import Select, Subquery, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -200,6 +200,19 @@ async def _low_stock_check(
     await events.record(session, "inventory.low_stock", "product", product_id, level)
 
 
+_stock = StockLevel.__table__
+# Checks and takes in one statement; built once, as every order runs it.
+_TAKE = (
+    update(_stock)
+    .where(
+        _stock.c.product_id == bindparam("pid"),
+        _stock.c.on_hand - _stock.c.reserved >= bindparam("qty"),
+    )
+    .values(reserved=_stock.c.reserved + bindparam("qty"))
+    .returning(*(_stock.c[column.key] for column in _FIGURES))
+)
+
+
 async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None:
     """Reserve every line or none. Rows are taken in id order, so concurrent orders
     lock them in the same order and cannot deadlock; each update checks and takes
@@ -213,17 +226,7 @@ async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None
             if available < quantity:
                 short.append(_shortage(product_id, quantity, available))
             continue
-        taken = (
-            await session.execute(
-                update(StockLevel)
-                .where(
-                    StockLevel.product_id == product_id,
-                    StockLevel.on_hand - StockLevel.reserved >= quantity,
-                )
-                .values(reserved=StockLevel.reserved + quantity)
-                .returning(*_FIGURES)
-            )
-        ).first()
+        taken = (await session.execute(_TAKE, {"pid": product_id, "qty": quantity})).first()
         if taken is not None:
             await _low_stock_check(session, taken, available_before=taken[0] - taken[1] + quantity)
         else:

@@ -82,6 +82,11 @@ async def _lines(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, 
     return dict(lines)
 
 
+_INSERT_ORDER = insert(Order.__table__)
+_INSERT_ITEM = insert(OrderItem.__table__)
+_INSERT_TRANSITION = insert(OrderTransition.__table__)
+
+
 async def create_order(
     session: AsyncSession, data: OrderCreate, actor: Principal, reservation_minutes: int
 ) -> OrderOut:
@@ -146,22 +151,21 @@ async def create_order(
         "created_at": now,
         "updated_at": now,
     }
-    # Plain inserts, in reference order: the hottest write path skips the ORM's unit of work.
-    await session.execute(insert(Order), [order])
-    await session.execute(insert(OrderItem), items)
+    # Table inserts, in reference order: the hottest write path skips the ORM (its unit
+    # of work and its bulk-insert layer).
+    await session.execute(_INSERT_ORDER, order)
+    await session.execute(_INSERT_ITEM, items if len(items) > 1 else items[0])
     await session.execute(
-        insert(OrderTransition),
-        [
-            {
-                "id": uuid.uuid4(),
-                "order_id": order_id,
-                "from_status": None,
-                "to_status": "pending",
-                "actor_id": actor.user_id,
-                "note": None,
-                "created_at": now,
-            }
-        ],
+        _INSERT_TRANSITION,
+        {
+            "id": uuid.uuid4(),
+            "order_id": order_id,
+            "from_status": None,
+            "to_status": "pending",
+            "actor_id": actor.user_id,
+            "note": None,
+            "created_at": now,
+        },
     )
     out = OrderOut.model_validate({**order, "items": items})
     await events.record(session, "order.created", "order", order_id, out)
