@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, Numeric, event
+from sqlalchemy import DateTime, MetaData, Numeric, Table, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -78,6 +78,13 @@ class Money(TypeDecorator[Decimal]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime()}
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements on the hottest paths (no ORM layers)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class IdMixin:

@@ -12,7 +12,19 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import BigInteger, Integer, String, Text, exists, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Index,
+    Integer,
+    String,
+    Text,
+    exists,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
@@ -42,9 +54,26 @@ class DeliveryMixin:
 Row = TypeVar("Row", bound=DeliveryMixin)
 
 
+def pending_indexes(table: str, pending: str, recipient: str) -> tuple[Index, ...]:
+    """Indexes of the rows still to deliver only: the claim's scans stay as small as
+    the backlog, however long the history of delivered rows grows."""
+    where = text(f"status = '{pending}'")
+    partial: dict[str, Any] = {"postgresql_where": where, "sqlite_where": where}
+    return (
+        Index(f"ix_{table}_due", "next_attempt_at", **partial),
+        Index(f"ix_{table}_pending_order", "resource_key", recipient, "position", **partial),
+    )
+
+
+def is_pending(model: Any) -> ColumnElement[bool]:
+    # The status as a literal, not a parameter: a prepared statement's generic plan
+    # can use a partial index only when the query states its condition outright.
+    return model.status == literal_column(f"'{model.PENDING}'")  # type: ignore[no-any-return]
+
+
 def due(model: Any, now: datetime) -> list[Any]:
     return [
-        model.status == model.PENDING,
+        is_pending(model),
         model.next_attempt_at <= now,
         or_(model.locked_until.is_(None), model.locked_until < now),
     ]
@@ -68,7 +97,7 @@ async def claim(
     m: Any = model
     earlier: Any = aliased(model)
     blocked = exists().where(
-        earlier.status == m.PENDING,
+        is_pending(earlier),
         getattr(earlier, recipient.key) == recipient,
         earlier.resource_key == m.resource_key,
         earlier.position < m.position,
@@ -110,4 +139,13 @@ def retry_now(row: DeliveryMixin) -> None:
     row.locked_until = None
 
 
-__all__ = ["FAILED", "DeliveryMixin", "claim", "retry_now", "settle"]
+__all__ = [
+    "FAILED",
+    "DeliveryMixin",
+    "claim",
+    "due",
+    "is_pending",
+    "pending_indexes",
+    "retry_now",
+    "settle",
+]

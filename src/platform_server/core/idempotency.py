@@ -152,7 +152,8 @@ def _request_hash(request: Request, payload: BaseModel | None) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _idempotent_request(
+# async: FastAPI runs a plain function dependency in a thread, a hop per request.
+async def _idempotent_request(
     request: Request,
     idempotency_key: Annotated[
         str | None,

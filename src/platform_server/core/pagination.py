@@ -36,21 +36,25 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None
 
 
+@dataclass(frozen=True)
 class PageParams:
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = (
-            DEFAULT_LIMIT
-        ),
-        cursor: Annotated[
-            str | None, Query(max_length=512, description="`next_cursor` of the previous page")
-        ] = None,
-    ) -> None:
-        self.limit = limit
-        self.cursor = cursor
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
 
 
-PageQuery = Annotated[PageParams, Depends()]
+# A coroutine, not the class itself: FastAPI runs plain callables in a worker thread.
+async def _page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = (
+        DEFAULT_LIMIT
+    ),
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` of the previous page")
+    ] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+PageQuery = Annotated[PageParams, Depends(_page_params)]
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,22 @@ class Signal:
             await asyncio.wait_for(self._event.wait(), seconds)
 
 
+class Wakeup:
+    """Wakes one loop; a wake that comes while the loop is busy is kept for its next
+    wait, so work committed during a round is never left for the next poll."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def fire(self) -> None:
+        self._event.set()
+
+    async def wait(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), seconds)
+        self._event.clear()
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -69,8 +85,8 @@ class Dispatcher:
         self.forward = forward
         self.senders = list(senders)
         self.published = Signal()  # new positions exist (the SSE stream waits on this)
-        self._outbox = Signal()
-        self._queued = Signal()
+        self._outbox = Wakeup()
+        self._queued = Wakeup()
         self._tasks: list[asyncio.Task[None]] = []
         self._closers: list[Callable[[], Awaitable[None]]] = []
 
@@ -110,11 +126,13 @@ class Dispatcher:
                 events = await service.publish_batch(session, PUBLISH_BATCH)
                 if events and self.forward is not None:
                     await self.forward(session, events)
-            if not events:
+            if events:
+                total += len(events)
+                self.published.fire()
+                self._queued.fire()
+            # A short batch emptied the outbox: no need for another round to find that out.
+            if len(events) < PUBLISH_BATCH:
                 return total
-            total += len(events)
-            self.published.fire()
-            self._queued.fire()
 
     async def send_due(self) -> int:
         total = 0

@@ -10,10 +10,10 @@ from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.core.database import as_utc, utcnow
+from platform_server.core.database import as_utc, table_of, utcnow
 from platform_server.core.errors import NotFound
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.principal import Principal, current_principal
@@ -39,7 +39,7 @@ async def deliver_to_subscribers(session: AsyncSession, events: list[EventOut]) 
 
 
 # A table insert: events are written on every change, so they skip the ORM's layers.
-_INSERT_EVENT = insert(Event.__table__)
+_INSERT_EVENT = insert(table_of(Event))
 
 
 def _row(
@@ -187,6 +187,14 @@ async def last_position(session: AsyncSession) -> int:
     return int(await session.scalar(select(EventStream.last_position)) or 0)
 
 
+# One executemany on the table, not an ORM flush of each row.
+_SET_POSITION = (
+    update(table_of(Event))
+    .where(table_of(Event).c.id == bindparam("event_id"))
+    .values(position=bindparam("pos"), published_at=bindparam("now"))
+)
+
+
 async def publish_batch(session: AsyncSession, limit: int) -> list[EventOut]:
     """Give the oldest unpublished events their stream positions.
 
@@ -210,13 +218,9 @@ async def publish_batch(session: AsyncSession, limit: int) -> list[EventOut]:
         return []
     now, first = utcnow(), stream.last_position + 1
     stream.last_position += len(rows)
-    # One executemany, not an ORM flush of each row.
     await session.execute(
-        update(Event),
-        [
-            {"id": event.id, "position": first + i, "published_at": now}
-            for i, event in enumerate(rows)
-        ],
+        _SET_POSITION,
+        [{"event_id": event.id, "pos": first + i, "now": now} for i, event in enumerate(rows)],
     )
     return [
         to_out(event).model_copy(update={"position": first + i, "published_at": now})

@@ -11,7 +11,7 @@ from sqlalchemy import Select, Subquery, bindparam, delete, func, insert, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.core.database import utcnow
+from platform_server.core.database import table_of, utcnow
 from platform_server.core.errors import Conflict, NotFound
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.events import service as events
@@ -200,7 +200,7 @@ async def _low_stock_check(
     await events.record(session, "inventory.low_stock", "product", product_id, level)
 
 
-_stock = StockLevel.__table__
+_stock = table_of(StockLevel)
 # Checks and takes in one statement; built once, as every order runs it.
 _TAKE = (
     update(_stock)

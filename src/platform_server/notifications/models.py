@@ -8,7 +8,7 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_server.core.database import Base, IdMixin, TimestampMixin
-from platform_server.core.delivery import DeliveryMixin
+from platform_server.core.delivery import DeliveryMixin, pending_indexes
 
 
 class Notification(IdMixin, TimestampMixin, DeliveryMixin, Base):
@@ -16,7 +16,10 @@ class Notification(IdMixin, TimestampMixin, DeliveryMixin, Base):
 
     __tablename__ = "notifications"
     # One event renders a template for a recipient once, however often it is handled.
-    __table_args__ = (UniqueConstraint("event_id", "channel", "template", "recipient"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "channel", "template", "recipient"),
+        *pending_indexes("notifications", "queued", "recipient"),
+    )
     PENDING: ClassVar[str] = "queued"
     DONE: ClassVar[str] = "sent"
 

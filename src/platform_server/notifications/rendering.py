@@ -51,6 +51,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=False,
+    # Templates ship with the package: no stat() of every file on every render.
+    auto_reload=False,
 )
 _env.filters["short_id"] = _short_id
 _env.filters["when"] = _when

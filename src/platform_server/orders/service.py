@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.catalog import hooks as catalog_hooks
 from platform_server.catalog import service as catalog
-from platform_server.core.database import as_utc, utcnow
+from platform_server.core.database import as_utc, table_of, utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.money import quantize
 from platform_server.core.pagination import Page, PageParams, paginate
@@ -82,9 +82,9 @@ async def _lines(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, 
     return dict(lines)
 
 
-_INSERT_ORDER = insert(Order.__table__)
-_INSERT_ITEM = insert(OrderItem.__table__)
-_INSERT_TRANSITION = insert(OrderTransition.__table__)
+_INSERT_ORDER = insert(table_of(Order))
+_INSERT_ITEM = insert(table_of(OrderItem))
+_INSERT_TRANSITION = insert(table_of(OrderTransition))
 
 
 async def create_order(

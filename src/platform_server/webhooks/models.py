@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_server.core.database import Base, IdMixin, TimestampMixin
-from platform_server.core.delivery import DeliveryMixin
+from platform_server.core.delivery import DeliveryMixin, pending_indexes
 
 
 class WebhookEndpoint(IdMixin, TimestampMixin, Base):
@@ -28,7 +28,10 @@ class WebhookEndpoint(IdMixin, TimestampMixin, Base):
 class WebhookDelivery(IdMixin, TimestampMixin, DeliveryMixin, Base):
     __tablename__ = "webhook_deliveries"
     # One event reaches one endpoint through one delivery, however often it is handled.
-    __table_args__ = (UniqueConstraint("endpoint_id", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "event_id"),
+        *pending_indexes("webhook_deliveries", "pending", "endpoint_id"),
+    )
 
     endpoint_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True

@@ -1,0 +1,42 @@
+"""Partial indexes of the notifications and webhook deliveries still to send.
+
+The dispatcher's claim looked through every delivered row's index entries; these
+indexes hold only what is pending, so claiming costs what the backlog costs.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-25 13:20:00
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# table, pending status, recipient column
+_TABLES = (
+    ("notifications", "queued", "recipient"),
+    ("webhook_deliveries", "pending", "endpoint_id"),
+)
+
+
+def upgrade() -> None:
+    for table, pending, recipient in _TABLES:
+        where = sa.text(f"status = '{pending}'")
+        partial: dict[str, Any] = {"postgresql_where": where, "sqlite_where": where}
+        op.create_index(f"ix_{table}_due", table, ["next_attempt_at"], **partial)
+        op.create_index(
+            f"ix_{table}_pending_order", table, ["resource_key", recipient, "position"], **partial
+        )
+
+
+def downgrade() -> None:
+    for table, _pending, _recipient in _TABLES:
+        op.drop_index(f"ix_{table}_pending_order", table_name=table)
+        op.drop_index(f"ix_{table}_due", table_name=table)
