@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
-from platform_server.core.database import utcnow
+from platform_server.core.database import Database, utcnow
 
 FAILED = "failed"
 
@@ -77,6 +77,13 @@ def due(model: Any, now: datetime) -> list[Any]:
         model.next_attempt_at <= now,
         or_(model.locked_until.is_(None), model.locked_until < now),
     ]
+
+
+async def anything_due(db: Database, model: Any) -> bool:
+    """A read outside any transaction before a claim: an idle round never takes the
+    (on SQLite, the only) write connection."""
+    async with db.lookups() as session:
+        return bool(await session.scalar(select(exists().where(*due(model, utcnow())))))
 
 
 async def claim(
@@ -142,6 +149,7 @@ def retry_now(row: DeliveryMixin) -> None:
 __all__ = [
     "FAILED",
     "DeliveryMixin",
+    "anything_due",
     "claim",
     "due",
     "is_pending",

@@ -12,10 +12,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from platform_server.core.database import Database, utcnow
-from platform_server.core.delivery import claim, due, settle
+from platform_server.core.delivery import anything_due, claim, settle
 from platform_server.core.settings import Settings
 from platform_server.notifications import rendering
 from platform_server.notifications.email import Email, make_email_backend
@@ -48,12 +48,7 @@ class NotificationSender:
 
     async def run_once(self) -> int:
         """Send one batch of due notifications; returns how many were taken."""
-        # A read first: an idle poll never takes the (SQLite: the only) write connection.
-        async with self.db.transaction(write=False) as session:
-            anything_due = await session.scalar(
-                select(exists().where(*due(Notification, utcnow())))
-            )
-        if not anything_due:
+        if not await anything_due(self.db, Notification):
             return 0
         async with self.db.transaction() as session:
             rows = await claim(

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server import __version__
 from platform_server.core.database import Database, utcnow
-from platform_server.core.delivery import FAILED, claim, settle
+from platform_server.core.delivery import FAILED, anything_due, claim, settle
 from platform_server.core.settings import Settings
 from platform_server.webhooks import ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -116,6 +116,8 @@ class WebhookSender:
             self._client = None
 
     async def _claim(self) -> list[Job]:
+        if not await anything_due(self.db, WebhookDelivery):
+            return []
         active = select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))
         async with self.db.transaction() as session:
             rows = await claim(
