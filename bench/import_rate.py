@@ -29,6 +29,7 @@ from pathlib import Path
 import httpx
 from commerce_load import ADMIN, free_port, start_server
 from loadgen import require_loopback
+from throwaway import throwaway_database
 
 TARGET_ROWS_PER_SECOND = 5000
 COLUMNS = [
@@ -113,7 +114,11 @@ def server_only(base: str, key: str, path: Path, chunk: int = 1000) -> tuple[flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--database-url", help="e.g. postgresql+asyncpg://postgres@127.0.0.1/bench")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server, e.g. postgresql+asyncpg://postgres@127.0.0.1/bench: "
+        "the run makes a database of its own there and drops it after",
+    )
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument(
         "--split", action="store_true", help="also time the batches sent straight to the API"
@@ -123,7 +128,11 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     require_loopback(base)
-    with tempfile.TemporaryDirectory() as tmp:
+    with (
+        throwaway_database(args.database_url) as database_url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        args.database_url = database_url
         tmp_dir = Path(tmp)
         path = tmp_dir / "products.csv"
         t0 = time.perf_counter()

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.catalog import hooks, search
 from platform_server.catalog.models import Product
 from platform_server.catalog.schemas import CategoryOut, ProductCreate, ProductOut, ProductUpdate
-from platform_server.core.database import utcnow
+from platform_server.core.database import table_of, utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.money import quantize
 from platform_server.core.pagination import (
@@ -130,7 +130,8 @@ async def insert_many(
         }
         for product_id, data in zip(ids, items, strict=True)
     ]
-    await session.execute(insert(Product), rows)
+    async with search.indexed_in_bulk(session, ids):
+        await session.execute(insert(table_of(Product)), rows)
     await inventory.create_levels(
         session,
         [(pid, d.stock, d.low_stock_threshold) for pid, d in zip(ids, items, strict=True)],

@@ -100,7 +100,11 @@ async def record_many(
     await session.execute(_INSERT_EVENT, rows)
 
 
-def to_out(event: Event) -> EventOut:
+def to_out(
+    event: Any, *, position: int | None = None, published_at: datetime | None = None
+) -> EventOut:
+    """An event (a model or a row of its columns) as the API shows it; `position` and
+    `published_at` override the stored ones (set by the publisher in this transaction)."""
     actor = EventActor(id=event.actor_id, email=event.actor_email) if event.actor_id else None
     return EventOut(
         id=event.id,
@@ -111,8 +115,8 @@ def to_out(event: Event) -> EventOut:
         data=event.data,
         request_id=event.request_id,
         created_at=event.created_at,
-        position=event.position,
-        published_at=event.published_at,
+        position=position if position is not None else event.position,
+        published_at=published_at or event.published_at,
     )
 
 
@@ -206,11 +210,13 @@ async def publish_batch(session: AsyncSession, limit: int) -> list[EventOut]:
     if stream is None:
         stream = EventStream(id=1, last_position=0)
         session.add(stream)
+    events = table_of(Event)
+    # Plain rows, not ORM objects: a bulk import publishes thousands of these.
     rows = (
-        await session.scalars(
-            select(Event)
-            .where(Event.position.is_(None))
-            .order_by(Event.created_at, Event.id)
+        await session.execute(
+            select(*events.c)
+            .where(events.c.position.is_(None))
+            .order_by(events.c.created_at, events.c.id)
             .limit(limit)
         )
     ).all()
@@ -222,7 +228,4 @@ async def publish_batch(session: AsyncSession, limit: int) -> list[EventOut]:
         _SET_POSITION,
         [{"event_id": event.id, "pos": first + i, "now": now} for i, event in enumerate(rows)],
     )
-    return [
-        to_out(event).model_copy(update={"position": first + i, "published_at": now})
-        for i, event in enumerate(rows)
-    ]
+    return [to_out(row, position=first + i, published_at=now) for i, row in enumerate(rows)]

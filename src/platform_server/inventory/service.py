@@ -65,7 +65,7 @@ async def create_levels(
     """Bulk `create_level` for (product_id, on_hand, low_stock_threshold) triples."""
     now = utcnow()
     await session.execute(
-        insert(StockLevel),
+        insert(table_of(StockLevel)),
         [
             {
                 "product_id": pid,
@@ -93,7 +93,7 @@ async def create_levels(
         if on_hand
     ]
     if movements:
-        await session.execute(insert(StockMovement), movements)
+        await session.execute(insert(table_of(StockMovement)), movements)
 
 
 async def levels_for(

@@ -238,3 +238,24 @@ def test_cursor_of_one_sort_is_refused_by_another(
         f"{API}/products", params={"category": category, "sort": "price", "cursor": cursor}
     )
     assert_problem(mixed, 422, field="cursor")
+
+
+def test_batch_created_products_are_searchable(
+    api: httpx.Client, shop: Shop, staff: Account, word: str
+) -> None:
+    # On SQLite a batch indexes its rows in one statement (not the per-row trigger);
+    # a product created singly afterwards must still be indexed by the trigger.
+    category = new_category()
+    items = [
+        {"sku": f"{word}-b{i}", "name": f"Batch {word} {i}", "price": "1.00", "category": category}
+        for i in range(30)
+    ]
+    created = api.post(f"{API}/products/batch", json={"items": items}, headers=staff.headers)
+    assert created.status_code == 200, created.text
+    assert created.json()["created"] == 30
+    single = shop.product(name=f"Single {word}", category=category)
+    found = set(ids(search(api, q=word)))
+    assert len(found) == 31
+    assert single["id"] in found
+    # The search text is indexed once: each product is found exactly once per query.
+    assert len(ids(search(api, q=f"batch {word}"))) == 30
