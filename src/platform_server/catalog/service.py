@@ -17,6 +17,7 @@ from platform_server.catalog.models import Product
 from platform_server.catalog.schemas import CategoryOut, ProductCreate, ProductOut, ProductUpdate
 from platform_server.core.database import table_of, utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
+from platform_server.core.ids import new_ids
 from platform_server.core.money import quantize
 from platform_server.core.pagination import (
     Page,
@@ -113,7 +114,7 @@ async def insert_many(
     if not items:
         return []
     now = utcnow()
-    ids = [uuid.uuid4() for _ in items]
+    ids = new_ids(len(items))
     rows = [
         {
             "id": product_id,

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import as_utc, table_of, utcnow
 from platform_server.core.errors import NotFound
+from platform_server.core.ids import new_ids
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.principal import Principal, current_principal
 from platform_server.core.request_context import current_request_id
@@ -43,6 +44,7 @@ _INSERT_EVENT = insert(table_of(Event))
 
 
 def _row(
+    event_id: uuid.UUID,
     type_: str,
     resource_type: str,
     resource_id: Any,
@@ -51,7 +53,7 @@ def _row(
     now: datetime,
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": event_id,
         "type": type_,
         "resource_type": resource_type,
         "resource_id": str(resource_id),
@@ -80,7 +82,7 @@ async def record(
     The actor defaults to the request's caller (none for the system's own jobs)."""
     actor = actor or current_principal()
     await session.execute(
-        _INSERT_EVENT, _row(type_, resource_type, resource_id, data, actor, utcnow())
+        _INSERT_EVENT, _row(uuid.uuid4(), type_, resource_type, resource_id, data, actor, utcnow())
     )
 
 
@@ -96,7 +98,10 @@ async def record_many(
         return
     actor = actor or current_principal()
     now = utcnow()
-    rows = [_row(type_, resource_type, rid, data, actor, now) for rid, data in items]
+    rows = [
+        _row(event_id, type_, resource_type, rid, data, actor, now)
+        for event_id, (rid, data) in zip(new_ids(len(items)), items, strict=True)
+    ]
     await session.execute(_INSERT_EVENT, rows)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import table_of, utcnow
 from platform_server.core.errors import Conflict, NotFound
+from platform_server.core.ids import new_ids
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.events import service as events
 from platform_server.inventory.models import StockLevel, StockMovement
@@ -77,9 +78,10 @@ async def create_levels(
             for pid, on_hand, threshold in levels
         ],
     )
+    stocked = [(pid, on_hand) for pid, on_hand, _ in levels if on_hand]
     movements = [
         {
-            "id": uuid.uuid4(),
+            "id": movement_id,
             "product_id": pid,
             "delta": on_hand,
             "on_hand_after": on_hand,
@@ -89,8 +91,7 @@ async def create_levels(
             "order_id": None,
             "created_at": now,
         }
-        for pid, on_hand, _ in levels
-        if on_hand
+        for movement_id, (pid, on_hand) in zip(new_ids(len(stocked)), stocked, strict=True)
     ]
     if movements:
         await session.execute(insert(table_of(StockMovement)), movements)

@@ -20,8 +20,16 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_INDEX_ROW = (
-    "BEGIN INSERT INTO products_fts(rowid, name, description, sku) "
+# The per-row trigger, before and after this revision.
+_EVERY_ROW = (
+    "CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN "
+    "INSERT INTO products_fts(rowid, name, description, sku) "
+    "VALUES (new.rowid, new.name, new.description, new.sku); END"
+)
+_UNLESS_DEFERRED = (
+    "CREATE TRIGGER products_fts_insert AFTER INSERT ON products "
+    "WHEN NOT EXISTS (SELECT 1 FROM products_fts_deferred) BEGIN "
+    "INSERT INTO products_fts(rowid, name, description, sku) "
     "VALUES (new.rowid, new.name, new.description, new.sku); END"
 )
 
@@ -31,15 +39,12 @@ def upgrade() -> None:
         return
     op.execute("CREATE TABLE products_fts_deferred (held INTEGER NOT NULL)")
     op.execute("DROP TRIGGER products_fts_insert")
-    op.execute(
-        "CREATE TRIGGER products_fts_insert AFTER INSERT ON products "
-        "WHEN NOT EXISTS (SELECT 1 FROM products_fts_deferred) " + _INDEX_ROW
-    )
+    op.execute(_UNLESS_DEFERRED)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
     op.execute("DROP TRIGGER products_fts_insert")
-    op.execute("CREATE TRIGGER products_fts_insert AFTER INSERT ON products " + _INDEX_ROW)
+    op.execute(_EVERY_ROW)
     op.execute("DROP TABLE products_fts_deferred")
