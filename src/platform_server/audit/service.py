@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.audit.models import AuditRecord
 from platform_server.core.database import Database, as_utc, utcnow
 from platform_server.core.errors import NotFound
+from platform_server.core.ids import new_id
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.principal import Principal
 from platform_server.core.request_context import current_client_ip, current_request_id
@@ -54,7 +55,7 @@ def _row(
 ) -> dict[str, Any]:
     cleaned = {k: v for k, v in changes.items() if k not in SECRET_FIELDS} if changes else None
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "actor_id": actor.user_id if actor else None,
         "actor_email": (actor.email if actor else None) or actor_email,
         "action": action,

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from platform_server.core.ids import new_id
 from platform_server.core.settings import Settings
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -88,13 +89,13 @@ def table_of(model: type[Base]) -> Table:
 
 
 class IdMixin:
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
 
 
 @event.listens_for(IdMixin, "init", propagate=True)
 def _assign_id(target: IdMixin, _args: Any, kwargs: dict[str, Any]) -> None:
     # Set at construction, not at flush, so related rows can name the id right away.
-    kwargs.setdefault("id", uuid.uuid4())
+    kwargs.setdefault("id", new_id())
 
 
 class TimestampMixin:

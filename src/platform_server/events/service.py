@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import as_utc, table_of, utcnow
 from platform_server.core.errors import NotFound
-from platform_server.core.ids import new_ids
+from platform_server.core.ids import new_id, new_ids
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.principal import Principal, current_principal
 from platform_server.core.request_context import current_request_id
@@ -82,7 +82,7 @@ async def record(
     The actor defaults to the request's caller (none for the system's own jobs)."""
     actor = actor or current_principal()
     await session.execute(
-        _INSERT_EVENT, _row(uuid.uuid4(), type_, resource_type, resource_id, data, actor, utcnow())
+        _INSERT_EVENT, _row(new_id(), type_, resource_type, resource_id, data, actor, utcnow())
     )
 
 

@@ -15,6 +15,7 @@ from platform_server.audit import service as audit
 from platform_server.core.database import utcnow
 from platform_server.core.delivery import retry_now
 from platform_server.core.errors import Conflict, NotFound
+from platform_server.core.ids import new_id
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -42,7 +43,7 @@ def new_row(
     """The values of a new queued notification, due at once."""
     now = utcnow()
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "created_at": now,
         "updated_at": now,
         "event_id": event_id,

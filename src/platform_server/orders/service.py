@@ -18,6 +18,7 @@ from platform_server.catalog import hooks as catalog_hooks
 from platform_server.catalog import service as catalog
 from platform_server.core.database import as_utc, table_of, utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
+from platform_server.core.ids import new_id
 from platform_server.core.money import quantize
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission
@@ -114,11 +115,11 @@ async def create_order(
             errors=[{"loc": ["body", "items"], "msg": "mixed currencies"}],
         )
     currency = currencies.pop()
-    order_id, now = uuid.uuid4(), utcnow()
+    order_id, now = new_id(), utcnow()
     subtotals = {pid: quantize(products[pid].price * qty, currency) for pid, qty in wanted.items()}
     items: list[dict[str, Any]] = [
         {
-            "id": uuid.uuid4(),
+            "id": new_id(),
             "order_id": order_id,
             "product_id": product_id,
             "sku": products[product_id].sku,
@@ -158,7 +159,7 @@ async def create_order(
     await session.execute(
         _INSERT_TRANSITION,
         {
-            "id": uuid.uuid4(),
+            "id": new_id(),
             "order_id": order_id,
             "from_status": None,
             "to_status": "pending",

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import utcnow
+from platform_server.core.ids import new_id
 from platform_server.events.schemas import EventOut
 from platform_server.events.service import subscribe
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -73,7 +74,7 @@ async def plan_webhooks(session: AsyncSession, events: list[EventOut]) -> None:
             payload = payload or event.model_dump_json()
             rows.append(
                 {
-                    "id": uuid.uuid4(),
+                    "id": new_id(),
                     "endpoint_id": endpoint_id,
                     "event_id": event.id,
                     "event_type": event.type,
