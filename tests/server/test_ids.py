@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
+from pathlib import Path
 
 from platform_server.core.ids import new_id, new_ids
 
@@ -31,3 +33,16 @@ def test_the_random_part_varies() -> None:
     ids = new_ids(200)
     random_bits = {value.int & ((1 << 74) - 1) for value in ids}
     assert len(random_bits) == 200
+
+
+def test_a_forked_child_makes_other_ids(tmp_path: Path) -> None:
+    new_id()  # the parent has random bytes buffered
+    out = tmp_path / "child"
+    pid = os.fork()
+    if pid == 0:  # the child: write its next id and leave at once
+        out.write_text(str(new_id()))
+        os._exit(0)
+    os.waitpid(pid, 0)
+    parent_next = new_id()
+    child_next = uuid.UUID(out.read_text())
+    assert child_next.int & ((1 << 74) - 1) != parent_next.int & ((1 << 74) - 1)
