@@ -342,3 +342,41 @@ def test_progress_bar_on_a_terminal(
     result = admin_cli.run("products", "import", str(path))
     assert result.exit_code == 0, result.stderr
     assert "1,500 created" in result.stdout  # the bar itself is transient, on stderr
+
+
+def test_a_sku_repeated_in_a_later_chunk_ends_with_the_later_row(
+    admin_cli: Cli, sdk: Client, tmp_path: Path
+) -> None:
+    # Rows 2 and 1,502 name the same SKU and fall in different chunks of 1,000, which
+    # the import keeps in flight two at a time: the later row must win, every time.
+    t = tag()
+    category = f"dup-{t}"
+    rows = [[f"D{t}-{i:04d}", f"Row {i}", "", "1.00", "USD", category, 1] for i in range(1600)]
+    rows[1500][0] = rows[0][0]
+    rows[1500][1] = "The later row"
+    path = write_csv(tmp_path / "dup.csv", [*HEADER[:-1]], rows)
+    report = admin_cli.json("products", "import", str(path))
+    assert (report["rows"], report["created"], report["updated"], report["failed"]) == (
+        1600,
+        1599,
+        1,
+        0,
+    )
+    assert products_of(sdk, category)[f"D{t}-0000"].name == "The later row"
+
+
+def test_a_failed_request_stops_the_import_and_counts_what_was_answered(
+    admin_cli: Cli, sdk: Client, tmp_path: Path
+) -> None:
+    # A key without catalog:write gets every request refused whole; two are in flight
+    # when the first answer comes back, and neither may count as imported.
+    t = tag()
+    key = sdk.api_keys.create(name=f"read-only-{t}", scopes=["account:read"]).key
+    rows = [[f"F{t}-{i:04d}", f"Row {i}", "", "1.00", "USD", f"f-{t}", 1] for i in range(1500)]
+    path = write_csv(tmp_path / "refused.csv", [*HEADER[:-1]], rows)
+    env = {"PLATFORM_API_KEY": key}
+    result = admin_cli.run("products", "import", str(path), env=env)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: rows 2-1001: ") and "(403, request " in result.stderr
+    assert "0 other rows were imported; the rest of the file was not sent." in result.stderr
+    assert products_of(sdk, f"f-{t}") == {}
