@@ -189,6 +189,10 @@ async def check_url(raw: str, *, allow_private: bool, require_resolution: bool =
     url = parse_url(raw)
     host, port = _host(url), _port(url)
     _check_name(host)
+    # RFC 6761: these names are loopback wherever they are looked up. Refused without a
+    # lookup, so a resolver that is slow to answer cannot let one through unchecked.
+    if not allow_private and (host == "localhost" or host.endswith(".localhost")):
+        raise UnsafeURL(f"names {host}, a loopback address; webhooks only go to public addresses")
     try:
         addresses = await resolve(host, port)
     except (OSError, TimeoutError):

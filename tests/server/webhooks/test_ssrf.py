@@ -154,6 +154,16 @@ def test_metadata_names_are_refused_without_resolving(dns: dict[str, list[str]])
             check(url, allow_private=True)
 
 
+def test_localhost_names_are_refused_without_resolving(dns: dict[str, list[str]]) -> None:
+    # The fake resolver knows none of these: a lookup would be "not found", which an
+    # endpoint being saved is allowed (require_resolution=False). They are refused anyway.
+    for url in ("http://localhost/hook", "http://LOCALHOST.:8080/", "http://api.localhost/x"):
+        with pytest.raises(ssrf.UnsafeURL, match="loopback"):
+            check(url, require_resolution=False)
+    dns["localhost"] = ["127.0.0.1"]
+    assert check("http://localhost/hook", allow_private=True).addresses
+
+
 def test_unresolvable_names(dns: dict[str, list[str]]) -> None:
     # Saving an endpoint: accepted (no addresses yet); a delivery: an error.
     target = check("https://hooks.invalid/x", require_resolution=False)
