@@ -84,7 +84,8 @@ class Base(DeclarativeBase):
 def table_of(model: type[Base]) -> Table:
     """A model's table, for Core statements on the hottest paths (no ORM layers)."""
     table = model.__table__
-    assert isinstance(table, Table)
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
     return table
 
 
@@ -142,7 +143,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         # SQLite's default page cache is 2 MB: a catalog of 100,000 products outgrows
-        # it, and every insert then rereads index pages (random UUID keys) from the OS.
+        # it, and inserts then reread index pages from the OS.
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
