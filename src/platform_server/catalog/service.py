@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -181,6 +181,42 @@ async def by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.U
         return {}
     rows = await session.scalars(select(Product).where(Product.id.in_(list(ids))))
     return {p.id: p for p in rows}
+
+
+async def sellable(
+    session: AsyncSession, ids: Sequence[uuid.UUID], in_stock: Select[Any]
+) -> dict[uuid.UUID, Product]:
+    """The active products among `ids` whose id is in `in_stock` (the inventory
+    domain's query of ids with stock)."""
+    if not ids:
+        return {}
+    rows = await session.scalars(
+        select(Product).where(
+            Product.id.in_(list(ids)), Product.status == "active", Product.id.in_(in_stock)
+        )
+    )
+    return {p.id: p for p in rows}
+
+
+async def sellable_in_category(
+    session: AsyncSession,
+    category: str,
+    *,
+    excluding: set[uuid.UUID],
+    in_stock: Select[Any],
+    limit: int,
+) -> list[Product]:
+    rows = await session.scalars(
+        select(Product)
+        .where(
+            Product.category == category,
+            Product.status == "active",
+            Product.id.not_in(excluding),
+            Product.id.in_(in_stock),
+        )
+        .limit(limit)
+    )
+    return list(rows)
 
 
 async def price_list(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,8 +13,10 @@ from platform_server.core.settings import Settings
 from platform_server.invoices.models import Invoice, InvoiceSequence
 from platform_server.invoices.schemas import InvoiceOut, Party
 from platform_server.orders import service as orders
-from platform_server.orders.models import Order
 from platform_server.payments import service as payments
+
+if TYPE_CHECKING:
+    from platform_server.orders.models import Order
 
 
 def format_number(number: int) -> str:

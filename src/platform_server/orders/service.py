@@ -186,6 +186,11 @@ async def get_order(
     return order
 
 
+async def locked(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
+    """The order, reloaded under a row lock (other domains take it through this)."""
+    return await session.get(Order, order_id, with_for_update=True, populate_existing=True)
+
+
 @dataclass(frozen=True)
 class OrderFilters:
     status: str | None = None

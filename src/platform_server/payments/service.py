@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +19,6 @@ from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.events import service as events
 from platform_server.orders import service as orders
-from platform_server.orders.models import Order
 from platform_server.payments.gateway import (
     Gateway,
     GatewayUnavailable,
@@ -28,6 +28,9 @@ from platform_server.payments.gateway import (
 )
 from platform_server.payments.models import Payment, Refund
 from platform_server.payments.schemas import PaymentOut
+
+if TYPE_CHECKING:
+    from platform_server.orders.models import Order
 
 _TOKEN = re.compile(r"^pm_[A-Za-z0-9_]{1,96}$")
 
@@ -133,7 +136,7 @@ async def refund(
         raise NotFound(f"Payment {payment_id} does not exist.")
     # Always the order, then the payment (as cancelling does), reloaded under the lock:
     # concurrent refunds and cancels then queue instead of deadlocking or overspending.
-    order = await session.get(Order, found.order_id, with_for_update=True, populate_existing=True)
+    order = await orders.locked(session, found.order_id)
     payment = await session.get(Payment, payment_id, with_for_update=True, populate_existing=True)
     assert payment is not None
     if payment.status != "succeeded":

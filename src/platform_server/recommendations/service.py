@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.catalog import service as catalog
-from platform_server.catalog.models import Product
 from platform_server.catalog.schemas import ProductOut
 from platform_server.core.principal import Principal
 from platform_server.inventory import service as inventory
 from platform_server.orders import service as orders
+
+if TYPE_CHECKING:
+    from platform_server.catalog.models import Product
+
+# Candidates of the same category looked at for the popularity fallback.
+CATEGORY_CANDIDATES = 200
 
 
 async def recommend(
@@ -22,25 +27,15 @@ async def recommend(
     picked: list[Product] = []
     together = [pid for pid, _ in await orders.co_purchased(session, product.id, limit * 3)]
     if together:
-        found = await catalog.by_ids(session, together)
-        rows = await session.scalars(
-            select(Product).where(Product.id.in_(together), Product.id.in_(in_stock))
-        )
-        eligible = {p.id for p in rows if p.status == "active"}
-        picked = [found[pid] for pid in together if pid in eligible][:limit]
+        eligible = await catalog.sellable(session, together, in_stock)
+        picked = [eligible[pid] for pid in together if pid in eligible][:limit]
     if len(picked) < limit:
-        taken = {p.id for p in picked} | {product.id}
-        candidates = list(
-            await session.scalars(
-                select(Product)
-                .where(
-                    Product.category == product.category,
-                    Product.status == "active",
-                    Product.id.not_in(taken),
-                    Product.id.in_(in_stock),
-                )
-                .limit(200)
-            )
+        candidates = await catalog.sellable_in_category(
+            session,
+            product.category,
+            excluding={p.id for p in picked} | {product.id},
+            in_stock=in_stock,
+            limit=CATEGORY_CANDIDATES,
         )
         sold = await orders.popularity(session, [p.id for p in candidates])
         candidates.sort(key=lambda p: (-sold.get(p.id, 0), p.name))
