@@ -103,9 +103,17 @@ def test_rotate_secret_and_delete_confirm(admin_cli: Cli, sdk: Client) -> None:
     rotated = admin_cli.json("webhooks", "rotate-secret", created["id"], "--yes")
     assert rotated["id"] == created["id"]
     assert rotated["secret"].startswith("whsec_") and rotated["secret"] != created["secret"]
-    table = admin_cli.run("webhooks", "rotate-secret", created["id"], "--yes")
+    assert rotated["previous_secret_expires_at"] is not None  # the server's default
+    table = admin_cli.run(
+        "webhooks", "rotate-secret", created["id"], "--previous-secret-hours", "0", "--yes"
+    )
     assert table.exit_code == 0 and "secret\twhsec_" in table.stdout
     assert "only time the signing secret is shown" in table.stderr
+    assert sdk.webhooks.get(created["id"]).previous_secret_expires_at is None
+    too_long = admin_cli.run(
+        "webhooks", "rotate-secret", created["id"], "--previous-secret-hours", "200", "--yes"
+    )
+    assert too_long.exit_code == 2 and "--previous-secret-hours" in too_long.stderr
 
     assert admin_cli.run("webhooks", "delete", created["id"]).exit_code == 2
     assert admin_cli.json("webhooks", "delete", created["id"], "--dry-run")["dry_run"] is True

@@ -77,6 +77,15 @@ def test_webhooks_sync(live: tuple[str, tuple[str, str]]) -> None:
         assert isinstance(rotated, WebhookSecret)
         assert rotated.id == created.id and rotated.secret != created.secret
         assert rotated.secret not in repr(rotated)
+        assert rotated.previous_secret_expires_at is not None  # the server's 24 hours
+        assert admin.webhooks.get(created.id).previous_secret_expires_at == (
+            rotated.previous_secret_expires_at
+        )
+        at_once = admin.webhooks.rotate_secret(created.id, previous_secret_hours=0)
+        assert at_once.previous_secret_expires_at is None
+        with pytest.raises(UnprocessableEntityError) as refused:
+            admin.webhooks.rotate_secret(created.id, previous_secret_hours=500)
+        assert refused.value.errors[0]["loc"][-1] == "previous_secret_hours"
 
         ping = admin.webhooks.test(created.id)
         assert isinstance(ping, WebhookDelivery)
@@ -124,7 +133,8 @@ async def test_webhooks_async(live: tuple[str, tuple[str, str]]) -> None:
         assert created.id in [e.id async for e in page]
         updated = await admin.webhooks.update(created.id, url=quiet_url())
         assert updated.url != created.url
-        assert (await admin.webhooks.rotate_secret(created.id)).secret.startswith("whsec_")
+        rotated = await admin.webhooks.rotate_secret(created.id, previous_secret_hours=2)
+        assert rotated.secret.startswith("whsec_") and rotated.previous_secret_expires_at
         ping = await admin.webhooks.test(created.id)
         got = await admin.webhooks.deliveries.get(created.id, ping.id)
         assert got.payload["type"] == "ping"

@@ -264,20 +264,39 @@ def delete(
 def rotate_secret(
     ctx: typer.Context,
     webhook_id: WebhookId,
+    previous_secret_hours: Annotated[
+        int | None,
+        typer.Option(
+            "--previous-secret-hours",
+            min=0,
+            max=168,
+            help="How long deliveries also carry a signature with the old secret, so "
+            "receivers can switch over (server default: 24; 0 retires it at once).",
+            show_default=False,
+        ),
+    ] = None,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
     fmt: OutputOption = None,
 ) -> None:
-    """Replace the signing secret; the old one stops working at once. Printed once."""
+    """Replace the signing secret (printed once); the old one keeps signing for a while."""
     out = output(ctx, fmt)
+    hours = previous_secret_hours
     with client(ctx) as sdk:
         change(
             out,
             action=f"rotate the signing secret of webhook endpoint {webhook_id}",
             fetch=lambda: sdk.webhooks.get(webhook_id),
-            call=lambda: sdk.webhooks.rotate_secret(webhook_id),
+            call=lambda: sdk.webhooks.rotate_secret(webhook_id, previous_secret_hours=hours),
             spinner="Rotating…",
-            show=lambda result: _show_secret(out, result, [Column("ID", "id", "id")]),
+            show=lambda result: _show_secret(
+                out,
+                result,
+                [
+                    Column("ID", "id", "id"),
+                    Column("OLD SECRET SIGNS UNTIL", "previous_secret_expires_at", "time"),
+                ],
+            ),
             yes=yes,
             dry_run=dry_run,
         )

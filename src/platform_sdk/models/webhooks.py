@@ -14,7 +14,9 @@ class WebhookEndpoint(PlatformModel):
 
     ``active`` is False when an admin disabled it, or when the server did after every
     delivery failed for too long (``disabled_reason`` says so). ``failing_since`` is set
-    while deliveries fail and cleared by any success.
+    while deliveries fail and cleared by any success. After a rotation,
+    ``previous_secret_expires_at`` says until when deliveries also carry a signature
+    with the previous secret.
     """
 
     model_config = ConfigDict(extra="allow")
@@ -26,6 +28,7 @@ class WebhookEndpoint(PlatformModel):
     description: str | None = None
     disabled_reason: str | None = None
     failing_since: datetime | None = None
+    previous_secret_expires_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -49,12 +52,17 @@ class WebhookEndpointCreated(WebhookEndpoint):
 
 
 class WebhookSecret(PlatformModel):
-    """The new signing secret of endpoint ``id`` after a rotation; shown only this once."""
+    """The new signing secret of endpoint ``id`` after a rotation; shown only this once.
+
+    Until ``previous_secret_expires_at`` (None: not at all) deliveries are signed with
+    the previous secret too.
+    """
 
     model_config = ConfigDict(extra="allow")
 
     id: UUID
     secret: str
+    previous_secret_expires_at: datetime | None = None
 
     def __repr__(self) -> str:
         return f"WebhookSecret(id={self.id!s})"

@@ -161,14 +161,24 @@ class Webhooks(Resource[M]):
 
     @endpoint("POST", "/api/v1/webhooks/{id}/rotate-secret")
     def rotate_secret(
-        self, webhook_id: UUID | str, **options: Unpack[RequestOptions]
+        self,
+        webhook_id: UUID | str,
+        *,
+        previous_secret_hours: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Call[WebhookSecret]:
-        """A new signing secret, shown only in this answer; the old one stops at once.
+        """A new signing secret, shown only in this answer.
 
-        Not retried: a lost answer would leave a secret nobody knows (rotate again).
+        For ``previous_secret_hours`` (the server's default: 24; at most 168) deliveries
+        carry a signature with the old secret too, so receivers can switch over without
+        refusing any; ``0`` retires the old secret at once. Not retried: a lost answer
+        would leave a secret nobody knows (rotate again).
         """
         return Call(
-            parse=WebhookSecret.model_validate, path_params={"id": webhook_id}, options=options
+            parse=WebhookSecret.model_validate,
+            path_params={"id": webhook_id},
+            body={"previous_secret_hours": previous_secret_hours},
+            options=options,
         )
 
     @endpoint("POST", "/api/v1/webhooks/{id}/test", creates=True)

@@ -22,6 +22,10 @@ class WebhookEndpoint(IdMixin, TimestampMixin, Base):
     disabled_reason: Mapped[str | None] = mapped_column(String(500))
     # Since when every delivery has failed; cleared by any success.
     failing_since: Mapped[datetime | None] = mapped_column()
+    # After a rotation the old secret still signs deliveries (beside the new one) until
+    # this time, so receivers can switch without refusing any.
+    previous_secret: Mapped[str | None] = mapped_column(String(200))
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column()
     created_by: Mapped[uuid.UUID | None] = mapped_column()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response, status
 
 from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
@@ -22,6 +22,7 @@ from platform_server.webhooks.schemas import (
     WebhookEndpointCreated,
     WebhookEndpointOut,
     WebhookEndpointUpdate,
+    WebhookRotateSecret,
     WebhookSecretOut,
 )
 
@@ -103,11 +104,17 @@ async def delete_webhook(id: uuid.UUID, session: DbSession, actor: Admin) -> Res
     "/{id}/rotate-secret", response_model=WebhookSecretOut, summary="Rotate the signing secret"
 )
 async def rotate_webhook_secret(
-    id: uuid.UUID, session: DbSession, actor: Admin
+    id: uuid.UUID,
+    session: DbSession,
+    actor: Admin,
+    payload: Annotated[WebhookRotateSecret | None, Body()] = None,
 ) -> WebhookSecretOut:
-    """A new signing secret, shown only in this answer. Every delivery from now on,
-    retries included, is signed with it; the old one stops at once."""
-    return await service.rotate_secret(session, id, actor)
+    """A new signing secret, shown only in this answer. For `previous_secret_hours`
+    (default 24, at most 168) every delivery, retries included, carries two signatures:
+    one with the new secret and one with the old, so receivers can switch over without
+    refusing any; `0` retires the old secret at once."""
+    hours = (payload or WebhookRotateSecret()).previous_secret_hours
+    return await service.rotate_secret(session, id, hours, actor)
 
 
 @router.post(

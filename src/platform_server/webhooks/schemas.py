@@ -91,6 +91,11 @@ class WebhookEndpointOut(OutputModel):
     failing_since: datetime | None = Field(
         description="Since when every delivery has failed; null after any success"
     )
+    previous_secret_expires_at: datetime | None = Field(
+        default=None,
+        description="After a rotation: until when deliveries are also signed with the "
+        "previous secret (null when they are signed with the current one only)",
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -102,9 +107,27 @@ class WebhookEndpointCreated(WebhookEndpointOut):
     )
 
 
+# A week: long enough for any deploy, short enough that a leaked secret dies soon.
+MAX_PREVIOUS_SECRET_HOURS = 168
+
+
+class WebhookRotateSecret(InputModel):
+    previous_secret_hours: int = Field(
+        24,
+        ge=0,
+        le=MAX_PREVIOUS_SECRET_HOURS,
+        description="How long deliveries stay signed with the old secret too (each then "
+        "carries both signatures), so receivers can switch over without refusing any; "
+        "0 retires the old secret at once",
+    )
+
+
 class WebhookSecretOut(OutputModel):
     id: uuid.UUID = Field(description="The endpoint's id")
     secret: str = Field(description="The new signing secret; shown only once")
+    previous_secret_expires_at: datetime | None = Field(
+        description="Until when the previous secret also signs deliveries (null: not at all)"
+    )
 
 
 class WebhookDeliveryOut(OutputModel):

@@ -29,7 +29,8 @@ from platform_server.core.delivery import FAILED, anything_due, claim, settle
 from platform_server.core.settings import Settings
 from platform_server.webhooks import ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
-from platform_server.webhooks.signing import sign
+from platform_server.webhooks.service import signing_secrets
+from platform_server.webhooks.signing import sign_all
 
 logger = logging.getLogger("platform_server.webhooks")
 
@@ -44,7 +45,8 @@ class Job:
     delivery_id: uuid.UUID
     endpoint_id: uuid.UUID
     url: str
-    secret: str
+    # The current secret first; while a rotation's overlap lasts, the previous one too.
+    secrets: tuple[str, ...]
     message_id: str
     event_type: str
     payload: str
@@ -131,12 +133,20 @@ class WebhookSender:
             if not rows:
                 return []
             endpoint_ids = {row.endpoint_id for row in rows}
+            now = utcnow()
             targets = {
-                e.id: (e.url, e.secret)
+                e.id: (
+                    e.url,
+                    signing_secrets(e.secret, e.previous_secret, e.previous_secret_expires_at, now),
+                )
                 for e in await session.execute(
-                    select(WebhookEndpoint.id, WebhookEndpoint.url, WebhookEndpoint.secret).where(
-                        WebhookEndpoint.id.in_(endpoint_ids)
-                    )
+                    select(
+                        WebhookEndpoint.id,
+                        WebhookEndpoint.url,
+                        WebhookEndpoint.secret,
+                        WebhookEndpoint.previous_secret,
+                        WebhookEndpoint.previous_secret_expires_at,
+                    ).where(WebhookEndpoint.id.in_(endpoint_ids))
                 )
             }
             return [
@@ -144,7 +154,7 @@ class WebhookSender:
                     delivery_id=row.id,
                     endpoint_id=row.endpoint_id,
                     url=targets[row.endpoint_id][0],
-                    secret=targets[row.endpoint_id][1],
+                    secrets=targets[row.endpoint_id][1],
                     message_id=row.message_id,
                     event_type=row.event_type,
                     payload=row.payload,
@@ -187,7 +197,7 @@ class WebhookSender:
         except OSError as error:
             return Outcome(ok=False, error=f"DNS: cannot resolve the host ({error})")
         body = job.payload.encode()
-        headers = sign(job.secret, job.message_id, time.time(), body)
+        headers = sign_all(job.secrets, job.message_id, time.time(), body)
         headers.update(
             {
                 "Content-Type": "application/json",

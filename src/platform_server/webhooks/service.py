@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import service as audit
-from platform_server.core.database import utcnow
+from platform_server.core.database import as_utc, utcnow
 from platform_server.core.delivery import retry_now
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.pagination import Page, PageParams, paginate
@@ -183,11 +184,18 @@ async def delete_endpoint(session: AsyncSession, endpoint_id: uuid.UUID, actor: 
 
 
 async def rotate_secret(
-    session: AsyncSession, endpoint_id: uuid.UUID, actor: Principal
+    session: AsyncSession, endpoint_id: uuid.UUID, previous_secret_hours: int, actor: Principal
 ) -> WebhookSecretOut:
     endpoint = await get_endpoint(session, endpoint_id, lock=True)
+    now = utcnow()
+    keep = previous_secret_hours > 0
+    # Rotating twice within the window retires the oldest: only the last two sign.
+    endpoint.previous_secret = endpoint.secret if keep else None
+    endpoint.previous_secret_expires_at = (
+        now + timedelta(hours=previous_secret_hours) if keep else None
+    )
     endpoint.secret = generate_secret()
-    endpoint.updated_at = utcnow()
+    endpoint.updated_at = now
     await session.flush()
     await audit.record(
         session,
@@ -195,8 +203,23 @@ async def rotate_secret(
         actor=actor,
         target_type="webhook",
         target_id=endpoint.id,
+        changes={"previous_secret_hours": previous_secret_hours},
     )
-    return WebhookSecretOut(id=endpoint.id, secret=endpoint.secret)
+    return WebhookSecretOut(
+        id=endpoint.id,
+        secret=endpoint.secret,
+        previous_secret_expires_at=endpoint.previous_secret_expires_at,
+    )
+
+
+def signing_secrets(
+    secret: str, previous: str | None, previous_expires_at: datetime | None, now: datetime
+) -> tuple[str, ...]:
+    """The secrets a delivery is signed with now: the current one, and the previous one
+    while its time after a rotation lasts."""
+    if previous and previous_expires_at is not None and as_utc(previous_expires_at) > now:
+        return (secret, previous)
+    return (secret,)
 
 
 def _require_active(endpoint: WebhookEndpoint) -> None:

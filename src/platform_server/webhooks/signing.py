@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import math
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "generate_secret",
     "secret_key",
     "sign",
+    "sign_all",
 ]
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
@@ -78,3 +80,17 @@ def sign(secret: str, msg_id: str, timestamp: float | datetime, body: bytes) -> 
         "webhook-timestamp": str(seconds),
         "webhook-signature": "v1," + base64.b64encode(digest).decode("ascii"),
     }
+
+
+def sign_all(
+    signing_secrets: Sequence[str], msg_id: str, timestamp: float | datetime, body: bytes
+) -> dict[str, str]:
+    """As ``sign``, with one signature per secret in ``webhook-signature``, separated by
+    spaces (Standard Webhooks): a receiver that knows any one of them accepts."""
+    if not signing_secrets:
+        raise ValueError("at least one webhook secret is needed")
+    first, *others = signing_secrets
+    headers = sign(first, msg_id, timestamp, body)
+    extra = [sign(other, msg_id, timestamp, body)["webhook-signature"] for other in others]
+    headers["webhook-signature"] = " ".join([headers["webhook-signature"], *extra])
+    return headers

@@ -7,6 +7,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -228,13 +229,53 @@ def test_rotated_secret_signs_the_next_delivery(
 ) -> None:
     hook = path()
     endpoint = create_endpoint(hapi, admin, receiver.url(hook))
-    rotated = hapi.post(f"{API}/webhooks/{endpoint['id']}/rotate-secret", headers=admin)
+    rotated = hapi.post(
+        f"{API}/webhooks/{endpoint['id']}/rotate-secret",
+        json={"previous_secret_hours": 0},
+        headers=admin,
+    )
     assert rotated.status_code == 200, rotated.text
     secret = rotated.json()["secret"]
-    assert secret != endpoint["secret"]
+    assert secret != endpoint["secret"] and rotated.json()["previous_secret_expires_at"] is None
     ping(hapi, admin, endpoint["id"])
     [got] = receiver.wait_for(hook)
     assert webhooks.verify(got.body, got.headers, secret)["type"] == "ping"
+    assert " " not in got.headers["webhook-signature"]
+    with pytest.raises(webhooks.WebhookVerificationError):
+        webhooks.verify(got.body, got.headers, endpoint["secret"])
+
+
+def test_after_a_rotation_both_secrets_sign_until_the_overlap_ends(
+    hapi: httpx.Client, admin: dict[str, str], receiver: Receiver
+) -> None:
+    hook = path()
+    endpoint = create_endpoint(hapi, admin, receiver.url(hook))
+    # No body: the default overlap of 24 hours.
+    rotated = hapi.post(f"{API}/webhooks/{endpoint['id']}/rotate-secret", headers=admin)
+    assert rotated.status_code == 200, rotated.text
+    new_secret = rotated.json()["secret"]
+    until = datetime.fromisoformat(rotated.json()["previous_secret_expires_at"])
+    assert timedelta(hours=23, minutes=59) < until - datetime.now(UTC) <= timedelta(hours=24)
+    shown = hapi.get(f"{API}/webhooks/{endpoint['id']}", headers=admin).json()
+    assert shown["previous_secret_expires_at"] == rotated.json()["previous_secret_expires_at"]
+
+    ping(hapi, admin, endpoint["id"])
+    [got] = receiver.wait_for(hook)
+    # Receivers on the old secret and on the new one both accept the same delivery.
+    assert len(got.headers["webhook-signature"].split(" ")) == 2
+    assert webhooks.verify(got.body, got.headers, new_secret)["type"] == "ping"
+    assert webhooks.verify(got.body, got.headers, endpoint["secret"])["type"] == "ping"
+
+    # A second rotation retires the oldest secret: only the last two ever sign.
+    again = hapi.post(
+        f"{API}/webhooks/{endpoint['id']}/rotate-secret",
+        json={"previous_secret_hours": 1},
+        headers=admin,
+    ).json()
+    ping(hapi, admin, endpoint["id"])
+    got = receiver.wait_for(hook, count=2)[-1]
+    assert webhooks.verify(got.body, got.headers, again["secret"])
+    assert webhooks.verify(got.body, got.headers, new_secret)
     with pytest.raises(webhooks.WebhookVerificationError):
         webhooks.verify(got.body, got.headers, endpoint["secret"])
 

@@ -49,7 +49,7 @@ def job(url: str, secret: str) -> Job:
         delivery_id=uuid.uuid4(),
         endpoint_id=uuid.uuid4(),
         url=url,
-        secret=secret,
+        secrets=(secret,),
         message_id=f"msg_{uuid.uuid4().hex}",
         event_type="order.created",
         payload=json.dumps({"type": "order.created", "data": {"n": 1}}),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from platform_server.webhooks.service import signing_secrets
 from tests.conftest import Account, assert_problem
 
 API = "/api/v1"
@@ -24,6 +26,7 @@ ENDPOINT_FIELDS = {
     "description",
     "disabled_reason",
     "failing_since",
+    "previous_secret_expires_at",
     "created_at",
     "updated_at",
 }
@@ -84,7 +87,7 @@ def test_create_shows_the_secret_once(api: httpx.Client, admin_headers: dict[str
     listed = api.get(f"{API}/webhooks", params={"limit": 100}, headers=admin_headers)
     assert listed.status_code == 200
     assert endpoint["id"] in [e["id"] for e in listed.json()["data"]]
-    assert "secret" not in listed.text and secret not in listed.text
+    assert '"secret"' not in listed.text and "whsec_" not in listed.text
 
     [record] = [r for r in audit_actions(api, admin_headers, endpoint["id"])]
     assert record["action"] == "webhook.create"
@@ -248,6 +251,34 @@ def test_rotate_secret(api: httpx.Client, admin_headers: dict[str, str]) -> None
         if r["action"] == "webhook.rotate_secret"
     ]
     assert body["secret"] not in str(record)
+
+
+@pytest.mark.parametrize("hours", [-1, 169, "a day", 1.5])
+def test_rotate_secret_refuses_a_bad_overlap(
+    api: httpx.Client, admin_headers: dict[str, str], hours: Any
+) -> None:
+    endpoint = created(api, admin_headers)
+    refused = api.post(
+        f"{API}/webhooks/{endpoint['id']}/rotate-secret",
+        json={"previous_secret_hours": hours},
+        headers=admin_headers,
+    )
+    assert_problem(refused, 422, field="previous_secret_hours")
+    unknown = api.post(
+        f"{API}/webhooks/{endpoint['id']}/rotate-secret",
+        json={"keep": 1},
+        headers=admin_headers,
+    )
+    assert_problem(unknown, 422, field="keep")
+
+
+def test_signing_secrets_drop_the_previous_one_when_its_time_is_up() -> None:
+    now = datetime.now(UTC)
+    later, earlier = now + timedelta(seconds=1), now - timedelta(seconds=1)
+    assert signing_secrets("new", "old", later, now) == ("new", "old")
+    assert signing_secrets("new", "old", earlier, now) == ("new",)
+    assert signing_secrets("new", "old", now, now) == ("new",)
+    assert signing_secrets("new", None, later, now) == ("new",)
 
 
 def test_test_ping_and_deliveries(api: httpx.Client, admin_headers: dict[str, str]) -> None:
