@@ -1,9 +1,11 @@
-"""Cold start of the CLI: `platform --help` and `platform --version` in fresh processes.
+"""Cold start of the CLI (`platform --help`, `platform --version`) and of `import
+platform_sdk`, in fresh processes.
 
     python bench/cli_startup.py [--runs 20]
 
-Prints median and p95 wall time per command; the target is < 0.25 s. Exits 1 if a
-median misses the target (so CI can run it), and lists heavy modules that were imported.
+Prints median and p95 wall time per command; the targets are < 0.25 s for the CLI and
+< 0.3 s for the SDK import. Exits 1 if a median misses its target, and lists heavy
+modules that the CLI commands imported.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from pathlib import Path
 
 TARGET_SECONDS = 0.25
+SDK_IMPORT_TARGET_SECONDS = 0.3
 COMMANDS = (["--help"], ["--version"])
 # Modules `--help`/`--version` must not import (the server, the TUI, the SDK, keyring).
 FORBIDDEN = ("platform_server", "textual", "platform_sdk", "keyring", "httpx", "pydantic", "yaml")
@@ -29,12 +32,12 @@ def _entry() -> list[str]:
     return [sys.executable, "-c", "from platform_cli.main import run; run()"]
 
 
-def measure(args: list[str], runs: int) -> list[float]:
+def measure(args: list[str], runs: int, command: list[str] | None = None) -> list[float]:
     env = {**os.environ, "COLUMNS": "100"}
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([*_entry(), *args], check=True, capture_output=True, env=env)
+        subprocess.run([*(command or _entry()), *args], check=True, capture_output=True, env=env)
         times.append(time.perf_counter() - start)
     return times
 
@@ -72,6 +75,14 @@ def main() -> int:
             f"{'platform ' + ' '.join(args):<22}{len(times):>6}{median:>9.3f}s{p95(times):>9.3f}s"
             f"{min(times):>9.3f}s  {'ok' if median < TARGET_SECONDS else 'SLOW'}"
         )
+    sdk = measure([], options.runs, command=[sys.executable, "-c", "import platform_sdk"])
+    median = statistics.median(sdk)
+    ok &= median < SDK_IMPORT_TARGET_SECONDS
+    print(
+        f"{'import platform_sdk':<22}{len(sdk):>6}{median:>9.3f}s{p95(sdk):>9.3f}s"
+        f"{min(sdk):>9.3f}s  {'ok' if median < SDK_IMPORT_TARGET_SECONDS else 'SLOW'}"
+        f"  (target < {SDK_IMPORT_TARGET_SECONDS} s)"
+    )
     for args in COMMANDS:
         heavy = sorted(imported_modules(args) & set(FORBIDDEN))
         print(f"heavy imports for {' '.join(args)}: {', '.join(heavy) or 'none'}")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 NEVER = ("platform_server", "platform_cli", "typer", "textual", "fastapi", "sqlalchemy", "rich")
-MAX_SECONDS = 0.3
 
 
 def import_profile(statement: str) -> dict[str, int]:
@@ -29,7 +28,9 @@ def import_profile(statement: str) -> dict[str, int]:
     return times
 
 
-def test_import_is_fast_and_pulls_no_server_or_cli() -> None:
+# How long the import takes is measured by bench/cli_startup.py, not asserted here: these
+# machines are too noisy for timed tests.
+def test_import_pulls_no_server_cli_or_asyncio() -> None:
     baseline = import_profile("import httpx, pydantic")
     profile = import_profile("import platform_sdk")
 
@@ -40,4 +41,3 @@ def test_import_is_fast_and_pulls_no_server_or_cli() -> None:
     assert forbidden == []
     assert not any(m.split(".")[0] in NEVER[:5] for m in profile)
     assert "asyncio" not in profile  # imported only once an AsyncClient needs it
-    assert profile["platform_sdk"] < MAX_SECONDS * 1_000_000
