@@ -39,7 +39,7 @@ async def _resolve(request: Request, token: str) -> Principal:
     claims = signer.verify(token)
     async with db.lookups() as session:
         record = await auth.active_session(session, claims.session_id)
-        user = await users.get_by_id(session, claims.user_id) if record else None
+        user = await users.identity(session, claims.user_id) if record else None
     if record is None or user is None or record.user_id != user.id:
         raise Unauthenticated("The session behind this token has ended; sign in again.")
     if user.status != "active":
@@ -61,7 +61,7 @@ async def _resolve_api_key(request: Request, db: Database, token: str) -> Princi
         raise Unauthenticated("The API key is malformed (its checksum does not match).")
     async with db.lookups() as session:
         key = await api_keys.find_active(session, request.app.state.settings, token)
-        user = await users.get_by_id(session, key.user_id) if key else None
+        user = await users.identity(session, key.user_id) if key else None
     if key is None or user is None:
         raise Unauthenticated("The API key is not valid, or was revoked or has expired.")
     if user.status != "active":

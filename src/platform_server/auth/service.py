@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import service as audit
@@ -190,9 +191,16 @@ async def revoke_session(session: AsyncSession, actor: Principal, session_id: uu
     await session.flush()
 
 
-async def active_session(session: AsyncSession, session_id: uuid.UUID) -> Session | None:
-    record = await session.get(Session, session_id)
-    if record is None or record.revoked_at is not None or record.expires_at <= utcnow():
+# Read on every authenticated request: built once, and plain rows, not ORM objects.
+_ACTIVE_SESSION = select(
+    Session.id, Session.user_id, Session.last_used_at, Session.expires_at
+).where(Session.id == bindparam("session_id"), Session.revoked_at.is_(None))
+
+
+async def active_session(session: AsyncSession, session_id: uuid.UUID) -> Any | None:
+    """The session's id, user_id, last_used_at and expires_at, if it is still valid."""
+    record = (await session.execute(_ACTIVE_SESSION, {"session_id": session_id})).first()
+    if record is None or record.expires_at <= utcnow():
         return None
     return record
 

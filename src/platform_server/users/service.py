@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from anyio import to_thread
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -87,6 +88,17 @@ async def find_by_email(session: AsyncSession, email: str) -> User | None:
 
 async def get_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
+
+
+# Read on every authenticated request: built once, and plain rows, not ORM objects.
+_IDENTITY = select(User.id, User.email, User.role, User.status).where(
+    User.id == bindparam("user_id")
+)
+
+
+async def identity(session: AsyncSession, user_id: uuid.UUID) -> Any | None:
+    """Who a user is for access checks: id, email, role and status (None: no such user)."""
+    return (await session.execute(_IDENTITY, {"user_id": user_id})).first()
 
 
 @dataclass(frozen=True)
