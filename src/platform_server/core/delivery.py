@@ -8,7 +8,8 @@ claim skips rows other dispatchers hold, so two never send the same row at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    bindparam,
     exists,
     literal_column,
     or_,
@@ -71,7 +73,8 @@ def is_pending(model: Any) -> ColumnElement[bool]:
     return model.status == literal_column(f"'{model.PENDING}'")  # type: ignore[no-any-return]
 
 
-def due(model: Any, now: datetime) -> list[Any]:
+def due(model: Any, now: Any) -> list[Any]:
+    """Conditions of a row to send now (`now`: a time, or a bound parameter)."""
     return [
         is_pending(model),
         model.next_attempt_at <= now,
@@ -79,11 +82,39 @@ def due(model: Any, now: datetime) -> list[Any]:
     ]
 
 
+# The dispatcher asks these many times a second: each statement is built once, with the
+# time as a parameter, instead of being put together (and hashed) on every round.
+@functools.lru_cache(maxsize=16)
+def _anything_due_statement(model: Any) -> Any:
+    return select(exists().where(*due(model, bindparam("now"))))
+
+
+@functools.lru_cache(maxsize=16)
+def _claim_statement(
+    model: Any, recipient_key: str, limit: int, where: Callable[[], Sequence[Any]] | None
+) -> Any:
+    earlier: Any = aliased(model)
+    blocked = exists().where(
+        is_pending(earlier),
+        getattr(earlier, recipient_key) == getattr(model, recipient_key),
+        earlier.resource_key == model.resource_key,
+        earlier.position < model.position,
+    )
+    return (
+        select(model)
+        .where(*due(model, bindparam("now")), *(where() if where else ()), ~blocked)
+        .order_by(model.next_attempt_at, model.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
 async def anything_due(db: Database, model: Any) -> bool:
     """A read outside any transaction before a claim: an idle round never takes the
     (on SQLite, the only) write connection."""
     async with db.lookups() as session:
-        return bool(await session.scalar(select(exists().where(*due(model, utcnow())))))
+        found = await session.scalar(_anything_due_statement(model), {"now": utcnow()})
+        return bool(found)
 
 
 async def claim(
@@ -93,30 +124,19 @@ async def claim(
     lease_seconds: float,
     limit: int,
     recipient: Any,
-    where: Sequence[Any] = (),
+    where: Callable[[], Sequence[Any]] | None = None,
 ) -> list[Row]:
     """Take up to `limit` due rows, longest due first, and lease them.
 
     `recipient` is the column naming who receives a row (endpoint, address): a row
     waits while an earlier row of the same resource to the same recipient is pending.
+    `where` makes further conditions (a module-level function: the statement built
+    with them is kept).
     """
     now = utcnow()
-    m: Any = model
-    earlier: Any = aliased(model)
-    blocked = exists().where(
-        is_pending(earlier),
-        getattr(earlier, recipient.key) == recipient,
-        earlier.resource_key == m.resource_key,
-        earlier.position < m.position,
-    )
-    stmt = (
-        select(model)
-        .where(*due(m, now), *where, ~blocked)
-        .order_by(m.next_attempt_at, m.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    rows = list((await session.scalars(stmt)).all())
+    table: Any = model  # a mapped class: hashable, as the statement cache needs
+    stmt = _claim_statement(table, recipient.key, limit, where)
+    rows = list((await session.scalars(stmt, {"now": now})).all())
     for row in rows:
         row.locked_until = now + timedelta(seconds=lease_seconds)
         row.attempts += 1

@@ -18,6 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -38,6 +39,11 @@ USER_AGENT = f"Platform-Webhooks/{__version__}"
 RETRIED_4XX = frozenset({408, 409, 425, 429})
 ERROR_BODY_CHARS = 200
 _READ_AT_MOST = 4096
+
+
+def _to_active_endpoints() -> list[Any]:
+    active = select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))
+    return [WebhookDelivery.endpoint_id.in_(active)]
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,6 @@ class WebhookSender:
     async def _claim(self) -> list[Job]:
         if not await anything_due(self.db, WebhookDelivery):
             return []
-        active = select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))
         async with self.db.transaction() as session:
             rows = await claim(
                 session,
@@ -128,7 +133,7 @@ class WebhookSender:
                 lease_seconds=self.settings.delivery_lease_seconds,
                 limit=self.settings.delivery_concurrency,
                 recipient=WebhookDelivery.endpoint_id,
-                where=[WebhookDelivery.endpoint_id.in_(active)],
+                where=_to_active_endpoints,
             )
             if not rows:
                 return []
