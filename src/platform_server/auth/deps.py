@@ -81,21 +81,29 @@ async def _resolve_api_key(request: Request, db: Database, token: str) -> Princi
     )
 
 
+async def _caller(request: Request, token: str | None) -> Principal | None:
+    """The caller, resolved once per request however many dependencies ask."""
+    if not token:
+        return None
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is None:
+        known = await _resolve(request, token)
+        request.state.principal = known
+        # Events and audit records name their actor without every call passing it down.
+        set_current_principal(known)
+    return known
+
+
 async def optional_principal(
     request: Request, token: Annotated[str | None, Depends(_bearer)]
 ) -> Principal | None:
-    if not token:
-        return None
-    principal = await _resolve(request, token)
-    request.state.principal = principal
-    # Events and audit records name their actor without every call passing it down.
-    set_current_principal(principal)
-    return principal
+    return await _caller(request, token)
 
 
 async def current_principal(
-    principal: Annotated[Principal | None, Depends(optional_principal)],
+    request: Request, token: Annotated[str | None, Depends(_bearer)]
 ) -> Principal:
+    principal = await _caller(request, token)
     if principal is None:
         raise Unauthenticated("Sign in first: send Authorization: Bearer <token or API key>.")
     return principal
@@ -110,7 +118,9 @@ def requires(*permissions: Permission) -> Any:
     with several permissions, any one of them is enough."""
     names = " or ".join(p.value for p in permissions)
 
-    async def check(principal: CurrentPrincipal) -> Principal:
+    # One dependency deep (FastAPI's per-level cost is paid on every request).
+    async def check(request: Request, token: Annotated[str | None, Depends(_bearer)]) -> Principal:
+        principal = await current_principal(request, token)
         if not any(principal.can(p) for p in permissions):
             raise Forbidden(f"This needs the {names} permission.")
         return principal

@@ -224,13 +224,24 @@ async def price_list(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uu
     as plain rows: cheaper than whole ORM objects on the order path."""
     if not ids:
         return {}
-    return {row.id: row for row in await session.execute(_PRICE_LIST, {"ids": list(ids)})}
+    if len(ids) == 1:  # most orders: a plain parameter, no IN list to expand per call
+        found = await session.execute(_PRICE_OF_ONE, {"id": ids[0]})
+    else:
+        found = await session.execute(_PRICE_LIST, {"ids": list(ids)})
+    return {row.id: row for row in found}
 
 
-# Built once: the order path runs it on every order.
-_PRICE_LIST = select(
-    Product.id, Product.sku, Product.name, Product.price, Product.currency, Product.status
-).where(Product.id.in_(bindparam("ids", expanding=True)))
+# Built once: the order path runs them on every order.
+_PRICE_COLUMNS = (
+    Product.id,
+    Product.sku,
+    Product.name,
+    Product.price,
+    Product.currency,
+    Product.status,
+)
+_PRICE_LIST = select(*_PRICE_COLUMNS).where(Product.id.in_(bindparam("ids", expanding=True)))
+_PRICE_OF_ONE = select(*_PRICE_COLUMNS).where(Product.id == bindparam("id"))
 
 
 @dataclass(frozen=True)
