@@ -187,7 +187,7 @@ async def rotate_secret(
     session: AsyncSession, endpoint_id: uuid.UUID, previous_secret_hours: int, actor: Principal
 ) -> WebhookSecretOut:
     endpoint = await get_endpoint(session, endpoint_id, lock=True)
-    now = utcnow()
+    now, overlap_before = utcnow(), endpoint.previous_secret_expires_at
     keep = previous_secret_hours > 0
     # Rotating twice within the window retires the oldest: only the last two sign.
     endpoint.previous_secret = endpoint.secret if keep else None
@@ -203,7 +203,12 @@ async def rotate_secret(
         actor=actor,
         target_type="webhook",
         target_id=endpoint.id,
-        changes={"previous_secret_hours": previous_secret_hours},
+        changes={
+            "previous_secret_expires_at": {
+                "before": overlap_before,
+                "after": endpoint.previous_secret_expires_at,
+            }
+        },
     )
     return WebhookSecretOut(
         id=endpoint.id,
