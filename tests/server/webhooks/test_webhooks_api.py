@@ -253,8 +253,9 @@ def test_rotate_secret(api: httpx.Client, admin_headers: dict[str, str]) -> None
     assert body["secret"] not in str(record)
     overlap = record["changes"]["previous_secret_expires_at"]
     assert overlap["before"] is None
-    assert overlap["after"] is not None and overlap["after"][:19] == (
-        body["previous_secret_expires_at"][:19]
+    assert (
+        overlap["after"] is not None
+        and overlap["after"][:19] == (body["previous_secret_expires_at"][:19])
     )
 
 
