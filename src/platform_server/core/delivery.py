@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -26,11 +26,13 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    update,
 )
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
-from platform_server.core.database import Database, utcnow
+from platform_server.core.database import Database, table_of, utcnow
 
 FAILED = "failed"
 
@@ -47,13 +49,12 @@ class DeliveryMixin:
     last_error: Mapped[str | None] = mapped_column(Text)
     # The source event's stream position and resource: deliveries of one resource to
     # one recipient go out in stream order, a later one waiting while an earlier is pending.
-    position: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # Claims find these through the partial indexes of pending rows (`pending_indexes`):
+    # an index of every row's value would only add to each write.
+    position: Mapped[int | None] = mapped_column(BigInteger)
     resource_key: Mapped[str | None] = mapped_column(String(120))
-    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
     locked_until: Mapped[datetime | None] = mapped_column()
-
-
-Row = TypeVar("Row", bound=DeliveryMixin)
 
 
 def pending_indexes(table: str, pending: str, recipient: str) -> tuple[Index, ...]:
@@ -100,12 +101,24 @@ def _claim_statement(
         earlier.resource_key == model.resource_key,
         earlier.position < model.position,
     )
+    # Plain rows, not ORM objects: the dispatcher claims and settles every queued row.
+    table = table_of(model)
     return (
-        select(model)
+        select(*table.c, (table.c.attempts + 1).label("attempt"))
         .where(*due(model, bindparam("now")), *(where() if where else ()), ~blocked)
         .order_by(model.next_attempt_at, model.created_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _lease_statement(model: Any) -> Any:
+    table = table_of(model)
+    return (
+        update(table)
+        .where(table.c.id.in_(bindparam("ids", expanding=True)))
+        .values(locked_until=bindparam("until"), attempts=table.c.attempts + 1)
     )
 
 
@@ -119,15 +132,17 @@ async def anything_due(db: Database, model: Any) -> bool:
 
 async def claim(
     session: AsyncSession,
-    model: type[Row],
+    model: type[DeliveryMixin],
     *,
     lease_seconds: float,
     limit: int,
     recipient: Any,
     where: Callable[[], Sequence[Any]] | None = None,
-) -> list[Row]:
+) -> list[Row[Any]]:
     """Take up to `limit` due rows, longest due first, and lease them.
 
+    Each row comes back as read, plus `attempt`: the number of this claim's attempt,
+    which a settle must still find (else another claim owns the row now).
     `recipient` is the column naming who receives a row (endpoint, address): a row
     waits while an earlier row of the same resource to the same recipient is pending.
     `where` makes further conditions (a module-level function: the statement built
@@ -136,26 +151,45 @@ async def claim(
     now = utcnow()
     table: Any = model  # a mapped class: hashable, as the statement cache needs
     stmt = _claim_statement(table, recipient.key, limit, where)
-    rows = list((await session.scalars(stmt, {"now": now})).all())
-    for row in rows:
-        row.locked_until = now + timedelta(seconds=lease_seconds)
-        row.attempts += 1
-    await session.flush()
+    rows = list((await session.execute(stmt, {"now": now})).all())
+    if rows:
+        until = now + timedelta(seconds=lease_seconds)
+        await session.execute(
+            _lease_statement(table), {"ids": [row.id for row in rows], "until": until}
+        )
     return rows
 
 
-def settle(row: DeliveryMixin, *, ok: bool, error: str | None, schedule: Sequence[float]) -> None:
-    """Success, a retry after the next backoff step, or failed after the last one."""
-    row.locked_until = None
+def outcome_values(
+    model: type[DeliveryMixin] | DeliveryMixin,
+    *,
+    attempt: int,
+    retry_base: int,
+    ok: bool,
+    error: str | None,
+    schedule: Sequence[float],
+) -> dict[str, Any]:
+    """The columns an attempt's end sets: success, a retry after the next backoff step,
+    or failed after the last one."""
     if ok:
-        row.status, row.last_error, row.next_attempt_at = row.DONE, None, None
-        return
-    row.last_error = (error or "failed")[:2000]
-    step = row.attempts - row.retry_base - 1
+        return {"status": model.DONE, "last_error": None, "next_attempt_at": None}
+    step = attempt - retry_base - 1
     if step < len(schedule):
-        row.next_attempt_at = utcnow() + timedelta(seconds=schedule[step])
+        status, next_at = model.PENDING, utcnow() + timedelta(seconds=schedule[step])
     else:
-        row.status, row.next_attempt_at = FAILED, None
+        status, next_at = FAILED, None
+    return {"status": status, "last_error": (error or "failed")[:2000], "next_attempt_at": next_at}
+
+
+def settle(row: DeliveryMixin, *, ok: bool, error: str | None, schedule: Sequence[float]) -> None:
+    """Record the end of the loaded row's current attempt."""
+    values = outcome_values(
+        row, attempt=row.attempts, retry_base=row.retry_base, ok=ok, error=error, schedule=schedule
+    )
+    row.locked_until = None
+    row.status = values["status"]
+    row.last_error = values["last_error"]
+    row.next_attempt_at = values["next_attempt_at"]
 
 
 def retry_now(row: DeliveryMixin) -> None:
@@ -173,6 +207,7 @@ __all__ = [
     "claim",
     "due",
     "is_pending",
+    "outcome_values",
     "pending_indexes",
     "retry_now",
     "settle",

@@ -23,11 +23,13 @@ class Notification(IdMixin, TimestampMixin, DeliveryMixin, Base):
     PENDING: ClassVar[str] = "queued"
     DONE: ClassVar[str] = "sent"
 
-    event_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    # Found by the unique constraint, which leads with it.
+    event_id: Mapped[uuid.UUID | None] = mapped_column()
     user_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
-    channel: Mapped[str] = mapped_column(String(20), index=True)  # email | sms
+    # Few distinct values, filtered on in a list walked newest first: no index of their own.
+    channel: Mapped[str] = mapped_column(String(20))  # email | sms
     recipient: Mapped[str] = mapped_column(String(255))
-    template: Mapped[str] = mapped_column(String(100), index=True)
+    template: Mapped[str] = mapped_column(String(100))
     subject: Mapped[str | None] = mapped_column(String(255))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)

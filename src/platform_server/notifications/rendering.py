@@ -73,19 +73,23 @@ class Rendered:
     sms: str | None
 
 
-def render(template: str, context: dict[str, Any]) -> Rendered:
-    """Every body of one template; raises jinja2.TemplateError on a broken template."""
+def render(template: str, context: dict[str, Any], *, sms: bool = True) -> Rendered:
+    """Every body of one template (the SMS one only if `sms`); raises
+    jinja2.TemplateError on a broken template."""
     values = {"store": _store["name"], **context}
     subject = " ".join(_env.get_template(f"{template}.subject.txt").render(values).split())
-    try:
-        sms_template = _env.get_template(f"{template}.sms.txt")
-    except TemplateNotFound:
-        sms = None
-    else:
-        sms = " ".join(sms_template.render(values).split())
+    sms_body = _render_sms(template, values) if sms else None
     return Rendered(
         subject=subject[:SUBJECT_MAX],
         text=_env.get_template(f"{template}.txt").render(values).strip() + "\n",
         html=_env.get_template(f"{template}.html").render(values),
-        sms=sms,
+        sms=sms_body,
     )
+
+
+def _render_sms(template: str, values: dict[str, Any]) -> str | None:
+    try:
+        sms_template = _env.get_template(f"{template}.sms.txt")
+    except TemplateNotFound:
+        return None
+    return " ".join(sms_template.render(values).split())

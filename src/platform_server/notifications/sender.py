@@ -12,10 +12,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, update
 
-from platform_server.core.database import Database, utcnow
-from platform_server.core.delivery import anything_due, claim, settle
+from platform_server.core.database import Database, table_of, utcnow
+from platform_server.core.delivery import anything_due, claim, is_pending, outcome_values
 from platform_server.core.settings import Settings
 from platform_server.notifications import rendering
 from platform_server.notifications.email import Email, make_email_backend
@@ -23,6 +23,26 @@ from platform_server.notifications.models import Notification
 from platform_server.notifications.sms import Sms, make_sms_backend
 
 logger = logging.getLogger("platform_server.notifications")
+
+_table = table_of(Notification)
+# One statement for the whole batch. A row gone, or taken over meanwhile (retried by
+# hand, or claimed again after its lease ran out) no longer matches: whoever holds it
+# now settles it.
+_SETTLE = (
+    update(_table)
+    .where(
+        _table.c.id == bindparam("row_id"),
+        is_pending(Notification),
+        _table.c.attempts == bindparam("attempt"),
+    )
+    .values(
+        status=bindparam("status"),
+        last_error=bindparam("last_error"),
+        next_attempt_at=bindparam("next_attempt_at"),
+        sent_at=bindparam("sent_at"),
+        locked_until=None,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +55,8 @@ class _Job:
     subject: str | None
     text: str
     html: str | None
-    attempts: int
+    attempt: int
+    retry_base: int
 
 
 class NotificationSender:
@@ -66,7 +87,8 @@ class NotificationSender:
                     subject=r.subject,
                     text=r.body_text,
                     html=r.body_html,
-                    attempts=r.attempts,
+                    attempt=r.attempt,
+                    retry_base=r.retry_base,
                 )
                 for r in rows
             ]
@@ -76,31 +98,30 @@ class NotificationSender:
         # again while this one may still deliver it.
         deadline = max(1.0, self.settings.delivery_lease_seconds - 5)
         errors = await asyncio.gather(*(self._send_by(job, deadline) for job in jobs))
-        async with self.db.transaction() as session:
-            found = await session.scalars(
-                select(Notification)
-                .where(Notification.id.in_([job.id for job in jobs]))
-                .order_by(Notification.id)
-                .with_for_update()
-            )
-            by_id = {row.id: row for row in found}
-            for job, error in zip(jobs, errors, strict=True):
-                row = by_id.get(job.id)
-                # Gone, or taken over meanwhile (retried by hand, or re-claimed after the
-                # lease ran out): whoever holds it now settles it.
-                if row is None or row.status != Notification.PENDING:
-                    continue
-                if row.attempts != job.attempts:
-                    continue
-                settle(
-                    row,
+        await self._settle(jobs, errors)
+        return len(jobs)
+
+    async def _settle(self, jobs: list[_Job], errors: list[str | None]) -> None:
+        """Record each send's outcome (an error: None when sent) in one statement."""
+        now = utcnow()
+        outcomes = [
+            {
+                "row_id": job.id,
+                "attempt": job.attempt,
+                "sent_at": now if error is None else None,
+                **outcome_values(
+                    Notification,
+                    attempt=job.attempt,
+                    retry_base=job.retry_base,
                     ok=error is None,
                     error=error,
                     schedule=self.settings.notification_retry_seconds,
-                )
-                if error is None:
-                    row.sent_at = utcnow()
-        return len(jobs)
+                ),
+            }
+            for job, error in zip(jobs, errors, strict=True)
+        ]
+        async with self.db.transaction() as session:
+            await session.execute(_SETTLE, outcomes)
 
     async def _send_by(self, job: _Job, seconds: float) -> str | None:
         try:

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import service as audit
-from platform_server.core.database import utcnow
+from platform_server.core.database import table_of, utcnow
 from platform_server.core.delivery import retry_now
 from platform_server.core.errors import Conflict, NotFound
 from platform_server.core.ids import new_id
@@ -90,13 +90,15 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None
     if not rows:
         return
     dialect = session.get_bind().dialect.name
+    # The table, not the mapped class: the ORM's bulk layer costs more than the insert.
+    table = table_of(Notification)
     stmt: Any
     if dialect == "sqlite":
-        stmt = sqlite.insert(Notification).on_conflict_do_nothing()
+        stmt = sqlite.insert(table).on_conflict_do_nothing()
     elif dialect == "postgresql":
-        stmt = postgresql.insert(Notification).on_conflict_do_nothing()
+        stmt = postgresql.insert(table).on_conflict_do_nothing()
     else:
-        stmt = insert(Notification)
+        stmt = insert(table)
     await session.execute(stmt, rows)
 
 

@@ -8,6 +8,7 @@ constraint on those columns backs that up when two workers race.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any
@@ -22,6 +23,8 @@ from platform_server.notifications.rendering import EVENT_TEMPLATES, render
 from platform_server.users import service as users
 
 logger = logging.getLogger("platform_server.notifications")
+
+RENDERS_PER_TURN = 8
 
 
 def _user_id(event: EventOut) -> uuid.UUID | None:
@@ -48,14 +51,19 @@ async def plan_notifications(session: AsyncSession, events: list[EventOut]) -> N
     existing = await service.existing_keys(session, [e.id for e in wanted])
     people = await users.contacts(session, [uid for e in wanted if (uid := _user_id(e))])
     rows: list[dict[str, Any]] = []
-    for event in wanted:
+    for count, event in enumerate(wanted, 1):
+        if count % RENDERS_PER_TURN == 0:
+            # Rendering a busy moment's emails takes milliseconds of CPU: let the
+            # process's requests in between rather than after the whole batch.
+            await asyncio.sleep(0)
         user_id = _user_id(event)
         contact = people.get(user_id) if user_id else None
         if contact is None:  # the user is gone (deleted since): nobody to tell
             continue
         template = EVENT_TEMPLATES[event.type]
+        phone = contact.phone if contact.sms_opt_in else None
         try:
-            rendered = render(template, _context(event, contact))
+            rendered = render(template, _context(event, contact), sms=bool(phone))
         except TemplateError:
             # A broken template must not stop the event stream: log it and go on.
             logger.exception("could not render %s for event %s", template, event.id)
@@ -77,12 +85,12 @@ async def plan_notifications(session: AsyncSession, events: list[EventOut]) -> N
                 body_html=rendered.html,
             )
         )
-        if rendered.sms and contact.phone and contact.sms_opt_in:
+        if phone and rendered.sms:
             rows.append(
                 service.new_row(
                     **common,
                     channel="sms",
-                    recipient=contact.phone,
+                    recipient=phone,
                     subject=None,
                     body_text=rendered.sms,
                     body_html=None,

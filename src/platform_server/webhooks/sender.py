@@ -163,7 +163,7 @@ class WebhookSender:
                     message_id=row.message_id,
                     event_type=row.event_type,
                     payload=row.payload,
-                    attempt=row.attempts,
+                    attempt=row.attempt,
                 )
                 for row in rows
                 if row.endpoint_id in targets

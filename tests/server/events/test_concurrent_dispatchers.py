@@ -1,5 +1,6 @@
 """Several dispatchers on one database (several API processes, or workers): every event is
-published once, in one gap-free order, and every queued send is claimed by one of them."""
+published once, in one gap-free order, every queued send is claimed by one of them, and a
+send's outcome is recorded only while its claim still owns the row."""
 
 from __future__ import annotations
 
@@ -8,18 +9,21 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import Database, utcnow
-from platform_server.core.delivery import claim
+from platform_server.core.delivery import FAILED, claim
 from platform_server.core.settings import Settings
 from platform_server.events import service as events
 from platform_server.events.dispatcher import Dispatcher
 from platform_server.events.models import Event
 from platform_server.events.schemas import EventOut
 from platform_server.notifications.models import Notification
+from platform_server.notifications.sender import NotificationSender, _Job
 from tests import servers
 
 
@@ -29,6 +33,38 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
         settings = servers.make_settings(tmp_path, url)
         servers.prepare_database(settings)
         yield settings
+
+
+def _job(row: Row[Any], attempt: int) -> _Job:
+    return _Job(
+        id=row.id,
+        channel="email",
+        recipient=row.recipient,
+        subject=None,
+        text="hi",
+        html=None,
+        attempt=attempt,
+        retry_base=0,
+    )
+
+
+async def _claim(session: AsyncSession, limit: int) -> list[Row[Any]]:
+    return await claim(
+        session, Notification, lease_seconds=60, limit=limit, recipient=Notification.recipient
+    )
+
+
+def _queued(recipient: str) -> Notification:
+    return Notification(
+        channel="email",
+        recipient=recipient,
+        template="welcome",
+        body_text="hi",
+        status=Notification.PENDING,
+        attempts=0,
+        retry_base=0,
+        next_attempt_at=utcnow(),
+    )
 
 
 async def _record_events(db: Database, count: int) -> None:
@@ -72,30 +108,13 @@ def test_concurrent_claims_never_take_the_same_row(settings: Settings) -> None:
         try:
             async with dbs[0].transaction() as session:
                 for i in range(60):
-                    session.add(
-                        Notification(
-                            channel="email",
-                            recipient=f"r{i}@example.com",
-                            template="welcome",
-                            body_text="hi",
-                            status=Notification.PENDING,
-                            attempts=0,
-                            retry_base=0,
-                            next_attempt_at=utcnow(),
-                        )
-                    )
+                    session.add(_queued(f"r{i}@example.com"))
 
             async def take(db: Database) -> list[uuid.UUID]:
                 taken: list[uuid.UUID] = []
                 while True:
                     async with db.transaction() as session:
-                        rows = await claim(
-                            session,
-                            Notification,
-                            lease_seconds=60,
-                            limit=7,
-                            recipient=Notification.recipient,
-                        )
+                        rows = await _claim(session, limit=7)
                         await asyncio.sleep(0.01)  # hold the claim open a moment
                     if not rows:
                         return taken
@@ -110,3 +129,61 @@ def test_concurrent_claims_never_take_the_same_row(settings: Settings) -> None:
     claimed = asyncio.run(go())
     assert len(claimed) == 60
     assert len(set(claimed)) == 60
+
+
+def test_settle_records_outcomes_and_leaves_rows_claimed_again(settings: Settings) -> None:
+    settings = settings.model_copy(update={"notification_retry_seconds": [30.0]})
+
+    async def go() -> dict[str, Notification]:
+        db = Database(settings)
+        sender = NotificationSender(db, settings)
+        try:
+            async with db.transaction() as session:
+                for name in ("sent", "retried", "failed", "taken"):
+                    session.add(_queued(f"{name}@example.com"))
+            async with db.transaction() as session:
+                rows = await _claim(session, limit=10)
+            assert [row.attempt for row in rows] == [1, 1, 1, 1]
+            jobs = {row.recipient.split("@")[0]: row for row in rows}
+            async with db.transaction() as session:
+                # The lease of "taken" ran out and another process claimed it again.
+                await session.execute(
+                    update(Notification)
+                    .where(Notification.id == jobs["taken"].id)
+                    .values(attempts=2)
+                )
+                # "failed" is on its last attempt: the schedule has one step.
+                await session.execute(
+                    update(Notification)
+                    .where(Notification.id == jobs["failed"].id)
+                    .values(attempts=2, retry_base=0)
+                )
+            batch = [
+                _job(jobs["sent"], 1),
+                _job(jobs["retried"], 1),
+                _job(jobs["failed"], 2),
+                _job(jobs["taken"], 1),
+            ]
+            await sender._settle(batch, [None, "SMTP 451", "SMTP 550", None])
+            async with db.transaction(write=False) as session:
+                found = await session.scalars(select(Notification))
+                return {row.recipient.split("@")[0]: row for row in found}
+        finally:
+            await sender.close()
+            await db.dispose()
+
+    rows = asyncio.run(go())
+    assert rows["sent"].status == Notification.DONE
+    assert rows["sent"].sent_at is not None
+    assert rows["sent"].locked_until is None
+    assert rows["retried"].status == Notification.PENDING
+    assert rows["retried"].last_error == "SMTP 451"
+    assert rows["retried"].next_attempt_at is not None
+    assert rows["retried"].locked_until is None
+    assert rows["failed"].status == FAILED
+    assert rows["failed"].last_error == "SMTP 550"
+    assert rows["failed"].next_attempt_at is None
+    # Its new owner settles it: this stale outcome changed nothing.
+    assert rows["taken"].status == Notification.PENDING
+    assert rows["taken"].sent_at is None
+    assert rows["taken"].locked_until is not None
