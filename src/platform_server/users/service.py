@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core.database import table_of
 from platform_server.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission, Role
@@ -91,8 +92,10 @@ async def get_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
 
 
 # Read on every authenticated request: built once, and plain rows, not ORM objects.
-_IDENTITY = select(User.id, User.email, User.role, User.status).where(
-    User.id == bindparam("user_id")
+# From the table, not the mapped class: every authenticated request runs it.
+_users = table_of(User)
+_IDENTITY = select(_users.c.id, _users.c.email, _users.c.role, _users.c.status).where(
+    _users.c.id == bindparam("user_id")
 )
 
 
