@@ -1,9 +1,9 @@
-"""Email backends: ``console`` (the log) and ``smtp`` (stdlib smtplib, in a thread)."""
+"""Email backends: ``console`` (the log) and ``smtp`` (aiosmtplib)."""
 
 from __future__ import annotations
 
 import logging
-import smtplib
+import socket
 import ssl
 import uuid
 from dataclasses import dataclass
@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Protocol
 
+import aiosmtplib
 from anyio import to_thread
 
 from platform_server.core.database import utcnow
@@ -77,33 +78,34 @@ class ConsoleEmail:
 
 
 class SmtpEmail:
-    """One SMTP connection per message, made in a worker thread (smtplib blocks)."""
+    """One SMTP connection per message, made with aiosmtplib on the event loop.
+
+    A send cut off by the sender's deadline is cancelled mid-conversation and its
+    connection closed: nothing is left running that could still deliver the message
+    after it was recorded as failed (and before its retry sends it again)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._local_hostname: str | None = None
 
     async def send(self, email: Email) -> None:
-        message = build_message(email, self.settings.email_from)
-        await to_thread.run_sync(self._send, message)
-
-    def _send(self, message: EmailMessage) -> None:
         s = self.settings
-        smtp: smtplib.SMTP
-        if s.smtp_security == "tls":
-            smtp = smtplib.SMTP_SSL(
-                s.smtp_host,
-                s.smtp_port,
-                timeout=s.smtp_timeout_seconds,
-                context=ssl.create_default_context(),
-            )
-        else:
-            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
-        with smtp:
-            if s.smtp_security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
-            if s.smtp_username:
-                smtp.login(s.smtp_username, s.smtp_password or "")
-            smtp.send_message(message)
+        message = build_message(email, s.email_from)
+        if self._local_hostname is None:
+            # The name given in EHLO; finding it may wait on DNS, never on the event loop.
+            self._local_hostname = await to_thread.run_sync(socket.getfqdn)
+        await aiosmtplib.send(
+            message,
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_username or None,
+            password=(s.smtp_password or "") if s.smtp_username else None,
+            local_hostname=self._local_hostname,
+            timeout=s.smtp_timeout_seconds,
+            use_tls=s.smtp_security == "tls",
+            start_tls=s.smtp_security == "starttls",
+            tls_context=ssl.create_default_context() if s.smtp_security != "none" else None,
+        )
 
     async def close(self) -> None:
         return None

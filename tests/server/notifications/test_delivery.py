@@ -20,16 +20,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import respx
 from aiosmtpd.controller import Controller
 
 from platform_server.core.database import Database
 from platform_server.notifications import service
+from platform_server.notifications.email import Email, SmtpEmail
 from tests.conftest import Account, assert_problem, bearer
 from tests.server.commerce.conftest import API, Shop
 from tests.server.conftest import create_account
 from tests.server.notifications.conftest import notifications, wait_for, wait_for_notification
-from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
+from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server, make_settings
 
 SMS_URL = "https://sms.example.test/v1/messages"
 
@@ -66,8 +68,8 @@ class Inbox:
 
 
 @contextmanager
-def smtp_server(port: int) -> Iterator[Inbox]:
-    inbox = Inbox()
+def smtp_server(port: int, inbox: Inbox | None = None) -> Iterator[Inbox]:
+    inbox = inbox or Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -172,7 +174,7 @@ def test_smtp_failures_are_retried_then_failed_and_retried_by_hand(tmp_path: Pat
             api, admin, user_id=user.id, template="welcome", status="failed"
         )
         assert failed["attempts"] == 3  # the first try and one per retry step
-        assert failed["last_error"] and "refused" in failed["last_error"].lower()
+        assert failed["last_error"].startswith("SMTPConnectError: Error connecting to 127.0.0.1")
         assert failed["sent_at"] is None and failed["next_attempt_at"] is None
         # the customer sees the failure of their own email too, but may not retry it
         mine = notifications(api, bearer(user.access_token), status="failed")
@@ -199,6 +201,44 @@ def test_smtp_failures_are_retried_then_failed_and_retried_by_hand(tmp_path: Pat
         assert [(r["target_type"], r["target_id"]) for r in trail] == [
             ("notification", failed["id"])
         ]
+
+
+class SlowToGreet(Inbox):
+    """Answers EHLO only after a while, then takes the message like any server."""
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        await asyncio.sleep(1.5)
+        session.host_name = hostname
+        return responses
+
+
+def test_an_smtp_send_past_its_deadline_is_abandoned(tmp_path: Path) -> None:
+    """The sender records a send cut off by its deadline as failed and retries it later;
+    the cut-off send must not go on and deliver a copy of its own meanwhile."""
+    port = free_port()
+    settings = make_settings(
+        tmp_path,
+        f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
+        email_backend="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_timeout_seconds=5,
+    )
+    late = Email(id=uuid.uuid4(), to="late@example.com", subject="Late", text="hi", html=None)
+
+    async def go() -> None:
+        backend = SmtpEmail(settings)
+        async with asyncio.timeout(0.5):
+            await backend.send(late)
+
+    with smtp_server(port, SlowToGreet()) as inbox:
+        with pytest.raises(TimeoutError):
+            asyncio.run(go())
+        # Long after the server answered EHLO: an abandoned send has nobody to go on.
+        threading.Event().wait(2.5)
+        assert inbox.messages == []
 
 
 def _sms_user(api: httpx.Client, live: LiveServer, admin: dict[str, str], phone: str) -> Account:
