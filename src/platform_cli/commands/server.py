@@ -87,6 +87,9 @@ def run(
         workers=workers,
         reload=reload,
         log_config=logging_config(settings.log_level),
+        # Our middleware writes the access log (with the request id); uvicorn's own,
+        # silenced by the log config, would still be formatted on every request.
+        access_log=False,
         proxy_headers=True,
     )
 
