@@ -22,7 +22,7 @@ from platform_server.notifications.models import Notification
 from platform_server.orders.models import Order
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import Account, assert_problem, bearer
-from tests.server.commerce.conftest import Shop
+from tests.server.commerce.conftest import API, Shop
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, isolated_server
 
 OVERVIEW = "/api/v1/stats/overview"
@@ -117,6 +117,10 @@ def test_the_figures_move_with_users_orders_payments_and_stock(
     assert after["orders_today"] == before["orders_today"] + 1
     assert revenue(after) == revenue(before) + Decimal("75.00")
     assert after["low_stock_products"] == before["low_stock_products"] + 1
+    # Archived (it has an order, so deleting archives it): no longer stocked, not counted.
+    archived = api.delete(f"{API}/products/{product['id']}", headers=admin_headers)
+    assert archived.status_code == 200 and archived.json()["result"] == "archived", archived.text
+    assert overview(api, admin_headers)["low_stock_products"] == before["low_stock_products"]
     for name in ("failed_notifications", "failed_webhook_deliveries"):
         assert after[name] >= 0
 

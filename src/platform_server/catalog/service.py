@@ -198,6 +198,17 @@ async def sellable(
     return {p.id: p for p in rows}
 
 
+async def count_active(session: AsyncSession, among: Select[Any]) -> int:
+    """How many active (not archived) products have their id in `among`, another
+    domain's query of product ids."""
+    stmt = (
+        select(func.count())
+        .select_from(Product)
+        .where(Product.status == "active", Product.id.in_(among))
+    )
+    return int(await session.scalar(stmt) or 0)
+
+
 async def sellable_in_category(
     session: AsyncSession,
     category: str,

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Subquery, bindparam, delete, func, insert, select, update
+from sqlalchemy import Select, Subquery, bindparam, delete, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -340,13 +340,9 @@ def inventory_from_row(row: Any) -> InventoryOut | None:
     )
 
 
-async def low_stock_count(session: AsyncSession) -> int:
-    """Products whose available stock (on hand less reserved) is at or below their
-    low-stock threshold, as `inventory.low_stock` reports them."""
+def low_stock_ids() -> Select[Any]:
+    """A query of the products whose available stock (on hand less reserved) is at or
+    below their low-stock threshold, as `inventory.low_stock` reports them: for other
+    domains to filter by, since the product's status is not kept here."""
     available = StockLevel.on_hand - StockLevel.reserved
-    stmt = (
-        select(func.count())
-        .select_from(StockLevel)
-        .where(available <= StockLevel.low_stock_threshold)
-    )
-    return int(await session.scalar(stmt) or 0)
+    return select(StockLevel.product_id).where(available <= StockLevel.low_stock_threshold)

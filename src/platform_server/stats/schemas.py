@@ -54,7 +54,8 @@ class OverviewOut(OutputModel):
         "holds its stock until it expires"
     )
     low_stock_products: int = Field(
-        description="Products whose available stock is at or below their low-stock threshold"
+        description="Active products whose available stock is at or below their low-stock "
+        "threshold (archived ones are no longer stocked)"
     )
     new_users_today: int = Field(description="Accounts created today")
     failed_notifications: int = Field(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.catalog import service as catalog
 from platform_server.core.database import utcnow
 from platform_server.core.timeseries import Hours
 from platform_server.inventory import service as inventory
@@ -30,7 +31,7 @@ async def overview(session: AsyncSession, now: datetime | None = None) -> Overvi
     # Read in the request's one transaction (on PostgreSQL each query sees what had
     # committed when it ran: figures may disagree by the writes of those milliseconds).
     order_figures = await orders.overview_figures(session, day_start, buckets)
-    low_stock = await inventory.low_stock_count(session)
+    low_stock = await catalog.count_active(session, inventory.low_stock_ids())
     new_users = await users.new_user_counts(session, day_start, buckets)
     failed_notifications = await notifications.failed_counts(session, buckets)
     failed_deliveries = await webhooks.failed_delivery_counts(session, buckets)
