@@ -25,6 +25,7 @@ import time
 from collections.abc import Awaitable
 from pathlib import Path
 
+import cpu_share
 import httpx
 from loadgen import Result, require_loopback, run, summary
 from throwaway import throwaway_database
@@ -105,9 +106,13 @@ def seed(base: str) -> tuple[str, list[str]]:
     return token, products
 
 
-def wrk(url: str, args: argparse.Namespace, name: str, script: str) -> str:
+def wrk(url: str, args: argparse.Namespace, name: str, script: str, server_pid: int) -> str:
     command = ["wrk", "-t2", f"-c{args.concurrency}", f"-d{args.seconds}s", "-s", script, url]
+    before = cpu_share.snapshot(server_pid, postgres_too=bool(args.database_url))
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    after = cpu_share.snapshot(server_pid, postgres_too=bool(args.database_url))
+    done = re.search(r"(\d+) requests in", out)
+    cpu = cpu_share.per_request(before, after, int(done.group(1)) if done else 0)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     # wrk's own --latency table stops at p90/p99; the script's done() prints p95 too.
     pct = re.search(r"PERCENTILES (\d+) (\d+) (\d+) (\d+)", out)
@@ -115,7 +120,7 @@ def wrk(url: str, args: argparse.Namespace, name: str, script: str) -> str:
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return (
         f"| {name} | wrk | {float(rps.group(1)) if rps else 0:,.0f} | {p50} | {p90} | {p95} | "
-        f"{p99} | {non2xx.group(1) if non2xx else 0} |"
+        f"{p99} | {non2xx.group(1) if non2xx else 0} | {cpu} |"
     )
 
 
@@ -182,6 +187,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20_000, help="python generator cap")
     parser.add_argument("--python", action="store_true", help="use the Python generator")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each wrk scenario, one row each (these machines vary run to run)",
+    )
+    parser.add_argument(
         "--catalog-cache-seconds",
         type=float,
         default=2.0,
@@ -211,11 +222,19 @@ def main() -> None:
                 ordering = Path(tmp) / "order.lua"
                 ids = ", ".join(f'"{p}"' for p in products)
                 ordering.write_text(ORDER_LUA.format(token=token, products=ids))
-                print("| scenario | tool | req/s | p50 | p90 | p95 | p99 | non-2xx |")
-                print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+                print(
+                    "| scenario | tool | req/s | p50 | p90 | p95 | p99 | non-2xx "
+                    "| CPU per request |"
+                )
+                print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
                 list_url = f"{base}/api/v1/products?limit=20"
-                print(wrk(list_url, args, "GET /api/v1/products?limit=20", str(listing)))
-                print(wrk(f"{base}/api/v1/orders", args, "POST /api/v1/orders", str(ordering)))
+                scenarios = [
+                    (list_url, "GET /api/v1/products?limit=20", str(listing)),
+                    (f"{base}/api/v1/orders", "POST /api/v1/orders", str(ordering)),
+                ]
+                for url, name, script in scenarios:
+                    for _ in range(args.repeat):
+                        print(wrk(url, args, name, script, server.pid), flush=True)
             else:
                 print(asyncio.run(python_runs(base, token, products, args)))
         finally:
