@@ -37,7 +37,7 @@ async def _resolve(request: Request, token: str) -> Principal:
         return await _resolve_api_key(request, db, token)
     signer: TokenSigner = state.signer
     claims = signer.verify(token)
-    async with db.lookups() as session:
+    async with db.lookups(request) as session:
         record = await auth.active_session(session, claims.session_id)
         user = await users.identity(session, claims.user_id) if record else None
     if record is None or user is None or record.user_id != user.id:
@@ -59,7 +59,7 @@ async def _resolve(request: Request, token: str) -> Principal:
 async def _resolve_api_key(request: Request, db: Database, token: str) -> Principal:
     if not is_well_formed_api_key(token):
         raise Unauthenticated("The API key is malformed (its checksum does not match).")
-    async with db.lookups() as session:
+    async with db.lookups(request) as session:
         key = await api_keys.find_active(session, request.app.state.settings, token)
         user = await users.identity(session, key.user_id) if key else None
     if key is None or user is None:

@@ -185,6 +185,9 @@ class Database:
         self._lookups = async_sessionmaker(
             self.engine.execution_options(**untransacted), expire_on_commit=False
         )
+        # On SQLite a request's write transaction holds the one writer: lookups made in
+        # it would lengthen that hold, so they always take a connection of their own.
+        self._lookups_may_join = not settings.is_sqlite
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self._writers if write else self._readers)()
@@ -196,9 +199,15 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def lookups(self) -> AsyncIterator[AsyncSession]:
-        """A session outside any transaction, for a few reads that need no common
-        snapshot (resolving the caller on every request): each is one round trip."""
+    async def lookups(self, request: Request | None = None) -> AsyncIterator[AsyncSession]:
+        """A session for a few reads that need no common snapshot (resolving the caller
+        on every request). Given the request: on PostgreSQL, the transaction it has
+        already opened, which saves a pool checkout; else one outside any transaction,
+        where each read is one round trip."""
+        joined = getattr(request.state, "db_session", None) if request is not None else None
+        if joined is not None and self._lookups_may_join:
+            yield joined
+            return
         async with self._lookups() as session:
             yield session
 
@@ -214,7 +223,11 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     write = request.method not in SAFE_METHODS
     try:
         async with db.transaction(write=write) as session:
-            yield session
+            request.state.db_session = session
+            try:
+                yield session
+            finally:
+                request.state.db_session = None
         if write:
             # Caches of this process (the anonymous catalog pages) drop what may be stale.
             for forget in getattr(request.app.state, "after_write", ()):
