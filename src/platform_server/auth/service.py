@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.audit import service as audit
 from platform_server.auth.models import RefreshToken, Session
 from platform_server.auth.schemas import SessionOut, TokenPair
+from platform_server.core import direct
 from platform_server.core.database import Database, table_of, utcnow
+from platform_server.core.direct import Direct
 from platform_server.core.errors import NotFound, RateLimited, Unauthenticated
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.principal import Principal
@@ -194,14 +196,17 @@ async def revoke_session(session: AsyncSession, actor: Principal, session_id: uu
 # Read on every authenticated request: built once, and plain rows, not ORM objects.
 # From the table, not the mapped class: every authenticated request runs it.
 _sessions = table_of(Session)
-_ACTIVE_SESSION = select(
-    _sessions.c.id, _sessions.c.user_id, _sessions.c.last_used_at, _sessions.c.expires_at
-).where(_sessions.c.id == bindparam("session_id"), _sessions.c.revoked_at.is_(None))
+_ACTIVE_SESSION = Direct(
+    select(
+        _sessions.c.id, _sessions.c.user_id, _sessions.c.last_used_at, _sessions.c.expires_at
+    ).where(_sessions.c.id == bindparam("session_id"), _sessions.c.revoked_at.is_(None))
+)
 
 
 async def active_session(session: AsyncSession, session_id: uuid.UUID) -> Any | None:
     """The session's id, user_id, last_used_at and expires_at, if it is still valid."""
-    record = (await session.execute(_ACTIVE_SESSION, {"session_id": session_id})).first()
+    found = await direct.run(session, _ACTIVE_SESSION, {"session_id": session_id})
+    record = found[0] if found else None
     if record is None or record.expires_at <= utcnow():
         return None
     return record

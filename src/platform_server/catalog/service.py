@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.catalog import hooks, search
 from platform_server.catalog.models import Product
 from platform_server.catalog.schemas import CategoryOut, ProductCreate, ProductOut, ProductUpdate
+from platform_server.core import direct
 from platform_server.core.database import table_of, utcnow
+from platform_server.core.direct import Direct
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.ids import new_ids
 from platform_server.core.money import quantize
@@ -236,9 +238,9 @@ async def price_list(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uu
     if not ids:
         return {}
     if len(ids) == 1:  # most orders: a plain parameter, no IN list to expand per call
-        found = await session.execute(_PRICE_OF_ONE, {"id": ids[0]})
+        found = await direct.run(session, _PRICE_OF_ONE, {"id": ids[0]})
     else:
-        found = await session.execute(_PRICE_LIST, {"ids": list(ids)})
+        found = (await session.execute(_PRICE_LIST, {"ids": list(ids)})).all()
     return {row.id: row for row in found}
 
 
@@ -249,7 +251,7 @@ _PRICE_COLUMNS = [
     _products.c[name] for name in ("id", "sku", "name", "price", "currency", "status")
 ]
 _PRICE_LIST = select(*_PRICE_COLUMNS).where(_products.c.id.in_(bindparam("ids", expanding=True)))
-_PRICE_OF_ONE = select(*_PRICE_COLUMNS).where(_products.c.id == bindparam("id"))
+_PRICE_OF_ONE = Direct(select(*_PRICE_COLUMNS).where(_products.c.id == bindparam("id")))
 
 
 @dataclass(frozen=True)

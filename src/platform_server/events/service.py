@@ -13,7 +13,9 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core import direct
 from platform_server.core.database import as_utc, table_of, utcnow
+from platform_server.core.direct import Direct
 from platform_server.core.errors import NotFound
 from platform_server.core.ids import new_id, new_ids
 from platform_server.core.pagination import Page, PageParams, paginate
@@ -40,7 +42,7 @@ async def deliver_to_subscribers(session: AsyncSession, events: list[EventOut]) 
 
 
 # A table insert: events are written on every change, so they skip the ORM's layers.
-_INSERT_EVENT = insert(table_of(Event))
+_INSERT_EVENT = Direct(insert(table_of(Event)))
 
 
 def _row(
@@ -81,8 +83,10 @@ async def record(
     """Write an event in the caller's transaction: it exists exactly when the change does.
     The actor defaults to the request's caller (none for the system's own jobs)."""
     actor = actor or current_principal()
-    await session.execute(
-        _INSERT_EVENT, _row(new_id(), type_, resource_type, resource_id, data, actor, utcnow())
+    await direct.run(
+        session,
+        _INSERT_EVENT,
+        _row(new_id(), type_, resource_type, resource_id, data, actor, utcnow()),
     )
 
 
@@ -102,7 +106,7 @@ async def record_many(
         _row(event_id, type_, resource_type, rid, data, actor, now)
         for event_id, (rid, data) in zip(new_ids(len(items)), items, strict=True)
     ]
-    await session.execute(_INSERT_EVENT, rows)
+    await direct.run(session, _INSERT_EVENT, rows)
 
 
 def to_out(

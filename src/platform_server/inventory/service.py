@@ -11,7 +11,9 @@ from sqlalchemy import Select, Subquery, bindparam, delete, insert, select, upda
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core import direct
 from platform_server.core.database import table_of, utcnow
+from platform_server.core.direct import Direct
 from platform_server.core.errors import Conflict, NotFound
 from platform_server.core.ids import new_ids
 from platform_server.core.pagination import Page, PageParams, paginate
@@ -203,7 +205,7 @@ async def _low_stock_check(
 
 _stock = table_of(StockLevel)
 # Checks and takes in one statement; built once, as every order runs it.
-_TAKE = (
+_TAKE = Direct(
     update(_stock)
     .where(
         _stock.c.product_id == bindparam("pid"),
@@ -227,7 +229,8 @@ async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None
             if available < quantity:
                 short.append(_shortage(product_id, quantity, available))
             continue
-        taken = (await session.execute(_TAKE, {"pid": product_id, "qty": quantity})).first()
+        found = await direct.run(session, _TAKE, {"pid": product_id, "qty": quantity})
+        taken = found[0] if found else None
         if taken is not None:
             await _low_stock_check(session, taken, available_before=taken[0] - taken[1] + quantity)
         else:

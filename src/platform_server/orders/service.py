@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.catalog import hooks as catalog_hooks
 from platform_server.catalog import service as catalog
+from platform_server.core import direct
 from platform_server.core.database import as_utc, table_of, utcnow
+from platform_server.core.direct import Direct
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.ids import new_id
 from platform_server.core.money import quantize
@@ -83,9 +85,9 @@ async def _lines(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, 
     return dict(lines)
 
 
-_INSERT_ORDER = insert(table_of(Order))
-_INSERT_ITEM = insert(table_of(OrderItem))
-_INSERT_TRANSITION = insert(table_of(OrderTransition))
+_INSERT_ORDER = Direct(insert(table_of(Order)))
+_INSERT_ITEM = Direct(insert(table_of(OrderItem)))
+_INSERT_TRANSITION = Direct(insert(table_of(OrderTransition)))
 
 
 async def create_order(
@@ -154,9 +156,10 @@ async def create_order(
     }
     # Table inserts, in reference order: the hottest write path skips the ORM (its unit
     # of work and its bulk-insert layer).
-    await session.execute(_INSERT_ORDER, order)
-    await session.execute(_INSERT_ITEM, items if len(items) > 1 else items[0])
-    await session.execute(
+    await direct.run(session, _INSERT_ORDER, order)
+    await direct.run(session, _INSERT_ITEM, items if len(items) > 1 else items[0])
+    await direct.run(
+        session,
         _INSERT_TRANSITION,
         {
             "id": new_id(),

@@ -13,7 +13,9 @@ from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core import direct
 from platform_server.core.database import table_of
+from platform_server.core.direct import Direct
 from platform_server.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission, Role
@@ -94,14 +96,17 @@ async def get_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
 # Read on every authenticated request: built once, and plain rows, not ORM objects.
 # From the table, not the mapped class: every authenticated request runs it.
 _users = table_of(User)
-_IDENTITY = select(_users.c.id, _users.c.email, _users.c.role, _users.c.status).where(
-    _users.c.id == bindparam("user_id")
+_IDENTITY = Direct(
+    select(_users.c.id, _users.c.email, _users.c.role, _users.c.status).where(
+        _users.c.id == bindparam("user_id")
+    )
 )
 
 
 async def identity(session: AsyncSession, user_id: uuid.UUID) -> Any | None:
     """Who a user is for access checks: id, email, role and status (None: no such user)."""
-    return (await session.execute(_IDENTITY, {"user_id": user_id})).first()
+    found = await direct.run(session, _IDENTITY, {"user_id": user_id})
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

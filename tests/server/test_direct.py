@@ -1,0 +1,167 @@
+"""Direct statements (`core/direct.py`) give what the session gives, in its transaction.
+
+Each test runs on the suite's backend: on PostgreSQL the statements go straight to
+asyncpg, on SQLite through the session, and the results must not differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from platform_server.core import direct
+from platform_server.core.database import Database, Money, UTCDateTime
+from platform_server.core.direct import Direct
+from platform_server.core.ids import new_id
+from tests import servers
+
+T = TypeVar("T")
+
+_meta = MetaData()
+_probe = Table(
+    "direct_probe",
+    _meta,
+    Column("id", Uuid, primary_key=True, default=new_id),
+    Column("code", String(20), nullable=False, unique=True),
+    Column("price", Money, nullable=False),
+    Column("count", Integer, nullable=False, default=0),
+    Column("data", JSON, nullable=True),
+    Column("kind", String(10), nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=True, onupdate=lambda: datetime.now(UTC)),
+)
+_INSERT = Direct(insert(_probe))
+_BY_CODE = Direct(
+    select(_probe.c.id, _probe.c.code, _probe.c.price, _probe.c.data, _probe.c.seen_at).where(
+        _probe.c.code == bindparam("code"), _probe.c.kind == "plain"
+    )
+)
+_BUMP = Direct(
+    update(_probe)
+    .where(_probe.c.code == bindparam("which"))
+    .values(count=_probe.c.count + bindparam("by"))
+    .returning(_probe.c.count, _probe.c.updated_at)
+)
+_IN_LIST = Direct(
+    select(_probe.c.code).where(_probe.c.code.in_(bindparam("codes", expanding=True)))
+)
+_COUNT = select(func.count()).select_from(_probe)
+
+
+def _row(code: str, **extra: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "code": code,
+        "price": Decimal("19.99"),
+        "data": {"a": [1, "two"]},
+        "kind": "plain",
+        "seen_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))),
+    }
+    return values | extra
+
+
+def _with_database(tmp_path: Path, body: Callable[[Database], Awaitable[T]]) -> T:
+    with servers.test_database(tmp_path) as url:
+        settings = servers.make_settings(tmp_path, url)
+
+        async def go() -> T:
+            db = Database(settings)
+            try:
+                async with db.engine.begin() as connection:
+                    await connection.run_sync(_meta.create_all)
+                return await body(db)
+            finally:
+                await db.dispose()
+
+        return asyncio.run(go())
+
+
+def test_rows_match_what_the_session_reads(tmp_path: Path) -> None:
+    async def body(db: Database) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+        async with db.transaction() as session:
+            await direct.run(session, _INSERT, _row("A-1"))
+            await direct.run(session, _INSERT, [_row("A-2"), _row("A-3", kind="other")])
+        async with db.transaction() as session:
+            fast = list(await direct.run(session, _BY_CODE, {"code": "A-1"}))
+            slow = list((await session.execute(_BY_CODE.statement, {"code": "A-1"})).all())
+            bumped = list(await direct.run(session, _BUMP, {"which": "A-2", "by": 3}))
+            listed = list(await direct.run(session, _IN_LIST, {"codes": ["A-1", "A-3", "Z"]}))
+        return fast, slow, bumped, listed
+
+    fast, slow, bumped, listed = _with_database(tmp_path, body)
+    assert [tuple(r) for r in fast] == [tuple(r) for r in slow]
+    (row,) = fast
+    assert row.code == "A-1" and isinstance(row.id, uuid.UUID)  # the Python default ran
+    assert row.price == Decimal("19.99") and str(row.price) == "19.99"
+    assert row.data == {"a": [1, "two"]}
+    assert row.seen_at == datetime(2026, 1, 2, 1, 4, 5, tzinfo=UTC)
+    assert row.seen_at.tzinfo == UTC
+    (after,) = bumped
+    assert after.count == 3 and after.updated_at is not None  # the onupdate default ran
+    assert sorted(r.code for r in listed) == ["A-1", "A-3"]
+
+
+def test_statements_run_in_the_sessions_transaction(tmp_path: Path) -> None:
+    async def body(db: Database) -> tuple[int, int]:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as session:
+                await direct.run(session, _INSERT, _row("B-1"))
+                raise RuntimeError("roll back")
+        async with db.transaction() as session:
+            rolled_back = (await session.execute(_COUNT)).scalar_one()
+        async with db.transaction() as session:
+            await direct.run(session, _INSERT, _row("B-2"))
+            # The session's own statements see the direct write: one transaction.
+            seen = (await session.execute(_COUNT)).scalar_one()
+        return rolled_back, seen
+
+    rolled_back, seen = _with_database(tmp_path, body)
+    assert (rolled_back, seen) == (0, 1)
+
+
+def test_database_errors_are_sqlalchemys_own(tmp_path: Path) -> None:
+    async def body(db: Database) -> int:
+        async with db.transaction() as session:
+            await direct.run(session, _INSERT, _row("C-1"))
+        with pytest.raises(IntegrityError):
+            async with db.transaction() as session:
+                await direct.run(session, _INSERT, _row("C-1"))
+        async with db.transaction() as session:
+            return int((await session.execute(_COUNT)).scalar_one())
+
+    assert _with_database(tmp_path, body) == 1
+
+
+def test_on_postgresql_the_statements_go_straight_to_asyncpg(tmp_path: Path) -> None:
+    """Fails when SQLAlchemy's asyncpg adapter no longer has what `_driver` reaches."""
+
+    async def body(db: Database) -> tuple[str, Any]:
+        async with db.transaction() as session:
+            return db.engine.dialect.driver, await direct._driver(session)
+
+    driver_name, driver = _with_database(tmp_path, body)
+    if driver_name == "asyncpg":
+        assert type(driver).__module__.startswith("asyncpg")
+    else:
+        assert driver is None
