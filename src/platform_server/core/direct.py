@@ -95,14 +95,18 @@ def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _
     if compiled.post_compile_params or compiled.literal_execute_params:
         return None  # expanding IN lists are rendered per call
     defaults: list[tuple[str, Callable[[], Any]]] = []
-    for column in (*compiled.insert_prefetch, *compiled.update_prefetch):
-        inserting = column in compiled.insert_prefetch
-        make = _maker(column.default if inserting else column.onupdate)
+    prefetched = [(c, c.default) for c in compiled.insert_prefetch] + [
+        (c, c.onupdate) for c in compiled.update_prefetch
+    ]
+    for column, default in prefetched:
+        make = _maker(default)
         if make is None:
             return None
         defaults.append((column.key, make))
     names = tuple(compiled.positiontup or ())
     binds = compiled.binds
+    if any(binds[name].callable is not None for name in names):
+        return None  # a value computed per execution
     fixed = {
         name: binds[name].effective_value
         for name in names
