@@ -51,17 +51,17 @@ def test_database(tmp_dir: Path) -> Iterator[str]:
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+asyncpg")
     name = f"platform_test_{secrets.token_hex(6)}"
-    _admin_sql(url.render_as_string(hide_password=False), f'CREATE DATABASE "{name}"')
+    admin_sql(url.render_as_string(hide_password=False), f'CREATE DATABASE "{name}"')
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        _admin_sql(
+        admin_sql(
             url.render_as_string(hide_password=False),
             f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
         )
 
 
-def _admin_sql(url: str, statement: str) -> None:
+def admin_sql(url: str, statement: str) -> None:
     async def go() -> None:
         engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
         try:

@@ -27,9 +27,14 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import DBAPIError, IntegrityError, InvalidRequestError
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import NullPool
 
 from platform_server.core import direct
 from platform_server.core.database import Database, Money, UTCDateTime
@@ -52,6 +57,26 @@ _probe = Table(
     Column("seen_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=True, onupdate=lambda: datetime.now(UTC)),
 )
+# A default that needs SQLAlchemy's execution context: the session path runs it.
+_noted = Table(
+    "direct_probe_notes",
+    _meta,
+    Column("id", Integer, primary_key=True),
+    Column("note", String(40), default=lambda context: f"for {context.current_parameters['id']}"),
+)
+_INSERT_NOTED = Direct(insert(_noted))
+
+
+class _Base(DeclarativeBase):
+    metadata = _meta
+
+
+class _Tag(_Base):
+    __tablename__ = "direct_probe_tags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+
+
 _INSERT = Direct(insert(_probe))
 _BY_CODE = Direct(
     select(_probe.c.id, _probe.c.code, _probe.c.price, _probe.c.data, _probe.c.seen_at).where(
@@ -122,6 +147,16 @@ def test_rows_match_what_the_session_reads(tmp_path: Path) -> None:
     assert sorted(r.code for r in listed) == ["A-1", "A-3"]
 
 
+def test_a_default_that_needs_the_execution_context_still_runs(tmp_path: Path) -> None:
+    async def body(db: Database) -> str | None:
+        async with db.transaction() as session:
+            await direct.run(session, _INSERT_NOTED, {"id": 7})
+            note: str | None = (await session.execute(select(_noted.c.note))).scalar_one()
+            return note
+
+    assert _with_database(tmp_path, body) == "for 7"
+
+
 def test_statements_run_in_the_sessions_transaction(tmp_path: Path) -> None:
     async def body(db: Database) -> tuple[int, int]:
         with pytest.raises(RuntimeError):
@@ -154,14 +189,82 @@ def test_database_errors_are_sqlalchemys_own(tmp_path: Path) -> None:
 
 
 def test_on_postgresql_the_statements_go_straight_to_asyncpg(tmp_path: Path) -> None:
-    """Fails when SQLAlchemy's asyncpg adapter no longer has what `_driver` reaches."""
+    """Fails when SQLAlchemy's asyncpg adapter no longer has what `_held` reaches."""
 
     async def body(db: Database) -> tuple[str, Any]:
         async with db.transaction() as session:
-            return db.engine.dialect.driver, await direct._driver(session)
+            held = await direct._held(session)
+            return db.engine.dialect.driver, held.driver if held else None
 
     driver_name, driver = _with_database(tmp_path, body)
     if driver_name == "asyncpg":
         assert type(driver).__module__.startswith("asyncpg")
+        # Which statements this path takes, and which it leaves to the session.
+        dialect = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
+        assert _INSERT.plan(dialect, frozenset(_row("x"))) is not None
+        assert _BUMP.plan(dialect, frozenset({"which", "by"})) is not None
+        assert _INSERT_NOTED.plan(dialect, frozenset({"id"})) is None
+        assert _IN_LIST.plan(dialect, frozenset({"codes"})) is None
     else:
         assert driver is None
+
+
+def test_after_a_failed_flush_the_session_refuses_as_it_would_itself(tmp_path: Path) -> None:
+    async def body(db: Database) -> int:
+        async with db.transaction() as session:
+            session.add(_Tag(id=1, name="taken"))
+        with pytest.raises(InvalidRequestError):
+            async with db.transaction() as session:
+                await direct.run(session, _INSERT, _row("D-1"))  # holds the connection
+                session.add(_Tag(id=2, name="taken"))
+                with pytest.raises(IntegrityError):
+                    await session.flush()
+                # The database rolled back already: a write now would commit by itself.
+                # The session refuses (PendingRollbackError, or closed inside `begin()`).
+                await direct.run(session, _INSERT, _row("D-2"))
+        async with db.transaction() as session:
+            return int((await session.execute(_COUNT)).scalar_one())
+
+    assert _with_database(tmp_path, body) == 0
+
+
+def test_connections_the_server_dropped_are_not_handed_out_again(tmp_path: Path) -> None:
+    """As SQLAlchemy does on a disconnect: the first request that finds its connection
+    dropped fails (a 503), and the pool replaces every connection of that age."""
+
+    async def body(db: Database) -> tuple[str, list[str]]:
+        if db.engine.dialect.name != "postgresql":
+            return "sqlite", []
+
+        async def backend(hold: asyncio.Event) -> int:
+            async with db.transaction() as session:
+                await direct.run(session, _INSERT, _row(f"E-{uuid.uuid4().hex[:8]}"))
+                pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+                await hold.wait()  # three connections checked out at once
+                return int(pid)
+
+        hold = asyncio.Event()
+        holders = [asyncio.create_task(backend(hold)) for _ in range(3)]
+        await asyncio.sleep(0.2)
+        hold.set()
+        pids = await asyncio.gather(*holders)
+        outside = create_async_engine(db.engine.url, poolclass=NullPool)
+        async with outside.connect() as other:
+            for pid in pids:
+                await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        await outside.dispose()
+        await asyncio.sleep(0.2)
+        outcomes = []
+        for code in ("F-1", "F-2", "F-3"):
+            try:
+                async with db.transaction() as session:
+                    await direct.run(session, _INSERT, _row(code))
+                outcomes.append("ok")
+            except DBAPIError as error:
+                outcomes.append(f"invalidated={error.connection_invalidated}")
+        return "postgresql", outcomes
+
+    backend, outcomes = _with_database(tmp_path, body)
+    if backend == "sqlite":
+        pytest.skip("SQLite has no server to drop a connection")
+    assert outcomes == ["invalidated=True", "ok", "ok"]

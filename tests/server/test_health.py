@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,15 @@ import pytest
 from fastapi.routing import APIRoute
 
 from tests.conftest import assert_problem
-from tests.servers import LiveServer, live_server, make_settings
+from tests.servers import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    LiveServer,
+    admin_sql,
+    isolated_server,
+    live_server,
+    make_settings,
+)
 
 PROBES = ("/healthz", "/readyz")
 
@@ -127,3 +138,36 @@ def test_docs_serve_html(api: httpx.Client) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "/api/v1/openapi.json" in response.text
+
+
+def test_connections_dropped_by_a_database_restart_give_a_503_then_recover(
+    tmp_path: Path,
+) -> None:
+    """What a PostgreSQL restart does to a running server's pool: the request that finds
+    its connection dropped gets a 503 problem (never a 500), and the pool replaces the
+    dropped connections, so the requests after it succeed."""
+    if not os.environ.get("PLATFORM_TEST_DATABASE_URL"):
+        pytest.skip("PostgreSQL not configured: set PLATFORM_TEST_DATABASE_URL to run this test")
+    # The dispatcher idles, so the first to find a dropped connection is a request.
+    quiet = isolated_server(tmp_path, dispatch_poll_seconds=60)
+    with quiet as live, httpx.Client(base_url=live.url, timeout=30) as client:
+        login = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        token = client.post("/api/v1/auth/login", json=login).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        # Several pooled connections, as a busy server has.
+        with ThreadPoolExecutor(4) as pool:
+            warm = list(pool.map(lambda _: client.get("/api/v1/orders").status_code, range(8)))
+        assert warm == [200] * 8
+        terminate_others = (
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        admin_sql(live.settings.resolved_database_url, terminate_others)
+        time.sleep(0.3)
+        statuses = []
+        for _ in range(3):
+            response = client.get("/api/v1/orders")
+            if response.status_code == 503:
+                assert assert_problem(response, 503)["type"] == "/problems/unavailable"
+            statuses.append(response.status_code)
+        assert statuses == [503, 200, 200]

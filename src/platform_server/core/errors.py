@@ -208,6 +208,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(sa_exc.DBAPIError)
     async def _database(request: Request, exc: sa_exc.DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:  # the server dropped the connection (a restart)
+            return await _unavailable(request, exc)
         if _is_contention(exc):
             logger.warning("concurrent update on %s %s: %s", request.method, request.url.path, exc)
             return problem_response(
