@@ -1,7 +1,7 @@
 """The hottest statements, run straight on asyncpg inside the session's own transaction.
 
 Every order runs the same few Core statements. Through an async session each costs
-about 145 µs of CPU here; asyncpg alone needs about 50 µs for the same round trip
+about 140 µs of CPU here; asyncpg alone needs about 50 µs for the same round trip
 (`bench/statement_cost.py`). A `Direct` statement is still SQLAlchemy Core, written
 once for every backend, and compiled once per process by SQLAlchemy's own PostgreSQL
 compiler. On asyncpg it then runs on the connection the session holds, inside the
