@@ -205,8 +205,7 @@ _ACTIVE_SESSION = Direct(
 
 async def active_session(session: AsyncSession, session_id: uuid.UUID) -> Any | None:
     """The session's id, user_id, last_used_at and expires_at, if it is still valid."""
-    found = await direct.run(session, _ACTIVE_SESSION, {"session_id": session_id})
-    record = found[0] if found else None
+    record = await direct.first(session, _ACTIVE_SESSION, {"session_id": session_id})
     if record is None or record.expires_at <= utcnow():
         return None
     return record

@@ -221,6 +221,12 @@ async def run(
     ]
 
 
+async def first(session: AsyncSession, direct: Direct, params: Params) -> Any | None:
+    """The statement's first row, or None."""
+    rows = await run(session, direct, params)
+    return rows[0] if rows else None
+
+
 async def _failed(
     connection: AsyncConnection, driver: Any, error: Exception, sql: str
 ) -> Exception:

@@ -229,8 +229,7 @@ async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None
             if available < quantity:
                 short.append(_shortage(product_id, quantity, available))
             continue
-        found = await direct.run(session, _TAKE, {"pid": product_id, "qty": quantity})
-        taken = found[0] if found else None
+        taken = await direct.first(session, _TAKE, {"pid": product_id, "qty": quantity})
         if taken is not None:
             await _low_stock_check(session, taken, available_before=taken[0] - taken[1] + quantity)
         else:

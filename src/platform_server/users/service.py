@@ -105,8 +105,7 @@ _IDENTITY = Direct(
 
 async def identity(session: AsyncSession, user_id: uuid.UUID) -> Any | None:
     """Who a user is for access checks: id, email, role and status (None: no such user)."""
-    found = await direct.run(session, _IDENTITY, {"user_id": user_id})
-    return found[0] if found else None
+    return await direct.first(session, _IDENTITY, {"user_id": user_id})
 
 
 @dataclass(frozen=True)
