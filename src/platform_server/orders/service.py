@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog import hooks as catalog_hooks
-from platform_server.catalog import service as catalog
 from platform_server.core import direct
 from platform_server.core.database import as_utc, table_of, utcnow
 from platform_server.core.direct import Direct
@@ -35,6 +33,8 @@ from platform_server.orders.schemas import (
     OrderOut,
     OrderTransitionOut,
 )
+from platform_server.products import hooks as catalog_hooks
+from platform_server.products import service as catalog
 
 ALLOWED: dict[str, frozenset[str]] = {
     "pending": frozenset({"paid", "cancelled", "expired"}),

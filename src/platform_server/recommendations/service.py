@@ -5,14 +5,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog import service as catalog
-from platform_server.catalog.schemas import ProductOut
 from platform_server.core.principal import Principal
 from platform_server.inventory import service as inventory
 from platform_server.orders import service as orders
+from platform_server.products import service as catalog
+from platform_server.products.schemas import ProductOut
 
 if TYPE_CHECKING:
-    from platform_server.catalog.models import Product
+    from platform_server.products.models import Product
 
 # Candidates of the same category looked at for the popularity fallback.
 CATEGORY_CANDIDATES = 200

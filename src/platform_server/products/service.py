@@ -12,9 +12,6 @@ from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog import hooks, search
-from platform_server.catalog.models import Product
-from platform_server.catalog.schemas import CategoryOut, ProductCreate, ProductOut, ProductUpdate
 from platform_server.core import direct
 from platform_server.core.database import table_of, utcnow
 from platform_server.core.direct import Direct
@@ -36,6 +33,9 @@ from platform_server.core.principal import Principal
 from platform_server.events import service as events
 from platform_server.inventory import service as inventory
 from platform_server.inventory.schemas import InventoryOut
+from platform_server.products import hooks, search
+from platform_server.products.models import Product
+from platform_server.products.schemas import CategoryOut, ProductCreate, ProductOut, ProductUpdate
 
 SortName = Literal["price", "-price", "name", "-name", "created_at", "-created_at", "relevance"]
 _SORTS: dict[str, SortKey] = {

@@ -8,9 +8,15 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from platform_server.audit import service as audit
 from platform_server.auth.deps import OptionalPrincipal, requires
-from platform_server.catalog import batch, service
-from platform_server.catalog.models import Product
-from platform_server.catalog.schemas import (
+from platform_server.core.database import DbSession
+from platform_server.core.idempotency import Idempotent
+from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.core.responses import model_response
+from platform_server.products import batch, service
+from platform_server.products.models import Product
+from platform_server.products.schemas import (
     BatchIn,
     BatchOut,
     CategoryOut,
@@ -20,12 +26,6 @@ from platform_server.catalog.schemas import (
     ProductStatus,
     ProductUpdate,
 )
-from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
-from platform_server.core.pagination import Page, PageQuery
-from platform_server.core.permissions import Permission
-from platform_server.core.principal import Principal
-from platform_server.core.responses import model_response
 
 router = APIRouter(tags=["products"])
 Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]

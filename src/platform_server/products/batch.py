@@ -8,18 +8,18 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog import service
-from platform_server.catalog.models import Product
-from platform_server.catalog.schemas import (
+from platform_server.core.errors import Conflict
+from platform_server.core.money import quantize
+from platform_server.core.principal import Principal
+from platform_server.products import service
+from platform_server.products.models import Product
+from platform_server.products.schemas import (
     BatchIn,
     BatchItemResult,
     BatchOut,
     ProductCreate,
     ProductUpdate,
 )
-from platform_server.core.errors import Conflict
-from platform_server.core.money import quantize
-from platform_server.core.principal import Principal
 
 # Set only when a product is created: re-importing a file must not reset live stock.
 _CREATE_ONLY = {"stock", "low_stock_threshold"}
