@@ -174,7 +174,7 @@ async def _orders_in_every_status(
             await orders.cancel(session, order, buyer, "changed my mind", refund_all)
             continue
         payment = await payments.pay(session, gateway, order.id, "pm_card_ok", buyer, None)
-        await invoices.issue(session, order)
+        await invoices.issue(session, order.id, order.user_email)
         if target == "refunded":
             assert isinstance(payment, Payment)
             await payments.refund(session, gateway, payment.id, None, "demo", admin)
