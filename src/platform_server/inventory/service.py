@@ -22,7 +22,7 @@ from platform_server.inventory.schemas import AdjustmentIn, InventoryOut, Moveme
 
 
 def _out(
-    product_id: uuid.UUID, on_hand: int, reserved: int, threshold: int, updated_at: Any
+    on_hand: int, reserved: int, threshold: int, product_id: uuid.UUID, updated_at: Any
 ) -> InventoryOut:
     return InventoryOut(
         product_id=product_id,
@@ -36,7 +36,7 @@ def _out(
 
 def to_out(level: StockLevel) -> InventoryOut:
     return _out(
-        level.product_id, level.on_hand, level.reserved, level.low_stock_threshold, level.updated_at
+        level.on_hand, level.reserved, level.low_stock_threshold, level.product_id, level.updated_at
     )
 
 
@@ -143,7 +143,8 @@ async def adjust(
     )
     await repository.flush(session)
     out = to_out(level)
-    await _low_stock_check(session, out, available_before=available_before)
+    figures = (out.on_hand, out.reserved, out.low_stock_threshold, product_id, out.updated_at)
+    await _low_stock_check(session, figures, available_before=available_before)
     # on_hand before is exact from the delta, whatever adjustments ran meanwhile.
     changes = audit.diff(
         {"on_hand": out.on_hand - data.delta, "low_stock_threshold": threshold_before},
@@ -161,12 +162,15 @@ async def adjust(
 
 
 async def _low_stock_check(
-    session: AsyncSession, level: InventoryOut, *, available_before: int
+    session: AsyncSession, figures: Sequence[Any], *, available_before: int
 ) -> None:
     """inventory.low_stock when availability falls to the threshold or below (once per
-    crossing, not on every sale below it)."""
-    if level.available <= level.low_stock_threshold < available_before:
-        await events.record(session, "inventory.low_stock", "product", level.product_id, level)
+    crossing, not on every sale below it). `figures`: on_hand, reserved,
+    low_stock_threshold, product_id, updated_at."""
+    on_hand, reserved, threshold, product_id, _ = figures
+    if on_hand - reserved <= threshold < available_before:
+        level = _out(*figures)
+        await events.record(session, "inventory.low_stock", "product", product_id, level)
 
 
 async def _available(session: AsyncSession, product_id: uuid.UUID, *, fresh: bool) -> int:
@@ -191,9 +195,7 @@ async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None
             available = await _available(session, product_id, fresh=True)
             short.append(_shortage(product_id, quantity, available))
             continue
-        on_hand, reserved, threshold, pid, updated_at = taken
-        level = _out(pid, on_hand, reserved, threshold, updated_at)
-        await _low_stock_check(session, level, available_before=level.available + quantity)
+        await _low_stock_check(session, taken, available_before=taken[0] - taken[1] + quantity)
     if short:
         listing = ", ".join(
             f"{s['product_id']} (wanted {s['requested']}, {s['available']} available)"
@@ -253,9 +255,9 @@ def inventory_from_row(row: Any) -> InventoryOut | None:
     if row.stock_on_hand is None:
         return None
     return _out(
-        row.stock_product_id,
         row.stock_on_hand,
         row.stock_reserved,
         row.stock_low_stock_threshold,
+        row.stock_product_id,
         row.stock_updated_at,
     )
