@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -278,22 +279,18 @@ async def ship(
     await transition(session, order, "shipped", actor.user_id, f"{carrier} {tracking}")
 
 
+@asynccontextmanager
 async def _audited(
-    session: AsyncSession,
-    order_id: uuid.UUID,
-    actor: Principal,
-    action: str,
-    change: Callable[[Order], Awaitable[None]],
-) -> OrderOut:
-    """`change` applied to the locked order, recorded in the audit trail with what changed."""
+    session: AsyncSession, order_id: uuid.UUID, actor: Principal, action: str
+) -> AsyncIterator[Order]:
+    """The order, locked, to change in the block; the change goes to the audit trail."""
     order = await get_order(session, order_id, actor, lock=True)
     before = audit.snapshot(order, _AUDITED)
-    await change(order)
+    yield order
     changes = audit.diff(before, audit.snapshot(order, _AUDITED))
     await audit.record(
         session, action, actor=actor, target_type="order", target_id=order.id, changes=changes
     )
-    return await to_out(session, order)
 
 
 async def cancel_order(
@@ -303,41 +300,29 @@ async def cancel_order(
     note: str | None,
     refund_all: RefundAll,
 ) -> OrderOut:
-    return await _audited(
-        session,
-        order_id,
-        actor,
-        "order.cancel",
-        lambda order: cancel(session, order, actor, note, refund_all),
-    )
+    async with _audited(session, order_id, actor, "order.cancel") as order:
+        await cancel(session, order, actor, note, refund_all)
+    return await to_out(session, order)
 
 
 async def fulfill_order(session: AsyncSession, order_id: uuid.UUID, actor: Principal) -> OrderOut:
-    return await _audited(
-        session, order_id, actor, "order.fulfill", lambda order: fulfill(session, order, actor)
-    )
+    async with _audited(session, order_id, actor, "order.fulfill") as order:
+        await fulfill(session, order, actor)
+    return await to_out(session, order)
 
 
 async def ship_order(
     session: AsyncSession, order_id: uuid.UUID, actor: Principal, carrier: str, tracking: str
 ) -> OrderOut:
-    return await _audited(
-        session,
-        order_id,
-        actor,
-        "order.ship",
-        lambda order: ship(session, order, actor, carrier, tracking),
-    )
+    async with _audited(session, order_id, actor, "order.ship") as order:
+        await ship(session, order, actor, carrier, tracking)
+    return await to_out(session, order)
 
 
 async def deliver_order(session: AsyncSession, order_id: uuid.UUID, actor: Principal) -> OrderOut:
-    return await _audited(
-        session,
-        order_id,
-        actor,
-        "order.deliver",
-        lambda order: transition(session, order, "delivered", actor.user_id),
-    )
+    async with _audited(session, order_id, actor, "order.deliver") as order:
+        await transition(session, order, "delivered", actor.user_id)
+    return await to_out(session, order)
 
 
 async def history(
