@@ -15,7 +15,7 @@ from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.core.security import keyed_hash, new_api_key
 from platform_server.core.settings import Settings
-from platform_server.users import hooks as user_hooks
+from platform_server.users import api as users
 
 _PREFIX_LEN = 12  # "plat_" and 7 characters: enough to tell keys apart in a list
 
@@ -96,6 +96,6 @@ async def touch(session: AsyncSession, key_id: uuid.UUID, when: datetime) -> Non
     await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
 
 
-@user_hooks.user_deleted.connect
+@users.user_deleted.connect
 async def _forget_user(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(delete(ApiKey).where(ApiKey.user_id == user_id))

@@ -21,7 +21,7 @@ from platform_server.core.errors import Forbidden, Unauthenticated
 from platform_server.core.permissions import Permission, permissions_for
 from platform_server.core.principal import Principal, set_current_principal
 from platform_server.core.security import API_KEY_PREFIX, TokenSigner, is_well_formed_api_key
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 # Declares the scheme in OpenAPI, so the "Authorize" button of /docs logs in.
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from pydantic import ValidationError
 
-from platform_server.audit import service as audit
+from platform_server.audit import api as audit
 from platform_server.auth import service
 from platform_server.auth.deps import AccountReader, AccountWriter
 from platform_server.auth.schemas import (

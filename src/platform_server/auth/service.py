@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import service as audit
+from platform_server.audit import api as audit
 from platform_server.auth.models import RefreshToken, Session
 from platform_server.auth.schemas import SessionOut, TokenPair
 from platform_server.core import direct
@@ -26,8 +26,7 @@ from platform_server.core.security import (
 )
 from platform_server.core.settings import Settings
 from platform_server.core.throttle import FailureCounter
-from platform_server.users import hooks as user_hooks
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 BAD_CREDENTIALS = "The email or password is incorrect."
 
@@ -141,7 +140,7 @@ class Authenticator:
             # A rotated token came back: it was copied. End the session for both holders.
             record.revoked_at = now
             return Unauthenticated("The refresh token was already used; the session is revoked.")
-        user = await users.get_by_id(session, record.user_id)
+        user = await users.identity(session, record.user_id)
         if user is None or user.status != "active":
             return Unauthenticated("The account is not active.")
         stored.rotated_at = now
@@ -217,12 +216,12 @@ async def touch_session(session: AsyncSession, session_id: uuid.UUID) -> None:
     )
 
 
-@user_hooks.user_deleted.connect
+@users.user_deleted.connect
 async def _forget_user(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(delete(Session).where(Session.user_id == user_id))
 
 
-@user_hooks.credentials_changed.connect
+@users.credentials_changed.connect
 async def _revoke_other_sessions(
     session: AsyncSession, user_id: uuid.UUID, keep: uuid.UUID | None
 ) -> None:
