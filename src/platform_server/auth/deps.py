@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from platform_server.api_keys import service as api_keys
-from platform_server.auth import service as auth
+from platform_server.api_keys import api as api_keys
+from platform_server.auth import api as auth
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import Forbidden, Unauthenticated
 from platform_server.core.permissions import Permission, permissions_for
