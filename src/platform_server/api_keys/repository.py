@@ -20,14 +20,10 @@ async def add(session: AsyncSession, record: ApiKey) -> None:
 
 async def list_live(session: AsyncSession, user_id: uuid.UUID, page: PageParams) -> Page[ApiKeyOut]:
     """The user's keys that are not revoked, newest first."""
-    stmt = select(ApiKey).where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
+    live = select(ApiKey).where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
+    to_out = ApiKeyOut.model_validate
     return await paginate(
-        session,
-        stmt,
-        created_at=ApiKey.created_at,
-        row_id=ApiKey.id,
-        page=page,
-        to_schema=ApiKeyOut.model_validate,
+        session, live, created_at=ApiKey.created_at, row_id=ApiKey.id, page=page, to_schema=to_out
     )
 
 

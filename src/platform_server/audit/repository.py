@@ -52,13 +52,9 @@ async def list_records(
         stmt = stmt.where(AuditRecord.created_at >= as_utc(filters.created_after))
     if filters.created_before:
         stmt = stmt.where(AuditRecord.created_at < as_utc(filters.created_before))
+    newest_first, to_out = AuditRecord.created_at, AuditRecordOut.model_validate
     return await paginate(
-        session,
-        stmt,
-        created_at=AuditRecord.created_at,
-        row_id=AuditRecord.id,
-        page=page,
-        to_schema=AuditRecordOut.model_validate,
+        session, stmt, created_at=newest_first, row_id=AuditRecord.id, page=page, to_schema=to_out
     )
 
 

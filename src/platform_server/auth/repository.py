@@ -50,15 +50,11 @@ async def list_for_user(
     session: AsyncSession,
     user_id: uuid.UUID,
     page: PageParams,
-    to_schema: Callable[[Session], SessionOut],
+    to_out: Callable[[Session], SessionOut],
 ) -> Page[SessionOut]:
+    mine = select(Session).where(Session.user_id == user_id)
     return await paginate(
-        session,
-        select(Session).where(Session.user_id == user_id),
-        created_at=Session.created_at,
-        row_id=Session.id,
-        page=page,
-        to_schema=to_schema,
+        session, mine, created_at=Session.created_at, row_id=Session.id, page=page, to_schema=to_out
     )
 
 

@@ -101,13 +101,9 @@ async def list_users(
                 func.lower(User.name).like(pattern, escape="\\"),
             )
         )
+    to_out = UserOut.model_validate
     return await paginate(
-        session,
-        stmt,
-        created_at=User.created_at,
-        row_id=User.id,
-        page=page,
-        to_schema=UserOut.model_validate,
+        session, stmt, created_at=User.created_at, row_id=User.id, page=page, to_schema=to_out
     )
 
 

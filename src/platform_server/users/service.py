@@ -95,9 +95,8 @@ async def _flush_unique_email(session: AsyncSession, email: str) -> None:
 
 async def get_visible(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> User:
     """A user the actor may see; others' ids answer 404, so ids cannot be probed."""
-    user = None
-    if user_id == actor.user_id or actor.can(Permission.USERS_READ):
-        user = await repository.get(session, user_id)
+    may_see = user_id == actor.user_id or actor.can(Permission.USERS_READ)
+    user = await repository.get(session, user_id) if may_see else None
     if user is None:
         raise NotFound(f"User {user_id} does not exist.")
     return user
