@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 from tests.servers import (
@@ -20,6 +21,8 @@ from tests.servers import (
     test_database,
 )
 
+API = "/api/v1"
+
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     db = os.environ.get("PLATFORM_TEST_DATABASE_URL")
@@ -29,6 +32,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"database: {'PostgreSQL (' + db + ')' if db else 'SQLite (embedded default)'}",
         f"redis: {redis_url or 'not used (in-memory throttling)'}",
         f"broker: {broker or 'not used (embedded dispatch)'}",
+        f"access tokens: {os.environ.get('PLATFORM_TEST_ACCESS_TOKEN_MINUTES') or 'default'} min",
     ]
 
 
@@ -67,34 +71,107 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture(scope="session")
-def admin_token(server_url: str) -> str:
-    response = httpx.post(
-        f"{server_url}/api/v1/auth/login",
-        json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
-        timeout=30,
+def token_half_life_passed(token: str) -> bool:
+    """True once half of the token's own lifetime (``exp`` - ``iat``) has passed."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return time.time() >= (float(claims["iat"]) + float(claims["exp"])) / 2
+
+
+class Account:
+    """A signed-in user.
+
+    With ``base_url`` (accounts that outlive one test: the run's admin, module-wide users)
+    it renews its access token when read after half of that token's own lifetime: with
+    the refresh token, or by signing in again if that no longer works. So a suite that
+    runs longer than the token lifetime, or with one-minute tokens, keeps working.
+    Without it (a user made for one test) the tokens stay exactly as issued, for the
+    tests of refresh rotation and revocation.
+    """
+
+    def __init__(
+        self,
+        id: str,
+        email: str,
+        password: str,
+        access_token: str,
+        refresh_token: str,
+        data: dict[str, Any],
+        base_url: str | None = None,
+    ) -> None:
+        self.id = id
+        self.email = email
+        self.password = password
+        self.data = data
+        self.base_url = base_url
+        self._access_token = access_token
+        self._refresh_token = refresh_token
+
+    def __repr__(self) -> str:
+        return f"Account(id={self.id!r}, email={self.email!r})"
+
+    @property
+    def access_token(self) -> str:
+        if self.base_url is not None and token_half_life_passed(self._access_token):
+            self.renew()
+        return self._access_token
+
+    @property
+    def refresh_token(self) -> str:
+        return self._refresh_token
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.access_token)
+
+    def renew(self) -> None:
+        assert self.base_url is not None, "only an account with a base_url renews"
+        with httpx.Client(base_url=self.base_url, timeout=30) as client:
+            response = client.post(
+                f"{API}/auth/refresh", json={"refresh_token": self._refresh_token}
+            )
+            if response.status_code != 200:  # its session was revoked: start a new one
+                response = client.post(
+                    f"{API}/auth/login", json={"email": self.email, "password": self.password}
+                )
+        assert response.status_code == 200, response.text
+        self._access_token = response.json()["access_token"]
+        self._refresh_token = response.json()["refresh_token"]
+
+
+def sign_in(base_url: str, email: str, password: str) -> Account:
+    """A signed-in account that renews its own tokens, for fixtures wider than one test."""
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        tokens = client.post(f"{API}/auth/login", json={"email": email, "password": password})
+        assert tokens.status_code == 200, tokens.text
+        pair = tokens.json()
+        me = client.get(f"{API}/users/me", headers=bearer(pair["access_token"]))
+        assert me.status_code == 200, me.text
+    return Account(
+        id=me.json()["id"],
+        email=email,
+        password=password,
+        access_token=pair["access_token"],
+        refresh_token=pair["refresh_token"],
+        data=me.json(),
+        base_url=base_url,
     )
-    response.raise_for_status()
-    return str(response.json()["access_token"])
+
+
+@pytest.fixture(scope="session")
+def admin_account(server_url: str) -> Account:
+    """The admin, signed in once per run: what fixtures wider than one test use."""
+    return sign_in(server_url, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+@pytest.fixture
+def admin_token(admin_account: Account) -> str:
+    """An admin access token with at least half of its lifetime left."""
+    return admin_account.access_token
 
 
 @pytest.fixture
 def admin_headers(admin_token: str) -> dict[str, str]:
     return bearer(admin_token)
-
-
-@dataclass
-class Account:
-    id: str
-    email: str
-    password: str
-    access_token: str
-    refresh_token: str
-    data: dict[str, Any]
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return bearer(self.access_token)
 
 
 @pytest.fixture
