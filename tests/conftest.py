@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import getpass
 import os
+import secrets
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,15 +29,60 @@ from tests.servers import (
 API = "/api/v1"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest's tmpdir plugin reads the option
+def pytest_configure(config: pytest.Config) -> None:
+    """Give each run a temp directory of its own, unless ``--basetemp`` names one.
+
+    pytest's numbered directories are shared by every run of a user and rotated by
+    whichever run ends: a run started beside another could lose its SQLite files. Here
+    no run deletes a directory it did not make or one of a run still going; as pytest
+    does, the last ``tmp_path_retention_count`` finished runs are kept to look at.
+    """
+    if config.option.basetemp is not None or hasattr(config, "workerinput"):
+        return
+    root = Path(tempfile.gettempdir()) / f"platform-tests-{_user()}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    finished = sorted(
+        (run for run in root.glob("run-*") if _finished(run)),
+        key=lambda run: run.stat().st_mtime,
+        reverse=True,
+    )
+    for old in finished[int(config.getini("tmp_path_retention_count")) :]:
+        shutil.rmtree(old, ignore_errors=True)
+    config.option.basetemp = str(root / f"run-{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        return "unknown"
+
+
+def _finished(run: Path) -> bool:
+    """Whether the run that made ``run-<pid>-<random>`` has ended (never sure off POSIX)."""
+    pid = run.name.split("-")[1]
+    if os.name != "posix" or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     db = os.environ.get("PLATFORM_TEST_DATABASE_URL")
     redis_url = os.environ.get("PLATFORM_TEST_REDIS_URL")
     broker = os.environ.get("PLATFORM_TEST_BROKER_URL")
+    minutes = os.environ.get("PLATFORM_TEST_ACCESS_TOKEN_MINUTES")
     return [
         f"database: {'PostgreSQL (' + db + ')' if db else 'SQLite (embedded default)'}",
         f"redis: {redis_url or 'not used (in-memory throttling)'}",
         f"broker: {broker or 'not used (embedded dispatch)'}",
-        f"access tokens: {os.environ.get('PLATFORM_TEST_ACCESS_TOKEN_MINUTES') or 'default'} min",
+        f"access tokens: {minutes + ' min' if minutes else 'the server default'}",
     ]
 
 
