@@ -171,7 +171,9 @@ class BaseClient:
         self, attempt: Attempt, http: httpx.Client | httpx.AsyncClient
     ) -> httpx.Request:
         spec, call = attempt.spec, attempt.call
-        headers = {"User-Agent": USER_AGENT, **self.default_headers}
+        # httpx.Headers: a header given again in another case replaces, never duplicates.
+        headers = httpx.Headers({"User-Agent": USER_AGENT})
+        headers.update(self.default_headers)
         # The media type the call parses; a default header never changes what is parsed.
         headers["Accept"] = call.accept if isinstance(call, Call | StreamCall) else JSON
         attempt.bearer = self._auth.bearer() if spec.authenticated else None
@@ -179,9 +181,10 @@ class BaseClient:
             headers["Authorization"] = f"Bearer {attempt.bearer}"
         if attempt.idempotency_key:
             headers["Idempotency-Key"] = attempt.idempotency_key
-        content = None
-        if call.body is not None:
+        content = call.content
+        if content is None and call.body is not None:
             content = json_body(call.body)
+        if content is not None:
             headers["Content-Type"] = "application/json"
         headers.update(call.options.get("extra_headers") or {})
         query = {**call.query, **(call.options.get("extra_query") or {})}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from ._endpoints import Resource
+from ._raw import RawRequests
 from ._types import M
 from .resources.api_keys import ApiKeys
 from .resources.audit import Audit
@@ -24,7 +24,7 @@ from .resources.users import Users
 from .resources.webhooks import Webhooks
 
 
-class Resources(Resource[M]):
+class Resources(RawRequests[M]):
     @cached_property
     def auth(self) -> Auth[M]:
         """Sign in and out, refresh tokens, list and revoke sessions."""
