@@ -12,6 +12,7 @@ from ._auth import AuthState
 from ._base_client import (
     DEFAULT_TIMEOUT,
     KEEP,
+    REFRESH_SPEC,
     STREAM_RECONNECT_DELAYS,
     AnyCall,
     BaseClient,
@@ -27,11 +28,11 @@ from ._retry import RetryPolicy
 from ._sse import SSEDecoder
 from ._types import Async, AsyncRaw, Timeout
 from .errors import AuthenticationError
-from .models import TokenPair
-from .resources.auth import Auth
 
 if TYPE_CHECKING:
     import asyncio
+
+    from .models import TokenPair
 
 
 async def _sleep(seconds: float) -> None:
@@ -231,7 +232,7 @@ class AsyncClient(BaseClient, Resources[Async]):
             if self._should_skip_refresh(stale_access_token):
                 return
             try:
-                await self._send(Auth.refresh.spec, self._refresh_call())
+                await self._send(REFRESH_SPEC, self._refresh_call())
             except AuthenticationError:
                 self._auth.refresh_token = None
                 raise

@@ -9,13 +9,13 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
-import pydantic
 
 from ._auth import AuthState
 from ._endpoints import JSON, Call, EndpointSpec, PageCall, StreamCall
+from ._lazy import loaded
 from ._logging import configure_from_env, loggable_url, logger
 from ._retry import RetryPolicy, is_retryable_status
 from ._serialize import json_body, query_params, render_path
@@ -29,11 +29,17 @@ from .errors import (
     make_status_error,
     parse_retry_after,
 )
-from .models import PlatformModel, TokenPair
+
+if TYPE_CHECKING:
+    from .models import TokenPair
 
 DEFAULT_BASE_URL: Final = "http://127.0.0.1:8000"
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0)
 USER_AGENT: Final = f"platform-sdk-python/{__version__}"
+
+
+# Sent by the client itself when the access token must be renewed (cf. ``auth.refresh``).
+REFRESH_SPEC: Final = EndpointSpec("POST", "/api/v1/auth/refresh", authenticated=False)
 
 
 class Refresh:
@@ -207,6 +213,8 @@ class BaseClient:
         return dataclasses.replace(call, body={"refresh_token": self._auth.refresh_token})
 
     def _refresh_call(self) -> Call[TokenPair]:
+        from .models import TokenPair
+
         return Call(
             parse=TokenPair.model_validate,
             body={"refresh_token": self._auth.refresh_token},
@@ -305,6 +313,8 @@ class BaseClient:
         if call.auth_effect == "clear":
             self._auth.clear_tokens()
             return
+        from .models import TokenPair
+
         pair = TokenPair.model_validate(self._decode(response))
         self._auth.store(pair)
         if call.auth_effect == "rotate":
@@ -326,11 +336,9 @@ class BaseClient:
         body = self._decode(response) if call.accept == JSON else self._raw_body(call, response)
         try:
             result = call.parse(body)
-        except pydantic.ValidationError as exc:
-            raise APIResponseValidationError(
-                f"unexpected response body: {exc.error_count()} validation errors",
-                response=response,
-            ) from exc
+        except ValueError as exc:
+            _raise_if_invalid(exc, response, "unexpected response body")
+            raise
         _tag(result, response)
         return result
 
@@ -353,10 +361,9 @@ class BaseClient:
             )
         try:
             items = [call.item(raw) for raw in body["data"]]
-        except pydantic.ValidationError as exc:
-            raise APIResponseValidationError(
-                f"unexpected item in page: {exc.error_count()} validation errors", response=response
-            ) from exc
+        except ValueError as exc:
+            _raise_if_invalid(exc, response, "unexpected item in page")
+            raise
         for item in items:
             _tag(item, response)
         cursor = body.get("next_cursor")
@@ -366,8 +373,22 @@ class BaseClient:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
 
+def _raise_if_invalid(exc: ValueError, response: httpx.Response, what: str) -> None:
+    """A pydantic ValidationError (a ValueError) becomes APIResponseValidationError.
+
+    Checked without importing pydantic: a raw request parses no model and must not pay
+    for loading it, and a ValidationError exists only if pydantic_core is loaded.
+    """
+    pydantic_core = loaded("pydantic_core")
+    if pydantic_core is not None and isinstance(exc, pydantic_core.ValidationError):
+        raise APIResponseValidationError(
+            f"{what}: {exc.error_count()} validation errors", response=response
+        ) from exc
+
+
 def _tag(result: object, response: httpx.Response) -> None:
-    if isinstance(result, PlatformModel):
+    base = loaded("platform_sdk.models._base")  # results of raw requests are no models
+    if base is not None and isinstance(result, base.PlatformModel):
         result._request_id = response.headers.get("x-request-id")
 
 

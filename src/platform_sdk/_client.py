@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
@@ -13,6 +13,7 @@ from ._auth import AuthState
 from ._base_client import (
     DEFAULT_TIMEOUT,
     KEEP,
+    REFRESH_SPEC,
     STREAM_RECONNECT_DELAYS,
     AnyCall,
     BaseClient,
@@ -28,8 +29,9 @@ from ._retry import RetryPolicy
 from ._sse import SSEDecoder
 from ._types import Sync, SyncRaw, Timeout
 from .errors import AuthenticationError
-from .models import TokenPair
-from .resources.auth import Auth
+
+if TYPE_CHECKING:
+    from .models import TokenPair
 
 
 class Client(BaseClient, Resources[Sync]):
@@ -208,7 +210,7 @@ class Client(BaseClient, Resources[Sync]):
             if self._should_skip_refresh(stale_access_token):
                 return
             try:
-                self._send(Auth.refresh.spec, self._refresh_call())
+                self._send(REFRESH_SPEC, self._refresh_call())
             except AuthenticationError:
                 # The refresh token is dead (revoked, expired or reused); asking again is futile.
                 self._auth.refresh_token = None
