@@ -11,12 +11,12 @@ verifier.
 
 from typing import TYPE_CHECKING
 
+from . import models  # cheap: the package imports a model's module on first use
 from ._lazy import lazy_exports
 from ._version import __version__
 
 if TYPE_CHECKING:
     from . import errors as errors
-    from . import models as models
     from . import webhooks
     from ._async_client import AsyncClient
     from ._client import Client
@@ -48,42 +48,7 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         WebhookVerificationError,
     )
-    from .models import (
-        ApiKey,
-        ApiKeyCreated,
-        AuditRecord,
-        Batch,
-        BatchItemResult,
-        Category,
-        CurrencyAmount,
-        Event,
-        EventActor,
-        HealthStatus,
-        Inventory,
-        Invoice,
-        Movement,
-        Notification,
-        Order,
-        OrderItem,
-        OrderTransition,
-        Overview,
-        OverviewTrends,
-        Party,
-        Payment,
-        PlatformModel,
-        Product,
-        ProductDeleted,
-        Profile,
-        Refund,
-        Session,
-        TokenPair,
-        User,
-        WebhookDelivery,
-        WebhookDeliveryDetail,
-        WebhookEndpoint,
-        WebhookEndpointCreated,
-        WebhookSecret,
-    )
+    from .models import *  # noqa: F403 - the names of models.__all__, added below
 
 __all__ = [
     "NULL",
@@ -92,64 +57,31 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
-    "ApiKey",
-    "ApiKeyCreated",
     "AsyncClient",
     "AsyncPage",
-    "AuditRecord",
     "AuthenticationError",
     "BadRequestError",
-    "Batch",
-    "BatchItemResult",
-    "Category",
     "Client",
     "ConflictError",
     "CreateOptions",
-    "CurrencyAmount",
-    "Event",
-    "EventActor",
-    "HealthStatus",
     "InternalServerError",
-    "Inventory",
-    "Invoice",
-    "Movement",
     "NotFoundError",
-    "Notification",
     "NullType",
-    "Order",
-    "OrderItem",
     "OrderItemParam",
-    "OrderTransition",
-    "Overview",
-    "OverviewTrends",
-    "Party",
-    "Payment",
     "PaymentRequiredError",
     "PermissionDeniedError",
     "PlatformError",
-    "PlatformModel",
-    "Product",
-    "ProductDeleted",
-    "Profile",
     "RateLimitError",
-    "Refund",
     "RequestOptions",
     "RetryPolicy",
-    "Session",
     "ShippingAddressParam",
     "SyncPage",
-    "TokenPair",
     "UnprocessableEntityError",
-    "User",
-    "WebhookDelivery",
-    "WebhookDeliveryDetail",
-    "WebhookEndpoint",
-    "WebhookEndpointCreated",
-    "WebhookSecret",
     "WebhookVerificationError",
     "__version__",
     "webhooks",
 ]
+__all__ += models.__all__  # every response model
 
 _MODULES: dict[str, tuple[str, ...]] = {
     "._async_client": ("AsyncClient",),
@@ -168,11 +100,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ".webhooks": ("webhooks",),
     ".errors": ("errors", *(name for name in __all__ if name.endswith("Error"))),
 }
-_ELSEWHERE = {name for names in _MODULES.values() for name in names}
-# Every other public name is a response model.
-_MODULES[".models"] = (
-    "models",
-    *(name for name in __all__ if name not in _ELSEWHERE and name != "__version__"),
-)
+_MODULES[".models"] = ("models", *models.__all__)
 
 __getattr__, __dir__ = lazy_exports(__name__, _MODULES)

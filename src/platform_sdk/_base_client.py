@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypedDict, TypeVar, Unpack, cast
 
 import httpx
 
@@ -17,6 +17,7 @@ from ._auth import AuthState
 from ._endpoints import JSON, Call, EndpointSpec, PageCall, StreamCall
 from ._lazy import loaded
 from ._logging import configure_from_env, loggable_url, logger
+from ._response import APIResponse
 from ._retry import RetryPolicy, is_retryable_status
 from ._serialize import json_body, query_params, render_path
 from ._types import Timeout
@@ -47,16 +48,6 @@ class Refresh:
 
 
 REFRESH: Final = Refresh()
-
-
-class _Keep:
-    """Default of ``with_options`` arguments where ``None`` itself is meaningful."""
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP: Final = _Keep()
 
 
 @dataclass(slots=True)
@@ -90,36 +81,87 @@ def with_last_event_id(call: StreamCall[Any], last_id: str | None) -> StreamCall
     return dataclasses.replace(call, options=options)
 
 
-class BaseClient:
+class ClientOptions(TypedDict, total=False):
+    """Settings of ``Client``/``AsyncClient`` (see :class:`~platform_sdk.Client`)."""
+
+    api_key: str | None
+    access_token: str | None
+    refresh_token: str | None
+    timeout: Timeout
+    max_retries: int | None
+    retry: RetryPolicy | None
+    default_headers: Mapping[str, str] | None
+    on_tokens_refreshed: Callable[[TokenPair], None] | None
+
+
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+
+
+class BaseClient(Generic[H]):
+    _sleep: Callable[[float], Any]
+    """Replaceable so tests (and callers with their own scheduler) need not really sleep."""
+
     def __init__(
         self,
+        base_url: str | None = None,
         *,
-        base_url: str | None,
-        api_key: str | None,
-        access_token: str | None,
-        refresh_token: str | None,
-        timeout: Timeout,
-        max_retries: int | None,
-        retry: RetryPolicy | None,
-        default_headers: Mapping[str, str] | None,
-        on_tokens_refreshed: Callable[[TokenPair], None] | None,
-        auth: AuthState | None,
+        http_client: H | None = None,
+        _auth: AuthState | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         configure_from_env()
         url = base_url or os.environ.get("PLATFORM_BASE_URL") or DEFAULT_BASE_URL
         self.base_url: str = url.rstrip("/")
-        self._auth = auth or AuthState(
+        api_key = options.get("api_key")
+        self._auth = _auth or AuthState(
             api_key=api_key if api_key is not None else os.environ.get("PLATFORM_API_KEY") or None,
-            access_token=access_token,
-            refresh_token=refresh_token,
-            on_tokens_refreshed=on_tokens_refreshed,
+            access_token=options.get("access_token"),
+            refresh_token=options.get("refresh_token"),
+            on_tokens_refreshed=options.get("on_tokens_refreshed"),
         )
-        policy = retry or RetryPolicy()
+        policy = options.get("retry") or RetryPolicy()
+        max_retries = options.get("max_retries")
         if max_retries is not None:
             policy = dataclasses.replace(policy, max_retries=max_retries)
         self.retry_policy: RetryPolicy = policy
-        self.timeout: Timeout = timeout
-        self.default_headers: dict[str, str] = dict(default_headers or {})
+        self.timeout: Timeout = options.get("timeout", DEFAULT_TIMEOUT)
+        self.default_headers: dict[str, str] = dict(options.get("default_headers") or {})
+        self._owns_http = http_client is None
+        self._http: H = self._new_http() if http_client is None else http_client
+        super().__init__()  # Resources: the client is the root of its resource tree
+
+    def _new_http(self) -> H:
+        """The connection pool of a client given none (``self.timeout`` is set)."""
+        raise NotImplementedError
+
+    def with_options(
+        self, *, base_url: str | None = None, **changes: Unpack[ClientOptions]
+    ) -> Self:
+        """A copy with some settings changed, sharing this client's connection pool.
+
+        Without new credentials the copy also shares this client's tokens, so a refresh
+        through either is seen by both. Closing the copy leaves the pool open. ``None``
+        keeps a setting, except ``timeout=None``, which means no timeout.
+        """
+        kept = {k: v for k, v in changes.items() if v is not None or k == "timeout"}
+        options = cast(ClientOptions, {**self._settings(), **kept})
+        new_credentials = any(k in kept for k in ("api_key", "access_token", "refresh_token"))
+        copy = type(self)(
+            base_url or self.base_url,
+            http_client=self._http,
+            _auth=None if new_credentials else self._auth,
+            **options,
+        )
+        copy._sleep = self._sleep
+        return copy
+
+    def _settings(self) -> ClientOptions:
+        return {
+            "timeout": self.timeout,
+            "retry": self.retry_policy,
+            "default_headers": self.default_headers,
+            "on_tokens_refreshed": self._auth.on_tokens_refreshed,
+        }
 
     # -- credentials -------------------------------------------------------------------
 
@@ -136,33 +178,6 @@ class BaseClient:
         """The current refresh token; it changes on every refresh, persist it from the hook."""
         return self._auth.refresh_token
 
-    def _copy_kwargs(
-        self,
-        *,
-        base_url: str | None,
-        api_key: str | None,
-        access_token: str | None,
-        refresh_token: str | None,
-        timeout: Timeout | _Keep,
-        max_retries: int | None,
-        retry: RetryPolicy | None,
-        default_headers: Mapping[str, str] | None,
-        on_tokens_refreshed: Callable[[TokenPair], None] | None,
-    ) -> dict[str, Any]:
-        new_credentials = any(v is not None for v in (api_key, access_token, refresh_token))
-        return {
-            "base_url": base_url or self.base_url,
-            "api_key": api_key,
-            "access_token": access_token,
-            "refresh_token": refresh_token,
-            "timeout": self.timeout if isinstance(timeout, _Keep) else timeout,
-            "max_retries": max_retries,
-            "retry": retry or self.retry_policy,
-            "default_headers": self.default_headers if default_headers is None else default_headers,
-            "on_tokens_refreshed": on_tokens_refreshed or self._auth.on_tokens_refreshed,
-            "_auth": None if new_credentials else self._auth,
-        }
-
     # -- building requests ---------------------------------------------------------------
 
     def _start(self, spec: EndpointSpec, call: AnyCall) -> Attempt:
@@ -173,9 +188,7 @@ class BaseClient:
             key = call.options.get("idempotency_key") or str(uuid.uuid4())
         return Attempt(spec, call, key)
 
-    def _build_request(
-        self, attempt: Attempt, http: httpx.Client | httpx.AsyncClient
-    ) -> httpx.Request:
+    def _build_request(self, attempt: Attempt) -> httpx.Request:
         spec, call = attempt.spec, attempt.call
         # httpx.Headers: a header given again in another case replaces, never duplicates.
         headers = httpx.Headers({"User-Agent": USER_AGENT})
@@ -195,7 +208,7 @@ class BaseClient:
         headers.update(call.options.get("extra_headers") or {})
         query = {**call.query, **(call.options.get("extra_query") or {})}
         attempt.started = time.perf_counter()
-        return http.build_request(
+        return self._http.build_request(
             spec.method,
             self.base_url + render_path(spec.path, call.path_params),
             params=httpx.QueryParams(query_params(query)),
@@ -304,6 +317,28 @@ class BaseClient:
         if current is not None and current != stale_access_token:
             return True
         return self._auth.refresh_token is None
+
+    def _result(
+        self,
+        spec: EndpointSpec,
+        call: Call[Any] | PageCall[Any],
+        response: httpx.Response,
+        *,
+        raw: bool,
+        page: Callable[..., Any],
+        fetch: Callable[[EndpointSpec, PageCall[Any]], Any],
+    ) -> Any:
+        """What a call returns: the parsed body, or a page (``page`` is the page class,
+        ``fetch`` runs the call of the next page); under ``APIResponse`` when ``raw``."""
+
+        def result() -> Any:
+            if isinstance(call, Call):
+                return self._parse(call, response)
+            items, cursor = self._parse_page(call, response)
+            request_id = response.headers.get("x-request-id")
+            return page(items, cursor, lambda c: fetch(spec, call.for_cursor(c)), request_id)
+
+        return APIResponse(response, result) if raw else result()
 
     # -- after a successful response --------------------------------------------------------
 

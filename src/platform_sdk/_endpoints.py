@@ -27,6 +27,7 @@ from typing import (
     Protocol,
     Self,
     TypeVar,
+    cast,
     overload,
 )
 
@@ -132,8 +133,9 @@ class Executor(Protocol):
 class Resource(Generic[M]):
     """Base of resources; ``M`` is a mode marker that only drives static typing."""
 
-    def __init__(self, executor: Executor, *, raw: bool) -> None:
-        self._executor = executor
+    def __init__(self, executor: Executor | None = None, *, raw: bool = False) -> None:
+        # Without an executor this is a client: the root resource, running its own calls.
+        self._executor: Executor = executor if executor is not None else cast(Executor, self)
         self._raw = raw
 
 
