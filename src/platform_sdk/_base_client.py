@@ -206,7 +206,12 @@ class BaseClient(Generic[H]):
         if content is not None:
             headers["Content-Type"] = "application/json"
         headers.update(call.options.get("extra_headers") or {})
-        query = {**call.query, **(call.options.get("extra_query") or {})}
+        paging = (
+            {"limit": call.options.get("limit"), "cursor": call.options.get("cursor")}
+            if isinstance(call, PageCall)
+            else {}
+        )  # PageOptions; a later page's cursor is in call.query
+        query = {**paging, **call.query, **(call.options.get("extra_query") or {})}
         attempt.started = time.perf_counter()
         return self._http.build_request(
             spec.method,

@@ -7,15 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Unpack, cast
 
-from ._endpoints import (
-    Call,
-    EndpointSpec,
-    HttpMethod,
-    PageCall,
-    Resource,
-    any_path,
-    any_path_pages,
-)
+from ._endpoints import Call, EndpointSpec, HttpMethod, PageCall, Resource, any_path, any_path_pages
 from ._serialize import json_body
 from ._types import M, RequestOptions
 

@@ -47,6 +47,13 @@ class RequestOptions(TypedDict, total=False):
     timeout: Timeout
 
 
+class PageOptions(RequestOptions, total=False):
+    """Keyword arguments of list methods: the page size and where to start."""
+
+    limit: int | None
+    cursor: str | None
+
+
 class CreateOptions(RequestOptions, total=False):
     """Keyword arguments of methods that create something (``POST`` with idempotency)."""
 

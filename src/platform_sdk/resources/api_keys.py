@@ -6,7 +6,7 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
-from .._types import CreateOptions, M, RequestOptions
+from .._types import CreateOptions, M, PageOptions, RequestOptions
 from ..models import ApiKey, ApiKeyCreated
 
 
@@ -34,16 +34,8 @@ class ApiKeys(Resource[M]):
         )
 
     @paginated("GET", "/api/v1/api-keys")
-    def list(
-        self,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PageCall[ApiKey]:
-        return PageCall(
-            item=ApiKey.model_validate, query={"limit": limit, "cursor": cursor}, options=options
-        )
+    def list(self, **options: Unpack[PageOptions]) -> PageCall[ApiKey]:
+        return PageCall(item=ApiKey.model_validate, options=options)
 
     @endpoint("DELETE", "/api/v1/api-keys/{id}")
     def revoke(self, key_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:

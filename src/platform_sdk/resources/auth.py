@@ -4,8 +4,8 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
-from .._types import M, RequestOptions
+from .._endpoints import Call, PageCall, Resource, endpoint, fields, no_content, paginated
+from .._types import M, PageOptions, RequestOptions
 from ..models import Session, TokenPair
 
 
@@ -13,18 +13,8 @@ class Sessions(Resource[M]):
     """Sign-in sessions of the current user."""
 
     @paginated("GET", "/api/v1/auth/sessions")
-    def list(
-        self,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PageCall[Session]:
-        return PageCall(
-            item=Session.model_validate,
-            query={"limit": limit, "cursor": cursor},
-            options=options,
-        )
+    def list(self, **options: Unpack[PageOptions]) -> PageCall[Session]:
+        return PageCall(item=Session.model_validate, options=options)
 
     @endpoint("DELETE", "/api/v1/auth/sessions/{id}")
     def revoke(self, session_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
@@ -39,7 +29,7 @@ class Auth(Resource[M]):
         """Sign in; this client then sends (and refreshes) the returned tokens."""
         return Call(
             parse=TokenPair.model_validate,
-            body={"email": email, "password": password},
+            body=fields(locals()),
             options=options,
             auth_effect="store",
         )
@@ -55,7 +45,7 @@ class Auth(Resource[M]):
         """
         return Call(
             parse=TokenPair.model_validate,
-            body={"refresh_token": refresh_token},
+            body=fields(locals()),
             options=options,
             auth_effect="rotate",
         )
@@ -65,12 +55,7 @@ class Auth(Resource[M]):
         self, *, refresh_token: str | None = None, **options: Unpack[RequestOptions]
     ) -> Call[None]:
         """Revoke the current session (or the one of ``refresh_token``) and forget the tokens."""
-        return Call(
-            parse=no_content,
-            body={"refresh_token": refresh_token},
-            options=options,
-            auth_effect="clear",
-        )
+        return Call(parse=no_content, body=fields(locals()), options=options, auth_effect="clear")
 
     @cached_property
     def sessions(self) -> Sessions[M]:

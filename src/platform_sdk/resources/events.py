@@ -6,7 +6,7 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, StreamCall, endpoint, paginated, streaming
-from .._types import M, RequestOptions
+from .._types import M, PageOptions, RequestOptions
 from ..models import Event
 
 
@@ -21,9 +21,7 @@ class Events(Resource[M]):
         created_after: datetime | None = None,
         created_before: datetime | None = None,
         resource_id: UUID | str | None = None,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[Event]:
         """Newest first; ``type`` takes one type or several."""
         return PageCall(
@@ -33,8 +31,6 @@ class Events(Resource[M]):
                 "created_after": created_after,
                 "created_before": created_before,
                 "resource_id": resource_id,
-                "limit": limit,
-                "cursor": cursor,
             },
             options=options,
         )

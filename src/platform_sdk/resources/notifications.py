@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Literal, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
-from .._types import M, RequestOptions
+from .._endpoints import Call, PageCall, Resource, endpoint, fields, paginated
+from .._types import M, PageOptions, RequestOptions
 from ..models import Notification
 
 NotificationStatus = Literal["queued", "sent", "failed"]
@@ -16,37 +16,22 @@ class Notifications(Resource[M]):
     def list(
         self,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         status: NotificationStatus | None = None,
         channel: NotificationChannel | None = None,
         user_id: UUID | str | None = None,
         template: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[Notification]:
         """Emails and SMS, newest first: customers see their own; staff see everyone's
         (``user_id`` filters)."""
-        return PageCall(
-            item=Notification.model_validate,
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "status": status,
-                "channel": channel,
-                "user_id": user_id,
-                "template": template,
-            },
-            options=options,
-        )
+        return PageCall(item=Notification.model_validate, query=fields(locals()), options=options)
 
     @endpoint("GET", "/api/v1/notifications/{id}")
     def get(
         self, notification_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[Notification]:
         return Call(
-            parse=Notification.model_validate,
-            path_params={"id": notification_id},
-            options=options,
+            parse=Notification.model_validate, path_params={"id": notification_id}, options=options
         )
 
     @endpoint("POST", "/api/v1/notifications/{id}/retry")
@@ -56,7 +41,5 @@ class Notifications(Resource[M]):
         """Send a failed (or queued) notification again now (staff); a sent one raises
         ``ConflictError``."""
         return Call(
-            parse=Notification.model_validate,
-            path_params={"id": notification_id},
-            options=options,
+            parse=Notification.model_validate, path_params={"id": notification_id}, options=options
         )

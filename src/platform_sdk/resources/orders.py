@@ -6,12 +6,13 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated, raw_bytes
+from .._endpoints import Call, PageCall, Resource, endpoint, fields, paginated, raw_bytes
 from .._types import (
     CreateOptions,
     M,
     OrderItemParam,
     OrderStatus,
+    PageOptions,
     RequestOptions,
     ShippingAddressParam,
 )
@@ -21,11 +22,7 @@ from ..models import Invoice, Order, OrderTransition, Payment
 class OrderPayments(Resource[M]):
     @endpoint("POST", "/api/v1/orders/{id}/payments", creates=True)
     def create(
-        self,
-        order_id: UUID | str,
-        *,
-        payment_method: str,
-        **options: Unpack[CreateOptions],
+        self, order_id: UUID | str, *, payment_method: str, **options: Unpack[CreateOptions]
     ) -> Call[Payment]:
         """Charge the order total with a provider token (``pm_...``) and issue the invoice.
 
@@ -36,26 +33,14 @@ class OrderPayments(Resource[M]):
         return Call(
             parse=Payment.model_validate,
             path_params={"id": order_id},
-            body={"payment_method": payment_method},
+            body=fields(locals(), "order_id"),
             options=options,
         )
 
     @paginated("GET", "/api/v1/orders/{id}/payments")
-    def list(
-        self,
-        order_id: UUID | str,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PageCall[Payment]:
+    def list(self, order_id: UUID | str, **options: Unpack[PageOptions]) -> PageCall[Payment]:
         """Every payment attempt of the order, failed ones included."""
-        return PageCall(
-            item=Payment.model_validate,
-            path_params={"id": order_id},
-            query={"limit": limit, "cursor": cursor},
-            options=options,
-        )
+        return PageCall(item=Payment.model_validate, path_params={"id": order_id}, options=options)
 
 
 class Orders(Resource[M]):
@@ -74,10 +59,7 @@ class Orders(Resource[M]):
         """
         return Call(
             parse=Order.model_validate,
-            body={
-                "items": [dict(item) for item in items],
-                "shipping_address": shipping_address,
-            },
+            body={"items": [dict(item) for item in items], "shipping_address": shipping_address},
             options=options,
         )
 
@@ -85,32 +67,18 @@ class Orders(Resource[M]):
     def list(
         self,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         status: OrderStatus | None = None,
         user_id: UUID | str | None = None,
         created_after: datetime | None = None,
         created_before: datetime | None = None,
         q: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[Order]:
         """Customers see their own orders; staff see everyone's (``user_id`` filters).
 
         ``q`` matches an order id or the buyer's email.
         """
-        return PageCall(
-            item=Order.model_validate,
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "status": status,
-                "user_id": user_id,
-                "created_after": created_after,
-                "created_before": created_before,
-                "q": q,
-            },
-            options=options,
-        )
+        return PageCall(item=Order.model_validate, query=fields(locals()), options=options)
 
     @endpoint("GET", "/api/v1/orders/{id}")
     def get(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
@@ -118,28 +86,16 @@ class Orders(Resource[M]):
 
     @paginated("GET", "/api/v1/orders/{id}/history")
     def history(
-        self,
-        order_id: UUID | str,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
+        self, order_id: UUID | str, **options: Unpack[PageOptions]
     ) -> PageCall[OrderTransition]:
         """Every status change with who made it and when, newest first."""
         return PageCall(
-            item=OrderTransition.model_validate,
-            path_params={"id": order_id},
-            query={"limit": limit, "cursor": cursor},
-            options=options,
+            item=OrderTransition.model_validate, path_params={"id": order_id}, options=options
         )
 
     @endpoint("POST", "/api/v1/orders/{id}/cancel")
     def cancel(
-        self,
-        order_id: UUID | str,
-        *,
-        note: str | None = None,
-        **options: Unpack[RequestOptions],
+        self, order_id: UUID | str, *, note: str | None = None, **options: Unpack[RequestOptions]
     ) -> Call[Order]:
         """Cancel and release the reserved stock.
 
@@ -149,7 +105,7 @@ class Orders(Resource[M]):
         return Call(
             parse=Order.model_validate,
             path_params={"id": order_id},
-            body={"note": note},
+            body=fields(locals(), "order_id"),
             options=options,
         )
 
@@ -171,7 +127,7 @@ class Orders(Resource[M]):
         return Call(
             parse=Order.model_validate,
             path_params={"id": order_id},
-            body={"carrier": carrier, "tracking_number": tracking_number},
+            body=fields(locals(), "order_id"),
             options=options,
         )
 
@@ -189,10 +145,7 @@ class Orders(Resource[M]):
     def invoice_pdf(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[bytes]:
         """The same invoice as a PDF document (the bytes of the file)."""
         return Call(
-            parse=raw_bytes,
-            accept="application/pdf",
-            path_params={"id": order_id},
-            options=options,
+            parse=raw_bytes, accept="application/pdf", path_params={"id": order_id}, options=options
         )
 
     @cached_property

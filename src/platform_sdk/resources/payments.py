@@ -4,7 +4,7 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, Resource, endpoint
+from .._endpoints import Call, Resource, endpoint, fields
 from .._types import CreateOptions, M, Money
 from ..models import Refund
 
@@ -27,7 +27,7 @@ class Refunds(Resource[M]):
         return Call(
             parse=Refund.model_validate,
             path_params={"id": payment_id},
-            body={"amount": amount, "reason": reason},
+            body=fields(locals(), "payment_id"),
             options=options,
         )
 

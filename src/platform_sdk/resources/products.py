@@ -5,8 +5,16 @@ from functools import cached_property
 from typing import Any, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
-from .._types import CreateOptions, M, Money, ProductSort, ProductStatus, RequestOptions
+from .._endpoints import Call, PageCall, Resource, endpoint, fields, paginated
+from .._types import (
+    CreateOptions,
+    M,
+    Money,
+    PageOptions,
+    ProductSort,
+    ProductStatus,
+    RequestOptions,
+)
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
 
 
@@ -35,25 +43,15 @@ class ProductInventory(Resource[M]):
         return Call(
             parse=Inventory.model_validate,
             path_params={"id": product_id},
-            body={"delta": delta, "reason": reason, "low_stock_threshold": low_stock_threshold},
+            body=fields(locals(), "product_id"),
             options=options,
         )
 
     @paginated("GET", "/api/v1/products/{id}/inventory/adjustments")
-    def ledger(
-        self,
-        product_id: UUID | str,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PageCall[Movement]:
+    def ledger(self, product_id: UUID | str, **options: Unpack[PageOptions]) -> PageCall[Movement]:
         """Every change of on-hand stock (adjustments, fulfilled orders), newest first."""
         return PageCall(
-            item=Movement.model_validate,
-            path_params={"id": product_id},
-            query={"limit": limit, "cursor": cursor},
-            options=options,
+            item=Movement.model_validate, path_params={"id": product_id}, options=options
         )
 
 
@@ -75,29 +73,12 @@ class Products(Resource[M]):
         **options: Unpack[CreateOptions],
     ) -> Call[Product]:
         """Create a product (staff); ``stock`` sets the initial units on hand."""
-        return Call(
-            parse=Product.model_validate,
-            body={
-                "sku": sku,
-                "name": name,
-                "price": price,
-                "category": category,
-                "description": description,
-                "currency": currency,
-                "attributes": attributes,
-                "status": status,
-                "stock": stock,
-                "low_stock_threshold": low_stock_threshold,
-            },
-            options=options,
-        )
+        return Call(parse=Product.model_validate, body=fields(locals()), options=options)
 
     @paginated("GET", "/api/v1/products")
     def list(
         self,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         q: str | None = None,
         category: str | None = None,
         min_price: Money | None = None,
@@ -105,28 +86,14 @@ class Products(Resource[M]):
         in_stock: bool | None = None,
         status: ProductStatus | None = None,
         sort: ProductSort | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[Product]:
         """List or search (``q``, full text) products.
 
         ``status`` filters for staff only; others always see active products. ``sort``
         defaults to relevance with ``q``, else newest first.
         """
-        return PageCall(
-            item=Product.model_validate,
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "q": q,
-                "category": category,
-                "min_price": min_price,
-                "max_price": max_price,
-                "in_stock": in_stock,
-                "status": status,
-                "sort": sort,
-            },
-            options=options,
-        )
+        return PageCall(item=Product.model_validate, query=fields(locals()), options=options)
 
     @endpoint("GET", "/api/v1/products/{id}")
     def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Product]:
@@ -151,16 +118,7 @@ class Products(Resource[M]):
         return Call(
             parse=Product.model_validate,
             path_params={"id": product_id},
-            body={
-                "sku": sku,
-                "name": name,
-                "description": description,
-                "price": price,
-                "currency": currency,
-                "category": category,
-                "attributes": attributes,
-                "status": status,
-            },
+            body=fields(locals(), "product_id"),
             options=options,
         )
 
@@ -194,11 +152,7 @@ class Products(Resource[M]):
 
     @paginated("GET", "/api/v1/products/{id}/recommendations")
     def recommendations(
-        self,
-        product_id: UUID | str,
-        *,
-        limit: int | None = None,
-        **options: Unpack[RequestOptions],
+        self, product_id: UUID | str, *, limit: int | None = None, **options: Unpack[RequestOptions]
     ) -> PageCall[Product]:
         """Products often bought together with this one, then popular ones of its category.
 
@@ -207,7 +161,7 @@ class Products(Resource[M]):
         return PageCall(
             item=Product.model_validate,
             path_params={"id": product_id},
-            query={"limit": limit},
+            query=fields(locals(), "product_id"),
             options=options,
         )
 

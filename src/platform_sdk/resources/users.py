@@ -4,8 +4,8 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
-from .._types import CreateOptions, M, NullType, RequestOptions, Role, UserStatus
+from .._endpoints import Call, PageCall, Resource, endpoint, fields, no_content, paginated
+from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions, Role, UserStatus
 from ..models import Profile, User
 
 
@@ -33,13 +33,7 @@ class Profiles(Resource[M]):
         return Call(
             parse=Profile.model_validate,
             path_params={"id": user_id},
-            body={
-                "bio": bio,
-                "avatar_url": avatar_url,
-                "location": location,
-                "phone": phone,
-                "sms_opt_in": sms_opt_in,
-            },
+            body=fields(locals(), "user_id"),
             options=options,
         )
 
@@ -56,29 +50,19 @@ class Users(Resource[M]):
         **options: Unpack[CreateOptions],
     ) -> Call[User]:
         """Register a user; only an admin may set ``role``."""
-        return Call(
-            parse=User.model_validate,
-            body={"email": email, "password": password, "name": name, "role": role},
-            options=options,
-        )
+        return Call(parse=User.model_validate, body=fields(locals()), options=options)
 
     @paginated("GET", "/api/v1/users")
     def list(
         self,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         role: Role | None = None,
         status: UserStatus | None = None,
         q: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[User]:
         """Users, newest first; ``q`` matches part of the email or name."""
-        return PageCall(
-            item=User.model_validate,
-            query={"limit": limit, "cursor": cursor, "role": role, "status": status, "q": q},
-            options=options,
-        )
+        return PageCall(item=User.model_validate, query=fields(locals()), options=options)
 
     @endpoint("GET", "/api/v1/users/me")
     def me(self, **options: Unpack[RequestOptions]) -> Call[User]:
@@ -103,7 +87,7 @@ class Users(Resource[M]):
         return Call(
             parse=User.model_validate,
             path_params={"id": user_id},
-            body={"name": name, "email": email, "role": role, "status": status},
+            body=fields(locals(), "user_id"),
             options=options,
         )
 
@@ -128,7 +112,7 @@ class Users(Resource[M]):
         return Call(
             parse=no_content,
             path_params={"id": user_id},
-            body={"new_password": new_password, "current_password": current_password},
+            body=fields(locals(), "user_id"),
             options=options,
         )
 

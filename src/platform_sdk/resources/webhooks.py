@@ -5,8 +5,8 @@ from functools import cached_property
 from typing import Literal, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
-from .._types import CreateOptions, M, NullType, RequestOptions
+from .._endpoints import Call, PageCall, Resource, endpoint, fields, no_content, paginated
+from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions
 from ..models import (
     WebhookDelivery,
     WebhookDeliveryDetail,
@@ -26,26 +26,21 @@ class WebhookDeliveries(Resource[M]):
         self,
         webhook_id: UUID | str,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         status: WebhookDeliveryStatus | None = None,
         event_type: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[WebhookDelivery]:
         """Newest first; filter by ``status`` or ``event_type``."""
         return PageCall(
             item=WebhookDelivery.model_validate,
             path_params={"id": webhook_id},
-            query={"limit": limit, "cursor": cursor, "status": status, "event_type": event_type},
+            query=fields(locals(), "webhook_id"),
             options=options,
         )
 
     @endpoint("GET", "/api/v1/webhooks/{id}/deliveries/{delivery_id}")
     def get(
-        self,
-        webhook_id: UUID | str,
-        delivery_id: UUID | str,
-        **options: Unpack[RequestOptions],
+        self, webhook_id: UUID | str, delivery_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[WebhookDeliveryDetail]:
         """One delivery with its ``payload``."""
         return Call(
@@ -56,10 +51,7 @@ class WebhookDeliveries(Resource[M]):
 
     @endpoint("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
     def redeliver(
-        self,
-        webhook_id: UUID | str,
-        delivery_id: UUID | str,
-        **options: Unpack[RequestOptions],
+        self, webhook_id: UUID | str, delivery_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[WebhookDelivery]:
         """Send a delivery again now (same body and ``webhook-id``), whatever its status.
 
@@ -94,29 +86,17 @@ class Webhooks(Resource[M]):
         """
         return Call(
             parse=WebhookEndpointCreated.model_validate,
-            body={
-                "url": url,
-                "events": list(events),
-                "active": active,
-                "description": description,
-            },
+            body={"url": url, "events": list(events), "active": active, "description": description},
             options=options,
         )
 
     @paginated("GET", "/api/v1/webhooks")
     def list(
-        self,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        active: bool | None = None,
-        **options: Unpack[RequestOptions],
+        self, *, active: bool | None = None, **options: Unpack[PageOptions]
     ) -> PageCall[WebhookEndpoint]:
         """Newest first; ``active=False`` lists the disabled ones. Never shows secrets."""
         return PageCall(
-            item=WebhookEndpoint.model_validate,
-            query={"limit": limit, "cursor": cursor, "active": active},
-            options=options,
+            item=WebhookEndpoint.model_validate, query=fields(locals()), options=options
         )
 
     @endpoint("GET", "/api/v1/webhooks/{id}")
@@ -177,7 +157,7 @@ class Webhooks(Resource[M]):
         return Call(
             parse=WebhookSecret.model_validate,
             path_params={"id": webhook_id},
-            body={"previous_secret_hours": previous_secret_hours},
+            body=fields(locals(), "webhook_id"),
             options=options,
         )
 
