@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from functools import cached_property
 from types import TracebackType
@@ -10,16 +9,14 @@ import httpx
 
 from ._base_client import (
     REFRESH_SPEC,
-    STREAM_RECONNECT_DELAYS,
     AnyCall,
     BaseClient,
     Refresh,
-    with_last_event_id,
+    Resumption,
 )
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._pagination import AsyncPage
 from ._resources import Resources
-from ._sse import SSEDecoder
 from ._types import Async, AsyncRaw
 from .errors import AuthenticationError
 
@@ -85,26 +82,18 @@ class AsyncClient(BaseClient[httpx.AsyncClient], Resources[Async]):
         return self._astream(spec, call)
 
     async def _astream(self, spec: EndpointSpec, call: StreamCall[Any]) -> AsyncIterator[Any]:
-        last_id, failures = call.last_event_id, 0
+        where = Resumption(call)
         while True:
-            response = await self._send(spec, with_last_event_id(call, last_id), stream=True)
-            decoder = SSEDecoder(last_id)
+            response = await self._send(spec, where.next_call(), stream=True)
             try:
                 async for line in response.aiter_lines():
-                    event = decoder.feed(line)
-                    # Also moved by an `id:` without data: the server's resume point.
-                    last_id = decoder.last_event_id
-                    if event is not None:
-                        failures = 0
-                        yield call.item(json.loads(event.data))
+                    for item in where.items(line):
+                        yield item
             except httpx.TransportError:
                 pass  # dropped: reconnect below, resuming after the last event seen
             finally:
                 await response.aclose()
-            await self._sleep(
-                STREAM_RECONNECT_DELAYS[min(failures, len(STREAM_RECONNECT_DELAYS) - 1)]
-            )
-            failures += 1
+            await self._sleep(where.reconnect_delay())
 
     async def _send(
         self, spec: EndpointSpec, call: AnyCall, *, stream: bool = False

@@ -4,6 +4,7 @@ decisions, error mapping and response parsing. The two subclasses only do the I/
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
 import uuid
@@ -20,6 +21,7 @@ from ._logging import configure_from_env, loggable_url, logger
 from ._response import APIResponse
 from ._retry import RetryPolicy, is_retryable_status
 from ._serialize import json_body, query_params, render_path
+from ._sse import SSEDecoder
 from ._types import Timeout
 from ._version import __version__
 from .errors import (
@@ -95,6 +97,35 @@ class ClientOptions(TypedDict, total=False):
 
 
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+
+
+class Resumption:
+    """A followed stream across its connections: the decoder of the current one, the last
+    event id (to resume after) and how many connections in a row failed."""
+
+    def __init__(self, call: StreamCall[Any]) -> None:
+        self._call = call
+        self._decoder = SSEDecoder(call.last_event_id)
+        self._failures = 0
+
+    def next_call(self) -> StreamCall[Any]:
+        """The call of the next connection, resuming after the last event seen."""
+        # Also moved by an `id:` without data: the server's resume point.
+        self._decoder = SSEDecoder(self._decoder.last_event_id)
+        return with_last_event_id(self._call, self._decoder.last_event_id)
+
+    def items(self, line: str) -> list[Any]:
+        """The item completed by this line of the stream, if any."""
+        event = self._decoder.feed(line)
+        if event is None:
+            return []
+        self._failures = 0
+        return [self._call.item(json.loads(event.data))]
+
+    def reconnect_delay(self) -> float:
+        delay = STREAM_RECONNECT_DELAYS[min(self._failures, len(STREAM_RECONNECT_DELAYS) - 1)]
+        self._failures += 1
+        return delay
 
 
 class BaseClient(Generic[H]):

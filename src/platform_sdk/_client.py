@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from functools import cached_property
@@ -13,16 +12,14 @@ import httpx
 
 from ._base_client import (
     REFRESH_SPEC,
-    STREAM_RECONNECT_DELAYS,
     AnyCall,
     BaseClient,
     Refresh,
-    with_last_event_id,
+    Resumption,
 )
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._pagination import SyncPage
 from ._resources import Resources
-from ._sse import SSEDecoder
 from ._types import Sync, SyncRaw
 from .errors import AuthenticationError
 
@@ -77,24 +74,17 @@ class Client(BaseClient[httpx.Client], Resources[Sync]):
         return self._execute(spec, call, raw=False)
 
     def _stream(self, spec: EndpointSpec, call: StreamCall[Any]) -> Iterator[Any]:
-        last_id, failures = call.last_event_id, 0
+        where = Resumption(call)
         while True:
-            response = self._send(spec, with_last_event_id(call, last_id), stream=True)
-            decoder = SSEDecoder(last_id)
+            response = self._send(spec, where.next_call(), stream=True)
             try:
                 for line in response.iter_lines():
-                    event = decoder.feed(line)
-                    # Also moved by an `id:` without data: the server's resume point.
-                    last_id = decoder.last_event_id
-                    if event is not None:
-                        failures = 0
-                        yield call.item(json.loads(event.data))
+                    yield from where.items(line)
             except httpx.TransportError:
                 pass  # dropped: reconnect below, resuming after the last event seen
             finally:
                 response.close()
-            self._sleep(STREAM_RECONNECT_DELAYS[min(failures, len(STREAM_RECONNECT_DELAYS) - 1)])
-            failures += 1
+            self._sleep(where.reconnect_delay())
 
     def _send(self, spec: EndpointSpec, call: AnyCall, *, stream: bool = False) -> httpx.Response:
         attempt = self._start(spec, call)

@@ -113,16 +113,6 @@ class StreamCall(_CallBase, Generic[T]):
     accept: str = "text/event-stream"
 
 
-def fields(scope: Mapping[str, object], *skip: str) -> dict[str, object]:
-    """A method's arguments as a query or body: ``fields(locals(), "order_id")``.
-
-    Called first thing in a method, ``locals()`` holds its parameters only, so each
-    query or body field is named once, in the signature. ``self``, ``options`` and the
-    names in ``skip`` (path parameters) are left out.
-    """
-    return {k: v for k, v in scope.items() if k not in ("self", "options", *skip)}
-
-
 def no_content(_body: object) -> None:
     return None
 

@@ -4,9 +4,10 @@ from datetime import datetime
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, fields, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import M, PageOptions, RequestOptions
 from ..models import AuditRecord
+from ._calls import fields, many, one
 
 
 class Audit(Resource[M]):
@@ -29,10 +30,8 @@ class Audit(Resource[M]):
         ``action`` is an action (``"order.ship"``) or a prefix of whole parts (``"order"``
         matches ``order.cancel``, ``order.ship``, …). Times without a zone are UTC.
         """
-        return PageCall(item=AuditRecord.model_validate, query=fields(locals()), options=options)
+        return many(AuditRecord, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/audit/{id}")
     def get(self, record_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[AuditRecord]:
-        return Call(
-            parse=AuditRecord.model_validate, path_params={"id": record_id}, options=options
-        )
+        return one(AuditRecord, options, id=record_id)

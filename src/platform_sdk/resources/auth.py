@@ -4,9 +4,10 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, fields, no_content, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
 from .._types import M, PageOptions, RequestOptions
 from ..models import Session, TokenPair
+from ._calls import fields, many, one
 
 
 class Sessions(Resource[M]):
@@ -14,7 +15,7 @@ class Sessions(Resource[M]):
 
     @paginated("GET", "/api/v1/auth/sessions")
     def list(self, **options: Unpack[PageOptions]) -> PageCall[Session]:
-        return PageCall(item=Session.model_validate, options=options)
+        return many(Session, options)
 
     @endpoint("DELETE", "/api/v1/auth/sessions/{id}")
     def revoke(self, session_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
@@ -27,12 +28,7 @@ class Auth(Resource[M]):
         self, *, email: str, password: str, **options: Unpack[RequestOptions]
     ) -> Call[TokenPair]:
         """Sign in; this client then sends (and refreshes) the returned tokens."""
-        return Call(
-            parse=TokenPair.model_validate,
-            body=fields(locals()),
-            options=options,
-            auth_effect="store",
-        )
+        return one(TokenPair, options, body=fields(locals()), auth_effect="store")
 
     @endpoint("POST", "/api/v1/auth/refresh", authenticated=False)
     def refresh(
@@ -43,12 +39,7 @@ class Auth(Resource[M]):
         The client normally does this by itself; the new pair is stored in the client and
         passed to ``on_tokens_refreshed``.
         """
-        return Call(
-            parse=TokenPair.model_validate,
-            body=fields(locals()),
-            options=options,
-            auth_effect="rotate",
-        )
+        return one(TokenPair, options, body=fields(locals()), auth_effect="rotate")
 
     @endpoint("POST", "/api/v1/auth/logout")
     def logout(

@@ -8,6 +8,7 @@ from uuid import UUID
 from .._endpoints import Call, PageCall, Resource, StreamCall, endpoint, paginated, streaming
 from .._types import M, PageOptions, RequestOptions
 from ..models import Event
+from ._calls import many, one
 
 
 class Events(Resource[M]):
@@ -24,20 +25,20 @@ class Events(Resource[M]):
         **options: Unpack[PageOptions],
     ) -> PageCall[Event]:
         """Newest first; ``type`` takes one type or several."""
-        return PageCall(
-            item=Event.model_validate,
+        return many(
+            Event,
+            options,
             query={
                 "type": [type] if isinstance(type, str) else type,
                 "created_after": created_after,
                 "created_before": created_before,
                 "resource_id": resource_id,
             },
-            options=options,
         )
 
     @endpoint("GET", "/api/v1/events/{id}")
     def get(self, event_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Event]:
-        return Call(parse=Event.model_validate, path_params={"id": event_id}, options=options)
+        return one(Event, options, id=event_id)
 
     @streaming("/api/v1/events/stream")
     def stream(

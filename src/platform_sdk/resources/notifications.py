@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Literal, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, fields, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import M, PageOptions, RequestOptions
 from ..models import Notification
+from ._calls import fields, many, one
 
 NotificationStatus = Literal["queued", "sent", "failed"]
 NotificationChannel = Literal["email", "sms"]
@@ -24,15 +25,13 @@ class Notifications(Resource[M]):
     ) -> PageCall[Notification]:
         """Emails and SMS, newest first: customers see their own; staff see everyone's
         (``user_id`` filters)."""
-        return PageCall(item=Notification.model_validate, query=fields(locals()), options=options)
+        return many(Notification, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/notifications/{id}")
     def get(
         self, notification_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[Notification]:
-        return Call(
-            parse=Notification.model_validate, path_params={"id": notification_id}, options=options
-        )
+        return one(Notification, options, id=notification_id)
 
     @endpoint("POST", "/api/v1/notifications/{id}/retry")
     def retry(
@@ -40,6 +39,4 @@ class Notifications(Resource[M]):
     ) -> Call[Notification]:
         """Send a failed (or queued) notification again now (staff); a sent one raises
         ``ConflictError``."""
-        return Call(
-            parse=Notification.model_validate, path_params={"id": notification_id}, options=options
-        )
+        return one(Notification, options, id=notification_id)

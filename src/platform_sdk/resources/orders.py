@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, fields, paginated, raw_bytes
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated, raw_bytes
 from .._types import (
     CreateOptions,
     M,
@@ -17,6 +17,7 @@ from .._types import (
     ShippingAddressParam,
 )
 from ..models import Invoice, Order, OrderTransition, Payment
+from ._calls import fields, many, one
 
 
 class OrderPayments(Resource[M]):
@@ -30,17 +31,12 @@ class OrderPayments(Resource[M]):
         and leaves the order payable. A provider failure is a 5xx, retried with the same
         ``Idempotency-Key`` so the order is charged at most once.
         """
-        return Call(
-            parse=Payment.model_validate,
-            path_params={"id": order_id},
-            body=fields(locals(), "order_id"),
-            options=options,
-        )
+        return one(Payment, options, id=order_id, body=fields(locals(), "order_id"))
 
     @paginated("GET", "/api/v1/orders/{id}/payments")
     def list(self, order_id: UUID | str, **options: Unpack[PageOptions]) -> PageCall[Payment]:
         """Every payment attempt of the order, failed ones included."""
-        return PageCall(item=Payment.model_validate, path_params={"id": order_id}, options=options)
+        return many(Payment, options, id=order_id)
 
 
 class Orders(Resource[M]):
@@ -57,10 +53,10 @@ class Orders(Resource[M]):
         Reserves stock and prices the items from the catalog. Unknown or archived
         products raise ``UnprocessableEntityError``; short stock raises ``ConflictError``.
         """
-        return Call(
-            parse=Order.model_validate,
+        return one(
+            Order,
+            options,
             body={"items": [dict(item) for item in items], "shipping_address": shipping_address},
-            options=options,
         )
 
     @paginated("GET", "/api/v1/orders")
@@ -78,20 +74,18 @@ class Orders(Resource[M]):
 
         ``q`` matches an order id or the buyer's email.
         """
-        return PageCall(item=Order.model_validate, query=fields(locals()), options=options)
+        return many(Order, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/orders/{id}")
     def get(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
-        return Call(parse=Order.model_validate, path_params={"id": order_id}, options=options)
+        return one(Order, options, id=order_id)
 
     @paginated("GET", "/api/v1/orders/{id}/history")
     def history(
         self, order_id: UUID | str, **options: Unpack[PageOptions]
     ) -> PageCall[OrderTransition]:
         """Every status change with who made it and when, newest first."""
-        return PageCall(
-            item=OrderTransition.model_validate, path_params={"id": order_id}, options=options
-        )
+        return many(OrderTransition, options, id=order_id)
 
     @endpoint("POST", "/api/v1/orders/{id}/cancel")
     def cancel(
@@ -102,17 +96,12 @@ class Orders(Resource[M]):
         Customers may cancel pending orders; staff may also cancel paid or fulfilled
         ones, which refunds the payment in full.
         """
-        return Call(
-            parse=Order.model_validate,
-            path_params={"id": order_id},
-            body=fields(locals(), "order_id"),
-            options=options,
-        )
+        return one(Order, options, id=order_id, body=fields(locals(), "order_id"))
 
     @endpoint("POST", "/api/v1/orders/{id}/fulfill")
     def fulfill(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
         """Mark a paid order fulfilled (staff); its units leave stock."""
-        return Call(parse=Order.model_validate, path_params={"id": order_id}, options=options)
+        return one(Order, options, id=order_id)
 
     @endpoint("POST", "/api/v1/orders/{id}/ship")
     def ship(
@@ -124,22 +113,17 @@ class Orders(Resource[M]):
         **options: Unpack[RequestOptions],
     ) -> Call[Order]:
         """Mark a fulfilled order shipped (staff)."""
-        return Call(
-            parse=Order.model_validate,
-            path_params={"id": order_id},
-            body=fields(locals(), "order_id"),
-            options=options,
-        )
+        return one(Order, options, id=order_id, body=fields(locals(), "order_id"))
 
     @endpoint("POST", "/api/v1/orders/{id}/deliver")
     def deliver(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
         """Mark a shipped order delivered (staff)."""
-        return Call(parse=Order.model_validate, path_params={"id": order_id}, options=options)
+        return one(Order, options, id=order_id)
 
     @endpoint("GET", "/api/v1/orders/{id}/invoice")
     def invoice(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Invoice]:
         """The invoice of a paid order; an unpaid one raises ``ConflictError``."""
-        return Call(parse=Invoice.model_validate, path_params={"id": order_id}, options=options)
+        return one(Invoice, options, id=order_id)
 
     @endpoint("GET", "/api/v1/orders/{id}/invoice")
     def invoice_pdf(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[bytes]:

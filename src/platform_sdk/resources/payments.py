@@ -4,9 +4,10 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, Resource, endpoint, fields
+from .._endpoints import Call, Resource, endpoint
 from .._types import CreateOptions, M, Money
 from ..models import Refund
+from ._calls import fields, one
 
 
 class Refunds(Resource[M]):
@@ -24,12 +25,7 @@ class Refunds(Resource[M]):
         Never more than was captured in total; a full refund moves the order to
         ``refunded``.
         """
-        return Call(
-            parse=Refund.model_validate,
-            path_params={"id": payment_id},
-            body=fields(locals(), "payment_id"),
-            options=options,
-        )
+        return one(Refund, options, id=payment_id, body=fields(locals(), "payment_id"))
 
 
 class Payments(Resource[M]):

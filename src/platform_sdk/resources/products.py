@@ -5,7 +5,7 @@ from functools import cached_property
 from typing import Any, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, fields, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import (
     CreateOptions,
     M,
@@ -16,6 +16,7 @@ from .._types import (
     RequestOptions,
 )
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
+from ._calls import fields, many, one
 
 
 class ProductInventory(Resource[M]):
@@ -23,7 +24,7 @@ class ProductInventory(Resource[M]):
 
     @endpoint("GET", "/api/v1/products/{id}/inventory")
     def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Inventory]:
-        return Call(parse=Inventory.model_validate, path_params={"id": product_id}, options=options)
+        return one(Inventory, options, id=product_id)
 
     @endpoint("POST", "/api/v1/products/{id}/inventory/adjustments")
     def adjust(
@@ -40,19 +41,12 @@ class ProductInventory(Resource[M]):
         Never below what orders reserve (``ConflictError``). Not retried: repeating it
         would adjust twice.
         """
-        return Call(
-            parse=Inventory.model_validate,
-            path_params={"id": product_id},
-            body=fields(locals(), "product_id"),
-            options=options,
-        )
+        return one(Inventory, options, id=product_id, body=fields(locals(), "product_id"))
 
     @paginated("GET", "/api/v1/products/{id}/inventory/adjustments")
     def ledger(self, product_id: UUID | str, **options: Unpack[PageOptions]) -> PageCall[Movement]:
         """Every change of on-hand stock (adjustments, fulfilled orders), newest first."""
-        return PageCall(
-            item=Movement.model_validate, path_params={"id": product_id}, options=options
-        )
+        return many(Movement, options, id=product_id)
 
 
 class Products(Resource[M]):
@@ -73,7 +67,7 @@ class Products(Resource[M]):
         **options: Unpack[CreateOptions],
     ) -> Call[Product]:
         """Create a product (staff); ``stock`` sets the initial units on hand."""
-        return Call(parse=Product.model_validate, body=fields(locals()), options=options)
+        return one(Product, options, body=fields(locals()))
 
     @paginated("GET", "/api/v1/products")
     def list(
@@ -93,11 +87,11 @@ class Products(Resource[M]):
         ``status`` filters for staff only; others always see active products. ``sort``
         defaults to relevance with ``q``, else newest first.
         """
-        return PageCall(item=Product.model_validate, query=fields(locals()), options=options)
+        return many(Product, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/products/{id}")
     def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Product]:
-        return Call(parse=Product.model_validate, path_params={"id": product_id}, options=options)
+        return one(Product, options, id=product_id)
 
     @endpoint("PATCH", "/api/v1/products/{id}")
     def update(
@@ -115,21 +109,14 @@ class Products(Resource[M]):
         **options: Unpack[RequestOptions],
     ) -> Call[Product]:
         """Change the given fields (staff); stock changes go through ``inventory.adjust``."""
-        return Call(
-            parse=Product.model_validate,
-            path_params={"id": product_id},
-            body=fields(locals(), "product_id"),
-            options=options,
-        )
+        return one(Product, options, id=product_id, body=fields(locals(), "product_id"))
 
     @endpoint("DELETE", "/api/v1/products/{id}")
     def delete(
         self, product_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[ProductDeleted]:
         """Delete the product, or archive it when orders refer to it (see ``result``)."""
-        return Call(
-            parse=ProductDeleted.model_validate, path_params={"id": product_id}, options=options
-        )
+        return one(ProductDeleted, options, id=product_id)
 
     @endpoint("POST", "/api/v1/products/batch")
     def batch(
@@ -144,10 +131,8 @@ class Products(Resource[M]):
         Each item has the fields of ``create``. Valid items are applied even when others
         fail; ``results`` has one entry per item. ``dry_run=True`` only validates.
         """
-        return Call(
-            parse=Batch.model_validate,
-            body={"items": [dict(item) for item in items], "dry_run": dry_run},
-            options=options,
+        return one(
+            Batch, options, body={"items": [dict(item) for item in items], "dry_run": dry_run}
         )
 
     @paginated("GET", "/api/v1/products/{id}/recommendations")
@@ -158,12 +143,7 @@ class Products(Resource[M]):
 
         A single page (``limit`` at most 20).
         """
-        return PageCall(
-            item=Product.model_validate,
-            path_params={"id": product_id},
-            query=fields(locals(), "product_id"),
-            options=options,
-        )
+        return many(Product, options, id=product_id, query=fields(locals(), "product_id"))
 
     @cached_property
     def inventory(self) -> ProductInventory[M]:

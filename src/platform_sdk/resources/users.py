@@ -4,15 +4,16 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, fields, no_content, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions, Role, UserStatus
 from ..models import Profile, User
+from ._calls import fields, many, one
 
 
 class Profiles(Resource[M]):
     @endpoint("GET", "/api/v1/users/{id}/profile")
     def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Profile]:
-        return Call(parse=Profile.model_validate, path_params={"id": user_id}, options=options)
+        return one(Profile, options, id=user_id)
 
     @endpoint("PUT", "/api/v1/users/{id}/profile")
     def set(
@@ -30,12 +31,7 @@ class Profiles(Resource[M]):
 
         ``sms_opt_in=True`` sends order updates by SMS to ``phone``; left out, it is off.
         """
-        return Call(
-            parse=Profile.model_validate,
-            path_params={"id": user_id},
-            body=fields(locals(), "user_id"),
-            options=options,
-        )
+        return one(Profile, options, id=user_id, body=fields(locals(), "user_id"))
 
 
 class Users(Resource[M]):
@@ -50,7 +46,7 @@ class Users(Resource[M]):
         **options: Unpack[CreateOptions],
     ) -> Call[User]:
         """Register a user; only an admin may set ``role``."""
-        return Call(parse=User.model_validate, body=fields(locals()), options=options)
+        return one(User, options, body=fields(locals()))
 
     @paginated("GET", "/api/v1/users")
     def list(
@@ -62,15 +58,15 @@ class Users(Resource[M]):
         **options: Unpack[PageOptions],
     ) -> PageCall[User]:
         """Users, newest first; ``q`` matches part of the email or name."""
-        return PageCall(item=User.model_validate, query=fields(locals()), options=options)
+        return many(User, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/users/me")
     def me(self, **options: Unpack[RequestOptions]) -> Call[User]:
-        return Call(parse=User.model_validate, options=options)
+        return one(User, options)
 
     @endpoint("GET", "/api/v1/users/{id}")
     def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[User]:
-        return Call(parse=User.model_validate, path_params={"id": user_id}, options=options)
+        return one(User, options, id=user_id)
 
     @endpoint("PATCH", "/api/v1/users/{id}")
     def update(
@@ -84,12 +80,7 @@ class Users(Resource[M]):
         **options: Unpack[RequestOptions],
     ) -> Call[User]:
         """Change the given fields; only an admin may change ``role`` and ``status``."""
-        return Call(
-            parse=User.model_validate,
-            path_params={"id": user_id},
-            body=fields(locals(), "user_id"),
-            options=options,
-        )
+        return one(User, options, id=user_id, body=fields(locals(), "user_id"))
 
     @endpoint("DELETE", "/api/v1/users/{id}")
     def delete(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:

@@ -5,7 +5,7 @@ from functools import cached_property
 from typing import Literal, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, fields, no_content, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions
 from ..models import (
     WebhookDelivery,
@@ -14,6 +14,7 @@ from ..models import (
     WebhookEndpointCreated,
     WebhookSecret,
 )
+from ._calls import fields, many, one
 
 WebhookDeliveryStatus = Literal["pending", "succeeded", "failed"]
 
@@ -31,12 +32,7 @@ class WebhookDeliveries(Resource[M]):
         **options: Unpack[PageOptions],
     ) -> PageCall[WebhookDelivery]:
         """Newest first; filter by ``status`` or ``event_type``."""
-        return PageCall(
-            item=WebhookDelivery.model_validate,
-            path_params={"id": webhook_id},
-            query=fields(locals(), "webhook_id"),
-            options=options,
-        )
+        return many(WebhookDelivery, options, id=webhook_id, query=fields(locals(), "webhook_id"))
 
     @endpoint("GET", "/api/v1/webhooks/{id}/deliveries/{delivery_id}")
     def get(
@@ -84,10 +80,10 @@ class Webhooks(Resource[M]):
         private, loopback, link-local or metadata addresses raise
         ``UnprocessableEntityError``, as do unknown event types.
         """
-        return Call(
-            parse=WebhookEndpointCreated.model_validate,
+        return one(
+            WebhookEndpointCreated,
+            options,
             body={"url": url, "events": list(events), "active": active, "description": description},
-            options=options,
         )
 
     @paginated("GET", "/api/v1/webhooks")
@@ -95,17 +91,13 @@ class Webhooks(Resource[M]):
         self, *, active: bool | None = None, **options: Unpack[PageOptions]
     ) -> PageCall[WebhookEndpoint]:
         """Newest first; ``active=False`` lists the disabled ones. Never shows secrets."""
-        return PageCall(
-            item=WebhookEndpoint.model_validate, query=fields(locals()), options=options
-        )
+        return many(WebhookEndpoint, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/webhooks/{id}")
     def get(
         self, webhook_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[WebhookEndpoint]:
-        return Call(
-            parse=WebhookEndpoint.model_validate, path_params={"id": webhook_id}, options=options
-        )
+        return one(WebhookEndpoint, options, id=webhook_id)
 
     @endpoint("PATCH", "/api/v1/webhooks/{id}")
     def update(
@@ -122,16 +114,16 @@ class Webhooks(Resource[M]):
 
         ``active=True`` re-enables an endpoint the server disabled after failures.
         """
-        return Call(
-            parse=WebhookEndpoint.model_validate,
-            path_params={"id": webhook_id},
+        return one(
+            WebhookEndpoint,
+            options,
+            id=webhook_id,
             body={
                 "url": url,
                 "events": list(events) if events is not None else None,
                 "active": active,
                 "description": description,
             },
-            options=options,
         )
 
     @endpoint("DELETE", "/api/v1/webhooks/{id}")
@@ -154,12 +146,7 @@ class Webhooks(Resource[M]):
         refusing any; ``0`` retires the old secret at once. Not retried: a lost answer
         would leave a secret nobody knows (rotate again).
         """
-        return Call(
-            parse=WebhookSecret.model_validate,
-            path_params={"id": webhook_id},
-            body=fields(locals(), "webhook_id"),
-            options=options,
-        )
+        return one(WebhookSecret, options, id=webhook_id, body=fields(locals(), "webhook_id"))
 
     @endpoint("POST", "/api/v1/webhooks/{id}/test", creates=True)
     def test(
@@ -169,9 +156,7 @@ class Webhooks(Resource[M]):
 
         Raises ``ConflictError`` when the endpoint is disabled.
         """
-        return Call(
-            parse=WebhookDelivery.model_validate, path_params={"id": webhook_id}, options=options
-        )
+        return one(WebhookDelivery, options, id=webhook_id)
 
     @cached_property
     def deliveries(self) -> WebhookDeliveries[M]:
