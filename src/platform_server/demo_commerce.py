@@ -22,7 +22,7 @@ from platform_server.payments.models import Payment
 from platform_server.products import service as catalog
 from platform_server.products.models import Product
 from platform_server.products.schemas import ProductCreate
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 _CATALOG = {
     "apparel": (

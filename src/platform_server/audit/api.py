@@ -1,5 +1,9 @@
-"""The audit domain's public interface (thin: re-exports what other domains call)."""
+"""The audit trail's public interface: what other domains call to record a change.
 
-from platform_server.audit.service import diff, record, snapshot
+Record in services, in the transaction of the change (`record`), or in one of its
+own when the request is going to fail (`record_now`).
+"""
 
-__all__ = ["diff", "record", "snapshot"]
+from platform_server.audit.service import by_staff, diff, record, record_now, snapshot
+
+__all__ = ["by_staff", "diff", "record", "record_now", "snapshot"]

@@ -118,23 +118,21 @@ async def count_active(session: AsyncSession, among: Select[Any]) -> int:
     return int(await session.scalar(stmt) or 0)
 
 
-# Built once, from the table: the order path runs them on every order, and a statement
+# Built once, from the table: the order path runs it on every order, and a statement
 # of mapped attributes would also go through the ORM's result layer.
 _products = table_of(Product)
-_PRICE_COLUMNS = [
-    _products.c[name] for name in ("id", "sku", "name", "price", "currency", "status")
-]
-_PRICE_LIST = select(*_PRICE_COLUMNS).where(_products.c.id.in_(bindparam("ids", expanding=True)))
-_PRICE_OF_ONE = Direct(select(*_PRICE_COLUMNS).where(_products.c.id == bindparam("id")))
+_PRICE_LIST = Direct(
+    select(
+        *(_products.c[name] for name in ("id", "sku", "name", "price", "currency", "status"))
+    ).where(_products.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 async def price_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Any]:
     """id, sku, name, price, currency, status of each product found."""
     if not ids:
         return []
-    if len(ids) == 1:  # most orders: a plain parameter, no IN list to expand per call
-        return await direct.run(session, _PRICE_OF_ONE, {"id": ids[0]})
-    return (await session.execute(_PRICE_LIST, {"ids": list(ids)})).all()
+    return await direct.run(session, _PRICE_LIST, {"ids": list(ids)})
 
 
 def filtered(
