@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, update
 
 from platform_server.core.database import Database, table_of, utcnow
-from platform_server.core.delivery import anything_due, claim, is_pending, outcome_values
 from platform_server.core.settings import Settings
+from platform_server.delivery import anything_due, claim, is_pending, outcome_values
 from platform_server.notifications import rendering
 from platform_server.notifications.email import Email, make_email_backend
 from platform_server.notifications.models import Notification

@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import service as audit
 from platform_server.core.database import table_of, utcnow
-from platform_server.core.delivery import retry_now
 from platform_server.core.errors import Conflict, NotFound
 from platform_server.core.ids import new_id
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.delivery import retry_now
 from platform_server.notifications.models import Notification
 from platform_server.notifications.rendering import render
 from platform_server.notifications.schemas import NotificationOut

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.core.delivery import FAILED
 from platform_server.core.timeseries import Counts, Hours, hourly_counts
+from platform_server.delivery import FAILED
 from platform_server.notifications.models import Notification
 
 

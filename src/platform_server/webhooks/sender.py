@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server import __version__
 from platform_server.core.database import Database, utcnow
-from platform_server.core.delivery import FAILED, anything_due, claim, settle
 from platform_server.core.settings import Settings
+from platform_server.delivery import FAILED, anything_due, claim, settle
 from platform_server.webhooks import ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from platform_server.webhooks.service import signing_secrets

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import service as audit
 from platform_server.core.database import as_utc, utcnow
-from platform_server.core.delivery import retry_now
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.principal import Principal
 from platform_server.core.settings import Settings
+from platform_server.delivery import retry_now
 from platform_server.webhooks import ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from platform_server.webhooks.schemas import (

@@ -198,17 +198,3 @@ def retry_now(row: DeliveryMixin) -> None:
     row.retry_base = row.attempts
     row.next_attempt_at = utcnow()
     row.locked_until = None
-
-
-__all__ = [
-    "FAILED",
-    "DeliveryMixin",
-    "anything_due",
-    "claim",
-    "due",
-    "is_pending",
-    "outcome_values",
-    "pending_indexes",
-    "retry_now",
-    "settle",
-]

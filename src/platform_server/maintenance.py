@@ -1,4 +1,7 @@
-"""Periodic housekeeping inside each API process (safe to run in several at once)."""
+"""Periodic housekeeping inside each API process (safe to run in several at once).
+
+At the top level, not in `core/`: it schedules domains' jobs (orders' expiry), and
+core imports no domain."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from platform_server.core.database import Database
 from platform_server.core.idempotency import purge_expired
 from platform_server.core.settings import Settings
+from platform_server.orders import api as orders
 
 logger = logging.getLogger("platform_server.maintenance")
 
@@ -23,10 +27,8 @@ async def _purge_idempotency_keys(db: Database, settings: Settings) -> None:
 
 
 async def _expire_unpaid_orders(db: Database, settings: Settings) -> None:
-    from platform_server.orders.service import expire_overdue
-
     async with db.transaction() as session:
-        expired = await expire_overdue(session)
+        expired = await orders.expire_overdue(session)
     if expired:
         logger.info("expired %d unpaid orders", expired)
 
