@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import utcnow
 from platform_server.core.ids import new_id
-from platform_server.events.schemas import EventOut
-from platform_server.events.service import subscribe
+from platform_server.events import api as events
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from platform_server.webhooks.schemas import ALL_EVENTS
 
@@ -39,9 +38,9 @@ def _insert_new(session: AsyncSession) -> Any:
     return insert(WebhookDelivery)
 
 
-@subscribe
-async def plan_webhooks(session: AsyncSession, events: list[EventOut]) -> None:
-    if not events:
+@events.subscribe
+async def plan_webhooks(session: AsyncSession, batch: list[events.EventOut]) -> None:
+    if not batch:
         return
     endpoints = (
         await session.execute(
@@ -52,7 +51,7 @@ async def plan_webhooks(session: AsyncSession, events: list[EventOut]) -> None:
     ).all()
     if not endpoints:
         return
-    event_ids = [event.id for event in events]
+    event_ids = [event.id for event in batch]
     existing: set[tuple[uuid.UUID, uuid.UUID | None]] = {
         (row.endpoint_id, row.event_id)
         for row in await session.execute(
@@ -63,7 +62,7 @@ async def plan_webhooks(session: AsyncSession, events: list[EventOut]) -> None:
     }
     now = utcnow()
     rows: list[dict[str, Any]] = []
-    for event in events:
+    for event in batch:
         payload: str | None = None
         for endpoint_id, types in endpoints:
             wanted = types or []
