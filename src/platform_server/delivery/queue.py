@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     exists,
+    func,
     literal_column,
     or_,
     select,
@@ -32,7 +33,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
-from platform_server.core.database import Database, table_of, utcnow
+from platform_server.core.database import Base, Database, table_of, utcnow
+from platform_server.core.timeseries import Counts, Hours, hourly_counts
 
 FAILED = "failed"
 
@@ -198,3 +200,13 @@ def retry_now(row: DeliveryMixin) -> None:
     row.retry_base = row.attempts
     row.next_attempt_at = utcnow()
     row.locked_until = None
+
+
+async def failed_counts(session: AsyncSession, model: type[Base], buckets: Hours) -> Counts:
+    """Rows now `failed` (each waits for a retry by hand), and how many of them failed
+    in each hour of `buckets`: a failed row is last updated when it failed."""
+    table = table_of(model)
+    failed = table.c.status == FAILED
+    total = await session.scalar(select(func.count()).select_from(table).where(failed))
+    hourly = await hourly_counts(session, table.c.updated_at, buckets, failed)
+    return Counts(int(total or 0), hourly)

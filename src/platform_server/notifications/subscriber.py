@@ -17,9 +17,9 @@ from jinja2 import TemplateError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.events import api as events
-from platform_server.notifications import service
+from platform_server.notifications import repository, service
 from platform_server.notifications.rendering import EVENT_TEMPLATES, render
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 logger = logging.getLogger("platform_server.notifications")
 
@@ -47,7 +47,7 @@ async def plan_notifications(session: AsyncSession, batch: list[events.EventOut]
     wanted = [e for e in batch if e.type in EVENT_TEMPLATES]
     if not wanted:
         return
-    existing = await service.existing_keys(session, [e.id for e in wanted])
+    existing = await repository.existing_keys(session, [e.id for e in wanted])
     people = await users.contacts(session, [uid for e in wanted if (uid := _user_id(e))])
     rows: list[dict[str, Any]] = []
     for count, event in enumerate(wanted, 1):
@@ -101,4 +101,4 @@ async def plan_notifications(session: AsyncSession, batch: list[events.EventOut]
         if key not in existing:
             existing.add(key)
             fresh.append(row)
-    await service.insert_rows(session, fresh)
+    await repository.insert_rows(session, fresh)
