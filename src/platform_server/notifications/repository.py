@@ -91,9 +91,9 @@ async def list_notifications(
     ):
         if value:
             stmt = stmt.where(column == value)
-    created_at, to_schema = Notification.created_at, NotificationOut.model_validate
+    model, out = Notification, NotificationOut.model_validate
     return await paginate(
-        session, stmt, created_at=created_at, row_id=Notification.id, page=page, to_schema=to_schema
+        session, stmt, created_at=model.created_at, row_id=model.id, page=page, to_schema=out
     )
 
 

@@ -7,17 +7,16 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import service as audit
+from platform_server.audit import api as audit
 from platform_server.core.database import as_utc, utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
 from platform_server.core.settings import Settings
 from platform_server.delivery import retry_now
-from platform_server.webhooks import ssrf
+from platform_server.webhooks import repository, ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from platform_server.webhooks.schemas import (
     DeliveryStatus,
@@ -54,7 +53,7 @@ async def check_target(url: str, settings: Settings) -> None:
 
 
 def _snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
-    values = audit.snapshot(endpoint, AUDITED)
+    values = {name: getattr(endpoint, name) for name in AUDITED}
     values["url"] = redacted_url(endpoint.url)
     return values
 
@@ -89,8 +88,7 @@ async def create_endpoint(
         created_at=now,
         updated_at=now,
     )
-    session.add(endpoint)
-    await session.flush()
+    await repository.add(session, endpoint)
     await audit.record(
         session,
         "webhook.create",
@@ -107,23 +105,13 @@ async def create_endpoint(
 async def list_endpoints(
     session: AsyncSession, page: PageParams, active: bool | None
 ) -> Page[WebhookEndpointOut]:
-    stmt = select(WebhookEndpoint)
-    if active is not None:
-        stmt = stmt.where(WebhookEndpoint.active.is_(active))
-    return await paginate(
-        session,
-        stmt,
-        created_at=WebhookEndpoint.created_at,
-        row_id=WebhookEndpoint.id,
-        page=page,
-        to_schema=endpoint_out,
-    )
+    return await repository.list_endpoints(session, page, active)
 
 
 async def get_endpoint(
     session: AsyncSession, endpoint_id: uuid.UUID, *, lock: bool = False
 ) -> WebhookEndpoint:
-    endpoint = await session.get(WebhookEndpoint, endpoint_id, with_for_update=lock)
+    endpoint = await repository.get_endpoint(session, endpoint_id, lock=lock)
     if endpoint is None:
         raise NotFound(f"Webhook endpoint {endpoint_id} does not exist.")
     return endpoint
@@ -151,7 +139,7 @@ async def update_endpoint(
     after = _snapshot(endpoint)
     if after != before:
         endpoint.updated_at = utcnow()
-        await session.flush()
+        await repository.save(session)
         await audit.record(
             session,
             "webhook.update",
@@ -166,13 +154,7 @@ async def update_endpoint(
 async def delete_endpoint(session: AsyncSession, endpoint_id: uuid.UUID, actor: Principal) -> None:
     endpoint = await get_endpoint(session, endpoint_id, lock=True)
     before = _snapshot(endpoint)
-    # Explicitly, not by the foreign key's cascade alone (SQLite may run without it).
-    for delivery in await session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-    ):
-        await session.delete(delivery)
-    await session.delete(endpoint)
-    await session.flush()
+    await repository.delete_endpoint(session, endpoint)
     await audit.record(
         session,
         "webhook.delete",
@@ -196,7 +178,7 @@ async def rotate_secret(
     )
     endpoint.secret = generate_secret()
     endpoint.updated_at = now
-    await session.flush()
+    await repository.save(session)
     await audit.record(
         session,
         "webhook.rotate_secret",
@@ -256,8 +238,7 @@ async def queue_ping(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookDe
         created_at=now,
         updated_at=now,
     )
-    session.add(delivery)
-    await session.flush()
+    await repository.add(session, delivery)
     return WebhookDeliveryOut.model_validate(delivery)
 
 
@@ -269,26 +250,14 @@ async def list_deliveries(
     event_type: str | None,
 ) -> Page[WebhookDeliveryOut]:
     await get_endpoint(session, endpoint_id)
-    stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-    if status is not None:
-        stmt = stmt.where(WebhookDelivery.status == status)
-    if event_type is not None:
-        stmt = stmt.where(WebhookDelivery.event_type == event_type)
-    return await paginate(
-        session,
-        stmt,
-        created_at=WebhookDelivery.created_at,
-        row_id=WebhookDelivery.id,
-        page=page,
-        to_schema=WebhookDeliveryOut.model_validate,
-    )
+    return await repository.list_deliveries(session, endpoint_id, page, status, event_type)
 
 
 async def get_delivery(
     session: AsyncSession, endpoint_id: uuid.UUID, delivery_id: uuid.UUID, *, lock: bool = False
 ) -> WebhookDelivery:
     await get_endpoint(session, endpoint_id)
-    delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=lock)
+    delivery = await repository.get_delivery(session, delivery_id, lock=lock)
     if delivery is None or delivery.endpoint_id != endpoint_id:
         raise NotFound(f"Delivery {delivery_id} of webhook endpoint {endpoint_id} does not exist.")
     return delivery
@@ -322,7 +291,7 @@ async def redeliver(
     before = delivery.status
     retry_now(delivery)
     delivery.updated_at = now
-    await session.flush()
+    await repository.save(session)
     await audit.record(
         session,
         "webhook.redeliver",
