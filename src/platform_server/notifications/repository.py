@@ -72,6 +72,17 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None
     await session.execute(stmt, rows)
 
 
+async def get(
+    session: AsyncSession, notification_id: uuid.UUID, *, lock: bool = False
+) -> Notification | None:
+    return await session.get(Notification, notification_id, with_for_update=lock)
+
+
+async def save(session: AsyncSession) -> None:
+    """Write the changes made to loaded rows now (before the caller records them)."""
+    await session.flush()
+
+
 async def list_notifications(
     session: AsyncSession,
     page: PageParams,
@@ -97,28 +108,14 @@ async def list_notifications(
     )
 
 
-async def get(
-    session: AsyncSession, notification_id: uuid.UUID, *, lock: bool = False
-) -> Notification | None:
-    return await session.get(Notification, notification_id, with_for_update=lock)
-
-
-async def save(session: AsyncSession) -> None:
-    """Write the changes made to loaded rows now (before the caller records them)."""
-    await session.flush()
-
-
 async def anything_due(db: Database) -> bool:
     return await delivery.anything_due(db, Notification)
 
 
-async def claim(session: AsyncSession, *, lease_seconds: float, limit: int) -> list[Row[Any]]:
+async def claim(session: AsyncSession, *, lease: float, limit: int) -> list[Row[Any]]:
+    """Due notifications, leased (see `delivery.claim`)."""
     return await delivery.claim(
-        session,
-        Notification,
-        lease_seconds=lease_seconds,
-        limit=limit,
-        recipient=Notification.recipient,
+        session, Notification, lease_seconds=lease, limit=limit, recipient=Notification.recipient
     )
 
 

@@ -122,9 +122,9 @@ async def get_notification(
 ) -> Notification:
     """One the actor may see; others' ids answer 404, so ids cannot be probed."""
     row = await repository.get(session, notification_id, lock=lock)
-    if row is None or (row.user_id != actor.user_id and not can_see_all(actor)):
-        raise NotFound(f"Notification {notification_id} does not exist.")
-    return row
+    if row is not None and (row.user_id == actor.user_id or can_see_all(actor)):
+        return row
+    raise NotFound(f"Notification {notification_id} does not exist.")
 
 
 async def retry(
@@ -146,10 +146,6 @@ async def retry(
     retry_now(row)
     await repository.save(session)
     await audit.record(
-        session,
-        "notification.retry",
-        actor=actor,
-        target_type="notification",
-        target_id=row.id,
+        session, "notification.retry", actor=actor, target_type="notification", target_id=row.id
     )
     return row

@@ -30,6 +30,12 @@ async def save(session: AsyncSession) -> None:
     await session.flush()
 
 
+async def get_endpoint(
+    session: AsyncSession, endpoint_id: uuid.UUID, *, lock: bool = False
+) -> WebhookEndpoint | None:
+    return await session.get(WebhookEndpoint, endpoint_id, with_for_update=lock)
+
+
 async def list_endpoints(
     session: AsyncSession, page: PageParams, active: bool | None
 ) -> Page[WebhookEndpointOut]:
@@ -40,12 +46,6 @@ async def list_endpoints(
     return await paginate(
         session, stmt, created_at=model.created_at, row_id=model.id, page=page, to_schema=out
     )
-
-
-async def get_endpoint(
-    session: AsyncSession, endpoint_id: uuid.UUID, *, lock: bool = False
-) -> WebhookEndpoint | None:
-    return await session.get(WebhookEndpoint, endpoint_id, with_for_update=lock)
 
 
 async def delete_endpoint(session: AsyncSession, endpoint: WebhookEndpoint) -> None:
@@ -59,6 +59,12 @@ async def delete_endpoint(session: AsyncSession, endpoint: WebhookEndpoint) -> N
     await session.flush()
 
 
+async def get_delivery(
+    session: AsyncSession, delivery_id: uuid.UUID, *, lock: bool = False
+) -> WebhookDelivery | None:
+    return await session.get(WebhookDelivery, delivery_id, with_for_update=lock)
+
+
 async def list_deliveries(
     session: AsyncSession,
     endpoint_id: uuid.UUID,
@@ -67,20 +73,14 @@ async def list_deliveries(
     event_type: str | None,
 ) -> Page[WebhookDeliveryOut]:
     stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-    if status is not None:
-        stmt = stmt.where(WebhookDelivery.status == status)
-    if event_type is not None:
-        stmt = stmt.where(WebhookDelivery.event_type == event_type)
+    filters = ((WebhookDelivery.status, status), (WebhookDelivery.event_type, event_type))
+    for column, value in filters:
+        if value is not None:
+            stmt = stmt.where(column == value)
     model, out = WebhookDelivery, WebhookDeliveryOut.model_validate
     return await paginate(
         session, stmt, created_at=model.created_at, row_id=model.id, page=page, to_schema=out
     )
-
-
-async def get_delivery(
-    session: AsyncSession, delivery_id: uuid.UUID, *, lock: bool = False
-) -> WebhookDelivery | None:
-    return await session.get(WebhookDelivery, delivery_id, with_for_update=lock)
 
 
 # Planning deliveries (the events subscriber).
@@ -136,12 +136,12 @@ async def anything_due(db: Database) -> bool:
     return await delivery.anything_due(db, WebhookDelivery)
 
 
-async def claim(session: AsyncSession, *, lease_seconds: float, limit: int) -> list[Row[Any]]:
+async def claim(session: AsyncSession, *, lease: float, limit: int) -> list[Row[Any]]:
     """Due deliveries to enabled endpoints, leased (see `delivery.claim`)."""
     return await delivery.claim(
         session,
         WebhookDelivery,
-        lease_seconds=lease_seconds,
+        lease_seconds=lease,
         limit=limit,
         recipient=WebhookDelivery.endpoint_id,
         where=_to_active_endpoints,

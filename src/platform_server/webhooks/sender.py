@@ -123,7 +123,7 @@ class WebhookSender:
         async with self.db.transaction() as session:
             rows = await repository.claim(
                 session,
-                lease_seconds=self.settings.delivery_lease_seconds,
+                lease=self.settings.delivery_lease_seconds,
                 limit=self.settings.delivery_concurrency,
             )
             if not rows:

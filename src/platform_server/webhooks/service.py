@@ -16,19 +16,8 @@ from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
 from platform_server.core.settings import Settings
 from platform_server.delivery import retry_now
-from platform_server.webhooks import repository, ssrf
+from platform_server.webhooks import repository, schemas, ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
-from platform_server.webhooks.schemas import (
-    DeliveryStatus,
-    WebhookDeliveryDetailOut,
-    WebhookDeliveryOut,
-    WebhookEndpointCreate,
-    WebhookEndpointCreated,
-    WebhookEndpointOut,
-    WebhookEndpointUpdate,
-    WebhookPing,
-    WebhookSecretOut,
-)
 from platform_server.webhooks.signing import generate_secret
 
 # What the audit trail records of an endpoint (never its secret).
@@ -58,6 +47,19 @@ def _snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
     return values
 
 
+async def _audit(
+    session: AsyncSession,
+    action: str,
+    actor: Principal,
+    endpoint_id: uuid.UUID,
+    changes: dict[str, Any],
+) -> None:
+    """Every change to webhooks is recorded against its endpoint."""
+    await audit.record(
+        session, action, actor=actor, target_type="webhook", target_id=endpoint_id, changes=changes
+    )
+
+
 def redacted_url(url: str) -> str:
     """The URL without credentials or query: integrators put tokens there, and the
     audit trail keeps what it records forever."""
@@ -68,13 +70,13 @@ def redacted_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + query
 
 
-def endpoint_out(endpoint: WebhookEndpoint) -> WebhookEndpointOut:
-    return WebhookEndpointOut.model_validate(endpoint)
+def endpoint_out(endpoint: WebhookEndpoint) -> schemas.WebhookEndpointOut:
+    return schemas.WebhookEndpointOut.model_validate(endpoint)
 
 
 async def create_endpoint(
-    session: AsyncSession, data: WebhookEndpointCreate, actor: Principal
-) -> WebhookEndpointCreated:
+    session: AsyncSession, data: schemas.WebhookEndpointCreate, actor: Principal
+) -> schemas.WebhookEndpointCreated:
     now = utcnow()
     endpoint = WebhookEndpoint(
         url=data.url,
@@ -89,22 +91,15 @@ async def create_endpoint(
         updated_at=now,
     )
     await repository.add(session, endpoint)
-    await audit.record(
-        session,
-        "webhook.create",
-        actor=actor,
-        target_type="webhook",
-        target_id=endpoint.id,
-        changes=audit.diff({}, _snapshot(endpoint)),
-    )
-    return WebhookEndpointCreated.model_validate(
+    await _audit(session, "webhook.create", actor, endpoint.id, audit.diff({}, _snapshot(endpoint)))
+    return schemas.WebhookEndpointCreated.model_validate(
         {**endpoint_out(endpoint).model_dump(), "secret": endpoint.secret}
     )
 
 
 async def list_endpoints(
     session: AsyncSession, page: PageParams, active: bool | None
-) -> Page[WebhookEndpointOut]:
+) -> Page[schemas.WebhookEndpointOut]:
     return await repository.list_endpoints(session, page, active)
 
 
@@ -118,7 +113,10 @@ async def get_endpoint(
 
 
 async def update_endpoint(
-    session: AsyncSession, endpoint_id: uuid.UUID, data: WebhookEndpointUpdate, actor: Principal
+    session: AsyncSession,
+    endpoint_id: uuid.UUID,
+    data: schemas.WebhookEndpointUpdate,
+    actor: Principal,
 ) -> WebhookEndpoint:
     changes = data.model_dump(exclude_unset=True)
     nulls = [k for k, v in changes.items() if v is None and k != "description"]
@@ -140,14 +138,7 @@ async def update_endpoint(
     if after != before:
         endpoint.updated_at = utcnow()
         await repository.save(session)
-        await audit.record(
-            session,
-            "webhook.update",
-            actor=actor,
-            target_type="webhook",
-            target_id=endpoint.id,
-            changes=audit.diff(before, after),
-        )
+        await _audit(session, "webhook.update", actor, endpoint.id, audit.diff(before, after))
     return endpoint
 
 
@@ -155,19 +146,12 @@ async def delete_endpoint(session: AsyncSession, endpoint_id: uuid.UUID, actor: 
     endpoint = await get_endpoint(session, endpoint_id, lock=True)
     before = _snapshot(endpoint)
     await repository.delete_endpoint(session, endpoint)
-    await audit.record(
-        session,
-        "webhook.delete",
-        actor=actor,
-        target_type="webhook",
-        target_id=endpoint_id,
-        changes=audit.diff(before, {}),
-    )
+    await _audit(session, "webhook.delete", actor, endpoint_id, audit.diff(before, {}))
 
 
 async def rotate_secret(
     session: AsyncSession, endpoint_id: uuid.UUID, previous_secret_hours: int, actor: Principal
-) -> WebhookSecretOut:
+) -> schemas.WebhookSecretOut:
     endpoint = await get_endpoint(session, endpoint_id, lock=True)
     now, overlap_before = utcnow(), endpoint.previous_secret_expires_at
     keep = previous_secret_hours > 0
@@ -179,20 +163,11 @@ async def rotate_secret(
     endpoint.secret = generate_secret()
     endpoint.updated_at = now
     await repository.save(session)
-    await audit.record(
-        session,
-        "webhook.rotate_secret",
-        actor=actor,
-        target_type="webhook",
-        target_id=endpoint.id,
-        changes={
-            "previous_secret_expires_at": {
-                "before": overlap_before,
-                "after": endpoint.previous_secret_expires_at,
-            }
-        },
+    expiry = {"before": overlap_before, "after": endpoint.previous_secret_expires_at}
+    await _audit(
+        session, "webhook.rotate_secret", actor, endpoint.id, {"previous_secret_expires_at": expiry}
     )
-    return WebhookSecretOut(
+    return schemas.WebhookSecretOut(
         id=endpoint.id,
         secret=endpoint.secret,
         previous_secret_expires_at=endpoint.previous_secret_expires_at,
@@ -217,12 +192,12 @@ def _require_active(endpoint: WebhookEndpoint) -> None:
         )
 
 
-async def queue_ping(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookDeliveryOut:
+async def queue_ping(session: AsyncSession, endpoint_id: uuid.UUID) -> schemas.WebhookDeliveryOut:
     """A `ping` delivery, sent at once like any other (signed, retried)."""
     endpoint = await get_endpoint(session, endpoint_id)
     _require_active(endpoint)
     now = utcnow()
-    payload = WebhookPing(webhook_id=endpoint.id, created_at=now)
+    payload = schemas.WebhookPing(webhook_id=endpoint.id, created_at=now)
     delivery = WebhookDelivery(
         endpoint_id=endpoint.id,
         event_id=None,
@@ -239,16 +214,16 @@ async def queue_ping(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookDe
         updated_at=now,
     )
     await repository.add(session, delivery)
-    return WebhookDeliveryOut.model_validate(delivery)
+    return schemas.WebhookDeliveryOut.model_validate(delivery)
 
 
 async def list_deliveries(
     session: AsyncSession,
     endpoint_id: uuid.UUID,
     page: PageParams,
-    status: DeliveryStatus | None,
+    status: schemas.DeliveryStatus | None,
     event_type: str | None,
-) -> Page[WebhookDeliveryOut]:
+) -> Page[schemas.WebhookDeliveryOut]:
     await get_endpoint(session, endpoint_id)
     return await repository.list_deliveries(session, endpoint_id, page, status, event_type)
 
@@ -263,13 +238,13 @@ async def get_delivery(
     return delivery
 
 
-def delivery_detail(delivery: WebhookDelivery) -> WebhookDeliveryDetailOut:
-    return WebhookDeliveryDetailOut.model_validate(delivery)
+def delivery_detail(delivery: WebhookDelivery) -> schemas.WebhookDeliveryDetailOut:
+    return schemas.WebhookDeliveryDetailOut.model_validate(delivery)
 
 
 async def redeliver(
     session: AsyncSession, endpoint_id: uuid.UUID, delivery_id: uuid.UUID, actor: Principal
-) -> WebhookDeliveryOut:
+) -> schemas.WebhookDeliveryOut:
     """Send a delivery again now, whatever its status, then retry it on the usual schedule.
 
     409 while an attempt is in flight (pending and leased) or the endpoint is disabled.
@@ -292,15 +267,9 @@ async def redeliver(
     retry_now(delivery)
     delivery.updated_at = now
     await repository.save(session)
-    await audit.record(
-        session,
-        "webhook.redeliver",
-        actor=actor,
-        target_type="webhook",
-        target_id=endpoint_id,
-        changes={
-            "delivery_id": {"before": None, "after": str(delivery.id)},
-            "status": {"before": before, "after": delivery.status},
-        },
-    )
-    return WebhookDeliveryOut.model_validate(delivery)
+    changes = {
+        "delivery_id": {"before": None, "after": str(delivery.id)},
+        "status": {"before": before, "after": delivery.status},
+    }
+    await _audit(session, "webhook.redeliver", actor, endpoint_id, changes)
+    return schemas.WebhookDeliveryOut.model_validate(delivery)
