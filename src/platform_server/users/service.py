@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from anyio import to_thread
 from sqlalchemy import bindparam, delete, func, or_, select
@@ -103,9 +102,20 @@ _IDENTITY = Direct(
 )
 
 
-async def identity(session: AsyncSession, user_id: uuid.UUID) -> Any | None:
-    """Who a user is for access checks: id, email, role and status (None: no such user)."""
-    return await direct.first(session, _IDENTITY, {"user_id": user_id})
+@dataclass(frozen=True)
+class Identity:
+    """Who a user is for access checks."""
+
+    id: uuid.UUID
+    email: str
+    role: str
+    status: str
+
+
+async def identity(session: AsyncSession, user_id: uuid.UUID) -> Identity | None:
+    """Who a user is for access checks (None: no such user)."""
+    row = await direct.first(session, _IDENTITY, {"user_id": user_id})
+    return Identity(*row) if row is not None else None
 
 
 @dataclass(frozen=True)
