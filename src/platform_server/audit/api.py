@@ -1,5 +1,9 @@
-"""The audit domain's public interface (thin: only what other packages call so far)."""
+"""The audit trail's public interface: what other domains call to record a change.
 
-from platform_server.audit.service import diff, record
+Record in services, in the transaction of the change (`record`), or in one of its
+own when the request is going to fail (`record_now`).
+"""
 
-__all__ = ["diff", "record"]
+from platform_server.audit.service import by_staff, diff, record, record_now, snapshot
+
+__all__ = ["by_staff", "diff", "record", "record_now", "snapshot"]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from platform_server.auth import api as auth
+from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
@@ -17,7 +17,7 @@ from platform_server.events.schemas import EventOut
 from platform_server.events.stream import event_stream, resume_position
 
 router = APIRouter(prefix="/events", tags=["events"])
-Reader = Annotated[Principal, auth.requires(Permission.EVENTS_READ)]
+Reader = Annotated[Principal, requires(Permission.EVENTS_READ)]
 Types = Annotated[
     list[str] | None,
     Query(alias="type", max_length=20, description="Event types (repeat for several)"),

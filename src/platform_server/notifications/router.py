@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
 
-from platform_server.auth import api as auth
+from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
@@ -19,10 +19,8 @@ from platform_server.notifications.schemas import (
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 # Customers read their own; NOTIFICATIONS_MANAGE (staff) reads everyone's and retries.
-Reader = Annotated[
-    Principal, auth.requires(Permission.ACCOUNT_READ, Permission.NOTIFICATIONS_MANAGE)
-]
-Manager = Annotated[Principal, auth.requires(Permission.NOTIFICATIONS_MANAGE)]
+Reader = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.NOTIFICATIONS_MANAGE)]
+Manager = Annotated[Principal, requires(Permission.NOTIFICATIONS_MANAGE)]
 
 
 @router.get("", response_model=Page[NotificationOut], summary="List notifications")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response, status
 
-from platform_server.auth import api as auth
+from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import Idempotent
 from platform_server.core.pagination import Page, PageQuery
@@ -27,7 +27,7 @@ from platform_server.webhooks.schemas import (
 )
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
-Admin = Annotated[Principal, auth.requires(Permission.WEBHOOKS_MANAGE)]
+Admin = Annotated[Principal, requires(Permission.WEBHOOKS_MANAGE)]
 
 
 def _send_soon(request: Request, tasks: BackgroundTasks) -> None:
