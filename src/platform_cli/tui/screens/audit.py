@@ -38,6 +38,7 @@ class AuditView(ResourceView):
     VIEW = "audit"
     LABEL = "Audit"
     NOUN = "records"
+    FIELDS = ("created_at", "action", "target_type", "target_id", "ip")
     DETAIL_TITLE = "Audit record"
     EMPTY_TEXT = "No audit records match."
     FILTERS = FilterSpec(
@@ -66,28 +67,12 @@ class AuditView(ResourceView):
             Column("ip", "IP", 15),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.audit.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.audit.get(key)
-
-    def to_row(self, record: Any) -> Row:
-        return Row(
-            str(record.id),
-            {
-                "created_at": record.created_at,
-                "actor_email": record.actor_email
-                or ("system" if record.actor_id is None else short_id(record.actor_id)),
-                "actor_id": str(record.actor_id) if record.actor_id else None,
-                "action": record.action,
-                "target_type": record.target_type,
-                "target_id": record.target_id,
-                "ip": record.ip,
-            },
-        )
+    def row_values(self, record: Any) -> dict[str, Any]:
+        actor = record.actor_id
+        return {
+            "actor_email": record.actor_email or ("system" if actor is None else short_id(actor)),
+            "actor_id": str(actor) if actor else None,
+        }
 
     async def detail(self, row: Row) -> RenderableType:
         record = await self.sdk(self.client.audit.get(row.key), what="Loading the record")

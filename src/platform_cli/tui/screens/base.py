@@ -70,7 +70,7 @@ class BaseView(Screen[None]):
             "q",
             "back(True)",
             "Back",
-            tooltip="Back to the previous view (on the overview: quit)",
+            tooltip="Back to the previous view (on the stats view: quit)",
         ),
         Binding(
             "escape",

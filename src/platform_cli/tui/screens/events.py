@@ -20,23 +20,16 @@ from platform_cli.tui.widgets.table import Column, Row
 
 # The server's event types (for completion and `order.*` style prefixes; an unknown type
 # is still sent as typed, the server answers which ones exist).
-EVENT_TYPES = (
-    "user.created",
-    "user.updated",
-    "user.deleted",
-    "product.created",
-    "product.updated",
-    "product.deleted",
-    "inventory.low_stock",
-    "order.created",
-    "order.paid",
-    "order.cancelled",
-    "order.expired",
-    "order.fulfilled",
-    "order.shipped",
-    "order.delivered",
-    "order.refunded",
-    "payment.failed",
+EVENT_TYPES = tuple(
+    f"{resource}.{name}"
+    for resource, names in (
+        ("user", "created updated deleted"),
+        ("product", "created updated deleted"),
+        ("inventory", "low_stock"),
+        ("order", "created paid cancelled expired fulfilled shipped delivered refunded"),
+        ("payment", "failed"),
+    )
+    for name in names.split()
 )
 MAX_ROWS = 20_000
 MAX_BUFFERED = 5_000
@@ -122,7 +115,6 @@ def open_resource(app: Any, values: dict[str, Any]) -> None:
 class EventsView(ResourceView):
     VIEW = "events"
     LABEL = "Events"
-    NOUN = "events"
     DETAIL_TITLE = "Event"
     EMPTY_TEXT = "No events yet; new ones appear here as they happen."
     FILTERS = FilterSpec(
@@ -162,14 +154,6 @@ class EventsView(ResourceView):
             Column("actor", "BY", 18),
             Column("summary", "SUMMARY", 0, min_width=16, sortable=False),
         ]
-
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.events.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.events.get(key)
 
     def to_row(self, event: Any) -> Row:
         return event_row(event)

@@ -29,7 +29,7 @@ TEMPLATES = (
 class NotificationsView(ResourceView):
     VIEW = "notifications"
     LABEL = "Notifications"
-    NOUN = "notifications"
+    FIELDS = ("created_at", "channel", "recipient", "template", "status", "attempts")
     DETAIL_TITLE = "Notification"
     EMPTY_TEXT = "No notifications match."
     FILTERS = FilterSpec(
@@ -58,27 +58,8 @@ class NotificationsView(ResourceView):
             Column("attempts", "TRIES", 5, align="right"),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.notifications.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.notifications.get(key)
-
-    def to_row(self, item: Any) -> Row:
-        return Row(
-            str(item.id),
-            {
-                "created_at": item.created_at,
-                "channel": item.channel,
-                "recipient": item.recipient,
-                "template": item.template,
-                "status": item.status,
-                "attempts": item.attempts,
-                "user_id": str(item.user_id) if item.user_id else None,
-            },
-        )
+    def row_values(self, item: Any) -> dict[str, Any]:
+        return {"user_id": str(item.user_id) if item.user_id else None}
 
     async def detail(self, row: Row) -> RenderableType:
         item = await self.sdk(

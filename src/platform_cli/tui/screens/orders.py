@@ -13,13 +13,7 @@ from textual.binding import Binding, BindingType
 from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec, date_value, uuid_value
 from platform_cli.tui.format import field, money, quote, short_id, status_text, timestamp
-from platform_cli.tui.screens.common import (
-    failed,
-    ident,
-    sections,
-    status,
-    when,
-)
+from platform_cli.tui.screens.common import failed, ident, sections, status, when
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
@@ -50,7 +44,7 @@ def address_line(address: Any) -> str | None:
 class OrdersView(ResourceView):
     VIEW = "orders"
     LABEL = "Orders"
-    NOUN = "orders"
+    FIELDS = ("created_at", "user_email", "status", "total", "currency")
     DETAIL_TITLE = "Order"
     EMPTY_TEXT = "No orders match."
     FILTERS = FilterSpec(
@@ -89,28 +83,12 @@ class OrdersView(ResourceView):
             Column("currency", "CUR", 3, sortable=False),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.orders.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.orders.get(key)
-
-    def to_row(self, order: Any) -> Row:
-        return Row(
-            str(order.id),
-            {
-                "id": str(order.id),
-                "created_at": order.created_at,
-                "user_email": order.user_email,
-                "user_id": str(order.user_id),
-                "status": order.status,
-                "items": sum(item.quantity for item in order.items),
-                "total": order.total,
-                "currency": order.currency,
-            },
-        )
+    def row_values(self, order: Any) -> dict[str, Any]:
+        return {
+            "id": str(order.id),
+            "user_id": str(order.user_id),
+            "items": sum(item.quantity for item in order.items),
+        }
 
     async def detail(self, row: Row) -> RenderableType:
         client = self.client

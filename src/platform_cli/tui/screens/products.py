@@ -27,7 +27,7 @@ def stock(value: Any) -> Text:
 class ProductsView(ResourceView):
     VIEW = "products"
     LABEL = "Products"
-    NOUN = "products"
+    FIELDS = ("sku", "name", "category", "price", "currency", "status", "created_at")
     DETAIL_TITLE = "Product"
     EMPTY_TEXT = "No products match."
     SERVER_SORT: ClassVar[dict[str, str]] = {
@@ -70,35 +70,13 @@ class ProductsView(ResourceView):
             Column("available", "AVAIL", 6, align="right", render=stock),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.products.list(
-            limit=self.PAGE_SIZE,
-            cursor=cursor,
-            sort=self.server_sort,  # type: ignore[arg-type]
-            **self.filter.params,
-        )
+    def list_params(self) -> dict[str, Any]:
+        return {"sort": self.server_sort, **self.filter.params}
 
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.products.get(key)
-
-    def to_row(self, product: Any) -> Row:
+    def row_values(self, product: Any) -> dict[str, Any]:
         inventory = product.inventory
-        return Row(
-            str(product.id),
-            {
-                "sku": product.sku,
-                "name": product.name,
-                "category": product.category,
-                "price": product.price,
-                "currency": product.currency,
-                "status": product.status,
-                "on_hand": field(inventory, "on_hand"),
-                "reserved": field(inventory, "reserved"),
-                "available": field(inventory, "available"),
-                "low_stock_threshold": field(inventory, "low_stock_threshold"),
-                "created_at": product.created_at,
-            },
-        )
+        stock = ("on_hand", "reserved", "available", "low_stock_threshold")
+        return {name: field(inventory, name) for name in stock}
 
     async def detail(self, row: Row) -> RenderableType:
         client = self.client
@@ -198,7 +176,10 @@ class ProductsView(ResourceView):
                 delta = values.get("delta")
                 reason = quote(values.get("reason") or "REASON")
                 shown = delta if isinstance(delta, int) else "DELTA"
-                return f"platform inventory adjust {product_id} --delta={shown} --reason {reason}"
+                return (
+                    f"platform products inventory adjust {product_id} "
+                    f"--delta={shown} --reason {reason}"
+                )
 
             return ActionPlan(
                 title=f"Adjust stock of {v['sku']}",

@@ -23,7 +23,8 @@ def current_mark(value: Any) -> Text:
 class SessionsView(ResourceView):
     VIEW = "sessions"
     LABEL = "Sessions"
-    NOUN = "sessions"
+    RESOURCE = "auth.sessions"
+    FIELDS = ("current", "user_agent", "ip_address", "created_at", "last_used_at", "expires_at")
     DETAIL_TITLE = "Session"
     EMPTY_TEXT = "No sessions (signed in with an API key?)."
     MUTATING = frozenset({"revoke", "revoke_others"})
@@ -49,22 +50,14 @@ class SessionsView(ResourceView):
             Column("revoked", "STATE", 8),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.auth.sessions.list(limit=self.PAGE_SIZE, cursor=cursor)
+    def list_params(self) -> dict[str, Any]:
+        return {}  # the API has no filters for sessions
 
-    def to_row(self, item: Any) -> Row:
-        return Row(
-            str(item.id),
-            {
-                "current": item.current,
-                "user_agent": item.user_agent,
-                "ip_address": item.ip_address,
-                "created_at": item.created_at,
-                "last_used_at": item.last_used_at,
-                "expires_at": item.expires_at,
-                "revoked": "revoked" if item.revoked_at else "active",
-            },
-        )
+    def row_values(self, item: Any) -> dict[str, Any]:
+        return {"revoked": "revoked" if item.revoked_at else "active"}
+
+    async def fetch_one(self, key: str) -> Any | None:
+        return None  # no GET of one session: actions reload the list
 
     async def detail(self, row: Row) -> RenderableType:
         v = row.values
@@ -100,7 +93,7 @@ class SessionsView(ResourceView):
             return ActionPlan(
                 title=f"Revoke session {short_id(session_id)}",
                 summary=lambda values: summary,
-                command=lambda values: f"platform sessions revoke {session_id} --yes",
+                command=lambda values: f"platform auth sessions revoke {session_id} --yes",
                 run=lambda values: self.client.auth.sessions.revoke(session_id),
                 done=lambda result: f"Session {short_id(session_id)} revoked.",
                 confirm_label="Revoke",
@@ -134,7 +127,9 @@ class SessionsView(ResourceView):
                     "their refresh tokens stop working. This one stays signed in."
                 ),
                 command=lambda values: (
-                    " && ".join(f"platform sessions revoke {row.key} --yes" for row in others[:3])
+                    " && ".join(
+                        f"platform auth sessions revoke {row.key} --yes" for row in others[:3]
+                    )
                     + (f"  # … {len(others)} in all" if len(others) > 3 else "")
                 ),
                 run=revoke_all,

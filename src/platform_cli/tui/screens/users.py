@@ -25,7 +25,7 @@ USER_STATUSES = ("active", "suspended")
 class UsersView(ResourceView):
     VIEW = "users"
     LABEL = "Users"
-    NOUN = "users"
+    FIELDS = ("email", "name", "role", "status", "created_at")
     DETAIL_TITLE = "User"
     EMPTY_TEXT = "No users match."
     FILTERS = FilterSpec(
@@ -63,26 +63,6 @@ class UsersView(ResourceView):
             Column("status", "STATUS", 9, render=status),
             Column("created_at", "CREATED", 8, render=when(self.platform.now)),
         ]
-
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.users.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.users.get(key)
-
-    def to_row(self, user: Any) -> Row:
-        return Row(
-            str(user.id),
-            {
-                "email": user.email,
-                "name": user.name,
-                "role": user.role,
-                "status": user.status,
-                "created_at": user.created_at,
-            },
-        )
 
     async def detail(self, row: Row) -> RenderableType:
         client = self.client

@@ -118,13 +118,8 @@ class WebhooksView(ResourceView):
             out["event_type"] = params["delivery_event_type"]
         return out
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.webhooks.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self._endpoint_params()
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.webhooks.get(key)
+    def list_params(self) -> dict[str, Any]:
+        return self._endpoint_params()
 
     def to_row(self, endpoint: Any) -> Row:
         events = endpoint.events or []
