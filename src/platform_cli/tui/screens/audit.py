@@ -7,10 +7,11 @@ from typing import Any, ClassVar
 from rich.console import RenderableType
 from rich.pretty import Pretty
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.filters import FilterKey, FilterSpec, date_value, uuid_value
 from platform_cli.tui.format import DASH, short_id, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import ident, when
 from platform_cli.tui.screens.events import open_resource
 from platform_cli.tui.screens.listing import ResourceView
@@ -53,8 +54,8 @@ class AuditView(ResourceView):
         text_key="action",
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "goto", "Go to target", tooltip="Open the changed record"),
-        Binding("u", "actor", "Actor", tooltip="Open who did it"),
+        key("g", "goto", "Go to target", "Open the changed record"),
+        key("u", "actor", "Actor", "Open who did it"),
     ]
 
     def columns(self) -> list[Column]:

@@ -9,10 +9,11 @@ from typing import Any, ClassVar
 from rich.console import RenderableType
 from rich.pretty import Pretty
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.filters import FilterKey, FilterSpec, date_value
 from platform_cli.tui.format import DASH, as_utc, field, money, short_id, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import ident
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, section
@@ -134,10 +135,8 @@ class EventsView(ResourceView):
         text_key="type",
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "space", "toggle_tail", "Pause tail", tooltip="Pause the live tail (new events wait)"
-        ),
-        Binding("g", "goto", "Go to record", tooltip="Open the order, product or user"),
+        key("space", "toggle_tail", "Pause tail", "Pause the live tail (new events wait)"),
+        key("g", "goto", "Go to record", "Open the order, product or user"),
     ]
 
     def __init__(self, filter_text: str = "", *, select: str | None = None) -> None:

@@ -15,10 +15,11 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container
 from textual.timer import Timer
 
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.base import BaseView, Handled
 from platform_cli.tui.widgets.detail import DetailPane
 from platform_cli.tui.widgets.table import Column, ResourceTable, Row
@@ -38,22 +39,22 @@ class ResourceView(BaseView):
     """Attributes of an item copied as they are into its row (``row_values`` adds others)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "sort_next", "Sort", tooltip="Sort by the next column"),
-        Binding(
+        key("s", "sort_next", "Sort", "Sort by the next column"),
+        key(
             "S",
             "sort_reverse",
             "Reverse sort",
+            "Reverse the sort order",
             key_display="S",
             show=False,
-            tooltip="Reverse the sort order",
         ),
-        Binding(
+        key(
             "z",
             "zoom",
             "Detail",
+            "The detail pane full screen (Esc, Enter or z comes back)",
             show=False,
             key_display="enter, z",
-            tooltip="The detail pane full screen (Esc, Enter or z comes back)",
         ),
     ]
 

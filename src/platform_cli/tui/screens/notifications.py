@@ -6,11 +6,12 @@ from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.actions import ActionPlan
 from platform_cli.tui.filters import FilterKey, FilterSpec, uuid_value
 from platform_cli.tui.format import short_id, status_text, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import status, when
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, section
@@ -42,10 +43,8 @@ class NotificationsView(ResourceView):
     )
     MUTATING = frozenset({"retry"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "R", "retry", "Retry", key_display="R", tooltip="Send a failed or queued one again now"
-        ),
-        Binding("u", "user", "User", tooltip="Open the recipient"),
+        key("R", "retry", "Retry", "Send a failed or queued one again now", key_display="R"),
+        key("u", "user", "User", "Open the recipient"),
     ]
 
     def columns(self) -> list[Column]:

@@ -7,11 +7,12 @@ from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec, bool_value
 from platform_cli.tui.format import DASH, field, money, quote, status_text, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import failed, number, sections, status
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
@@ -48,15 +49,15 @@ class ProductsView(ResourceView):
     )
     MUTATING = frozenset({"adjust", "archive"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "adjust", "Adjust stock", tooltip="Add or remove units, with a reason"),
-        Binding(
+        key("a", "adjust", "Adjust stock", "Add or remove units, with a reason"),
+        key(
             "A",
             "archive",
             "Archive",
+            "Archive: hidden from customers (asks first)",
             key_display="A",
-            tooltip="Archive: hidden from customers (asks first)",
         ),
-        Binding("e", "events", "Events", tooltip="Events of this product"),
+        key("e", "events", "Events", "Events of this product"),
     ]
 
     def columns(self) -> list[Column]:

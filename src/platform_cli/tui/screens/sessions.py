@@ -6,10 +6,11 @@ from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.actions import ActionPlan
 from platform_cli.tui.format import short_id, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import when
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group
@@ -29,13 +30,13 @@ class SessionsView(ResourceView):
     EMPTY_TEXT = "No sessions (signed in with an API key?)."
     MUTATING = frozenset({"revoke", "revoke_others"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "revoke", "Revoke", tooltip="Sign the session out (asks first)"),
-        Binding(
+        key("x", "revoke", "Revoke", "Sign the session out (asks first)"),
+        key(
             "X",
             "revoke_others",
             "Revoke all others",
+            "Sign out every session but this one",
             key_display="X",
-            tooltip="Sign out every session but this one",
         ),
     ]
 

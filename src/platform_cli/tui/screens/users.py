@@ -8,11 +8,12 @@ from typing import Any, ClassVar, Literal
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec
 from platform_cli.tui.format import money, short_id, status_text, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import failed, sections, status, when
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
@@ -38,20 +39,17 @@ class UsersView(ResourceView):
     )
     MUTATING = frozenset({"toggle_status", "change_role", "revoke_sessions"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "orders", "Orders", tooltip="Orders of this user"),
-        Binding("n", "notifications", "Notifications", tooltip="Emails and SMS sent to this user"),
-        Binding(
+        key("o", "orders", "Orders", "Orders of this user"),
+        key("n", "notifications", "Notifications", "Emails and SMS sent to this user"),
+        key(
             "t",
             "toggle_status",
             "Suspend/activate",
-            tooltip="Suspend an active user, activate a suspended one",
+            "Suspend an active user, activate a suspended one",
         ),
-        Binding("c", "change_role", "Role", tooltip="Change the role: admin, staff or customer"),
-        Binding(
-            "x",
-            "revoke_sessions",
-            "Revoke sessions",
-            tooltip="Sign this user out everywhere (asks first)",
+        key("c", "change_role", "Role", "Change the role: admin, staff or customer"),
+        key(
+            "x", "revoke_sessions", "Revoke sessions", "Sign this user out everywhere (asks first)"
         ),
     ]
 
