@@ -1,5 +1,32 @@
-"""The events domain's public interface (thin: re-exports what other domains call)."""
+"""The events domain's public interface: what other domains may import from it.
 
-from platform_server.events.service import record, record_many
+Domains record events in their own transactions (`record`, `record_many`); the
+messaging domains subscribe to published ones (`subscribe`), which they receive as
+`EventOut` values.
+"""
 
-__all__ = ["record", "record_many"]
+from platform_server.events.schemas import EVENT_TYPES, EventActor, EventOut
+from platform_server.events.service import (
+    EventData,
+    ResourceId,
+    Subscriber,
+    deliver_to_subscribers,
+    publish_batch,
+    record,
+    record_many,
+    subscribe,
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "EventActor",
+    "EventData",
+    "EventOut",
+    "ResourceId",
+    "Subscriber",
+    "deliver_to_subscribers",
+    "publish_batch",
+    "record",
+    "record_many",
+    "subscribe",
+]

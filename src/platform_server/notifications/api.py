@@ -1,5 +1,6 @@
-"""The notifications domain's public interface (thin: re-exports what other domains call)."""
+"""The notifications domain's public interface: what other domains may import from it."""
 
-from platform_server.notifications.stats import failed_counts
+from platform_server.notifications.repository import failed_counts
+from platform_server.notifications.service import queue_for_admins
 
-__all__ = ["failed_counts"]
+__all__ = ["failed_counts", "queue_for_admins"]
