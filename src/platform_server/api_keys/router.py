@@ -11,7 +11,7 @@ from platform_server.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKey
 from platform_server.audit import service as audit
 from platform_server.auth.deps import AccountReader, requires
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -22,10 +22,10 @@ router = APIRouter(prefix="/api-keys", tags=["api-keys"])
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=ApiKeyCreated, summary="Create a key"
 )
+@idempotent(secret_fields=("key",))
 async def create_api_key(
     payload: ApiKeyCreate,
     request: Request,
-    idem: Idempotent,
     session: DbSession,
     actor: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
 ) -> ApiKeyCreated | Response:
@@ -34,9 +34,6 @@ async def create_api_key(
     A replay of the same `Idempotency-Key` answers with `key: null`: the secret
     is never stored. Revoke that key and create another.
     """
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
     created = await service.create_key(session, request.app.state.settings, actor, payload)
     # Every caller's keys are audited; the secret (`key`) never is.
     await audit.record(
@@ -47,7 +44,6 @@ async def create_api_key(
         target_id=created.id,
         changes=audit.diff({}, audit.snapshot(created, ("name", "prefix", "scopes", "expires_at"))),
     )
-    await idem.complete(session, status.HTTP_201_CREATED, created, secret_fields=("key",))
     return created
 
 

@@ -21,7 +21,7 @@ from platform_server.catalog.schemas import (
     ProductUpdate,
 )
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -47,13 +47,11 @@ def _audited(product: ProductOut | Product | None) -> dict[str, Any]:
     response_model=ProductOut,
     summary="Create a product",
 )
+@idempotent()
 async def create_product(
-    payload: ProductCreate, idem: Idempotent, session: DbSession, actor: Staff
+    payload: ProductCreate, session: DbSession, actor: Staff
 ) -> ProductOut | Response:
     """Staff only. `stock` sets the initial units on hand."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
     product = await service.create_product(session, payload, actor)
     out = await service.one_out(session, product)
     created = {
@@ -69,7 +67,6 @@ async def create_product(
         target_id=product.id,
         changes=audit.diff({}, created),
     )
-    await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
 
 

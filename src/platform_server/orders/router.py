@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.audit import service as audit
 from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -45,17 +45,14 @@ async def _audit(
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=OrderOut, summary="Place an order"
 )
+@idempotent()
 async def create_order(
-    payload: OrderCreate, request: Request, idem: Idempotent, session: DbSession, actor: Buyer
+    payload: OrderCreate, request: Request, session: DbSession, actor: Buyer
 ) -> OrderOut | Response:
     """Checks and reserves stock and prices the items from the catalog (client prices are
     ignored). Unknown or archived products: 422. Not enough stock: 409 naming each item."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
     minutes = request.app.state.settings.order_reservation_minutes
     out = await service.create_order(session, payload, actor, minutes)
-    await idem.complete(session, status.HTTP_201_CREATED, out)
     return model_response(out, status.HTTP_201_CREATED)
 
 

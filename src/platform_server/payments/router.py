@@ -11,7 +11,7 @@ from platform_server.audit import service as audit
 from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
 from platform_server.core.errors import PROBLEM_JSON, problem_body
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import Idempotent, idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -33,6 +33,7 @@ Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
     summary="Pay an order",
     responses={402: {"description": "Declined; the order stays payable"}},
 )
+@idempotent()
 async def pay_order(
     id: uuid.UUID,
     payload: PaymentIn,
@@ -45,9 +46,6 @@ async def pay_order(
 
     Sandbox tokens: `pm_card_ok`, `pm_card_declined` (402), `pm_card_insufficient_funds`
     (402), `pm_card_error` (502, nothing charged)."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
     outcome = await service.pay(
         session, request.app.state.gateway, id, payload.payment_method, actor, idem.key
     )
@@ -61,11 +59,9 @@ async def pay_order(
             title="Payment declined",
             extra={"decline_code": outcome.code, "payment": jsonable_encoder(failed)},
         )
-        await idem.complete(session, 402, body)
         return JSONResponse(body, status_code=402, media_type=PROBLEM_JSON)
     await invoices.issue(session, await orders.get_order(session, id, actor))
     out = PaymentOut.model_validate(outcome)
-    await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
 
 
@@ -84,19 +80,16 @@ async def list_payments(
     response_model=RefundOut,
     summary="Refund a payment (staff)",
 )
+@idempotent()
 async def refund_payment(
     id: uuid.UUID,
     payload: RefundIn,
     request: Request,
-    idem: Idempotent,
     session: DbSession,
     actor: Staff,
 ) -> RefundOut | Response:
     """Partial refunds allowed; the total refunded never exceeds what was captured.
     A full refund moves the order to `refunded`."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
     record = await service.refund(
         session, request.app.state.gateway, id, payload.amount, payload.reason, actor
     )
@@ -122,5 +115,4 @@ async def refund_payment(
             "reason": out.reason,
         },
     )
-    await idem.complete(session, status.HTTP_201_CREATED, out)
     return out

@@ -3,14 +3,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import service as audit
 from platform_server.auth.deps import AccountReader, OptionalPrincipal, requires
 from platform_server.core.database import DbSession
 from platform_server.core.errors import Unprocessable
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -45,26 +45,27 @@ def _check_password_policy(request: Request, password: str, field: str) -> None:
         )
 
 
+async def _registration(payload: UserCreate, request: Request) -> UserCreate:
+    """The body, its password checked before the idempotency key is claimed."""
+    _check_password_policy(request, payload.password, "password")
+    return payload
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
     summary="Register a user",
 )
+# Anonymous callers share one key space, as the rule "same key, other body: 422"
+# needs; keys are random (UUIDs), so strangers' keys do not meet.
+@idempotent()
 async def create_user(
-    payload: UserCreate,
-    request: Request,
-    idem: Idempotent,
+    payload: Annotated[UserCreate, Depends(_registration)],
     session: DbSession,
     actor: OptionalPrincipal,
 ) -> UserOut | Response:
     """Public registration (role `customer`); an admin may also choose the `role`."""
-    _check_password_policy(request, payload.password, "password")
-    # Anonymous callers share one key space, as the rule "same key, other body: 422"
-    # needs; keys are random (UUIDs), so strangers' keys do not meet.
-    replay = await idem.begin(actor.caller_key if actor else "anonymous", payload)
-    if replay is not None:
-        return replay
     password_hash = await service.hash_password_async(payload.password)
     user = await service.create_user(session, payload, actor=actor, password_hash=password_hash)
     out = UserOut.model_validate(user)
@@ -77,7 +78,6 @@ async def create_user(
             target_id=user.id,
             changes=audit.diff({}, audit.snapshot(out, _AUDITED)),
         )
-    await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
 
 

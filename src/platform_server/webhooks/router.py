@@ -9,7 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response, 
 
 from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -43,22 +43,18 @@ def _send_soon(request: Request, tasks: BackgroundTasks) -> None:
     response_model=WebhookEndpointCreated,
     summary="Create a webhook endpoint",
 )
+@idempotent(secret_fields=("secret",))
 async def create_webhook(
     payload: WebhookEndpointCreate,
     request: Request,
-    idem: Idempotent,
     session: DbSession,
     actor: Admin,
 ) -> WebhookEndpointCreated | Response:
     """The signing `secret` is in this answer only (null on an idempotent replay; rotate it
     to get a new one). URLs resolving to private, loopback, link-local or metadata
     addresses are refused (422)."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
     await service.check_target(payload.url, request.app.state.settings)
     created = await service.create_endpoint(session, payload, actor)
-    await idem.complete(session, status.HTTP_201_CREATED, created, secret_fields=("secret",))
     return created
 
 
@@ -123,21 +119,17 @@ async def rotate_webhook_secret(
     response_model=WebhookDeliveryOut,
     summary="Send a test ping",
 )
+@idempotent()
 async def test_webhook(
     id: uuid.UUID,
     request: Request,
     tasks: BackgroundTasks,
-    idem: Idempotent,
     session: DbSession,
     actor: Admin,
 ) -> WebhookDeliveryOut | Response:
     """Queues a signed `ping` delivery (`{"type": "ping", "webhook_id", "created_at"}`),
     sent at once and retried like any other. 409 if the endpoint is disabled."""
-    replay = await idem.begin(actor.caller_key, None)
-    if replay is not None:
-        return replay
     delivery = await service.queue_ping(session, id)
-    await idem.complete(session, status.HTTP_202_ACCEPTED, delivery)
     _send_soon(request, tasks)
     return delivery
 
