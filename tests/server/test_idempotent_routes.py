@@ -139,8 +139,9 @@ def test_a_route_without_its_caller_cannot_be_declared_idempotent() -> None:
         idempotent()(anonymous)
 
 
-def test_a_route_with_two_bodies_cannot_be_declared_idempotent() -> None:
-    async def twice(first: _Body, second: _Body, session: DbSession, actor: Principal) -> None: ...
+def test_the_body_of_an_idempotent_route_is_its_payload() -> None:
+    # The key is bound to `payload`: a body by another name would not be compared.
+    async def other(body: _Body, session: DbSession, actor: Principal) -> None: ...
 
-    with pytest.raises(TypeError, match="more than one body model"):
-        idempotent()(twice)
+    with pytest.raises(TypeError, match="name the body `payload`"):
+        idempotent()(other)

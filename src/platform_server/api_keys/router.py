@@ -3,13 +3,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from platform_server.api_keys import service
 from platform_server.api_keys.models import ApiKey
 from platform_server.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from platform_server.audit import service as audit
 from platform_server.auth.deps import AccountReader, requires
+from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/api-keys", tags=["api-keys"])
 @idempotent(secret_fields=("key",))
 async def create_api_key(
     payload: ApiKeyCreate,
-    request: Request,
+    settings: SettingsDep,
     session: DbSession,
     actor: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
 ) -> ApiKeyCreated | Response:
@@ -34,7 +35,7 @@ async def create_api_key(
     A replay of the same `Idempotency-Key` answers with `key: null`: the secret
     is never stored. Revoke that key and create another.
     """
-    created = await service.create_key(session, request.app.state.settings, actor, payload)
+    created = await service.create_key(session, settings, actor, payload)
     # Every caller's keys are audited; the secret (`key`) never is.
     await audit.record(
         session,

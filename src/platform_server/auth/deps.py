@@ -16,11 +16,12 @@ from fastapi.security import OAuth2PasswordBearer
 
 from platform_server.api_keys import service as api_keys
 from platform_server.auth import service as auth
+from platform_server.core.container import services_of
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import Forbidden, Unauthenticated
 from platform_server.core.permissions import Permission, permissions_for
 from platform_server.core.principal import Principal, set_current_principal
-from platform_server.core.security import API_KEY_PREFIX, TokenSigner, is_well_formed_api_key
+from platform_server.core.security import API_KEY_PREFIX, is_well_formed_api_key
 from platform_server.users import service as users
 
 # Declares the scheme in OpenAPI, so the "Authorize" button of /docs logs in.
@@ -31,12 +32,11 @@ _TOUCH_EVERY = timedelta(seconds=60)
 
 
 async def _resolve(request: Request, token: str) -> Principal:
-    state: Any = request.app.state
-    db: Database = state.db
+    services = services_of(request)
+    db = services.db
     if token.startswith(API_KEY_PREFIX):
         return await _resolve_api_key(request, db, token)
-    signer: TokenSigner = state.signer
-    claims = signer.verify(token)
+    claims = services.signer.verify(token)
     async with db.lookups(request) as session:
         record = await auth.active_session(session, claims.session_id)
         user = await users.identity(session, claims.user_id) if record else None
@@ -60,7 +60,7 @@ async def _resolve_api_key(request: Request, db: Database, token: str) -> Princi
     if not is_well_formed_api_key(token):
         raise Unauthenticated("The API key is malformed (its checksum does not match).")
     async with db.lookups(request) as session:
-        key = await api_keys.find_active(session, request.app.state.settings, token)
+        key = await api_keys.find_active(session, services_of(request).settings, token)
         user = await users.identity(session, key.user_id) if key else None
     if key is None or user is None:
         raise Unauthenticated("The API key is not valid, or was revoked or has expired.")

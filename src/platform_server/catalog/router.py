@@ -20,14 +20,18 @@ from platform_server.catalog.schemas import (
     ProductStatus,
     ProductUpdate,
 )
+from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
+from platform_server.core.microcache import MicroCache
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.core.responses import model_response
 
 router = APIRouter(tags=["products"])
+# Anonymous list pages, served again for a moment (app.py clears it after each write).
+CATALOG_CACHE: Slot[MicroCache] = Slot("catalog cache")
 Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
 
 # What the audit trail keeps of a product, as the API shows it.
@@ -89,7 +93,7 @@ async def list_products(
         Query(description="Default: relevance with q, else -created_at"),
     ] = None,
 ) -> Response:
-    cache = request.app.state.catalog_cache
+    cache = services_of(request).get(CATALOG_CACHE)
     key = f"{request.url.path}?{request.url.query}" if actor is None and cache.enabled else None
     if key and (hit := cache.get(key)) is not None:
         return Response(hit, media_type="application/json")

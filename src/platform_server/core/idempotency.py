@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from platform_server.core.container import services_of
 from platform_server.core.database import Base, Database, utcnow
 from platform_server.core.errors import PROBLEM_JSON, Conflict, Unprocessable
 from platform_server.core.principal import Principal
@@ -61,7 +62,7 @@ class IdempotentRequest:
 
     @property
     def _db(self) -> Database:
-        return self.request.app.state.db  # type: ignore[no-any-return]
+        return services_of(self.request).db
 
     async def begin(self, caller: str, payload: BaseModel | None) -> JSONResponse | None:
         """Claim the key; returns the stored response when this is a replay."""
@@ -69,7 +70,7 @@ class IdempotentRequest:
             return None
         self._caller = caller
         digest = _request_hash(self.request, payload)
-        ttl = timedelta(hours=self.request.app.state.settings.idempotency_ttl_hours)
+        ttl = timedelta(hours=services_of(self.request).settings.idempotency_ttl_hours)
         async with self._db.transaction() as session:
             existing = await session.get(IdempotencyRecord, (caller, self.key))
             now = utcnow()
@@ -190,7 +191,8 @@ def idempotent(*, secret_fields: tuple[str, ...] = ()) -> Callable[[Handler], Ha
     the handler's answer is stored in the request's transaction: a returned model
     with the route's `status_code`, a returned `Response` (a declined payment's 402)
     with its own. The key belongs to the caller (the route's `Principal` parameter;
-    anonymous callers share one key space) and is bound to the route's body model.
+    anonymous callers share one key space) and is bound to the route's body, the
+    parameter named `payload`.
     A handler that needs the key itself (to pass it on) declares `Idempotent`.
     `secret_fields` are stored as null: see `IdempotentRequest.complete`.
     """
@@ -200,7 +202,7 @@ def idempotent(*, secret_fields: tuple[str, ...] = ()) -> Callable[[Handler], Ha
         params = list(signature.parameters.values())
         caller = _required(handler, params, lambda base: base is Principal, "Principal")
         session = _required(handler, params, lambda base: base is AsyncSession, "DbSession")
-        body = _param(handler, params, _is_body_model, "body model")
+        body = _body(handler, params)
         declared = _param(handler, params, lambda base: base is IdempotentRequest, "Idempotent")
         added = declared is None
         own = declared or "idempotency"
@@ -247,8 +249,16 @@ def _base(annotation: Any) -> Any:
     return annotation
 
 
-def _is_body_model(base: Any) -> bool:
-    return isinstance(base, type) and issubclass(base, BaseModel)
+def _body(handler: Callable[..., Any], params: list[inspect.Parameter]) -> str | None:
+    """The body the key is bound to: the parameter named `payload`, the name every route
+    gives it. Another plain model parameter would be a body the hash never saw."""
+    for param in params:
+        plain = get_origin(param.annotation) is not Annotated
+        base = _base(param.annotation)
+        model = isinstance(base, type) and issubclass(base, BaseModel)
+        if plain and model and param.name != "payload":
+            raise TypeError(f"@idempotent {handler.__qualname__}: name the body `payload`")
+    return "payload" if any(p.name == "payload" for p in params) else None
 
 
 def _param(

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from platform_server.core.database import Database
+from platform_server.core.database import DatabaseDep
 from platform_server.core.errors import ProblemError
 
 router = APIRouter(tags=["health"])
@@ -29,8 +29,7 @@ async def healthz() -> HealthStatus:
     summary="Readiness",
     responses={503: {"description": "The database is unreachable"}},
 )
-async def readyz(request: Request) -> HealthStatus:
-    db: Database = request.app.state.db
+async def readyz(db: DatabaseDep) -> HealthStatus:
     try:
         async with db.transaction(write=False) as session:
             await session.execute(text("SELECT 1"))

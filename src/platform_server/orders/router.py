@@ -4,11 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import service as audit
 from platform_server.auth.deps import requires
+from platform_server.core.container import SettingsDep, Slot
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
@@ -26,6 +27,8 @@ from platform_server.orders.schemas import (
 )
 
 router = APIRouter(prefix="/orders", tags=["orders"])
+# Full refunds on cancel come from the payments domain, which this one does not import.
+REFUND_ALL: Slot[service.RefundAll] = Slot("refund_all")
 Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 
@@ -47,11 +50,11 @@ async def _audit(
 )
 @idempotent()
 async def create_order(
-    payload: OrderCreate, request: Request, session: DbSession, actor: Buyer
+    payload: OrderCreate, settings: SettingsDep, session: DbSession, actor: Buyer
 ) -> OrderOut | Response:
     """Checks and reserves stock and prices the items from the catalog (client prices are
     ignored). Unknown or archived products: 422. Not enough stock: 409 naming each item."""
-    minutes = request.app.state.settings.order_reservation_minutes
+    minutes = settings.order_reservation_minutes
     out = await service.create_order(session, payload, actor, minutes)
     return model_response(out, status.HTTP_201_CREATED)
 
@@ -94,7 +97,7 @@ async def order_history(
 @router.post("/{id}/cancel", response_model=OrderOut, summary="Cancel an order")
 async def cancel_order(
     id: uuid.UUID,
-    request: Request,
+    refund_all: Annotated[service.RefundAll, Depends(REFUND_ALL.provide)],
     session: DbSession,
     actor: Buyer,
     payload: TransitionNote | None = None,
@@ -104,7 +107,7 @@ async def cancel_order(
     order = await service.get_order(session, id, actor, lock=True)
     before = audit.snapshot(order, _AUDITED)
     note = payload.note if payload else None
-    await service.cancel(session, order, actor, note, request.app.state.refund_all)
+    await service.cancel(session, order, actor, note, refund_all)
     await _audit(session, "order.cancel", actor, order, before)
     return await service.to_out(session, order)
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from platform_server.audit import service as audit
 from platform_server.auth.deps import requires
+from platform_server.core.container import Slot
 from platform_server.core.database import DbSession
 from platform_server.core.errors import PROBLEM_JSON, problem_body
 from platform_server.core.idempotency import Idempotent, idempotent
@@ -18,10 +19,13 @@ from platform_server.core.principal import Principal
 from platform_server.invoices import service as invoices
 from platform_server.orders import service as orders
 from platform_server.payments import service
+from platform_server.payments.gateway import Gateway
 from platform_server.payments.models import Payment
 from platform_server.payments.schemas import PaymentIn, PaymentOut, RefundIn, RefundOut
 
 router = APIRouter(tags=["payments"])
+GATEWAY: Slot[Gateway] = Slot("payment gateway")
+GatewayDep = Annotated[Gateway, Depends(GATEWAY.provide)]
 Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 
@@ -38,6 +42,7 @@ async def pay_order(
     id: uuid.UUID,
     payload: PaymentIn,
     request: Request,
+    gateway: GatewayDep,
     idem: Idempotent,
     session: DbSession,
     actor: Buyer,
@@ -46,9 +51,7 @@ async def pay_order(
 
     Sandbox tokens: `pm_card_ok`, `pm_card_declined` (402), `pm_card_insufficient_funds`
     (402), `pm_card_error` (502, nothing charged)."""
-    outcome = await service.pay(
-        session, request.app.state.gateway, id, payload.payment_method, actor, idem.key
-    )
+    outcome = await service.pay(session, gateway, id, payload.payment_method, actor, idem.key)
     if isinstance(outcome, service.Declined):
         # Answered, not raised: the failed attempt is committed and listed with the order.
         failed = PaymentOut.model_validate(outcome.payment)
@@ -84,15 +87,13 @@ async def list_payments(
 async def refund_payment(
     id: uuid.UUID,
     payload: RefundIn,
-    request: Request,
+    gateway: GatewayDep,
     session: DbSession,
     actor: Staff,
 ) -> RefundOut | Response:
     """Partial refunds allowed; the total refunded never exceeds what was captured.
     A full refund moves the order to `refunded`."""
-    record = await service.refund(
-        session, request.app.state.gateway, id, payload.amount, payload.reason, actor
-    )
+    record = await service.refund(session, gateway, id, payload.amount, payload.reason, actor)
     out = RefundOut.model_validate(record)
     # The payment was read (and locked) by the refund: its refunded total is current.
     payment = await session.get(Payment, id)

@@ -3,17 +3,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import service as audit
 from platform_server.auth.deps import AccountReader, OptionalPrincipal, requires
+from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.errors import Unprocessable
 from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.core.settings import Settings
 from platform_server.users import service
 from platform_server.users.models import UserProfile
 from platform_server.users.schemas import (
@@ -36,8 +38,8 @@ _AUDITED = ("email", "name", "role", "status")
 _PROFILE_AUDITED = ("bio", "avatar_url", "location", "phone", "sms_opt_in")
 
 
-def _check_password_policy(request: Request, password: str, field: str) -> None:
-    minimum = request.app.state.settings.password_min_length
+def _check_password_policy(settings: Settings, password: str, field: str) -> None:
+    minimum = settings.password_min_length
     if len(password) < minimum:
         raise Unprocessable(
             f"Passwords need at least {minimum} characters.",
@@ -45,9 +47,9 @@ def _check_password_policy(request: Request, password: str, field: str) -> None:
         )
 
 
-async def _registration(payload: UserCreate, request: Request) -> UserCreate:
+async def _registration(payload: UserCreate, settings: SettingsDep) -> UserCreate:
     """The body, its password checked before the idempotency key is claimed."""
-    _check_password_policy(request, payload.password, "password")
+    _check_password_policy(settings, payload.password, "password")
     return payload
 
 
@@ -198,12 +200,12 @@ async def put_profile(
 async def change_password(
     id: uuid.UUID,
     payload: PasswordChange,
-    request: Request,
+    settings: SettingsDep,
     session: DbSession,
     principal: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
 ) -> Response:
     """Needs the current password unless an admin sets another user's; revokes other sessions."""
-    _check_password_policy(request, payload.new_password, "new_password")
+    _check_password_policy(settings, payload.new_password, "new_password")
     await service.change_password(session, id, payload, principal)
     if id != principal.user_id or audit.by_staff(principal):
         # That it happened, never the password: an admin's reset of another user's,

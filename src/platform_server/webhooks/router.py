@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Body, Query, Response, status
 
 from platform_server.auth.deps import requires
+from platform_server.core.container import SendQueuedDep, SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
@@ -30,11 +31,11 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 Admin = Annotated[Principal, requires(Permission.WEBHOOKS_MANAGE)]
 
 
-def _send_soon(request: Request, tasks: BackgroundTasks) -> None:
+def _send_soon(send_queued: SendQueuedDep, tasks: BackgroundTasks) -> None:
     """Wake the senders once the request's transaction has committed (background tasks
     run after the response, and the session commits before it), so the new work is
     visible to them and goes out at once instead of at the next poll."""
-    tasks.add_task(request.app.state.dispatcher.queued)
+    tasks.add_task(send_queued)
 
 
 @router.post(
@@ -46,14 +47,14 @@ def _send_soon(request: Request, tasks: BackgroundTasks) -> None:
 @idempotent(secret_fields=("secret",))
 async def create_webhook(
     payload: WebhookEndpointCreate,
-    request: Request,
+    settings: SettingsDep,
     session: DbSession,
     actor: Admin,
 ) -> WebhookEndpointCreated | Response:
     """The signing `secret` is in this answer only (null on an idempotent replay; rotate it
     to get a new one). URLs resolving to private, loopback, link-local or metadata
     addresses are refused (422)."""
-    await service.check_target(payload.url, request.app.state.settings)
+    await service.check_target(payload.url, settings)
     created = await service.create_endpoint(session, payload, actor)
     return created
 
@@ -78,14 +79,14 @@ async def get_webhook(id: uuid.UUID, session: DbSession, actor: Admin) -> Webhoo
 async def update_webhook(
     id: uuid.UUID,
     payload: WebhookEndpointUpdate,
-    request: Request,
+    settings: SettingsDep,
     session: DbSession,
     actor: Admin,
 ) -> WebhookEndpointOut:
     """Change the given fields. `active: true` re-enables an endpoint the server disabled
     (clearing `disabled_reason` and `failing_since`); a new `url` is checked like on create."""
     if payload.url is not None:
-        await service.check_target(payload.url, request.app.state.settings)
+        await service.check_target(payload.url, settings)
     return service.endpoint_out(await service.update_endpoint(session, id, payload, actor))
 
 
@@ -122,7 +123,7 @@ async def rotate_webhook_secret(
 @idempotent()
 async def test_webhook(
     id: uuid.UUID,
-    request: Request,
+    send_queued: SendQueuedDep,
     tasks: BackgroundTasks,
     session: DbSession,
     actor: Admin,
@@ -130,7 +131,7 @@ async def test_webhook(
     """Queues a signed `ping` delivery (`{"type": "ping", "webhook_id", "created_at"}`),
     sent at once and retried like any other. 409 if the endpoint is disabled."""
     delivery = await service.queue_ping(session, id)
-    _send_soon(request, tasks)
+    _send_soon(send_queued, tasks)
     return delivery
 
 
@@ -167,7 +168,7 @@ async def get_webhook_delivery(
 async def redeliver_webhook_delivery(
     id: uuid.UUID,
     delivery_id: uuid.UUID,
-    request: Request,
+    send_queued: SendQueuedDep,
     tasks: BackgroundTasks,
     session: DbSession,
     actor: Admin,
@@ -176,5 +177,5 @@ async def redeliver_webhook_delivery(
     schedule. Any status may be redelivered; 409 while an attempt is in flight or when
     the endpoint is disabled."""
     delivery = await service.redeliver(session, id, delivery_id, actor)
-    _send_soon(request, tasks)
+    _send_soon(send_queued, tasks)
     return delivery
