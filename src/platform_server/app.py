@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI
 from platform_server import __version__
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.audit.router import router as audit_router
+from platform_server.auth.resolver import BearerResolver
 from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         db=db,
         signer=signer,
         failures=failures,
+        callers=BearerResolver(settings, db, signer),
         # After a write commits: stale catalog pages go, and the outbox is looked at now.
         after_write=(catalog_cache.clear, dispatcher.wake),
         send_queued=dispatcher.queued,

@@ -9,7 +9,7 @@ from platform_server.api_keys import service
 from platform_server.api_keys.models import ApiKey
 from platform_server.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from platform_server.audit import service as audit
-from platform_server.auth.deps import AccountReader, requires
+from platform_server.core.access import AccountReader, requires
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent

@@ -9,7 +9,6 @@ from pydantic import ValidationError
 
 from platform_server.audit import service as audit
 from platform_server.auth import service
-from platform_server.auth.deps import AccountReader, AccountWriter
 from platform_server.auth.schemas import (
     LoginRequest,
     LogoutRequest,
@@ -17,6 +16,7 @@ from platform_server.auth.schemas import (
     SessionOut,
     TokenPair,
 )
+from platform_server.core.access import AccountReader, AccountWriter
 from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DbSession
 from platform_server.core.errors import ProblemError, Unprocessable

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 
 from platform_server.audit import service as audit
-from platform_server.auth.deps import OptionalPrincipal, requires
 from platform_server.catalog import batch, service
 from platform_server.catalog.models import Product
 from platform_server.catalog.schemas import (
@@ -20,6 +19,7 @@ from platform_server.catalog.schemas import (
     ProductStatus,
     ProductUpdate,
 )
+from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent

@@ -18,7 +18,8 @@ from fastapi import Depends, FastAPI, Request
 
 from platform_server.core.settings import Settings
 
-if TYPE_CHECKING:  # these import the database module, which reads the container
+if TYPE_CHECKING:  # these import this module (some through core.database): a cycle at run time
+    from platform_server.core.access import CallerResolver
     from platform_server.core.database import Database
     from platform_server.core.security import TokenSigner
     from platform_server.core.throttle import FailureCounter
@@ -57,6 +58,8 @@ class Services:
     db: Database
     signer: TokenSigner
     failures: FailureCounter
+    # Bearer token → Principal, for `core.access` (the auth domain's resolver).
+    callers: CallerResolver
     # After a write request commits: caches of this process drop what may be stale.
     after_write: tuple[Callable[[], None], ...] = ()
     # Wakes the senders once a request queued a notification or webhook delivery.

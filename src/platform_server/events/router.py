@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
 from platform_server.core.database import DatabaseDep, DbSession
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.permissions import Permission

@@ -8,7 +8,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from platform_server.audit import service as audit
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
 from platform_server.core.container import Slot
 from platform_server.core.database import DbSession
 from platform_server.core.errors import PROBLEM_JSON, problem_body

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import service as audit
-from platform_server.auth.deps import AccountReader, OptionalPrincipal, requires
+from platform_server.core.access import AccountReader, OptionalPrincipal, requires
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.errors import Unprocessable

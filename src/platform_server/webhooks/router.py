@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Body, Query, Response, status
 
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
 from platform_server.core.container import SendQueuedDep, SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
