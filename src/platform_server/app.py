@@ -17,6 +17,7 @@ from platform_server.auth.resolver import BearerResolver
 from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
+from platform_server.auth.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
 from platform_server.catalog.router import CATALOG_CACHE
 from platform_server.catalog.router import router as catalog_router
 from platform_server.core import maintenance
@@ -27,7 +28,6 @@ from platform_server.core.microcache import MicroCache
 from platform_server.core.middleware import RequestMiddleware
 from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
-from platform_server.core.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
 from platform_server.dispatch import build_dispatcher
 from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.router import router as events_router
@@ -81,7 +81,6 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         settings=settings,
         db=db,
         signer=signer,
-        failures=failures,
         callers=BearerResolver(settings, db, signer),
         # After a write commits: stale catalog pages go, and the outbox is looked at now.
         after_write=(catalog_cache.clear, dispatcher.wake),

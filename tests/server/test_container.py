@@ -20,7 +20,6 @@ def _services(*bound: object) -> Services:
         settings=Settings(),
         db=None,
         signer=None,
-        failures=None,
         callers=None,
         bound=bound,
     )

@@ -13,15 +13,15 @@ from datetime import timedelta
 
 from fastapi import Request
 
-from platform_server.api_keys import service as api_keys
-from platform_server.auth import service as auth
+from platform_server.api_keys import api as api_keys
+from platform_server.auth import api as auth
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import Unauthenticated
 from platform_server.core.permissions import permissions_for
 from platform_server.core.principal import Principal
 from platform_server.core.security import API_KEY_PREFIX, TokenSigner, is_well_formed_api_key
 from platform_server.core.settings import Settings
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 # last_used_at is a write; doing it at most this often keeps reads read-only.
 _TOUCH_EVERY = timedelta(seconds=60)

@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # these import this module (some through core.database): a cy
     from platform_server.core.access import CallerResolver
     from platform_server.core.database import Database
     from platform_server.core.security import TokenSigner
-    from platform_server.core.throttle import FailureCounter
 
 T = TypeVar("T")
 
@@ -57,7 +56,6 @@ class Services:
     settings: Settings
     db: Database
     signer: TokenSigner
-    failures: FailureCounter
     # Bearer token → Principal, for `core.access` (the auth domain's resolver).
     callers: CallerResolver
     # After a write request commits: caches of this process drop what may be stale.

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import service as audit
+from platform_server.audit import api as audit
 from platform_server.core.database import table_of, utcnow
 from platform_server.core.delivery import retry_now
 from platform_server.core.errors import Conflict, NotFound
@@ -22,7 +22,7 @@ from platform_server.core.principal import Principal
 from platform_server.notifications.models import Notification
 from platform_server.notifications.rendering import render
 from platform_server.notifications.schemas import NotificationOut
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 Key = tuple[uuid.UUID | None, str, str, str]
 

@@ -20,7 +20,7 @@ from platform_server.events.schemas import EventOut
 from platform_server.events.service import subscribe
 from platform_server.notifications import service
 from platform_server.notifications.rendering import EVENT_TEMPLATES, render
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 logger = logging.getLogger("platform_server.notifications")
 

@@ -157,7 +157,7 @@ async def create_order(
     # Table inserts, in reference order: the hottest write path skips the ORM (its unit
     # of work and its bulk-insert layer).
     await direct.run(session, _INSERT_ORDER, order)
-    await direct.run(session, _INSERT_ITEM, items if len(items) > 1 else items[0])
+    await direct.run(session, _INSERT_ITEM, items)
     await direct.run(
         session,
         _INSERT_TRANSITION,

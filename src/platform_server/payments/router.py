@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from platform_server.audit import service as audit
+from platform_server.audit import api as audit
 from platform_server.core.access import requires
 from platform_server.core.container import Slot
 from platform_server.core.database import DbSession

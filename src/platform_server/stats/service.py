@@ -14,7 +14,7 @@ from platform_server.inventory import service as inventory
 from platform_server.notifications import stats as notifications
 from platform_server.orders import service as orders
 from platform_server.stats.schemas import HOURS, CurrencyAmountOut, OverviewOut, OverviewTrendsOut
-from platform_server.users import service as users
+from platform_server.users import api as users
 from platform_server.webhooks import stats as webhooks
 
 

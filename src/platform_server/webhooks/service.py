@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import service as audit
+from platform_server.audit import api as audit
 from platform_server.core.database import as_utc, utcnow
 from platform_server.core.delivery import retry_now
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
