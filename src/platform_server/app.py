@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from platform_server import __version__
+from platform_server import __version__, maintenance
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.audit.router import router as audit_router
 from platform_server.auth.resolver import BearerResolver
@@ -20,7 +20,6 @@ from platform_server.auth.service import Authenticator
 from platform_server.auth.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
 from platform_server.catalog.router import CATALOG_CACHE
 from platform_server.catalog.router import router as catalog_router
-from platform_server.core import maintenance
 from platform_server.core.container import PlatformApp, Services
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers

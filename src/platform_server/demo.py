@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from platform_server.core.database import Database
 from platform_server.core.permissions import Role
 from platform_server.demo_commerce import seed_commerce
-from platform_server.events import service as events
+from platform_server.events import api as events
 from platform_server.users import api as users
 
 DEMO_ADMIN_EMAIL = "admin@demo.platform.test"

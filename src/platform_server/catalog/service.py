@@ -33,7 +33,7 @@ from platform_server.core.pagination import (
 )
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
-from platform_server.events import service as events
+from platform_server.events import api as events
 from platform_server.inventory import service as inventory
 from platform_server.inventory.schemas import InventoryOut
 

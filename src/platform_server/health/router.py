@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-import logging
-
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from platform_server.core.database import DatabaseDep
-from platform_server.core.errors import ProblemError
+from platform_server.health import service
 
 router = APIRouter(tags=["health"])
-logger = logging.getLogger("platform_server.health")
 
 
 class HealthStatus(BaseModel):
@@ -30,10 +26,5 @@ async def healthz() -> HealthStatus:
     responses={503: {"description": "The database is unreachable"}},
 )
 async def readyz(db: DatabaseDep) -> HealthStatus:
-    try:
-        async with db.transaction(write=False) as session:
-            await session.execute(text("SELECT 1"))
-    except Exception as exc:
-        logger.warning("readiness check failed: %s", exc)
-        raise ProblemError("The database is unreachable.", status=503) from exc
+    await service.check_database(db)
     return HealthStatus(status="ok", database="ok")

@@ -16,7 +16,7 @@ from platform_server.core.permissions import Permission, Role
 from platform_server.core.principal import Principal
 from platform_server.core.security import hash_password, verify_password
 from platform_server.core.timeseries import Counts, Hours
-from platform_server.events import service as events
+from platform_server.events import api as events
 from platform_server.users import hooks, repository
 from platform_server.users.models import User, UserProfile
 from platform_server.users.schemas import (
