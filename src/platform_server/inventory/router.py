@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, status
 
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
 from platform_server.core.database import DbSession
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission

@@ -4,11 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
+from platform_server.core.container import SettingsDep, Slot
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -24,6 +25,8 @@ from platform_server.orders.schemas import (
 )
 
 router = APIRouter(prefix="/orders", tags=["orders"])
+# Full refunds on cancel come from the payments domain, which this one does not import.
+REFUND_ALL: Slot[service.RefundAll] = Slot("refund_all")
 Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 
@@ -31,17 +34,14 @@ Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=OrderOut, summary="Place an order"
 )
+@idempotent()
 async def create_order(
-    payload: OrderCreate, request: Request, idem: Idempotent, session: DbSession, actor: Buyer
+    payload: OrderCreate, settings: SettingsDep, session: DbSession, actor: Buyer
 ) -> OrderOut | Response:
     """Checks and reserves stock and prices the items from the catalog (client prices are
     ignored). Unknown or archived products: 422. Not enough stock: 409 naming each item."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
-    minutes = request.app.state.settings.order_reservation_minutes
+    minutes = settings.order_reservation_minutes
     out = await service.create_order(session, payload, actor, minutes)
-    await idem.complete(session, status.HTTP_201_CREATED, out)
     return model_response(out, status.HTTP_201_CREATED)
 
 
@@ -83,7 +83,7 @@ async def order_history(
 @router.post("/{id}/cancel", response_model=OrderOut, summary="Cancel an order")
 async def cancel_order(
     id: uuid.UUID,
-    request: Request,
+    refund_all: Annotated[service.RefundAll, Depends(REFUND_ALL.provide)],
     session: DbSession,
     actor: Buyer,
     payload: TransitionNote | None = None,
@@ -91,7 +91,7 @@ async def cancel_order(
     """A customer may cancel a pending order; staff may also cancel paid or fulfilled
     ones, which refunds the payment in full. Releases reserved stock."""
     note = payload.note if payload else None
-    return await service.cancel_order(session, id, actor, note, request.app.state.refund_all)
+    return await service.cancel_order(session, id, actor, note, refund_all)
 
 
 @router.post("/{id}/fulfill", response_model=OrderOut, summary="Mark fulfilled (staff)")

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from platform_server.auth.deps import OptionalPrincipal, requires
+from platform_server.cache.microcache import MicroCache
+from platform_server.core.access import OptionalPrincipal, requires
+from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -26,6 +28,8 @@ from platform_server.products.schemas import (
 )
 
 router = APIRouter(tags=["products"])
+# Anonymous list pages, served again for a moment (app.py clears it after each write).
+CATALOG_CACHE: Slot[MicroCache] = Slot("catalog cache")
 Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
 
 
@@ -35,15 +39,12 @@ Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
     response_model=ProductOut,
     summary="Create a product",
 )
+@idempotent()
 async def create_product(
-    payload: ProductCreate, idem: Idempotent, session: DbSession, actor: Staff
+    payload: ProductCreate, session: DbSession, actor: Staff
 ) -> ProductOut | Response:
     """Staff only. `stock` sets the initial units on hand."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
     out = await service.create_product(session, payload, actor)
-    await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
 
 
@@ -66,7 +67,7 @@ async def list_products(
         Query(description="Default: relevance with q, else -created_at"),
     ] = None,
 ) -> Response:
-    cache = request.app.state.catalog_cache
+    cache = services_of(request).get(CATALOG_CACHE)
     key = f"{request.url.path}?{request.url.query}" if actor is None and cache.enabled else None
     if key and (hit := cache.get(key)) is not None:
         return Response(hit, media_type="application/json")
