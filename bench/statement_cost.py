@@ -7,7 +7,10 @@ select by primary key N times in one process, in CPU seconds of this process (th
 server's own CPU is not counted): through an async session, through an async
 connection, as a `Direct` statement (`platform_server.core.direct`) and with asyncpg
 alone; then whole transactions (begin, that select, commit) through a session and
-with asyncpg's own transaction.
+with asyncpg's own transaction, and a session transaction of eight `Direct` selects
+(an order makes eight statements; the first of a transaction may cost more than the
+rest). The script only calls `direct.run`, so it measures any build put first on
+PYTHONPATH: compare builds by each row's ratio to "asyncpg alone" of the same run.
 """
 
 from __future__ import annotations
@@ -94,15 +97,25 @@ async def main(url: str, n: int) -> None:
                 async with driver.transaction():
                     await driver.fetch(_SQL, key)
 
+        async def eight_in_session() -> None:
+            session: AsyncSession
+            async with sessions() as session, session.begin():
+                for _ in range(8):
+                    await direct.run(session, _DIRECT_ONE, {"id": key})
+
         rows.append(("transaction: session, Direct select", await _cpu_per_call(in_session, n)))
+        rows.append(
+            ("transaction: session, 8 Direct selects", await _cpu_per_call(eight_in_session, n))
+        )
         rows.append(("transaction: pool + asyncpg's own", await _cpu_per_call(in_asyncpg, n)))
     finally:
         await engine.dispose()
     print(f"{n} calls each, CPU µs per call of this process")
-    print("| layer | µs |")
-    print("| --- | ---: |")
+    alone = dict(rows)["statement: asyncpg alone"]
+    print("| layer | µs | ratio to asyncpg alone |")
+    print("| --- | ---: | ---: |")
     for name, micros in rows:
-        print(f"| {name} | {micros:.0f} |")
+        print(f"| {name} | {micros:.0f} | {micros / alone:.2f} |")
 
 
 if __name__ == "__main__":

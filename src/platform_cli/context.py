@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from itertools import islice
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
 import typer
 
@@ -48,6 +48,17 @@ class Column:
     header: str
     key: str
     kind: Kind = "text"
+
+
+def columns(spec: str) -> list[Column]:
+    """Columns from one spec: ``"ID=id:id, NAME=name, CREATED=created_at:time"``, each
+    ``HEADER=key`` with an optional ``:kind`` (``text`` when left out)."""
+    found = []
+    for part in spec.split(","):
+        header, _, rest = part.strip().partition("=")
+        key, _, kind = rest.partition(":")
+        found.append(Column(header, key, cast(Kind, kind or "text")))
+    return found
 
 
 @dataclass
@@ -88,6 +99,24 @@ AllOption = Annotated[
 
 # Formats of date-time options: ISO 8601, read as UTC without an offset (see ``as_utc``).
 TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+
+
+def time_option(flag: str, what: str) -> Any:
+    """The type of a date-time filter such as ``--created-after``: ``what`` it bounds."""
+    return Annotated[
+        datetime | None,
+        typer.Option(
+            flag,
+            help=f"{what} (ISO 8601, UTC if no offset).",
+            formats=TIME_FORMATS,
+            show_default=False,
+        ),
+    ]
+
+
+def query_option(what: str) -> Any:
+    """The type of ``--query/-q``, a text filter over ``what``."""
+    return Annotated[str | None, typer.Option("--query", "-q", help=what, show_default=False)]
 
 
 def as_utc(value: datetime | None) -> datetime | None:

@@ -22,7 +22,7 @@ from platform_server.orders.schemas import OrderCreate, OrderItemIn
 from platform_server.payments import service as payments
 from platform_server.payments.gateway import SandboxGateway
 from platform_server.payments.models import Payment
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 _CATALOG = {
     "apparel": (

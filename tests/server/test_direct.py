@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Uuid,
     bindparam,
+    event,
     func,
     insert,
     select,
@@ -93,6 +94,7 @@ _IN_LIST = Direct(
     select(_probe.c.code).where(_probe.c.code.in_(bindparam("codes", expanding=True)))
 )
 _COUNT = select(func.count()).select_from(_probe)
+_TERMINATE_MYSELF = Direct(select(func.pg_terminate_backend(func.pg_backend_pid())))
 
 
 def _row(code: str, **extra: Any) -> dict[str, Any]:
@@ -127,11 +129,18 @@ def test_rows_match_what_the_session_reads(tmp_path: Path) -> None:
         async with db.transaction() as session:
             await direct.run(session, _INSERT, _row("A-1"))
             await direct.run(session, _INSERT, [_row("A-2"), _row("A-3", kind="other")])
+            await direct.run(session, _INSERT, [_row("A-4")])  # a list of one
+            await direct.run(session, _INSERT, [])  # runs nothing
         async with db.transaction() as session:
             fast = list(await direct.run(session, _BY_CODE, {"code": "A-1"}))
             slow = list((await session.execute(_BY_CODE.statement, {"code": "A-1"})).all())
             bumped = list(await direct.run(session, _BUMP, {"which": "A-2", "by": 3}))
             listed = list(await direct.run(session, _IN_LIST, {"codes": ["A-1", "A-3", "Z"]}))
+            for codes in ([], ["A-4"], ["A-2", "A-4"]):
+                rows = await direct.run(session, _IN_LIST, {"codes": codes})
+                assert sorted(r.code for r in rows) == codes
+            count = (await session.execute(_COUNT)).scalar_one()
+        assert count == 4
         return fast, slow, bumped, listed
 
     fast, slow, bumped, listed = _with_database(tmp_path, body)
@@ -179,9 +188,15 @@ def test_database_errors_are_sqlalchemys_own(tmp_path: Path) -> None:
     async def body(db: Database) -> int:
         async with db.transaction() as session:
             await direct.run(session, _INSERT, _row("C-1"))
-        with pytest.raises(IntegrityError):
+        with pytest.raises(IntegrityError):  # the statement that begins the transaction
             async with db.transaction() as session:
                 await direct.run(session, _INSERT, _row("C-1"))
+        with pytest.raises(IntegrityError) as raised:  # one after it (asyncpg's own)
+            async with db.transaction() as session:
+                await direct.run(session, _BY_CODE, {"code": "C-1"})
+                await direct.run(session, _INSERT, _row("C-1"))
+        if db.engine.dialect.name == "postgresql":  # what the error handlers read
+            assert getattr(raised.value.orig, "sqlstate", None) == "23505"
         async with db.transaction() as session:
             return int((await session.execute(_COUNT)).scalar_one())
 
@@ -189,24 +204,39 @@ def test_database_errors_are_sqlalchemys_own(tmp_path: Path) -> None:
 
 
 def test_on_postgresql_the_statements_go_straight_to_asyncpg(tmp_path: Path) -> None:
-    """Fails when SQLAlchemy's asyncpg adapter no longer has what `_held` reaches."""
+    """SQLAlchemy sees the statement that begins the transaction; on asyncpg, the rest
+    of it go straight to the driver, on SQLite through the session."""
 
-    async def body(db: Database) -> tuple[str, Any]:
+    async def body(db: Database) -> tuple[str, list[str]]:
+        seen: list[str] = []
+
+        def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            seen.append(statement.split()[0])
+
         async with db.transaction() as session:
-            held = await direct._held(session)
-            return db.engine.dialect.driver, held.driver if held else None
+            assert session.bind is not None
+            engine = session.bind.sync_engine  # on SQLite, the writers' own engine
+            event.listen(engine, "before_cursor_execute", note)
+            try:
+                await direct.run(session, _INSERT, _row("G-1"))
+                await direct.run(session, _BY_CODE, {"code": "G-1"})
+                await direct.run(session, _IN_LIST, {"codes": ["G-1", "G-2"]})
+                await direct.run(session, _BUMP, {"which": "G-1", "by": 1})
+            finally:
+                event.remove(engine, "before_cursor_execute", note)
+        return db.engine.dialect.driver, [s for s in seen if s != "BEGIN"]
 
-    driver_name, driver = _with_database(tmp_path, body)
+    driver_name, seen = _with_database(tmp_path, body)
     if driver_name == "asyncpg":
-        assert type(driver).__module__.startswith("asyncpg")
+        assert seen == ["INSERT"]
         # Which statements this path takes, and which it leaves to the session.
         dialect = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
         assert _INSERT.plan(dialect, frozenset(_row("x"))) is not None
         assert _BUMP.plan(dialect, frozenset({"which", "by"})) is not None
+        assert _IN_LIST.plan(dialect, frozenset({"codes"})) is not None
         assert _INSERT_NOTED.plan(dialect, frozenset({"id"})) is None
-        assert _IN_LIST.plan(dialect, frozenset({"codes"})) is None
     else:
-        assert driver is None
+        assert seen == ["INSERT", "SELECT", "SELECT", "UPDATE"]
 
 
 def test_after_a_failed_flush_the_session_refuses_as_it_would_itself(tmp_path: Path) -> None:
@@ -228,6 +258,33 @@ def test_after_a_failed_flush_the_session_refuses_as_it_would_itself(tmp_path: P
     assert _with_database(tmp_path, body) == 0
 
 
+async def _pool_of_three(db: Database) -> list[int]:
+    """Three connections in the pool (checked out at once, then returned): their
+    server process ids."""
+
+    async def backend(hold: asyncio.Event) -> int:
+        async with db.transaction() as session:
+            await direct.run(session, _INSERT, _row(f"E-{uuid.uuid4().hex[:8]}"))
+            pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            await hold.wait()
+            return int(pid)
+
+    hold = asyncio.Event()
+    holders = [asyncio.create_task(backend(hold)) for _ in range(3)]
+    await asyncio.sleep(0.2)
+    hold.set()
+    return list(await asyncio.gather(*holders))
+
+
+async def _terminate(db: Database, pids: set[int]) -> None:
+    """Ends those server processes, from a connection outside the pool."""
+    outside = create_async_engine(db.engine.url, poolclass=NullPool)
+    async with outside.connect() as other:
+        for pid in pids:
+            await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    await outside.dispose()
+
+
 def test_connections_the_server_dropped_are_not_handed_out_again(tmp_path: Path) -> None:
     """As SQLAlchemy does on a disconnect: the first request that finds its connection
     dropped fails (a 503), and the pool replaces every connection of that age."""
@@ -236,23 +293,7 @@ def test_connections_the_server_dropped_are_not_handed_out_again(tmp_path: Path)
         if db.engine.dialect.name != "postgresql":
             return "sqlite", []
 
-        async def backend(hold: asyncio.Event) -> int:
-            async with db.transaction() as session:
-                await direct.run(session, _INSERT, _row(f"E-{uuid.uuid4().hex[:8]}"))
-                pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-                await hold.wait()  # three connections checked out at once
-                return int(pid)
-
-        hold = asyncio.Event()
-        holders = [asyncio.create_task(backend(hold)) for _ in range(3)]
-        await asyncio.sleep(0.2)
-        hold.set()
-        pids = await asyncio.gather(*holders)
-        outside = create_async_engine(db.engine.url, poolclass=NullPool)
-        async with outside.connect() as other:
-            for pid in pids:
-                await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        await outside.dispose()
+        await _terminate(db, set(await _pool_of_three(db)))
         await asyncio.sleep(0.2)
         outcomes = []
         for code in ("F-1", "F-2", "F-3"):
@@ -268,3 +309,38 @@ def test_connections_the_server_dropped_are_not_handed_out_again(tmp_path: Path)
     if backend == "sqlite":
         pytest.skip("SQLite has no server to drop a connection")
     assert outcomes == ["invalidated=True", "ok", "ok"]
+
+
+def test_a_connection_dropped_inside_a_transaction_is_invalidated(tmp_path: Path) -> None:
+    """The statements after a transaction's first one run on asyncpg: a connection the
+    server drops there fails that request (a 503) and the pool replaces the others."""
+
+    async def body(db: Database) -> tuple[str, list[str]]:
+        if db.engine.dialect.name != "postgresql":
+            return "sqlite", []
+
+        pids = await _pool_of_three(db)
+        outcomes = []
+        with pytest.raises(DBAPIError):
+            async with db.transaction() as session:
+                await direct.run(session, _INSERT, _row("H-1"))  # the session begins
+                mine = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+                await _terminate(db, set(pids) - {mine})
+                try:
+                    # On asyncpg, the server drops the connection while this runs.
+                    await direct.run(session, _TERMINATE_MYSELF, {})
+                except DBAPIError as error:
+                    # What the statement raises, not only what the rollback raises after.
+                    outcomes.append(f"invalidated={error.connection_invalidated}")
+                    raise
+        for code in ("H-3", "H-4", "H-5"):
+            async with db.transaction() as session:
+                await direct.run(session, _INSERT, _row(code))
+                await direct.run(session, _BY_CODE, {"code": code})
+            outcomes.append("ok")
+        return "postgresql", outcomes
+
+    backend, outcomes = _with_database(tmp_path, body)
+    if backend == "sqlite":
+        pytest.skip("SQLite has no server to drop a connection")
+    assert outcomes == ["invalidated=True", "ok", "ok", "ok"]

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from platform_server.audit import service as audit
+from platform_server.audit import api as audit
 from platform_server.auth.deps import OptionalPrincipal, requires
 from platform_server.catalog import batch, service
 from platform_server.catalog.models import Product

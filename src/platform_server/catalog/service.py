@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -33,7 +33,7 @@ from platform_server.core.pagination import (
 )
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
-from platform_server.events import service as events
+from platform_server.events import api as events
 from platform_server.inventory import service as inventory
 from platform_server.inventory.schemas import InventoryOut
 
@@ -232,26 +232,35 @@ async def sellable_in_category(
     return list(rows)
 
 
-async def price_list(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+@dataclass(frozen=True)
+class PriceLine:
+    """What an order needs of a product."""
+
+    id: uuid.UUID
+    sku: str
+    name: str
+    price: Decimal
+    currency: str
+    status: str
+
+
+async def price_list(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, PriceLine]:
     """What an order needs of each product (id, sku, name, price, currency, status),
-    as plain rows: cheaper than whole ORM objects on the order path."""
+    from plain rows: cheaper than whole ORM objects on the order path."""
     if not ids:
         return {}
-    if len(ids) == 1:  # most orders: a plain parameter, no IN list to expand per call
-        found = await direct.run(session, _PRICE_OF_ONE, {"id": ids[0]})
-    else:
-        found = (await session.execute(_PRICE_LIST, {"ids": list(ids)})).all()
-    return {row.id: row for row in found}
+    found = await direct.run(session, _PRICE_LIST, {"ids": list(ids)})
+    return {row.id: PriceLine(*row) for row in found}
 
 
-# Built once, from the table: the order path runs them on every order, and a statement
+# Built once, from the table: the order path runs it on every order, and a statement
 # of mapped attributes would also go through the ORM's result layer.
 _products = table_of(Product)
-_PRICE_COLUMNS = [
-    _products.c[name] for name in ("id", "sku", "name", "price", "currency", "status")
-]
-_PRICE_LIST = select(*_PRICE_COLUMNS).where(_products.c.id.in_(bindparam("ids", expanding=True)))
-_PRICE_OF_ONE = Direct(select(*_PRICE_COLUMNS).where(_products.c.id == bindparam("id")))
+_PRICE_LIST = Direct(
+    select(*(_products.c[field.name] for field in fields(PriceLine))).where(
+        _products.c.id.in_(bindparam("ids", expanding=True))
+    )
+)
 
 
 @dataclass(frozen=True)

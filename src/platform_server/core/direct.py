@@ -4,27 +4,35 @@ Every order runs the same few Core statements. Through an async session each cos
 about 140 µs of CPU here; asyncpg alone needs about 50 µs for the same round trip
 (`bench/statement_cost.py`). A `Direct` statement is still SQLAlchemy Core, written
 once for every backend, and compiled once per process by SQLAlchemy's own PostgreSQL
-compiler. On asyncpg it then runs on the connection the session holds, inside the
-transaction the session began, with SQLAlchemy's own bind and result processing for
-each parameter and column, decided once. Everywhere else (SQLite, or with
+compiler (an expanding IN list once per call, by `construct_expanded_state`). On
+asyncpg it then runs on the connection the session holds, inside the transaction the
+session began, with SQLAlchemy's own bind and result processing for each parameter
+and column, decided once.
+
+Only public API is used: the session's connection (`AsyncSession.connection`), its
+pooled DBAPI connection (`AsyncConnection.get_raw_connection`) and the asyncpg
+connection under it (`driver_connection`). SQLAlchemy begins a transaction on a
+connection's first statement; so while the asyncpg connection is not in a transaction
+(`is_in_transaction()`, and the dialect's `detect_autocommit_setting` says it is not
+in autocommit), the statement runs through the session, which begins it; the rest of
+that transaction runs on asyncpg. Everywhere else (SQLite, or with
 `PLATFORM_DATABASE_ECHO`, whose log would miss these statements), and for what this
-path does not reproduce (expanding IN lists, a value or default that needs
-SQLAlchemy's execution context), it runs through the session as before.
+path does not reproduce (a default that needs SQLAlchemy's execution context, a
+literal-rendered parameter, rows from several parameter sets), it runs through the
+session as before.
 
 What differs from `session.execute`: rows are named tuples (attribute and index
 access, no `_mapping`); cursor events and the statement log do not see these
 statements; plans are per process, for the one PostgreSQL configuration it uses.
-Errors are SQLAlchemy's own, and a connection the server dropped is invalidated.
-
-It reaches private members of SQLAlchemy: the asyncpg adapter's, to begin the
-transaction the way SQLAlchemy would on its first statement, and the pool's, to
-invalidate it on a disconnect as SQLAlchemy would; `tests/server/test_direct.py`
-fails if they change.
+Errors are SQLAlchemy's own classes (asyncpg's errors translated as SQLAlchemy's
+asyncpg dialect does), and on a connection the server dropped, SQLAlchemy itself
+meets the closed connection and invalidates it and the pool's older ones.
 """
 
 from __future__ import annotations
 
 import collections
+import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +41,7 @@ from typing import Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Executable
 
 Params = Mapping[str, Any]
@@ -48,6 +57,8 @@ class _Plan:
     defaults: tuple[tuple[str, Callable[[], Any]], ...]
     row: Callable[..., Any] | None
     returns_rows: bool
+    # A statement with an expanding IN list: SQLAlchemy renders it for each call.
+    expanding: Any | None = None
 
 
 class Direct:
@@ -67,13 +78,13 @@ class Direct:
             return plan
 
     async def decoders(
-        self, driver: Any, plan: _Plan, keys: frozenset[str], dialect: Dialect
+        self, driver: Any, sql: str, keys: frozenset[str], dialect: Dialect
     ) -> tuple[Callable[[Any], Any] | None, ...]:
         """Result processors need the column's wire type (a numeric may come back as
         float or Decimal), which only the server knows: asked once per process."""
         known = self._decoders.get(keys)
         if known is None:
-            prepared = await driver.prepare(plan.sql)
+            prepared = await driver.prepare(sql)
             columns = getattr(self.statement, "exported_columns", ())
             known = tuple(
                 column.type.dialect_impl(dialect).result_processor(dialect, attr.type.oid)
@@ -108,8 +119,8 @@ def _maker(default: Any) -> Callable[[], Any] | None:
 
 def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _Plan | None:
     compiled: Any = statement.compile(dialect=dialect, column_keys=sorted(keys))  # type: ignore[attr-defined]
-    if compiled.post_compile_params or compiled.literal_execute_params:
-        return None  # expanding IN lists are rendered per call
+    if compiled.literal_execute_params:
+        return None  # values rendered into the SQL text per call
     defaults: list[tuple[str, Callable[[], Any]]] = []
     prefetched = [(c, c.default) for c in compiled.insert_prefetch] + [
         (c, c.onupdate) for c in compiled.update_prefetch
@@ -119,6 +130,9 @@ def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _
         if make is None:
             return None
         defaults.append((column.key, make))
+    expanding = compiled if compiled.post_compile_params else None
+    if expanding is not None and defaults:
+        return None
     names = tuple(compiled.positiontup or ())
     binds = compiled.binds
     if any(binds[name].callable is not None for name in names):
@@ -133,53 +147,62 @@ def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _
     )
     returned = _returned_keys(statement)
     row = collections.namedtuple("Row", returned, rename=True) if returned else None
-    return _Plan(compiled.string, names, fixed, binders, tuple(defaults), row, bool(returned))
+    return _Plan(
+        compiled.string, names, fixed, binders, tuple(defaults), row, bool(returned), expanding
+    )
 
 
-def _args(plan: _Plan, params: Params) -> list[Any]:
+def _call(plan: _Plan, params: Params) -> tuple[str, list[Any]]:
+    """The SQL and positional arguments for one parameter set."""
     given = dict(params)
     for key, make in plan.defaults:
         if key not in given:
             given[key] = make()
+    if plan.expanding is not None:
+        state = plan.expanding.construct_expanded_state(given)
+        processors = {**dict(zip(plan.names, plan.binders, strict=True)), **state.processors}
+        values = [(state.parameters[name], processors.get(name)) for name in state.positiontup]
+        return state.statement, [b(v) if b is not None else v for v, b in values]
     values = [given[name] if name in given else plan.fixed[name] for name in plan.names]
-    return [b(v) if b is not None else v for b, v in zip(plan.binders, values, strict=True)]
+    arguments = [b(v) if b is not None else v for b, v in zip(plan.binders, values, strict=True)]
+    return plan.sql, arguments
 
 
 @dataclass(frozen=True)
 class _Held:
-    transaction: Any
+    transaction: SessionTransaction | None
     connection: AsyncConnection
-    driver: Any
+    driver: Any  # asyncpg.Connection
+    autocommit: bool
 
 
-async def _held(session: AsyncSession) -> _Held | None:
-    """The connection the session holds, inside its transaction, and its asyncpg
-    connection; None when the session is not on asyncpg. Kept for the rest of that
-    transaction while it stays active (after a failed flush, the session's own
-    `connection()` raises what `execute` would)."""
+async def _held(session: AsyncSession) -> _Held:
+    """The connection the session holds and the asyncpg connection under it, kept for
+    the rest of the session's transaction while that stays active (after a failed
+    flush, the session's own `connection()` raises what `execute` would)."""
     transaction = session.sync_session.get_transaction()
     known: _Held | None = session.info.get(_HELD)
-    if known is not None and known.transaction is transaction and transaction.is_active:
+    active = transaction is not None and transaction.is_active
+    if known is not None and active and known.transaction is transaction:
         return known
     connection = await session.connection()
-    adapted: Any = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
-    begin = getattr(adapted, "_start_transaction", None)
-    if begin is None or not hasattr(adapted, "_transaction"):
-        return None
-    if adapted._transaction is None and adapted.isolation_level != "autocommit":
-        try:
-            await begin()
-        except Exception as error:
-            raise await _failed(connection, adapted._connection, error, "BEGIN") from error
-    held = _Held(session.sync_session.get_transaction(), connection, adapted._connection)
+    raw = await connection.get_raw_connection()
+    dbapi_connection = raw.dbapi_connection
+    assert dbapi_connection is not None  # a connection the session holds is open
+    held = _Held(
+        session.sync_session.get_transaction(),
+        connection,
+        raw.driver_connection,
+        connection.dialect.detect_autocommit_setting(dbapi_connection),
+    )
     session.info[_HELD] = held
     return held
 
 
 async def _through_session(
-    session: AsyncSession, statement: Executable, params: Params | Sequence[Params]
+    session: AsyncSession, statement: Executable, many: list[Params]
 ) -> Sequence[Any]:
-    result = await session.execute(statement, params)
+    result = await session.execute(statement, many[0] if len(many) == 1 else many)
     return result.all() if _returned_keys(statement) else []
 
 
@@ -187,31 +210,38 @@ async def run(
     session: AsyncSession, direct: Direct, params: Params | Sequence[Params]
 ) -> Sequence[Any]:
     """Runs the statement in the session's transaction; its rows (an empty list when it
-    returns none). A sequence of parameter sets runs it once for each (no rows)."""
+    returns none). A sequence of parameter sets, of any length, runs it once for each
+    (an empty one runs nothing)."""
     many = [params] if isinstance(params, Mapping) else list(params)
+    if not many:
+        return []
     bind = session.bind
     plan = None
-    if many and bind is not None and bind.dialect.driver == "asyncpg" and not bind.sync_engine.echo:
+    if bind is not None and bind.dialect.driver == "asyncpg" and not bind.sync_engine.echo:
         plan = direct.plan(bind.dialect, frozenset(many[0]))
-    held = await _held(session) if plan is not None else None
-    if plan is None or held is None or (len(many) > 1 and plan.returns_rows):
-        return await _through_session(session, direct.statement, params)
+    if plan is None or (len(many) > 1 and (plan.returns_rows or plan.expanding is not None)):
+        return await _through_session(session, direct.statement, many)
+    held = await _held(session)
+    driver = held.driver
+    if not (held.autocommit or driver.is_in_transaction()):
+        # The transaction's first statement: the session begins it, as it would.
+        return await _through_session(session, direct.statement, many)
     try:
-        arguments = [_args(plan, p) for p in many]
+        calls = [_call(plan, p) for p in many]
     except Exception as error:  # a bind processor's refusal, a missing value
         raise sa_exc.StatementError(str(error), plan.sql, many[0], error) from error
-    driver = held.driver
+    sql, arguments = calls[0]
     try:
-        if len(arguments) > 1:
-            await driver.executemany(plan.sql, arguments)
+        if len(calls) > 1:
+            await driver.executemany(sql, [a for _, a in calls])
             return []
         if not plan.returns_rows:
-            await driver.execute(plan.sql, *arguments[0])
+            await driver.execute(sql, *arguments)
             return []
-        records = await driver.fetch(plan.sql, *arguments[0])
-        decoders = await direct.decoders(driver, plan, frozenset(many[0]), bind.dialect)  # type: ignore[union-attr]
+        records = await driver.fetch(sql, *arguments)
+        decoders = await direct.decoders(driver, sql, frozenset(many[0]), held.connection.dialect)
     except Exception as error:
-        raise await _failed(held.connection, driver, error, plan.sql) from error
+        raise await _failed(session, held, direct.statement, many, error, sql) from error
     make: Any = plan.row
     if not any(decoders):
         return [make(*r) for r in records]
@@ -227,33 +257,73 @@ async def first(session: AsyncSession, direct: Direct, params: Params) -> Any | 
     return rows[0] if rows else None
 
 
+@functools.cache
+def _dbapi_names() -> Mapping[type, tuple[str, str]]:
+    """asyncpg's error classes and the DBAPI error each becomes: the specific class of
+    SQLAlchemy's asyncpg adapter where it has one, else the PEP 249 class."""
+    from asyncpg import exceptions as pg
+
+    violations = (
+        pg.UniqueViolationError,
+        pg.ForeignKeyViolationError,
+        pg.NotNullViolationError,
+        pg.CheckViolationError,
+        pg.ExclusionViolationError,
+        pg.RestrictViolationError,
+    )
+    return {
+        **{kind: (kind.__name__, "IntegrityError") for kind in violations},
+        pg.IntegrityConstraintViolationError: ("IntegrityError", "IntegrityError"),
+        pg.SyntaxOrAccessError: ("ProgrammingError", "ProgrammingError"),
+        pg.InternalServerError: ("InternalServerError", "InternalError"),
+        pg.InternalClientError: ("InternalClientError", "InternalError"),
+        pg.InterfaceError: ("InterfaceError", "InterfaceError"),
+        pg.PostgresError: ("Error", "Error"),
+    }
+
+
+def _translate(dbapi: Any, error: Exception) -> Exception | None:
+    """asyncpg's error as the DBAPI error SQLAlchemy's adapter would raise; None for
+    one that is not a database error."""
+    base: type[Exception] = dbapi.Error
+    if isinstance(error, base):
+        return error
+    names = _dbapi_names()
+    for kind in type(error).__mro__:
+        if kind in names:
+            specific, general = names[kind]
+            cls = getattr(dbapi, specific, None) or getattr(dbapi, general)
+            message = error.args[0] if error.args else str(error)
+            translated: Exception = cls(message, error)
+            return translated
+    return None
+
+
 async def _failed(
-    connection: AsyncConnection, driver: Any, error: Exception, sql: str
+    session: AsyncSession,
+    held: _Held,
+    statement: Executable,
+    many: list[Params],
+    error: Exception,
+    sql: str,
 ) -> Exception:
     """The exception SQLAlchemy would have raised (IntegrityError, OperationalError…),
-    so the error handlers treat both paths alike. A connection the server dropped is
-    invalidated, so the pool opens a new one instead of handing it out again."""
-    dbapi = connection.dialect.loaded_dbapi
-    translated = error
-    if not isinstance(error, dbapi.Error):
-        translate = getattr(dbapi, "_asyncpg_error_translate", {})
-        for kind in type(error).__mro__:
-            if kind in translate:
-                message = error.args[0] if error.args else str(error)
-                translated = translate[kind](message, error)
-                break
-    lost = driver.is_closed()
-    if lost:
-        # As SQLAlchemy does on a disconnect: connections older than this one are
-        # replaced at their next checkout (a restarted server dropped them all).
-        pool_invalidate = getattr(connection.sync_engine.pool, "_invalidate", None)
-        proxied = connection.sync_connection
-        if pool_invalidate is not None and proxied is not None:
-            pool_invalidate(proxied.connection, error, _checkin=False)
-        await connection.invalidate(error)
-    if not isinstance(translated, dbapi.Error):
-        return translated
+    so the error handlers treat both paths alike."""
+    if held.driver.is_closed():
+        # The server dropped the connection, so nothing can run on it. Through the
+        # session, SQLAlchemy meets the closed connection and does what it does on
+        # any disconnect: invalidates it, has the pool replace connections older
+        # than it (a restarted server dropped them all), and raises its DBAPIError,
+        # marked as a lost connection (the error handlers answer 503).
+        try:
+            await _through_session(session, statement, many)
+        except sa_exc.SQLAlchemyError as handled:
+            return handled
+    dbapi = held.connection.dialect.loaded_dbapi
+    translated = _translate(dbapi, error)
+    if translated is None:
+        return error
     wrapped: Exception = sa_exc.DBAPIError.instance(
-        sql, None, translated, dbapi.Error, connection_invalidated=lost
+        sql, many[0] if len(many) == 1 else many, translated, dbapi.Error
     )
     return wrapped

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, status
 
-from platform_server.audit import service as audit
+from platform_server.audit import api as audit
 from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
 from platform_server.core.pagination import Page, PageQuery

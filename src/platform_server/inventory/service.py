@@ -17,7 +17,7 @@ from platform_server.core.direct import Direct
 from platform_server.core.errors import Conflict, NotFound
 from platform_server.core.ids import new_ids
 from platform_server.core.pagination import Page, PageParams, paginate
-from platform_server.events import service as events
+from platform_server.events import api as events
 from platform_server.inventory.models import StockLevel, StockMovement
 from platform_server.inventory.schemas import InventoryOut, MovementOut
 

@@ -26,7 +26,7 @@ from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.core.timeseries import Hours, hour_of
-from platform_server.events import service as events
+from platform_server.events import api as events
 from platform_server.inventory import service as inventory
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.orders.schemas import (
@@ -157,7 +157,7 @@ async def create_order(
     # Table inserts, in reference order: the hottest write path skips the ORM (its unit
     # of work and its bulk-insert layer).
     await direct.run(session, _INSERT_ORDER, order)
-    await direct.run(session, _INSERT_ITEM, items if len(items) > 1 else items[0])
+    await direct.run(session, _INSERT_ITEM, items)
     await direct.run(
         session,
         _INSERT_TRANSITION,

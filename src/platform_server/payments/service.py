@@ -17,7 +17,7 @@ from platform_server.core.money import quantize
 from platform_server.core.pagination import Page, PageParams, paginate
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
-from platform_server.events import service as events
+from platform_server.events import api as events
 from platform_server.orders import service as orders
 from platform_server.payments.gateway import (
     Gateway,

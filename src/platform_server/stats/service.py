@@ -11,11 +11,11 @@ from platform_server.catalog import service as catalog
 from platform_server.core.database import utcnow
 from platform_server.core.timeseries import Hours
 from platform_server.inventory import service as inventory
-from platform_server.notifications import stats as notifications
+from platform_server.notifications import api as notifications
 from platform_server.orders import service as orders
 from platform_server.stats.schemas import HOURS, CurrencyAmountOut, OverviewOut, OverviewTrendsOut
-from platform_server.users import service as users
-from platform_server.webhooks import stats as webhooks
+from platform_server.users import api as users
+from platform_server.webhooks import api as webhooks
 
 
 def _main_currency(figures: orders.OverviewFigures) -> str | None:
