@@ -68,7 +68,7 @@ class State:
     profile: str | None = None
     output: str | None = None
     debug: bool = False
-    _connection: Any = field(default=None, repr=False)
+    _open_connection: Any = field(default=None, repr=False)
 
 
 # -- options shared by commands ---------------------------------------------------------------
@@ -164,9 +164,9 @@ def connection(ctx: typer.Context, *, base_url: str | None = None) -> Connection
     from platform_cli.client import Connection
 
     st = state(ctx)
-    if st._connection is None or base_url is not None:
-        st._connection = Connection.open(st.profile, base_url=base_url, warn=_warn)
-    conn: Connection = st._connection
+    if st._open_connection is None or base_url is not None:
+        st._open_connection = Connection.open(st.profile, base_url=base_url, warn=_warn)
+    conn: Connection = st._open_connection
     return conn
 
 

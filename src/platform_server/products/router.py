@@ -2,15 +2,19 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from platform_server.audit import api as audit
 from platform_server.auth.deps import OptionalPrincipal, requires
-from platform_server.catalog import batch, service
-from platform_server.catalog.models import Product
-from platform_server.catalog.schemas import (
+from platform_server.core.database import DbSession
+from platform_server.core.idempotency import Idempotent
+from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.core.responses import model_response
+from platform_server.products import batch, service
+from platform_server.products.schemas import (
     BatchIn,
     BatchOut,
     CategoryOut,
@@ -20,25 +24,9 @@ from platform_server.catalog.schemas import (
     ProductStatus,
     ProductUpdate,
 )
-from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
-from platform_server.core.pagination import Page, PageQuery
-from platform_server.core.permissions import Permission
-from platform_server.core.principal import Principal
-from platform_server.core.responses import model_response
 
 router = APIRouter(tags=["products"])
 Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
-
-# What the audit trail keeps of a product, as the API shows it.
-_AUDITED = {"sku", "name", "description", "price", "currency", "category", "attributes", "status"}
-
-
-def _audited(product: ProductOut | Product | None) -> dict[str, Any]:
-    if product is None:
-        return {}
-    out = product if isinstance(product, ProductOut) else ProductOut.model_validate(product)
-    return out.model_dump(mode="json", include=_AUDITED)
 
 
 @router.post(
@@ -54,21 +42,7 @@ async def create_product(
     replay = await idem.begin(actor.caller_key, payload)
     if replay is not None:
         return replay
-    product = await service.create_product(session, payload, actor)
-    out = await service.one_out(session, product)
-    created = {
-        **_audited(out),
-        "stock": payload.stock,
-        "low_stock_threshold": payload.low_stock_threshold,
-    }
-    await audit.record(
-        session,
-        "product.create",
-        actor=actor,
-        target_type="product",
-        target_id=product.id,
-        changes=audit.diff({}, created),
-    )
+    out = await service.create_product(session, payload, actor)
     await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
 
@@ -115,63 +89,25 @@ async def list_products(
 async def batch_upsert(payload: BatchIn, session: DbSession, actor: Staff) -> Response:
     """Upsert up to 1,000 products by `sku`; one result per item. Valid items are
     applied even when others fail; `dry_run` validates only."""
-    result = await batch.upsert(session, payload, actor)
-    if not payload.dry_run:
-        # One record per batch, with its counts.
-        await audit.record(
-            session,
-            "product.batch_upsert",
-            actor=actor,
-            target_type="product",
-            changes={
-                "items": len(payload.items),
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "failed": result.failed,
-            },
-        )
-    return model_response(result)
+    return model_response(await batch.upsert(session, payload, actor))
 
 
 @router.get("/products/{id}", response_model=ProductOut, summary="Get a product")
 async def get_product(id: uuid.UUID, session: DbSession, actor: OptionalPrincipal) -> ProductOut:
-    return await service.one_out(session, await service.get_product(session, id, actor))
+    return await service.get_product_out(session, id, actor)
 
 
 @router.patch("/products/{id}", response_model=ProductOut, summary="Update a product")
 async def update_product(
     id: uuid.UUID, payload: ProductUpdate, session: DbSession, actor: Staff
 ) -> ProductOut:
-    before = _audited(await session.get(Product, id))
-    out = await service.one_out(session, await service.update_product(session, id, payload))
-    changes = audit.diff(before, _audited(out))
-    if changes:
-        await audit.record(
-            session,
-            "product.update",
-            actor=actor,
-            target_type="product",
-            target_id=id,
-            changes=changes,
-        )
-    return out
+    return await service.update_product(session, id, payload, actor)
 
 
 @router.delete("/products/{id}", response_model=ProductDeleted, summary="Delete or archive")
 async def delete_product(id: uuid.UUID, session: DbSession, actor: Staff) -> ProductDeleted:
     """Deletes the product, or archives it when orders refer to it."""
-    before = _audited(await session.get(Product, id))
-    result = await service.delete_product(session, id)
-    if result == "archived":
-        action = "product.archive"
-        changes = audit.diff({"status": before.get("status")}, {"status": "archived"})
-    else:
-        action, changes = "product.delete", audit.diff(before, {})
-    await audit.record(
-        session, action, actor=actor, target_type="product", target_id=id, changes=changes
-    )
-    return ProductDeleted(id=id, result=result)
+    return ProductDeleted(id=id, result=await service.delete_product(session, id, actor))
 
 
 @router.get("/categories", response_model=Page[CategoryOut], summary="Categories")
