@@ -4,26 +4,29 @@ Every order runs the same few Core statements. Through an async session each cos
 about 140 µs of CPU here; asyncpg alone needs about 50 µs for the same round trip
 (`bench/statement_cost.py`). A `Direct` statement is still SQLAlchemy Core, written
 once for every backend, and compiled once per process by SQLAlchemy's own PostgreSQL
-compiler (an expanding IN list once per call, by `construct_expanded_state`). On
+compiler (an expanding IN list once per list length, by
+`construct_expanded_state`). On
 asyncpg it then runs on the connection the session holds, inside the transaction the
 session began, with SQLAlchemy's own bind and result processing for each parameter
 and column, decided once.
 
 Only public API is used: the session's connection (`AsyncSession.connection`), its
-pooled DBAPI connection (`AsyncConnection.get_raw_connection`) and the asyncpg
+pooled DBAPI connection (`Connection.connection`, what
+`AsyncConnection.get_raw_connection` returns) and the asyncpg
 connection under it (`driver_connection`). SQLAlchemy begins a transaction on a
 connection's first statement; so while the asyncpg connection is not in a transaction
 (`is_in_transaction()`, and the dialect's `detect_autocommit_setting` says it is not
-in autocommit), the statement runs through the session, which begins it; the rest of
-that transaction runs on asyncpg. Everywhere else (SQLite, or with
+in autocommit), the statement runs through SQLAlchemy (`exec_driver_sql` on the
+session's connection, with the values already the driver's), which begins it; the
+rest of that transaction runs on asyncpg. Everywhere else (SQLite, or with
 `PLATFORM_DATABASE_ECHO`, whose log would miss these statements), and for what this
 path does not reproduce (a default that needs SQLAlchemy's execution context, a
 literal-rendered parameter, rows from several parameter sets), it runs through the
 session as before.
 
 What differs from `session.execute`: rows are named tuples (attribute and index
-access, no `_mapping`); cursor events and the statement log do not see these
-statements; plans are per process, for the one PostgreSQL configuration it uses.
+access, no `_mapping`); cursor events and the statement log see only a
+transaction's first one; plans are per process, for the one PostgreSQL configuration it uses.
 Errors are SQLAlchemy's own classes (asyncpg's errors translated as SQLAlchemy's
 asyncpg dialect does), and on a connection the server dropped, SQLAlchemy itself
 meets the closed connection and invalidates it and the pool's older ones.
