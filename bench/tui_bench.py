@@ -54,7 +54,7 @@ def prepare(data_dir: Path, orders: int) -> None:
     from platform_server.core.settings import Settings
     from platform_server.demo import ensure_admin, seed
     from platform_server.orders.models import Order, OrderItem
-    from platform_server.users import service as users
+    from platform_server.users import api as users
 
     settings = Settings(data_dir=data_dir, jwt_secret=secrets.token_urlsafe(32))
     upgrade(settings)

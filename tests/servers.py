@@ -86,6 +86,11 @@ def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         # Tests wait on dispatch: look at the outbox and the queues often.
         "dispatch_poll_seconds": 0.1,
     }
+    # PLATFORM_TEST_ACCESS_TOKEN_MINUTES=1 runs the suite with tokens shorter than the
+    # suite, to show every credential the tests share renews itself.
+    minutes = os.environ.get("PLATFORM_TEST_ACCESS_TOKEN_MINUTES")
+    if minutes:
+        values["access_token_minutes"] = float(minutes)
     values.update(overrides)
     return Settings(**values)
 

@@ -102,19 +102,18 @@ class Connection:
         from platform_sdk import Client
 
         credential = self.require_credential() if authenticated else self.credential
-        kwargs: dict[str, Any] = {}
-        if credential is not None:
-            if credential.kind == "api_key":
-                kwargs["api_key"] = credential.api_key
-            else:
-                kwargs["access_token"] = credential.access_token
-                kwargs["refresh_token"] = credential.refresh_token
-        return Client(
-            base_url=self.base_url,
-            timeout=timeout,
-            on_tokens_refreshed=self._persist,
-            **kwargs,
-        )
+        return Client(timeout=timeout, **self.client_options(credential))
+
+    def client_options(self, credential: Credential | None) -> dict[str, Any]:
+        """What an SDK client (sync or async) is built with: the server, the credential, and
+        the hook that stores a refreshed session token in this profile."""
+        options: dict[str, Any] = {"base_url": self.base_url, "on_tokens_refreshed": self._persist}
+        if credential is not None and credential.kind == "api_key":
+            options["api_key"] = credential.api_key
+        elif credential is not None:
+            options["access_token"] = credential.access_token
+            options["refresh_token"] = credential.refresh_token
+        return options
 
     def fresh_bearer(self, client: Client) -> str:
         """The access token (refreshed now if it expires within 30 s) or the API key."""

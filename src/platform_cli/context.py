@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from itertools import islice
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
 import typer
 
@@ -50,6 +50,17 @@ class Column:
     kind: Kind = "text"
 
 
+def columns(spec: str) -> list[Column]:
+    """Columns from one spec: ``"ID=id:id, NAME=name, CREATED=created_at:time"``, each
+    ``HEADER=key`` with an optional ``:kind`` (``text`` when left out)."""
+    found = []
+    for part in spec.split(","):
+        header, _, rest = part.strip().partition("=")
+        key, _, kind = rest.partition(":")
+        found.append(Column(header, key, cast(Kind, kind or "text")))
+    return found
+
+
 @dataclass
 class State:
     """Global options of the root callback, stored in ``ctx.obj``."""
@@ -57,7 +68,7 @@ class State:
     profile: str | None = None
     output: str | None = None
     debug: bool = False
-    _connection: Any = field(default=None, repr=False)
+    _open_connection: Any = field(default=None, repr=False)
 
 
 # -- options shared by commands ---------------------------------------------------------------
@@ -88,6 +99,24 @@ AllOption = Annotated[
 
 # Formats of date-time options: ISO 8601, read as UTC without an offset (see ``as_utc``).
 TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+
+
+def time_option(flag: str, what: str) -> Any:
+    """The type of a date-time filter such as ``--created-after``: ``what`` it bounds."""
+    return Annotated[
+        datetime | None,
+        typer.Option(
+            flag,
+            help=f"{what} (ISO 8601, UTC if no offset).",
+            formats=TIME_FORMATS,
+            show_default=False,
+        ),
+    ]
+
+
+def query_option(what: str) -> Any:
+    """The type of ``--query/-q``, a text filter over ``what``."""
+    return Annotated[str | None, typer.Option("--query", "-q", help=what, show_default=False)]
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -135,9 +164,9 @@ def connection(ctx: typer.Context, *, base_url: str | None = None) -> Connection
     from platform_cli.client import Connection
 
     st = state(ctx)
-    if st._connection is None or base_url is not None:
-        st._connection = Connection.open(st.profile, base_url=base_url, warn=_warn)
-    conn: Connection = st._connection
+    if st._open_connection is None or base_url is not None:
+        st._open_connection = Connection.open(st.profile, base_url=base_url, warn=_warn)
+    conn: Connection = st._open_connection
     return conn
 
 

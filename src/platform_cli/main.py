@@ -1,45 +1,67 @@
 """The `platform` entry point: root app, global options, and the registry of command groups.
 
-Adding a noun: write ``commands/<noun>.py`` with ``app = typer.Typer(...)`` and add a line
-to ``NOUNS``. Keep module-level imports light (typer, typing, ``platform_cli.context`` and
-``platform_cli.actions``, whose list/show/change helpers most command bodies are made of);
-import the SDK, Rich etc. inside command functions.
+Adding a noun: a package ``commands/<noun>/`` whose ``__init__`` declares ``NOUN`` (its help
+and verbs, see ``platform_cli.lazy``), one module per verb built with the decorators of
+``platform_cli.verbs``, and a line in ``ROOT``. Keep module-level imports light (typer,
+typing, ``platform_cli.context``/``verbs``); import the SDK, Rich etc. inside verb bodies.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from platform_cli import __version__
 from platform_cli.context import Format, State
+from platform_cli.lazy import LazyGroup, Noun
 
-# (command name, module under platform_cli.commands, help panel)
-NOUNS: list[tuple[str, str, str]] = [
-    ("auth", "auth", "Account"),
-    ("profiles", "profiles", "Account"),
-    ("config", "config", "Account"),
-    ("users", "users", "Resources"),
-    ("api-keys", "api_keys", "Resources"),
-    ("sessions", "sessions", "Resources"),
-    ("products", "products", "Catalog"),
-    ("categories", "categories", "Catalog"),
-    ("inventory", "inventory", "Catalog"),
-    ("orders", "orders", "Orders"),
-    ("payments", "payments", "Orders"),
-    ("events", "events", "Events"),
-    ("notifications", "notifications", "Events"),
-    ("webhooks", "webhooks", "Events"),
-    ("audit", "audit", "Events"),
-    ("stats", "stats", "Operations"),
-    ("server", "server", "Server"),
-    ("worker", "worker", "Server"),
-    ("help", "help", "Help"),
-]
+_C = "platform_cli.commands."
+
+# The root's subcommands: a noun package (its ``NOUN``), or ``module:function`` for the few
+# top-level verbs. Nothing here is imported until it is named (see ``platform_cli.lazy``).
+ROOT = Noun(
+    help="",
+    verbs={
+        "auth": _C + "auth",
+        "profiles": _C + "profiles:app",
+        "config": _C + "config:app",
+        "users": _C + "users",
+        "api-keys": _C + "api_keys",
+        "products": _C + "products",
+        "categories": _C + "categories",
+        "orders": _C + "orders",
+        "payments": _C + "payments",
+        "events": _C + "events",
+        "notifications": _C + "notifications",
+        "webhooks": _C + "webhooks",
+        "audit": _C + "audit",
+        "stats": _C + "stats:app",
+        "server": _C + "server:app",
+        "worker": _C + "worker:app",
+        "help": _C + "help:app",
+        "login": _C + "auth.login:login",
+        "logout": _C + "auth.logout:logout",
+        "health": _C + "health:health",
+        "api": _C + "api:api",
+        "tui": "platform_cli.tui.cli:tui",  # Typer only; Textual loads when it runs
+        # Old spellings, kept (hidden) for one release.
+        "inventory": _C + "products.inventory",
+        "sessions": _C + "auth.sessions",
+    },
+    panels={
+        **dict.fromkeys(("auth", "profiles", "config", "login", "logout"), "Account"),
+        **dict.fromkeys(("users", "api-keys", "health", "api"), "Resources"),
+        **dict.fromkeys(("products", "categories"), "Catalog"),
+        **dict.fromkeys(("orders", "payments"), "Orders"),
+        **dict.fromkeys(("events", "notifications", "webhooks", "audit"), "Events"),
+        **dict.fromkeys(("stats", "tui"), "Operations"),
+        **dict.fromkeys(("server", "worker"), "Server"),
+        "help": "Help",
+    },
+    hidden=frozenset({"inventory", "sessions"}),
+)
 
 
 GLOBAL_FLAGS = ("--debug",)
@@ -70,8 +92,10 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
-class PlatformGroup(TyperGroup):
+class PlatformGroup(LazyGroup):
     """Turns every error of every subcommand into one readable line and an exit code."""
+
+    noun = ROOT
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(list(args)))
@@ -157,28 +181,6 @@ def main(
 ) -> None:
     """Platform command line. Exit codes and environment: `platform help`."""
     ctx.obj = State(profile=profile, output=output.value if output else None, debug=debug)
-
-
-def _register() -> None:
-    for name, module, panel in NOUNS:
-        mod = importlib.import_module(f"platform_cli.commands.{module}")
-        app.add_typer(mod.app, name=name, rich_help_panel=panel)
-    from platform_cli.commands import api, auth, health
-
-    app.command("login", rich_help_panel="Account")(auth.login)
-    app.command("logout", rich_help_panel="Account")(auth.logout)
-    app.command("health", rich_help_panel="Resources")(health.health)
-    app.command(
-        "api",
-        rich_help_panel="Resources",
-        context_settings={"ignore_unknown_options": False},
-    )(api.api)
-    from platform_cli.tui.cli import tui  # Typer only; Textual loads when it runs
-
-    app.command("tui", rich_help_panel="Operations")(tui)
-
-
-_register()
 
 
 def run() -> None:

@@ -41,6 +41,22 @@ def parse_time(value: Any) -> datetime | None:
     return None
 
 
+# Below how many seconds an age reads as these words, or is counted in (seconds, unit).
+_DAY = 86400
+_AGES: tuple[tuple[float, str | tuple[int, str]], ...] = (
+    (90, "a minute"),
+    (45 * 60, (60, "minutes")),
+    (90 * 60, "an hour"),
+    (22 * 3600, (3600, "hours")),
+    (36 * 3600, "a day"),
+    (26 * _DAY, (_DAY, "days")),
+    (45 * _DAY, "a month"),
+    (320 * _DAY, (30 * _DAY, "months")),
+    (548 * _DAY, "a year"),
+    (float("inf"), (365 * _DAY, "years")),
+)
+
+
 def relative_time(when: datetime, now: datetime | None = None) -> str:
     """ "3 minutes ago", "in 2 hours", "just now"."""
     now = now or datetime.now(UTC)
@@ -49,27 +65,8 @@ def relative_time(when: datetime, now: datetime | None = None) -> str:
     seconds = abs(seconds)
     if seconds < 45:
         return "just now" if not future else "in a few seconds"
-    minutes, hours, days = seconds / 60, seconds / 3600, seconds / 86400
-    if minutes < 1.5:
-        text = "a minute"
-    elif minutes < 45:
-        text = f"{round(minutes)} minutes"
-    elif hours < 1.5:
-        text = "an hour"
-    elif hours < 22:
-        text = f"{round(hours)} hours"
-    elif hours < 36:
-        text = "a day"
-    elif days < 26:
-        text = f"{round(days)} days"
-    elif days < 45:
-        text = "a month"
-    elif days < 320:
-        text = f"{round(days / 30)} months"
-    elif days < 548:
-        text = "a year"
-    else:
-        text = f"{round(days / 365)} years"
+    words = next(words for below, words in _AGES if seconds < below)
+    text = words if isinstance(words, str) else f"{round(seconds / words[0])} {words[1]}"
     return f"in {text}" if future else f"{text} ago"
 
 

@@ -2,8 +2,8 @@
 
 A file row becomes one item of ``client.products.batch`` (upsert by SKU). Rows are read
 lazily and sent in chunks, so a file of any size is imported in constant memory (only the
-failures are kept, for the report). No UI dependencies: ``commands/products.py`` adds the
-progress bar and the output.
+failures are kept, for the report). No UI dependencies: ``commands/products/import_file.py``
+adds the progress bar and the output; writing files for `export` is in ``product_export``.
 
 Columns (CSV) or keys (JSONL): ``sku,name,description,price,currency,category,stock,
 low_stock_threshold,status``, plus ``attributes`` (a JSON object) and, in CSV,
@@ -30,7 +30,7 @@ from platform_cli.errors import CLIError, UsageError
 
 if TYPE_CHECKING:
     from platform_sdk import Client
-    from platform_sdk.models import Batch, Product
+    from platform_sdk.models import Batch
 
 FileFormat = Literal["csv", "jsonl"]
 
@@ -491,54 +491,3 @@ def _tally(
         report.fail(failures[number])
     if on_chunk is not None:
         on_chunk(report)
-
-
-# -- exporting ---------------------------------------------------------------------------------
-
-
-def export_record(product: Product) -> dict[str, Any]:
-    """The fields of a product that ``import`` reads back (stock applies to new products)."""
-    inventory = product.inventory
-    return {
-        "sku": product.sku,
-        "name": product.name,
-        "description": product.description,
-        "price": str(product.price),
-        "currency": product.currency,
-        "category": product.category,
-        "stock": inventory.on_hand if inventory is not None else None,
-        "low_stock_threshold": inventory.low_stock_threshold if inventory is not None else None,
-        "status": product.status,
-        "attributes": dict(product.attributes),
-    }
-
-
-class CsvWriter:
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(EXPORT_FIELDS)
-
-    def write(self, record: Mapping[str, Any]) -> None:
-        values = []
-        for name in EXPORT_FIELDS:
-            value = record.get(name)
-            if name == "attributes":
-                value = (
-                    json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
-                )
-            values.append("" if value is None else str(value))
-        self.writer.writerow(values)
-
-
-class JsonlWriter:
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-
-    def write(self, record: Mapping[str, Any]) -> None:
-        data = {k: v for k, v in record.items() if v is not None}
-        self.stream.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
-
-
-def writer(fmt: FileFormat, stream: IO[str]) -> CsvWriter | JsonlWriter:
-    return CsvWriter(stream) if fmt == "csv" else JsonlWriter(stream)

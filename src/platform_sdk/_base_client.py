@@ -4,21 +4,24 @@ decisions, error mapping and response parsing. The two subclasses only do the I/
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypedDict, TypeVar, Unpack, cast
 
 import httpx
-import pydantic
 
 from ._auth import AuthState
 from ._endpoints import JSON, Call, EndpointSpec, PageCall, StreamCall
+from ._lazy import loaded
 from ._logging import configure_from_env, loggable_url, logger
+from ._response import APIResponse
 from ._retry import RetryPolicy, is_retryable_status
 from ._serialize import json_body, query_params, render_path
+from ._sse import SSEDecoder
 from ._types import Timeout
 from ._version import __version__
 from .errors import (
@@ -29,11 +32,17 @@ from .errors import (
     make_status_error,
     parse_retry_after,
 )
-from .models import PlatformModel, TokenPair
+
+if TYPE_CHECKING:
+    from .models import TokenPair
 
 DEFAULT_BASE_URL: Final = "http://127.0.0.1:8000"
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0)
 USER_AGENT: Final = f"platform-sdk-python/{__version__}"
+
+
+# Sent by the client itself when the access token must be renewed (cf. ``auth.refresh``).
+REFRESH_SPEC: Final = EndpointSpec("POST", "/api/v1/auth/refresh", authenticated=False)
 
 
 class Refresh:
@@ -41,16 +50,6 @@ class Refresh:
 
 
 REFRESH: Final = Refresh()
-
-
-class _Keep:
-    """Default of ``with_options`` arguments where ``None`` itself is meaningful."""
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP: Final = _Keep()
 
 
 @dataclass(slots=True)
@@ -84,36 +83,116 @@ def with_last_event_id(call: StreamCall[Any], last_id: str | None) -> StreamCall
     return dataclasses.replace(call, options=options)
 
 
-class BaseClient:
+class ClientOptions(TypedDict, total=False):
+    """Settings of ``Client``/``AsyncClient`` (see :class:`~platform_sdk.Client`)."""
+
+    api_key: str | None
+    access_token: str | None
+    refresh_token: str | None
+    timeout: Timeout
+    max_retries: int | None
+    retry: RetryPolicy | None
+    default_headers: Mapping[str, str] | None
+    on_tokens_refreshed: Callable[[TokenPair], None] | None
+
+
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+
+
+class Resumption:
+    """A followed stream across its connections: the decoder of the current one, the last
+    event id (to resume after) and how many connections in a row failed."""
+
+    def __init__(self, call: StreamCall[Any]) -> None:
+        self._call = call
+        self._decoder = SSEDecoder(call.last_event_id)
+        self._failures = 0
+
+    def next_call(self) -> StreamCall[Any]:
+        """The call of the next connection, resuming after the last event seen."""
+        # Also moved by an `id:` without data: the server's resume point.
+        self._decoder = SSEDecoder(self._decoder.last_event_id)
+        return with_last_event_id(self._call, self._decoder.last_event_id)
+
+    def items(self, line: str) -> list[Any]:
+        """The item completed by this line of the stream, if any."""
+        event = self._decoder.feed(line)
+        if event is None:
+            return []
+        self._failures = 0
+        return [self._call.item(json.loads(event.data))]
+
+    def reconnect_delay(self) -> float:
+        delay = STREAM_RECONNECT_DELAYS[min(self._failures, len(STREAM_RECONNECT_DELAYS) - 1)]
+        self._failures += 1
+        return delay
+
+
+class BaseClient(Generic[H]):
+    _sleep: Callable[[float], Any]
+    """Replaceable so tests (and callers with their own scheduler) need not really sleep."""
+
     def __init__(
         self,
+        base_url: str | None = None,
         *,
-        base_url: str | None,
-        api_key: str | None,
-        access_token: str | None,
-        refresh_token: str | None,
-        timeout: Timeout,
-        max_retries: int | None,
-        retry: RetryPolicy | None,
-        default_headers: Mapping[str, str] | None,
-        on_tokens_refreshed: Callable[[TokenPair], None] | None,
-        auth: AuthState | None,
+        http_client: H | None = None,
+        _auth: AuthState | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         configure_from_env()
         url = base_url or os.environ.get("PLATFORM_BASE_URL") or DEFAULT_BASE_URL
         self.base_url: str = url.rstrip("/")
-        self._auth = auth or AuthState(
+        api_key = options.get("api_key")
+        self._auth = _auth or AuthState(
             api_key=api_key if api_key is not None else os.environ.get("PLATFORM_API_KEY") or None,
-            access_token=access_token,
-            refresh_token=refresh_token,
-            on_tokens_refreshed=on_tokens_refreshed,
+            access_token=options.get("access_token"),
+            refresh_token=options.get("refresh_token"),
+            on_tokens_refreshed=options.get("on_tokens_refreshed"),
         )
-        policy = retry or RetryPolicy()
+        policy = options.get("retry") or RetryPolicy()
+        max_retries = options.get("max_retries")
         if max_retries is not None:
             policy = dataclasses.replace(policy, max_retries=max_retries)
         self.retry_policy: RetryPolicy = policy
-        self.timeout: Timeout = timeout
-        self.default_headers: dict[str, str] = dict(default_headers or {})
+        self.timeout: Timeout = options.get("timeout", DEFAULT_TIMEOUT)
+        self.default_headers: dict[str, str] = dict(options.get("default_headers") or {})
+        self._owns_http = http_client is None
+        self._http: H = self._new_http() if http_client is None else http_client
+        super().__init__()  # Resources: the client is the root of its resource tree
+
+    def _new_http(self) -> H:
+        """The connection pool of a client given none (``self.timeout`` is set)."""
+        raise NotImplementedError
+
+    def with_options(
+        self, *, base_url: str | None = None, **changes: Unpack[ClientOptions]
+    ) -> Self:
+        """A copy with some settings changed, sharing this client's connection pool.
+
+        Without new credentials the copy also shares this client's tokens, so a refresh
+        through either is seen by both. Closing the copy leaves the pool open. ``None``
+        keeps a setting, except ``timeout=None``, which means no timeout.
+        """
+        kept = {k: v for k, v in changes.items() if v is not None or k == "timeout"}
+        options = cast(ClientOptions, {**self._settings(), **kept})
+        new_credentials = any(k in kept for k in ("api_key", "access_token", "refresh_token"))
+        copy = type(self)(
+            base_url or self.base_url,
+            http_client=self._http,
+            _auth=None if new_credentials else self._auth,
+            **options,
+        )
+        copy._sleep = self._sleep
+        return copy
+
+    def _settings(self) -> ClientOptions:
+        return {
+            "timeout": self.timeout,
+            "retry": self.retry_policy,
+            "default_headers": self.default_headers,
+            "on_tokens_refreshed": self._auth.on_tokens_refreshed,
+        }
 
     # -- credentials -------------------------------------------------------------------
 
@@ -130,33 +209,6 @@ class BaseClient:
         """The current refresh token; it changes on every refresh, persist it from the hook."""
         return self._auth.refresh_token
 
-    def _copy_kwargs(
-        self,
-        *,
-        base_url: str | None,
-        api_key: str | None,
-        access_token: str | None,
-        refresh_token: str | None,
-        timeout: Timeout | _Keep,
-        max_retries: int | None,
-        retry: RetryPolicy | None,
-        default_headers: Mapping[str, str] | None,
-        on_tokens_refreshed: Callable[[TokenPair], None] | None,
-    ) -> dict[str, Any]:
-        new_credentials = any(v is not None for v in (api_key, access_token, refresh_token))
-        return {
-            "base_url": base_url or self.base_url,
-            "api_key": api_key,
-            "access_token": access_token,
-            "refresh_token": refresh_token,
-            "timeout": self.timeout if isinstance(timeout, _Keep) else timeout,
-            "max_retries": max_retries,
-            "retry": retry or self.retry_policy,
-            "default_headers": self.default_headers if default_headers is None else default_headers,
-            "on_tokens_refreshed": on_tokens_refreshed or self._auth.on_tokens_refreshed,
-            "_auth": None if new_credentials else self._auth,
-        }
-
     # -- building requests ---------------------------------------------------------------
 
     def _start(self, spec: EndpointSpec, call: AnyCall) -> Attempt:
@@ -167,11 +219,11 @@ class BaseClient:
             key = call.options.get("idempotency_key") or str(uuid.uuid4())
         return Attempt(spec, call, key)
 
-    def _build_request(
-        self, attempt: Attempt, http: httpx.Client | httpx.AsyncClient
-    ) -> httpx.Request:
+    def _build_request(self, attempt: Attempt) -> httpx.Request:
         spec, call = attempt.spec, attempt.call
-        headers = {"User-Agent": USER_AGENT, **self.default_headers}
+        # httpx.Headers: a header given again in another case replaces, never duplicates.
+        headers = httpx.Headers({"User-Agent": USER_AGENT})
+        headers.update(self.default_headers)
         # The media type the call parses; a default header never changes what is parsed.
         headers["Accept"] = call.accept if isinstance(call, Call | StreamCall) else JSON
         attempt.bearer = self._auth.bearer() if spec.authenticated else None
@@ -179,14 +231,20 @@ class BaseClient:
             headers["Authorization"] = f"Bearer {attempt.bearer}"
         if attempt.idempotency_key:
             headers["Idempotency-Key"] = attempt.idempotency_key
-        content = None
-        if call.body is not None:
+        content = call.content
+        if content is None and call.body is not None:
             content = json_body(call.body)
+        if content is not None:
             headers["Content-Type"] = "application/json"
         headers.update(call.options.get("extra_headers") or {})
-        query = {**call.query, **(call.options.get("extra_query") or {})}
+        paging = (
+            {"limit": call.options.get("limit"), "cursor": call.options.get("cursor")}
+            if isinstance(call, PageCall)
+            else {}
+        )  # PageOptions; a later page's cursor is in call.query
+        query = {**paging, **call.query, **(call.options.get("extra_query") or {})}
         attempt.started = time.perf_counter()
-        return http.build_request(
+        return self._http.build_request(
             spec.method,
             self.base_url + render_path(spec.path, call.path_params),
             params=httpx.QueryParams(query_params(query)),
@@ -204,6 +262,8 @@ class BaseClient:
         return dataclasses.replace(call, body={"refresh_token": self._auth.refresh_token})
 
     def _refresh_call(self) -> Call[TokenPair]:
+        from .models import TokenPair
+
         return Call(
             parse=TokenPair.model_validate,
             body={"refresh_token": self._auth.refresh_token},
@@ -294,6 +354,28 @@ class BaseClient:
             return True
         return self._auth.refresh_token is None
 
+    def _result(
+        self,
+        spec: EndpointSpec,
+        call: Call[Any] | PageCall[Any],
+        response: httpx.Response,
+        *,
+        raw: bool,
+        page: Callable[..., Any],
+        fetch: Callable[[EndpointSpec, PageCall[Any]], Any],
+    ) -> Any:
+        """What a call returns: the parsed body, or a page (``page`` is the page class,
+        ``fetch`` runs the call of the next page); under ``APIResponse`` when ``raw``."""
+
+        def result() -> Any:
+            if isinstance(call, Call):
+                return self._parse(call, response)
+            items, cursor = self._parse_page(call, response)
+            request_id = response.headers.get("x-request-id")
+            return page(items, cursor, lambda c: fetch(spec, call.for_cursor(c)), request_id)
+
+        return APIResponse(response, result) if raw else result()
+
     # -- after a successful response --------------------------------------------------------
 
     def _apply_auth_effect(self, call: AnyCall, response: httpx.Response) -> None:
@@ -302,6 +384,8 @@ class BaseClient:
         if call.auth_effect == "clear":
             self._auth.clear_tokens()
             return
+        from .models import TokenPair
+
         pair = TokenPair.model_validate(self._decode(response))
         self._auth.store(pair)
         if call.auth_effect == "rotate":
@@ -323,11 +407,9 @@ class BaseClient:
         body = self._decode(response) if call.accept == JSON else self._raw_body(call, response)
         try:
             result = call.parse(body)
-        except pydantic.ValidationError as exc:
-            raise APIResponseValidationError(
-                f"unexpected response body: {exc.error_count()} validation errors",
-                response=response,
-            ) from exc
+        except ValueError as exc:
+            _raise_if_invalid(exc, response, "unexpected response body")
+            raise
         _tag(result, response)
         return result
 
@@ -350,10 +432,9 @@ class BaseClient:
             )
         try:
             items = [call.item(raw) for raw in body["data"]]
-        except pydantic.ValidationError as exc:
-            raise APIResponseValidationError(
-                f"unexpected item in page: {exc.error_count()} validation errors", response=response
-            ) from exc
+        except ValueError as exc:
+            _raise_if_invalid(exc, response, "unexpected item in page")
+            raise
         for item in items:
             _tag(item, response)
         cursor = body.get("next_cursor")
@@ -363,8 +444,22 @@ class BaseClient:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
 
+def _raise_if_invalid(exc: ValueError, response: httpx.Response, what: str) -> None:
+    """A pydantic ValidationError (a ValueError) becomes APIResponseValidationError.
+
+    Checked without importing pydantic: a raw request parses no model and must not pay
+    for loading it, and a ValidationError exists only if pydantic_core is loaded.
+    """
+    pydantic_core = loaded("pydantic_core")
+    if pydantic_core is not None and isinstance(exc, pydantic_core.ValidationError):
+        raise APIResponseValidationError(
+            f"{what}: {exc.error_count()} validation errors", response=response
+        ) from exc
+
+
 def _tag(result: object, response: httpx.Response) -> None:
-    if isinstance(result, PlatformModel):
+    base = loaded("platform_sdk.models._base")  # results of raw requests are no models
+    if base is not None and isinstance(result, base.PlatformModel):
         result._request_id = response.headers.get("x-request-id")
 
 

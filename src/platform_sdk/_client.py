@@ -1,117 +1,48 @@
+"""The synchronous client: only the I/O; everything else is in ``_base_client``."""
+
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 
-from ._auth import AuthState
 from ._base_client import (
-    DEFAULT_TIMEOUT,
-    KEEP,
-    STREAM_RECONNECT_DELAYS,
+    REFRESH_SPEC,
     AnyCall,
     BaseClient,
     Refresh,
-    _Keep,
-    with_last_event_id,
+    Resumption,
 )
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._pagination import SyncPage
 from ._resources import Resources
-from ._response import APIResponse
-from ._retry import RetryPolicy
-from ._sse import SSEDecoder
-from ._types import Sync, SyncRaw, Timeout
+from ._types import Sync, SyncRaw
 from .errors import AuthenticationError
-from .models import TokenPair
-from .resources.auth import Auth
 
 
-class Client(BaseClient, Resources[Sync]):
+class Client(BaseClient[httpx.Client], Resources[Sync]):
     """Synchronous client of the Platform API.
 
     ``base_url`` and ``api_key`` default to ``PLATFORM_BASE_URL`` and ``PLATFORM_API_KEY``.
     Pass ``access_token``/``refresh_token`` to resume a session; the access token is
     refreshed automatically and ``on_tokens_refreshed`` receives every new pair.
+    Options: ``timeout``, ``max_retries``, ``retry`` (a ``RetryPolicy``), ``http_client``
+    (an ``httpx.Client``, not closed by this client) and ``default_headers``.
     """
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        *,
-        api_key: str | None = None,
-        access_token: str | None = None,
-        refresh_token: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        max_retries: int | None = None,
-        retry: RetryPolicy | None = None,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        on_tokens_refreshed: Callable[[TokenPair], None] | None = None,
-        _auth: AuthState | None = None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            api_key=api_key,
-            access_token=access_token,
-            refresh_token=refresh_token,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry=retry,
-            default_headers=default_headers,
-            on_tokens_refreshed=on_tokens_refreshed,
-            auth=_auth,
-        )
-        Resources.__init__(self, self, raw=False)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=timeout)
-        # Replaceable so tests (and callers with their own scheduler) need not really sleep.
-        self._sleep: Callable[[float], None] = time.sleep
+    _sleep = staticmethod(time.sleep)
+
+    def _new_http(self) -> httpx.Client:
+        return httpx.Client(timeout=self.timeout)
 
     @cached_property
     def with_raw_response(self) -> Resources[SyncRaw]:
         """The same methods, returning :class:`APIResponse` (status, headers, ``parse()``)."""
         return Resources(self, raw=True)
-
-    def with_options(
-        self,
-        *,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        access_token: str | None = None,
-        refresh_token: str | None = None,
-        timeout: Timeout | _Keep = KEEP,
-        max_retries: int | None = None,
-        retry: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        on_tokens_refreshed: Callable[[TokenPair], None] | None = None,
-    ) -> Self:
-        """A copy with some settings changed, sharing this client's connection pool.
-
-        Without new credentials the copy also shares this client's tokens, so a refresh
-        through either is seen by both. Closing the copy leaves the pool open.
-        """
-        copy = type(self)(
-            http_client=self._http,
-            **self._copy_kwargs(
-                base_url=base_url,
-                api_key=api_key,
-                access_token=access_token,
-                refresh_token=refresh_token,
-                timeout=timeout,
-                max_retries=max_retries,
-                retry=retry,
-                default_headers=default_headers,
-                on_tokens_refreshed=on_tokens_refreshed,
-            ),
-        )
-        copy._sleep = self._sleep
-        return copy
 
     def close(self) -> None:
         if self._owns_http:
@@ -137,46 +68,23 @@ class Client(BaseClient, Resources[Sync]):
                 response = self._send(spec, call)
         else:
             response = self._send(spec, call)
-        if isinstance(call, PageCall):
-            page_call = call
+        return self._result(spec, call, response, raw=raw, page=SyncPage, fetch=self._next_page)
 
-            def result() -> Any:
-                items, cursor = self._parse_page(page_call, response)
-                return SyncPage(
-                    items,
-                    cursor,
-                    lambda next_cursor: self._execute(
-                        spec, page_call.for_cursor(next_cursor), raw=False
-                    ),
-                    request_id=response.headers.get("x-request-id"),
-                )
-        else:
-            single_call = call
-
-            def result() -> Any:
-                return self._parse(single_call, response)
-
-        return APIResponse(response, result) if raw else result()
+    def _next_page(self, spec: EndpointSpec, call: PageCall[Any]) -> Any:
+        return self._execute(spec, call, raw=False)
 
     def _stream(self, spec: EndpointSpec, call: StreamCall[Any]) -> Iterator[Any]:
-        last_id, failures = call.last_event_id, 0
+        where = Resumption(call)
         while True:
-            response = self._send(spec, with_last_event_id(call, last_id), stream=True)
-            decoder = SSEDecoder(last_id)
+            response = self._send(spec, where.next_call(), stream=True)
             try:
                 for line in response.iter_lines():
-                    event = decoder.feed(line)
-                    # Also moved by an `id:` without data: the server's resume point.
-                    last_id = decoder.last_event_id
-                    if event is not None:
-                        failures = 0
-                        yield call.item(json.loads(event.data))
+                    yield from where.items(line)
             except httpx.TransportError:
                 pass  # dropped: reconnect below, resuming after the last event seen
             finally:
                 response.close()
-            self._sleep(STREAM_RECONNECT_DELAYS[min(failures, len(STREAM_RECONNECT_DELAYS) - 1)])
-            failures += 1
+            self._sleep(where.reconnect_delay())
 
     def _send(self, spec: EndpointSpec, call: AnyCall, *, stream: bool = False) -> httpx.Response:
         attempt = self._start(spec, call)
@@ -184,7 +92,7 @@ class Client(BaseClient, Resources[Sync]):
             if spec.authenticated and not attempt.refreshed and self._auth.needs_refresh():
                 attempt.refreshed = True
                 self._refresh(stale_access_token=self._auth.access_token)
-            request = self._build_request(attempt, self._http)
+            request = self._build_request(attempt)
             try:
                 response = self._http.send(request, stream=stream)
                 if stream and response.status_code >= 400:
@@ -208,7 +116,7 @@ class Client(BaseClient, Resources[Sync]):
             if self._should_skip_refresh(stale_access_token):
                 return
             try:
-                self._send(Auth.refresh.spec, self._refresh_call())
+                self._send(REFRESH_SPEC, self._refresh_call())
             except AuthenticationError:
                 # The refresh token is dead (revoked, expired or reused); asking again is futile.
                 self._auth.refresh_token = None

@@ -27,6 +27,7 @@ from typing import (
     Protocol,
     Self,
     TypeVar,
+    cast,
     overload,
 )
 
@@ -39,10 +40,10 @@ if typing.TYPE_CHECKING:
 P = ParamSpec("P")
 T = TypeVar("T")
 
-HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 AuthEffect = Literal["store", "rotate", "clear"]
 
-_IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
+_IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
 
 JSON: Final = "application/json"
 
@@ -68,8 +69,13 @@ class _CallBase:
     path_params: Mapping[str, object] = field(default_factory=dict)
     query: Mapping[str, object] = field(default_factory=dict)
     body: Mapping[str, object] | None = None
+    content: bytes | None = None
+    """A body sent as given (``client.request``); wins over ``body``."""
     options: Mapping[str, Any] = field(default_factory=dict)
     auth_effect: AuthEffect | None = None
+    spec: EndpointSpec | None = None
+    """The operation of a call whose method and path are chosen at run time
+    (``client.request``); resource methods take theirs from the decorator."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,8 +133,9 @@ class Executor(Protocol):
 class Resource(Generic[M]):
     """Base of resources; ``M`` is a mode marker that only drives static typing."""
 
-    def __init__(self, executor: Executor, *, raw: bool) -> None:
-        self._executor = executor
+    def __init__(self, executor: Executor | None = None, *, raw: bool = False) -> None:
+        # Without an executor this is a client: the root resource, running its own calls.
+        self._executor: Executor = executor if executor is not None else cast(Executor, self)
         self._raw = raw
 
 
@@ -144,7 +151,8 @@ class _EndpointBase:
         fn, spec = self._fn, self.spec
 
         def bound(*args: Any, **kwargs: Any) -> Any:
-            return obj._executor._execute(spec, fn(obj, *args, **kwargs), raw=obj._raw)
+            call = fn(obj, *args, **kwargs)
+            return obj._executor._execute(call.spec or spec, call, raw=obj._raw)
 
         functools.update_wrapper(bound, fn)
         bound.__signature__ = self._signature  # type: ignore[attr-defined]
@@ -255,6 +263,20 @@ def paginated(
     return decorate
 
 
+# The placeholder operation of ``any_path`` methods; every call brings its own spec.
+_ANY_PATH: Final = EndpointSpec("GET", "")
+
+
+def any_path(fn: Callable[Concatenate[Any, P], Call[T]]) -> Endpoint[P, T]:
+    """Like ``endpoint`` for a method whose call carries its own ``spec`` (``request``)."""
+    return Endpoint(_ANY_PATH, fn)
+
+
+def any_path_pages(fn: Callable[Concatenate[Any, P], PageCall[T]]) -> PageEndpoint[P, T]:
+    """Like ``paginated`` for a method whose call carries its own ``spec``."""
+    return PageEndpoint(_ANY_PATH, fn)
+
+
 def registered_operations(root: type) -> set[tuple[str, str]]:
     """Every (HTTP method, path template) reachable from a client class's resources.
 
@@ -270,7 +292,7 @@ def registered_operations(root: type) -> set[tuple[str, str]]:
         seen.add(cls)
         for klass in cls.__mro__:
             for attr in vars(klass).values():
-                if isinstance(attr, _EndpointBase):
+                if isinstance(attr, _EndpointBase) and attr.spec is not _ANY_PATH:
                     operations.add((attr.spec.method, attr.spec.path))
                 elif isinstance(attr, functools.cached_property):
                     child = _resource_class(attr.func)

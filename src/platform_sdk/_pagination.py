@@ -6,16 +6,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+F = TypeVar("F")  # what fetching the next page returns
 
 _LAST_PAGE = "this is the last page; check has_next_page() first"
 
 
-class SyncPage(Generic[T]):
+class _Page(Generic[T, F]):
     def __init__(
         self,
         data: list[T],
         next_cursor: str | None,
-        fetch: Callable[[str], SyncPage[T]],
+        fetch: Callable[[str], F],
         request_id: str | None = None,
     ) -> None:
         self.data = data
@@ -26,11 +27,19 @@ class SyncPage(Generic[T]):
     def has_next_page(self) -> bool:
         return self.next_cursor is not None
 
-    def next_page(self) -> SyncPage[T]:
-        """The following page, requested with the same filters and options."""
+    def _next_cursor(self) -> str:
         if self.next_cursor is None:
             raise RuntimeError(_LAST_PAGE)
-        return self._fetch(self.next_cursor)
+        return self.next_cursor
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(items={len(self.data)}, next_cursor={self.next_cursor!r})"
+
+
+class SyncPage(_Page[T, "SyncPage[T]"]):
+    def next_page(self) -> SyncPage[T]:
+        """The following page, requested with the same filters and options."""
+        return self._fetch(self._next_cursor())
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
         page = self
@@ -43,31 +52,11 @@ class SyncPage(Generic[T]):
         for page in self.iter_pages():
             yield from page.data
 
-    def __repr__(self) -> str:
-        return f"SyncPage(items={len(self.data)}, next_cursor={self.next_cursor!r})"
 
-
-class AsyncPage(Generic[T]):
-    def __init__(
-        self,
-        data: list[T],
-        next_cursor: str | None,
-        fetch: Callable[[str], Awaitable[AsyncPage[T]]],
-        request_id: str | None = None,
-    ) -> None:
-        self.data = data
-        self.next_cursor = next_cursor
-        self.request_id = request_id
-        self._fetch = fetch
-
-    def has_next_page(self) -> bool:
-        return self.next_cursor is not None
-
+class AsyncPage(_Page[T, Awaitable["AsyncPage[T]"]]):
     async def next_page(self) -> AsyncPage[T]:
         """The following page, requested with the same filters and options."""
-        if self.next_cursor is None:
-            raise RuntimeError(_LAST_PAGE)
-        return await self._fetch(self.next_cursor)
+        return await self._fetch(self._next_cursor())
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
         page = self
@@ -80,6 +69,3 @@ class AsyncPage(Generic[T]):
         async for page in self.iter_pages():
             for item in page.data:
                 yield item
-
-    def __repr__(self) -> str:
-        return f"AsyncPage(items={len(self.data)}, next_cursor={self.next_cursor!r})"

@@ -29,18 +29,25 @@ def query_params(query: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def json_body(body: Mapping[str, object]) -> bytes:
-    """JSON bytes where ``None`` leaves a field out and ``NULL`` sends ``null``."""
-    return json.dumps(_jsonable(body), separators=(",", ":"), ensure_ascii=False).encode()
+def json_body(body: object, *, keep_none: bool = False) -> bytes:
+    """JSON bytes where ``None`` leaves a field out and ``NULL`` sends ``null``.
+
+    ``keep_none`` sends ``None`` as ``null`` too: a raw request's body is sent as written.
+    """
+    return json.dumps(
+        _jsonable(body, keep_none), separators=(",", ":"), ensure_ascii=False
+    ).encode()
 
 
-def _jsonable(value: object) -> Any:
+def _jsonable(value: object, keep_none: bool) -> Any:
     if isinstance(value, NullType):
         return None
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items() if v is not None}
+        return {
+            str(k): _jsonable(v, keep_none) for k, v in value.items() if v is not None or keep_none
+        }
     if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, keep_none) for v in value]
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return _scalar(value)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Final, Literal, Required, TypedDict, TypeVar, final
+from typing import TYPE_CHECKING, Final, Literal, Required, TypeAlias, TypedDict, TypeVar, final
 from uuid import UUID
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
-Timeout = float | httpx.Timeout | None
+# A string so that this module, imported by ``import platform_sdk``, does not load httpx.
+Timeout: TypeAlias = "float | httpx.Timeout | None"
 """Seconds, an ``httpx.Timeout``, or ``None`` for no timeout at all."""
 
 
@@ -43,6 +45,13 @@ class RequestOptions(TypedDict, total=False):
     extra_headers: Mapping[str, str]
     extra_query: Mapping[str, object]
     timeout: Timeout
+
+
+class PageOptions(RequestOptions, total=False):
+    """Keyword arguments of list methods: the page size and where to start."""
+
+    limit: int | None
+    cursor: str | None
 
 
 class CreateOptions(RequestOptions, total=False):

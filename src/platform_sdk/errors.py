@@ -6,12 +6,12 @@ import contextlib
 import datetime
 import email.utils
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-import pydantic
+if TYPE_CHECKING:
+    import httpx
 
-from .models import Payment
+    from .models import Payment
 
 __all__ = [
     "APIConnectionError",
@@ -126,9 +126,14 @@ class PaymentRequiredError(APIStatusError):
         problem = body if isinstance(body, dict) else {}
         self.decline_code: str | None = _str_or_none(problem.get("decline_code"))
         self.payment: Payment | None = None
-        # An attempt that does not validate stays readable in ``body``.
-        with contextlib.suppress(pydantic.ValidationError):
-            if isinstance(problem.get("payment"), dict):
+        if isinstance(problem.get("payment"), dict):
+            # Imported here: the models (and pydantic) load only when a payment is declined.
+            import pydantic
+
+            from .models import Payment
+
+            # An attempt that does not validate stays readable in ``body``.
+            with contextlib.suppress(pydantic.ValidationError):
                 self.payment = Payment.model_validate(problem["payment"])
 
 

@@ -10,20 +10,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from platform_server import __version__
+from platform_server import __version__, maintenance
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.audit.router import router as audit_router
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
-from platform_server.catalog.router import router as catalog_router
-from platform_server.core import maintenance
+from platform_server.auth.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
+from platform_server.cache.microcache import MicroCache
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
-from platform_server.core.microcache import MicroCache
 from platform_server.core.middleware import RequestMiddleware
 from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
-from platform_server.core.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
 from platform_server.dispatch import build_dispatcher
 from platform_server.events.router import router as events_router
 from platform_server.health.router import router as health_router
@@ -34,6 +32,7 @@ from platform_server.orders.router import router as orders_router
 from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGateway
 from platform_server.payments.router import router as payments_router
 from platform_server.payments.service import make_refund_all
+from platform_server.products.router import router as catalog_router
 from platform_server.recommendations.router import router as recommendations_router
 from platform_server.stats.router import router as stats_router
 from platform_server.users.router import router as users_router

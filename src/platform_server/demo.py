@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from platform_server.core.database import Database
 from platform_server.core.permissions import Role
 from platform_server.demo_commerce import seed_commerce
-from platform_server.events import service as events
-from platform_server.users import service as users
+from platform_server.events import api as events
+from platform_server.users import api as users
 
 DEMO_ADMIN_EMAIL = "admin@demo.platform.test"
 _DEMO_USERS = [
@@ -32,9 +32,7 @@ async def ensure_admin(db: Database, email: str, password: str, name: str = "Adm
     async with db.transaction() as session:
         user = await users.find_by_email(session, email)
         if user is not None:
-            user.password_hash = password_hash
-            user.role = Role.ADMIN.value
-            user.status = "active"
+            await users.restore_admin(session, user.id, password_hash)
             return False
         users.add_user(
             session, email=email, name=name, password_hash=password_hash, role=Role.ADMIN.value

@@ -6,8 +6,8 @@ from typing import Literal
 
 from platform_server.core.database import Database
 from platform_server.core.settings import Settings
+from platform_server.events.api import deliver_to_subscribers
 from platform_server.events.dispatcher import Dispatcher, Sender
-from platform_server.events.service import deliver_to_subscribers
 
 
 def _senders(db: Database, settings: Settings) -> list[Sender]:

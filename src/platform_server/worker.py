@@ -17,8 +17,7 @@ from platform_server.core.database import Database
 from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
 from platform_server.events import broker
-from platform_server.events.schemas import EventOut
-from platform_server.events.service import deliver_to_subscribers
+from platform_server.events.api import EventOut, deliver_to_subscribers
 
 logger = logging.getLogger("platform_server.worker")
 

@@ -141,16 +141,18 @@ def create_account(
         access_token=pair["access_token"],
         refresh_token=pair["refresh_token"],
         data=created.json(),
+        # Shared by a module's tests: it renews its tokens, however long they run.
+        base_url=server_url,
     )
 
 
 @pytest.fixture(scope="module")
-def shared_customer(server_url: str, admin_token: str) -> Account:
+def shared_customer(server_url: str, admin_account: Account) -> Account:
     """A customer for tests that only read it or send it requests that fail validation."""
-    return create_account(server_url, admin_token)
+    return create_account(server_url, admin_account.access_token)
 
 
 @pytest.fixture(scope="module")
-def shared_staff(server_url: str, admin_token: str) -> Account:
+def shared_staff(server_url: str, admin_account: Account) -> Account:
     """A staff member for tests that only read with it."""
-    return create_account(server_url, admin_token, role="staff")
+    return create_account(server_url, admin_account.access_token, role="staff")

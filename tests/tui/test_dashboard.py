@@ -14,8 +14,8 @@ from platform_cli.tui.app import Options
 from platform_cli.tui.dialogs import ConfirmDialog, HelpEntries, HelpScreen
 from platform_cli.tui.screens.events import EventsView
 from platform_cli.tui.screens.orders import OrdersView
-from platform_cli.tui.screens.overview import OverviewView
 from platform_cli.tui.screens.products import ProductsView
+from platform_cli.tui.screens.stats import StatsView
 from platform_cli.tui.screens.users import UsersView
 from platform_cli.tui.widgets.chrome import ConnectionBanner
 from platform_cli.tui.widgets.prompt import PromptInput
@@ -58,7 +58,7 @@ async def test_switch_views_filter_open_and_cancel_an_order(
     order = pending_order(shop, customer)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, loaded(app, OverviewView))
+        await wait_until(pilot, loaded(app, StatsView))
 
         await pilot.press("colon")
         await type_text(pilot, "orders")
@@ -182,7 +182,7 @@ async def test_banner_when_the_server_is_away_and_reconnects_by_itself(
 
         client.base_url = server_url  # the server is back
         await wait_until(pilot, lambda: not banner.has_class("-offline"), seconds=15)
-        await wait_until(pilot, loaded(app, OverviewView), seconds=15)
+        await wait_until(pilot, loaded(app, StatsView), seconds=15)
         assert app.said("Connected to the server again")
 
 
@@ -296,7 +296,7 @@ async def test_command_line_completes_and_help_lists_bindings(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, loaded(app, OverviewView))
+        await wait_until(pilot, loaded(app, StatsView))
         await pilot.press("colon")
         await type_text(pilot, "pro")
         await pilot.press("tab")
@@ -365,7 +365,7 @@ async def test_webhook_deliveries_and_redeliver(
 
         app = RecordingApp(client, Options(refresh=30.0))
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, loaded(app, OverviewView))
+            await wait_until(pilot, loaded(app, StatsView))
             app.open_view("webhooks")
             await wait_until(pilot, loaded(app, WebhooksView))
             view = app.screen

@@ -19,7 +19,7 @@ from tests.tui.fake import NOW, ORDERS, FakeClient
 SIZE = (130, 40)
 
 
-def fixed_app(start_view: str = "overview") -> PlatformApp:
+def fixed_app(start_view: str = "stats") -> PlatformApp:
     return PlatformApp(
         FakeClient(),  # type: ignore[arg-type]
         Options(profile="demo", refresh=3600, live_events=False),
@@ -53,7 +53,7 @@ def snap(snap_compare: Any) -> Any:
     return take
 
 
-def test_overview(snap: Any) -> None:
+def test_stats(snap: Any) -> None:
     assert snap(fixed_app())
 
 

@@ -1,12 +1,12 @@
 """`platform api METHOD PATH`: any endpoint, authenticated like every other command (cf. `gh api`).
 
-The SDK has no public "raw request" method, so this uses httpx directly with the SDK
-client's base URL and credential (refreshed through the SDK, persisted through its
-``on_tokens_refreshed`` hook) and the SDK's error classes for failed responses.
+Requests go through the SDK's ``client.request`` / ``client.request_pages``: the same
+credential, refresh, retries, errors and pagination as every other command.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from platform_cli.context import OutputOption, connection, output, state
+from platform_cli.context import OutputOption, client, output, state
 
 if TYPE_CHECKING:
     import httpx
+
+    from platform_sdk import SyncPage
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
@@ -106,10 +108,7 @@ def api(
     Examples: `platform api users/me`, `platform api POST users -f email=a@b.c -f name=A
     -f password=...`, `platform api users --paginate -o jsonl`.
     """
-    import httpx
-
     from platform_cli.errors import UsageError
-    from platform_sdk.errors import make_status_error
 
     if path is None:  # `platform api users/me`, like `gh api`: GET, or POST with fields
         method, path = ("POST" if (field or input_file) and not paginate else "GET"), method
@@ -118,8 +117,6 @@ def api(
         raise UsageError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     if path.startswith(("http://", "https://")):
         raise UsageError("give a path, not a URL; the server comes from the profile")
-    if not path.startswith("/"):
-        path = "/api/v1/" + path
     fields = parse_fields(field or [])
     headers = parse_headers(header or [])
     if paginate and method != "GET":
@@ -134,64 +131,44 @@ def api(
         params = fields
     elif fields:
         content = json.dumps(fields).encode()
-    if content is not None:
-        headers.setdefault("Content-Type", "application/json")
-    params = {k: ("true" if v is True else "false" if v is False else v) for k, v in params.items()}
-    params = {k: v for k, v in params.items() if v is not None}
 
     chosen = fmt.value if fmt is not None else state(ctx).output
     out = output(ctx, chosen or "json")
-    conn = connection(ctx)
-
-    with (
-        conn.client(authenticated=False) as sdk,
-        httpx.Client(base_url=conn.base_url, timeout=30.0) as http,
-    ):
-
-        def send(query: dict[str, Any]) -> httpx.Response:
-            def once(bearer: str | None) -> httpx.Response:
-                sent = dict(headers)
-                sent.setdefault("Accept", "application/json")
-                if bearer:
-                    sent.setdefault("Authorization", f"Bearer {bearer}")
-                return http.request(method, path, params=query, headers=sent, content=content)
-
-            bearer = conn.fresh_bearer(sdk) if conn.credential is not None else None
-            with out.spinner(f"{method} {path}…"):
-                response = once(bearer)
-                if (
-                    response.status_code == 401
-                    and conn.credential is not None
-                    and conn.credential.kind == "session"
-                    and "Authorization" not in headers
-                ):
-                    sdk.auth.refresh()
-                    response = once(sdk.access_token)
-            if response.status_code >= 400:
-                response.read()
-                raise make_status_error(response)
-            return response
-
-        response = send(params)
-        if not paginate:
-            _print_body(out, response)
+    # The SDK sends the profile's credential, refreshes a session (persisted through the
+    # connection's hook), retries and raises its typed errors, as for every other command.
+    with client(ctx, authenticated=False) as sdk:
+        if paginate:
+            with out.spinner(f"{method} {path}…"), _not_a_page():
+                first = sdk.request_pages(method, path, params=params, headers=headers)
+            out.many(_items(first))
             return
+        with out.spinner(f"{method} {path}…"):
+            response = sdk.with_raw_response.request(
+                method, path, params=params, content=content, headers=headers
+            )
+        _print_body(out, response.http_response)
 
-        def items() -> Iterator[Any]:
-            page = response
-            while True:
-                body = _json(page)
-                if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-                    raise UsageError(
-                        "--paginate needs a list endpoint answering {data, next_cursor}"
-                    )
-                yield from body["data"]
-                cursor = body.get("next_cursor")
-                if not cursor:
-                    return
-                page = send({**params, "cursor": cursor})
 
-        out.many(items())
+@contextlib.contextmanager
+def _not_a_page() -> Iterator[None]:
+    from platform_cli.errors import UsageError
+    from platform_sdk.errors import APIResponseValidationError
+
+    try:
+        yield
+    except APIResponseValidationError:
+        raise UsageError("--paginate needs a list endpoint answering {data, next_cursor}") from None
+
+
+def _items(first: SyncPage[Any]) -> Iterator[Any]:
+    """Every item of every page; later pages are fetched while printing."""
+    pages = first.iter_pages()
+    while True:
+        with _not_a_page():
+            page = next(pages, None)
+        if page is None:
+            return
+        yield from page.data
 
 
 def _json(response: httpx.Response) -> Any:

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from platform_cli.context import Column, OutputOption, connection, output
+from platform_cli.context import Column, connection
+from platform_cli.verbs import Session, verb
 
 app = typer.Typer(
     help="Settings of the active profile (or the defaults with --global).", no_args_is_help=True
@@ -19,15 +20,14 @@ GlobalOption = Annotated[
 
 
 @app.command("get")
-def get(
-    ctx: typer.Context, key: KeyArg, global_: GlobalOption = False, fmt: OutputOption = None
-) -> None:
+@verb(authenticated=False)
+def get(session: Session, key: KeyArg, global_: GlobalOption = False) -> None:
     """Print one setting (as the commands see it: environment, profile, defaults)."""
     from platform_cli.config import SETTABLE_KEYS
     from platform_cli.errors import NotFound, UsageError
 
-    out = output(ctx, fmt)
-    conn = connection(ctx)
+    out = session.out
+    conn = connection(session.ctx)
     if key not in SETTABLE_KEYS:
         raise UsageError(f"unknown key {key!r}; known keys: {', '.join(SETTABLE_KEYS)}")
     if global_:
@@ -45,19 +45,19 @@ def get(
 
 
 @app.command("set")
+@verb(authenticated=False)
 def set_(
-    ctx: typer.Context,
+    session: Session,
     key: KeyArg,
     value: Annotated[str, typer.Argument(show_default=False)],
     global_: GlobalOption = False,
-    fmt: OutputOption = None,
 ) -> None:
     """Change a setting of the active profile (or --global)."""
     from platform_cli.config import ConfigError
     from platform_cli.errors import UsageError
 
-    out = output(ctx, fmt)
-    conn = connection(ctx)
+    out = session.out
+    conn = connection(session.ctx)
     try:
         value = conn.config.set(None if global_ else conn.profile, key, value)
     except ConfigError as exc:
@@ -71,26 +71,26 @@ def set_(
 
 
 @app.command("unset")
-def unset(
-    ctx: typer.Context, key: KeyArg, global_: GlobalOption = False, fmt: OutputOption = None
-) -> None:
+@verb(authenticated=False)
+def unset(session: Session, key: KeyArg, global_: GlobalOption = False) -> None:
     """Remove a setting of the active profile (or --global)."""
-    out = output(ctx, fmt)
-    conn = connection(ctx)
+    out = session.out
+    conn = connection(session.ctx)
     removed = conn.config.unset(None if global_ else conn.profile, key)
     conn.config.save()
     out.done(f"{'Removed' if removed else 'Was not set:'} {key}.", {"key": key, "removed": removed})
 
 
 @app.command("list")
-def list_(ctx: typer.Context, fmt: OutputOption = None) -> None:
+@verb(authenticated=False)
+def list_(session: Session) -> None:
     """Every setting of the active profile, with where its value comes from."""
     import os
 
     from platform_cli.config import DEFAULT_BASE_URL, SETTABLE_KEYS
 
-    out = output(ctx, fmt)
-    conn = connection(ctx)
+    out = session.out
+    conn = connection(session.ctx)
     profile = conn.config.profiles.get(conn.profile, {})
     rows = []
     for key, description in SETTABLE_KEYS.items():

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from platform_cli.context import Column, OutputOption, YesOption, confirm, connection, output
+from platform_cli.context import YesOption, columns, confirm, connection
+from platform_cli.verbs import Session, verb
 
 if TYPE_CHECKING:
     from platform_cli.client import Connection
@@ -15,15 +16,10 @@ app = typer.Typer(help="List, switch, show and delete profiles.", no_args_is_hel
 NameArg = Annotated[str, typer.Argument(help="Profile name.", show_default=False)]
 
 
-COLUMNS = [
-    Column("CURRENT", "current", "bool"),
-    Column("NAME", "name"),
-    Column("BASE URL", "base_url"),
-    Column("EMAIL", "email"),
-    Column("AUTH", "auth_kind"),
-    Column("STORED IN", "credential_store"),
-    Column("OUTPUT", "output"),
-]
+COLUMNS = columns(
+    "CURRENT=current:bool, NAME=name, BASE URL=base_url, EMAIL=email, AUTH=auth_kind, "
+    "STORED IN=credential_store, OUTPUT=output"
+)
 
 
 def _row(conn: Connection, name: str) -> dict[str, Any]:
@@ -50,19 +46,21 @@ def _require(conn: Connection, name: str) -> None:
 
 
 @app.command("list")
-def list_profiles(ctx: typer.Context, fmt: OutputOption = None) -> None:
+@verb(authenticated=False)
+def list_profiles(session: Session) -> None:
     """Every profile; CURRENT marks the active one."""
-    out = output(ctx, fmt)
-    conn = connection(ctx)
+    out = session.out
+    conn = connection(session.ctx)
     names = sorted(conn.config.profiles)
     out.many((_row(conn, n) for n in names), COLUMNS, empty="No profiles; run `platform login`.")
 
 
 @app.command("use")
-def use(ctx: typer.Context, name: NameArg, fmt: OutputOption = None) -> None:
+@verb(authenticated=False)
+def use(session: Session, name: NameArg) -> None:
     """Make a profile the current one."""
-    out = output(ctx, fmt)
-    conn = connection(ctx)
+    out = session.out
+    conn = connection(session.ctx)
     _require(conn, name)
     conn.config.current_profile = name
     conn.config.save()
@@ -70,29 +68,28 @@ def use(ctx: typer.Context, name: NameArg, fmt: OutputOption = None) -> None:
 
 
 @app.command("show")
+@verb(authenticated=False)
 def show(
-    ctx: typer.Context,
+    session: Session,
     name: Annotated[
         str | None,
         typer.Argument(help="Profile name (default: the active one).", show_default=False),
     ] = None,
-    fmt: OutputOption = None,
 ) -> None:
     """Settings of a profile (never its secrets)."""
-    out = output(ctx, fmt)
-    conn = connection(ctx)
+    out = session.out
+    conn = connection(session.ctx)
     name = name or conn.profile
     _require(conn, name)
     out.one(_row(conn, name), COLUMNS)
 
 
 @app.command("delete")
-def delete(
-    ctx: typer.Context, name: NameArg, yes: YesOption = False, fmt: OutputOption = None
-) -> None:
+@verb(authenticated=False)
+def delete(session: Session, name: NameArg, yes: YesOption = False) -> None:
     """Delete a profile and forget its credential (without revoking it; use logout for that)."""
-    out = output(ctx, fmt)
-    conn = connection(ctx)
+    out = session.out
+    conn = connection(session.ctx)
     _require(conn, name)
     confirm(f"delete profile {name!r} and its stored credential", yes=yes)
     removed = conn.store.delete(name)

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from platform_cli.tui.commands import PlatformCommands
 from platform_cli.tui.format import describe_error, quote
 from platform_cli.tui.screens import VIEWS, BaseView, resolve
-from platform_cli.tui.screens.overview import OverviewView
+from platform_cli.tui.screens.stats import StatsView
 
 if TYPE_CHECKING:
     from platform_sdk import AsyncClient
@@ -52,7 +52,7 @@ class Options:
     """Seconds between the end of one live refresh and the start of the next."""
     read_only: bool = False
     live_events: bool = True
-    """Follow the SSE event stream (the events view and the overview's ticker)."""
+    """Follow the SSE event stream (the events view and the stats view's ticker)."""
 
 
 class PlatformApp(App[None]):
@@ -81,7 +81,7 @@ class PlatformApp(App[None]):
         options: Options | None = None,
         *,
         clock: Callable[[], datetime] | None = None,
-        start_view: str = "overview",
+        start_view: str = "stats",
         start_filter: str = "",
         warnings: Iterable[str] = (),
         close_client: bool = False,
@@ -96,14 +96,14 @@ class PlatformApp(App[None]):
         self._warnings = list(warnings)
         self._listeners: list[EventListener] = []
         self.feed_status: str | None = None
-        """Why live events are not coming (shown on the overview), or None."""
+        """Why live events are not coming (shown on the stats view), or None."""
         self.events_received = 0
 
     def now(self) -> datetime:
         return self._clock() if self._clock is not None else datetime.now(UTC)
 
     def get_default_screen(self) -> Screen[Any]:
-        return OverviewView()
+        return StatsView()
 
     def on_mount(self) -> None:
         for warning in self._warnings:
@@ -111,7 +111,7 @@ class PlatformApp(App[None]):
         self._who_am_i()
         if self.options.live_events:
             self._event_feed()
-        if self.start_view != "overview":
+        if self.start_view != "stats":
             self.open_view(self.start_view, self.start_filter)
 
     async def on_unmount(self) -> None:
@@ -231,18 +231,18 @@ class PlatformApp(App[None]):
     def open_view(
         self, name: str, filter_text: str = "", *, select: str | None = None, push: bool = False
     ) -> None:
-        """Show a view. From the overview (or with ``push``, for jumps to related records)
+        """Show a view. From the stats view (or with ``push``, for jumps to related records)
         it goes on top, so Esc comes back; otherwise it replaces the current view."""
         info = resolve(name)
         if info is None:
             self.notify(f"No view called {name!r}.", severity="warning", markup=False)
             return
-        if info.name == "overview":
+        if info.name == "stats":
             while len(self.screen_stack) > 1:
                 self.pop_screen()
             return
         view = info.view(filter_text, select=select)
-        if push or len(self.screen_stack) <= 1 or isinstance(self.screen, OverviewView):
+        if push or len(self.screen_stack) <= 1 or isinstance(self.screen, StatsView):
             self.push_screen(view)
         else:
             self.switch_screen(view)

@@ -57,7 +57,7 @@ def tui(
     from platform_cli.tui.app import Options, PlatformApp
     from platform_cli.tui.connect import async_client
 
-    start_view, _, start_filter = (view or "overview").strip().partition(" ")
+    start_view, _, start_filter = (view or "stats").strip().partition(" ")
     client = async_client(conn)
     app = PlatformApp(
         client,

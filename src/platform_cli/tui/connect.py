@@ -3,7 +3,7 @@ same server URL, same stored credential, and refreshed tokens saved the same way
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from platform_cli.client import Connection
@@ -18,16 +18,4 @@ def async_client(conn: Connection, *, timeout: float = 30.0) -> AsyncClient:
     """
     from platform_sdk import AsyncClient
 
-    credential = conn.require_credential()
-    kwargs: dict[str, Any] = {}
-    if credential.kind == "api_key":
-        kwargs["api_key"] = credential.api_key
-    else:
-        kwargs["access_token"] = credential.access_token
-        kwargs["refresh_token"] = credential.refresh_token
-    return AsyncClient(
-        base_url=conn.base_url,
-        timeout=timeout,
-        on_tokens_refreshed=conn._persist,
-        **kwargs,
-    )
+    return AsyncClient(timeout=timeout, **conn.client_options(conn.require_credential()))

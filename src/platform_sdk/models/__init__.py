@@ -1,25 +1,42 @@
-"""Response models. Every one keeps unknown fields (``extra="allow"``)."""
+"""Response models. Every one keeps unknown fields (``extra="allow"``).
 
-from ._base import PlatformModel
-from .api_keys import ApiKey, ApiKeyCreated
-from .audit import AuditRecord
-from .auth import Session, TokenPair
-from .catalog import Batch, BatchItemResult, Category, Inventory, Movement, Product, ProductDeleted
-from .events import Event, EventActor
-from .health import HealthStatus
-from .invoices import Invoice, Party
-from .notifications import Notification
-from .orders import Order, OrderItem, OrderTransition
-from .payments import Payment, Refund
-from .stats import CurrencyAmount, Overview, OverviewTrends
-from .users import Profile, User
-from .webhooks import (
-    WebhookDelivery,
-    WebhookDeliveryDetail,
-    WebhookEndpoint,
-    WebhookEndpointCreated,
-    WebhookSecret,
-)
+Each module is imported on first use of one of its names, so a program calling one
+resource pays for that resource's models only (see ``platform_sdk._lazy``).
+"""
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._base import PlatformModel
+    from .api_keys import ApiKey, ApiKeyCreated
+    from .audit import AuditRecord
+    from .auth import Session, TokenPair
+    from .catalog import (
+        Batch,
+        BatchItemResult,
+        Category,
+        Inventory,
+        Movement,
+        Product,
+        ProductDeleted,
+    )
+    from .events import Event, EventActor
+    from .health import HealthStatus
+    from .invoices import Invoice, Party
+    from .notifications import Notification
+    from .orders import Order, OrderItem, OrderTransition
+    from .payments import Payment, Refund
+    from .stats import CurrencyAmount, Overview, OverviewTrends
+    from .users import Profile, User
+    from .webhooks import (
+        WebhookDelivery,
+        WebhookDeliveryDetail,
+        WebhookEndpoint,
+        WebhookEndpointCreated,
+        WebhookSecret,
+    )
 
 __all__ = [
     "ApiKey",
@@ -57,3 +74,37 @@ __all__ = [
     "WebhookEndpointCreated",
     "WebhookSecret",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "._base": ("PlatformModel",),
+        ".api_keys": ("ApiKey", "ApiKeyCreated"),
+        ".audit": ("AuditRecord",),
+        ".auth": ("Session", "TokenPair"),
+        ".catalog": (
+            "Batch",
+            "BatchItemResult",
+            "Category",
+            "Inventory",
+            "Movement",
+            "Product",
+            "ProductDeleted",
+        ),
+        ".events": ("Event", "EventActor"),
+        ".health": ("HealthStatus",),
+        ".invoices": ("Invoice", "Party"),
+        ".notifications": ("Notification",),
+        ".orders": ("Order", "OrderItem", "OrderTransition"),
+        ".payments": ("Payment", "Refund"),
+        ".stats": ("CurrencyAmount", "Overview", "OverviewTrends"),
+        ".users": ("Profile", "User"),
+        ".webhooks": (
+            "WebhookDelivery",
+            "WebhookDeliveryDetail",
+            "WebhookEndpoint",
+            "WebhookEndpointCreated",
+            "WebhookSecret",
+        ),
+    },
+)

@@ -3,14 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from ._base import PlatformModel
 
 
 class ApiKey(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     id: UUID
     name: str
     prefix: str
@@ -26,8 +24,6 @@ class ApiKeyCreated(ApiKey):
     ``key`` is ``None`` when the server replays an earlier create with the same
     ``Idempotency-Key``: it never stores the secret. Revoke that key and create another.
     """
-
-    model_config = ConfigDict(extra="allow")
 
     key: str | None
 

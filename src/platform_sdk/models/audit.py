@@ -4,8 +4,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import ConfigDict
-
 from ._base import PlatformModel
 
 
@@ -20,8 +18,6 @@ class AuditRecord(PlatformModel):
     ``request_id`` is the id of the audited request (its ``X-Request-ID``);
     ``response_request_id`` is the one of the response that brought this record.
     """
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     actor_id: UUID | None = None

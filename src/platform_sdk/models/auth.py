@@ -3,14 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import ConfigDict
-
 from ._base import PlatformModel
 
 
 class TokenPair(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     access_token: str
     refresh_token: str
     token_type: str = "bearer"  # noqa: S105 - a scheme name, not a secret
@@ -24,8 +20,6 @@ class TokenPair(PlatformModel):
 
 
 class Session(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     id: UUID
     user_agent: str | None = None
     ip_address: str | None = None

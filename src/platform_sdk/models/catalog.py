@@ -5,15 +5,13 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from ._base import PlatformModel
 
 
 class Inventory(PlatformModel):
     """Stock of one product: ``available`` is ``on_hand`` minus what orders reserve."""
-
-    model_config = ConfigDict(extra="allow")
 
     product_id: UUID
     on_hand: int
@@ -25,8 +23,6 @@ class Inventory(PlatformModel):
 
 class Movement(PlatformModel):
     """One entry of a product's stock ledger."""
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     product_id: UUID
@@ -40,8 +36,6 @@ class Movement(PlatformModel):
 
 
 class Product(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     id: UUID
     sku: str
     name: str
@@ -57,8 +51,6 @@ class Product(PlatformModel):
 
 
 class Category(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     name: str
     product_count: int
 
@@ -66,16 +58,12 @@ class Category(PlatformModel):
 class ProductDeleted(PlatformModel):
     """``result`` is ``"archived"`` when orders refer to the product, else ``"deleted"``."""
 
-    model_config = ConfigDict(extra="allow")
-
     id: UUID
     result: str
 
 
 class BatchItemResult(PlatformModel):
     """``result``: created, updated, unchanged, error, or valid (on a dry run)."""
-
-    model_config = ConfigDict(extra="allow")
 
     index: int
     sku: str | None = None
@@ -86,8 +74,6 @@ class BatchItemResult(PlatformModel):
 
 class Batch(PlatformModel):
     """Outcome of ``products.batch``: counts and one result per item, in order."""
-
-    model_config = ConfigDict(extra="allow")
 
     created: int
     updated: int

@@ -4,14 +4,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import ConfigDict
-
 from ._base import PlatformModel
 
 
 class EventActor(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     id: UUID
     email: str | None = None
 
@@ -22,8 +18,6 @@ class Event(PlatformModel):
     ``position`` orders the stream; it is ``None`` for the moment between the change and
     its publication.
     """
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     type: str

@@ -5,16 +5,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import ConfigDict
-
 from ._base import PlatformModel
 from .orders import OrderItem
 
 
 class Party(PlatformModel):
     """Seller or buyer named on an invoice."""
-
-    model_config = ConfigDict(extra="allow")
 
     name: str
     email: str | None = None
@@ -23,8 +19,6 @@ class Party(PlatformModel):
 
 class Invoice(PlatformModel):
     """``payment_status``: paid, partially_refunded or refunded."""
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     number: str

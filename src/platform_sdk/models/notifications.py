@@ -3,8 +3,6 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import ConfigDict
-
 from ._base import PlatformModel
 
 
@@ -14,8 +12,6 @@ class Notification(PlatformModel):
     ``template``: welcome, order_created, order_paid, order_shipped, order_refunded,
     webhook_disabled. ``subject`` is None for SMS.
     """
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     channel: str

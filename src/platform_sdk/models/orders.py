@@ -5,14 +5,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import ConfigDict
-
 from ._base import PlatformModel
 
 
 class OrderItem(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     product_id: UUID
     sku: str
     name: str
@@ -23,8 +19,6 @@ class OrderItem(PlatformModel):
 
 class Order(PlatformModel):
     """``status``: pending, paid, fulfilled, shipped, delivered, cancelled, expired, refunded."""
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     user_id: UUID
@@ -43,8 +37,6 @@ class Order(PlatformModel):
 
 class OrderTransition(PlatformModel):
     """One status change of an order; ``from_status`` is ``None`` for the first."""
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     order_id: UUID

@@ -4,15 +4,11 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from pydantic import ConfigDict
-
 from ._base import PlatformModel
 
 
 class Payment(PlatformModel):
     """A charge attempt; ``status`` is ``"succeeded"`` or ``"failed"``."""
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     order_id: UUID
@@ -28,8 +24,6 @@ class Payment(PlatformModel):
 
 
 class Refund(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     id: UUID
     payment_id: UUID
     order_id: UUID

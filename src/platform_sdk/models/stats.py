@@ -3,15 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import ConfigDict
-
 from ._base import PlatformModel
 
 
 class CurrencyAmount(PlatformModel):
     """An amount of money in one currency (``amount`` is exact: a ``Decimal``)."""
-
-    model_config = ConfigDict(extra="allow")
 
     currency: str
     amount: Decimal
@@ -20,8 +16,6 @@ class CurrencyAmount(PlatformModel):
 class OverviewTrends(PlatformModel):
     """The last ``hours`` (24) hours, one value per hour, oldest first; the last value is
     the current hour so far, and ``since`` the start of the oldest."""
-
-    model_config = ConfigDict(extra="allow")
 
     since: datetime
     hours: int
@@ -42,8 +36,6 @@ class Overview(PlatformModel):
     ``failed_webhook_deliveries`` count what is so now, of any day; ``revenue_today`` is
     per currency, of orders placed today that are paid or further on.
     """
-
-    model_config = ConfigDict(extra="allow")
 
     generated_at: datetime
     day_start: datetime

@@ -3,14 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import ConfigDict
-
 from ._base import PlatformModel
 
 
 class User(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     id: UUID
     email: str
     name: str
@@ -21,8 +17,6 @@ class User(PlatformModel):
 
 
 class Profile(PlatformModel):
-    model_config = ConfigDict(extra="allow")
-
     user_id: UUID
     bio: str | None = None
     avatar_url: str | None = None

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from ._base import PlatformModel
 
@@ -18,8 +18,6 @@ class WebhookEndpoint(PlatformModel):
     ``previous_secret_expires_at`` says until when deliveries also carry a signature
     with the previous secret.
     """
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     url: str
@@ -41,8 +39,6 @@ class WebhookEndpointCreated(WebhookEndpoint):
     ``Idempotency-Key``: it never repeats the secret. Rotate it to get a new one.
     """
 
-    model_config = ConfigDict(extra="allow")
-
     secret: str | None
 
     def __repr__(self) -> str:
@@ -57,8 +53,6 @@ class WebhookSecret(PlatformModel):
     Until ``previous_secret_expires_at`` (None: not at all) deliveries are signed with
     the previous secret too.
     """
-
-    model_config = ConfigDict(extra="allow")
 
     id: UUID
     secret: str
@@ -77,8 +71,6 @@ class WebhookDelivery(PlatformModel):
     ``message_id`` is the ``webhook-id`` header, the same on every attempt.
     """
 
-    model_config = ConfigDict(extra="allow")
-
     id: UUID
     endpoint_id: UUID
     event_id: UUID | None = None
@@ -96,7 +88,5 @@ class WebhookDelivery(PlatformModel):
 
 class WebhookDeliveryDetail(WebhookDelivery):
     """A delivery with ``payload``, the JSON body that is sent."""
-
-    model_config = ConfigDict(extra="allow")
 
     payload: dict[str, Any] = Field(default_factory=dict)

@@ -6,8 +6,9 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
-from .._types import CreateOptions, M, RequestOptions
+from .._types import CreateOptions, M, PageOptions, RequestOptions
 from ..models import ApiKey, ApiKeyCreated
+from ._calls import many, one
 
 
 class ApiKeys(Resource[M]):
@@ -23,27 +24,19 @@ class ApiKeys(Resource[M]):
         **options: Unpack[CreateOptions],
     ) -> Call[ApiKeyCreated]:
         """Create a key; ``key`` of the answer is the secret and is shown only once."""
-        return Call(
-            parse=ApiKeyCreated.model_validate,
+        return one(
+            ApiKeyCreated,
+            options,
             body={
                 "name": name,
                 "scopes": list(scopes) if scopes is not None else None,
                 "expires_at": expires_at,
             },
-            options=options,
         )
 
     @paginated("GET", "/api/v1/api-keys")
-    def list(
-        self,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PageCall[ApiKey]:
-        return PageCall(
-            item=ApiKey.model_validate, query={"limit": limit, "cursor": cursor}, options=options
-        )
+    def list(self, **options: Unpack[PageOptions]) -> PageCall[ApiKey]:
+        return many(ApiKey, options)
 
     @endpoint("DELETE", "/api/v1/api-keys/{id}")
     def revoke(self, key_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:

@@ -5,8 +5,9 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
-from .._types import M, RequestOptions
+from .._types import M, PageOptions, RequestOptions
 from ..models import AuditRecord
+from ._calls import fields, many, one
 
 
 class Audit(Resource[M]):
@@ -16,38 +17,21 @@ class Audit(Resource[M]):
     def list(
         self,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         actor_id: UUID | str | None = None,
         action: str | None = None,
         target_type: str | None = None,
         target_id: UUID | str | None = None,
         created_after: datetime | None = None,
         created_before: datetime | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[AuditRecord]:
         """Records, newest first.
 
         ``action`` is an action (``"order.ship"``) or a prefix of whole parts (``"order"``
         matches ``order.cancel``, ``order.ship``, …). Times without a zone are UTC.
         """
-        return PageCall(
-            item=AuditRecord.model_validate,
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "actor_id": actor_id,
-                "action": action,
-                "target_type": target_type,
-                "target_id": target_id,
-                "created_after": created_after,
-                "created_before": created_before,
-            },
-            options=options,
-        )
+        return many(AuditRecord, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/audit/{id}")
     def get(self, record_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[AuditRecord]:
-        return Call(
-            parse=AuditRecord.model_validate, path_params={"id": record_id}, options=options
-        )
+        return one(AuditRecord, options, id=record_id)

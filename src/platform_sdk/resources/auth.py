@@ -5,26 +5,17 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
-from .._types import M, RequestOptions
+from .._types import M, PageOptions, RequestOptions
 from ..models import Session, TokenPair
+from ._calls import fields, many, one
 
 
 class Sessions(Resource[M]):
     """Sign-in sessions of the current user."""
 
     @paginated("GET", "/api/v1/auth/sessions")
-    def list(
-        self,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PageCall[Session]:
-        return PageCall(
-            item=Session.model_validate,
-            query={"limit": limit, "cursor": cursor},
-            options=options,
-        )
+    def list(self, **options: Unpack[PageOptions]) -> PageCall[Session]:
+        return many(Session, options)
 
     @endpoint("DELETE", "/api/v1/auth/sessions/{id}")
     def revoke(self, session_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
@@ -37,12 +28,7 @@ class Auth(Resource[M]):
         self, *, email: str, password: str, **options: Unpack[RequestOptions]
     ) -> Call[TokenPair]:
         """Sign in; this client then sends (and refreshes) the returned tokens."""
-        return Call(
-            parse=TokenPair.model_validate,
-            body={"email": email, "password": password},
-            options=options,
-            auth_effect="store",
-        )
+        return one(TokenPair, options, body=fields(locals()), auth_effect="store")
 
     @endpoint("POST", "/api/v1/auth/refresh", authenticated=False)
     def refresh(
@@ -53,24 +39,14 @@ class Auth(Resource[M]):
         The client normally does this by itself; the new pair is stored in the client and
         passed to ``on_tokens_refreshed``.
         """
-        return Call(
-            parse=TokenPair.model_validate,
-            body={"refresh_token": refresh_token},
-            options=options,
-            auth_effect="rotate",
-        )
+        return one(TokenPair, options, body=fields(locals()), auth_effect="rotate")
 
     @endpoint("POST", "/api/v1/auth/logout")
     def logout(
         self, *, refresh_token: str | None = None, **options: Unpack[RequestOptions]
     ) -> Call[None]:
         """Revoke the current session (or the one of ``refresh_token``) and forget the tokens."""
-        return Call(
-            parse=no_content,
-            body={"refresh_token": refresh_token},
-            options=options,
-            auth_effect="clear",
-        )
+        return Call(parse=no_content, body=fields(locals()), options=options, auth_effect="clear")
 
     @cached_property
     def sessions(self) -> Sessions[M]:

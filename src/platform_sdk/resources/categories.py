@@ -3,22 +3,13 @@ from __future__ import annotations
 from typing import Unpack
 
 from .._endpoints import PageCall, Resource, paginated
-from .._types import M, RequestOptions
+from .._types import M, PageOptions
 from ..models import Category
+from ._calls import many
 
 
 class Categories(Resource[M]):
     @paginated("GET", "/api/v1/categories")
-    def list(
-        self,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PageCall[Category]:
+    def list(self, **options: Unpack[PageOptions]) -> PageCall[Category]:
         """Every category with its number of products, by name."""
-        return PageCall(
-            item=Category.model_validate,
-            query={"limit": limit, "cursor": cursor},
-            options=options,
-        )
+        return many(Category, options)

@@ -6,8 +6,9 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, StreamCall, endpoint, paginated, streaming
-from .._types import M, RequestOptions
+from .._types import M, PageOptions, RequestOptions
 from ..models import Event
+from ._calls import many, one
 
 
 class Events(Resource[M]):
@@ -21,27 +22,23 @@ class Events(Resource[M]):
         created_after: datetime | None = None,
         created_before: datetime | None = None,
         resource_id: UUID | str | None = None,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[Event]:
         """Newest first; ``type`` takes one type or several."""
-        return PageCall(
-            item=Event.model_validate,
+        return many(
+            Event,
+            options,
             query={
                 "type": [type] if isinstance(type, str) else type,
                 "created_after": created_after,
                 "created_before": created_before,
                 "resource_id": resource_id,
-                "limit": limit,
-                "cursor": cursor,
             },
-            options=options,
         )
 
     @endpoint("GET", "/api/v1/events/{id}")
     def get(self, event_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Event]:
-        return Call(parse=Event.model_validate, path_params={"id": event_id}, options=options)
+        return one(Event, options, id=event_id)
 
     @streaming("/api/v1/events/stream")
     def stream(

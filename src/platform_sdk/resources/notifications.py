@@ -4,8 +4,9 @@ from typing import Literal, Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
-from .._types import M, RequestOptions
+from .._types import M, PageOptions, RequestOptions
 from ..models import Notification
+from ._calls import fields, many, one
 
 NotificationStatus = Literal["queued", "sent", "failed"]
 NotificationChannel = Literal["email", "sms"]
@@ -16,38 +17,21 @@ class Notifications(Resource[M]):
     def list(
         self,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         status: NotificationStatus | None = None,
         channel: NotificationChannel | None = None,
         user_id: UUID | str | None = None,
         template: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[Notification]:
         """Emails and SMS, newest first: customers see their own; staff see everyone's
         (``user_id`` filters)."""
-        return PageCall(
-            item=Notification.model_validate,
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "status": status,
-                "channel": channel,
-                "user_id": user_id,
-                "template": template,
-            },
-            options=options,
-        )
+        return many(Notification, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/notifications/{id}")
     def get(
         self, notification_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[Notification]:
-        return Call(
-            parse=Notification.model_validate,
-            path_params={"id": notification_id},
-            options=options,
-        )
+        return one(Notification, options, id=notification_id)
 
     @endpoint("POST", "/api/v1/notifications/{id}/retry")
     def retry(
@@ -55,8 +39,4 @@ class Notifications(Resource[M]):
     ) -> Call[Notification]:
         """Send a failed (or queued) notification again now (staff); a sent one raises
         ``ConflictError``."""
-        return Call(
-            parse=Notification.model_validate,
-            path_params={"id": notification_id},
-            options=options,
-        )
+        return one(Notification, options, id=notification_id)

@@ -12,20 +12,18 @@ from .._types import (
     M,
     OrderItemParam,
     OrderStatus,
+    PageOptions,
     RequestOptions,
     ShippingAddressParam,
 )
 from ..models import Invoice, Order, OrderTransition, Payment
+from ._calls import fields, many, one
 
 
 class OrderPayments(Resource[M]):
     @endpoint("POST", "/api/v1/orders/{id}/payments", creates=True)
     def create(
-        self,
-        order_id: UUID | str,
-        *,
-        payment_method: str,
-        **options: Unpack[CreateOptions],
+        self, order_id: UUID | str, *, payment_method: str, **options: Unpack[CreateOptions]
     ) -> Call[Payment]:
         """Charge the order total with a provider token (``pm_...``) and issue the invoice.
 
@@ -33,29 +31,12 @@ class OrderPayments(Resource[M]):
         and leaves the order payable. A provider failure is a 5xx, retried with the same
         ``Idempotency-Key`` so the order is charged at most once.
         """
-        return Call(
-            parse=Payment.model_validate,
-            path_params={"id": order_id},
-            body={"payment_method": payment_method},
-            options=options,
-        )
+        return one(Payment, options, id=order_id, body=fields(locals(), "order_id"))
 
     @paginated("GET", "/api/v1/orders/{id}/payments")
-    def list(
-        self,
-        order_id: UUID | str,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PageCall[Payment]:
+    def list(self, order_id: UUID | str, **options: Unpack[PageOptions]) -> PageCall[Payment]:
         """Every payment attempt of the order, failed ones included."""
-        return PageCall(
-            item=Payment.model_validate,
-            path_params={"id": order_id},
-            query={"limit": limit, "cursor": cursor},
-            options=options,
-        )
+        return many(Payment, options, id=order_id)
 
 
 class Orders(Resource[M]):
@@ -72,91 +53,55 @@ class Orders(Resource[M]):
         Reserves stock and prices the items from the catalog. Unknown or archived
         products raise ``UnprocessableEntityError``; short stock raises ``ConflictError``.
         """
-        return Call(
-            parse=Order.model_validate,
-            body={
-                "items": [dict(item) for item in items],
-                "shipping_address": shipping_address,
-            },
-            options=options,
+        return one(
+            Order,
+            options,
+            body={"items": [dict(item) for item in items], "shipping_address": shipping_address},
         )
 
     @paginated("GET", "/api/v1/orders")
     def list(
         self,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         status: OrderStatus | None = None,
         user_id: UUID | str | None = None,
         created_after: datetime | None = None,
         created_before: datetime | None = None,
         q: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[Order]:
         """Customers see their own orders; staff see everyone's (``user_id`` filters).
 
         ``q`` matches an order id or the buyer's email.
         """
-        return PageCall(
-            item=Order.model_validate,
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "status": status,
-                "user_id": user_id,
-                "created_after": created_after,
-                "created_before": created_before,
-                "q": q,
-            },
-            options=options,
-        )
+        return many(Order, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/orders/{id}")
     def get(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
-        return Call(parse=Order.model_validate, path_params={"id": order_id}, options=options)
+        return one(Order, options, id=order_id)
 
     @paginated("GET", "/api/v1/orders/{id}/history")
     def history(
-        self,
-        order_id: UUID | str,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
+        self, order_id: UUID | str, **options: Unpack[PageOptions]
     ) -> PageCall[OrderTransition]:
         """Every status change with who made it and when, newest first."""
-        return PageCall(
-            item=OrderTransition.model_validate,
-            path_params={"id": order_id},
-            query={"limit": limit, "cursor": cursor},
-            options=options,
-        )
+        return many(OrderTransition, options, id=order_id)
 
     @endpoint("POST", "/api/v1/orders/{id}/cancel")
     def cancel(
-        self,
-        order_id: UUID | str,
-        *,
-        note: str | None = None,
-        **options: Unpack[RequestOptions],
+        self, order_id: UUID | str, *, note: str | None = None, **options: Unpack[RequestOptions]
     ) -> Call[Order]:
         """Cancel and release the reserved stock.
 
         Customers may cancel pending orders; staff may also cancel paid or fulfilled
         ones, which refunds the payment in full.
         """
-        return Call(
-            parse=Order.model_validate,
-            path_params={"id": order_id},
-            body={"note": note},
-            options=options,
-        )
+        return one(Order, options, id=order_id, body=fields(locals(), "order_id"))
 
     @endpoint("POST", "/api/v1/orders/{id}/fulfill")
     def fulfill(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
         """Mark a paid order fulfilled (staff); its units leave stock."""
-        return Call(parse=Order.model_validate, path_params={"id": order_id}, options=options)
+        return one(Order, options, id=order_id)
 
     @endpoint("POST", "/api/v1/orders/{id}/ship")
     def ship(
@@ -168,31 +113,23 @@ class Orders(Resource[M]):
         **options: Unpack[RequestOptions],
     ) -> Call[Order]:
         """Mark a fulfilled order shipped (staff)."""
-        return Call(
-            parse=Order.model_validate,
-            path_params={"id": order_id},
-            body={"carrier": carrier, "tracking_number": tracking_number},
-            options=options,
-        )
+        return one(Order, options, id=order_id, body=fields(locals(), "order_id"))
 
     @endpoint("POST", "/api/v1/orders/{id}/deliver")
     def deliver(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
         """Mark a shipped order delivered (staff)."""
-        return Call(parse=Order.model_validate, path_params={"id": order_id}, options=options)
+        return one(Order, options, id=order_id)
 
     @endpoint("GET", "/api/v1/orders/{id}/invoice")
     def invoice(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Invoice]:
         """The invoice of a paid order; an unpaid one raises ``ConflictError``."""
-        return Call(parse=Invoice.model_validate, path_params={"id": order_id}, options=options)
+        return one(Invoice, options, id=order_id)
 
     @endpoint("GET", "/api/v1/orders/{id}/invoice")
     def invoice_pdf(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[bytes]:
         """The same invoice as a PDF document (the bytes of the file)."""
         return Call(
-            parse=raw_bytes,
-            accept="application/pdf",
-            path_params={"id": order_id},
-            options=options,
+            parse=raw_bytes, accept="application/pdf", path_params={"id": order_id}, options=options
         )
 
     @cached_property

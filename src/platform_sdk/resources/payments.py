@@ -7,6 +7,7 @@ from uuid import UUID
 from .._endpoints import Call, Resource, endpoint
 from .._types import CreateOptions, M, Money
 from ..models import Refund
+from ._calls import fields, one
 
 
 class Refunds(Resource[M]):
@@ -24,12 +25,7 @@ class Refunds(Resource[M]):
         Never more than was captured in total; a full refund moves the order to
         ``refunded``.
         """
-        return Call(
-            parse=Refund.model_validate,
-            path_params={"id": payment_id},
-            body={"amount": amount, "reason": reason},
-            options=options,
-        )
+        return one(Refund, options, id=payment_id, body=fields(locals(), "payment_id"))
 
 
 class Payments(Resource[M]):

@@ -6,8 +6,17 @@ from typing import Any, Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
-from .._types import CreateOptions, M, Money, ProductSort, ProductStatus, RequestOptions
+from .._types import (
+    CreateOptions,
+    M,
+    Money,
+    PageOptions,
+    ProductSort,
+    ProductStatus,
+    RequestOptions,
+)
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
+from ._calls import fields, many, one
 
 
 class ProductInventory(Resource[M]):
@@ -15,7 +24,7 @@ class ProductInventory(Resource[M]):
 
     @endpoint("GET", "/api/v1/products/{id}/inventory")
     def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Inventory]:
-        return Call(parse=Inventory.model_validate, path_params={"id": product_id}, options=options)
+        return one(Inventory, options, id=product_id)
 
     @endpoint("POST", "/api/v1/products/{id}/inventory/adjustments")
     def adjust(
@@ -32,29 +41,12 @@ class ProductInventory(Resource[M]):
         Never below what orders reserve (``ConflictError``). Not retried: repeating it
         would adjust twice.
         """
-        return Call(
-            parse=Inventory.model_validate,
-            path_params={"id": product_id},
-            body={"delta": delta, "reason": reason, "low_stock_threshold": low_stock_threshold},
-            options=options,
-        )
+        return one(Inventory, options, id=product_id, body=fields(locals(), "product_id"))
 
     @paginated("GET", "/api/v1/products/{id}/inventory/adjustments")
-    def ledger(
-        self,
-        product_id: UUID | str,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PageCall[Movement]:
+    def ledger(self, product_id: UUID | str, **options: Unpack[PageOptions]) -> PageCall[Movement]:
         """Every change of on-hand stock (adjustments, fulfilled orders), newest first."""
-        return PageCall(
-            item=Movement.model_validate,
-            path_params={"id": product_id},
-            query={"limit": limit, "cursor": cursor},
-            options=options,
-        )
+        return many(Movement, options, id=product_id)
 
 
 class Products(Resource[M]):
@@ -75,29 +67,12 @@ class Products(Resource[M]):
         **options: Unpack[CreateOptions],
     ) -> Call[Product]:
         """Create a product (staff); ``stock`` sets the initial units on hand."""
-        return Call(
-            parse=Product.model_validate,
-            body={
-                "sku": sku,
-                "name": name,
-                "price": price,
-                "category": category,
-                "description": description,
-                "currency": currency,
-                "attributes": attributes,
-                "status": status,
-                "stock": stock,
-                "low_stock_threshold": low_stock_threshold,
-            },
-            options=options,
-        )
+        return one(Product, options, body=fields(locals()))
 
     @paginated("GET", "/api/v1/products")
     def list(
         self,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         q: str | None = None,
         category: str | None = None,
         min_price: Money | None = None,
@@ -105,32 +80,18 @@ class Products(Resource[M]):
         in_stock: bool | None = None,
         status: ProductStatus | None = None,
         sort: ProductSort | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[Product]:
         """List or search (``q``, full text) products.
 
         ``status`` filters for staff only; others always see active products. ``sort``
         defaults to relevance with ``q``, else newest first.
         """
-        return PageCall(
-            item=Product.model_validate,
-            query={
-                "limit": limit,
-                "cursor": cursor,
-                "q": q,
-                "category": category,
-                "min_price": min_price,
-                "max_price": max_price,
-                "in_stock": in_stock,
-                "status": status,
-                "sort": sort,
-            },
-            options=options,
-        )
+        return many(Product, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/products/{id}")
     def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Product]:
-        return Call(parse=Product.model_validate, path_params={"id": product_id}, options=options)
+        return one(Product, options, id=product_id)
 
     @endpoint("PATCH", "/api/v1/products/{id}")
     def update(
@@ -148,30 +109,14 @@ class Products(Resource[M]):
         **options: Unpack[RequestOptions],
     ) -> Call[Product]:
         """Change the given fields (staff); stock changes go through ``inventory.adjust``."""
-        return Call(
-            parse=Product.model_validate,
-            path_params={"id": product_id},
-            body={
-                "sku": sku,
-                "name": name,
-                "description": description,
-                "price": price,
-                "currency": currency,
-                "category": category,
-                "attributes": attributes,
-                "status": status,
-            },
-            options=options,
-        )
+        return one(Product, options, id=product_id, body=fields(locals(), "product_id"))
 
     @endpoint("DELETE", "/api/v1/products/{id}")
     def delete(
         self, product_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[ProductDeleted]:
         """Delete the product, or archive it when orders refer to it (see ``result``)."""
-        return Call(
-            parse=ProductDeleted.model_validate, path_params={"id": product_id}, options=options
-        )
+        return one(ProductDeleted, options, id=product_id)
 
     @endpoint("POST", "/api/v1/products/batch")
     def batch(
@@ -186,30 +131,19 @@ class Products(Resource[M]):
         Each item has the fields of ``create``. Valid items are applied even when others
         fail; ``results`` has one entry per item. ``dry_run=True`` only validates.
         """
-        return Call(
-            parse=Batch.model_validate,
-            body={"items": [dict(item) for item in items], "dry_run": dry_run},
-            options=options,
+        return one(
+            Batch, options, body={"items": [dict(item) for item in items], "dry_run": dry_run}
         )
 
     @paginated("GET", "/api/v1/products/{id}/recommendations")
     def recommendations(
-        self,
-        product_id: UUID | str,
-        *,
-        limit: int | None = None,
-        **options: Unpack[RequestOptions],
+        self, product_id: UUID | str, *, limit: int | None = None, **options: Unpack[RequestOptions]
     ) -> PageCall[Product]:
         """Products often bought together with this one, then popular ones of its category.
 
         A single page (``limit`` at most 20).
         """
-        return PageCall(
-            item=Product.model_validate,
-            path_params={"id": product_id},
-            query={"limit": limit},
-            options=options,
-        )
+        return many(Product, options, id=product_id, query=fields(locals(), "product_id"))
 
     @cached_property
     def inventory(self) -> ProductInventory[M]:

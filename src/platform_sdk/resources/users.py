@@ -5,14 +5,15 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
-from .._types import CreateOptions, M, NullType, RequestOptions, Role, UserStatus
+from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions, Role, UserStatus
 from ..models import Profile, User
+from ._calls import fields, many, one
 
 
 class Profiles(Resource[M]):
     @endpoint("GET", "/api/v1/users/{id}/profile")
     def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Profile]:
-        return Call(parse=Profile.model_validate, path_params={"id": user_id}, options=options)
+        return one(Profile, options, id=user_id)
 
     @endpoint("PUT", "/api/v1/users/{id}/profile")
     def set(
@@ -30,18 +31,7 @@ class Profiles(Resource[M]):
 
         ``sms_opt_in=True`` sends order updates by SMS to ``phone``; left out, it is off.
         """
-        return Call(
-            parse=Profile.model_validate,
-            path_params={"id": user_id},
-            body={
-                "bio": bio,
-                "avatar_url": avatar_url,
-                "location": location,
-                "phone": phone,
-                "sms_opt_in": sms_opt_in,
-            },
-            options=options,
-        )
+        return one(Profile, options, id=user_id, body=fields(locals(), "user_id"))
 
 
 class Users(Resource[M]):
@@ -56,37 +46,27 @@ class Users(Resource[M]):
         **options: Unpack[CreateOptions],
     ) -> Call[User]:
         """Register a user; only an admin may set ``role``."""
-        return Call(
-            parse=User.model_validate,
-            body={"email": email, "password": password, "name": name, "role": role},
-            options=options,
-        )
+        return one(User, options, body=fields(locals()))
 
     @paginated("GET", "/api/v1/users")
     def list(
         self,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         role: Role | None = None,
         status: UserStatus | None = None,
         q: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[User]:
         """Users, newest first; ``q`` matches part of the email or name."""
-        return PageCall(
-            item=User.model_validate,
-            query={"limit": limit, "cursor": cursor, "role": role, "status": status, "q": q},
-            options=options,
-        )
+        return many(User, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/users/me")
     def me(self, **options: Unpack[RequestOptions]) -> Call[User]:
-        return Call(parse=User.model_validate, options=options)
+        return one(User, options)
 
     @endpoint("GET", "/api/v1/users/{id}")
     def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[User]:
-        return Call(parse=User.model_validate, path_params={"id": user_id}, options=options)
+        return one(User, options, id=user_id)
 
     @endpoint("PATCH", "/api/v1/users/{id}")
     def update(
@@ -100,12 +80,7 @@ class Users(Resource[M]):
         **options: Unpack[RequestOptions],
     ) -> Call[User]:
         """Change the given fields; only an admin may change ``role`` and ``status``."""
-        return Call(
-            parse=User.model_validate,
-            path_params={"id": user_id},
-            body={"name": name, "email": email, "role": role, "status": status},
-            options=options,
-        )
+        return one(User, options, id=user_id, body=fields(locals(), "user_id"))
 
     @endpoint("DELETE", "/api/v1/users/{id}")
     def delete(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
@@ -128,7 +103,7 @@ class Users(Resource[M]):
         return Call(
             parse=no_content,
             path_params={"id": user_id},
-            body={"new_password": new_password, "current_password": current_password},
+            body=fields(locals(), "user_id"),
             options=options,
         )
 

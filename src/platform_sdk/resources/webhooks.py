@@ -6,7 +6,7 @@ from typing import Literal, Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
-from .._types import CreateOptions, M, NullType, RequestOptions
+from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions
 from ..models import (
     WebhookDelivery,
     WebhookDeliveryDetail,
@@ -14,6 +14,7 @@ from ..models import (
     WebhookEndpointCreated,
     WebhookSecret,
 )
+from ._calls import fields, many, one
 
 WebhookDeliveryStatus = Literal["pending", "succeeded", "failed"]
 
@@ -26,26 +27,16 @@ class WebhookDeliveries(Resource[M]):
         self,
         webhook_id: UUID | str,
         *,
-        limit: int | None = None,
-        cursor: str | None = None,
         status: WebhookDeliveryStatus | None = None,
         event_type: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[PageOptions],
     ) -> PageCall[WebhookDelivery]:
         """Newest first; filter by ``status`` or ``event_type``."""
-        return PageCall(
-            item=WebhookDelivery.model_validate,
-            path_params={"id": webhook_id},
-            query={"limit": limit, "cursor": cursor, "status": status, "event_type": event_type},
-            options=options,
-        )
+        return many(WebhookDelivery, options, id=webhook_id, query=fields(locals(), "webhook_id"))
 
     @endpoint("GET", "/api/v1/webhooks/{id}/deliveries/{delivery_id}")
     def get(
-        self,
-        webhook_id: UUID | str,
-        delivery_id: UUID | str,
-        **options: Unpack[RequestOptions],
+        self, webhook_id: UUID | str, delivery_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[WebhookDeliveryDetail]:
         """One delivery with its ``payload``."""
         return Call(
@@ -56,10 +47,7 @@ class WebhookDeliveries(Resource[M]):
 
     @endpoint("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
     def redeliver(
-        self,
-        webhook_id: UUID | str,
-        delivery_id: UUID | str,
-        **options: Unpack[RequestOptions],
+        self, webhook_id: UUID | str, delivery_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[WebhookDelivery]:
         """Send a delivery again now (same body and ``webhook-id``), whatever its status.
 
@@ -92,40 +80,24 @@ class Webhooks(Resource[M]):
         private, loopback, link-local or metadata addresses raise
         ``UnprocessableEntityError``, as do unknown event types.
         """
-        return Call(
-            parse=WebhookEndpointCreated.model_validate,
-            body={
-                "url": url,
-                "events": list(events),
-                "active": active,
-                "description": description,
-            },
-            options=options,
+        return one(
+            WebhookEndpointCreated,
+            options,
+            body={"url": url, "events": list(events), "active": active, "description": description},
         )
 
     @paginated("GET", "/api/v1/webhooks")
     def list(
-        self,
-        *,
-        limit: int | None = None,
-        cursor: str | None = None,
-        active: bool | None = None,
-        **options: Unpack[RequestOptions],
+        self, *, active: bool | None = None, **options: Unpack[PageOptions]
     ) -> PageCall[WebhookEndpoint]:
         """Newest first; ``active=False`` lists the disabled ones. Never shows secrets."""
-        return PageCall(
-            item=WebhookEndpoint.model_validate,
-            query={"limit": limit, "cursor": cursor, "active": active},
-            options=options,
-        )
+        return many(WebhookEndpoint, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/webhooks/{id}")
     def get(
         self, webhook_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[WebhookEndpoint]:
-        return Call(
-            parse=WebhookEndpoint.model_validate, path_params={"id": webhook_id}, options=options
-        )
+        return one(WebhookEndpoint, options, id=webhook_id)
 
     @endpoint("PATCH", "/api/v1/webhooks/{id}")
     def update(
@@ -142,16 +114,16 @@ class Webhooks(Resource[M]):
 
         ``active=True`` re-enables an endpoint the server disabled after failures.
         """
-        return Call(
-            parse=WebhookEndpoint.model_validate,
-            path_params={"id": webhook_id},
+        return one(
+            WebhookEndpoint,
+            options,
+            id=webhook_id,
             body={
                 "url": url,
                 "events": list(events) if events is not None else None,
                 "active": active,
                 "description": description,
             },
-            options=options,
         )
 
     @endpoint("DELETE", "/api/v1/webhooks/{id}")
@@ -174,12 +146,7 @@ class Webhooks(Resource[M]):
         refusing any; ``0`` retires the old secret at once. Not retried: a lost answer
         would leave a secret nobody knows (rotate again).
         """
-        return Call(
-            parse=WebhookSecret.model_validate,
-            path_params={"id": webhook_id},
-            body={"previous_secret_hours": previous_secret_hours},
-            options=options,
-        )
+        return one(WebhookSecret, options, id=webhook_id, body=fields(locals(), "webhook_id"))
 
     @endpoint("POST", "/api/v1/webhooks/{id}/test", creates=True)
     def test(
@@ -189,9 +156,7 @@ class Webhooks(Resource[M]):
 
         Raises ``ConflictError`` when the endpoint is disabled.
         """
-        return Call(
-            parse=WebhookDelivery.model_validate, path_params={"id": webhook_id}, options=options
-        )
+        return one(WebhookDelivery, options, id=webhook_id)
 
     @cached_property
     def deliveries(self) -> WebhookDeliveries[M]:

@@ -6,9 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 
 from platform_server.api_keys import service
-from platform_server.api_keys.models import ApiKey
 from platform_server.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
-from platform_server.audit import service as audit
 from platform_server.auth.deps import AccountReader, requires
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import Idempotent
@@ -38,15 +36,6 @@ async def create_api_key(
     if replay is not None:
         return replay
     created = await service.create_key(session, request.app.state.settings, actor, payload)
-    # Every caller's keys are audited; the secret (`key`) never is.
-    await audit.record(
-        session,
-        "api_key.create",
-        actor=actor,
-        target_type="api_key",
-        target_id=created.id,
-        changes=audit.diff({}, audit.snapshot(created, ("name", "prefix", "scopes", "expires_at"))),
-    )
     await idem.complete(session, status.HTTP_201_CREATED, created, secret_fields=("key",))
     return created
 
@@ -65,18 +54,4 @@ async def revoke_api_key(
     actor: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
 ) -> Response:
     await service.revoke_key(session, actor, id)
-    revoked = await session.get(ApiKey, id)
-    await audit.record(
-        session,
-        "api_key.revoke",
-        actor=actor,
-        target_type="api_key",
-        target_id=id,
-        changes={
-            "revoked_at": {"before": None, "after": revoked.revoked_at if revoked else None},
-            # Whose key it was: an admin may revoke anyone's.
-            "owner_id": str(revoked.user_id) if revoked else None,
-            "name": revoked.name if revoked else None,
-        },
-    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

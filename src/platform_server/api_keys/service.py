@@ -1,23 +1,29 @@
+"""Creating, listing and revoking API keys, and finding the live key behind a secret."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.api_keys import repository
 from platform_server.api_keys.models import ApiKey
 from platform_server.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
+from platform_server.audit import api as audit
 from platform_server.core.database import utcnow
 from platform_server.core.errors import Forbidden, NotFound, Unprocessable
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.core.security import keyed_hash, new_api_key
 from platform_server.core.settings import Settings
-from platform_server.users import hooks as user_hooks
+from platform_server.users import api as users
 
 _PREFIX_LEN = 12  # "plat_" and 7 characters: enough to tell keys apart in a list
+# What the audit trail keeps of a new key (never the secret `key`).
+_AUDITED = ("name", "prefix", "scopes", "expires_at")
+
+touch = repository.touch
 
 
 async def create_key(
@@ -51,25 +57,27 @@ async def create_key(
         scopes=scopes,
         expires_at=data.expires_at,
     )
-    session.add(record)
-    await session.flush()
-    return ApiKeyCreated(**ApiKeyOut.model_validate(record).model_dump(), key=secret)
+    await repository.add(session, record)
+    created = ApiKeyCreated(**ApiKeyOut.model_validate(record).model_dump(), key=secret)
+    # Every caller's keys are audited; the secret (`key`) never is.
+    changes = audit.diff({}, audit.snapshot(created, _AUDITED))
+    await audit.record(
+        session,
+        "api_key.create",
+        actor=actor,
+        target_type="api_key",
+        target_id=created.id,
+        changes=changes,
+    )
+    return created
 
 
 async def list_keys(session: AsyncSession, actor: Principal, page: PageParams) -> Page[ApiKeyOut]:
-    stmt = select(ApiKey).where(ApiKey.user_id == actor.user_id, ApiKey.revoked_at.is_(None))
-    return await paginate(
-        session,
-        stmt,
-        created_at=ApiKey.created_at,
-        row_id=ApiKey.id,
-        page=page,
-        to_schema=ApiKeyOut.model_validate,
-    )
+    return await repository.list_live(session, actor.user_id, page)
 
 
 async def revoke_key(session: AsyncSession, actor: Principal, key_id: uuid.UUID) -> None:
-    record = await session.get(ApiKey, key_id)
+    record = await repository.get(session, key_id)
     mine = record is not None and record.user_id == actor.user_id
     if (
         record is None
@@ -78,13 +86,25 @@ async def revoke_key(session: AsyncSession, actor: Principal, key_id: uuid.UUID)
     ):
         raise NotFound(f"API key {key_id} does not exist.")
     record.revoked_at = utcnow()
-    await session.flush()
+    await repository.flush(session)
+    changes = {
+        "revoked_at": {"before": None, "after": record.revoked_at},
+        # Whose key it was: an admin may revoke anyone's.
+        "owner_id": str(record.user_id),
+        "name": record.name,
+    }
+    await audit.record(
+        session,
+        "api_key.revoke",
+        actor=actor,
+        target_type="api_key",
+        target_id=key_id,
+        changes=changes,
+    )
 
 
 async def find_active(session: AsyncSession, settings: Settings, secret: str) -> ApiKey | None:
-    record = await session.scalar(
-        select(ApiKey).where(ApiKey.key_hash == keyed_hash(settings, secret))
-    )
+    record = await repository.find_by_hash(session, keyed_hash(settings, secret))
     if record is None or record.revoked_at is not None:
         return None
     if record.expires_at is not None and record.expires_at <= utcnow():
@@ -92,10 +112,6 @@ async def find_active(session: AsyncSession, settings: Settings, secret: str) ->
     return record
 
 
-async def touch(session: AsyncSession, key_id: uuid.UUID, when: datetime) -> None:
-    await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
-
-
-@user_hooks.user_deleted.connect
+@users.user_deleted.connect
 async def _forget_user(session: AsyncSession, user_id: uuid.UUID) -> None:
-    await session.execute(delete(ApiKey).where(ApiKey.user_id == user_id))
+    await repository.delete_for_user(session, user_id)

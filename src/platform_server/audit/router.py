@@ -67,5 +67,4 @@ async def list_audit_records(
 
 @router.get("/{id}", response_model=AuditRecordOut, summary="One audit record (admin)")
 async def get_audit_record(id: uuid.UUID, session: DbSession, actor: Auditor) -> AuditRecordOut:
-    out: AuditRecordOut = await service.get_record(session, id)
-    return out
+    return await service.get_record(session, id)

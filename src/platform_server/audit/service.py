@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit.models import AuditRecord
-from platform_server.core.database import Database, as_utc, utcnow
+from platform_server.audit import repository
+from platform_server.audit.repository import AuditFilters as AuditFilters
+from platform_server.audit.schemas import AuditRecordOut
+from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import NotFound
 from platform_server.core.ids import new_id
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
 from platform_server.core.request_context import current_client_ip, current_request_id
 
@@ -36,7 +35,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+def snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(obj, name, None) for name in fields}
 
 
@@ -49,7 +48,7 @@ def _row(
     action: str,
     actor: Principal | None,
     target_type: str | None,
-    target_id: Any,
+    target_id: object,
     changes: Mapping[str, Any] | None,
     actor_email: str | None,
 ) -> dict[str, Any]:
@@ -74,13 +73,13 @@ async def record(
     *,
     actor: Principal | None,
     target_type: str | None = None,
-    target_id: Any = None,
+    target_id: object = None,
     changes: Mapping[str, Any] | None = None,
     actor_email: str | None = None,
 ) -> None:
     """Append to the trail in the caller's transaction: recorded exactly when the change is."""
     row = _row(action, actor, target_type, target_id, changes, actor_email)
-    await session.execute(insert(AuditRecord), [row])
+    await repository.insert_record(session, row)
 
 
 async def record_now(
@@ -89,69 +88,25 @@ async def record_now(
     *,
     actor: Principal | None = None,
     target_type: str | None = None,
-    target_id: Any = None,
+    target_id: object = None,
     changes: Mapping[str, Any] | None = None,
     actor_email: str | None = None,
 ) -> None:
     """In a transaction of its own: for what is recorded although the request fails
     (a failed login answers 401, and its transaction is rolled back)."""
+    row = _row(action, actor, target_type, target_id, changes, actor_email)
     async with db.transaction() as session:
-        await record(
-            session,
-            action,
-            actor=actor,
-            target_type=target_type,
-            target_id=target_id,
-            changes=changes,
-            actor_email=actor_email,
-        )
+        await repository.insert_record(session, row)
 
 
-@dataclass(frozen=True)
-class AuditFilters:
-    actor_id: uuid.UUID | None = None
-    action: str | None = None
-    target_type: str | None = None
-    target_id: str | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+async def list_records(
+    session: AsyncSession, page: PageParams, filters: AuditFilters
+) -> Page[AuditRecordOut]:
+    return await repository.list_records(session, page, filters)
 
 
-async def list_records(session: AsyncSession, page: PageParams, filters: AuditFilters) -> Page[Any]:
-    from platform_server.audit.schemas import AuditRecordOut
-
-    stmt = select(AuditRecord)
-    if filters.actor_id:
-        stmt = stmt.where(AuditRecord.actor_id == filters.actor_id)
-    if filters.action:
-        # "order" matches order.cancel, order.ship, ...; "order.ship" matches only itself.
-        action = filters.action
-        stmt = stmt.where(
-            (AuditRecord.action == action)
-            | AuditRecord.action.startswith(action + ".", autoescape=True)
-        )
-    if filters.target_type:
-        stmt = stmt.where(AuditRecord.target_type == filters.target_type)
-    if filters.target_id:
-        stmt = stmt.where(AuditRecord.target_id == filters.target_id)
-    if filters.created_after:
-        stmt = stmt.where(AuditRecord.created_at >= as_utc(filters.created_after))
-    if filters.created_before:
-        stmt = stmt.where(AuditRecord.created_at < as_utc(filters.created_before))
-    return await paginate(
-        session,
-        stmt,
-        created_at=AuditRecord.created_at,
-        row_id=AuditRecord.id,
-        page=page,
-        to_schema=AuditRecordOut.model_validate,
-    )
-
-
-async def get_record(session: AsyncSession, record_id: uuid.UUID) -> Any:
-    from platform_server.audit.schemas import AuditRecordOut
-
-    record = await session.get(AuditRecord, record_id)
+async def get_record(session: AsyncSession, record_id: uuid.UUID) -> AuditRecordOut:
+    record = await repository.get_record(session, record_id)
     if record is None:
         raise NotFound(f"Audit record {record_id} does not exist.")
-    return AuditRecordOut.model_validate(record)
+    return record

@@ -14,14 +14,14 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from platform_server.api_keys import service as api_keys
-from platform_server.auth import service as auth
+from platform_server.api_keys import api as api_keys
+from platform_server.auth import api as auth
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import Forbidden, Unauthenticated
 from platform_server.core.permissions import Permission, permissions_for
 from platform_server.core.principal import Principal, set_current_principal
 from platform_server.core.security import API_KEY_PREFIX, TokenSigner, is_well_formed_api_key
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 # Declares the scheme in OpenAPI, so the "Authorize" button of /docs logs in.
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)

@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from pydantic import ValidationError
 
-from platform_server.audit import service as audit
 from platform_server.auth import service
 from platform_server.auth.deps import AccountReader, AccountWriter
 from platform_server.auth.schemas import (
@@ -106,14 +105,6 @@ async def logout(
     """Ends the session of this access token, or the one of the given refresh token."""
     token = payload.refresh_token if payload else None
     await _authenticator(request).logout(session, actor, token)
-    if token or actor.session_id:  # an API key has no session to end
-        await audit.record(
-            session,
-            "auth.logout",
-            actor=actor,
-            target_type="session",
-            target_id=None if token else actor.session_id,
-        )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -127,5 +118,4 @@ async def list_sessions(
 @router.delete("/sessions/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a session")
 async def revoke_session(id: uuid.UUID, session: DbSession, actor: AccountWriter) -> Response:
     await service.revoke_session(session, actor, id)
-    await audit.record(session, "session.revoke", actor=actor, target_type="session", target_id=id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

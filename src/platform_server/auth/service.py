@@ -6,17 +6,16 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import service as audit
-from platform_server.auth.models import RefreshToken, Session
+from platform_server.audit import api as audit
+from platform_server.auth import repository
+from platform_server.auth.models import Session
 from platform_server.auth.schemas import SessionOut, TokenPair
-from platform_server.core import direct
-from platform_server.core.database import Database, table_of, utcnow
-from platform_server.core.direct import Direct
+from platform_server.auth.throttle import FailureCounter
+from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import NotFound, RateLimited, Unauthenticated
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
 from platform_server.core.security import (
     TokenSigner,
@@ -25,9 +24,7 @@ from platform_server.core.security import (
     password_needs_rehash,
 )
 from platform_server.core.settings import Settings
-from platform_server.core.throttle import FailureCounter
-from platform_server.users import hooks as user_hooks
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 BAD_CREDENTIALS = "The email or password is incorrect."
 
@@ -101,16 +98,12 @@ class Authenticator:
             ip_address=ip,
             expires_at=utcnow() + timedelta(days=self.settings.refresh_token_days),
         )
-        session.add(record)
-        await session.flush()  # the session row first: refresh tokens reference it
+        await repository.add_session(session, record)
         return await self._issue(session, record)
 
     async def _issue(self, session: AsyncSession, record: Session) -> TokenPair:
         refresh = new_refresh_token()
-        session.add(
-            RefreshToken(token_hash=keyed_hash(self.settings, refresh), session_id=record.id)
-        )
-        await session.flush()
+        await repository.add_refresh_token(session, keyed_hash(self.settings, refresh), record.id)
         return TokenPair(
             access_token=self.signer.issue(record.user_id, record.id),
             refresh_token=refresh,
@@ -128,12 +121,12 @@ class Authenticator:
     async def _rotate(
         self, session: AsyncSession, token: str, user_agent: str | None, ip: str | None
     ) -> TokenPair | Unauthenticated:
-        stored = await session.get(RefreshToken, keyed_hash(self.settings, token))
+        stored = await repository.get_refresh_token(session, keyed_hash(self.settings, token))
         if stored is None:
             return Unauthenticated("The refresh token is not valid.")
         # Lock the session, then re-read the token: two racing refreshes see each other.
-        record = await session.get(Session, stored.session_id, with_for_update=True)
-        await session.refresh(stored)
+        record = await repository.get_session(session, stored.session_id, lock=True)
+        await repository.reload(session, stored)
         now = utcnow()
         if record is None or record.revoked_at is not None or record.expires_at <= now:
             return Unauthenticated("The session has ended; sign in again.")
@@ -141,7 +134,7 @@ class Authenticator:
             # A rotated token came back: it was copied. End the session for both holders.
             record.revoked_at = now
             return Unauthenticated("The refresh token was already used; the session is revoked.")
-        user = await users.get_by_id(session, record.user_id)
+        user = await users.identity(session, record.user_id)
         if user is None or user.status != "active":
             return Unauthenticated("The account is not active.")
         stored.rotated_at = now
@@ -155,15 +148,25 @@ class Authenticator:
     async def logout(
         self, session: AsyncSession, actor: Principal, refresh_token: str | None
     ) -> None:
+        """Ends the session of this access token, or the one of the given refresh token."""
         session_id = actor.session_id
         if refresh_token:
-            stored = await session.get(RefreshToken, keyed_hash(self.settings, refresh_token))
+            token_hash = keyed_hash(self.settings, refresh_token)
+            stored = await repository.get_refresh_token(session, token_hash)
             if stored is None:
                 raise Unauthenticated("The refresh token is not valid.")
             session_id = stored.session_id
         if session_id is None:
             return  # an API key has no session to end
-        await revoke_session(session, actor, session_id)
+        await _end_session(session, actor, session_id)
+        target_id = None if refresh_token else actor.session_id
+        await _audit(session, "auth.logout", actor, target_id)
+
+
+async def _audit(
+    session: AsyncSession, action: str, actor: Principal, session_id: uuid.UUID | None
+) -> None:
+    await audit.record(session, action, actor=actor, target_type="session", target_id=session_id)
 
 
 async def list_sessions(
@@ -174,59 +177,42 @@ async def list_sessions(
         out.current = row.id == actor.session_id
         return out
 
-    return await paginate(
-        session,
-        select(Session).where(Session.user_id == actor.user_id),
-        created_at=Session.created_at,
-        row_id=Session.id,
-        page=page,
-        to_schema=to_schema,
-    )
+    return await repository.list_for_user(session, actor.user_id, page, to_schema)
 
 
 async def revoke_session(session: AsyncSession, actor: Principal, session_id: uuid.UUID) -> None:
-    record = await session.get(Session, session_id)
+    await _end_session(session, actor, session_id)
+    await _audit(session, "session.revoke", actor, session_id)
+
+
+async def _end_session(session: AsyncSession, actor: Principal, session_id: uuid.UUID) -> None:
+    record = await repository.get_session(session, session_id)
     if record is None or record.user_id != actor.user_id:
         raise NotFound(f"Session {session_id} does not exist.")
     if record.revoked_at is None:
         record.revoked_at = utcnow()
-    await session.flush()
-
-
-# Read on every authenticated request: built once, and plain rows, not ORM objects.
-# From the table, not the mapped class: every authenticated request runs it.
-_sessions = table_of(Session)
-_ACTIVE_SESSION = Direct(
-    select(
-        _sessions.c.id, _sessions.c.user_id, _sessions.c.last_used_at, _sessions.c.expires_at
-    ).where(_sessions.c.id == bindparam("session_id"), _sessions.c.revoked_at.is_(None))
-)
+    await repository.flush(session)
 
 
 async def active_session(session: AsyncSession, session_id: uuid.UUID) -> Any | None:
     """The session's id, user_id, last_used_at and expires_at, if it is still valid."""
-    record = await direct.first(session, _ACTIVE_SESSION, {"session_id": session_id})
+    record = await repository.unrevoked_session(session, session_id)
     if record is None or record.expires_at <= utcnow():
         return None
     return record
 
 
 async def touch_session(session: AsyncSession, session_id: uuid.UUID) -> None:
-    await session.execute(
-        update(Session).where(Session.id == session_id).values(last_used_at=utcnow())
-    )
+    await repository.touch(session, session_id, utcnow())
 
 
-@user_hooks.user_deleted.connect
+@users.user_deleted.connect
 async def _forget_user(session: AsyncSession, user_id: uuid.UUID) -> None:
-    await session.execute(delete(Session).where(Session.user_id == user_id))
+    await repository.delete_for_user(session, user_id)
 
 
-@user_hooks.credentials_changed.connect
+@users.credentials_changed.connect
 async def _revoke_other_sessions(
     session: AsyncSession, user_id: uuid.UUID, keep: uuid.UUID | None
 ) -> None:
-    stmt = update(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None))
-    if keep is not None:
-        stmt = stmt.where(Session.id != keep)
-    await session.execute(stmt.values(revoked_at=utcnow()))
+    await repository.revoke_all(session, user_id, keep, utcnow())

@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     jwt_secret: str | None = None
     jwt_issuer: str = "platform"
     jwt_audience: str = "platform-api"
-    access_token_minutes: int = Field(15, ge=1)
+    # Fractions are allowed (0.1 is six seconds): tests let tokens expire quickly.
+    access_token_minutes: float = Field(15, gt=0)
     refresh_token_days: int = Field(30, ge=1)
 
     password_min_length: int = Field(8, ge=8)

@@ -31,7 +31,7 @@ def queue_name(settings: Settings) -> str:
 class BrokerPublisher:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._connection: Any = None
+        self._amqp_connection: Any = None
         self._exchange: Any = None
         self._lock = asyncio.Lock()
 
@@ -41,8 +41,8 @@ class BrokerPublisher:
         async with self._lock:
             if self._exchange is None:
                 assert self.settings.broker_url
-                self._connection = await aio_pika.connect_robust(self.settings.broker_url)
-                channel = await self._connection.channel(publisher_confirms=True)
+                self._amqp_connection = await aio_pika.connect_robust(self.settings.broker_url)
+                channel = await self._amqp_connection.channel(publisher_confirms=True)
                 self._exchange = await declare(channel, self.settings)
         return self._exchange
 
@@ -61,9 +61,9 @@ class BrokerPublisher:
             await exchange.publish(message, routing_key=event.type)
 
     async def close(self) -> None:
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = self._exchange = None
+        if self._amqp_connection is not None:
+            await self._amqp_connection.close()
+            self._amqp_connection = self._exchange = None
 
 
 async def declare(channel: Any, settings: Settings) -> Any:

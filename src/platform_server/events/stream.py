@@ -10,7 +10,7 @@ from fastapi import Request
 
 from platform_server.core.database import Database
 from platform_server.core.errors import Unprocessable
-from platform_server.events import service
+from platform_server.events import repository
 from platform_server.events.schemas import EventOut
 
 HEARTBEAT_SECONDS = 15.0
@@ -22,12 +22,12 @@ async def resume_position(db: Database, last_event_id: str | None) -> int:
     """Where a stream starts: after the given event, or at the current end."""
     async with db.transaction(write=False) as session:
         if not last_event_id:
-            return await service.last_position(session)
+            return await repository.last_position(session)
         try:
             event_id = uuid.UUID(last_event_id)
         except ValueError:
             raise _unknown(last_event_id) from None
-        position = await service.position_of(session, event_id)
+        position = await repository.position_of(session, event_id)
     if position is None:
         raise _unknown(last_event_id)
     return position
@@ -54,18 +54,18 @@ async def event_stream(request: Request, position: int, types: Sequence[str]) ->
         # The resume point, before any event: a client that loses the connection before
         # the first event reconnects from here instead of from a later "now".
         async with db.transaction(write=False) as session:
-            start_id = await service.id_at(session, position)
+            start_id = await repository.id_at(session, position)
         if start_id is not None:
             yield f"id: {start_id}\n\n"
     while not await request.is_disconnected():
         async with db.transaction(write=False) as session:
             # Read the end first: every position up to it is committed, so events of
             # other types up to it can be skipped for good.
-            end = await service.last_position(session)
-            events = await service.after_position(session, position, types, upto=end)
+            end = await repository.last_position(session)
+            events = await repository.after_position(session, position, types, upto=end)
         for event in events:
             yield format_event(event)
-        if events and len(events) == service.STREAM_BATCH:
+        if events and len(events) == repository.STREAM_BATCH:
             position = events[-1].position or position
         else:
             position = end

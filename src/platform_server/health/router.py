@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-import logging
-
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from sqlalchemy import text
 
-from platform_server.core.database import Database
-from platform_server.core.errors import ProblemError
+from platform_server.health import service
 
 router = APIRouter(tags=["health"])
-logger = logging.getLogger("platform_server.health")
 
 
 class HealthStatus(BaseModel):
@@ -30,11 +25,5 @@ async def healthz() -> HealthStatus:
     responses={503: {"description": "The database is unreachable"}},
 )
 async def readyz(request: Request) -> HealthStatus:
-    db: Database = request.app.state.db
-    try:
-        async with db.transaction(write=False) as session:
-            await session.execute(text("SELECT 1"))
-    except Exception as exc:
-        logger.warning("readiness check failed: %s", exc)
-        raise ProblemError("The database is unreachable.", status=503) from exc
+    await service.check_database(request.app.state.db)
     return HealthStatus(status="ok", database="ok")

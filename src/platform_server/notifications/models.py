@@ -8,7 +8,7 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_server.core.database import Base, IdMixin, TimestampMixin
-from platform_server.core.delivery import DeliveryMixin, pending_indexes
+from platform_server.delivery import DeliveryMixin, pending_indexes
 
 
 class Notification(IdMixin, TimestampMixin, DeliveryMixin, Base):

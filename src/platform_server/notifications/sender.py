@@ -12,37 +12,15 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, update
-
-from platform_server.core.database import Database, table_of, utcnow
-from platform_server.core.delivery import anything_due, claim, is_pending, outcome_values
+from platform_server.core.database import Database, utcnow
 from platform_server.core.settings import Settings
-from platform_server.notifications import rendering
+from platform_server.delivery import outcome_values
+from platform_server.notifications import rendering, repository
 from platform_server.notifications.email import Email, make_email_backend
 from platform_server.notifications.models import Notification
 from platform_server.notifications.sms import Sms, make_sms_backend
 
 logger = logging.getLogger("platform_server.notifications")
-
-_table = table_of(Notification)
-# One statement for the whole batch. A row gone, or taken over meanwhile (retried by
-# hand, or claimed again after its lease ran out) no longer matches: whoever holds it
-# now settles it.
-_SETTLE = (
-    update(_table)
-    .where(
-        _table.c.id == bindparam("row_id"),
-        is_pending(Notification),
-        _table.c.attempts == bindparam("attempt"),
-    )
-    .values(
-        status=bindparam("status"),
-        last_error=bindparam("last_error"),
-        next_attempt_at=bindparam("next_attempt_at"),
-        sent_at=bindparam("sent_at"),
-        locked_until=None,
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -69,15 +47,13 @@ class NotificationSender:
 
     async def run_once(self) -> int:
         """Send one batch of due notifications; returns how many were taken."""
-        if not await anything_due(self.db, Notification):
+        if not await repository.anything_due(self.db):
             return 0
         async with self.db.transaction() as session:
-            rows = await claim(
+            rows = await repository.claim(
                 session,
-                Notification,
-                lease_seconds=self.settings.delivery_lease_seconds,
+                lease=self.settings.delivery_lease_seconds,
                 limit=self.settings.delivery_concurrency,
-                recipient=Notification.recipient,
             )
             jobs = [
                 _Job(
@@ -121,7 +97,7 @@ class NotificationSender:
             for job, error in zip(jobs, errors, strict=True)
         ]
         async with self.db.transaction() as session:
-            await session.execute(_SETTLE, outcomes)
+            await repository.settle_all(session, outcomes)
 
     async def _send_by(self, job: _Job, seconds: float) -> str | None:
         try:

@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import service as audit
-from platform_server.core.database import table_of, utcnow
-from platform_server.core.delivery import retry_now
+from platform_server.audit import api as audit
+from platform_server.core.database import utcnow
 from platform_server.core.errors import Conflict, NotFound
 from platform_server.core.ids import new_id
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.delivery import retry_now
+from platform_server.notifications import repository
 from platform_server.notifications.models import Notification
 from platform_server.notifications.rendering import render
+from platform_server.notifications.repository import Key
 from platform_server.notifications.schemas import NotificationOut
-from platform_server.users import service as users
-
-Key = tuple[uuid.UUID | None, str, str, str]
+from platform_server.users import api as users
 
 
 def new_row(
@@ -70,38 +67,6 @@ def row_key(row: dict[str, Any]) -> Key:
     return (row["event_id"], row["channel"], row["template"], row["recipient"])
 
 
-async def existing_keys(session: AsyncSession, event_ids: Sequence[uuid.UUID]) -> set[Key]:
-    """(event, channel, template, recipient) of the rows already queued for these events."""
-    if not event_ids:
-        return set()
-    found = await session.execute(
-        select(
-            Notification.event_id,
-            Notification.channel,
-            Notification.template,
-            Notification.recipient,
-        ).where(Notification.event_id.in_(list(event_ids)))
-    )
-    return {(r[0], r[1], r[2], r[3]) for r in found.all()}
-
-
-async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Insert, skipping any row whose (event, channel, template, recipient) exists."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    # The table, not the mapped class: the ORM's bulk layer costs more than the insert.
-    table = table_of(Notification)
-    stmt: Any
-    if dialect == "sqlite":
-        stmt = sqlite.insert(table).on_conflict_do_nothing()
-    elif dialect == "postgresql":
-        stmt = postgresql.insert(table).on_conflict_do_nothing()
-    else:
-        stmt = insert(table)
-    await session.execute(stmt, rows)
-
-
 async def queue_for_admins(session: AsyncSession, template: str, context: dict[str, Any]) -> None:
     """An email to every active admin, in the caller's transaction (no source event).
 
@@ -123,7 +88,7 @@ async def queue_for_admins(session: AsyncSession, template: str, context: dict[s
                 user_id=contact.user_id,
             )
         )
-    await insert_rows(session, rows)
+    await repository.insert_rows(session, rows)
 
 
 def can_see_all(actor: Principal) -> bool:
@@ -142,24 +107,13 @@ async def list_notifications(
     session: AsyncSession, page: PageParams, filters: NotificationFilters, actor: Principal
 ) -> Page[NotificationOut]:
     """Newest first; customers see only their own, staff everyone's."""
-    stmt = select(Notification)
-    if not can_see_all(actor):
-        stmt = stmt.where(Notification.user_id == actor.user_id)
-    elif filters.user_id:
-        stmt = stmt.where(Notification.user_id == filters.user_id)
-    if filters.status:
-        stmt = stmt.where(Notification.status == filters.status)
-    if filters.channel:
-        stmt = stmt.where(Notification.channel == filters.channel)
-    if filters.template:
-        stmt = stmt.where(Notification.template == filters.template)
-    return await paginate(
+    return await repository.list_notifications(
         session,
-        stmt,
-        created_at=Notification.created_at,
-        row_id=Notification.id,
-        page=page,
-        to_schema=NotificationOut.model_validate,
+        page,
+        user_id=filters.user_id if can_see_all(actor) else actor.user_id,
+        status=filters.status,
+        channel=filters.channel,
+        template=filters.template,
     )
 
 
@@ -167,10 +121,10 @@ async def get_notification(
     session: AsyncSession, notification_id: uuid.UUID, actor: Principal, *, lock: bool = False
 ) -> Notification:
     """One the actor may see; others' ids answer 404, so ids cannot be probed."""
-    row = await session.get(Notification, notification_id, with_for_update=lock)
-    if row is None or (row.user_id != actor.user_id and not can_see_all(actor)):
-        raise NotFound(f"Notification {notification_id} does not exist.")
-    return row
+    row = await repository.get(session, notification_id, lock=lock)
+    if row is not None and (row.user_id == actor.user_id or can_see_all(actor)):
+        return row
+    raise NotFound(f"Notification {notification_id} does not exist.")
 
 
 async def retry(
@@ -190,12 +144,8 @@ async def retry(
             current_status=row.status,
         )
     retry_now(row)
-    await session.flush()
+    await repository.save(session)
     await audit.record(
-        session,
-        "notification.retry",
-        actor=actor,
-        target_type="notification",
-        target_id=row.id,
+        session, "notification.retry", actor=actor, target_type="notification", target_id=row.id
     )
     return row

@@ -16,18 +16,17 @@ from typing import Any
 from jinja2 import TemplateError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.events.schemas import EventOut
-from platform_server.events.service import subscribe
-from platform_server.notifications import service
+from platform_server.events import api as events
+from platform_server.notifications import repository, service
 from platform_server.notifications.rendering import EVENT_TEMPLATES, render
-from platform_server.users import service as users
+from platform_server.users import api as users
 
 logger = logging.getLogger("platform_server.notifications")
 
 RENDERS_PER_TURN = 8
 
 
-def _user_id(event: EventOut) -> uuid.UUID | None:
+def _user_id(event: events.EventOut) -> uuid.UUID | None:
     """Whom the event is about: the new user, or the order's customer."""
     raw = event.resource_id if event.resource_type == "user" else event.data.get("user_id")
     try:
@@ -36,19 +35,19 @@ def _user_id(event: EventOut) -> uuid.UUID | None:
         return None
 
 
-def _context(event: EventOut, contact: users.Contact) -> dict[str, Any]:
+def _context(event: events.EventOut, contact: users.Contact) -> dict[str, Any]:
     user = {"id": str(contact.user_id), "name": contact.name, "email": contact.email}
     if event.resource_type == "order":
         return {"user": user, "order": event.data, "event_type": event.type}
     return {"user": user, "event_type": event.type}
 
 
-@subscribe
-async def plan_notifications(session: AsyncSession, events: list[EventOut]) -> None:
-    wanted = [e for e in events if e.type in EVENT_TEMPLATES]
+@events.subscribe
+async def plan_notifications(session: AsyncSession, batch: list[events.EventOut]) -> None:
+    wanted = [e for e in batch if e.type in EVENT_TEMPLATES]
     if not wanted:
         return
-    existing = await service.existing_keys(session, [e.id for e in wanted])
+    existing = await repository.existing_keys(session, [e.id for e in wanted])
     people = await users.contacts(session, [uid for e in wanted if (uid := _user_id(e))])
     rows: list[dict[str, Any]] = []
     for count, event in enumerate(wanted, 1):
@@ -102,4 +101,4 @@ async def plan_notifications(session: AsyncSession, events: list[EventOut]) -> N
         if key not in existing:
             existing.add(key)
             fresh.append(row)
-    await service.insert_rows(session, fresh)
+    await repository.insert_rows(session, fresh)

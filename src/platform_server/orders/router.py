@@ -2,12 +2,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import service as audit
 from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import Idempotent
@@ -28,18 +26,6 @@ from platform_server.orders.schemas import (
 router = APIRouter(prefix="/orders", tags=["orders"])
 Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
-
-_AUDITED = ("status", "carrier", "tracking_number")
-
-
-async def _audit(
-    session: AsyncSession, action: str, actor: Principal, order: Any, before: dict[str, Any]
-) -> None:
-    """A status change of an order, with what changed."""
-    changes = audit.diff(before, audit.snapshot(order, _AUDITED))
-    await audit.record(
-        session, action, actor=actor, target_type="order", target_id=order.id, changes=changes
-    )
 
 
 @router.post(
@@ -83,7 +69,7 @@ async def list_orders(
 
 @router.get("/{id}", response_model=OrderOut, summary="Get an order")
 async def get_order(id: uuid.UUID, session: DbSession, actor: Buyer) -> OrderOut:
-    return await service.to_out(session, await service.get_order(session, id, actor))
+    return await service.get_order_out(session, id, actor)
 
 
 @router.get("/{id}/history", response_model=Page[OrderTransitionOut], summary="Status history")
@@ -91,7 +77,7 @@ async def order_history(
     id: uuid.UUID, session: DbSession, page: PageQuery, actor: Buyer
 ) -> Page[OrderTransitionOut]:
     """Every status change with who made it and when, newest first."""
-    return await service.history(session, await service.get_order(session, id, actor), page)
+    return await service.history(session, id, actor, page)
 
 
 @router.post("/{id}/cancel", response_model=OrderOut, summary="Cancel an order")
@@ -104,37 +90,21 @@ async def cancel_order(
 ) -> OrderOut:
     """A customer may cancel a pending order; staff may also cancel paid or fulfilled
     ones, which refunds the payment in full. Releases reserved stock."""
-    order = await service.get_order(session, id, actor, lock=True)
-    before = audit.snapshot(order, _AUDITED)
     note = payload.note if payload else None
-    await service.cancel(session, order, actor, note, request.app.state.refund_all)
-    await _audit(session, "order.cancel", actor, order, before)
-    return await service.to_out(session, order)
+    return await service.cancel_order(session, id, actor, note, request.app.state.refund_all)
 
 
 @router.post("/{id}/fulfill", response_model=OrderOut, summary="Mark fulfilled (staff)")
 async def fulfill_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
     """The reserved units leave stock (recorded in the inventory ledger)."""
-    order = await service.get_order(session, id, actor, lock=True)
-    before = audit.snapshot(order, _AUDITED)
-    await service.fulfill(session, order, actor)
-    await _audit(session, "order.fulfill", actor, order, before)
-    return await service.to_out(session, order)
+    return await service.fulfill_order(session, id, actor)
 
 
 @router.post("/{id}/ship", response_model=OrderOut, summary="Mark shipped (staff)")
 async def ship_order(id: uuid.UUID, payload: ShipIn, session: DbSession, actor: Staff) -> OrderOut:
-    order = await service.get_order(session, id, actor, lock=True)
-    before = audit.snapshot(order, _AUDITED)
-    await service.ship(session, order, actor, payload.carrier, payload.tracking_number)
-    await _audit(session, "order.ship", actor, order, before)
-    return await service.to_out(session, order)
+    return await service.ship_order(session, id, actor, payload.carrier, payload.tracking_number)
 
 
 @router.post("/{id}/deliver", response_model=OrderOut, summary="Mark delivered (staff)")
 async def deliver_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
-    order = await service.get_order(session, id, actor, lock=True)
-    before = audit.snapshot(order, _AUDITED)
-    await service.transition(session, order, "delivered", actor.user_id)
-    await _audit(session, "order.deliver", actor, order, before)
-    return await service.to_out(session, order)
+    return await service.deliver_order(session, id, actor)

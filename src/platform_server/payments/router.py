@@ -7,7 +7,6 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from platform_server.audit import service as audit
 from platform_server.auth.deps import requires
 from platform_server.core.database import DbSession
 from platform_server.core.errors import PROBLEM_JSON, problem_body
@@ -15,10 +14,7 @@ from platform_server.core.idempotency import Idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
-from platform_server.invoices import service as invoices
-from platform_server.orders import service as orders
 from platform_server.payments import service
-from platform_server.payments.models import Payment
 from platform_server.payments.schemas import PaymentIn, PaymentOut, RefundIn, RefundOut
 
 router = APIRouter(tags=["payments"])
@@ -63,7 +59,6 @@ async def pay_order(
         )
         await idem.complete(session, 402, body)
         return JSONResponse(body, status_code=402, media_type=PROBLEM_JSON)
-    await invoices.issue(session, await orders.get_order(session, id, actor))
     out = PaymentOut.model_validate(outcome)
     await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
@@ -97,30 +92,8 @@ async def refund_payment(
     replay = await idem.begin(actor.caller_key, payload)
     if replay is not None:
         return replay
-    record = await service.refund(
+    out = await service.refund(
         session, request.app.state.gateway, id, payload.amount, payload.reason, actor
-    )
-    out = RefundOut.model_validate(record)
-    # The payment was read (and locked) by the refund: its refunded total is current.
-    payment = await session.get(Payment, id)
-    after = payment.refunded_amount if payment else None
-    await audit.record(
-        session,
-        "payment.refund",
-        actor=actor,
-        target_type="payment",
-        target_id=id,
-        changes={
-            "refunded_amount": {
-                "before": f"{after - out.amount:f}" if after is not None else None,
-                "after": f"{after:f}" if after is not None else None,
-            },
-            "refund_id": str(out.id),
-            "order_id": str(out.order_id),
-            "amount": f"{out.amount:f}",
-            "currency": out.currency,
-            "reason": out.reason,
-        },
     )
     await idem.complete(session, status.HTTP_201_CREATED, out)
     return out

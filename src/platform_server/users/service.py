@@ -1,28 +1,23 @@
-"""User accounts and profiles."""
+"""User accounts and profiles: the rules, and the audit trail of what staff change."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from anyio import to_thread
-from sqlalchemy import bindparam, delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.core import direct
-from platform_server.core.database import table_of
-from platform_server.core.direct import Direct
+from platform_server.audit import api as audit
 from platform_server.core.errors import Conflict, Forbidden, NotFound, Unprocessable
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission, Role
 from platform_server.core.principal import Principal
 from platform_server.core.security import hash_password, verify_password
-from platform_server.core.timeseries import Counts, Hours, hourly_counts
-from platform_server.events import service as events
-from platform_server.users import hooks
+from platform_server.core.timeseries import Counts, Hours
+from platform_server.events import api as events
+from platform_server.users import hooks, repository
 from platform_server.users.models import User, UserProfile
 from platform_server.users.schemas import (
     PasswordChange,
@@ -32,6 +27,16 @@ from platform_server.users.schemas import (
     UserOut,
     UserUpdate,
 )
+
+# What the audit trail keeps of a user and a profile (never the password hash).
+_AUDITED = ("email", "name", "role", "status")
+_PROFILE_AUDITED = ("bio", "avatar_url", "location", "phone", "sms_opt_in")
+
+add_user = repository.add_user
+find_by_email = repository.find_by_email
+get_by_id = repository.get
+identity = repository.identity
+with_profiles = repository.with_profiles
 
 
 async def hash_password_async(password: str) -> str:
@@ -60,128 +65,49 @@ async def create_user(
         role=data.role or Role.CUSTOMER.value,
     )
     await _flush_unique_email(session, data.email)
-    await events.record(session, "user.created", "user", user.id, UserOut.model_validate(user))
+    out = UserOut.model_validate(user)
+    await events.record(session, "user.created", "user", user.id, out)
+    if audit.by_staff(actor):
+        changes = audit.diff({}, audit.snapshot(out, _AUDITED))
+        await _audit(session, "user.create", actor, user.id, changes)
     return user
 
 
-def add_user(
-    session: AsyncSession, *, email: str, name: str, password_hash: str, role: str
-) -> User:
-    """A new user with its (empty) profile."""
-    user = User(email=email.lower(), name=name, password_hash=password_hash, role=role)
-    session.add(user)
-    session.add(UserProfile(user_id=user.id))
-    return user
+async def _audit(
+    session: AsyncSession,
+    action: str,
+    actor: Principal | None,
+    user_id: uuid.UUID,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    await audit.record(
+        session, action, actor=actor, target_type="user", target_id=user_id, changes=changes
+    )
 
 
 async def _flush_unique_email(session: AsyncSession, email: str) -> None:
-    try:
-        await session.flush()
-    except IntegrityError as exc:
+    if not await repository.flush_unique(session):
         raise Conflict(
             f"A user with email {email} already exists.",
             errors=[{"loc": ["body", "email"], "msg": "already registered"}],
-        ) from exc
-
-
-async def find_by_email(session: AsyncSession, email: str) -> User | None:
-    return await session.scalar(select(User).where(User.email == email.lower()))
-
-
-async def get_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
-    return await session.get(User, user_id)
-
-
-# Read on every authenticated request: built once, and plain rows, not ORM objects.
-# From the table, not the mapped class: every authenticated request runs it.
-_users = table_of(User)
-_IDENTITY = Direct(
-    select(_users.c.id, _users.c.email, _users.c.role, _users.c.status).where(
-        _users.c.id == bindparam("user_id")
-    )
-)
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who a user is for access checks."""
-
-    id: uuid.UUID
-    email: str
-    role: str
-    status: str
-
-
-async def identity(session: AsyncSession, user_id: uuid.UUID) -> Identity | None:
-    """Who a user is for access checks (None: no such user)."""
-    row = await direct.first(session, _IDENTITY, {"user_id": user_id})
-    return Identity(*row) if row is not None else None
-
-
-@dataclass(frozen=True)
-class Contact:
-    """How to reach a user, for other domains (notifications) that may not read this table."""
-
-    user_id: uuid.UUID
-    email: str
-    name: str
-    phone: str | None
-    sms_opt_in: bool
-
-
-def _contact(user: User, profile: UserProfile | None) -> Contact:
-    return Contact(
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
-        phone=profile.phone if profile else None,
-        sms_opt_in=bool(profile and profile.sms_opt_in),
-    )
-
-
-async def contact(session: AsyncSession, user_id: uuid.UUID) -> Contact | None:
-    row = (
-        await session.execute(
-            select(User, UserProfile)
-            .outerjoin(UserProfile, UserProfile.user_id == User.id)
-            .where(User.id == user_id)
         )
-    ).first()
-    return _contact(row[0], row[1]) if row else None
-
-
-async def contacts(
-    session: AsyncSession, user_ids: Iterable[uuid.UUID]
-) -> dict[uuid.UUID, Contact]:
-    """`contact` for many users in one query (users that are gone are left out)."""
-    ids = list(set(user_ids))
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(User, UserProfile)
-        .outerjoin(UserProfile, UserProfile.user_id == User.id)
-        .where(User.id.in_(ids))
-    )
-    return {user.id: _contact(user, profile) for user, profile in rows.all()}
-
-
-async def admin_contacts(session: AsyncSession) -> list[Contact]:
-    rows = await session.execute(
-        select(User, UserProfile)
-        .outerjoin(UserProfile, UserProfile.user_id == User.id)
-        .where(User.role == Role.ADMIN.value, User.status == "active")
-        .order_by(User.created_at)
-    )
-    return [_contact(user, profile) for user, profile in rows.all()]
 
 
 async def get_visible(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> User:
     """A user the actor may see; others' ids answer 404, so ids cannot be probed."""
-    user = None
-    if user_id == actor.user_id or actor.can(Permission.USERS_READ):
-        user = await session.get(User, user_id)
+    may_see = user_id == actor.user_id or actor.can(Permission.USERS_READ)
+    user = await repository.get(session, user_id) if may_see else None
     if user is None:
         raise NotFound(f"User {user_id} does not exist.")
+    return user
+
+
+async def _get_changeable(
+    session: AsyncSession, user_id: uuid.UUID, actor: Principal, what: str
+) -> User:
+    """A user the actor may change: the user themself, or anyone for an admin."""
+    user = await get_visible(session, user_id, actor)
+    _require_self_or_admin(user, actor, what)
     return user
 
 
@@ -198,36 +124,13 @@ async def list_users(
     status: str | None,
     q: str | None,
 ) -> Page[UserOut]:
-    stmt = select(User)
-    if role:
-        stmt = stmt.where(User.role == role)
-    if status:
-        stmt = stmt.where(User.status == status)
-    if q:
-        pattern = f"%{_escape_like(q.lower())}%"
-        stmt = stmt.where(
-            or_(
-                User.email.like(pattern, escape="\\"),
-                func.lower(User.name).like(pattern, escape="\\"),
-            )
-        )
-    return await paginate(
-        session,
-        stmt,
-        created_at=User.created_at,
-        row_id=User.id,
-        page=page,
-        to_schema=UserOut.model_validate,
-    )
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return await repository.list_users(session, page, role=role, status=status, q=q)
 
 
 async def update_user(
     session: AsyncSession, user_id: uuid.UUID, data: UserUpdate, actor: Principal
 ) -> User:
+    """Users change their own name and email; admins also role and status."""
     user = await get_visible(session, user_id, actor)
     changes = data.model_dump(exclude_unset=True)
     if None in (changes.get(k, "") for k in ("email", "name", "role", "status")):
@@ -243,70 +146,88 @@ async def update_user(
         changes.get("role", Role.ADMIN) != Role.ADMIN or changes.get("status", "active") != "active"
     ):
         await _keep_an_admin(session, user)
+    before = audit.snapshot(user, _AUDITED)
     for field, value in changes.items():
         setattr(user, field, value)
     await _flush_unique_email(session, user.email)
     if changes:
-        await session.refresh(user)
+        await repository.reload(session, user)
         await events.record(session, "user.updated", "user", user.id, UserOut.model_validate(user))
+    audited = audit.diff(before, audit.snapshot(user, _AUDITED))
+    if audited and (audit.by_staff(actor) or {"role", "status"} & set(audited)):
+        await _audit_user_update(session, actor, user.id, audited)
     return user
 
 
+async def _audit_user_update(
+    session: AsyncSession, actor: Principal, user_id: uuid.UUID, changes: dict[str, Any]
+) -> None:
+    """A role change and a suspension or activation get records of their own, so that
+    filtering by `user.role_change` or `user.suspend` finds every one."""
+    rest = dict(changes)
+    parts: list[tuple[str, dict[str, Any]]] = []
+    if "role" in rest:
+        parts.append(("user.role_change", {"role": rest.pop("role")}))
+    if "status" in rest:
+        status_change = rest.pop("status")
+        verb = "suspend" if status_change["after"] == "suspended" else "activate"
+        parts.append((f"user.{verb}", {"status": status_change}))
+    if rest:
+        parts.append(("user.update", rest))
+    for action, part in parts:
+        await _audit(session, action, actor, user_id, part)
+
+
 async def _keep_an_admin(session: AsyncSession, leaving: User) -> None:
-    others = await session.scalar(
-        select(func.count())
-        .select_from(User)
-        .where(User.role == Role.ADMIN, User.status == "active", User.id != leaving.id)
-    )
-    if not others:
+    if not await repository.count_other_active_admins(session, leaving.id):
         raise Conflict("This is the last active admin; promote another admin first.")
 
 
 async def delete_user(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> None:
-    user = await get_visible(session, user_id, actor)
-    _require_self_or_admin(user, actor, "delete this account")
+    """Removes the user with their profile, sessions and API keys."""
+    user = await _get_changeable(session, user_id, actor, "delete this account")
     if user.role == Role.ADMIN:
         await _keep_an_admin(session, user)
+    before = audit.snapshot(user, _AUDITED)
     await hooks.user_deleted.emit(session, user.id)
     await events.record(session, "user.deleted", "user", user.id, UserOut.model_validate(user))
-    # Statements in order: the ORM knows no relationship here to order them by.
-    await session.execute(delete(UserProfile).where(UserProfile.user_id == user.id))
-    await session.execute(delete(User).where(User.id == user.id))
-    session.expunge(user)
+    await repository.delete_user(session, user)
+    if audit.by_staff(actor):
+        await _audit(session, "user.delete", actor, user_id, audit.diff(before, {}))
 
 
 async def get_profile(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> ProfileOut:
     user = await get_visible(session, user_id, actor)
-    profile = await session.get(UserProfile, user.id)
+    profile = await repository.get_profile(session, user.id)
     if profile is None:
-        profile = UserProfile(user_id=user.id)
-        session.add(profile)
-        await session.flush()
+        profile = repository.add_profile(session, user.id)
+        await repository.flush(session)
     return ProfileOut.model_validate(profile)
 
 
 async def put_profile(
     session: AsyncSession, user_id: uuid.UUID, data: ProfileIn, actor: Principal
 ) -> ProfileOut:
-    user = await get_visible(session, user_id, actor)
-    _require_self_or_admin(user, actor, "change this profile")
-    profile = await session.get(UserProfile, user.id)
+    user = await _get_changeable(session, user_id, actor, "change this profile")
+    profile: UserProfile | None = await repository.get_profile(session, user.id)
+    before = audit.snapshot(profile, _PROFILE_AUDITED) if profile else {}
     if profile is None:
-        profile = UserProfile(user_id=user.id)
-        session.add(profile)
-    values = data.model_dump(mode="json")
-    for field, value in values.items():
+        profile = repository.add_profile(session, user.id)
+    for field, value in data.model_dump(mode="json").items():
         setattr(profile, field, value)
-    await session.flush()
-    await session.refresh(profile)
-    return ProfileOut.model_validate(profile)
+    await repository.save_profile(session, profile)
+    out = ProfileOut.model_validate(profile)
+    changes = audit.diff(before, audit.snapshot(out, _PROFILE_AUDITED))
+    if changes and audit.by_staff(actor):
+        await _audit(session, "user.profile_update", actor, user_id, changes)
+    return out
 
 
 async def change_password(
     session: AsyncSession, user_id: uuid.UUID, data: PasswordChange, actor: Principal
 ) -> None:
-    user = await get_visible(session, user_id, actor)
-    _require_self_or_admin(user, actor, "change this password")
+    """Needs the current password unless an admin sets another user's; revokes other sessions."""
+    user = await _get_changeable(session, user_id, actor, "change this password")
     by_admin_for_other = user.id != actor.user_id and actor.can(Permission.USERS_WRITE)
     if not by_admin_for_other:
         if data.current_password is None:
@@ -322,26 +243,40 @@ async def change_password(
     user.password_hash = await hash_password_async(data.new_password)
     keep = actor.session_id if user.id == actor.user_id else None
     await hooks.credentials_changed.emit(session, user.id, keep)
-    await session.flush()
+    await repository.flush(session)
+    if user_id != actor.user_id or audit.by_staff(actor):
+        # That it happened, never the password: an admin's reset of another user's,
+        # or a staff member's or admin's change of their own.
+        own = user_id == actor.user_id
+        await _audit(
+            session, "user.password_change" if own else "user.password_reset", actor, user_id
+        )
 
 
 async def revoke_sessions(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> None:
     """End every session of the user (with its refresh tokens), the caller's own included."""
-    user = await get_visible(session, user_id, actor)
-    _require_self_or_admin(user, actor, "revoke this user's sessions")
+    user = await _get_changeable(session, user_id, actor, "revoke this user's sessions")
     await hooks.credentials_changed.emit(session, user.id, None)
-    await session.flush()
+    await repository.flush(session)
+    await _audit(session, "session.revoke_all", actor, user_id)
 
 
 async def set_password_hash(session: AsyncSession, user_id: uuid.UUID, password_hash: str) -> None:
-    user = await session.get(User, user_id)
+    user = await repository.get(session, user_id)
     if user is not None:
         user.password_hash = password_hash
 
 
+async def restore_admin(session: AsyncSession, user_id: uuid.UUID, password_hash: str) -> None:
+    """The user becomes an active admin with this password (the demo's and bench's admin)."""
+    user = await repository.get(session, user_id)
+    if user is not None:
+        user.password_hash = password_hash
+        user.role = Role.ADMIN.value
+        user.status = "active"
+
+
 async def new_user_counts(session: AsyncSession, since: datetime, buckets: Hours) -> Counts:
     """Accounts created since `since`, and per hour of `buckets`."""
-    total = await session.scalar(
-        select(func.count()).select_from(User).where(User.created_at >= since)
-    )
-    return Counts(int(total or 0), await hourly_counts(session, User.created_at, buckets))
+    total = await repository.count_created_since(session, since)
+    return Counts(total, await repository.hourly_created(session, buckets))

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_server.core.database import Base, IdMixin, TimestampMixin
-from platform_server.core.delivery import DeliveryMixin, pending_indexes
+from platform_server.delivery import DeliveryMixin, pending_indexes
 
 
 class WebhookEndpoint(IdMixin, TimestampMixin, Base):

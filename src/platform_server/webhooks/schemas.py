@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from platform_server.core.schemas import InputModel, OutputModel
-from platform_server.events.schemas import EVENT_TYPES
+from platform_server.events import api as events
 from platform_server.webhooks import ssrf
 
 ALL_EVENTS = "*"
@@ -26,8 +26,8 @@ EventTypes = Annotated[
     list[str],
     Field(
         min_length=1,
-        max_length=len(EVENT_TYPES) + 1,
-        description='Event types to receive, or ["*"] for all: ' + ", ".join(EVENT_TYPES),
+        max_length=len(events.EVENT_TYPES) + 1,
+        description='Event types to receive, or ["*"] for all: ' + ", ".join(events.EVENT_TYPES),
     ),
 ]
 Description = Annotated[str, Field(max_length=500)]
@@ -46,11 +46,11 @@ def _check_url(value: str | None) -> str | None:
 def _check_events(value: list[str] | None) -> list[str] | None:
     if value is None:
         return None
-    unknown = sorted({e for e in value if e != ALL_EVENTS and e not in EVENT_TYPES})
+    unknown = sorted({e for e in value if e != ALL_EVENTS and e not in events.EVENT_TYPES})
     if unknown:
         raise ValueError(
             f"unknown event type(s): {', '.join(unknown)}; "
-            f'known: {", ".join(EVENT_TYPES)}, or "*" for all'
+            f'known: {", ".join(events.EVENT_TYPES)}, or "*" for all'
         )
     if ALL_EVENTS in value:
         return [ALL_EVENTS]

@@ -18,17 +18,16 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server import __version__
 from platform_server.core.database import Database, utcnow
-from platform_server.core.delivery import FAILED, anything_due, claim, settle
 from platform_server.core.settings import Settings
-from platform_server.webhooks import ssrf
+from platform_server.delivery import FAILED, settle
+from platform_server.notifications import api as notifications
+from platform_server.webhooks import repository, ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from platform_server.webhooks.service import signing_secrets
 from platform_server.webhooks.signing import sign_all
@@ -39,11 +38,6 @@ USER_AGENT = f"Platform-Webhooks/{__version__}"
 RETRIED_4XX = frozenset({408, 409, 425, 429})
 ERROR_BODY_CHARS = 200
 _READ_AT_MOST = 4096
-
-
-def _to_active_endpoints() -> list[Any]:
-    active = select(WebhookEndpoint.id).where(WebhookEndpoint.active.is_(True))
-    return [WebhookDelivery.endpoint_id.in_(active)]
 
 
 @dataclass(frozen=True)
@@ -124,16 +118,13 @@ class WebhookSender:
             self._client = None
 
     async def _claim(self) -> list[Job]:
-        if not await anything_due(self.db, WebhookDelivery):
+        if not await repository.anything_due(self.db):
             return []
         async with self.db.transaction() as session:
-            rows = await claim(
+            rows = await repository.claim(
                 session,
-                WebhookDelivery,
-                lease_seconds=self.settings.delivery_lease_seconds,
+                lease=self.settings.delivery_lease_seconds,
                 limit=self.settings.delivery_concurrency,
-                recipient=WebhookDelivery.endpoint_id,
-                where=_to_active_endpoints,
             )
             if not rows:
                 return []
@@ -144,15 +135,7 @@ class WebhookSender:
                     e.url,
                     signing_secrets(e.secret, e.previous_secret, e.previous_secret_expires_at, now),
                 )
-                for e in await session.execute(
-                    select(
-                        WebhookEndpoint.id,
-                        WebhookEndpoint.url,
-                        WebhookEndpoint.secret,
-                        WebhookEndpoint.previous_secret,
-                        WebhookEndpoint.previous_secret_expires_at,
-                    ).where(WebhookEndpoint.id.in_(endpoint_ids))
-                )
+                for e in await repository.signing_targets(session, endpoint_ids)
             }
             return [
                 Job(
@@ -236,7 +219,7 @@ class WebhookSender:
 
     async def _settle(self, job: Job, outcome: Outcome) -> None:
         async with self.db.transaction() as session:
-            row = await session.get(WebhookDelivery, job.delivery_id, with_for_update=True)
+            row = await repository.get_delivery(session, job.delivery_id, lock=True)
             if row is None or row.status != WebhookDelivery.PENDING:
                 return  # deleted with its endpoint meanwhile
             if row.attempts != job.attempt:
@@ -253,7 +236,7 @@ class WebhookSender:
             row.updated_at = now
             if outcome.ok:
                 row.delivered_at = now
-            endpoint = await session.get(WebhookEndpoint, job.endpoint_id, with_for_update=True)
+            endpoint = await repository.get_endpoint(session, job.endpoint_id, lock=True)
             if endpoint is None:
                 return
             if outcome.ok:
@@ -285,9 +268,7 @@ class WebhookSender:
         endpoint.disabled_reason = reason[:500]
         endpoint.updated_at = now
         logger.warning("disabled webhook endpoint %s (%s): %s", endpoint.id, endpoint.url, reason)
-        from platform_server.notifications.service import queue_for_admins
-
-        await queue_for_admins(
+        await notifications.queue_for_admins(
             session,
             "webhook_disabled",
             {"url": endpoint.url, "endpoint_id": str(endpoint.id), "reason": reason},

@@ -7,29 +7,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import service as audit
+from platform_server.audit import api as audit
 from platform_server.core.database import as_utc, utcnow
-from platform_server.core.delivery import retry_now
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
 from platform_server.core.settings import Settings
-from platform_server.webhooks import ssrf
+from platform_server.delivery import retry_now
+from platform_server.webhooks import repository, schemas, ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
-from platform_server.webhooks.schemas import (
-    DeliveryStatus,
-    WebhookDeliveryDetailOut,
-    WebhookDeliveryOut,
-    WebhookEndpointCreate,
-    WebhookEndpointCreated,
-    WebhookEndpointOut,
-    WebhookEndpointUpdate,
-    WebhookPing,
-    WebhookSecretOut,
-)
 from platform_server.webhooks.signing import generate_secret
 
 # What the audit trail records of an endpoint (never its secret).
@@ -54,9 +42,22 @@ async def check_target(url: str, settings: Settings) -> None:
 
 
 def _snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
-    values = audit.snapshot(endpoint, AUDITED)
+    values = {name: getattr(endpoint, name) for name in AUDITED}
     values["url"] = redacted_url(endpoint.url)
     return values
+
+
+async def _audit(
+    session: AsyncSession,
+    action: str,
+    actor: Principal,
+    endpoint_id: uuid.UUID,
+    changes: dict[str, Any],
+) -> None:
+    """Every change to webhooks is recorded against its endpoint."""
+    await audit.record(
+        session, action, actor=actor, target_type="webhook", target_id=endpoint_id, changes=changes
+    )
 
 
 def redacted_url(url: str) -> str:
@@ -69,13 +70,13 @@ def redacted_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", "")) + query
 
 
-def endpoint_out(endpoint: WebhookEndpoint) -> WebhookEndpointOut:
-    return WebhookEndpointOut.model_validate(endpoint)
+def endpoint_out(endpoint: WebhookEndpoint) -> schemas.WebhookEndpointOut:
+    return schemas.WebhookEndpointOut.model_validate(endpoint)
 
 
 async def create_endpoint(
-    session: AsyncSession, data: WebhookEndpointCreate, actor: Principal
-) -> WebhookEndpointCreated:
+    session: AsyncSession, data: schemas.WebhookEndpointCreate, actor: Principal
+) -> schemas.WebhookEndpointCreated:
     now = utcnow()
     endpoint = WebhookEndpoint(
         url=data.url,
@@ -89,48 +90,33 @@ async def create_endpoint(
         created_at=now,
         updated_at=now,
     )
-    session.add(endpoint)
-    await session.flush()
-    await audit.record(
-        session,
-        "webhook.create",
-        actor=actor,
-        target_type="webhook",
-        target_id=endpoint.id,
-        changes=audit.diff({}, _snapshot(endpoint)),
-    )
-    return WebhookEndpointCreated.model_validate(
+    await repository.add(session, endpoint)
+    await _audit(session, "webhook.create", actor, endpoint.id, audit.diff({}, _snapshot(endpoint)))
+    return schemas.WebhookEndpointCreated.model_validate(
         {**endpoint_out(endpoint).model_dump(), "secret": endpoint.secret}
     )
 
 
 async def list_endpoints(
     session: AsyncSession, page: PageParams, active: bool | None
-) -> Page[WebhookEndpointOut]:
-    stmt = select(WebhookEndpoint)
-    if active is not None:
-        stmt = stmt.where(WebhookEndpoint.active.is_(active))
-    return await paginate(
-        session,
-        stmt,
-        created_at=WebhookEndpoint.created_at,
-        row_id=WebhookEndpoint.id,
-        page=page,
-        to_schema=endpoint_out,
-    )
+) -> Page[schemas.WebhookEndpointOut]:
+    return await repository.list_endpoints(session, page, active)
 
 
 async def get_endpoint(
     session: AsyncSession, endpoint_id: uuid.UUID, *, lock: bool = False
 ) -> WebhookEndpoint:
-    endpoint = await session.get(WebhookEndpoint, endpoint_id, with_for_update=lock)
+    endpoint = await repository.get_endpoint(session, endpoint_id, lock=lock)
     if endpoint is None:
         raise NotFound(f"Webhook endpoint {endpoint_id} does not exist.")
     return endpoint
 
 
 async def update_endpoint(
-    session: AsyncSession, endpoint_id: uuid.UUID, data: WebhookEndpointUpdate, actor: Principal
+    session: AsyncSession,
+    endpoint_id: uuid.UUID,
+    data: schemas.WebhookEndpointUpdate,
+    actor: Principal,
 ) -> WebhookEndpoint:
     changes = data.model_dump(exclude_unset=True)
     nulls = [k for k, v in changes.items() if v is None and k != "description"]
@@ -151,41 +137,21 @@ async def update_endpoint(
     after = _snapshot(endpoint)
     if after != before:
         endpoint.updated_at = utcnow()
-        await session.flush()
-        await audit.record(
-            session,
-            "webhook.update",
-            actor=actor,
-            target_type="webhook",
-            target_id=endpoint.id,
-            changes=audit.diff(before, after),
-        )
+        await repository.save(session)
+        await _audit(session, "webhook.update", actor, endpoint.id, audit.diff(before, after))
     return endpoint
 
 
 async def delete_endpoint(session: AsyncSession, endpoint_id: uuid.UUID, actor: Principal) -> None:
     endpoint = await get_endpoint(session, endpoint_id, lock=True)
     before = _snapshot(endpoint)
-    # Explicitly, not by the foreign key's cascade alone (SQLite may run without it).
-    for delivery in await session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-    ):
-        await session.delete(delivery)
-    await session.delete(endpoint)
-    await session.flush()
-    await audit.record(
-        session,
-        "webhook.delete",
-        actor=actor,
-        target_type="webhook",
-        target_id=endpoint_id,
-        changes=audit.diff(before, {}),
-    )
+    await repository.delete_endpoint(session, endpoint)
+    await _audit(session, "webhook.delete", actor, endpoint_id, audit.diff(before, {}))
 
 
 async def rotate_secret(
     session: AsyncSession, endpoint_id: uuid.UUID, previous_secret_hours: int, actor: Principal
-) -> WebhookSecretOut:
+) -> schemas.WebhookSecretOut:
     endpoint = await get_endpoint(session, endpoint_id, lock=True)
     now, overlap_before = utcnow(), endpoint.previous_secret_expires_at
     keep = previous_secret_hours > 0
@@ -196,21 +162,12 @@ async def rotate_secret(
     )
     endpoint.secret = generate_secret()
     endpoint.updated_at = now
-    await session.flush()
-    await audit.record(
-        session,
-        "webhook.rotate_secret",
-        actor=actor,
-        target_type="webhook",
-        target_id=endpoint.id,
-        changes={
-            "previous_secret_expires_at": {
-                "before": overlap_before,
-                "after": endpoint.previous_secret_expires_at,
-            }
-        },
+    await repository.save(session)
+    expiry = {"before": overlap_before, "after": endpoint.previous_secret_expires_at}
+    await _audit(
+        session, "webhook.rotate_secret", actor, endpoint.id, {"previous_secret_expires_at": expiry}
     )
-    return WebhookSecretOut(
+    return schemas.WebhookSecretOut(
         id=endpoint.id,
         secret=endpoint.secret,
         previous_secret_expires_at=endpoint.previous_secret_expires_at,
@@ -235,12 +192,12 @@ def _require_active(endpoint: WebhookEndpoint) -> None:
         )
 
 
-async def queue_ping(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookDeliveryOut:
+async def queue_ping(session: AsyncSession, endpoint_id: uuid.UUID) -> schemas.WebhookDeliveryOut:
     """A `ping` delivery, sent at once like any other (signed, retried)."""
     endpoint = await get_endpoint(session, endpoint_id)
     _require_active(endpoint)
     now = utcnow()
-    payload = WebhookPing(webhook_id=endpoint.id, created_at=now)
+    payload = schemas.WebhookPing(webhook_id=endpoint.id, created_at=now)
     delivery = WebhookDelivery(
         endpoint_id=endpoint.id,
         event_id=None,
@@ -256,51 +213,38 @@ async def queue_ping(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookDe
         created_at=now,
         updated_at=now,
     )
-    session.add(delivery)
-    await session.flush()
-    return WebhookDeliveryOut.model_validate(delivery)
+    await repository.add(session, delivery)
+    return schemas.WebhookDeliveryOut.model_validate(delivery)
 
 
 async def list_deliveries(
     session: AsyncSession,
     endpoint_id: uuid.UUID,
     page: PageParams,
-    status: DeliveryStatus | None,
+    status: schemas.DeliveryStatus | None,
     event_type: str | None,
-) -> Page[WebhookDeliveryOut]:
+) -> Page[schemas.WebhookDeliveryOut]:
     await get_endpoint(session, endpoint_id)
-    stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-    if status is not None:
-        stmt = stmt.where(WebhookDelivery.status == status)
-    if event_type is not None:
-        stmt = stmt.where(WebhookDelivery.event_type == event_type)
-    return await paginate(
-        session,
-        stmt,
-        created_at=WebhookDelivery.created_at,
-        row_id=WebhookDelivery.id,
-        page=page,
-        to_schema=WebhookDeliveryOut.model_validate,
-    )
+    return await repository.list_deliveries(session, endpoint_id, page, status, event_type)
 
 
 async def get_delivery(
     session: AsyncSession, endpoint_id: uuid.UUID, delivery_id: uuid.UUID, *, lock: bool = False
 ) -> WebhookDelivery:
     await get_endpoint(session, endpoint_id)
-    delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=lock)
+    delivery = await repository.get_delivery(session, delivery_id, lock=lock)
     if delivery is None or delivery.endpoint_id != endpoint_id:
         raise NotFound(f"Delivery {delivery_id} of webhook endpoint {endpoint_id} does not exist.")
     return delivery
 
 
-def delivery_detail(delivery: WebhookDelivery) -> WebhookDeliveryDetailOut:
-    return WebhookDeliveryDetailOut.model_validate(delivery)
+def delivery_detail(delivery: WebhookDelivery) -> schemas.WebhookDeliveryDetailOut:
+    return schemas.WebhookDeliveryDetailOut.model_validate(delivery)
 
 
 async def redeliver(
     session: AsyncSession, endpoint_id: uuid.UUID, delivery_id: uuid.UUID, actor: Principal
-) -> WebhookDeliveryOut:
+) -> schemas.WebhookDeliveryOut:
     """Send a delivery again now, whatever its status, then retry it on the usual schedule.
 
     409 while an attempt is in flight (pending and leased) or the endpoint is disabled.
@@ -322,16 +266,10 @@ async def redeliver(
     before = delivery.status
     retry_now(delivery)
     delivery.updated_at = now
-    await session.flush()
-    await audit.record(
-        session,
-        "webhook.redeliver",
-        actor=actor,
-        target_type="webhook",
-        target_id=endpoint_id,
-        changes={
-            "delivery_id": {"before": None, "after": str(delivery.id)},
-            "status": {"before": before, "after": delivery.status},
-        },
-    )
-    return WebhookDeliveryOut.model_validate(delivery)
+    await repository.save(session)
+    changes = {
+        "delivery_id": {"before": None, "after": str(delivery.id)},
+        "status": {"before": before, "after": delivery.status},
+    }
+    await _audit(session, "webhook.redeliver", actor, endpoint_id, changes)
+    return schemas.WebhookDeliveryOut.model_validate(delivery)

@@ -6,64 +6,29 @@ handed over twice: the (endpoint, event) pair is unique, so a second pass adds n
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import utcnow
 from platform_server.core.ids import new_id
-from platform_server.events.schemas import EventOut
-from platform_server.events.service import subscribe
-from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
+from platform_server.events import api as events
+from platform_server.webhooks import repository
+from platform_server.webhooks.models import WebhookDelivery
 from platform_server.webhooks.schemas import ALL_EVENTS
 
 
-def _insert_new(session: AsyncSession) -> Any:
-    """An INSERT that skips rows whose (endpoint, event) already exists, where the
-    database can say so (a concurrent planner may insert the same row meanwhile)."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(WebhookDelivery).on_conflict_do_nothing(
-            index_elements=["endpoint_id", "event_id"]
-        )
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(WebhookDelivery).on_conflict_do_nothing(
-            index_elements=["endpoint_id", "event_id"]
-        )
-    return insert(WebhookDelivery)
-
-
-@subscribe
-async def plan_webhooks(session: AsyncSession, events: list[EventOut]) -> None:
-    if not events:
+@events.subscribe
+async def plan_webhooks(session: AsyncSession, batch: list[events.EventOut]) -> None:
+    if not batch:
         return
-    endpoints = (
-        await session.execute(
-            select(WebhookEndpoint.id, WebhookEndpoint.events).where(
-                WebhookEndpoint.active.is_(True)
-            )
-        )
-    ).all()
+    endpoints = await repository.active_endpoints(session)
     if not endpoints:
         return
-    event_ids = [event.id for event in events]
-    existing: set[tuple[uuid.UUID, uuid.UUID | None]] = {
-        (row.endpoint_id, row.event_id)
-        for row in await session.execute(
-            select(WebhookDelivery.endpoint_id, WebhookDelivery.event_id).where(
-                WebhookDelivery.event_id.in_(event_ids)
-            )
-        )
-    }
+    existing = await repository.planned(session, [event.id for event in batch])
     now = utcnow()
     rows: list[dict[str, Any]] = []
-    for event in events:
+    for event in batch:
         payload: str | None = None
         for endpoint_id, types in endpoints:
             wanted = types or []
@@ -91,5 +56,4 @@ async def plan_webhooks(session: AsyncSession, events: list[EventOut]) -> None:
                     "updated_at": now,
                 }
             )
-    if rows:
-        await session.execute(_insert_new(session), rows)
+    await repository.insert_deliveries(session, rows)

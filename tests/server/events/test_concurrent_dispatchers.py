@@ -16,9 +16,9 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import Database, utcnow
-from platform_server.core.delivery import FAILED, claim
 from platform_server.core.settings import Settings
-from platform_server.events import service as events
+from platform_server.delivery import FAILED, claim
+from platform_server.events import api as events
 from platform_server.events.dispatcher import Dispatcher
 from platform_server.events.models import Event
 from platform_server.events.schemas import EventOut

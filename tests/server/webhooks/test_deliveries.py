@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from platform_sdk import webhooks
-from tests.conftest import Account, assert_problem, bearer
+from tests.conftest import Account, assert_problem, sign_in
 from tests.server.commerce.conftest import Shop
 from tests.server.conftest import login_ok, register
 from tests.server.webhooks.receiver import Receiver, running_receiver
@@ -49,9 +49,13 @@ def hapi(hook_server: LiveServer) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def admin(hook_server: LiveServer) -> dict[str, str]:
-    with httpx.Client(base_url=hook_server.url, timeout=30) as client:
-        return bearer(login_ok(client, ADMIN_EMAIL, ADMIN_PASSWORD)["access_token"])
+def hook_admin(hook_server: LiveServer) -> Account:
+    return sign_in(hook_server.url, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+@pytest.fixture
+def admin(hook_admin: Account) -> dict[str, str]:
+    return hook_admin.headers  # renewed when the module outlives the access token
 
 
 def wait_for(check: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:

@@ -9,9 +9,9 @@ from platform_cli.tui.screens.base import BaseView
 from platform_cli.tui.screens.events import EventsView
 from platform_cli.tui.screens.notifications import NotificationsView
 from platform_cli.tui.screens.orders import OrdersView
-from platform_cli.tui.screens.overview import OverviewView
 from platform_cli.tui.screens.products import ProductsView
 from platform_cli.tui.screens.sessions import SessionsView
+from platform_cli.tui.screens.stats import StatsView
 from platform_cli.tui.screens.users import UsersView
 from platform_cli.tui.screens.webhooks import WebhooksView
 
@@ -27,7 +27,9 @@ class ViewInfo:
 VIEWS: dict[str, ViewInfo] = {
     info.name: info
     for info in [
-        ViewInfo("overview", OverviewView, ("home", "ov", "dash"), "today's figures, live events"),
+        ViewInfo(
+            "stats", StatsView, ("overview", "home", "ov", "dash"), "today's figures, live events"
+        ),
         ViewInfo(
             "orders", OrdersView, ("order", "o", "ord"), "orders: cancel, fulfil, ship, refund"
         ),

@@ -7,10 +7,11 @@ from typing import Any, ClassVar
 from rich.console import RenderableType
 from rich.pretty import Pretty
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.filters import FilterKey, FilterSpec, date_value, uuid_value
 from platform_cli.tui.format import DASH, short_id, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import ident, when
 from platform_cli.tui.screens.events import open_resource
 from platform_cli.tui.screens.listing import ResourceView
@@ -38,6 +39,7 @@ class AuditView(ResourceView):
     VIEW = "audit"
     LABEL = "Audit"
     NOUN = "records"
+    FIELDS = ("created_at", "action", "target_type", "target_id", "ip")
     DETAIL_TITLE = "Audit record"
     EMPTY_TEXT = "No audit records match."
     FILTERS = FilterSpec(
@@ -52,8 +54,8 @@ class AuditView(ResourceView):
         text_key="action",
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "goto", "Go to target", tooltip="Open the changed record"),
-        Binding("u", "actor", "Actor", tooltip="Open who did it"),
+        key("g", "goto", "Go to target", "Open the changed record"),
+        key("u", "actor", "Actor", "Open who did it"),
     ]
 
     def columns(self) -> list[Column]:
@@ -66,28 +68,12 @@ class AuditView(ResourceView):
             Column("ip", "IP", 15),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.audit.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.audit.get(key)
-
-    def to_row(self, record: Any) -> Row:
-        return Row(
-            str(record.id),
-            {
-                "created_at": record.created_at,
-                "actor_email": record.actor_email
-                or ("system" if record.actor_id is None else short_id(record.actor_id)),
-                "actor_id": str(record.actor_id) if record.actor_id else None,
-                "action": record.action,
-                "target_type": record.target_type,
-                "target_id": record.target_id,
-                "ip": record.ip,
-            },
-        )
+    def row_values(self, record: Any) -> dict[str, Any]:
+        actor = record.actor_id
+        return {
+            "actor_email": record.actor_email or ("system" if actor is None else short_id(actor)),
+            "actor_id": str(actor) if actor else None,
+        }
 
     async def detail(self, row: Row) -> RenderableType:
         record = await self.sdk(self.client.audit.get(row.key), what="Loading the record")

@@ -25,6 +25,7 @@ from platform_cli.tui.actions import ActionPlan
 from platform_cli.tui.dialogs import ConfirmDialog, HelpScreen
 from platform_cli.tui.filters import FilterError, FilterSpec, ParsedFilter
 from platform_cli.tui.format import describe_error
+from platform_cli.tui.keys import key
 from platform_cli.tui.widgets.chrome import ConnectionBanner, StatusBar
 from platform_cli.tui.widgets.prompt import PromptBar
 
@@ -49,35 +50,30 @@ class BaseView(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
+        key(
             "colon",
             "command_line",
             "Command",
+            "Command line: switch views, e.g. :orders pending (Tab completes)",
             key_display=":",
-            tooltip="Command line: switch views, e.g. :orders pending (Tab completes)",
         ),
-        Binding(
+        key(
             "slash",
             "filter",
             "Filter",
+            "Filter this view (on the server), e.g. status:paid ada@example.com",
             key_display="/",
-            tooltip="Filter this view (on the server), e.g. status:paid ada@example.com",
         ),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="This help"),
-        Binding("r", "refresh", "Refresh", tooltip="Reload the view now"),
-        Binding("p", "toggle_pause", "Pause", tooltip="Pause or resume live refresh"),
-        Binding(
-            "q",
-            "back(True)",
-            "Back",
-            tooltip="Back to the previous view (on the overview: quit)",
-        ),
-        Binding(
+        key("question_mark", "help", "Help", "This help", key_display="?"),
+        key("r", "refresh", "Refresh", "Reload the view now"),
+        key("p", "toggle_pause", "Pause", "Pause or resume live refresh"),
+        key("q", "back(True)", "Back", "Back to the previous view (on the stats view: quit)"),
+        key(
             "escape",
             "back",
             "Back",
+            "Close the prompt or the full-screen detail, else back",
             show=False,
-            tooltip="Close the prompt or the full-screen detail, else back",
         ),
     ]
 

@@ -9,10 +9,11 @@ from typing import Any, ClassVar
 from rich.console import RenderableType
 from rich.pretty import Pretty
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.filters import FilterKey, FilterSpec, date_value
 from platform_cli.tui.format import DASH, as_utc, field, money, short_id, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import ident
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, section
@@ -20,23 +21,16 @@ from platform_cli.tui.widgets.table import Column, Row
 
 # The server's event types (for completion and `order.*` style prefixes; an unknown type
 # is still sent as typed, the server answers which ones exist).
-EVENT_TYPES = (
-    "user.created",
-    "user.updated",
-    "user.deleted",
-    "product.created",
-    "product.updated",
-    "product.deleted",
-    "inventory.low_stock",
-    "order.created",
-    "order.paid",
-    "order.cancelled",
-    "order.expired",
-    "order.fulfilled",
-    "order.shipped",
-    "order.delivered",
-    "order.refunded",
-    "payment.failed",
+EVENT_TYPES = tuple(
+    f"{resource}.{name}"
+    for resource, names in (
+        ("user", "created updated deleted"),
+        ("product", "created updated deleted"),
+        ("inventory", "low_stock"),
+        ("order", "created paid cancelled expired fulfilled shipped delivered refunded"),
+        ("payment", "failed"),
+    )
+    for name in names.split()
 )
 MAX_ROWS = 20_000
 MAX_BUFFERED = 5_000
@@ -122,7 +116,6 @@ def open_resource(app: Any, values: dict[str, Any]) -> None:
 class EventsView(ResourceView):
     VIEW = "events"
     LABEL = "Events"
-    NOUN = "events"
     DETAIL_TITLE = "Event"
     EMPTY_TEXT = "No events yet; new ones appear here as they happen."
     FILTERS = FilterSpec(
@@ -142,10 +135,8 @@ class EventsView(ResourceView):
         text_key="type",
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "space", "toggle_tail", "Pause tail", tooltip="Pause the live tail (new events wait)"
-        ),
-        Binding("g", "goto", "Go to record", tooltip="Open the order, product or user"),
+        key("space", "toggle_tail", "Pause tail", "Pause the live tail (new events wait)"),
+        key("g", "goto", "Go to record", "Open the order, product or user"),
     ]
 
     def __init__(self, filter_text: str = "", *, select: str | None = None) -> None:
@@ -162,14 +153,6 @@ class EventsView(ResourceView):
             Column("actor", "BY", 18),
             Column("summary", "SUMMARY", 0, min_width=16, sortable=False),
         ]
-
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.events.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.events.get(key)
 
     def to_row(self, event: Any) -> Row:
         return event_row(event)

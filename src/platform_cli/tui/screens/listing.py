@@ -15,10 +15,11 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container
 from textual.timer import Timer
 
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.base import BaseView, Handled
 from platform_cli.tui.widgets.detail import DetailPane
 from platform_cli.tui.widgets.table import Column, ResourceTable, Row
@@ -30,25 +31,30 @@ class ResourceView(BaseView):
     """Column key → the API's ``sort`` name, where the server sorts (products)."""
     DETAIL_TITLE: ClassVar[str] = "Detail"
     EMPTY_TEXT: ClassVar[str] = "Nothing matches."
-    NOUN: ClassVar[str] = "rows"
+    NOUN: ClassVar[str] = ""
+    """What the rows are, in the status line (default: the view's name)."""
+    RESOURCE: ClassVar[str] = ""
+    """The SDK resource listed, as a path on the client (default: the view's name)."""
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    """Attributes of an item copied as they are into its row (``row_values`` adds others)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "sort_next", "Sort", tooltip="Sort by the next column"),
-        Binding(
+        key("s", "sort_next", "Sort", "Sort by the next column"),
+        key(
             "S",
             "sort_reverse",
             "Reverse sort",
+            "Reverse the sort order",
             key_display="S",
             show=False,
-            tooltip="Reverse the sort order",
         ),
-        Binding(
+        key(
             "z",
             "zoom",
             "Detail",
+            "The detail pane full screen (Esc, Enter or z comes back)",
             show=False,
             key_display="enter, z",
-            tooltip="The detail pane full screen (Esc, Enter or z comes back)",
         ),
     ]
 
@@ -70,16 +76,32 @@ class ResourceView(BaseView):
     def columns(self) -> list[Column]:
         raise NotImplementedError
 
+    @property
+    def resource(self) -> Any:
+        target: Any = self.client
+        for name in (self.RESOURCE or self.VIEW).split("."):
+            target = getattr(target, name)
+        return target
+
+    def list_params(self) -> dict[str, Any]:
+        """The query of a page: the filter's (and the sort, where the server sorts)."""
+        return dict(self.filter.params)
+
     async def fetch(self, cursor: str | None) -> Any:
         """One page (an ``AsyncPage``) with the current filter and sort."""
-        raise NotImplementedError
+        return await self.resource.list(limit=self.PAGE_SIZE, cursor=cursor, **self.list_params())
 
     def to_row(self, item: Any) -> Row:
-        raise NotImplementedError
+        values = {name: getattr(item, name) for name in self.FIELDS}
+        return Row(str(item.id), {**values, **self.row_values(item)})
+
+    def row_values(self, item: Any) -> dict[str, Any]:
+        """The values of a row that are not plain ``FIELDS``."""
+        return {}
 
     async def fetch_one(self, key: str) -> Any | None:
-        """The record again (after an action); None when there is no ``get``."""
-        return None
+        """The record again (after an action)."""
+        return await self.resource.get(key)
 
     async def detail(self, row: Row) -> RenderableType:
         raise NotImplementedError
@@ -109,7 +131,7 @@ class ResourceView(BaseView):
             text.append(self.filter.text, style="bold yellow")
             text.append("  ")
         count = self.table.row_count if self.is_mounted else 0
-        text.append(f"{count:,} {self.NOUN} loaded", style="")
+        text.append(f"{count:,} {self.NOUN or self.VIEW} loaded", style="")
         if self.next_cursor:
             text.append(" (more as you scroll)", style="dim")
         if self._loading_more:
@@ -171,7 +193,7 @@ class ResourceView(BaseView):
     @work(group="more", exit_on_error=False)
     async def _more(self, generation: int, cursor: str) -> None:
         try:
-            page = await self.sdk(self.fetch(cursor), what=f"Loading more {self.NOUN}")
+            page = await self.sdk(self.fetch(cursor), what=f"Loading more {self.NOUN or self.VIEW}")
             if generation != self.generation:
                 return
             self.table.extend(self.to_row(item) for item in page.data)

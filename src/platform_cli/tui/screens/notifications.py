@@ -6,11 +6,12 @@ from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.actions import ActionPlan
 from platform_cli.tui.filters import FilterKey, FilterSpec, uuid_value
 from platform_cli.tui.format import short_id, status_text, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import status, when
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, section
@@ -29,7 +30,7 @@ TEMPLATES = (
 class NotificationsView(ResourceView):
     VIEW = "notifications"
     LABEL = "Notifications"
-    NOUN = "notifications"
+    FIELDS = ("created_at", "channel", "recipient", "template", "status", "attempts")
     DETAIL_TITLE = "Notification"
     EMPTY_TEXT = "No notifications match."
     FILTERS = FilterSpec(
@@ -42,10 +43,8 @@ class NotificationsView(ResourceView):
     )
     MUTATING = frozenset({"retry"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "R", "retry", "Retry", key_display="R", tooltip="Send a failed or queued one again now"
-        ),
-        Binding("u", "user", "User", tooltip="Open the recipient"),
+        key("R", "retry", "Retry", "Send a failed or queued one again now", key_display="R"),
+        key("u", "user", "User", "Open the recipient"),
     ]
 
     def columns(self) -> list[Column]:
@@ -58,27 +57,8 @@ class NotificationsView(ResourceView):
             Column("attempts", "TRIES", 5, align="right"),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.notifications.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.notifications.get(key)
-
-    def to_row(self, item: Any) -> Row:
-        return Row(
-            str(item.id),
-            {
-                "created_at": item.created_at,
-                "channel": item.channel,
-                "recipient": item.recipient,
-                "template": item.template,
-                "status": item.status,
-                "attempts": item.attempts,
-                "user_id": str(item.user_id) if item.user_id else None,
-            },
-        )
+    def row_values(self, item: Any) -> dict[str, Any]:
+        return {"user_id": str(item.user_id) if item.user_id else None}
 
     async def detail(self, row: Row) -> RenderableType:
         item = await self.sdk(

@@ -8,18 +8,13 @@ from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec, date_value, uuid_value
 from platform_cli.tui.format import field, money, quote, short_id, status_text, timestamp
-from platform_cli.tui.screens.common import (
-    failed,
-    ident,
-    sections,
-    status,
-    when,
-)
+from platform_cli.tui.keys import key
+from platform_cli.tui.screens.common import failed, ident, sections, status, when
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
@@ -50,7 +45,7 @@ def address_line(address: Any) -> str | None:
 class OrdersView(ResourceView):
     VIEW = "orders"
     LABEL = "Orders"
-    NOUN = "orders"
+    FIELDS = ("created_at", "user_email", "status", "total", "currency")
     DETAIL_TITLE = "Order"
     EMPTY_TEXT = "No orders match."
     FILTERS = FilterSpec(
@@ -65,16 +60,12 @@ class OrdersView(ResourceView):
     )
     MUTATING = frozenset({"cancel", "fulfil", "ship", "deliver", "refund"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u", "customer", "Customer", tooltip="Open the buyer (then o: their orders)"),
-        Binding(
-            "x", "cancel", "Cancel", tooltip="Cancel the order; a paid one is refunded (asks first)"
-        ),
-        Binding("f", "fulfil", "Fulfil", tooltip="Mark a paid order fulfilled (asks first)"),
-        Binding("h", "ship", "Ship", tooltip="Mark shipped with carrier and tracking number"),
-        Binding("d", "deliver", "Deliver", tooltip="Mark a shipped order delivered (asks first)"),
-        Binding(
-            "R", "refund", "Refund", key_display="R", tooltip="Refund an amount of the payment"
-        ),
+        key("u", "customer", "Customer", "Open the buyer (then o: their orders)"),
+        key("x", "cancel", "Cancel", "Cancel the order; a paid one is refunded (asks first)"),
+        key("f", "fulfil", "Fulfil", "Mark a paid order fulfilled (asks first)"),
+        key("h", "ship", "Ship", "Mark shipped with carrier and tracking number"),
+        key("d", "deliver", "Deliver", "Mark a shipped order delivered (asks first)"),
+        key("R", "refund", "Refund", "Refund an amount of the payment", key_display="R"),
     ]
 
     def columns(self) -> list[Column]:
@@ -89,28 +80,12 @@ class OrdersView(ResourceView):
             Column("currency", "CUR", 3, sortable=False),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.orders.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.orders.get(key)
-
-    def to_row(self, order: Any) -> Row:
-        return Row(
-            str(order.id),
-            {
-                "id": str(order.id),
-                "created_at": order.created_at,
-                "user_email": order.user_email,
-                "user_id": str(order.user_id),
-                "status": order.status,
-                "items": sum(item.quantity for item in order.items),
-                "total": order.total,
-                "currency": order.currency,
-            },
-        )
+    def row_values(self, order: Any) -> dict[str, Any]:
+        return {
+            "id": str(order.id),
+            "user_id": str(order.user_id),
+            "items": sum(item.quantity for item in order.items),
+        }
 
     async def detail(self, row: Row) -> RenderableType:
         client = self.client

@@ -7,11 +7,12 @@ from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec, bool_value
 from platform_cli.tui.format import DASH, field, money, quote, status_text, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import failed, number, sections, status
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
@@ -27,7 +28,7 @@ def stock(value: Any) -> Text:
 class ProductsView(ResourceView):
     VIEW = "products"
     LABEL = "Products"
-    NOUN = "products"
+    FIELDS = ("sku", "name", "category", "price", "currency", "status", "created_at")
     DETAIL_TITLE = "Product"
     EMPTY_TEXT = "No products match."
     SERVER_SORT: ClassVar[dict[str, str]] = {
@@ -48,15 +49,15 @@ class ProductsView(ResourceView):
     )
     MUTATING = frozenset({"adjust", "archive"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "adjust", "Adjust stock", tooltip="Add or remove units, with a reason"),
-        Binding(
+        key("a", "adjust", "Adjust stock", "Add or remove units, with a reason"),
+        key(
             "A",
             "archive",
             "Archive",
+            "Archive: hidden from customers (asks first)",
             key_display="A",
-            tooltip="Archive: hidden from customers (asks first)",
         ),
-        Binding("e", "events", "Events", tooltip="Events of this product"),
+        key("e", "events", "Events", "Events of this product"),
     ]
 
     def columns(self) -> list[Column]:
@@ -70,35 +71,13 @@ class ProductsView(ResourceView):
             Column("available", "AVAIL", 6, align="right", render=stock),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.products.list(
-            limit=self.PAGE_SIZE,
-            cursor=cursor,
-            sort=self.server_sort,  # type: ignore[arg-type]
-            **self.filter.params,
-        )
+    def list_params(self) -> dict[str, Any]:
+        return {"sort": self.server_sort, **self.filter.params}
 
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.products.get(key)
-
-    def to_row(self, product: Any) -> Row:
+    def row_values(self, product: Any) -> dict[str, Any]:
         inventory = product.inventory
-        return Row(
-            str(product.id),
-            {
-                "sku": product.sku,
-                "name": product.name,
-                "category": product.category,
-                "price": product.price,
-                "currency": product.currency,
-                "status": product.status,
-                "on_hand": field(inventory, "on_hand"),
-                "reserved": field(inventory, "reserved"),
-                "available": field(inventory, "available"),
-                "low_stock_threshold": field(inventory, "low_stock_threshold"),
-                "created_at": product.created_at,
-            },
-        )
+        stock = ("on_hand", "reserved", "available", "low_stock_threshold")
+        return {name: field(inventory, name) for name in stock}
 
     async def detail(self, row: Row) -> RenderableType:
         client = self.client
@@ -198,7 +177,10 @@ class ProductsView(ResourceView):
                 delta = values.get("delta")
                 reason = quote(values.get("reason") or "REASON")
                 shown = delta if isinstance(delta, int) else "DELTA"
-                return f"platform inventory adjust {product_id} --delta={shown} --reason {reason}"
+                return (
+                    f"platform products inventory adjust {product_id} "
+                    f"--delta={shown} --reason {reason}"
+                )
 
             return ActionPlan(
                 title=f"Adjust stock of {v['sku']}",

@@ -6,10 +6,11 @@ from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.actions import ActionPlan
 from platform_cli.tui.format import short_id, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import when
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group
@@ -23,18 +24,19 @@ def current_mark(value: Any) -> Text:
 class SessionsView(ResourceView):
     VIEW = "sessions"
     LABEL = "Sessions"
-    NOUN = "sessions"
+    RESOURCE = "auth.sessions"
+    FIELDS = ("current", "user_agent", "ip_address", "created_at", "last_used_at", "expires_at")
     DETAIL_TITLE = "Session"
     EMPTY_TEXT = "No sessions (signed in with an API key?)."
     MUTATING = frozenset({"revoke", "revoke_others"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "revoke", "Revoke", tooltip="Sign the session out (asks first)"),
-        Binding(
+        key("x", "revoke", "Revoke", "Sign the session out (asks first)"),
+        key(
             "X",
             "revoke_others",
             "Revoke all others",
+            "Sign out every session but this one",
             key_display="X",
-            tooltip="Sign out every session but this one",
         ),
     ]
 
@@ -49,22 +51,14 @@ class SessionsView(ResourceView):
             Column("revoked", "STATE", 8),
         ]
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.auth.sessions.list(limit=self.PAGE_SIZE, cursor=cursor)
+    def list_params(self) -> dict[str, Any]:
+        return {}  # the API has no filters for sessions
 
-    def to_row(self, item: Any) -> Row:
-        return Row(
-            str(item.id),
-            {
-                "current": item.current,
-                "user_agent": item.user_agent,
-                "ip_address": item.ip_address,
-                "created_at": item.created_at,
-                "last_used_at": item.last_used_at,
-                "expires_at": item.expires_at,
-                "revoked": "revoked" if item.revoked_at else "active",
-            },
-        )
+    def row_values(self, item: Any) -> dict[str, Any]:
+        return {"revoked": "revoked" if item.revoked_at else "active"}
+
+    async def fetch_one(self, key: str) -> Any | None:
+        return None  # no GET of one session: actions reload the list
 
     async def detail(self, row: Row) -> RenderableType:
         v = row.values
@@ -100,7 +94,7 @@ class SessionsView(ResourceView):
             return ActionPlan(
                 title=f"Revoke session {short_id(session_id)}",
                 summary=lambda values: summary,
-                command=lambda values: f"platform sessions revoke {session_id} --yes",
+                command=lambda values: f"platform auth sessions revoke {session_id} --yes",
                 run=lambda values: self.client.auth.sessions.revoke(session_id),
                 done=lambda result: f"Session {short_id(session_id)} revoked.",
                 confirm_label="Revoke",
@@ -134,7 +128,9 @@ class SessionsView(ResourceView):
                     "their refresh tokens stop working. This one stays signed in."
                 ),
                 command=lambda values: (
-                    " && ".join(f"platform sessions revoke {row.key} --yes" for row in others[:3])
+                    " && ".join(
+                        f"platform auth sessions revoke {row.key} --yes" for row in others[:3]
+                    )
                     + (f"  # … {len(others)} in all" if len(others) > 3 else "")
                 ),
                 run=revoke_all,

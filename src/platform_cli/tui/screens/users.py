@@ -8,11 +8,12 @@ from typing import Any, ClassVar, Literal
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec
 from platform_cli.tui.format import money, short_id, status_text, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import failed, sections, status, when
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
@@ -25,7 +26,7 @@ USER_STATUSES = ("active", "suspended")
 class UsersView(ResourceView):
     VIEW = "users"
     LABEL = "Users"
-    NOUN = "users"
+    FIELDS = ("email", "name", "role", "status", "created_at")
     DETAIL_TITLE = "User"
     EMPTY_TEXT = "No users match."
     FILTERS = FilterSpec(
@@ -38,20 +39,17 @@ class UsersView(ResourceView):
     )
     MUTATING = frozenset({"toggle_status", "change_role", "revoke_sessions"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "orders", "Orders", tooltip="Orders of this user"),
-        Binding("n", "notifications", "Notifications", tooltip="Emails and SMS sent to this user"),
-        Binding(
+        key("o", "orders", "Orders", "Orders of this user"),
+        key("n", "notifications", "Notifications", "Emails and SMS sent to this user"),
+        key(
             "t",
             "toggle_status",
             "Suspend/activate",
-            tooltip="Suspend an active user, activate a suspended one",
+            "Suspend an active user, activate a suspended one",
         ),
-        Binding("c", "change_role", "Role", tooltip="Change the role: admin, staff or customer"),
-        Binding(
-            "x",
-            "revoke_sessions",
-            "Revoke sessions",
-            tooltip="Sign this user out everywhere (asks first)",
+        key("c", "change_role", "Role", "Change the role: admin, staff or customer"),
+        key(
+            "x", "revoke_sessions", "Revoke sessions", "Sign this user out everywhere (asks first)"
         ),
     ]
 
@@ -63,26 +61,6 @@ class UsersView(ResourceView):
             Column("status", "STATUS", 9, render=status),
             Column("created_at", "CREATED", 8, render=when(self.platform.now)),
         ]
-
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.users.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self.filter.params
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.users.get(key)
-
-    def to_row(self, user: Any) -> Row:
-        return Row(
-            str(user.id),
-            {
-                "email": user.email,
-                "name": user.name,
-                "role": user.role,
-                "status": user.status,
-                "created_at": user.created_at,
-            },
-        )
 
     async def detail(self, row: Row) -> RenderableType:
         client = self.client

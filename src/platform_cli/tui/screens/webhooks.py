@@ -10,12 +10,13 @@ from rich.pretty import Pretty
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container, Vertical
 
 from platform_cli.tui.actions import ActionPlan
 from platform_cli.tui.filters import FilterKey, FilterSpec
 from platform_cli.tui.format import short_id, status_text, timestamp
+from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import status, when
 from platform_cli.tui.screens.listing import ResourceView
 from platform_cli.tui.widgets.detail import DetailPane, facts, group, section
@@ -58,13 +59,7 @@ class WebhooksView(ResourceView):
     )
     MUTATING = frozenset({"redeliver"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "R",
-            "redeliver",
-            "Redeliver",
-            key_display="R",
-            tooltip="Send the highlighted delivery again",
-        ),
+        key("R", "redeliver", "Redeliver", "Send the highlighted delivery again", key_display="R"),
     ]
 
     def __init__(self, filter_text: str = "", *, select: str | None = None) -> None:
@@ -118,13 +113,8 @@ class WebhooksView(ResourceView):
             out["event_type"] = params["delivery_event_type"]
         return out
 
-    async def fetch(self, cursor: str | None) -> Any:
-        return await self.client.webhooks.list(
-            limit=self.PAGE_SIZE, cursor=cursor, **self._endpoint_params()
-        )
-
-    async def fetch_one(self, key: str) -> Any:
-        return await self.client.webhooks.get(key)
+    def list_params(self) -> dict[str, Any]:
+        return self._endpoint_params()
 
     def to_row(self, endpoint: Any) -> Row:
         events = endpoint.events or []

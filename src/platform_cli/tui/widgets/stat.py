@@ -1,4 +1,4 @@
-"""A figure of the overview: a title, the value and a 24-hour sparkline; Enter opens the list
+"""A figure of the stats view: a title, the value and a 24-hour sparkline; Enter opens the list
 behind it."""
 
 from __future__ import annotations

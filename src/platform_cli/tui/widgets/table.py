@@ -8,9 +8,8 @@ values (never whole SDK models), formatted per column when a line is drawn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -25,42 +24,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from platform_cli.tui.format import DASH
+from platform_cli.tui.widgets.rows import CellRenderer, Column, Row, sort_value
 
-CellRenderer = Callable[[Any], "str | Text"]
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int = 10
-    """Cells; 0 makes the column flexible: it takes the width left over (``min_width`` at least)."""
-    align: Literal["left", "right"] = "left"
-    render: CellRenderer | None = None
-    sortable: bool = True
-    min_width: int = 10
-
-
-class Row:
-    """One line of the table: a unique key (the resource id) and the values to show."""
-
-    __slots__ = ("key", "values")
-
-    def __init__(self, key: str, values: dict[str, Any]) -> None:
-        self.key = key
-        self.values = values
-
-    def __repr__(self) -> str:
-        return f"Row({self.key!r})"
-
-
-def _sort_value(value: Any) -> tuple[int, Any]:
-    # None sorts last; mixed types compare as text rather than raising.
-    if value is None:
-        return (2, "")
-    if isinstance(value, str):
-        return (1, value.lower())
-    return (0, value)
+__all__ = ["CellRenderer", "Column", "ResourceTable", "Row"]
 
 
 class ResourceTable(ScrollView, can_focus=True):
@@ -101,37 +67,9 @@ class ResourceTable(ScrollView, can_focus=True):
     # before the table asks for the next page.
     NEAR_END_ROWS = 50
 
-    class Highlighted(Message):
-        def __init__(self, table: ResourceTable, row: Row | None) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
+    class TableMessage(Message):
+        """A message from this table; ``control`` is the table (for ``@on`` selectors)."""
 
-        @property
-        def control(self) -> ResourceTable:
-            return self.table
-
-    class Selected(Message):
-        def __init__(self, table: ResourceTable, row: Row) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> ResourceTable:
-            return self.table
-
-    class HeaderClicked(Message):
-        def __init__(self, table: ResourceTable, column: Column) -> None:
-            super().__init__()
-            self.table = table
-            self.column = column
-
-        @property
-        def control(self) -> ResourceTable:
-            return self.table
-
-    class NearEnd(Message):
         def __init__(self, table: ResourceTable) -> None:
             super().__init__()
             self.table = table
@@ -139,6 +77,24 @@ class ResourceTable(ScrollView, can_focus=True):
         @property
         def control(self) -> ResourceTable:
             return self.table
+
+    class Highlighted(TableMessage):
+        def __init__(self, table: ResourceTable, row: Row | None) -> None:
+            super().__init__(table)
+            self.row = row
+
+    class Selected(TableMessage):
+        def __init__(self, table: ResourceTable, row: Row) -> None:
+            super().__init__(table)
+            self.row = row
+
+    class HeaderClicked(TableMessage):
+        def __init__(self, table: ResourceTable, column: Column) -> None:
+            super().__init__(table)
+            self.column = column
+
+    class NearEnd(TableMessage):
+        pass
 
     def __init__(
         self,
@@ -277,7 +233,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self.sort_key, self.sort_reverse = key, reverse
         if key is not None:
             current = self.current.key if self.current else None
-            self.rows.sort(key=lambda row: _sort_value(row.values.get(key)), reverse=reverse)
+            self.rows.sort(key=lambda row: sort_value(row.values.get(key)), reverse=reverse)
             self._reindex()
             if current is not None:
                 self._move_to(self._index.get(current, 0))

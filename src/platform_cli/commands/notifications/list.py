@@ -1,0 +1,71 @@
+"""`platform notifications list` and `get`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+
+from platform_cli.context import columns
+from platform_cli.verbs import listing, showing
+
+if TYPE_CHECKING:
+    from platform_sdk import Client
+
+
+Status = Literal["queued", "sent", "failed"]
+
+
+Channel = Literal["email", "sms"]
+
+
+NotificationId = Annotated[str, typer.Argument(help="Notification id.", show_default=False)]
+
+
+COLUMNS = columns(
+    "ID=id:id, CHANNEL=channel, TO=recipient, TEMPLATE=template, STATUS=status:status, "
+    "ATTEMPTS=attempts, CREATED=created_at:time"
+)
+
+DETAIL_COLUMNS = columns(
+    "id=id:id, channel=channel, recipient=recipient, template=template, subject=subject, "
+    "status=status:status, attempts=attempts, last_error=last_error, event_id=event_id:id, "
+    "user_id=user_id:id, created_at=created_at:time, sent_at=sent_at:time, "
+    "next_attempt_at=next_attempt_at:time, body_text=body_text"
+)
+
+
+@listing(COLUMNS, empty="No notifications.", spinner="Fetching notifications…")
+def list_notifications(
+    sdk: Client,
+    size: int,
+    status: Annotated[
+        Status | None, typer.Option(help="Only this status.", show_default=False)
+    ] = None,
+    channel: Annotated[
+        Channel | None, typer.Option(help="Only this channel.", show_default=False)
+    ] = None,
+    user_id: Annotated[
+        str | None,
+        typer.Option("--user", "--user-id", help="Only this user's (staff).", show_default=False),
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(help="Only this template, e.g. order_created.", show_default=False),
+    ] = None,
+) -> Iterable[Any]:
+    """List notifications, newest first: your own, or everyone's for staff."""
+    return sdk.notifications.list(
+        status=status,
+        channel=channel,
+        user_id=user_id,
+        template=template,
+        limit=size,
+    )
+
+
+@showing(DETAIL_COLUMNS)
+def get(sdk: Client, notification_id: NotificationId) -> Any:
+    """Show one notification with its text."""
+    return sdk.notifications.get(notification_id)

@@ -1,0 +1,57 @@
+"""`platform orders list`, `get` and `history`: reading orders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from platform_cli.commands.orders.options import COLUMNS, HISTORY_COLUMNS, OrderId, OrderStatus
+from platform_cli.context import as_utc, query_option, time_option
+from platform_cli.verbs import listing, option, showing
+
+if TYPE_CHECKING:
+    from platform_sdk import Client
+
+
+FILTERS = [
+    option("created_after", time_option("--created-after", "Placed at or after")),
+    option("created_before", time_option("--created-before", "Placed before")),
+    option("query", query_option("Order id or buyer email.")),
+]
+
+
+@listing(COLUMNS, empty="No orders.", spinner="Fetching orders…", filters=FILTERS)
+def list_orders(
+    sdk: Client,
+    size: int,
+    status: Annotated[
+        OrderStatus | None, typer.Option(help="Only this status.", show_default=False)
+    ] = None,
+    user_id: Annotated[
+        str | None, typer.Option("--user-id", help="Only this buyer (staff).", show_default=False)
+    ] = None,
+    **filters: Any,
+) -> Iterable[Any]:
+    """List orders, newest first: your own, or everyone's for staff."""
+    return sdk.orders.list(
+        status=status,
+        user_id=user_id,
+        created_after=as_utc(filters["created_after"]),
+        created_before=as_utc(filters["created_before"]),
+        q=filters["query"],
+        limit=size,
+    )
+
+
+@showing(COLUMNS)
+def get(sdk: Client, order_id: OrderId) -> Any:
+    """Show one order with its items."""
+    return sdk.orders.get(order_id)
+
+
+@listing(HISTORY_COLUMNS, empty="No history.")
+def history(sdk: Client, size: int, order_id: OrderId) -> Iterable[Any]:
+    """Every status change of an order, newest first."""
+    return sdk.orders.history(order_id, limit=size)

@@ -1,0 +1,72 @@
+"""`platform orders cancel|fulfill|ship|deliver`: one status change each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from platform_cli.commands.orders.options import COLUMNS, OrderId
+from platform_cli.verbs import Change, Session, changing
+
+
+def _transition(
+    session: Session,
+    order_id: str,
+    action: str,
+    to_status: str,
+    call: Callable[[], Any],
+    **extra: Any,
+) -> Change:
+    """A before/after diff on dry runs; ``extra`` fields change along with the status."""
+    orders = session.sdk.orders
+    return Change(
+        action=f"{action} order {order_id}",
+        fetch=lambda: orders.get(order_id),
+        after=lambda before: {**before, "status": to_status, **extra},
+        call=call,
+        columns=COLUMNS,
+    )
+
+
+@changing(confirm=True)
+def cancel(
+    session: Session,
+    order_id: OrderId,
+    note: Annotated[
+        str | None, typer.Option("--note", help="Why (kept in the history).", show_default=False)
+    ] = None,
+) -> Change:
+    """Cancel an order and release its stock; staff cancelling a paid one refund it in full."""
+    call = lambda: session.sdk.orders.cancel(order_id, note=note)  # noqa: E731
+    return _transition(session, order_id, "cancel", "cancelled", call)
+
+
+@changing()
+def fulfill(session: Session, order_id: OrderId) -> Change:
+    """Mark a paid order fulfilled (staff); its units leave stock."""
+    call = lambda: session.sdk.orders.fulfill(order_id)  # noqa: E731
+    return _transition(session, order_id, "fulfill", "fulfilled", call)
+
+
+@changing()
+def ship(
+    session: Session,
+    order_id: OrderId,
+    carrier: Annotated[str, typer.Option("--carrier", help="Carrier name, e.g. DHL.")],
+    tracking_number: Annotated[str, typer.Option("--tracking-number", help="Tracking number.")],
+) -> Change:
+    """Mark a fulfilled order shipped (staff)."""
+    call = lambda: session.sdk.orders.ship(  # noqa: E731
+        order_id, carrier=carrier, tracking_number=tracking_number
+    )
+    shipment = {"carrier": carrier, "tracking_number": tracking_number}
+    return _transition(session, order_id, "ship", "shipped", call, **shipment)
+
+
+@changing()
+def deliver(session: Session, order_id: OrderId) -> Change:
+    """Mark a shipped order delivered (staff)."""
+    call = lambda: session.sdk.orders.deliver(order_id)  # noqa: E731
+    return _transition(session, order_id, "deliver", "delivered", call)

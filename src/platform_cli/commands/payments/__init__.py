@@ -1,0 +1,8 @@
+"""`platform payments …`: ``client.orders.payments`` and ``client.payments.refunds``."""
+
+from platform_cli.lazy import Noun
+
+NOUN = Noun(
+    help="Pay orders, list their payments, refund them.",
+    verbs={"pay": ".pay:pay", "list": ".list:list_payments", "refund": ".refund:refund"},
+)

@@ -1,0 +1,54 @@
+"""`platform payments refund`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+
+from platform_cli.commands.payments.list import REFUND_COLUMNS
+from platform_cli.context import check_fields, confirm, parse_money
+from platform_cli.verbs import Session, verb
+
+
+@verb(yes=True, dry_run=True)
+def refund(
+    session: Session,
+    payment_id: Annotated[str, typer.Argument(help="Payment id.", show_default=False)],
+    amount: Annotated[
+        Decimal | None,
+        typer.Option(
+            parser=parse_money,
+            help="How much, e.g. 5.00 (default: all not yet refunded).",
+            show_default=False,
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why (on the refund record).", show_default=False)
+    ] = None,
+) -> None:
+    """Refund a payment (staff), in part or in full; a full refund marks the order refunded."""
+    out = session.out
+    errors = []
+    if amount is not None and amount <= 0:
+        errors.append(("body.amount", "must be more than 0"))
+    if reason is not None and len(reason) > 500:
+        errors.append(("body.reason", "at most 500 characters"))
+    what = f"refund {amount} of payment {payment_id}" if amount else f"refund payment {payment_id}"
+    if session.dry_run:
+        check_fields(errors)
+        out.dry_run(
+            what + ("" if amount else " (all not yet refunded)"),
+            request={
+                "payment_id": payment_id,
+                "amount": str(amount) if amount is not None else None,
+                "reason": reason,
+            },
+        )
+        return
+    confirm(what, yes=session.yes)
+    sdk = session.sdk
+    with out.spinner("Refunding…"):
+        created = sdk.payments.refunds.create(payment_id, amount=amount, reason=reason)
+    out.one(created, REFUND_COLUMNS)

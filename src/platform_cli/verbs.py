@@ -1,0 +1,274 @@
+"""Verb decorators: a verb states its own arguments and what it does; the options every verb
+repeats (``-o``, ``--limit/--all``, ``--dry-run``, ``--yes``) are added here, once.
+
+- ``@listing(COLUMNS, empty=…)`` on ``fetch(sdk, size, **args)``: a list with --limit/--all/-o.
+- ``@showing(COLUMNS)`` on ``call(sdk, **args)``: one object, with -o.
+- ``@changing(confirm=…)`` on ``plan(session, **args) -> Change``: --dry-run (and --yes when
+  ``confirm``) and -o; the change is previewed, confirmed and sent the same way everywhere.
+- ``@verb(dry_run=…)`` on ``body(session, **args)``: only the options, for bodies of their own.
+
+The returned function has the verb's signature plus those options (``__signature__``), which
+is all Typer reads. The client opens on first use of ``session.sdk``, so local checks written
+before it fail before a missing sign-in does, as they always have.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from platform_cli.actions import change, list_page, show_one
+from platform_cli.context import (
+    AllOption,
+    Column,
+    DryRunOption,
+    LimitOption,
+    OutputOption,
+    YesOption,
+    connection,
+    output,
+)
+
+if TYPE_CHECKING:
+    from platform_cli.output import Output
+    from platform_sdk import Client
+
+_KW = inspect.Parameter.KEYWORD_ONLY
+
+
+def option(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
+    """A shared option spec (``name: annotation = default``) that verbs add by decorator."""
+    return inspect.Parameter(name, _KW, annotation=annotation, default=default)
+
+
+def _command(
+    fn: Callable[..., Any],
+    skip: int,
+    options: Sequence[inspect.Parameter],
+    body: Callable[..., None],
+    consumed: Sequence[str] = ("limit", "all_items", "fmt", "yes", "dry_run"),
+) -> Callable[..., None]:
+    """``body(ctx, own_args, **options)`` behind the signature ``ctx, *fn's args, *options``.
+
+    ``skip``: how many leading parameters of ``fn`` the decorator supplies (sdk, size, …).
+    ``options`` come after fn's own; those the decorator does not consume itself (shared
+    filters) reach ``fn`` through its ``**kwargs``.
+    """
+    own = [
+        # Evaluated here, not with get_type_hints: the supplied parameters (sdk: Client) are
+        # annotated with names imported only for type checking.
+        p.replace(annotation=eval(p.annotation, fn.__globals__))  # noqa: S307
+        if isinstance(p.annotation, str)
+        else p
+        for p in list(inspect.signature(fn).parameters.values())[skip:]
+        if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    ]
+    names = {p.name for p in options if p.name in consumed}
+
+    def command(ctx: typer.Context, **kwargs: Any) -> None:
+        given = {k: v for k, v in kwargs.items() if k not in names}
+        body(ctx, given, **{k: v for k, v in kwargs.items() if k in names})
+
+    ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ctx_param = ctx_param.replace(annotation=typer.Context)
+    params = [ctx_param, *(p.replace(kind=_KW) for p in own), *options]
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = fn.__doc__
+    command.__name__ = fn.__name__
+    command.__module__ = fn.__module__
+    return command
+
+
+FORMAT = option("fmt", OutputOption, None)
+
+
+def listing(
+    columns: Sequence[Column],
+    *,
+    empty: str,
+    spinner: str = "Fetching…",
+    authenticated: bool = True,
+    limit: int = 20,
+    filters: Sequence[inspect.Parameter] = (),
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> Callable[[Callable[..., Iterable[Any]]], Callable[..., None]]:
+    """A list verb from ``fetch(sdk, size, **args)``: the first ``--limit`` items, or ``--all``.
+
+    ``prepare`` checks and converts the arguments before the client opens (a bad value is a
+    usage error even when not signed in).
+    """
+
+    def wrap(fetch: Callable[..., Iterable[Any]]) -> Callable[..., None]:
+        def body(
+            ctx: typer.Context, args: dict[str, Any], *, limit: int, all_items: bool, fmt: Any
+        ) -> None:
+            if prepare is not None:
+                args = prepare(args)
+            list_page(
+                ctx,
+                output(ctx, fmt),
+                lambda sdk, size: fetch(sdk, size, **args),
+                columns,
+                limit=limit,
+                all_items=all_items,
+                empty=empty,
+                spinner=spinner,
+                authenticated=authenticated,
+            )
+
+        options = [
+            *filters,
+            option("limit", LimitOption, limit),
+            option("all_items", AllOption, False),
+            FORMAT,
+        ]
+        return _command(fetch, 2, options, body)
+
+    return wrap
+
+
+def showing(
+    columns: Sequence[Column],
+    *,
+    spinner: str = "Fetching…",
+    authenticated: bool = True,
+) -> Callable[[Callable[..., Any]], Callable[..., None]]:
+    """A verb that prints the one object ``call(sdk, **args)`` returns (a get, …)."""
+
+    def wrap(call: Callable[..., Any]) -> Callable[..., None]:
+        def body(ctx: typer.Context, args: dict[str, Any], *, fmt: Any) -> None:
+            show_one(
+                ctx,
+                output(ctx, fmt),
+                lambda sdk: call(sdk, **args),
+                columns,
+                spinner=spinner,
+                authenticated=authenticated,
+            )
+
+        return _command(call, 1, [FORMAT], body)
+
+    return wrap
+
+
+class Session:
+    """What a verb body works with: its output, its options, and a client opened on first use."""
+
+    def __init__(
+        self,
+        ctx: typer.Context,
+        out: Output,
+        *,
+        dry_run: bool = False,
+        yes: bool = False,
+        authenticated: bool = True,
+        limit: int = 20,
+        all_items: bool = False,
+    ) -> None:
+        self.ctx = ctx
+        self.out = out
+        self.dry_run = dry_run
+        self.yes = yes
+        self.limit = limit
+        self.all_items = all_items
+        self._authenticated = authenticated
+        self._client: Client | None = None
+
+    @property
+    def sdk(self) -> Client:
+        if self._client is None:
+            self._client = connection(self.ctx).client(authenticated=self._authenticated)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+@dataclass
+class Change:
+    """A change as ``actions.change`` runs it; what it prints afterwards is one of:
+    ``done`` (a message, with ``record`` as the data of -o json), ``columns`` (the returned
+    object), or ``show``."""
+
+    action: str
+    fetch: Callable[[], Any]
+    call: Callable[[], Any]
+    columns: Sequence[Column] = ()
+    done: str | None = None
+    record: Mapping[str, Any] | None = None
+    show: Callable[[Any], None] | None = None
+    after: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    preview: str | None = None
+    spinner: str = "Saving…"
+
+
+def _run_change(session: Session, plan: Change, *, confirm: bool) -> None:
+    out = session.out
+
+    def show(result: Any) -> None:
+        if plan.show is not None:
+            plan.show(result)
+        elif plan.done is not None:
+            out.done(plan.done, dict(plan.record or {}))
+        else:
+            out.one(result, plan.columns)
+
+    passed = ("action", "preview", "fetch", "call", "after", "spinner")
+    change(
+        out,
+        show=show,
+        yes=session.yes if confirm else None,
+        dry_run=session.dry_run,
+        **{name: getattr(plan, name) for name in passed},
+    )
+
+
+def verb(
+    *,
+    dry_run: bool = False,
+    yes: bool = False,
+    authenticated: bool = True,
+    formats: bool = True,
+    pages: bool = False,
+) -> Callable[[Callable[..., Any]], Callable[..., None]]:
+    """A verb whose ``body(session, **args)`` does its own work; adds -o (unless not
+    ``formats``) and the flags asked for (``pages``: --limit/--all), read from the session.
+    A body that returns a ``Change`` has it run (confirmed first when ``yes``)."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., None]:
+        def body(ctx: typer.Context, args: dict[str, Any], fmt: Any = None, **flags: Any) -> None:
+            # flags: those of dry_run, yes, limit and all_items that the verb has
+            session = Session(ctx, output(ctx, fmt), authenticated=authenticated, **flags)
+            try:
+                plan = fn(session, **args)
+                if isinstance(plan, Change):
+                    _run_change(session, plan, confirm=wants_yes)
+            finally:
+                session.close()
+
+        wants_yes = yes
+        added = []
+        if pages:
+            added += [option("limit", LimitOption, 20), option("all_items", AllOption, False)]
+        if yes:
+            added.append(option("yes", YesOption, False))
+        if dry_run:
+            added.append(option("dry_run", DryRunOption, False))
+        if formats:
+            added.append(FORMAT)
+        return _command(fn, 1, added, body)
+
+    return wrap
+
+
+def changing(*, confirm: bool = False) -> Callable[[Callable[..., Any]], Callable[..., None]]:
+    """A change verb from ``plan(session, **args) -> Change``: --dry-run previews it, and
+    with ``confirm`` it asks first (--yes does not)."""
+    return verb(dry_run=True, yes=confirm)

@@ -1,0 +1,44 @@
+"""Building the call a resource method returns, with each part written once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .._endpoints import Call, PageCall
+
+if TYPE_CHECKING:
+    from ..models import PlatformModel
+
+PM = TypeVar("PM", bound="PlatformModel")
+
+
+def one(
+    model: type[PM], options: Mapping[str, Any], *, id: object = None, **parts: Any
+) -> Call[PM]:
+    """The usual :class:`Call`: answered by a ``model``, ``id`` filling ``{id}`` in the path.
+
+    ``parts`` are further fields of the call (``body``, ``query``, ``auth_effect``).
+    """
+    return Call(parse=model.model_validate, path_params=_id(id), options=options, **parts)
+
+
+def many(
+    model: type[PM], options: Mapping[str, Any], *, id: object = None, **parts: Any
+) -> PageCall[PM]:
+    """The usual :class:`PageCall`: a page of ``model`` items (see :func:`one`)."""
+    return PageCall(item=model.model_validate, path_params=_id(id), options=options, **parts)
+
+
+def _id(value: object) -> dict[str, object]:
+    return {} if value is None else {"id": value}
+
+
+def fields(scope: Mapping[str, object], *skip: str) -> dict[str, object]:
+    """A method's arguments as a query or body: ``fields(locals(), "order_id")``.
+
+    Called first thing in a method, ``locals()`` holds its parameters only, so each
+    query or body field is named once, in the signature. ``self``, ``options`` and the
+    names in ``skip`` (path parameters) are left out.
+    """
+    return {k: v for k, v in scope.items() if k not in ("self", "options", *skip)}

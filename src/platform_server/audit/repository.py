@@ -1,0 +1,63 @@
+"""All of the audit trail's SQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.audit.models import AuditRecord
+from platform_server.audit.schemas import AuditRecordOut
+from platform_server.core.database import as_utc
+from platform_server.core.pagination import Page, PageParams, paginate
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor_id: uuid.UUID | None = None
+    action: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+async def insert_record(session: AsyncSession, row: Mapping[str, Any]) -> None:
+    await session.execute(insert(AuditRecord), [row])
+
+
+async def list_records(
+    session: AsyncSession, page: PageParams, filters: AuditFilters
+) -> Page[AuditRecordOut]:
+    stmt = select(AuditRecord)
+    if filters.actor_id:
+        stmt = stmt.where(AuditRecord.actor_id == filters.actor_id)
+    if filters.action:
+        # "order" matches order.cancel, order.ship, ...; "order.ship" matches only itself.
+        action = filters.action
+        stmt = stmt.where(
+            (AuditRecord.action == action)
+            | AuditRecord.action.startswith(action + ".", autoescape=True)
+        )
+    if filters.target_type:
+        stmt = stmt.where(AuditRecord.target_type == filters.target_type)
+    if filters.target_id:
+        stmt = stmt.where(AuditRecord.target_id == filters.target_id)
+    if filters.created_after:
+        stmt = stmt.where(AuditRecord.created_at >= as_utc(filters.created_after))
+    if filters.created_before:
+        stmt = stmt.where(AuditRecord.created_at < as_utc(filters.created_before))
+    newest_first, to_out = AuditRecord.created_at, AuditRecordOut.model_validate
+    return await paginate(
+        session, stmt, created_at=newest_first, row_id=AuditRecord.id, page=page, to_schema=to_out
+    )
+
+
+async def get_record(session: AsyncSession, record_id: uuid.UUID) -> AuditRecordOut | None:
+    record = await session.get(AuditRecord, record_id)
+    return AuditRecordOut.model_validate(record) if record else None

@@ -1,0 +1,34 @@
+"""The auth domain's public interface: the refresh session behind an access token."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.auth import service
+
+__all__ = ["ActiveSession", "active_session", "touch_session"]
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    """A refresh session neither revoked nor expired."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    last_used_at: datetime
+    expires_at: datetime
+
+
+async def active_session(session: AsyncSession, session_id: uuid.UUID) -> ActiveSession | None:
+    """The session, if it is still valid. Read on every request signed with a token."""
+    row = await service.active_session(session, session_id)
+    return ActiveSession(row.id, row.user_id, row.last_used_at, row.expires_at) if row else None
+
+
+async def touch_session(session: AsyncSession, session_id: uuid.UUID) -> None:
+    """Note the session's use now."""
+    await service.touch_session(session, session_id)

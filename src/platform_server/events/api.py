@@ -1,0 +1,32 @@
+"""The events domain's public interface: what other domains may import from it.
+
+Domains record events in their own transactions (`record`, `record_many`); the
+messaging domains subscribe to published ones (`subscribe`), which they receive as
+`EventOut` values.
+"""
+
+from platform_server.events.schemas import EVENT_TYPES, EventActor, EventOut
+from platform_server.events.service import (
+    EventData,
+    ResourceId,
+    Subscriber,
+    deliver_to_subscribers,
+    publish_batch,
+    record,
+    record_many,
+    subscribe,
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "EventActor",
+    "EventData",
+    "EventOut",
+    "ResourceId",
+    "Subscriber",
+    "deliver_to_subscribers",
+    "publish_batch",
+    "record",
+    "record_many",
+    "subscribe",
+]

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from platform_server.core.money import Currency, MoneyIn, MoneyOut, quantize
+from platform_server.core.schemas import InputModel, OutputModel
+from platform_server.inventory.api import InventoryOut
+
+ProductStatus = Literal["active", "archived"]
+Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
+ProductName = Annotated[str, Field(min_length=1, max_length=255)]
+Category = Annotated[str, Field(min_length=1, max_length=100)]
+Description = Annotated[str, Field(max_length=5000)]
+Attributes = Annotated[dict[str, Any], Field(max_length=50)]
+
+
+def _check_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is not None and len(str(value)) > 10_000:
+        raise ValueError("attributes are limited to about 10,000 characters")
+    return value
+
+
+class ProductCreate(InputModel):
+    sku: Sku
+    name: ProductName
+    description: Description = ""
+    price: MoneyIn
+    currency: Currency = "USD"
+    category: Category
+    attributes: Attributes = Field(default_factory=dict)
+    status: ProductStatus = "active"
+    stock: Annotated[int, Field(ge=0, le=100_000_000, description="Initial units on hand")] = 0
+    low_stock_threshold: Annotated[int, Field(ge=0, le=1_000_000)] = 5
+
+    _attributes = field_validator("attributes")(_check_attributes)
+
+
+class ProductUpdate(InputModel):
+    sku: Sku | None = None
+    name: ProductName | None = None
+    description: Description | None = None
+    price: MoneyIn | None = None
+    currency: Currency | None = None
+    category: Category | None = None
+    attributes: Attributes | None = None
+    status: ProductStatus | None = None
+
+    _attributes = field_validator("attributes")(_check_attributes)
+
+
+class ProductOut(OutputModel):
+    id: uuid.UUID
+    sku: str
+    name: str
+    description: str
+    price: MoneyOut
+    currency: str
+    category: str
+    attributes: dict[str, Any]
+    status: ProductStatus
+    inventory: InventoryOut | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @model_validator(mode="after")
+    def _minor_units(self) -> ProductOut:
+        # The database keeps four places; the wire shows the currency's own.
+        self.price = quantize(self.price, self.currency)
+        return self
+
+
+class CategoryOut(OutputModel):
+    name: str
+    product_count: int
+
+
+class ProductDeleted(OutputModel):
+    id: uuid.UUID
+    result: Literal["deleted", "archived"] = Field(
+        description="`archived` when orders refer to the product, else `deleted`"
+    )
+
+
+class BatchIn(InputModel):
+    items: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=1000)]
+    dry_run: bool = Field(False, description="Validate every item and change nothing")
+
+
+class BatchItemResult(OutputModel):
+    index: int
+    sku: str | None
+    result: Literal["created", "updated", "unchanged", "error", "valid"]
+    id: uuid.UUID | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class BatchOut(OutputModel):
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    results: list[BatchItemResult]

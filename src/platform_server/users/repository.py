@@ -1,0 +1,158 @@
+"""All of the users domain's SQL: users and their profiles."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.core import direct
+from platform_server.core.database import table_of
+from platform_server.core.direct import Direct
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.permissions import Role
+from platform_server.core.timeseries import Hours, hourly_counts
+from platform_server.users.models import User, UserProfile
+from platform_server.users.schemas import UserOut
+
+
+def add_user(
+    session: AsyncSession, *, email: str, name: str, password_hash: str, role: str
+) -> User:
+    """A new user with its (empty) profile."""
+    user = User(email=email.lower(), name=name, password_hash=password_hash, role=role)
+    session.add(user)
+    session.add(UserProfile(user_id=user.id))
+    return user
+
+
+async def flush_unique(session: AsyncSession) -> bool:
+    """Write pending changes; False when an email is taken (the unique index refused)."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def find_by_email(session: AsyncSession, email: str) -> User | None:
+    return await session.scalar(select(User).where(User.email == email.lower()))
+
+
+async def get(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def reload(session: AsyncSession, user: User) -> None:
+    """Read back what the database made of a change (updated_at)."""
+    await session.refresh(user)
+
+
+# Read on every authenticated request: built once, and plain rows, not ORM objects.
+# From the table, not the mapped class: every authenticated request runs it.
+_users = table_of(User)
+_IDENTITY = Direct(
+    select(_users.c.id, _users.c.email, _users.c.role, _users.c.status).where(
+        _users.c.id == bindparam("user_id")
+    )
+)
+
+
+async def identity(session: AsyncSession, user_id: uuid.UUID) -> Any | None:
+    """The row (id, email, role, status) of a user, or None."""
+    return await direct.first(session, _IDENTITY, {"user_id": user_id})
+
+
+async def with_profiles(
+    session: AsyncSession,
+    *,
+    ids: Sequence[uuid.UUID] | None = None,
+    active_admins: bool = False,
+) -> list[tuple[User, UserProfile | None]]:
+    """Users with the given ids (or the active admins), each with its profile if it has one,
+    oldest first."""
+    stmt = select(User, UserProfile).outerjoin(UserProfile, UserProfile.user_id == User.id)
+    if ids is not None:
+        stmt = stmt.where(User.id.in_(ids))
+    if active_admins:
+        stmt = stmt.where(User.role == Role.ADMIN.value, User.status == "active")
+    rows = await session.execute(stmt.order_by(User.created_at))
+    return [(user, profile) for user, profile in rows.all()]
+
+
+async def list_users(
+    session: AsyncSession, page: PageParams, *, role: str | None, status: str | None, q: str | None
+) -> Page[UserOut]:
+    stmt = select(User)
+    if role:
+        stmt = stmt.where(User.role == role)
+    if status:
+        stmt = stmt.where(User.status == status)
+    if q:
+        pattern = f"%{_escape_like(q.lower())}%"
+        stmt = stmt.where(
+            or_(
+                User.email.like(pattern, escape="\\"),
+                func.lower(User.name).like(pattern, escape="\\"),
+            )
+        )
+    to_out = UserOut.model_validate
+    return await paginate(
+        session, stmt, created_at=User.created_at, row_id=User.id, page=page, to_schema=to_out
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def count_other_active_admins(session: AsyncSession, user_id: uuid.UUID) -> int:
+    others = await session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.status == "active", User.id != user_id)
+    )
+    return int(others or 0)
+
+
+async def delete_user(session: AsyncSession, user: User) -> None:
+    # Statements in order: the ORM knows no relationship here to order them by.
+    await session.execute(delete(UserProfile).where(UserProfile.user_id == user.id))
+    await session.execute(delete(User).where(User.id == user.id))
+    session.expunge(user)
+
+
+async def get_profile(session: AsyncSession, user_id: uuid.UUID) -> UserProfile | None:
+    return await session.get(UserProfile, user_id)
+
+
+def add_profile(session: AsyncSession, user_id: uuid.UUID) -> UserProfile:
+    profile = UserProfile(user_id=user_id)
+    session.add(profile)
+    return profile
+
+
+async def save_profile(session: AsyncSession, profile: UserProfile) -> None:
+    """Write the profile and read back its updated_at."""
+    await session.flush()
+    await session.refresh(profile)
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
+
+
+async def count_created_since(session: AsyncSession, since: datetime) -> int:
+    total = await session.scalar(
+        select(func.count()).select_from(User).where(User.created_at >= since)
+    )
+    return int(total or 0)
+
+
+async def hourly_created(session: AsyncSession, buckets: Hours) -> list[int]:
+    return await hourly_counts(session, User.created_at, buckets)
