@@ -14,7 +14,7 @@ from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec, created_between, uuid_value
 from platform_cli.tui.format import field, money, quote, short_id, status_text, timestamp
 from platform_cli.tui.keys import key
-from platform_cli.tui.screens.common import failed, ident, sections, status, when
+from platform_cli.tui.screens.common import ident, page_section, sections, status, when
 from platform_cli.tui.screens.listing import PaletteItem, ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
@@ -125,58 +125,38 @@ class OrdersView(ResourceView):
                     for i in order.items
                 ],
             ),
-        ]
-        payments = results["payments"]
-        parts.append(section("Payments", None if failed(payments) else len(payments.data)))
-        parts.append(
-            failed(payments)
-            or rows_table(
+            *page_section(
+                "Payments",
+                results["payments"],
                 ["PAYMENT", "STATUS", "AMOUNT", "REFUNDED", "METHOD", "WHEN"],
-                [
-                    (
-                        short_id(p.id),
-                        status_text(p.status),
-                        money(p.amount, p.currency),
-                        money(p.refunded_amount),
-                        p.payment_method + (f" ({p.failure_code})" if p.failure_code else ""),
-                        timestamp(p.created_at),
-                    )
-                    for p in payments.data
-                ],
+                lambda p: (
+                    short_id(p.id),
+                    status_text(p.status),
+                    money(p.amount, p.currency),
+                    money(p.refunded_amount),
+                    p.payment_method + (f" ({p.failure_code})" if p.failure_code else ""),
+                    timestamp(p.created_at),
+                ),
                 empty="no payment yet",
-            )
-        )
-        history = results["history"]
-        parts.append(section("History", None if failed(history) else len(history.data)))
-        parts.append(
-            failed(history)
-            or rows_table(
+            ),
+            *page_section(
+                "History",
+                results["history"],
                 ["WHEN", "CHANGE", "NOTE"],
-                [
-                    (
-                        timestamp(h.created_at),
-                        f"{h.from_status or '∅'} → {h.to_status}",
-                        h.note,
-                    )
-                    for h in history.data
-                ],
-            )
-        )
-        events = results["events"]
-        parts.append(section("Events", None if failed(events) else len(events.data)))
-        parts.append(
-            failed(events)
-            or rows_table(
+                lambda h: (
+                    timestamp(h.created_at),
+                    f"{h.from_status or '∅'} → {h.to_status}",
+                    h.note,
+                ),
+            ),
+            *page_section(
+                "Events",
+                results["events"],
                 ["WHEN", "TYPE", "BY"],
-                [
-                    (timestamp(e.created_at), e.type, e.actor.email if e.actor else "system")
-                    for e in events.data
-                ],
-            )
-        )
-        parts.append(
-            Text("\nu customer · x cancel · f fulfil · h ship · d deliver · R refund", style="dim")
-        )
+                lambda e: (timestamp(e.created_at), e.type, e.actor.email if e.actor else "system"),
+            ),
+            Text("\nu customer · x cancel · f fulfil · h ship · d deliver · R refund", style="dim"),
+        ]
         return group(*parts)
 
     @staticmethod

@@ -13,9 +13,9 @@ from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec, bool_value
 from platform_cli.tui.format import DASH, field, money, quote, status_text, timestamp
 from platform_cli.tui.keys import key
-from platform_cli.tui.screens.common import failed, number, sections, status
+from platform_cli.tui.screens.common import failed, number, page_section, sections, status
 from platform_cli.tui.screens.listing import PaletteItem, ResourceView
-from platform_cli.tui.widgets.detail import facts, group, rows_table, section
+from platform_cli.tui.widgets.detail import facts, group, section
 from platform_cli.tui.widgets.table import Column, Row
 
 
@@ -118,20 +118,17 @@ class ProductsView(ResourceView):
                     ("Updated", timestamp(inventory.updated_at)),
                 ]
             ),
-            section("Stock ledger", None if failed(ledger) else len(ledger.data)),
-            failed(ledger)
-            or rows_table(
+            *page_section(
+                "Stock ledger",
+                ledger,
                 ["WHEN", "CHANGE", "AFTER", "KIND", "REASON"],
-                [
-                    (
-                        timestamp(m.created_at),
-                        f"{m.delta:+,}",
-                        number(m.on_hand_after),
-                        m.kind,
-                        m.reason,
-                    )
-                    for m in ledger.data
-                ],
+                lambda m: (
+                    timestamp(m.created_at),
+                    f"{m.delta:+,}",
+                    number(m.on_hand_after),
+                    m.kind,
+                    m.reason,
+                ),
             ),
             Text("\na adjust stock · A archive · e events", style="dim"),
         ]

@@ -14,9 +14,9 @@ from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec
 from platform_cli.tui.format import money, short_id, status_text, timestamp
 from platform_cli.tui.keys import key
-from platform_cli.tui.screens.common import failed, sections, status, when
+from platform_cli.tui.screens.common import failed, page_section, sections, status, when
 from platform_cli.tui.screens.listing import PaletteItem, ResourceView
-from platform_cli.tui.widgets.detail import facts, group, rows_table, section
+from platform_cli.tui.widgets.detail import facts, group, section
 from platform_cli.tui.widgets.table import Column, Row
 
 ROLES = ("admin", "staff", "customer")
@@ -99,19 +99,16 @@ class UsersView(ResourceView):
                     ("Bio", profile.bio),
                 ]
             ),
-            section("Recent orders", None if failed(orders) else len(orders.data)),
-            failed(orders)
-            or rows_table(
+            *page_section(
+                "Recent orders",
+                orders,
                 ["ORDER", "STATUS", "TOTAL", "CREATED"],
-                [
-                    (
-                        short_id(o.id),
-                        status_text(o.status),
-                        money(o.total, o.currency),
-                        timestamp(o.created_at),
-                    )
-                    for o in orders.data
-                ],
+                lambda o: (
+                    short_id(o.id),
+                    status_text(o.status),
+                    money(o.total, o.currency),
+                    timestamp(o.created_at),
+                ),
                 empty="no orders",
             ),
             Text(
