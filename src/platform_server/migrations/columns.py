@@ -28,6 +28,30 @@ def created_at_and_id() -> list[sa.Column[object]]:
     return [_at("created_at"), _id()]
 
 
+def delivery_state() -> list[sa.Column[object]]:
+    """What a queued delivery (a notification, a webhook delivery) tracks while it is sent."""
+    return [
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("retry_base", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("position", sa.BigInteger(), nullable=True),
+        sa.Column("resource_key", sa.String(length=120), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    ]
+
+
+def deleted_with(table: str, column: str, parent: str) -> sa.ForeignKeyConstraint:
+    """``table.column`` refers to ``parent.id``; the row goes when its parent does."""
+    return sa.ForeignKeyConstraint(
+        [column],
+        [f"{parent}.id"],
+        name=op.f(f"fk_{table}_{column}_{parent}"),
+        ondelete="CASCADE",
+    )
+
+
 def create_indexes(table: str, *columns: str) -> None:
     """One plain index ``ix_<table>_<column>`` a column, in this order."""
     with op.batch_alter_table(table, schema=None) as batch_op:

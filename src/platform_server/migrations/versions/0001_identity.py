@@ -12,6 +12,7 @@ from alembic import op
 
 from platform_server.migrations.columns import (
     create_indexes,
+    deleted_with,
     drop_indexes,
     id_and_timestamps,
 )
@@ -85,12 +86,7 @@ def upgrade() -> None:
         sa.Column("session_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("rotated_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["session_id"],
-            ["sessions.id"],
-            name=op.f("fk_refresh_tokens_session_id_sessions"),
-            ondelete="CASCADE",
-        ),
+        deleted_with("refresh_tokens", "session_id", "sessions"),
         sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_refresh_tokens")),
     )
     create_indexes("refresh_tokens", "session_id")
@@ -103,12 +99,7 @@ def upgrade() -> None:
         sa.Column("location", sa.String(length=255), nullable=True),
         sa.Column("phone", sa.String(length=50), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_user_profiles_user_id_users"),
-            ondelete="CASCADE",
-        ),
+        deleted_with("user_profiles", "user_id", "users"),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_profiles")),
     )
 

@@ -13,6 +13,7 @@ from alembic import op
 from platform_server.migrations.columns import (
     create_indexes,
     created_at_and_id,
+    deleted_with,
     drop_indexes,
     id_and_timestamps,
 )
@@ -167,12 +168,7 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.Uuid(), nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
         *created_at_and_id(),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_order_history_order_id_orders"),
-            ondelete="CASCADE",
-        ),
+        deleted_with("order_history", "order_id", "orders"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_history")),
     )
     create_indexes("order_history", "created_at", "order_id")
@@ -188,12 +184,7 @@ def upgrade() -> None:
         sa.Column("subtotal", sa.Numeric(precision=14, scale=4), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_order_items_order_id_orders"),
-            ondelete="CASCADE",
-        ),
+        deleted_with("order_items", "order_id", "orders"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_items")),
     )
     create_indexes("order_items", "order_id", "product_id")
@@ -208,12 +199,7 @@ def upgrade() -> None:
         sa.Column("gateway_reference", sa.String(length=255), nullable=True),
         sa.Column("actor_id", sa.Uuid(), nullable=True),
         *created_at_and_id(),
-        sa.ForeignKeyConstraint(
-            ["payment_id"],
-            ["payments.id"],
-            name=op.f("fk_refunds_payment_id_payments"),
-            ondelete="CASCADE",
-        ),
+        deleted_with("refunds", "payment_id", "payments"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_refunds")),
     )
     create_indexes("refunds", "created_at", "order_id", "payment_id")

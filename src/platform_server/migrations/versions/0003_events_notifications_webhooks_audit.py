@@ -13,6 +13,8 @@ from alembic import op
 from platform_server.migrations.columns import (
     create_indexes,
     created_at_and_id,
+    deleted_with,
+    delivery_state,
     drop_indexes,
     id_and_timestamps,
 )
@@ -78,14 +80,7 @@ def upgrade() -> None:
         sa.Column("body_html", sa.Text(), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         *id_and_timestamps(),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("retry_base", sa.Integer(), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("position", sa.BigInteger(), nullable=True),
-        sa.Column("resource_key", sa.String(length=120), nullable=True),
-        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        *delivery_state(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
         sa.UniqueConstraint(
             "event_id", "channel", "template", "recipient", name=op.f("uq_notifications_event_id")
@@ -129,20 +124,8 @@ def upgrade() -> None:
         sa.Column("duration_ms", sa.Integer(), nullable=True),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
         *id_and_timestamps(),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("retry_base", sa.Integer(), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("position", sa.BigInteger(), nullable=True),
-        sa.Column("resource_key", sa.String(length=120), nullable=True),
-        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["endpoint_id"],
-            ["webhook_endpoints.id"],
-            name=op.f("fk_webhook_deliveries_endpoint_id_webhook_endpoints"),
-            ondelete="CASCADE",
-        ),
+        *delivery_state(),
+        deleted_with("webhook_deliveries", "endpoint_id", "webhook_endpoints"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
         sa.UniqueConstraint(
             "endpoint_id", "event_id", name=op.f("uq_webhook_deliveries_endpoint_id")
