@@ -4,12 +4,13 @@ cancel, fulfil, ship, deliver and refund."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import BindingType
 
+from platform_cli.commands.orders.options import OrderStatus
 from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec, created_between, uuid_value
 from platform_cli.tui.format import field, money, quote, short_id, status_text, timestamp
@@ -19,16 +20,7 @@ from platform_cli.tui.screens.listing import PaletteItem, ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
 
-ORDER_STATUSES = (
-    "pending",
-    "paid",
-    "fulfilled",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "expired",
-    "refunded",
-)
+ORDER_STATUSES: tuple[str, ...] = get_args(OrderStatus)
 CANCELLABLE = {"pending", "paid", "fulfilled"}
 
 

@@ -4,12 +4,13 @@ notifications."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import BindingType
 
+from platform_cli.commands.users.options import Role, Status
 from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec
 from platform_cli.tui.format import money, short_id, status_text, timestamp
@@ -19,8 +20,8 @@ from platform_cli.tui.screens.listing import PaletteItem, ResourceView
 from platform_cli.tui.widgets.detail import facts, group, section
 from platform_cli.tui.widgets.table import Column, Row
 
-ROLES = ("admin", "staff", "customer")
-USER_STATUSES = ("active", "suspended")
+ROLES: tuple[str, ...] = get_args(Role)
+USER_STATUSES: tuple[str, ...] = get_args(Status)
 
 
 class UsersView(ResourceView):
