@@ -13,26 +13,33 @@ from fastapi import APIRouter, FastAPI
 from platform_server import __version__, maintenance
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.audit.router import router as audit_router
+from platform_server.auth.resolver import BearerResolver
+from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
 from platform_server.auth.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
-from platform_server.catalog.router import router as catalog_router
+from platform_server.cache.microcache import MicroCache
+from platform_server.core.container import PlatformApp, Services
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
-from platform_server.core.microcache import MicroCache
 from platform_server.core.middleware import RequestMiddleware
 from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
+from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.router import router as events_router
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
 from platform_server.invoices.router import router as invoices_router
 from platform_server.notifications.router import router as notifications_router
+from platform_server.orders.router import REFUND_ALL
 from platform_server.orders.router import router as orders_router
 from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGateway
+from platform_server.payments.router import GATEWAY
 from platform_server.payments.router import router as payments_router
 from platform_server.payments.service import make_refund_all
+from platform_server.products.router import CATALOG_CACHE
+from platform_server.products.router import router as products_router
 from platform_server.recommendations.router import router as recommendations_router
 from platform_server.stats.router import router as stats_router
 from platform_server.users.router import router as users_router
@@ -61,8 +68,30 @@ def _gateway(settings: Settings) -> Gateway:
     return SandboxGateway()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> PlatformApp:
     settings = settings or Settings.load()
+    db = Database(settings)
+    signer = TokenSigner(settings)
+    failures = _failure_counter(settings)
+    gateway = _gateway(settings)
+    catalog_cache = MicroCache(settings.catalog_cache_seconds)
+    dispatcher = build_dispatcher(db, settings, "api")
+    services = Services(
+        settings=settings,
+        db=db,
+        signer=signer,
+        callers=BearerResolver(settings, db, signer),
+        # After a write commits: stale catalog pages go, and the outbox is looked at now.
+        after_write=(catalog_cache.clear, dispatcher.wake),
+        send_queued=dispatcher.queued,
+        bound=(
+            AUTHENTICATOR.bind(Authenticator(settings, db, signer, failures)),
+            GATEWAY.bind(gateway),
+            REFUND_ALL.bind(make_refund_all(gateway)),
+            CATALOG_CACHE.bind(catalog_cache),
+            DISPATCHER.bind(dispatcher),
+        ),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,13 +105,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         housekeeping.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await housekeeping
-        await app.state.db.dispose()
-        if isinstance(app.state.failures, RedisFailureCounter):
-            await app.state.failures.close()
-        if isinstance(app.state.gateway, HttpGateway):
-            await app.state.gateway.close()
+        await db.dispose()
+        if isinstance(failures, RedisFailureCounter):
+            await failures.close()
+        if isinstance(gateway, HttpGateway):
+            await gateway.close()
 
-    app = FastAPI(
+    app = PlatformApp(
+        services,
         title="Platform API",
         version=__version__,
         description="Users, catalog, orders, payments and events. Errors are RFC 9457 "
@@ -92,30 +122,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    db = Database(settings)
-    signer = TokenSigner(settings)
-    failures = _failure_counter(settings)
-    app.state.settings = settings
-    app.state.db = db
-    app.state.signer = signer
-    app.state.failures = failures
-    app.state.authenticator = Authenticator(settings, db, signer, failures)
-    app.state.gateway = gateway = _gateway(settings)
-    app.state.catalog_cache = catalog_cache = MicroCache(settings.catalog_cache_seconds)
-    app.state.dispatcher = dispatcher = build_dispatcher(db, settings, "api")
-    # After a write commits: stale catalog pages go, and the outbox is looked at now.
-    app.state.after_write = [catalog_cache.clear, dispatcher.wake]
-    app.state.refund_all = make_refund_all(gateway)
-
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
     # Requests are matched against routes in this order, and no two domains share a
-    # path: the busiest (orders, catalog reads) come first and are found soonest.
+    # path: the busiest (orders, product reads) come first and are found soonest.
     for router in (
         orders_router,
-        catalog_router,
+        products_router,
         auth_router,
         users_router,
         api_keys_router,

@@ -9,9 +9,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog import service as catalog
-from platform_server.catalog.models import Product
-from platform_server.catalog.schemas import ProductCreate
 from platform_server.core.database import Database
 from platform_server.core.errors import Conflict
 from platform_server.core.permissions import Role, permissions_for
@@ -22,6 +19,9 @@ from platform_server.orders.schemas import OrderCreate, OrderItemIn
 from platform_server.payments import service as payments
 from platform_server.payments.gateway import SandboxGateway
 from platform_server.payments.models import Payment
+from platform_server.products import service as catalog
+from platform_server.products.models import Product
+from platform_server.products.schemas import ProductCreate
 from platform_server.users import api as users
 
 _CATALOG = {
@@ -174,7 +174,7 @@ async def _orders_in_every_status(
             await orders.cancel(session, order, buyer, "changed my mind", refund_all)
             continue
         payment = await payments.pay(session, gateway, order.id, "pm_card_ok", buyer, None)
-        await invoices.issue(session, order)
+        await invoices.issue(session, order.id, order.user_email)
         if target == "refunded":
             assert isinstance(payment, Payment)
             await payments.refund(session, gateway, payment.id, None, "demo", admin)

@@ -3,7 +3,6 @@
 from platform_server.api_keys.models import ApiKey
 from platform_server.audit.models import AuditRecord
 from platform_server.auth.models import RefreshToken, Session
-from platform_server.catalog.models import Product
 from platform_server.core.database import Base
 from platform_server.core.idempotency import IdempotencyRecord
 from platform_server.events.models import Event, EventStream
@@ -12,6 +11,7 @@ from platform_server.invoices.models import Invoice, InvoiceSequence
 from platform_server.notifications.models import Notification
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.payments.models import Payment, Refund
+from platform_server.products.models import Product
 from platform_server.users.models import User, UserProfile
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 

@@ -141,7 +141,10 @@ def admin_cli(cli: Cli, admin_credentials: tuple[str, str]) -> Cli:
 
 
 @pytest.fixture
-def sdk(server_url: str, admin_token: str) -> Iterator[Client]:
-    """An admin SDK client, to check what the CLI did (or did not do)."""
-    with Client(base_url=server_url, access_token=admin_token) as client:
+def sdk(server_url: str, admin_credentials: tuple[str, str]) -> Iterator[Client]:
+    """An admin SDK client, to check what the CLI did (or did not do). Signed in on its
+    own, it refreshes its tokens however long the test runs."""
+    email, password = admin_credentials
+    with Client(base_url=server_url) as client:
+        client.auth.login(email=email, password=password)
         yield client

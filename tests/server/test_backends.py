@@ -28,7 +28,7 @@ def test_the_server_runs_on_postgresql(api: httpx.Client, server: LiveServer) ->
     url = server.settings.resolved_database_url
     assert url.startswith("postgresql"), url
     assert not server.settings.is_sqlite
-    assert server.app.state.db.engine.dialect.name == "postgresql"
+    assert server.app.services.db.engine.dialect.name == "postgresql"
     assert api.get("/readyz").json() == {"status": "ok", "database": "ok"}
     # The unique email holds case-insensitively there too.
     email = unique_email("pg")

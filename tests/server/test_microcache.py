@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from platform_server.core.microcache import MicroCache
+from platform_server.cache.microcache import MicroCache
 from tests.server.commerce.conftest import API, Shop, new_category
 
 

@@ -11,6 +11,13 @@ app = typer.Typer(
 )
 
 
+# A callback keeps `worker` a group: a Typer app with one command and no callback
+# becomes that command, and `platform worker run` would refuse its `run`.
+@app.callback()
+def worker() -> None:
+    """Deliver events from RabbitMQ: notifications and webhooks."""
+
+
 @app.command()
 def run(config: ConfigOption = None) -> None:
     """Consume events and send the emails, SMS and webhook calls they cause.

@@ -3,13 +3,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from platform_server.api_keys import service
 from platform_server.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
-from platform_server.auth.deps import AccountReader, requires
+from platform_server.core.access import AccountReader, requires
+from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -20,10 +21,10 @@ router = APIRouter(prefix="/api-keys", tags=["api-keys"])
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=ApiKeyCreated, summary="Create a key"
 )
+@idempotent(secret_fields=("key",))
 async def create_api_key(
     payload: ApiKeyCreate,
-    request: Request,
-    idem: Idempotent,
+    settings: SettingsDep,
     session: DbSession,
     actor: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
 ) -> ApiKeyCreated | Response:
@@ -32,11 +33,7 @@ async def create_api_key(
     A replay of the same `Idempotency-Key` answers with `key: null`: the secret
     is never stored. Revoke that key and create another.
     """
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
-    created = await service.create_key(session, request.app.state.settings, actor, payload)
-    await idem.complete(session, status.HTTP_201_CREATED, created, secret_fields=("key",))
+    created = await service.create_key(session, settings, actor, payload)
     return created
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from platform_server.audit import service
 from platform_server.audit.schemas import AuditRecordOut
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
 from platform_server.core.database import DbSession, as_utc
 from platform_server.core.errors import Unprocessable
 from platform_server.core.pagination import Page, PageQuery

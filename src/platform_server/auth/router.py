@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import ValidationError
 
 from platform_server.auth import service
-from platform_server.auth.deps import AccountReader, AccountWriter
 from platform_server.auth.schemas import (
     LoginRequest,
     LogoutRequest,
@@ -16,6 +15,8 @@ from platform_server.auth.schemas import (
     SessionOut,
     TokenPair,
 )
+from platform_server.core.access import AccountReader, AccountWriter
+from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DbSession
 from platform_server.core.errors import ProblemError, Unprocessable
 from platform_server.core.pagination import Page, PageQuery
@@ -42,8 +43,11 @@ _LOGIN_BODY: dict[str, Any] = {
 }
 
 
+AUTHENTICATOR: Slot[service.Authenticator] = Slot("authenticator")
+
+
 def _authenticator(request: Request) -> service.Authenticator:
-    return request.app.state.authenticator  # type: ignore[no-any-return]
+    return services_of(request).get(AUTHENTICATOR)
 
 
 def _client(request: Request) -> tuple[str | None, str | None]:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from platform_server.core.container import services_of
 from platform_server.core.ids import new_id
 from platform_server.core.settings import Settings
 
@@ -219,10 +220,10 @@ class Database:
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, else rolled back."""
-    db: Database = request.app.state.db
+    services = services_of(request)
     write = request.method not in SAFE_METHODS
     try:
-        async with db.transaction(write=write) as session:
+        async with services.db.transaction(write=write) as session:
             request.state.db_session = session
             try:
                 yield session
@@ -230,7 +231,7 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
                 request.state.db_session = None
         if write:
             # Caches of this process (the anonymous catalog pages) drop what may be stale.
-            for forget in getattr(request.app.state, "after_write", ()):
+            for forget in services.after_write:
                 forget()
     except BaseException:
         # After the rollback, so the release never waits on this request's own lock.
@@ -243,3 +244,11 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function" commits before the response is sent, so a failed commit is
 # reported to the client instead of being lost after a 2xx went out.
 DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def _database(request: Request) -> Database:
+    return services_of(request).db
+
+
+# For what runs outside the request's transaction (a stream, a health probe).
+DatabaseDep = Annotated[Database, Depends(_database)]

@@ -4,26 +4,29 @@ Every order runs the same few Core statements. Through an async session each cos
 about 140 µs of CPU here; asyncpg alone needs about 50 µs for the same round trip
 (`bench/statement_cost.py`). A `Direct` statement is still SQLAlchemy Core, written
 once for every backend, and compiled once per process by SQLAlchemy's own PostgreSQL
-compiler (an expanding IN list once per call, by `construct_expanded_state`). On
+compiler (an expanding IN list once per list length, by
+`construct_expanded_state`). On
 asyncpg it then runs on the connection the session holds, inside the transaction the
 session began, with SQLAlchemy's own bind and result processing for each parameter
 and column, decided once.
 
 Only public API is used: the session's connection (`AsyncSession.connection`), its
-pooled DBAPI connection (`AsyncConnection.get_raw_connection`) and the asyncpg
+pooled DBAPI connection (`Connection.connection`, what
+`AsyncConnection.get_raw_connection` returns) and the asyncpg
 connection under it (`driver_connection`). SQLAlchemy begins a transaction on a
 connection's first statement; so while the asyncpg connection is not in a transaction
 (`is_in_transaction()`, and the dialect's `detect_autocommit_setting` says it is not
-in autocommit), the statement runs through the session, which begins it; the rest of
-that transaction runs on asyncpg. Everywhere else (SQLite, or with
+in autocommit), the statement runs through SQLAlchemy (`exec_driver_sql` on the
+session's connection, with the values already the driver's), which begins it; the
+rest of that transaction runs on asyncpg. Everywhere else (SQLite, or with
 `PLATFORM_DATABASE_ECHO`, whose log would miss these statements), and for what this
 path does not reproduce (a default that needs SQLAlchemy's execution context, a
 literal-rendered parameter, rows from several parameter sets), it runs through the
 session as before.
 
 What differs from `session.execute`: rows are named tuples (attribute and index
-access, no `_mapping`); cursor events and the statement log do not see these
-statements; plans are per process, for the one PostgreSQL configuration it uses.
+access, no `_mapping`); cursor events and the statement log see only a
+transaction's first one; plans are per process, for the one PostgreSQL configuration it uses.
 Errors are SQLAlchemy's own classes (asyncpg's errors translated as SQLAlchemy's
 asyncpg dialect does), and on a connection the server dropped, SQLAlchemy itself
 meets the closed connection and invalidates it and the pool's older ones.
@@ -35,7 +38,7 @@ import collections
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
@@ -57,8 +60,20 @@ class _Plan:
     defaults: tuple[tuple[str, Callable[[], Any]], ...]
     row: Callable[..., Any] | None
     returns_rows: bool
-    # A statement with an expanding IN list: SQLAlchemy renders it for each call.
+    # A statement with an expanding IN list: SQLAlchemy renders it once per list length.
     expanding: Any | None = None
+    lists: tuple[str, ...] = ()
+    shapes: dict[tuple[int, ...], _Shape] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """An expanding statement rendered for one length of each list: per position, the
+    parameter and the index in its list (None: not a list)."""
+
+    sql: str
+    sources: tuple[tuple[str, int | None], ...]
+    binders: tuple[Callable[[Any], Any] | None, ...]
 
 
 class Direct:
@@ -147,9 +162,42 @@ def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _
     )
     returned = _returned_keys(statement)
     row = collections.namedtuple("Row", returned, rename=True) if returned else None
+    lists = tuple(b.key for b in compiled.post_compile_params)
     return _Plan(
-        compiled.string, names, fixed, binders, tuple(defaults), row, bool(returned), expanding
+        compiled.string,
+        names,
+        fixed,
+        binders,
+        tuple(defaults),
+        row,
+        bool(returned),
+        expanding,
+        lists,
     )
+
+
+def _shape(plan: _Plan, given: Mapping[str, Any]) -> _Shape | None:
+    """The statement rendered for the lengths of these lists (None: a list of tuples)."""
+    lengths = tuple(len(given[name]) for name in plan.lists)
+    known = plan.shapes.get(lengths)
+    if known is not None:
+        return known
+    state = plan.expanding.construct_expanded_state(given)  # type: ignore[union-attr]
+    where: dict[str, tuple[str, int | None]] = {}
+    for name in plan.lists:
+        expanded = state.parameter_expansion.get(name, [])
+        if len(expanded) != len(given[name]):
+            return None
+        where.update((key, (name, index)) for index, key in enumerate(expanded))
+    processors = {**dict(zip(plan.names, plan.binders, strict=True)), **state.processors}
+    positions = tuple(state.positiontup)
+    shape = _Shape(
+        state.statement,
+        tuple(where.get(name, (name, None)) for name in positions),
+        tuple(processors.get(name) for name in positions),
+    )
+    plan.shapes[lengths] = shape
+    return shape
 
 
 def _call(plan: _Plan, params: Params) -> tuple[str, list[Any]]:
@@ -158,6 +206,17 @@ def _call(plan: _Plan, params: Params) -> tuple[str, list[Any]]:
     for key, make in plan.defaults:
         if key not in given:
             given[key] = make()
+    shape = _shape(plan, given) if plan.expanding is not None else None
+    if shape is not None:
+        values = [
+            given[name][index]
+            if index is not None
+            else (given[name] if name in given else plan.fixed[name])
+            for name, index in shape.sources
+        ]
+        return shape.sql, [
+            b(v) if b is not None else v for b, v in zip(shape.binders, values, strict=True)
+        ]
     if plan.expanding is not None:
         state = plan.expanding.construct_expanded_state(given)
         processors = {**dict(zip(plan.names, plan.binders, strict=True)), **state.processors}
@@ -186,7 +245,11 @@ async def _held(session: AsyncSession) -> _Held:
     if known is not None and active and known.transaction is transaction:
         return known
     connection = await session.connection()
-    raw = await connection.get_raw_connection()
+    # What `get_raw_connection()` returns, without its thread hop: the connection is
+    # open (the session just handed it out).
+    raw = connection.sync_connection.connection if connection.sync_connection else None
+    if raw is None:
+        raw = await connection.get_raw_connection()
     dbapi_connection = raw.dbapi_connection
     assert dbapi_connection is not None  # a connection the session holds is open
     held = _Held(
@@ -223,22 +286,31 @@ async def run(
         return await _through_session(session, direct.statement, many)
     held = await _held(session)
     driver = held.driver
-    if not (held.autocommit or driver.is_in_transaction()):
-        # The transaction's first statement: the session begins it, as it would.
-        return await _through_session(session, direct.statement, many)
     try:
         calls = [_call(plan, p) for p in many]
     except Exception as error:  # a bind processor's refusal, a missing value
         raise sa_exc.StatementError(str(error), plan.sql, many[0], error) from error
     sql, arguments = calls[0]
-    try:
-        if len(calls) > 1:
-            await driver.executemany(sql, [a for _, a in calls])
-            return []
+    if not (held.autocommit or driver.is_in_transaction()):
+        # The transaction's first statement: SQLAlchemy runs it, and begins the
+        # transaction as it always does; the SQL and values are already the driver's.
+        result = await held.connection.exec_driver_sql(
+            sql, tuple(arguments) if len(calls) == 1 else [tuple(a) for _, a in calls]
+        )
         if not plan.returns_rows:
-            await driver.execute(sql, *arguments)
             return []
-        records = await driver.fetch(sql, *arguments)
+        records = result.all()
+    else:
+        records = None
+    try:
+        if records is None:
+            if len(calls) > 1:
+                await driver.executemany(sql, [a for _, a in calls])
+                return []
+            if not plan.returns_rows:
+                await driver.execute(sql, *arguments)
+                return []
+            records = await driver.fetch(sql, *arguments)
         decoders = await direct.decoders(driver, sql, frozenset(many[0]), held.connection.dialect)
     except Exception as error:
         raise await _failed(session, held, direct.statement, many, error, sql) from error

@@ -1,23 +1,29 @@
-"""`Idempotency-Key` for every create: one mechanism, used by any POST handler.
+"""`Idempotency-Key` for every create: declared once per route with `@idempotent()`.
 
 The key is claimed in its own committed transaction (so a concurrent twin sees
 it and gets 409); the stored response is written in the request's transaction,
-so the effect and the record of it commit together or not at all. A handler
-calls `begin()` before it touches the request's session: on SQLite that session
-holds the single write lock from its first statement on.
+so the effect and the record of it commit together or not at all. The decorator
+claims the key before the handler runs, so before the handler touches the
+request's session: on SQLite that session holds the single write lock from its
+first statement on.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
 import logging
+import types
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import JSON, String, delete
 from sqlalchemy.engine import CursorResult
@@ -25,8 +31,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from platform_server.core.container import services_of
 from platform_server.core.database import Base, Database, utcnow
 from platform_server.core.errors import PROBLEM_JSON, Conflict, Unprocessable
+from platform_server.core.principal import Principal
 
 logger = logging.getLogger("platform_server.idempotency")
 
@@ -47,22 +55,22 @@ class IdempotencyRecord(Base):
 
 class IdempotentRequest:
     def __init__(self, request: Request, key: str | None) -> None:
-        self._request = request
+        self.request = request
         self.key = key
         self._caller: str | None = None
         self._done = False
 
     @property
     def _db(self) -> Database:
-        return self._request.app.state.db  # type: ignore[no-any-return]
+        return services_of(self.request).db
 
     async def begin(self, caller: str, payload: BaseModel | None) -> JSONResponse | None:
         """Claim the key; returns the stored response when this is a replay."""
         if self.key is None:
             return None
         self._caller = caller
-        digest = _request_hash(self._request, payload)
-        ttl = timedelta(hours=self._request.app.state.settings.idempotency_ttl_hours)
+        digest = _request_hash(self.request, payload)
+        ttl = timedelta(hours=services_of(self.request).settings.idempotency_ttl_hours)
         async with self._db.transaction() as session:
             existing = await session.get(IdempotencyRecord, (caller, self.key))
             now = utcnow()
@@ -173,6 +181,116 @@ async def _idempotent_request(
 Idempotent = Annotated[IdempotentRequest, Depends(_idempotent_request)]
 
 
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+
+
+def idempotent(*, secret_fields: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+    """Makes a create route honour `Idempotency-Key`; put it under `@router.post(...)`.
+
+    The key is claimed (or the stored answer replayed) before the handler runs, and
+    the handler's answer is stored in the request's transaction: a returned model
+    with the route's `status_code`, a returned `Response` (a declined payment's 402)
+    with its own. The key belongs to the caller (the route's `Principal` parameter;
+    anonymous callers share one key space) and is bound to the route's body, the
+    parameter named `payload`.
+    A handler that needs the key itself (to pass it on) declares `Idempotent`.
+    `secret_fields` are stored as null: see `IdempotentRequest.complete`.
+    """
+
+    def decorate(handler: Handler) -> Handler:
+        signature = inspect.signature(handler, eval_str=True)
+        params = list(signature.parameters.values())
+        caller = _required(handler, params, lambda base: base is Principal, "Principal")
+        session = _required(handler, params, lambda base: base is AsyncSession, "DbSession")
+        body = _body(handler, params)
+        declared = _param(handler, params, lambda base: base is IdempotentRequest, "Idempotent")
+        added = declared is None
+        own = declared or "idempotency"
+        if added:
+            # Keyword-only, so it may stand first: its dependency is then resolved
+            # first, as when routes declared it themselves.
+            params = [
+                inspect.Parameter(own, inspect.Parameter.KEYWORD_ONLY, annotation=Idempotent),
+                *(p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params),
+            ]
+
+        @functools.wraps(handler)
+        async def run(**kwargs: Any) -> Any:
+            idem: IdempotentRequest = kwargs.pop(own) if added else kwargs[own]
+            if idem.key is None:
+                return await handler(**kwargs)
+            principal: Principal | None = kwargs[caller]
+            payload: BaseModel | None = kwargs[body] if body else None
+            replay = await idem.begin(principal.caller_key if principal else "anonymous", payload)
+            if replay is not None:
+                return replay
+            result = await handler(**kwargs)
+            if isinstance(result, Response):
+                answer, status_code = json.loads(bytes(result.body)), result.status_code
+            else:
+                answer, status_code = result, _route_status(idem.request)
+            await idem.complete(kwargs[session], status_code, answer, secret_fields=secret_fields)
+            return result
+
+        # FastAPI reads the parameters (and so the dependencies) from this signature.
+        run.__dict__["__signature__"] = signature.replace(parameters=params)
+        return cast(Handler, run)
+
+    return decorate
+
+
+def _base(annotation: Any) -> Any:
+    """`Annotated[X | None, ...]` → X: the type a parameter's value has."""
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        kinds = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = kinds[0] if len(kinds) == 1 else annotation
+    return annotation
+
+
+def _body(handler: Callable[..., Any], params: list[inspect.Parameter]) -> str | None:
+    """The body the key is bound to: the parameter named `payload`, the name every route
+    gives it. Another plain model parameter would be a body the hash never saw."""
+    for param in params:
+        plain = get_origin(param.annotation) is not Annotated
+        base = _base(param.annotation)
+        model = isinstance(base, type) and issubclass(base, BaseModel)
+        if plain and model and param.name != "payload":
+            raise TypeError(f"@idempotent {handler.__qualname__}: name the body `payload`")
+    return "payload" if any(p.name == "payload" for p in params) else None
+
+
+def _param(
+    handler: Callable[..., Any],
+    params: list[inspect.Parameter],
+    matches: Callable[[Any], bool],
+    what: str,
+) -> str | None:
+    """The name of the one parameter whose type `matches`, if there is one."""
+    found = [p.name for p in params if matches(_base(p.annotation))]
+    if len(found) > 1:
+        raise TypeError(f"@idempotent {handler.__qualname__}: more than one {what} parameter")
+    return found[0] if found else None
+
+
+def _required(
+    handler: Callable[..., Any],
+    params: list[inspect.Parameter],
+    matches: Callable[[Any], bool],
+    what: str,
+) -> str:
+    name = _param(handler, params, matches, what)
+    if name is None:
+        raise TypeError(f"@idempotent {handler.__qualname__}: needs a {what} parameter")
+    return name
+
+
+def _route_status(request: Request) -> int:
+    route = request.scope.get("route")
+    return (route.status_code if isinstance(route, APIRoute) else None) or 200
+
+
 async def purge_expired(session: AsyncSession, ttl_hours: int) -> int:
     cutoff = utcnow() - timedelta(hours=ttl_hours)
     result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
@@ -181,4 +299,4 @@ async def purge_expired(session: AsyncSession, ttl_hours: int) -> int:
     return result.rowcount or 0
 
 
-__all__ = ["IdempotencyRecord", "Idempotent", "IdempotentRequest", "purge_expired"]
+__all__ = ["IdempotencyRecord", "Idempotent", "IdempotentRequest", "idempotent", "purge_expired"]

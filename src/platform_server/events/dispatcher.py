@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
+from platform_server.core.container import Slot
 from platform_server.core.database import Database
 from platform_server.core.settings import Settings
 from platform_server.events import service
@@ -162,3 +163,7 @@ class Dispatcher:
                 logger.exception("sending notifications or webhooks failed; retrying")
             await self._queued.wait(poll)
             await asyncio.sleep(GATHER_SECONDS)
+
+
+# The API process's dispatcher, for the event stream to wait on what it publishes.
+DISPATCHER: Slot[Dispatcher] = Slot("dispatcher")

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from platform_server.auth.deps import requires
-from platform_server.core.database import DbSession
+from platform_server.core.access import requires
+from platform_server.core.database import DatabaseDep, DbSession
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -52,6 +52,7 @@ async def list_events(
 )
 async def stream_events(
     request: Request,
+    db: DatabaseDep,
     actor: Reader,
     types: Types = None,
     last_event_id: Annotated[
@@ -65,7 +66,6 @@ async def stream_events(
     """Each published event as `id: <event id>`, `event: <type>`, `data: <event JSON>`, in
     stream order. Without `Last-Event-ID` it starts with events published from now on.
     A comment line every 15 seconds keeps idle connections open."""
-    db = request.app.state.db
     start = await resume_position(db, last_event_id or (str(after) if after else None))
     return StreamingResponse(
         event_stream(request, start, types or ()),

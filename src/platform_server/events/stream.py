@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator, Sequence
 
 from fastapi import Request
 
+from platform_server.core.container import services_of
 from platform_server.core.database import Database
 from platform_server.core.errors import Unprocessable
 from platform_server.events import repository
+from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.schemas import EventOut
 
 HEARTBEAT_SECONDS = 15.0
@@ -45,8 +47,8 @@ def format_event(event: EventOut) -> str:
 
 
 async def event_stream(request: Request, position: int, types: Sequence[str]) -> AsyncIterator[str]:
-    db: Database = request.app.state.db
-    published = request.app.state.dispatcher.published
+    services = services_of(request)
+    db, published = services.db, services.get(DISPATCHER).published
     loop = asyncio.get_running_loop()
     last_sent = loop.time()
     yield ": connected\n\n"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
+from platform_server.core.database import DatabaseDep
 from platform_server.health import service
 
 router = APIRouter(tags=["health"])
@@ -24,6 +25,6 @@ async def healthz() -> HealthStatus:
     summary="Readiness",
     responses={503: {"description": "The database is unreachable"}},
 )
-async def readyz(request: Request) -> HealthStatus:
-    await service.check_database(request.app.state.db)
+async def readyz(db: DatabaseDep) -> HealthStatus:
+    await service.check_database(db)
     return HealthStatus(status="ok", database="ok")

@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
+from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -53,11 +54,12 @@ def prefers_json(accept: str) -> bool:
 async def get_invoice(
     id: uuid.UUID,
     request: Request,
+    settings: SettingsDep,
     session: DbSession,
     actor: Annotated[Principal, requires(Permission.ORDERS_WRITE)],
 ) -> InvoiceOut | Response:
     """A PDF by default; `Accept: application/json` gives the same invoice as JSON."""
-    invoice = await service.for_order(session, request.app.state.settings, id, actor)
+    invoice = await service.for_order(session, settings, id, actor)
     if prefers_json(request.headers.get("accept", "")):
         return invoice
     return Response(

@@ -8,7 +8,7 @@ from pydantic import model_validator
 
 from platform_server.core.money import MoneyOut, quantize
 from platform_server.core.schemas import OutputModel
-from platform_server.orders.schemas import OrderItemOut
+from platform_server.orders.api import OrderItemOut
 
 
 class Party(OutputModel):

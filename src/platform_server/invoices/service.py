@@ -2,65 +2,52 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.errors import Conflict
 from platform_server.core.principal import Principal
 from platform_server.core.settings import Settings
-from platform_server.invoices.models import Invoice, InvoiceSequence
+from platform_server.invoices import repository
+from platform_server.invoices.models import Invoice
 from platform_server.invoices.schemas import InvoiceOut, Party
-from platform_server.orders import service as orders
-from platform_server.payments import service as payments
-
-if TYPE_CHECKING:
-    from platform_server.orders.models import Order
+from platform_server.orders import api as orders
+from platform_server.payments import api as payments
 
 
 def format_number(number: int) -> str:
     return f"INV-{number:06d}"
 
 
-async def _next_number(session: AsyncSession) -> int:
-    bumped = await session.scalar(
-        update(InvoiceSequence)
-        .where(InvoiceSequence.id == 1)
-        .values(last_number=InvoiceSequence.last_number + 1)
-        .returning(InvoiceSequence.last_number)
-    )
-    if bumped is None:  # the first invoice ever; the migration seeds the row too
-        session.add(InvoiceSequence(id=1, last_number=1))
-        await session.flush()
-        return 1
-    return int(bumped)
-
-
-async def issue(session: AsyncSession, order: Order) -> Invoice:
-    existing = await session.scalar(select(Invoice).where(Invoice.order_id == order.id))
+async def issue(session: AsyncSession, order_id: uuid.UUID, buyer_email: str) -> Invoice:
+    """The order's invoice, numbered from one sequence (the same one when it has one)."""
+    existing = await repository.for_order(session, order_id)
     if existing is not None:
         return existing
-    invoice = Invoice(
-        order_id=order.id, number=await _next_number(session), buyer_email=order.user_email
-    )
-    session.add(invoice)
-    await session.flush()
+    number = await repository.next_number(session)
+    invoice = Invoice(order_id=order_id, number=number, buyer_email=buyer_email)
+    await repository.add(session, invoice)
     return invoice
+
+
+@payments.order_paid.connect
+async def _order_paid(session: AsyncSession, order_id: uuid.UUID, buyer_email: str) -> None:
+    await issue(session, order_id, buyer_email)
 
 
 async def for_order(
     session: AsyncSession, settings: Settings, order_id: uuid.UUID, actor: Principal
 ) -> InvoiceOut:
     order = await orders.get_order(session, order_id, actor)
-    invoice = await session.scalar(select(Invoice).where(Invoice.order_id == order.id))
+    invoice = await repository.for_order(session, order.id)
     if invoice is None:
         raise Conflict(
             f"Order {order.id} is {order.status}; invoices exist for paid orders only.",
             current_status=order.status,
         )
     paid, refunded = await payments.captured_and_refunded(session, order.id)
-    out = await orders.to_out(session, order)
+    lines = (await orders.get_order_out(session, order.id, actor)).items
     return InvoiceOut(
         id=invoice.id,
         number=format_number(invoice.number),
@@ -73,7 +60,7 @@ async def for_order(
             address=_address_line(order.shipping_address),
         ),
         shipping_address=order.shipping_address,
-        lines=out.items,
+        lines=lines,
         total=order.total,
         currency=order.currency,
         amount_paid=paid,

@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query
 
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
+from platform_server.core.container import SendQueuedDep
 from platform_server.core.database import DbSession
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
@@ -49,7 +50,7 @@ async def get_notification(id: uuid.UUID, session: DbSession, actor: Reader) -> 
 @router.post("/{id}/retry", response_model=NotificationOut, summary="Retry a notification (staff)")
 async def retry_notification(
     id: uuid.UUID,
-    request: Request,
+    send_queued: SendQueuedDep,
     background: BackgroundTasks,
     session: DbSession,
     actor: Manager,
@@ -58,5 +59,5 @@ async def retry_notification(
     schedule. A sent one is a 409. Recorded in the audit trail."""
     row = await service.retry(session, id, actor)
     # After the response, so after the commit: the sender then finds the row due.
-    background.add_task(request.app.state.dispatcher.queued)
+    background.add_task(send_queued)
     return NotificationOut.model_validate(row)

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from platform_server.audit import api as audit
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
+from platform_server.core.container import SettingsDep, Slot
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -26,36 +25,23 @@ from platform_server.orders.schemas import (
 )
 
 router = APIRouter(prefix="/orders", tags=["orders"])
+# Full refunds on cancel come from the payments domain, which this one does not import.
+REFUND_ALL: Slot[service.RefundAll] = Slot("refund_all")
 Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
-
-_AUDITED = ("status", "carrier", "tracking_number")
-
-
-async def _audit(
-    session: AsyncSession, action: str, actor: Principal, order: Any, before: dict[str, Any]
-) -> None:
-    """A status change of an order, with what changed."""
-    changes = audit.diff(before, audit.snapshot(order, _AUDITED))
-    await audit.record(
-        session, action, actor=actor, target_type="order", target_id=order.id, changes=changes
-    )
 
 
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=OrderOut, summary="Place an order"
 )
+@idempotent()
 async def create_order(
-    payload: OrderCreate, request: Request, idem: Idempotent, session: DbSession, actor: Buyer
+    payload: OrderCreate, settings: SettingsDep, session: DbSession, actor: Buyer
 ) -> OrderOut | Response:
     """Checks and reserves stock and prices the items from the catalog (client prices are
     ignored). Unknown or archived products: 422. Not enough stock: 409 naming each item."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
-    minutes = request.app.state.settings.order_reservation_minutes
+    minutes = settings.order_reservation_minutes
     out = await service.create_order(session, payload, actor, minutes)
-    await idem.complete(session, status.HTTP_201_CREATED, out)
     return model_response(out, status.HTTP_201_CREATED)
 
 
@@ -83,7 +69,7 @@ async def list_orders(
 
 @router.get("/{id}", response_model=OrderOut, summary="Get an order")
 async def get_order(id: uuid.UUID, session: DbSession, actor: Buyer) -> OrderOut:
-    return await service.to_out(session, await service.get_order(session, id, actor))
+    return await service.get_order_out(session, id, actor)
 
 
 @router.get("/{id}/history", response_model=Page[OrderTransitionOut], summary="Status history")
@@ -91,50 +77,34 @@ async def order_history(
     id: uuid.UUID, session: DbSession, page: PageQuery, actor: Buyer
 ) -> Page[OrderTransitionOut]:
     """Every status change with who made it and when, newest first."""
-    return await service.history(session, await service.get_order(session, id, actor), page)
+    return await service.history(session, id, actor, page)
 
 
 @router.post("/{id}/cancel", response_model=OrderOut, summary="Cancel an order")
 async def cancel_order(
     id: uuid.UUID,
-    request: Request,
+    refund_all: Annotated[service.RefundAll, Depends(REFUND_ALL.provide)],
     session: DbSession,
     actor: Buyer,
     payload: TransitionNote | None = None,
 ) -> OrderOut:
     """A customer may cancel a pending order; staff may also cancel paid or fulfilled
     ones, which refunds the payment in full. Releases reserved stock."""
-    order = await service.get_order(session, id, actor, lock=True)
-    before = audit.snapshot(order, _AUDITED)
     note = payload.note if payload else None
-    await service.cancel(session, order, actor, note, request.app.state.refund_all)
-    await _audit(session, "order.cancel", actor, order, before)
-    return await service.to_out(session, order)
+    return await service.cancel_order(session, id, actor, note, refund_all)
 
 
 @router.post("/{id}/fulfill", response_model=OrderOut, summary="Mark fulfilled (staff)")
 async def fulfill_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
     """The reserved units leave stock (recorded in the inventory ledger)."""
-    order = await service.get_order(session, id, actor, lock=True)
-    before = audit.snapshot(order, _AUDITED)
-    await service.fulfill(session, order, actor)
-    await _audit(session, "order.fulfill", actor, order, before)
-    return await service.to_out(session, order)
+    return await service.fulfill_order(session, id, actor)
 
 
 @router.post("/{id}/ship", response_model=OrderOut, summary="Mark shipped (staff)")
 async def ship_order(id: uuid.UUID, payload: ShipIn, session: DbSession, actor: Staff) -> OrderOut:
-    order = await service.get_order(session, id, actor, lock=True)
-    before = audit.snapshot(order, _AUDITED)
-    await service.ship(session, order, actor, payload.carrier, payload.tracking_number)
-    await _audit(session, "order.ship", actor, order, before)
-    return await service.to_out(session, order)
+    return await service.ship_order(session, id, actor, payload.carrier, payload.tracking_number)
 
 
 @router.post("/{id}/deliver", response_model=OrderOut, summary="Mark delivered (staff)")
 async def deliver_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
-    order = await service.get_order(session, id, actor, lock=True)
-    before = audit.snapshot(order, _AUDITED)
-    await service.transition(session, order, "delivered", actor.user_id)
-    await _audit(session, "order.deliver", actor, order, before)
-    return await service.to_out(session, order)
+    return await service.deliver_order(session, id, actor)

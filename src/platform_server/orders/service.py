@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog import hooks as catalog_hooks
-from platform_server.catalog import service as catalog
-from platform_server.core import direct
-from platform_server.core.database import as_utc, table_of, utcnow
-from platform_server.core.direct import Direct
+from platform_server.audit import api as audit
+from platform_server.core.database import utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.ids import new_id
 from platform_server.core.money import quantize
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
-from platform_server.core.timeseries import Hours, hour_of
+from platform_server.core.timeseries import Hours
 from platform_server.events import api as events
-from platform_server.inventory import service as inventory
+from platform_server.inventory import api as inventory
+from platform_server.orders import repository
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.orders.schemas import (
     OrderCreate,
@@ -35,6 +32,7 @@ from platform_server.orders.schemas import (
     OrderOut,
     OrderTransitionOut,
 )
+from platform_server.products import api as products
 
 ALLOWED: dict[str, frozenset[str]] = {
     "pending": frozenset({"paid", "cancelled", "expired"}),
@@ -50,6 +48,8 @@ ALLOWED: dict[str, frozenset[str]] = {
 MAX_ORDER_TOTAL = Decimal("1e10")
 # Statuses in which the order still holds reserved (not yet shipped) stock.
 HOLDS_STOCK = frozenset({"pending", "paid"})
+# What the audit trail keeps of a status change.
+_AUDITED = ("status", "carrier", "tracking_number")
 
 
 async def to_out(session: AsyncSession, order: Order) -> OrderOut:
@@ -57,14 +57,7 @@ async def to_out(session: AsyncSession, order: Order) -> OrderOut:
 
 
 async def many_out(session: AsyncSession, orders: list[Order]) -> list[OrderOut]:
-    ids = [o.id for o in orders]
-    items: dict[uuid.UUID, list[OrderItem]] = defaultdict(list)
-    if ids:
-        rows = await session.scalars(
-            select(OrderItem).where(OrderItem.order_id.in_(ids)).order_by(OrderItem.position)
-        )
-        for row in rows:
-            items[row.order_id].append(row)
+    items = await repository.items_of(session, [o.id for o in orders])
     return [order_out(o, items[o.id]) for o in orders]
 
 
@@ -77,40 +70,33 @@ def order_out(order: Order, items: list[OrderItem]) -> OrderOut:
     )
 
 
-async def _lines(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, int]:
-    rows = await session.scalars(select(OrderItem).where(OrderItem.order_id == order_id))
-    lines: dict[uuid.UUID, int] = defaultdict(int)
-    for row in rows:
-        lines[row.product_id] += row.quantity
-    return dict(lines)
-
-
-_INSERT_ORDER = Direct(insert(table_of(Order)))
-_INSERT_ITEM = Direct(insert(table_of(OrderItem)))
-_INSERT_TRANSITION = Direct(insert(table_of(OrderTransition)))
+def _unavailable(data: OrderCreate, unavailable: list[uuid.UUID]) -> Unprocessable:
+    return Unprocessable(
+        "These products do not exist or are no longer sold: "
+        + ", ".join(map(str, unavailable))
+        + ".",
+        errors=[
+            {"loc": ["body", "items", i, "product_id"], "msg": "unknown or archived product"}
+            for i, line in enumerate(data.items)
+            if line.product_id in unavailable
+        ],
+    )
 
 
 async def create_order(
     session: AsyncSession, data: OrderCreate, actor: Principal, reservation_minutes: int
 ) -> OrderOut:
+    """Prices from products, stock from inventory (all lines or none), then the order's
+    rows and its order.created event, all in the caller's transaction."""
     # Duplicate lines of one product are summed before the stock check.
     wanted: dict[uuid.UUID, int] = defaultdict(int)
     for line in data.items:
         wanted[line.product_id] += line.quantity
-    products = await catalog.price_list(session, list(wanted))
-    unavailable = [pid for pid in wanted if pid not in products or products[pid].status != "active"]
+    prices = await products.price_list(session, list(wanted))
+    unavailable = [pid for pid in wanted if pid not in prices or prices[pid].status != "active"]
     if unavailable:
-        raise Unprocessable(
-            "These products do not exist or are no longer sold: "
-            + ", ".join(map(str, unavailable))
-            + ".",
-            errors=[
-                {"loc": ["body", "items", i, "product_id"], "msg": "unknown or archived product"}
-                for i, line in enumerate(data.items)
-                if line.product_id in unavailable
-            ],
-        )
-    currencies = {products[pid].currency for pid in wanted}
+        raise _unavailable(data, unavailable)
+    currencies = {prices[pid].currency for pid in wanted}
     if len(currencies) > 1:
         raise Unprocessable(
             f"An order is paid in one currency; these items mix {', '.join(sorted(currencies))}.",
@@ -118,22 +104,21 @@ async def create_order(
         )
     currency = currencies.pop()
     order_id, now = new_id(), utcnow()
-    subtotals = {pid: quantize(products[pid].price * qty, currency) for pid, qty in wanted.items()}
     items: list[dict[str, Any]] = [
         {
             "id": new_id(),
             "order_id": order_id,
             "product_id": product_id,
-            "sku": products[product_id].sku,
-            "name": products[product_id].name,
+            "sku": prices[product_id].sku,
+            "name": prices[product_id].name,
             "quantity": quantity,
-            "price": products[product_id].price,
-            "subtotal": subtotals[product_id],
+            "price": prices[product_id].price,
+            "subtotal": quantize(prices[product_id].price * quantity, currency),
             "position": position,
         }
         for position, (product_id, quantity) in enumerate(wanted.items())
     ]
-    total = sum(subtotals.values(), Decimal(0))
+    total = sum((item["subtotal"] for item in items), Decimal(0))
     if total >= MAX_ORDER_TOTAL:
         raise Unprocessable(
             f"The order total {total:f} {currency} is above what one order can hold.",
@@ -154,26 +139,28 @@ async def create_order(
         "created_at": now,
         "updated_at": now,
     }
-    # Table inserts, in reference order: the hottest write path skips the ORM (its unit
-    # of work and its bulk-insert layer).
-    await direct.run(session, _INSERT_ORDER, order)
-    await direct.run(session, _INSERT_ITEM, items)
-    await direct.run(
-        session,
-        _INSERT_TRANSITION,
-        {
-            "id": new_id(),
-            "order_id": order_id,
-            "from_status": None,
-            "to_status": "pending",
-            "actor_id": actor.user_id,
-            "note": None,
-            "created_at": now,
-        },
-    )
+    first = _transition_row(order_id, None, "pending", actor.user_id, None)
+    await repository.insert_order(session, order, items, {**first, "created_at": now})
     out = OrderOut.model_validate({**order, "items": items})
     await events.record(session, "order.created", "order", order_id, out)
     return out
+
+
+def _transition_row(
+    order_id: uuid.UUID,
+    from_status: str | None,
+    to_status: str,
+    actor_id: uuid.UUID | None,
+    note: str | None,
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "order_id": order_id,
+        "from_status": from_status,
+        "to_status": to_status,
+        "actor_id": actor_id,
+        "note": note,
+    }
 
 
 def can_see_all(actor: Principal) -> bool:
@@ -183,15 +170,14 @@ def can_see_all(actor: Principal) -> bool:
 async def get_order(
     session: AsyncSession, order_id: uuid.UUID, actor: Principal, *, lock: bool = False
 ) -> Order:
-    order = await session.get(Order, order_id, with_for_update=lock)
+    order = await repository.get(session, order_id, lock=lock)
     if order is None or (order.user_id != actor.user_id and not can_see_all(actor)):
         raise NotFound(f"Order {order_id} does not exist.")
     return order
 
 
-async def locked(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
-    """The order, reloaded under a row lock (other domains take it through this)."""
-    return await session.get(Order, order_id, with_for_update=True, populate_existing=True)
+async def get_order_out(session: AsyncSession, order_id: uuid.UUID, actor: Principal) -> OrderOut:
+    return await to_out(session, await get_order(session, order_id, actor))
 
 
 @dataclass(frozen=True)
@@ -206,25 +192,15 @@ class OrderFilters:
 async def list_orders(
     session: AsyncSession, page: PageParams, filters: OrderFilters, actor: Principal
 ) -> Page[OrderOut]:
-    stmt = select(Order)
-    if not can_see_all(actor):
-        stmt = stmt.where(Order.user_id == actor.user_id)
-    elif filters.user_id:
-        stmt = stmt.where(Order.user_id == filters.user_id)
-    if filters.status:
-        stmt = stmt.where(Order.status == filters.status)
-    if filters.created_after:
-        stmt = stmt.where(Order.created_at >= as_utc(filters.created_after))
-    if filters.created_before:
-        stmt = stmt.where(Order.created_at < as_utc(filters.created_before))
-    if filters.q:
-        term = filters.q.strip().lower()
-        clauses = [Order.user_email.contains(term, autoescape=True)]
-        with contextlib.suppress(ValueError):  # not an id: search emails only
-            clauses.append(Order.id == uuid.UUID(term))
-        stmt = stmt.where(or_(*clauses))
-    rows = await paginate(
-        session, stmt, created_at=Order.created_at, row_id=Order.id, page=page, to_schema=_same
+    rows = await repository.page_of(
+        session,
+        page,
+        _same,
+        user_id=filters.user_id if can_see_all(actor) else actor.user_id,
+        status=filters.status,
+        created_after=filters.created_after,
+        created_before=filters.created_before,
+        q=filters.q,
     )
     return Page[OrderOut](data=await many_out(session, rows.data), next_cursor=rows.next_cursor)
 
@@ -250,26 +226,18 @@ async def transition(
             allowed=sorted(allowed),
         )
     if order.status in HOLDS_STOCK and to_status in {"cancelled", "expired", "refunded"}:
-        await inventory.release(session, await _lines(session, order.id))
-    session.add(
-        OrderTransition(
-            order_id=order.id,
-            from_status=order.status,
-            to_status=to_status,
-            actor_id=actor_id,
-            note=note,
-        )
-    )
+        await inventory.release(session, await repository.lines(session, order.id))
+    step = OrderTransition(**_transition_row(order.id, order.status, to_status, actor_id, note))
     order.status = to_status
     if to_status != "pending":
         order.expires_at = None
-    await session.flush()
+    await repository.add_transition(session, step)
     await events.record(
         session, f"order.{to_status}", "order", order.id, await to_out(session, order)
     )
 
 
-RefundAll = Callable[[AsyncSession, Order, uuid.UUID | None], Awaitable[None]]
+RefundAll = Callable[[AsyncSession, uuid.UUID, uuid.UUID | None], Awaitable[None]]
 
 
 async def cancel(
@@ -287,15 +255,18 @@ async def cancel(
             allowed=[],
         )
     if order.status in {"paid", "fulfilled"}:
-        await refund_all(session, order, actor.user_id)
-        await session.refresh(order)
+        await refund_all(session, order.id, actor.user_id)
+        await repository.refresh(session, order)
     await transition(session, order, "cancelled", actor.user_id, note)
 
 
 async def fulfill(session: AsyncSession, order: Order, actor: Principal) -> None:
     await transition(session, order, "fulfilled", actor.user_id)
     await inventory.ship_reserved(
-        session, await _lines(session, order.id), order_id=order.id, actor_id=actor.user_id
+        session,
+        await repository.lines(session, order.id),
+        order_id=order.id,
+        actor_id=actor.user_id,
     )
 
 
@@ -308,67 +279,82 @@ async def ship(
     await transition(session, order, "shipped", actor.user_id, f"{carrier} {tracking}")
 
 
-async def history(
-    session: AsyncSession, order: Order, page: PageParams
-) -> Page[OrderTransitionOut]:
-    stmt = select(OrderTransition).where(OrderTransition.order_id == order.id)
-    return await paginate(
-        session,
-        stmt,
-        row_id=OrderTransition.id,
-        page=page,
-        to_schema=OrderTransitionOut.model_validate,
-        sort=None,
-        created_at=OrderTransition.created_at,
+@asynccontextmanager
+async def _audited(
+    session: AsyncSession, order_id: uuid.UUID, actor: Principal, action: str
+) -> AsyncIterator[Order]:
+    """The order, locked, to change in the block; the change goes to the audit trail."""
+    order = await get_order(session, order_id, actor, lock=True)
+    before = audit.snapshot(order, _AUDITED)
+    yield order
+    changes = audit.diff(before, audit.snapshot(order, _AUDITED))
+    await audit.record(
+        session, action, actor=actor, target_type="order", target_id=order.id, changes=changes
     )
+
+
+async def cancel_order(
+    session: AsyncSession,
+    order_id: uuid.UUID,
+    actor: Principal,
+    note: str | None,
+    refund_all: RefundAll,
+) -> OrderOut:
+    async with _audited(session, order_id, actor, "order.cancel") as order:
+        await cancel(session, order, actor, note, refund_all)
+    return await to_out(session, order)
+
+
+async def fulfill_order(session: AsyncSession, order_id: uuid.UUID, actor: Principal) -> OrderOut:
+    async with _audited(session, order_id, actor, "order.fulfill") as order:
+        await fulfill(session, order, actor)
+    return await to_out(session, order)
+
+
+async def ship_order(
+    session: AsyncSession, order_id: uuid.UUID, actor: Principal, carrier: str, tracking: str
+) -> OrderOut:
+    async with _audited(session, order_id, actor, "order.ship") as order:
+        await ship(session, order, actor, carrier, tracking)
+    return await to_out(session, order)
+
+
+async def deliver_order(session: AsyncSession, order_id: uuid.UUID, actor: Principal) -> OrderOut:
+    async with _audited(session, order_id, actor, "order.deliver") as order:
+        await transition(session, order, "delivered", actor.user_id)
+    return await to_out(session, order)
+
+
+async def history(
+    session: AsyncSession, order_id: uuid.UUID, actor: Principal, page: PageParams
+) -> Page[OrderTransitionOut]:
+    order = await get_order(session, order_id, actor)
+    return await repository.history(session, order.id, page, OrderTransitionOut.model_validate)
 
 
 async def expire_overdue(session: AsyncSession, now: datetime | None = None) -> int:
     """Pending orders past their reservation time become expired and free their stock."""
-    now = now or utcnow()
-    overdue = (
-        await session.scalars(
-            select(Order)
-            .where(Order.status == "pending", Order.expires_at < now)
-            .order_by(Order.id)
-            .limit(500)
-            .with_for_update(skip_locked=True)
-        )
-    ).all()
+    overdue = await repository.overdue(session, now or utcnow(), limit=500)
     for order in overdue:
         await transition(session, order, "expired", None, "unpaid past the reservation time")
     return len(overdue)
 
 
-@catalog_hooks.product_in_use.connect
+@products.product_in_use.connect
 async def _product_ordered(session: AsyncSession, product_id: uuid.UUID) -> bool:
-    return bool(await session.scalar(select(exists().where(OrderItem.product_id == product_id))))
+    return await repository.product_ordered(session, product_id)
 
 
 async def co_purchased(
     session: AsyncSession, product_id: uuid.UUID, limit: int
 ) -> list[tuple[uuid.UUID, int]]:
     """Products bought in the same orders as this one, most often first."""
-    same_orders = select(OrderItem.order_id).where(OrderItem.product_id == product_id)
-    stmt = (
-        select(OrderItem.product_id, func.count().label("n"))
-        .where(OrderItem.order_id.in_(same_orders), OrderItem.product_id != product_id)
-        .group_by(OrderItem.product_id)
-        .order_by(func.count().desc(), OrderItem.product_id)
-        .limit(limit)
-    )
-    return [(pid, n) for pid, n in (await session.execute(stmt)).all()]
+    return await repository.co_purchased(session, product_id, limit)
 
 
 async def popularity(session: AsyncSession, product_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    if not product_ids:
-        return {}
-    stmt = (
-        select(OrderItem.product_id, func.sum(OrderItem.quantity))
-        .where(OrderItem.product_id.in_(product_ids))
-        .group_by(OrderItem.product_id)
-    )
-    return {pid: int(n or 0) for pid, n in (await session.execute(stmt)).all()}
+    """Units sold of each of these products."""
+    return await repository.popularity(session, product_ids)
 
 
 # Orders whose money was taken and is kept (a refund or cancellation moves them out).
@@ -393,32 +379,19 @@ async def overview_figures(
     Revenue is the total of orders placed in the period that are paid or further on
     (fulfilled, shipped, delivered), per currency; refunded and cancelled ones are out.
     """
-    placed_today = await session.scalar(
-        select(func.count()).select_from(Order).where(Order.created_at >= since)
-    )
-    pending = await session.scalar(
-        select(func.count()).select_from(Order).where(Order.status == "pending")
-    )
-    earned = Order.status.in_(REVENUE_STATUSES)
+    placed_today = await repository.count_placed_since(session, since)
+    pending = await repository.count_in_status(session, "pending")
     revenue_today = {
         currency: quantize(Decimal(total or 0), currency)
-        for currency, total in await session.execute(
-            select(Order.currency, func.sum(Order.total))
-            .where(Order.created_at >= since, earned)
-            .group_by(Order.currency)
+        for currency, total in await repository.revenue_by_currency(
+            session, since, REVENUE_STATUSES
         )
     }
-    hour = hour_of(session, Order.created_at)
-    in_hours = (Order.created_at >= buckets.start, Order.created_at < buckets.end)
-    counted = await session.execute(select(hour, func.count()).where(*in_hours).group_by(hour))
-    hourly_orders = buckets.counts((h, n) for h, n in counted)
+    counted = await repository.count_by_hour(session, buckets.start, buckets.end)
+    hourly_orders = buckets.counts(counted)
     hourly_revenue: dict[str, list[Decimal]] = {}
     revenue_orders: dict[str, int] = defaultdict(int)
-    summed = await session.execute(
-        select(hour, Order.currency, func.sum(Order.total), func.count())
-        .where(*in_hours, earned)
-        .group_by(hour, Order.currency)
-    )
+    summed = await repository.revenue_by_hour(session, buckets.start, buckets.end, REVENUE_STATUSES)
     for h, currency, total, n in summed:
         i = buckets.index(h)
         if i is None:

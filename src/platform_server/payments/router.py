@@ -3,25 +3,25 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from platform_server.audit import api as audit
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
+from platform_server.core.container import Slot
 from platform_server.core.database import DbSession
 from platform_server.core.errors import PROBLEM_JSON, problem_body
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import Idempotent, idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
-from platform_server.invoices import service as invoices
-from platform_server.orders import service as orders
 from platform_server.payments import service
-from platform_server.payments.models import Payment
+from platform_server.payments.gateway import Gateway
 from platform_server.payments.schemas import PaymentIn, PaymentOut, RefundIn, RefundOut
 
 router = APIRouter(tags=["payments"])
+GATEWAY: Slot[Gateway] = Slot("payment gateway")
+GatewayDep = Annotated[Gateway, Depends(GATEWAY.provide)]
 Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 
@@ -33,10 +33,12 @@ Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
     summary="Pay an order",
     responses={402: {"description": "Declined; the order stays payable"}},
 )
+@idempotent()
 async def pay_order(
     id: uuid.UUID,
     payload: PaymentIn,
     request: Request,
+    gateway: GatewayDep,
     idem: Idempotent,
     session: DbSession,
     actor: Buyer,
@@ -45,12 +47,7 @@ async def pay_order(
 
     Sandbox tokens: `pm_card_ok`, `pm_card_declined` (402), `pm_card_insufficient_funds`
     (402), `pm_card_error` (502, nothing charged)."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
-    outcome = await service.pay(
-        session, request.app.state.gateway, id, payload.payment_method, actor, idem.key
-    )
+    outcome = await service.pay(session, gateway, id, payload.payment_method, actor, idem.key)
     if isinstance(outcome, service.Declined):
         # Answered, not raised: the failed attempt is committed and listed with the order.
         failed = PaymentOut.model_validate(outcome.payment)
@@ -61,11 +58,8 @@ async def pay_order(
             title="Payment declined",
             extra={"decline_code": outcome.code, "payment": jsonable_encoder(failed)},
         )
-        await idem.complete(session, 402, body)
         return JSONResponse(body, status_code=402, media_type=PROBLEM_JSON)
-    await invoices.issue(session, await orders.get_order(session, id, actor))
     out = PaymentOut.model_validate(outcome)
-    await idem.complete(session, status.HTTP_201_CREATED, out)
     return out
 
 
@@ -84,43 +78,14 @@ async def list_payments(
     response_model=RefundOut,
     summary="Refund a payment (staff)",
 )
+@idempotent()
 async def refund_payment(
     id: uuid.UUID,
     payload: RefundIn,
-    request: Request,
-    idem: Idempotent,
+    gateway: GatewayDep,
     session: DbSession,
     actor: Staff,
 ) -> RefundOut | Response:
     """Partial refunds allowed; the total refunded never exceeds what was captured.
     A full refund moves the order to `refunded`."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
-    record = await service.refund(
-        session, request.app.state.gateway, id, payload.amount, payload.reason, actor
-    )
-    out = RefundOut.model_validate(record)
-    # The payment was read (and locked) by the refund: its refunded total is current.
-    payment = await session.get(Payment, id)
-    after = payment.refunded_amount if payment else None
-    await audit.record(
-        session,
-        "payment.refund",
-        actor=actor,
-        target_type="payment",
-        target_id=id,
-        changes={
-            "refunded_amount": {
-                "before": f"{after - out.amount:f}" if after is not None else None,
-                "after": f"{after:f}" if after is not None else None,
-            },
-            "refund_id": str(out.id),
-            "order_id": str(out.order_id),
-            "amount": f"{out.amount:f}",
-            "currency": out.currency,
-            "reason": out.reason,
-        },
-    )
-    await idem.complete(session, status.HTTP_201_CREATED, out)
-    return out
+    return await service.refund(session, gateway, id, payload.amount, payload.reason, actor)

@@ -6,19 +6,19 @@ import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.audit import api as audit
 from platform_server.core.database import utcnow
 from platform_server.core.errors import Conflict, NotFound, ProblemError, Unprocessable
 from platform_server.core.money import quantize
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.events import api as events
-from platform_server.orders import service as orders
+from platform_server.orders import api as orders
+from platform_server.payments import hooks, repository
 from platform_server.payments.gateway import (
     Gateway,
     GatewayUnavailable,
@@ -27,10 +27,7 @@ from platform_server.payments.gateway import (
     looks_like_card_number,
 )
 from platform_server.payments.models import Payment, Refund
-from platform_server.payments.schemas import PaymentOut
-
-if TYPE_CHECKING:
-    from platform_server.orders.models import Order
+from platform_server.payments.schemas import PaymentOut, RefundOut
 
 _TOKEN = re.compile(r"^pm_[A-Za-z0-9_]{1,96}$")
 
@@ -90,8 +87,7 @@ async def pay(
         )
     except PaymentDeclined as declined:
         payment.failure_code, payment.failure_message = declined.code, declined.message
-        session.add(payment)
-        await session.flush()
+        await repository.add(session, payment)
         out = PaymentOut.model_validate(payment)
         await events.record(session, "payment.failed", "payment", payment.id, out)
         return Declined(payment, declined.code, declined.message)
@@ -101,9 +97,9 @@ async def pay(
         ) from exc
     payment.status = "succeeded"
     payment.gateway_reference = charge.reference
-    session.add(payment)
-    await orders.transition(session, order, "paid", actor.user_id, f"payment {payment.id}")
-    await session.flush()
+    await repository.add(session, payment)
+    await orders.transition(session, order.id, "paid", actor.user_id, f"payment {payment.id}")
+    await hooks.order_paid.emit(session, order.id, order.user_email)
     return payment
 
 
@@ -111,14 +107,7 @@ async def list_for_order(
     session: AsyncSession, order_id: uuid.UUID, actor: Principal, page: PageParams
 ) -> Page[PaymentOut]:
     order = await orders.get_order(session, order_id, actor)
-    return await paginate(
-        session,
-        select(Payment).where(Payment.order_id == order.id),
-        created_at=Payment.created_at,
-        row_id=Payment.id,
-        page=page,
-        to_schema=PaymentOut.model_validate,
-    )
+    return await repository.page_for_order(session, order.id, page)
 
 
 async def refund(
@@ -130,14 +119,16 @@ async def refund(
     actor: Principal,
     *,
     settle_order: bool = True,
-) -> Refund:
-    found = await session.get(Payment, payment_id)
+) -> RefundOut:
+    """Staff's refund (`settle_order`: a full one moves the order to refunded, and it is
+    audited) or one of a cancel's (the cancel moves the order and is audited)."""
+    found = await repository.get(session, payment_id)
     if found is None or not actor.can(Permission.ORDERS_MANAGE):
         raise NotFound(f"Payment {payment_id} does not exist.")
     # Always the order, then the payment (as cancelling does), reloaded under the lock:
     # concurrent refunds and cancels then queue instead of deadlocking or overspending.
     order = await orders.locked(session, found.order_id)
-    payment = await session.get(Payment, payment_id, with_for_update=True, populate_existing=True)
+    payment = await repository.locked(session, payment_id)
     assert payment is not None
     if payment.status != "succeeded":
         raise Conflict(f"Payment {payment.id} {payment.status}; there is nothing to refund.")
@@ -167,31 +158,52 @@ async def refund(
         gateway_reference=reference,
         actor_id=actor.user_id,
     )
-    session.add(record)
+    await repository.add(session, record)
     payment.refunded_amount += value
     fully_refunded = payment.refunded_amount == payment.amount
-    if settle_order and fully_refunded and order and "refunded" in orders.ALLOWED[order.status]:
-        await orders.transition(session, order, "refunded", actor.user_id, "refunded in full")
-    await session.flush()
-    return record
+    if settle_order and fully_refunded and order and orders.can_become(order.status, "refunded"):
+        await orders.transition(session, order.id, "refunded", actor.user_id, "refunded in full")
+    await repository.flush(session)
+    out = RefundOut.model_validate(record)
+    if settle_order:
+        await _audit_refund(session, actor, payment.refunded_amount, out)
+    return out
+
+
+async def _audit_refund(
+    session: AsyncSession, actor: Principal, refunded: Decimal, out: RefundOut
+) -> None:
+    await audit.record(
+        session,
+        "payment.refund",
+        actor=actor,
+        target_type="payment",
+        target_id=out.payment_id,
+        changes={
+            "refunded_amount": {"before": f"{refunded - out.amount:f}", "after": f"{refunded:f}"},
+            "refund_id": str(out.id),
+            "order_id": str(out.order_id),
+            "amount": f"{out.amount:f}",
+            "currency": out.currency,
+            "reason": out.reason,
+        },
+    )
 
 
 def make_refund_all(gateway: Gateway) -> orders.RefundAll:
-    async def refund_all(session: AsyncSession, order: Order, actor_id: uuid.UUID | None) -> None:
+    async def refund_all(
+        session: AsyncSession, order_id: uuid.UUID, actor_id: uuid.UUID | None
+    ) -> None:
         # The caller holds the order's lock; the payments are locked and re-read in refund().
-        payments = await session.scalars(
-            select(Payment.id).where(Payment.order_id == order.id, Payment.status == "succeeded")
-        )
+        payments = await repository.succeeded_ids(session, order_id)
         system = Principal(
             user_id=actor_id or uuid.UUID(int=0),
             email="",
             role="admin",
             permissions=frozenset({Permission.ORDERS_MANAGE}),
         )
-        for payment_id in list(payments):
-            fresh = await session.get(
-                Payment, payment_id, with_for_update=True, populate_existing=True
-            )
+        for payment_id in payments:
+            fresh = await repository.locked(session, payment_id)
             if fresh is not None and fresh.refunded_amount < fresh.amount:
                 await refund(
                     session,
@@ -209,11 +221,8 @@ def make_refund_all(gateway: Gateway) -> orders.RefundAll:
 async def captured_and_refunded(
     session: AsyncSession, order_id: uuid.UUID
 ) -> tuple[Decimal, Decimal]:
-    rows = await session.scalars(
-        select(Payment).where(Payment.order_id == order_id, Payment.status == "succeeded")
-    )
     paid = refunded = Decimal(0)
-    for payment in rows:
+    for payment in await repository.succeeded(session, order_id):
         paid += payment.amount
         refunded += payment.refunded_amount
     return paid, refunded

@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from platform_server.auth.deps import OptionalPrincipal
-from platform_server.catalog.schemas import ProductOut
+from platform_server.core.access import OptionalPrincipal
 from platform_server.core.database import DbSession
 from platform_server.core.pagination import Page
+from platform_server.products.api import ProductOut
 from platform_server.recommendations import service
 
 router = APIRouter(tags=["products"])

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
 from platform_server.core.database import DbSession
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal

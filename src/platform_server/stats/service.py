@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog import service as catalog
 from platform_server.core.database import utcnow
 from platform_server.core.timeseries import Hours
-from platform_server.inventory import service as inventory
+from platform_server.inventory import api as inventory
 from platform_server.notifications import api as notifications
-from platform_server.orders import service as orders
+from platform_server.orders import api as orders
+from platform_server.products import api as products
 from platform_server.stats.schemas import HOURS, CurrencyAmountOut, OverviewOut, OverviewTrendsOut
 from platform_server.users import api as users
 from platform_server.webhooks import api as webhooks
@@ -31,7 +31,7 @@ async def overview(session: AsyncSession, now: datetime | None = None) -> Overvi
     # Read in the request's one transaction (on PostgreSQL each query sees what had
     # committed when it ran: figures may disagree by the writes of those milliseconds).
     order_figures = await orders.overview_figures(session, day_start, buckets)
-    low_stock = await catalog.count_active(session, inventory.low_stock_ids())
+    low_stock = await products.count_active(session, inventory.low_stock_ids())
     new_users = await users.new_user_counts(session, day_start, buckets)
     failed_notifications = await notifications.failed_counts(session, buckets)
     failed_deliveries = await webhooks.failed_delivery_counts(session, buckets)

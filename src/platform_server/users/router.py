@@ -3,15 +3,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from platform_server.auth.deps import AccountReader, OptionalPrincipal, requires
+from platform_server.core.access import AccountReader, OptionalPrincipal, requires
+from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.errors import Unprocessable
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.core.settings import Settings
 from platform_server.users import service
 from platform_server.users.schemas import (
     PasswordChange,
@@ -30,13 +32,19 @@ Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS
 Writer = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
 
 
-def _check_password_policy(request: Request, password: str, field: str) -> None:
-    minimum = request.app.state.settings.password_min_length
+def _check_password_policy(settings: Settings, password: str, field: str) -> None:
+    minimum = settings.password_min_length
     if len(password) < minimum:
         raise Unprocessable(
             f"Passwords need at least {minimum} characters.",
             errors=[{"loc": ["body", field], "msg": f"at least {minimum} characters"}],
         )
+
+
+async def _registration(payload: UserCreate, settings: SettingsDep) -> UserCreate:
+    """The body, its password checked before the idempotency key is claimed."""
+    _check_password_policy(settings, payload.password, "password")
+    return payload
 
 
 @router.post(
@@ -45,25 +53,18 @@ def _check_password_policy(request: Request, password: str, field: str) -> None:
     response_model=UserOut,
     summary="Register a user",
 )
+# Anonymous callers share one key space, as the rule "same key, other body: 422"
+# needs; keys are random (UUIDs), so strangers' keys do not meet.
+@idempotent()
 async def create_user(
-    payload: UserCreate,
-    request: Request,
-    idem: Idempotent,
+    payload: Annotated[UserCreate, Depends(_registration)],
     session: DbSession,
     actor: OptionalPrincipal,
 ) -> UserOut | Response:
     """Public registration (role `customer`); an admin may also choose the `role`."""
-    _check_password_policy(request, payload.password, "password")
-    # Anonymous callers share one key space, as the rule "same key, other body: 422"
-    # needs; keys are random (UUIDs), so strangers' keys do not meet.
-    replay = await idem.begin(actor.caller_key if actor else "anonymous", payload)
-    if replay is not None:
-        return replay
     password_hash = await service.hash_password_async(payload.password)
     user = await service.create_user(session, payload, actor=actor, password_hash=password_hash)
-    out = UserOut.model_validate(user)
-    await idem.complete(session, status.HTTP_201_CREATED, out)
-    return out
+    return UserOut.model_validate(user)
 
 
 @router.get("", response_model=Page[UserOut], summary="List users")
@@ -122,12 +123,12 @@ async def put_profile(
 async def change_password(
     id: uuid.UUID,
     payload: PasswordChange,
-    request: Request,
+    settings: SettingsDep,
     session: DbSession,
     principal: Writer,
 ) -> Response:
     """Needs the current password unless an admin sets another user's; revokes other sessions."""
-    _check_password_policy(request, payload.new_password, "new_password")
+    _check_password_policy(settings, payload.new_password, "new_password")
     await service.change_password(session, id, payload, principal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

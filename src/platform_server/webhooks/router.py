@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Body, Query, Response, status
 
-from platform_server.auth.deps import requires
+from platform_server.core.access import requires
+from platform_server.core.container import SendQueuedDep, SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import Idempotent
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -30,11 +31,11 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 Admin = Annotated[Principal, requires(Permission.WEBHOOKS_MANAGE)]
 
 
-def _send_soon(request: Request, tasks: BackgroundTasks) -> None:
+def _send_soon(send_queued: SendQueuedDep, tasks: BackgroundTasks) -> None:
     """Wake the senders once the request's transaction has committed (background tasks
     run after the response, and the session commits before it), so the new work is
     visible to them and goes out at once instead of at the next poll."""
-    tasks.add_task(request.app.state.dispatcher.queued)
+    tasks.add_task(send_queued)
 
 
 @router.post(
@@ -43,22 +44,18 @@ def _send_soon(request: Request, tasks: BackgroundTasks) -> None:
     response_model=WebhookEndpointCreated,
     summary="Create a webhook endpoint",
 )
+@idempotent(secret_fields=("secret",))
 async def create_webhook(
     payload: WebhookEndpointCreate,
-    request: Request,
-    idem: Idempotent,
+    settings: SettingsDep,
     session: DbSession,
     actor: Admin,
 ) -> WebhookEndpointCreated | Response:
     """The signing `secret` is in this answer only (null on an idempotent replay; rotate it
     to get a new one). URLs resolving to private, loopback, link-local or metadata
     addresses are refused (422)."""
-    replay = await idem.begin(actor.caller_key, payload)
-    if replay is not None:
-        return replay
-    await service.check_target(payload.url, request.app.state.settings)
+    await service.check_target(payload.url, settings)
     created = await service.create_endpoint(session, payload, actor)
-    await idem.complete(session, status.HTTP_201_CREATED, created, secret_fields=("secret",))
     return created
 
 
@@ -82,14 +79,14 @@ async def get_webhook(id: uuid.UUID, session: DbSession, actor: Admin) -> Webhoo
 async def update_webhook(
     id: uuid.UUID,
     payload: WebhookEndpointUpdate,
-    request: Request,
+    settings: SettingsDep,
     session: DbSession,
     actor: Admin,
 ) -> WebhookEndpointOut:
     """Change the given fields. `active: true` re-enables an endpoint the server disabled
     (clearing `disabled_reason` and `failing_since`); a new `url` is checked like on create."""
     if payload.url is not None:
-        await service.check_target(payload.url, request.app.state.settings)
+        await service.check_target(payload.url, settings)
     return service.endpoint_out(await service.update_endpoint(session, id, payload, actor))
 
 
@@ -123,22 +120,18 @@ async def rotate_webhook_secret(
     response_model=WebhookDeliveryOut,
     summary="Send a test ping",
 )
+@idempotent()
 async def test_webhook(
     id: uuid.UUID,
-    request: Request,
+    send_queued: SendQueuedDep,
     tasks: BackgroundTasks,
-    idem: Idempotent,
     session: DbSession,
     actor: Admin,
 ) -> WebhookDeliveryOut | Response:
     """Queues a signed `ping` delivery (`{"type": "ping", "webhook_id", "created_at"}`),
     sent at once and retried like any other. 409 if the endpoint is disabled."""
-    replay = await idem.begin(actor.caller_key, None)
-    if replay is not None:
-        return replay
     delivery = await service.queue_ping(session, id)
-    await idem.complete(session, status.HTTP_202_ACCEPTED, delivery)
-    _send_soon(request, tasks)
+    _send_soon(send_queued, tasks)
     return delivery
 
 
@@ -175,7 +168,7 @@ async def get_webhook_delivery(
 async def redeliver_webhook_delivery(
     id: uuid.UUID,
     delivery_id: uuid.UUID,
-    request: Request,
+    send_queued: SendQueuedDep,
     tasks: BackgroundTasks,
     session: DbSession,
     actor: Admin,
@@ -184,5 +177,5 @@ async def redeliver_webhook_delivery(
     schedule. Any status may be redelivered; 409 while an attempt is in flight or when
     the endpoint is disabled."""
     delivery = await service.redeliver(session, id, delivery_id, actor)
-    _send_soon(request, tasks)
+    _send_soon(send_queued, tasks)
     return delivery

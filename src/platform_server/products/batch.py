@@ -8,18 +8,19 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog import service
-from platform_server.catalog.models import Product
-from platform_server.catalog.schemas import (
+from platform_server.audit import api as audit
+from platform_server.core.errors import Conflict
+from platform_server.core.money import quantize
+from platform_server.core.principal import Principal
+from platform_server.products import repository, service
+from platform_server.products.models import Product
+from platform_server.products.schemas import (
     BatchIn,
     BatchItemResult,
     BatchOut,
     ProductCreate,
     ProductUpdate,
 )
-from platform_server.core.errors import Conflict
-from platform_server.core.money import quantize
-from platform_server.core.principal import Principal
 
 # Set only when a product is created: re-importing a file must not reset live stock.
 _CREATE_ONLY = {"stock", "low_stock_threshold"}
@@ -32,7 +33,7 @@ def _errors(exc: ValidationError) -> list[dict[str, Any]]:
 async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> BatchOut:
     # Matched as the schemas store them (whitespace stripped), or " A-1" would miss "A-1".
     skus = [_sku(item) for item in payload.items]
-    existing = await service.by_sku(session, [s for s in skus if s])
+    existing = await repository.by_sku(session, [s for s in skus if s])
     seen: set[str] = set()
     results: list[BatchItemResult] = []
     new: list[ProductCreate] = []
@@ -51,13 +52,12 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
         except ValidationError as exc:
             result = _failed(index, sku, _errors(exc))
         results.append(result)
-    await session.flush()  # the updates
+    await repository.flush(session)  # the updates
     updated = [existing[r.sku] for r in results if r.result == "updated" and r.sku]
     await service.announce_updated(session, updated)
     # New products go in as multi-row inserts: ORM objects cost ~10x more per row.
     try:
-        async with session.begin_nested():
-            ids = iter(await service.insert_many(session, new, actor))
+        ids = iter(await service.insert_many(session, new, actor))
     except IntegrityError as exc:
         raise Conflict(
             "Another request created some of these SKUs at the same time; retry the batch."
@@ -66,13 +66,24 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
         if result.result == "created":
             result.id = next(ids)
     counts = {kind: sum(r.result == kind for r in results) for kind in ("created", "updated")}
-    return BatchOut(
+    out = BatchOut(
         created=counts["created"],
         updated=counts["updated"],
         unchanged=sum(r.result == "unchanged" for r in results),
         failed=sum(r.result == "error" for r in results),
         results=results,
     )
+    if not payload.dry_run:
+        # One record per batch, with its counts.
+        changes = out.model_dump(include={"created", "updated", "unchanged", "failed"})
+        await audit.record(
+            session,
+            "product.batch_upsert",
+            actor=actor,
+            target_type="product",
+            changes={"items": len(payload.items), **changes},
+        )
+    return out
 
 
 def _sku(item: dict[str, Any]) -> str | None:

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from platform_server.core.money import Currency, MoneyIn, MoneyOut, quantize
 from platform_server.core.schemas import InputModel, OutputModel
-from platform_server.inventory.schemas import InventoryOut
+from platform_server.inventory.api import InventoryOut
 
 ProductStatus = Literal["active", "archived"]
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]

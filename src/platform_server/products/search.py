@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog.models import Product
+from platform_server.products.models import Product
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12

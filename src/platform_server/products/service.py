@@ -4,61 +4,65 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.catalog import hooks, search
-from platform_server.catalog.models import Product
-from platform_server.catalog.schemas import CategoryOut, ProductCreate, ProductOut, ProductUpdate
-from platform_server.core import direct
-from platform_server.core.database import table_of, utcnow
-from platform_server.core.direct import Direct
+from platform_server.audit import api as audit
+from platform_server.core.database import utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable
 from platform_server.core.ids import new_ids
 from platform_server.core.money import quantize
 from platform_server.core.pagination import (
     Page,
     PageParams,
-    SortKey,
     bad_cursor,
     decode_cursor,
     encode_cursor,
-    paginate,
-    paginate_by_offset,
 )
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.events import api as events
-from platform_server.inventory import service as inventory
-from platform_server.inventory.schemas import InventoryOut
+from platform_server.inventory import api as inventory
+from platform_server.products import hooks, repository
+from platform_server.products.models import Product
+from platform_server.products.schemas import CategoryOut, ProductCreate, ProductOut, ProductUpdate
 
 SortName = Literal["price", "-price", "name", "-name", "created_at", "-created_at", "relevance"]
-_SORTS: dict[str, SortKey] = {
-    "price": SortKey(Product.price, descending=False),
-    "-price": SortKey(Product.price),
-    "name": SortKey(Product.name, descending=False),
-    "-name": SortKey(Product.name),
-    "created_at": SortKey(Product.created_at, descending=False),
-    "-created_at": SortKey(Product.created_at),
-}
+# What the audit trail keeps of a product, as the API shows it.
+_AUDITED = {"sku", "name", "description", "price", "currency", "category", "attributes", "status"}
 
 
 def sees_all(actor: Principal | None) -> bool:
     return actor is not None and actor.can(Permission.CATALOG_WRITE)
 
 
+def _audited(product: ProductOut | Product) -> dict[str, Any]:
+    out = product if isinstance(product, ProductOut) else ProductOut.model_validate(product)
+    return out.model_dump(mode="json", include=_AUDITED)
+
+
+async def _audit(
+    session: AsyncSession,
+    action: str,
+    actor: Principal | None,
+    product_id: uuid.UUID | None,
+    changes: dict[str, Any],
+) -> None:
+    await audit.record(
+        session, action, actor=actor, target_type="product", target_id=product_id, changes=changes
+    )
+
+
 async def to_out(session: AsyncSession, products: Sequence[Product]) -> list[ProductOut]:
     levels = await inventory.levels_for(session, (p.id for p in products))
     out = []
     for product in products:
-        level = levels.get(product.id)
         item = ProductOut.model_validate(product)
-        item.inventory = inventory.to_out(level) if level else None
+        item.inventory = levels.get(product.id)
         out.append(item)
     return out
 
@@ -67,7 +71,7 @@ async def one_out(session: AsyncSession, product: Product) -> ProductOut:
     return (await to_out(session, [product]))[0]
 
 
-def _sku_conflict(sku: str, exc: IntegrityError) -> Conflict:
+def _sku_conflict(sku: str) -> Conflict:
     return Conflict(
         f"A product with SKU {sku} already exists.",
         errors=[{"loc": ["body", "sku"], "msg": "already exists"}],
@@ -76,7 +80,7 @@ def _sku_conflict(sku: str, exc: IntegrityError) -> Conflict:
 
 async def create_product(
     session: AsyncSession, data: ProductCreate, actor: Principal | None
-) -> Product:
+) -> ProductOut:
     product = Product(
         sku=data.sku,
         name=data.name,
@@ -87,12 +91,10 @@ async def create_product(
         attributes=data.attributes,
         status=data.status,
     )
-    session.add(product)
     try:
-        async with session.begin_nested():
-            await session.flush()
+        await repository.add(session, product)
     except IntegrityError as exc:
-        raise _sku_conflict(data.sku, exc) from exc
+        raise _sku_conflict(data.sku) from exc
     await inventory.create_level(
         session,
         product.id,
@@ -100,13 +102,21 @@ async def create_product(
         low_stock_threshold=data.low_stock_threshold,
         actor_id=actor.user_id if actor else None,
     )
-    await session.flush()
-    await _announce(session, "product.created", product)
-    return product
+    await repository.flush(session)
+    out = await _announce(session, "product.created", product)
+    created = {
+        **_audited(out),
+        "stock": data.stock,
+        "low_stock_threshold": data.low_stock_threshold,
+    }
+    await _audit(session, "product.create", actor, product.id, audit.diff({}, created))
+    return out
 
 
-async def _announce(session: AsyncSession, type_: str, product: Product) -> None:
-    await events.record(session, type_, "product", product.id, await one_out(session, product))
+async def _announce(session: AsyncSession, type_: str, product: Product) -> ProductOut:
+    out = await one_out(session, product)
+    await events.record(session, type_, "product", product.id, out)
+    return out
 
 
 async def insert_many(
@@ -133,8 +143,7 @@ async def insert_many(
         }
         for product_id, data in zip(ids, items, strict=True)
     ]
-    async with search.indexed_in_bulk(session, ids):
-        await session.execute(insert(table_of(Product)), rows)
+    await repository.insert_many(session, ids, rows)
     await inventory.create_levels(
         session,
         [(pid, d.stock, d.low_stock_threshold) for pid, d in zip(ids, items, strict=True)],
@@ -146,7 +155,7 @@ async def insert_many(
             row["id"],
             ProductOut(
                 **row,
-                inventory=InventoryOut(
+                inventory=inventory.InventoryOut(
                     product_id=row["id"],
                     on_hand=data.stock,
                     reserved=0,
@@ -162,105 +171,26 @@ async def insert_many(
     return ids
 
 
+async def _existing(session: AsyncSession, product_id: uuid.UUID) -> Product:
+    product = await repository.get(session, product_id)
+    if product is None:
+        raise NotFound(f"Product {product_id} does not exist.")
+    return product
+
+
 async def get_product(
     session: AsyncSession, product_id: uuid.UUID, actor: Principal | None
 ) -> Product:
-    product = await session.get(Product, product_id)
+    product = await repository.get(session, product_id)
     if product is None or (product.status != "active" and not sees_all(actor)):
         raise NotFound(f"Product {product_id} does not exist.")
     return product
 
 
-async def by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, Product]:
-    if not skus:
-        return {}
-    rows = await session.scalars(select(Product).where(Product.sku.in_(list(skus))))
-    return {p.sku: p for p in rows}
-
-
-async def by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Product]:
-    if not ids:
-        return {}
-    rows = await session.scalars(select(Product).where(Product.id.in_(list(ids))))
-    return {p.id: p for p in rows}
-
-
-async def sellable(
-    session: AsyncSession, ids: Sequence[uuid.UUID], in_stock: Select[Any]
-) -> dict[uuid.UUID, Product]:
-    """The active products among `ids` whose id is in `in_stock` (the inventory
-    domain's query of ids with stock)."""
-    if not ids:
-        return {}
-    rows = await session.scalars(
-        select(Product).where(
-            Product.id.in_(list(ids)), Product.status == "active", Product.id.in_(in_stock)
-        )
-    )
-    return {p.id: p for p in rows}
-
-
-async def count_active(session: AsyncSession, among: Select[Any]) -> int:
-    """How many active (not archived) products have their id in `among`, another
-    domain's query of product ids."""
-    stmt = (
-        select(func.count())
-        .select_from(Product)
-        .where(Product.status == "active", Product.id.in_(among))
-    )
-    return int(await session.scalar(stmt) or 0)
-
-
-async def sellable_in_category(
-    session: AsyncSession,
-    category: str,
-    *,
-    excluding: set[uuid.UUID],
-    in_stock: Select[Any],
-    limit: int,
-) -> list[Product]:
-    rows = await session.scalars(
-        select(Product)
-        .where(
-            Product.category == category,
-            Product.status == "active",
-            Product.id.not_in(excluding),
-            Product.id.in_(in_stock),
-        )
-        .limit(limit)
-    )
-    return list(rows)
-
-
-@dataclass(frozen=True)
-class PriceLine:
-    """What an order needs of a product."""
-
-    id: uuid.UUID
-    sku: str
-    name: str
-    price: Decimal
-    currency: str
-    status: str
-
-
-async def price_list(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, PriceLine]:
-    """What an order needs of each product (id, sku, name, price, currency, status),
-    from plain rows: cheaper than whole ORM objects on the order path."""
-    if not ids:
-        return {}
-    found = await direct.run(session, _PRICE_LIST, {"ids": list(ids)})
-    return {row.id: PriceLine(*row) for row in found}
-
-
-# Built once, from the table: the order path runs it on every order, and a statement
-# of mapped attributes would also go through the ORM's result layer.
-_products = table_of(Product)
-_PRICE_LIST = Direct(
-    select(*(_products.c[field.name] for field in fields(PriceLine))).where(
-        _products.c.id.in_(bindparam("ids", expanding=True))
-    )
-)
+async def get_product_out(
+    session: AsyncSession, product_id: uuid.UUID, actor: Principal | None
+) -> ProductOut:
+    return await one_out(session, await get_product(session, product_id, actor))
 
 
 @dataclass(frozen=True)
@@ -283,58 +213,37 @@ async def list_products(
             "min_price is above max_price.",
             errors=[{"loc": ["query", "min_price"], "msg": "greater than max_price"}],
         )
-    stock = inventory.stock_view()
-    stmt = select(*Product.__table__.c, *(c.label(f"stock_{c.key}") for c in stock.c)).outerjoin(
-        stock, stock.c.product_id == Product.id
+    stmt = repository.filtered(
+        repository.with_stock(),
+        status=filters.status if sees_all(actor) else "active",
+        category=filters.category,
+        min_price=low,
+        max_price=high,
+        in_stock=filters.in_stock,
     )
-    status = filters.status if sees_all(actor) else "active"
-    if status:
-        stmt = stmt.where(Product.status == status)
-    if filters.category:
-        stmt = stmt.where(Product.category == filters.category)
-    if filters.min_price is not None:
-        stmt = stmt.where(Product.price >= filters.min_price)
-    if filters.max_price is not None:
-        stmt = stmt.where(Product.price <= filters.max_price)
-    if filters.in_stock is not None:
-        in_stock = Product.id.in_(inventory.ids_with_stock())
-        stmt = stmt.where(in_stock if filters.in_stock else ~in_stock)
     sort = filters.sort or ("relevance" if filters.q else "-created_at")
     if sort == "relevance" and not filters.q:
         raise Unprocessable(
             "Sorting by relevance needs a search query q.",
             errors=[{"loc": ["query", "sort"], "msg": "relevance needs q"}],
         )
-    if filters.q:
-        dialect = session.get_bind().dialect.name
-        stmt = search.apply(stmt, filters.q, dialect, rank=sort == "relevance")
-    if sort == "relevance":
-        return await paginate_by_offset(session, stmt, page=page, to_schema=_row_out, rows=True)
-    return await paginate(
-        session,
-        stmt,
-        row_id=Product.id,
-        page=page,
-        to_schema=_row_out,
-        sort=_SORTS[sort],
-        rows=True,
-    )
+    return await repository.page_of(session, stmt, page, sort, filters.q, row_out)
 
 
 _PRODUCT_FIELDS = tuple(c.key for c in Product.__table__.c)
 
 
-def _row_out(row: Any) -> ProductOut:
+def row_out(row: Any) -> ProductOut:
+    """A row of `repository.with_stock` as the API shows it."""
     values = {key: getattr(row, key) for key in _PRODUCT_FIELDS}
     return ProductOut(**values, inventory=inventory.inventory_from_row(row))
 
 
 async def update_product(
-    session: AsyncSession, product_id: uuid.UUID, data: ProductUpdate
-) -> Product:
-    product = await session.get(Product, product_id)
-    if product is None:
-        raise NotFound(f"Product {product_id} does not exist.")
+    session: AsyncSession, product_id: uuid.UUID, data: ProductUpdate, actor: Principal
+) -> ProductOut:
+    product = await _existing(session, product_id)
+    before = _audited(product)
     changes = data.model_dump(exclude_unset=True)
     nulls = [k for k, v in changes.items() if v is None]
     if nulls:
@@ -347,13 +256,17 @@ async def update_product(
     product.price = quantize(product.price, product.currency)
     sku = product.sku  # read now: a failed flush expires the object
     try:
-        async with session.begin_nested():
-            await session.flush()
+        await repository.flush_in_savepoint(session)
     except IntegrityError as exc:
-        raise _sku_conflict(sku, exc) from exc
+        raise _sku_conflict(sku) from exc
     if changes:
-        await _announce(session, "product.updated", product)
-    return product
+        out = await _announce(session, "product.updated", product)
+    else:
+        out = await one_out(session, product)
+    changed = audit.diff(before, _audited(out))
+    if changed:
+        await _audit(session, "product.update", actor, product_id, changed)
+    return out
 
 
 async def announce_updated(session: AsyncSession, products: Sequence[Product]) -> None:
@@ -363,20 +276,22 @@ async def announce_updated(session: AsyncSession, products: Sequence[Product]) -
 
 
 async def delete_product(
-    session: AsyncSession, product_id: uuid.UUID
+    session: AsyncSession, product_id: uuid.UUID, actor: Principal
 ) -> Literal["deleted", "archived"]:
-    product = await session.get(Product, product_id)
-    if product is None:
-        raise NotFound(f"Product {product_id} does not exist.")
+    """Deletes the product, or archives it when orders refer to it."""
+    product = await _existing(session, product_id)
+    before = _audited(product)
     if await hooks.product_in_use.any(session, product_id):
         product.status = "archived"
-        await session.flush()
+        await repository.flush(session)
         await _announce(session, "product.updated", product)
+        changes = audit.diff({"status": before.get("status")}, {"status": "archived"})
+        await _audit(session, "product.archive", actor, product_id, changes)
         return "archived"
     await _announce(session, "product.deleted", product)
     await inventory.remove(session, product_id)
-    await session.delete(product)
-    await session.flush()
+    await repository.delete(session, product)
+    await _audit(session, "product.delete", actor, product_id, audit.diff(before, {}))
     return "deleted"
 
 
@@ -384,16 +299,10 @@ async def categories(
     session: AsyncSession, actor: Principal | None, page: PageParams
 ) -> Page[CategoryOut]:
     """Categories by name with their product counts (active products for customers)."""
-    stmt = select(Product.category, func.count().label("n")).group_by(Product.category)
-    if not sees_all(actor):
-        stmt = stmt.where(Product.status == "active")
-    if page.cursor:
-        after = _category_cursor(page.cursor)
-        stmt = stmt.having(Product.category > after)
-    rows = (await session.execute(stmt.order_by(Product.category).limit(page.limit + 1))).all()
+    after = _category_cursor(page.cursor) if page.cursor else None
+    rows = await repository.categories(session, not sees_all(actor), after, page.limit + 1)
     more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    data = [CategoryOut(name=name, product_count=count) for name, count in rows]
+    data = [CategoryOut(name=name, product_count=count) for name, count in rows[: page.limit]]
     return Page[CategoryOut](
         data=data, next_cursor=_encode_category(data[-1].name) if more and data else None
     )

@@ -1,0 +1,82 @@
+"""Resolving the caller from `Authorization: Bearer <JWT or API key>`: the auth
+domain's `CallerResolver`, which `app.py` puts in the container for `core.access`.
+
+Resolution reads outside any transaction, before the request's own one begins,
+and re-checks the user on every call: a suspended user's tokens and keys stop
+working at once, and role changes apply at once. The two reads need no common
+snapshot: a session or user changed between them is caught on the next call.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import Request
+
+from platform_server.api_keys import api as api_keys
+from platform_server.auth import api as auth
+from platform_server.core.database import Database, utcnow
+from platform_server.core.errors import Unauthenticated
+from platform_server.core.permissions import permissions_for
+from platform_server.core.principal import Principal
+from platform_server.core.security import API_KEY_PREFIX, TokenSigner, is_well_formed_api_key
+from platform_server.core.settings import Settings
+from platform_server.users import api as users
+
+# last_used_at is a write; doing it at most this often keeps reads read-only.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+class BearerResolver:
+    def __init__(self, settings: Settings, db: Database, signer: TokenSigner) -> None:
+        self._settings = settings
+        self._db = db
+        self._signer = signer
+
+    async def resolve(self, request: Request, token: str) -> Principal:
+        if token.startswith(API_KEY_PREFIX):
+            return await self._resolve_api_key(request, token)
+        db = self._db
+        claims = self._signer.verify(token)
+        async with db.lookups(request) as session:
+            record = await auth.active_session(session, claims.session_id)
+            user = await users.identity(session, claims.user_id) if record else None
+        if record is None or user is None or record.user_id != user.id:
+            raise Unauthenticated("The session behind this token has ended; sign in again.")
+        if user.status != "active":
+            raise Unauthenticated("The account is suspended.")
+        if utcnow() - record.last_used_at > _TOUCH_EVERY:
+            async with db.transaction() as session:
+                await auth.touch_session(session, record.id)
+        return Principal(
+            user_id=user.id,
+            email=user.email,
+            role=user.role,
+            permissions=permissions_for(user.role),
+            session_id=record.id,
+        )
+
+    async def _resolve_api_key(self, request: Request, token: str) -> Principal:
+        db = self._db
+        if not is_well_formed_api_key(token):
+            raise Unauthenticated("The API key is malformed (its checksum does not match).")
+        async with db.lookups(request) as session:
+            key = await api_keys.find_active(session, self._settings, token)
+            user = await users.identity(session, key.user_id) if key else None
+        if key is None or user is None:
+            raise Unauthenticated("The API key is not valid, or was revoked or has expired.")
+        if user.status != "active":
+            raise Unauthenticated("The account is suspended.")
+        now = utcnow()
+        if key.last_used_at is None or now - key.last_used_at > _TOUCH_EVERY:
+            async with db.transaction() as session:
+                await api_keys.touch(session, key.id, now)
+        # Scopes narrow what the key can do; a role change narrows it further at once.
+        role_permissions = permissions_for(user.role)
+        return Principal(
+            user_id=user.id,
+            email=user.email,
+            role=user.role,
+            permissions=frozenset(p for p in role_permissions if p.value in key.scopes),
+            api_key_id=key.id,
+        )

@@ -1,0 +1,80 @@
+"""Who may call a route: the dependencies every router declares.
+
+`Authorization: Bearer <JWT or API key>` is turned into a `Principal` by the auth
+domain (its `CallerResolver`, which `app.py` puts in the container); routers depend
+only on this module, so no domain imports auth to protect its routes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Protocol
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from platform_server.core.container import services_of
+from platform_server.core.errors import Forbidden, Unauthenticated
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal, set_current_principal
+
+# Declares the scheme in OpenAPI, so the "Authorize" button of /docs logs in.
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
+
+
+class CallerResolver(Protocol):
+    """Turns a bearer token (a JWT or an API key) into its caller, or raises
+    `Unauthenticated`; implemented by the auth domain."""
+
+    async def resolve(self, request: Request, token: str) -> Principal: ...
+
+
+async def _caller(request: Request, token: str | None) -> Principal | None:
+    """The caller, resolved once per request however many dependencies ask."""
+    if not token:
+        return None
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is None:
+        known = await services_of(request).callers.resolve(request, token)
+        request.state.principal = known
+        # Events and audit records name their actor without every call passing it down.
+        set_current_principal(known)
+    return known
+
+
+async def optional_principal(
+    request: Request, token: Annotated[str | None, Depends(_bearer)]
+) -> Principal | None:
+    return await _caller(request, token)
+
+
+async def current_principal(
+    request: Request, token: Annotated[str | None, Depends(_bearer)]
+) -> Principal:
+    principal = await _caller(request, token)
+    if principal is None:
+        raise Unauthenticated("Sign in first: send Authorization: Bearer <token or API key>.")
+    return principal
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def requires(*permissions: Permission) -> Any:
+    """`actor: Annotated[Principal, requires(Permission.X)]` in a route signature;
+    with several permissions, any one of them is enough."""
+    names = " or ".join(p.value for p in permissions)
+
+    # One dependency deep (FastAPI's per-level cost is paid on every request).
+    async def check(request: Request, token: Annotated[str | None, Depends(_bearer)]) -> Principal:
+        principal = await current_principal(request, token)
+        if not any(principal.can(p) for p in permissions):
+            raise Forbidden(f"This needs the {names} permission.")
+        return principal
+
+    return Depends(check)
+
+
+# Scoped API keys must hold these even for the caller's own account.
+AccountReader = Annotated[Principal, requires(Permission.ACCOUNT_READ)]
+AccountWriter = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]

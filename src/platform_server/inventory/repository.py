@@ -1,0 +1,178 @@
+"""Every statement on the stock tables: stock levels and the movement ledger."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Select, Subquery, bindparam, delete, insert, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.core import direct
+from platform_server.core.database import table_of
+from platform_server.core.direct import Direct
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.inventory.models import StockLevel, StockMovement
+from platform_server.inventory.schemas import MovementOut
+
+# on_hand, reserved, low_stock_threshold, product_id, updated_at
+_FIGURES = (
+    StockLevel.on_hand,
+    StockLevel.reserved,
+    StockLevel.low_stock_threshold,
+    StockLevel.product_id,
+    StockLevel.updated_at,
+)
+_stock = table_of(StockLevel)
+# Checks and takes in one statement; built once, as every order runs it.
+_TAKE = Direct(
+    update(_stock)
+    .where(
+        _stock.c.product_id == bindparam("pid"),
+        _stock.c.on_hand - _stock.c.reserved >= bindparam("qty"),
+    )
+    .values(reserved=_stock.c.reserved + bindparam("qty"))
+    .returning(*(_stock.c[column.key] for column in _FIGURES))
+)
+
+
+def add(session: AsyncSession, *rows: StockLevel | StockMovement) -> None:
+    session.add_all(rows)
+
+
+async def insert_levels(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    await session.execute(insert(table_of(StockLevel)), list(rows))
+
+
+async def insert_movements(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(table_of(StockMovement)), list(rows))
+
+
+async def levels_for(
+    session: AsyncSession, product_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, StockLevel]:
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    rows = await session.scalars(select(StockLevel).where(StockLevel.product_id.in_(ids)))
+    return {row.product_id: row for row in rows}
+
+
+async def level(
+    session: AsyncSession, product_id: uuid.UUID, *, fresh: bool = False
+) -> StockLevel | None:
+    """The level; `fresh` re-reads it when the session already holds an older copy."""
+    found = await session.get(StockLevel, product_id)
+    if found is not None and fresh:
+        await session.refresh(found)
+    return found
+
+
+async def refresh(session: AsyncSession, level: StockLevel) -> None:
+    await session.refresh(level)
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
+
+
+async def _rowcount(session: AsyncSession, stmt: Any) -> int:
+    result: CursorResult[Any] = await session.execute(stmt)  # type: ignore[assignment]
+    return result.rowcount or 0
+
+
+async def add_on_hand(session: AsyncSession, product_id: uuid.UUID, delta: int) -> bool:
+    """On hand moves by `delta` unless it would fall below what is reserved."""
+    changed = await _rowcount(
+        session,
+        update(StockLevel)
+        .where(
+            StockLevel.product_id == product_id,
+            StockLevel.on_hand + delta >= StockLevel.reserved,
+        )
+        .values(on_hand=StockLevel.on_hand + delta),
+    )
+    return changed > 0
+
+
+async def take(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> Any | None:
+    """Reserves `quantity` if that many are available: the level's figures after, or None."""
+    return await direct.first(session, _TAKE, {"pid": product_id, "qty": quantity})
+
+
+async def release(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> None:
+    await _rowcount(
+        session,
+        update(StockLevel)
+        .where(StockLevel.product_id == product_id)
+        .values(reserved=StockLevel.reserved - quantity),
+    )
+
+
+async def ship(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> None:
+    await _rowcount(
+        session,
+        update(StockLevel)
+        .where(StockLevel.product_id == product_id)
+        .values(on_hand=StockLevel.on_hand - quantity, reserved=StockLevel.reserved - quantity),
+    )
+
+
+async def ledger(
+    session: AsyncSession, product_id: uuid.UUID, page: PageParams
+) -> Page[MovementOut]:
+    return await paginate(
+        session,
+        select(StockMovement).where(StockMovement.product_id == product_id),
+        created_at=StockMovement.created_at,
+        row_id=StockMovement.id,
+        page=page,
+        to_schema=MovementOut.model_validate,
+    )
+
+
+async def remove(session: AsyncSession, product_id: uuid.UUID) -> None:
+    await session.execute(delete(StockMovement).where(StockMovement.product_id == product_id))
+    await session.execute(delete(StockLevel).where(StockLevel.product_id == product_id))
+
+
+def ids_with_stock() -> Select[Any]:
+    return select(StockLevel.product_id).where(StockLevel.on_hand > StockLevel.reserved)
+
+
+def stock_view() -> Subquery:
+    return select(
+        StockLevel.product_id,
+        StockLevel.on_hand,
+        StockLevel.reserved,
+        StockLevel.low_stock_threshold,
+        StockLevel.updated_at,
+    ).subquery("stock")
+
+
+def low_stock_ids() -> Select[Any]:
+    available = StockLevel.on_hand - StockLevel.reserved
+    return select(StockLevel.product_id).where(available <= StockLevel.low_stock_threshold)
+
+
+def movement(
+    product_id: uuid.UUID,
+    delta: int,
+    on_hand_after: int,
+    kind: str,
+    reason: str,
+    actor_id: uuid.UUID | None,
+    order_id: uuid.UUID | None = None,
+) -> StockMovement:
+    return StockMovement(
+        product_id=product_id,
+        delta=delta,
+        on_hand_after=on_hand_after,
+        kind=kind,
+        reason=reason,
+        actor_id=actor_id,
+        order_id=order_id,
+    )

@@ -1,0 +1,221 @@
+"""Every statement on the orders tables: orders, their items and their status history."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, exists, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.core import direct
+from platform_server.core.database import as_utc, table_of
+from platform_server.core.direct import Direct
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.timeseries import hour_of
+from platform_server.orders.models import Order, OrderItem, OrderTransition
+
+T = TypeVar("T")
+
+_INSERT_ORDER = Direct(insert(table_of(Order)))
+_INSERT_ITEM = Direct(insert(table_of(OrderItem)))
+_INSERT_TRANSITION = Direct(insert(table_of(OrderTransition)))
+
+
+async def insert_order(
+    session: AsyncSession,
+    order: dict[str, Any],
+    items: list[dict[str, Any]],
+    created: dict[str, Any],
+) -> None:
+    """The order, its items and its first transition, in reference order: the hottest
+    write path skips the ORM (its unit of work and its bulk-insert layer)."""
+    await direct.run(session, _INSERT_ORDER, order)
+    await direct.run(session, _INSERT_ITEM, items)
+    await direct.run(session, _INSERT_TRANSITION, created)
+
+
+async def get(session: AsyncSession, order_id: uuid.UUID, *, lock: bool = False) -> Order | None:
+    return await session.get(Order, order_id, with_for_update=lock)
+
+
+async def locked(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
+    """The order, reloaded under a row lock."""
+    return await session.get(Order, order_id, with_for_update=True, populate_existing=True)
+
+
+async def refresh(session: AsyncSession, order: Order) -> None:
+    await session.refresh(order)
+
+
+async def items_of(
+    session: AsyncSession, order_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[OrderItem]]:
+    items: dict[uuid.UUID, list[OrderItem]] = defaultdict(list)
+    if order_ids:
+        rows = await session.scalars(
+            select(OrderItem).where(OrderItem.order_id.in_(order_ids)).order_by(OrderItem.position)
+        )
+        for row in rows:
+            items[row.order_id].append(row)
+    return items
+
+
+async def lines(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """Quantity per product of the order."""
+    rows = await session.scalars(select(OrderItem).where(OrderItem.order_id == order_id))
+    found: dict[uuid.UUID, int] = defaultdict(int)
+    for row in rows:
+        found[row.product_id] += row.quantity
+    return dict(found)
+
+
+async def add_transition(session: AsyncSession, transition: OrderTransition) -> None:
+    session.add(transition)
+    await session.flush()
+
+
+async def page_of(
+    session: AsyncSession,
+    page: PageParams,
+    to_schema: Callable[[Order], T],
+    *,
+    user_id: uuid.UUID | None,
+    status: str | None,
+    created_after: datetime | None,
+    created_before: datetime | None,
+    q: str | None,
+) -> Page[T]:
+    """Orders, newest first, of `user_id` (all with None), in `status`, placed in the
+    period, whose id is `q` or whose buyer's email contains it."""
+    where = []
+    if user_id:
+        where.append(Order.user_id == user_id)
+    if status:
+        where.append(Order.status == status)
+    if created_after:
+        where.append(Order.created_at >= as_utc(created_after))
+    if created_before:
+        where.append(Order.created_at < as_utc(created_before))
+    if q:
+        term = q.strip().lower()
+        clauses = [Order.user_email.contains(term, autoescape=True)]
+        with contextlib.suppress(ValueError):  # not an id: search emails only
+            clauses.append(Order.id == uuid.UUID(term))
+        where.append(or_(*clauses))
+    return await paginate(
+        session,
+        select(Order).where(*where),
+        created_at=Order.created_at,
+        row_id=Order.id,
+        page=page,
+        to_schema=to_schema,
+    )
+
+
+async def history(
+    session: AsyncSession, order_id: uuid.UUID, page: PageParams, to_schema: Callable[[Any], T]
+) -> Page[T]:
+    stmt = select(OrderTransition).where(OrderTransition.order_id == order_id)
+    return await paginate(
+        session,
+        stmt,
+        row_id=OrderTransition.id,
+        page=page,
+        to_schema=to_schema,
+        sort=None,
+        created_at=OrderTransition.created_at,
+    )
+
+
+async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[Order]:
+    """Pending orders past their reservation time, locked (others' locks are skipped)."""
+    stmt = (
+        select(Order)
+        .where(Order.status == "pending", Order.expires_at < now)
+        .order_by(Order.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def product_ordered(session: AsyncSession, product_id: uuid.UUID) -> bool:
+    return bool(await session.scalar(select(exists().where(OrderItem.product_id == product_id))))
+
+
+async def co_purchased(
+    session: AsyncSession, product_id: uuid.UUID, limit: int
+) -> list[tuple[uuid.UUID, int]]:
+    same_orders = select(OrderItem.order_id).where(OrderItem.product_id == product_id)
+    stmt = (
+        select(OrderItem.product_id, func.count().label("n"))
+        .where(OrderItem.order_id.in_(same_orders), OrderItem.product_id != product_id)
+        .group_by(OrderItem.product_id)
+        .order_by(func.count().desc(), OrderItem.product_id)
+        .limit(limit)
+    )
+    return [(pid, n) for pid, n in (await session.execute(stmt)).all()]
+
+
+async def popularity(session: AsyncSession, product_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    if not product_ids:
+        return {}
+    stmt = (
+        select(OrderItem.product_id, func.sum(OrderItem.quantity))
+        .where(OrderItem.product_id.in_(product_ids))
+        .group_by(OrderItem.product_id)
+    )
+    return {pid: int(n or 0) for pid, n in (await session.execute(stmt)).all()}
+
+
+async def _count(session: AsyncSession, where: ColumnElement[bool]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Order).where(where)) or 0)
+
+
+async def count_placed_since(session: AsyncSession, since: datetime) -> int:
+    return await _count(session, Order.created_at >= since)
+
+
+async def count_in_status(session: AsyncSession, status: str) -> int:
+    return await _count(session, Order.status == status)
+
+
+async def revenue_by_currency(
+    session: AsyncSession, since: datetime, statuses: frozenset[str]
+) -> list[tuple[str, Decimal | None]]:
+    stmt = (
+        select(Order.currency, func.sum(Order.total))
+        .where(Order.created_at >= since, Order.status.in_(statuses))
+        .group_by(Order.currency)
+    )
+    return [(c, t) for c, t in await session.execute(stmt)]
+
+
+def _in_hours(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (Order.created_at >= start, Order.created_at < end)
+
+
+async def count_by_hour(
+    session: AsyncSession, start: datetime, end: datetime
+) -> list[tuple[datetime, int]]:
+    hour = hour_of(session, Order.created_at)
+    stmt: Select[Any] = select(hour, func.count()).where(*_in_hours(start, end)).group_by(hour)
+    return [(h, n) for h, n in await session.execute(stmt)]
+
+
+async def revenue_by_hour(
+    session: AsyncSession, start: datetime, end: datetime, statuses: frozenset[str]
+) -> list[tuple[datetime, str, Decimal | None, int]]:
+    hour = hour_of(session, Order.created_at)
+    stmt = (
+        select(hour, Order.currency, func.sum(Order.total), func.count())
+        .where(*_in_hours(start, end), Order.status.in_(statuses))
+        .group_by(hour, Order.currency)
+    )
+    return [(h, c, t, n) for h, c, t, n in await session.execute(stmt)]

@@ -1,0 +1,57 @@
+"""Every statement on the payments and refunds tables."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.payments.models import Payment, Refund
+from platform_server.payments.schemas import PaymentOut
+
+
+async def add(session: AsyncSession, record: Payment | Refund) -> None:
+    session.add(record)
+    await session.flush()
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
+
+
+async def get(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
+    return await session.get(Payment, payment_id)
+
+
+async def locked(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
+    """The payment, re-read under a row lock."""
+    return await session.get(Payment, payment_id, with_for_update=True, populate_existing=True)
+
+
+async def page_for_order(
+    session: AsyncSession, order_id: uuid.UUID, page: PageParams
+) -> Page[PaymentOut]:
+    return await paginate(
+        session,
+        select(Payment).where(Payment.order_id == order_id),
+        created_at=Payment.created_at,
+        row_id=Payment.id,
+        page=page,
+        to_schema=PaymentOut.model_validate,
+    )
+
+
+async def succeeded_ids(session: AsyncSession, order_id: uuid.UUID) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(Payment.id).where(Payment.order_id == order_id, Payment.status == "succeeded")
+    )
+    return list(rows)
+
+
+async def succeeded(session: AsyncSession, order_id: uuid.UUID) -> list[Payment]:
+    rows = await session.scalars(
+        select(Payment).where(Payment.order_id == order_id, Payment.status == "succeeded")
+    )
+    return list(rows)

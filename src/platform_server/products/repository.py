@@ -1,0 +1,196 @@
+"""Every statement on the products table (its search index is in `search`)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.core import direct
+from platform_server.core.database import table_of
+from platform_server.core.direct import Direct
+from platform_server.core.pagination import Page, PageParams, SortKey, paginate, paginate_by_offset
+from platform_server.inventory import api as inventory
+from platform_server.products import search
+from platform_server.products.models import Product
+
+SORTS: dict[str, SortKey] = {
+    "price": SortKey(Product.price, descending=False),
+    "-price": SortKey(Product.price),
+    "name": SortKey(Product.name, descending=False),
+    "-name": SortKey(Product.name),
+    "created_at": SortKey(Product.created_at, descending=False),
+    "-created_at": SortKey(Product.created_at),
+}
+
+
+async def get(session: AsyncSession, product_id: uuid.UUID) -> Product | None:
+    return await session.get(Product, product_id)
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
+
+
+async def flush_in_savepoint(session: AsyncSession) -> None:
+    """Flush in a savepoint, so a unique-SKU failure leaves the transaction usable."""
+    async with session.begin_nested():
+        await session.flush()
+
+
+async def add(session: AsyncSession, product: Product) -> None:
+    session.add(product)
+    await flush_in_savepoint(session)
+
+
+async def delete(session: AsyncSession, product: Product) -> None:
+    await session.delete(product)
+    await session.flush()
+
+
+async def insert_many(
+    session: AsyncSession, ids: Sequence[uuid.UUID], rows: list[dict[str, Any]]
+) -> None:
+    """In a savepoint: a SKU another request took meanwhile fails this insert alone."""
+    async with session.begin_nested(), search.indexed_in_bulk(session, ids):
+        await session.execute(insert(table_of(Product)), rows)
+
+
+async def by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, Product]:
+    if not skus:
+        return {}
+    rows = await session.scalars(select(Product).where(Product.sku.in_(list(skus))))
+    return {p.sku: p for p in rows}
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Product]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Product).where(Product.id.in_(list(ids))))
+    return {p.id: p for p in rows}
+
+
+def with_stock() -> Select[Any]:
+    """Products with their stock columns (labelled `stock_*`): one query for list views."""
+    stock = inventory.stock_view()
+    return select(*Product.__table__.c, *(c.label(f"stock_{c.key}") for c in stock.c)).outerjoin(
+        stock, stock.c.product_id == Product.id
+    )
+
+
+async def rows(session: AsyncSession, stmt: Select[Any]) -> list[Any]:
+    return list((await session.execute(stmt)).all())
+
+
+def sellable(ids: Sequence[uuid.UUID]) -> Select[Any]:
+    """Active products among `ids` with stock, with their stock columns."""
+    return with_stock().where(
+        Product.id.in_(list(ids)),
+        Product.status == "active",
+        Product.id.in_(inventory.ids_with_stock()),
+    )
+
+
+def sellable_in_category(category: str, excluding: set[uuid.UUID], limit: int) -> Select[Any]:
+    return (
+        with_stock()
+        .where(
+            Product.category == category,
+            Product.status == "active",
+            Product.id.not_in(excluding),
+            Product.id.in_(inventory.ids_with_stock()),
+        )
+        .limit(limit)
+    )
+
+
+async def count_active(session: AsyncSession, among: Select[Any]) -> int:
+    """How many active (not archived) products have their id in `among`, another
+    domain's query of product ids."""
+    stmt = (
+        select(func.count())
+        .select_from(Product)
+        .where(Product.status == "active", Product.id.in_(among))
+    )
+    return int(await session.scalar(stmt) or 0)
+
+
+# Built once, from the table: the order path runs it on every order, and a statement
+# of mapped attributes would also go through the ORM's result layer.
+_products = table_of(Product)
+_PRICE_LIST = Direct(
+    select(
+        *(_products.c[name] for name in ("id", "sku", "name", "price", "currency", "status"))
+    ).where(_products.c.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+async def price_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Any]:
+    """id, sku, name, price, currency, status of each product found."""
+    if not ids:
+        return []
+    return await direct.run(session, _PRICE_LIST, {"ids": list(ids)})
+
+
+def filtered(
+    stmt: Select[Any],
+    *,
+    status: str | None,
+    category: str | None,
+    min_price: Any,
+    max_price: Any,
+    in_stock: bool | None,
+) -> Select[Any]:
+    if status:
+        stmt = stmt.where(Product.status == status)
+    if category:
+        stmt = stmt.where(Product.category == category)
+    if min_price is not None:
+        stmt = stmt.where(Product.price >= min_price)
+    if max_price is not None:
+        stmt = stmt.where(Product.price <= max_price)
+    if in_stock is not None:
+        stocked = Product.id.in_(inventory.ids_with_stock())
+        stmt = stmt.where(stocked if in_stock else ~stocked)
+    return stmt
+
+
+async def page_of(
+    session: AsyncSession,
+    stmt: Select[Any],
+    page: PageParams,
+    sort: str,
+    q: str | None,
+    to_schema: Any,
+) -> Page[Any]:
+    """A page of `stmt` (rows of `with_stock`), searched by `q` and sorted by `sort`."""
+    if q:
+        dialect = session.get_bind().dialect.name
+        stmt = search.apply(stmt, q, dialect, rank=sort == "relevance")
+    if sort == "relevance":
+        return await paginate_by_offset(session, stmt, page=page, to_schema=to_schema, rows=True)
+    return await paginate(
+        session,
+        stmt,
+        row_id=Product.id,
+        page=page,
+        to_schema=to_schema,
+        sort=SORTS[sort],
+        rows=True,
+    )
+
+
+async def categories(
+    session: AsyncSession, active_only: bool, after: str | None, limit: int
+) -> list[tuple[str, int]]:
+    stmt = select(Product.category, func.count().label("n")).group_by(Product.category)
+    if active_only:
+        stmt = stmt.where(Product.status == "active")
+    if after is not None:
+        stmt = stmt.having(Product.category > after)
+    return [
+        (n, c) for n, c in (await session.execute(stmt.order_by(Product.category).limit(limit)))
+    ]

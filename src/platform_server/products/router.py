@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from platform_server.cache.microcache import MicroCache
+from platform_server.core.access import OptionalPrincipal, requires
+from platform_server.core.container import Slot, services_of
+from platform_server.core.database import DbSession
+from platform_server.core.idempotency import idempotent
+from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.core.responses import model_response
+from platform_server.products import batch, service
+from platform_server.products.schemas import (
+    BatchIn,
+    BatchOut,
+    CategoryOut,
+    ProductCreate,
+    ProductDeleted,
+    ProductOut,
+    ProductStatus,
+    ProductUpdate,
+)
+
+router = APIRouter(tags=["products"])
+# Anonymous list pages, served again for a moment (app.py clears it after each write).
+CATALOG_CACHE: Slot[MicroCache] = Slot("catalog cache")
+Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
+
+
+@router.post(
+    "/products",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductOut,
+    summary="Create a product",
+)
+@idempotent()
+async def create_product(
+    payload: ProductCreate, session: DbSession, actor: Staff
+) -> ProductOut | Response:
+    """Staff only. `stock` sets the initial units on hand."""
+    out = await service.create_product(session, payload, actor)
+    return out
+
+
+@router.get("/products", response_model=Page[ProductOut], summary="List and search products")
+async def list_products(
+    request: Request,
+    session: DbSession,
+    page: PageQuery,
+    actor: OptionalPrincipal,
+    q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
+    category: Annotated[str | None, Query(max_length=100)] = None,
+    min_price: Annotated[Decimal | None, Query(ge=0, max_digits=14)] = None,
+    max_price: Annotated[Decimal | None, Query(ge=0, max_digits=14)] = None,
+    in_stock: bool | None = None,
+    status: Annotated[
+        ProductStatus | None, Query(description="Staff only; others always see active")
+    ] = None,
+    sort: Annotated[
+        service.SortName | None,
+        Query(description="Default: relevance with q, else -created_at"),
+    ] = None,
+) -> Response:
+    cache = services_of(request).get(CATALOG_CACHE)
+    key = f"{request.url.path}?{request.url.query}" if actor is None and cache.enabled else None
+    if key and (hit := cache.get(key)) is not None:
+        return Response(hit, media_type="application/json")
+    filters = service.ProductFilters(
+        q=q,
+        category=category,
+        min_price=min_price,
+        max_price=max_price,
+        in_stock=in_stock,
+        status=status,
+        sort=sort,
+    )
+    response = model_response(await service.list_products(session, page, filters, actor))
+    if key:
+        cache.put(key, bytes(response.body))
+    return response
+
+
+@router.post("/products/batch", response_model=BatchOut, summary="Create or update many")
+async def batch_upsert(payload: BatchIn, session: DbSession, actor: Staff) -> Response:
+    """Upsert up to 1,000 products by `sku`; one result per item. Valid items are
+    applied even when others fail; `dry_run` validates only."""
+    return model_response(await batch.upsert(session, payload, actor))
+
+
+@router.get("/products/{id}", response_model=ProductOut, summary="Get a product")
+async def get_product(id: uuid.UUID, session: DbSession, actor: OptionalPrincipal) -> ProductOut:
+    return await service.get_product_out(session, id, actor)
+
+
+@router.patch("/products/{id}", response_model=ProductOut, summary="Update a product")
+async def update_product(
+    id: uuid.UUID, payload: ProductUpdate, session: DbSession, actor: Staff
+) -> ProductOut:
+    return await service.update_product(session, id, payload, actor)
+
+
+@router.delete("/products/{id}", response_model=ProductDeleted, summary="Delete or archive")
+async def delete_product(id: uuid.UUID, session: DbSession, actor: Staff) -> ProductDeleted:
+    """Deletes the product, or archives it when orders refer to it."""
+    return ProductDeleted(id=id, result=await service.delete_product(session, id, actor))
+
+
+@router.get("/categories", response_model=Page[CategoryOut], summary="Categories")
+async def list_categories(
+    session: DbSession, page: PageQuery, actor: OptionalPrincipal
+) -> Page[CategoryOut]:
+    """Every category with its number of products, by name."""
+    return await service.categories(session, actor, page)
