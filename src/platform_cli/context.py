@@ -114,6 +114,12 @@ def time_option(flag: str, what: str) -> Any:
     ]
 
 
+def only_option(kind: Any, what: str = "status") -> Any:
+    """The type of a choice filter such as ``--status`` (``kind``, a ``Literal``): only items
+    with this ``what``."""
+    return Annotated[kind | None, typer.Option(help=f"Only this {what}.", show_default=False)]
+
+
 def query_option(what: str) -> Any:
     """The type of ``--query/-q``, a text filter over ``what``."""
     return Annotated[str | None, typer.Option("--query", "-q", help=what, show_default=False)]

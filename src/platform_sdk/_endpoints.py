@@ -154,7 +154,11 @@ class _EndpointBase:
             call = fn(obj, *args, **kwargs)
             return obj._executor._execute(call.spec or spec, call, raw=obj._raw)
 
-        functools.update_wrapper(bound, fn)
+        return self._as_method(bound)
+
+    def _as_method(self, bound: Callable[..., Any]) -> Callable[..., Any]:
+        """``bound`` with the method's name, docs and signature (without ``self``)."""
+        functools.update_wrapper(bound, self._fn)
         bound.__signature__ = self._signature  # type: ignore[attr-defined]
         return bound
 
@@ -225,9 +229,7 @@ class StreamEndpoint(_EndpointBase, Generic[P, T]):
         def bound(*args: Any, **kwargs: Any) -> Any:
             return obj._executor._stream(spec, fn(obj, *args, **kwargs))
 
-        functools.update_wrapper(bound, fn)
-        bound.__signature__ = self._signature  # type: ignore[attr-defined]
-        return bound
+        return self._as_method(bound)
 
 
 def streaming(

@@ -42,10 +42,7 @@ class FormField:
                 raise ValueError("a whole number, e.g. 5 or -3") from None
             if self.nonzero and number == 0:
                 raise ValueError("must not be 0")
-            if self.minimum is not None and number < self.minimum:
-                raise ValueError(f"at least {self.minimum}")
-            if self.maximum is not None and number > self.maximum:
-                raise ValueError(f"at most {self.maximum}")
+            self._check_range(number)
             return number
         if self.kind == "decimal":
             try:
@@ -54,16 +51,19 @@ class FormField:
                 raise ValueError("an amount such as 12.50") from None
             if not amount.is_finite():
                 raise ValueError("an amount such as 12.50")
-            if self.minimum is not None and amount < self.minimum:
-                raise ValueError(f"at least {self.minimum}")
-            if self.maximum is not None and amount > self.maximum:
-                raise ValueError(f"at most {self.maximum}")
+            self._check_range(amount)
             if amount.as_tuple().exponent < -2:  # type: ignore[operator]
                 raise ValueError("at most 2 decimals")
             return amount
         if self.kind == "choice" and text not in self.choices:
             raise ValueError(f"one of {', '.join(self.choices)}")
         return text
+
+    def _check_range(self, value: Decimal | int) -> None:
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"at least {self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"at most {self.maximum}")
 
 
 @dataclass

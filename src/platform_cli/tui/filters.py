@@ -183,3 +183,13 @@ def bool_value(text: str) -> bool:
     if lowered in {"no", "false", "0", "n", "off"}:
         return False
     raise ValueError(f"{text!r} is not yes or no")
+
+
+def created_between(
+    after: str = "created on/after", before: str = "created before"
+) -> tuple[FilterKey, FilterKey]:
+    """The ``after:`` and ``before:`` keys (dates) over ``created_at``, with their help."""
+    return (
+        FilterKey("after", "created_after", convert=date_value, help=after),
+        FilterKey("before", "created_before", convert=date_value, help=before),
+    )

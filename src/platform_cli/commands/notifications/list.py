@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from platform_cli.context import columns
-from platform_cli.verbs import listing, showing
+from platform_cli.context import columns, only_option
+from platform_cli.verbs import listing, option, showing
 
 if TYPE_CHECKING:
     from platform_sdk import Client
@@ -36,33 +36,32 @@ DETAIL_COLUMNS = columns(
 )
 
 
-@listing(COLUMNS, empty="No notifications.", spinner="Fetching notifications…")
-def list_notifications(
-    sdk: Client,
-    size: int,
-    status: Annotated[
-        Status | None, typer.Option(help="Only this status.", show_default=False)
-    ] = None,
-    channel: Annotated[
-        Channel | None, typer.Option(help="Only this channel.", show_default=False)
-    ] = None,
-    user_id: Annotated[
-        str | None,
-        typer.Option("--user", "--user-id", help="Only this user's (staff).", show_default=False),
-    ] = None,
-    template: Annotated[
-        str | None,
-        typer.Option(help="Only this template, e.g. order_created.", show_default=False),
-    ] = None,
-) -> Iterable[Any]:
+FILTERS = [
+    option("status", only_option(Status)),
+    option("channel", only_option(Channel, "channel")),
+    option(
+        "user_id",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--user", "--user-id", help="Only this user's (staff).", show_default=False
+            ),
+        ],
+    ),
+    option(
+        "template",
+        Annotated[
+            str | None,
+            typer.Option(help="Only this template, e.g. order_created.", show_default=False),
+        ],
+    ),
+]
+
+
+@listing(COLUMNS, empty="No notifications.", spinner="Fetching notifications…", filters=FILTERS)
+def list_notifications(sdk: Client, size: int, **filters: Any) -> Iterable[Any]:
     """List notifications, newest first: your own, or everyone's for staff."""
-    return sdk.notifications.list(
-        status=status,
-        channel=channel,
-        user_id=user_id,
-        template=template,
-        limit=size,
-    )
+    return sdk.notifications.list(**filters, limit=size)
 
 
 @showing(DETAIL_COLUMNS)

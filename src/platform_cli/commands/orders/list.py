@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from platform_cli.commands.orders.options import COLUMNS, HISTORY_COLUMNS, OrderId, OrderStatus
-from platform_cli.context import as_utc, query_option, time_option
+from platform_cli.context import as_utc, only_option, query_option, time_option
 from platform_cli.verbs import listing, option, showing
 
 if TYPE_CHECKING:
@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 
 
 FILTERS = [
+    option("status", only_option(OrderStatus)),
+    option(
+        "user_id",
+        Annotated[
+            str | None,
+            typer.Option("--user-id", help="Only this buyer (staff).", show_default=False),
+        ],
+    ),
     option("created_after", time_option("--created-after", "Placed at or after")),
     option("created_before", time_option("--created-before", "Placed before")),
     option("query", query_option("Order id or buyer email.")),
@@ -23,21 +31,11 @@ FILTERS = [
 
 
 @listing(COLUMNS, empty="No orders.", spinner="Fetching orders…", filters=FILTERS)
-def list_orders(
-    sdk: Client,
-    size: int,
-    status: Annotated[
-        OrderStatus | None, typer.Option(help="Only this status.", show_default=False)
-    ] = None,
-    user_id: Annotated[
-        str | None, typer.Option("--user-id", help="Only this buyer (staff).", show_default=False)
-    ] = None,
-    **filters: Any,
-) -> Iterable[Any]:
+def list_orders(sdk: Client, size: int, **filters: Any) -> Iterable[Any]:
     """List orders, newest first: your own, or everyone's for staff."""
     return sdk.orders.list(
-        status=status,
-        user_id=user_id,
+        status=filters["status"],
+        user_id=filters["user_id"],
         created_after=as_utc(filters["created_after"]),
         created_before=as_utc(filters["created_before"]),
         q=filters["query"],

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from platform_cli.commands.users.options import COLUMNS, Role, Status, UserId, resolve_id
-from platform_cli.context import query_option
+from platform_cli.context import only_option, query_option
 from platform_cli.verbs import listing, option, showing
 
 if TYPE_CHECKING:
@@ -19,21 +17,17 @@ if TYPE_CHECKING:
     COLUMNS,
     empty="No users.",
     spinner="Fetching users…",
-    filters=[option("query", query_option("Email or name contains."))],
+    filters=[
+        option("role", only_option(Role, "role")),
+        option("status", only_option(Status)),
+        option("query", query_option("Email or name contains.")),
+    ],
 )
-def list_users(
-    sdk: Client,
-    size: int,
-    role: Annotated[Role | None, typer.Option(help="Only this role.", show_default=False)] = None,
-    status: Annotated[
-        Status | None, typer.Option(help="Only this status.", show_default=False)
-    ] = None,
-    **filters: Any,
-) -> Iterable[Any]:
+def list_users(sdk: Client, size: int, **filters: Any) -> Iterable[Any]:
     """List users, newest first (staff and admins)."""
     return sdk.users.list(
-        role=role,
-        status=status,
+        role=filters["role"],
+        status=filters["status"],
         q=filters["query"],
         limit=size,
     )

@@ -9,12 +9,12 @@ from rich.pretty import Pretty
 from rich.text import Text
 from textual.binding import BindingType
 
-from platform_cli.tui.filters import FilterKey, FilterSpec, date_value, uuid_value
+from platform_cli.tui.filters import FilterKey, FilterSpec, created_between, uuid_value
 from platform_cli.tui.format import DASH, short_id, timestamp
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import ident, when
 from platform_cli.tui.screens.events import open_resource
-from platform_cli.tui.screens.listing import ResourceView
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
 
@@ -48,8 +48,7 @@ class AuditView(ResourceView):
             FilterKey("actor", "actor_id", convert=uuid_value, help="the actor's user id"),
             FilterKey("type", "target_type", TARGET_TYPES, bare=False, help="target type"),
             FilterKey("target", "target_id", help="the target's id"),
-            FilterKey("after", "created_after", convert=date_value, help="on/after"),
-            FilterKey("before", "created_before", convert=date_value, help="before"),
+            *created_between("on/after", "before"),
         ),
         text_key="action",
     )
@@ -122,19 +121,11 @@ class AuditView(ResourceView):
         open_resource(self.platform, {"resource_type": target_type, "resource_id": target_id})
 
     def action_actor(self) -> None:
-        row = self.current_row()
-        if row is None:
-            return
-        if not row.values.get("actor_id"):
-            self.notify("The system did this; there is no user.", severity="warning")
-            return
-        self.platform.open_user(row.values["actor_id"])
+        self.open_user_of("actor_id", "The system did this; there is no user.")
 
-    def palette_actions(self) -> list[tuple[str, str, Any]]:
-        row = self.table.current
-        if row is None:
-            return []
-        return [
+    def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
+        jumps = [
             (f"Go to the target of {row.values['action']}", "g", self.action_goto),
             (f"Actor of {row.values['action']}", "u", self.action_actor),
         ]
+        return jumps, []

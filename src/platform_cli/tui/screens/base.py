@@ -218,16 +218,22 @@ class BaseView(Screen[None]):
     @work(group="load", exclusive=True, exit_on_error=False)
     async def _reload(self) -> None:
         self._loading = True
+        await self._refresh(self.load, loading=True)
+
+    async def _refresh(self, step: Callable[[], Awaitable[None]], *, loading: bool) -> None:
+        """Run a load or a poll; then, unless it was replaced, show the time and schedule the
+        next poll. ``loading``: a load, which ends ``_loading`` (a poll must not)."""
         cancelled = False
         try:
-            await self.load()
+            await step()
             self.loaded = True
             self.updated_at = self.platform.now()
         except asyncio.CancelledError:
             cancelled = True  # replaced by a newer load, or the view is closing
             raise
         finally:
-            self._loading = False
+            if loading:
+                self._loading = False
             if not cancelled and self.is_attached:
                 self.update_status()
                 self.schedule_poll()
@@ -261,18 +267,7 @@ class BaseView(Screen[None]):
 
     @work(group="poll", exclusive=True, exit_on_error=False)
     async def _poll_once(self) -> None:
-        cancelled = False
-        try:
-            await self.poll()
-            self.loaded = True
-            self.updated_at = self.platform.now()
-        except asyncio.CancelledError:
-            cancelled = True
-            raise
-        finally:
-            if not cancelled and self.is_attached:
-                self.update_status()
-                self.schedule_poll()
+        await self._refresh(self.poll, loading=False)
 
     def _catch_up(self) -> None:
         if self._poll_overdue and self._can_poll():

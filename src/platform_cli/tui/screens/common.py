@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -11,6 +11,7 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from platform_cli.tui.format import DASH, ago, describe_error, money, short_id, status_text
+from platform_cli.tui.widgets.detail import rows_table, section
 
 T = TypeVar("T")
 
@@ -52,6 +53,23 @@ def failed(value: Any) -> RenderableType | None:
     if isinstance(value, BaseException):
         return Text(describe_error(value), style="red")
     return None
+
+
+def page_section(
+    title: str,
+    page: Any,
+    headers: Sequence[str],
+    cells: Callable[[Any], Sequence[Any]],
+    *,
+    empty: str = "none",
+) -> list[RenderableType]:
+    """A detail pane's section over a page from ``sections()``: the title with the count
+    and a table (``cells`` makes an item's row), or the title and the error of a failed call."""
+    error = failed(page)
+    if error is not None:
+        return [section(title), error]
+    table = rows_table(headers, [cells(item) for item in page.data], empty=empty)
+    return [section(title, len(page.data)), table]
 
 
 def first_connection_error(results: dict[str, Any]) -> BaseException | None:

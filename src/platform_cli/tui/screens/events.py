@@ -11,7 +11,7 @@ from rich.pretty import Pretty
 from rich.text import Text
 from textual.binding import BindingType
 
-from platform_cli.tui.filters import FilterKey, FilterSpec, date_value
+from platform_cli.tui.filters import FilterKey, FilterSpec, created_between
 from platform_cli.tui.format import DASH, as_utc, field, money, short_id, timestamp
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import ident
@@ -129,8 +129,7 @@ class EventsView(ResourceView):
                 help="event type; order or order.* for all order events",
             ),
             FilterKey("resource", "resource_id", help="the id of the record"),
-            FilterKey("after", "created_after", convert=date_value, help="created on/after"),
-            FilterKey("before", "created_before", convert=date_value, help="created before"),
+            *created_between(),
         ),
         text_key="type",
     )

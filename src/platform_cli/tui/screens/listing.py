@@ -24,6 +24,8 @@ from platform_cli.tui.screens.base import BaseView, Handled
 from platform_cli.tui.widgets.detail import DetailPane
 from platform_cli.tui.widgets.table import Column, ResourceTable, Row
 
+PaletteItem = tuple[str, str, Any]
+
 
 class ResourceView(BaseView):
     PAGE_SIZE: ClassVar[int] = 100
@@ -332,3 +334,33 @@ class ResourceView(BaseView):
             return await build(row)
 
         self.start_action(make)
+
+    def open_related(self, view: str, key: str) -> None:
+        """Open ``view`` filtered by ``key:`` the highlighted row's id (its orders, events…)."""
+        row = self.current_row()
+        if row is not None:
+            self.platform.open_view(view, f"{key}:{row.key}", push=True)
+
+    def open_user_of(self, name: str, missing: str) -> None:
+        """Open the user whose id is the row's ``name``; ``missing`` says why there is none."""
+        row = self.current_row()
+        if row is None:
+            return
+        if not row.values.get(name):
+            self.notify(missing, severity="warning")
+            return
+        self.platform.open_user(row.values[name])
+
+    # -- the command palette -----------------------------------------------------------------------
+
+    def palette_actions(self) -> list[tuple[str, str, Any]]:
+        """The highlighted row's jumps, then its changes unless read-only (``row_palette``)."""
+        row = self.table.current
+        if row is None:
+            return []
+        jumps, changes = self.row_palette(row)
+        return jumps if self.read_only else jumps + changes
+
+    def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
+        """(jumps, changes) of the command palette for ``row``, as (title, help, callback)."""
+        return [], []

@@ -13,7 +13,7 @@ from platform_cli.tui.filters import FilterKey, FilterSpec, uuid_value
 from platform_cli.tui.format import short_id, status_text, timestamp
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import status, when
-from platform_cli.tui.screens.listing import ResourceView
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView
 from platform_cli.tui.widgets.detail import facts, group, section
 from platform_cli.tui.widgets.table import Column, Row
 
@@ -91,13 +91,7 @@ class NotificationsView(ResourceView):
         )
 
     def action_user(self) -> None:
-        row = self.current_row()
-        if row is None:
-            return
-        if not row.values.get("user_id"):
-            self.notify("This notification is not for a user account.", severity="warning")
-            return
-        self.platform.open_user(row.values["user_id"])
+        self.open_user_of("user_id", "This notification is not for a user account.")
 
     def action_retry(self) -> None:
         async def build(row: Row) -> ActionPlan:
@@ -124,15 +118,9 @@ class NotificationsView(ResourceView):
 
         self.row_action(build)
 
-    def palette_actions(self) -> list[tuple[str, str, Any]]:
-        row = self.table.current
-        if row is None:
-            return []
-        items: list[tuple[str, str, Any]] = [
-            (f"User of notification {short_id(row.key)}", "u", self.action_user)
-        ]
-        if not self.read_only:
-            items.append(
-                (f"Retry notification {short_id(row.key)}", "R — asks first", self.action_retry)
-            )
-        return items
+    def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
+        name = short_id(row.key)
+        return (
+            [(f"User of notification {name}", "u", self.action_user)],
+            [(f"Retry notification {name}", "R — asks first", self.action_retry)],
+        )

@@ -4,31 +4,23 @@ cancel, fulfil, ship, deliver and refund."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import BindingType
 
+from platform_cli.commands.orders.options import OrderStatus
 from platform_cli.tui.actions import ActionPlan, FormField, Values
-from platform_cli.tui.filters import FilterKey, FilterSpec, date_value, uuid_value
+from platform_cli.tui.filters import FilterKey, FilterSpec, created_between, uuid_value
 from platform_cli.tui.format import field, money, quote, short_id, status_text, timestamp
 from platform_cli.tui.keys import key
-from platform_cli.tui.screens.common import failed, ident, sections, status, when
-from platform_cli.tui.screens.listing import ResourceView
+from platform_cli.tui.screens.common import ident, page_section, sections, status, when
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
 
-ORDER_STATUSES = (
-    "pending",
-    "paid",
-    "fulfilled",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "expired",
-    "refunded",
-)
+ORDER_STATUSES: tuple[str, ...] = get_args(OrderStatus)
 CANCELLABLE = {"pending", "paid", "fulfilled"}
 
 
@@ -53,8 +45,7 @@ class OrdersView(ResourceView):
             FilterKey("status", "status", ORDER_STATUSES, help="order status"),
             FilterKey("user", "user_id", convert=uuid_value, help="the buyer's user id"),
             FilterKey("q", "q", help="an order id or part of the buyer's email"),
-            FilterKey("after", "created_after", convert=date_value, help="created on/after"),
-            FilterKey("before", "created_before", convert=date_value, help="created before"),
+            *created_between(),
         ),
         text_key="q",
     )
@@ -126,58 +117,38 @@ class OrdersView(ResourceView):
                     for i in order.items
                 ],
             ),
-        ]
-        payments = results["payments"]
-        parts.append(section("Payments", None if failed(payments) else len(payments.data)))
-        parts.append(
-            failed(payments)
-            or rows_table(
+            *page_section(
+                "Payments",
+                results["payments"],
                 ["PAYMENT", "STATUS", "AMOUNT", "REFUNDED", "METHOD", "WHEN"],
-                [
-                    (
-                        short_id(p.id),
-                        status_text(p.status),
-                        money(p.amount, p.currency),
-                        money(p.refunded_amount),
-                        p.payment_method + (f" ({p.failure_code})" if p.failure_code else ""),
-                        timestamp(p.created_at),
-                    )
-                    for p in payments.data
-                ],
+                lambda p: (
+                    short_id(p.id),
+                    status_text(p.status),
+                    money(p.amount, p.currency),
+                    money(p.refunded_amount),
+                    p.payment_method + (f" ({p.failure_code})" if p.failure_code else ""),
+                    timestamp(p.created_at),
+                ),
                 empty="no payment yet",
-            )
-        )
-        history = results["history"]
-        parts.append(section("History", None if failed(history) else len(history.data)))
-        parts.append(
-            failed(history)
-            or rows_table(
+            ),
+            *page_section(
+                "History",
+                results["history"],
                 ["WHEN", "CHANGE", "NOTE"],
-                [
-                    (
-                        timestamp(h.created_at),
-                        f"{h.from_status or '∅'} → {h.to_status}",
-                        h.note,
-                    )
-                    for h in history.data
-                ],
-            )
-        )
-        events = results["events"]
-        parts.append(section("Events", None if failed(events) else len(events.data)))
-        parts.append(
-            failed(events)
-            or rows_table(
+                lambda h: (
+                    timestamp(h.created_at),
+                    f"{h.from_status or '∅'} → {h.to_status}",
+                    h.note,
+                ),
+            ),
+            *page_section(
+                "Events",
+                results["events"],
                 ["WHEN", "TYPE", "BY"],
-                [
-                    (timestamp(e.created_at), e.type, e.actor.email if e.actor else "system")
-                    for e in events.data
-                ],
-            )
-        )
-        parts.append(
-            Text("\nu customer · x cancel · f fulfil · h ship · d deliver · R refund", style="dim")
-        )
+                lambda e: (timestamp(e.created_at), e.type, e.actor.email if e.actor else "system"),
+            ),
+            Text("\nu customer · x cancel · f fulfil · h ship · d deliver · R refund", style="dim"),
+        ]
         return group(*parts)
 
     @staticmethod
@@ -234,31 +205,46 @@ class OrdersView(ResourceView):
                 run=lambda values: self.client.orders.cancel(
                     order_id, note=values.get("note") or None
                 ),
-                done=lambda order: f"Order {short_id(order_id)} is now {order.status}.",
+                done=self._now(order_id),
                 fields=[FormField("note", "Note (kept in the history, optional)", required=False)],
                 confirm_label="Cancel order",
             )
 
         self.row_action(build)
 
-    def action_fulfil(self) -> None:
+    @staticmethod
+    def _now(order_id: str) -> Any:
+        """The ``done`` message of a status change."""
+        return lambda order: f"Order {short_id(order_id)} is now {order.status}."
+
+    def _mark(self, verb: str, title: str, change: str, confirm_label: str) -> None:
+        """A status change that asks for nothing (``platform orders <verb> ID``): ``title`` and
+        ``change`` (after "is marked") are formatted with ``order`` and ``units``."""
+
         async def build(row: Row) -> ActionPlan:
             order_id = row.key
-            units = row.values["items"]
+            words = {"order": short_id(order_id), "units": row.values["items"]}
             return ActionPlan(
-                title=f"Fulfil order {short_id(order_id)}",
+                title=title.format(**words),
                 summary=lambda values: (
-                    f"The {self._describe(row)} is marked fulfilled (paid → fulfilled); "
-                    f"its {units} unit(s) leave stock."
+                    f"The {self._describe(row)} is marked " + change.format(**words)
                 ),
-                command=lambda values: f"platform orders fulfill {order_id}",
-                run=lambda values: self.client.orders.fulfill(order_id),
-                done=lambda order: f"Order {short_id(order_id)} is now {order.status}.",
-                confirm_label="Fulfil",
+                command=lambda values: f"platform orders {verb} {order_id}",
+                run=lambda values: getattr(self.client.orders, verb)(order_id),
+                done=self._now(order_id),
+                confirm_label=confirm_label,
                 danger=False,
             )
 
         self.row_action(build)
+
+    def action_fulfil(self) -> None:
+        self._mark(
+            "fulfill",
+            "Fulfil order {order}",
+            "fulfilled (paid → fulfilled); its {units} unit(s) leave stock.",
+            "Fulfil",
+        )
 
     def action_ship(self) -> None:
         async def build(row: Row) -> ActionPlan:
@@ -304,21 +290,12 @@ class OrdersView(ResourceView):
         self.row_action(build)
 
     def action_deliver(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            order_id = row.key
-            return ActionPlan(
-                title=f"Mark order {short_id(order_id)} delivered",
-                summary=lambda values: (
-                    f"The {self._describe(row)} is marked delivered (shipped → delivered)."
-                ),
-                command=lambda values: f"platform orders deliver {order_id}",
-                run=lambda values: self.client.orders.deliver(order_id),
-                done=lambda order: f"Order {short_id(order_id)} is now {order.status}.",
-                confirm_label="Delivered",
-                danger=False,
-            )
-
-        self.row_action(build)
+        self._mark(
+            "deliver",
+            "Mark order {order} delivered",
+            "delivered (shipped → delivered).",
+            "Delivered",
+        )
 
     def action_refund(self) -> None:
         async def build(row: Row) -> ActionPlan | None:
@@ -393,20 +370,16 @@ class OrdersView(ResourceView):
 
         self.row_action(build)
 
-    def palette_actions(self) -> list[tuple[str, str, Any]]:
-        row = self.table.current
-        if row is None:
-            return []
+    def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
         name = short_id(row.key)
-        items = [
+        jumps = [
             (f"Customer of order {name}", "Open the buyer in the users view", self.action_customer)
         ]
-        if not self.read_only:
-            items += [
-                (f"Cancel order {name}", "x — asks first", self.action_cancel),
-                (f"Fulfil order {name}", "f — asks first", self.action_fulfil),
-                (f"Ship order {name}", "h — carrier and tracking number", self.action_ship),
-                (f"Mark order {name} delivered", "d — asks first", self.action_deliver),
-                (f"Refund order {name}", "R — amount and reason", self.action_refund),
-            ]
-        return items
+        changes = [
+            (f"Cancel order {name}", "x — asks first", self.action_cancel),
+            (f"Fulfil order {name}", "f — asks first", self.action_fulfil),
+            (f"Ship order {name}", "h — carrier and tracking number", self.action_ship),
+            (f"Mark order {name} delivered", "d — asks first", self.action_deliver),
+            (f"Refund order {name}", "R — amount and reason", self.action_refund),
+        ]
+        return jumps, changes

@@ -13,9 +13,9 @@ from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec, bool_value
 from platform_cli.tui.format import DASH, field, money, quote, status_text, timestamp
 from platform_cli.tui.keys import key
-from platform_cli.tui.screens.common import failed, number, sections, status
-from platform_cli.tui.screens.listing import ResourceView
-from platform_cli.tui.widgets.detail import facts, group, rows_table, section
+from platform_cli.tui.screens.common import failed, number, page_section, sections, status
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView
+from platform_cli.tui.widgets.detail import facts, group, section
 from platform_cli.tui.widgets.table import Column, Row
 
 
@@ -118,20 +118,17 @@ class ProductsView(ResourceView):
                     ("Updated", timestamp(inventory.updated_at)),
                 ]
             ),
-            section("Stock ledger", None if failed(ledger) else len(ledger.data)),
-            failed(ledger)
-            or rows_table(
+            *page_section(
+                "Stock ledger",
+                ledger,
                 ["WHEN", "CHANGE", "AFTER", "KIND", "REASON"],
-                [
-                    (
-                        timestamp(m.created_at),
-                        f"{m.delta:+,}",
-                        number(m.on_hand_after),
-                        m.kind,
-                        m.reason,
-                    )
-                    for m in ledger.data
-                ],
+                lambda m: (
+                    timestamp(m.created_at),
+                    f"{m.delta:+,}",
+                    number(m.on_hand_after),
+                    m.kind,
+                    m.reason,
+                ),
             ),
             Text("\na adjust stock · A archive · e events", style="dim"),
         ]
@@ -140,9 +137,7 @@ class ProductsView(ResourceView):
     # -- jumps -------------------------------------------------------------------------------------
 
     def action_events(self) -> None:
-        row = self.current_row()
-        if row is not None:
-            self.platform.open_view("events", f"resource:{row.key}", push=True)
+        self.open_related("events", "resource")
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -229,15 +224,12 @@ class ProductsView(ResourceView):
 
         self.row_action(build)
 
-    def palette_actions(self) -> list[tuple[str, str, Any]]:
-        row = self.table.current
-        if row is None:
-            return []
+    def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
         sku = row.values["sku"]
-        items = [(f"Events of {sku}", "e", self.action_events)]
-        if not self.read_only:
-            items += [
+        return (
+            [(f"Events of {sku}", "e", self.action_events)],
+            [
                 (f"Adjust stock of {sku}", "a — delta and reason", self.action_adjust),
                 (f"Archive {sku}", "A — asks first", self.action_archive),
-            ]
-        return items
+            ],
+        )

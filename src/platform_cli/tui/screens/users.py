@@ -4,23 +4,24 @@ notifications."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import BindingType
 
+from platform_cli.commands.users.options import Role, Status
 from platform_cli.tui.actions import ActionPlan, FormField, Values
 from platform_cli.tui.filters import FilterKey, FilterSpec
 from platform_cli.tui.format import money, short_id, status_text, timestamp
 from platform_cli.tui.keys import key
-from platform_cli.tui.screens.common import failed, sections, status, when
-from platform_cli.tui.screens.listing import ResourceView
-from platform_cli.tui.widgets.detail import facts, group, rows_table, section
+from platform_cli.tui.screens.common import failed, page_section, sections, status, when
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView
+from platform_cli.tui.widgets.detail import facts, group, section
 from platform_cli.tui.widgets.table import Column, Row
 
-ROLES = ("admin", "staff", "customer")
-USER_STATUSES = ("active", "suspended")
+ROLES: tuple[str, ...] = get_args(Role)
+USER_STATUSES: tuple[str, ...] = get_args(Status)
 
 
 class UsersView(ResourceView):
@@ -99,19 +100,16 @@ class UsersView(ResourceView):
                     ("Bio", profile.bio),
                 ]
             ),
-            section("Recent orders", None if failed(orders) else len(orders.data)),
-            failed(orders)
-            or rows_table(
+            *page_section(
+                "Recent orders",
+                orders,
                 ["ORDER", "STATUS", "TOTAL", "CREATED"],
-                [
-                    (
-                        short_id(o.id),
-                        status_text(o.status),
-                        money(o.total, o.currency),
-                        timestamp(o.created_at),
-                    )
-                    for o in orders.data
-                ],
+                lambda o: (
+                    short_id(o.id),
+                    status_text(o.status),
+                    money(o.total, o.currency),
+                    timestamp(o.created_at),
+                ),
                 empty="no orders",
             ),
             Text(
@@ -125,14 +123,10 @@ class UsersView(ResourceView):
     # -- jumps ------------------------------------------------------------------------------------
 
     def action_orders(self) -> None:
-        row = self.current_row()
-        if row is not None:
-            self.platform.open_view("orders", f"user:{row.key}", push=True)
+        self.open_related("orders", "user")
 
     def action_notifications(self) -> None:
-        row = self.current_row()
-        if row is not None:
-            self.platform.open_view("notifications", f"user:{row.key}", push=True)
+        self.open_related("notifications", "user")
 
     # -- actions ----------------------------------------------------------------------------------
 
@@ -215,24 +209,16 @@ class UsersView(ResourceView):
 
         self.row_action(build)
 
-    def palette_actions(self) -> list[tuple[str, str, Any]]:
-        row = self.table.current
-        if row is None:
-            return []
+    def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
         email = row.values["email"]
-        items = [
+        verb = "Activate" if row.values["status"] == "suspended" else "Suspend"
+        jumps = [
             (f"Orders of {email}", "o", self.action_orders),
             (f"Notifications of {email}", "n", self.action_notifications),
         ]
-        if not self.read_only:
-            verb = "Activate" if row.values["status"] == "suspended" else "Suspend"
-            items += [
-                (f"{verb} {email}", "t — asks first", self.action_toggle_status),
-                (f"Change the role of {email}", "c — asks first", self.action_change_role),
-                (
-                    f"Revoke every session of {email}",
-                    "x — asks first",
-                    self.action_revoke_sessions,
-                ),
-            ]
-        return items
+        changes = [
+            (f"{verb} {email}", "t — asks first", self.action_toggle_status),
+            (f"Change the role of {email}", "c — asks first", self.action_change_role),
+            (f"Revoke every session of {email}", "x — asks first", self.action_revoke_sessions),
+        ]
+        return jumps, changes

@@ -10,6 +10,13 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from platform_server.migrations.columns import (
+    create_indexes,
+    deleted_with,
+    drop_indexes,
+    id_and_timestamps,
+)
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -32,9 +39,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
     )
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_api_keys_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_api_keys_user_id"), ["user_id"], unique=False)
+    create_indexes("api_keys", "created_at", "user_id")
 
     op.create_table(
         "idempotency_keys",
@@ -46,10 +51,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("caller", "key", name=op.f("pk_idempotency_keys")),
     )
-    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_idempotency_keys_created_at"), ["created_at"], unique=False
-        )
+    create_indexes("idempotency_keys", "created_at")
 
     op.create_table(
         "sessions",
@@ -63,9 +65,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sessions")),
     )
-    with op.batch_alter_table("sessions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sessions_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_sessions_user_id"), ["user_id"], unique=False)
+    create_indexes("sessions", "created_at", "user_id")
 
     op.create_table(
         "users",
@@ -74,16 +74,11 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("role", sa.String(length=50), nullable=False),
         sa.Column("status", sa.String(length=50), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        *id_and_timestamps(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_users_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_users_role"), ["role"], unique=False)
-        batch_op.create_index(batch_op.f("ix_users_status"), ["status"], unique=False)
+    create_indexes("users", "created_at", "role", "status")
 
     op.create_table(
         "refresh_tokens",
@@ -91,18 +86,10 @@ def upgrade() -> None:
         sa.Column("session_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("rotated_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["session_id"],
-            ["sessions.id"],
-            name=op.f("fk_refresh_tokens_session_id_sessions"),
-            ondelete="CASCADE",
-        ),
+        deleted_with("refresh_tokens", "session_id", "sessions"),
         sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_refresh_tokens")),
     )
-    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_refresh_tokens_session_id"), ["session_id"], unique=False
-        )
+    create_indexes("refresh_tokens", "session_id")
 
     op.create_table(
         "user_profiles",
@@ -112,39 +99,25 @@ def upgrade() -> None:
         sa.Column("location", sa.String(length=255), nullable=True),
         sa.Column("phone", sa.String(length=50), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_user_profiles_user_id_users"),
-            ondelete="CASCADE",
-        ),
+        deleted_with("user_profiles", "user_id", "users"),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_profiles")),
     )
 
 
 def downgrade() -> None:
     op.drop_table("user_profiles")
-    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_refresh_tokens_session_id"))
+    drop_indexes("refresh_tokens", "session_id")
 
     op.drop_table("refresh_tokens")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_users_status"))
-        batch_op.drop_index(batch_op.f("ix_users_role"))
-        batch_op.drop_index(batch_op.f("ix_users_created_at"))
+    drop_indexes("users", "status", "role", "created_at")
 
     op.drop_table("users")
-    with op.batch_alter_table("sessions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sessions_user_id"))
-        batch_op.drop_index(batch_op.f("ix_sessions_created_at"))
+    drop_indexes("sessions", "user_id", "created_at")
 
     op.drop_table("sessions")
-    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_idempotency_keys_created_at"))
+    drop_indexes("idempotency_keys", "created_at")
 
     op.drop_table("idempotency_keys")
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_api_keys_user_id"))
-        batch_op.drop_index(batch_op.f("ix_api_keys_created_at"))
+    drop_indexes("api_keys", "user_id", "created_at")
 
     op.drop_table("api_keys")

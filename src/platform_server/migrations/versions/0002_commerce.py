@@ -10,6 +10,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from platform_server.migrations.columns import (
+    create_indexes,
+    created_at_and_id,
+    deleted_with,
+    drop_indexes,
+    id_and_timestamps,
+)
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -86,17 +94,10 @@ def upgrade() -> None:
         sa.Column("carrier", sa.String(length=100), nullable=True),
         sa.Column("tracking_number", sa.String(length=100), nullable=True),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        *id_and_timestamps(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
     )
-    with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_orders_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_orders_expires_at"), ["expires_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_orders_status"), ["status"], unique=False)
-        batch_op.create_index(batch_op.f("ix_orders_user_email"), ["user_email"], unique=False)
-        batch_op.create_index(batch_op.f("ix_orders_user_id"), ["user_id"], unique=False)
+    create_indexes("orders", "created_at", "expires_at", "status", "user_email", "user_id")
 
     op.create_table(
         "payments",
@@ -111,14 +112,10 @@ def upgrade() -> None:
         sa.Column("failure_code", sa.String(length=100), nullable=True),
         sa.Column("failure_message", sa.String(length=500), nullable=True),
         sa.Column("refunded_amount", sa.Numeric(precision=14, scale=4), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
+        *created_at_and_id(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
     )
-    with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_payments_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_payments_order_id"), ["order_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_payments_user_id"), ["user_id"], unique=False)
+    create_indexes("payments", "created_at", "order_id", "user_id")
 
     op.create_table(
         "products",
@@ -130,18 +127,11 @@ def upgrade() -> None:
         sa.Column("category", sa.String(length=100), nullable=False),
         sa.Column("attributes", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        *id_and_timestamps(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
     )
-    with op.batch_alter_table("products", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_products_category"), ["category"], unique=False)
-        batch_op.create_index(batch_op.f("ix_products_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_products_name"), ["name"], unique=False)
-        batch_op.create_index(batch_op.f("ix_products_price"), ["price"], unique=False)
-        batch_op.create_index(batch_op.f("ix_products_status"), ["status"], unique=False)
+    create_indexes("products", "category", "created_at", "name", "price", "status")
 
     op.create_table(
         "stock_levels",
@@ -165,17 +155,10 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=500), nullable=False),
         sa.Column("actor_id", sa.Uuid(), nullable=True),
         sa.Column("order_id", sa.Uuid(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
+        *created_at_and_id(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_movements")),
     )
-    with op.batch_alter_table("stock_movements", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_stock_movements_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_stock_movements_product_id"), ["product_id"], unique=False
-        )
+    create_indexes("stock_movements", "created_at", "product_id")
 
     op.create_table(
         "order_history",
@@ -184,21 +167,11 @@ def upgrade() -> None:
         sa.Column("to_status", sa.String(length=20), nullable=False),
         sa.Column("actor_id", sa.Uuid(), nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_order_history_order_id_orders"),
-            ondelete="CASCADE",
-        ),
+        *created_at_and_id(),
+        deleted_with("order_history", "order_id", "orders"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_history")),
     )
-    with op.batch_alter_table("order_history", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_order_history_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_order_history_order_id"), ["order_id"], unique=False)
+    create_indexes("order_history", "created_at", "order_id")
 
     op.create_table(
         "order_items",
@@ -211,17 +184,10 @@ def upgrade() -> None:
         sa.Column("subtotal", sa.Numeric(precision=14, scale=4), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_order_items_order_id_orders"),
-            ondelete="CASCADE",
-        ),
+        deleted_with("order_items", "order_id", "orders"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_items")),
     )
-    with op.batch_alter_table("order_items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_order_items_order_id"), ["order_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_order_items_product_id"), ["product_id"], unique=False)
+    create_indexes("order_items", "order_id", "product_id")
 
     op.create_table(
         "refunds",
@@ -232,20 +198,11 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=500), nullable=True),
         sa.Column("gateway_reference", sa.String(length=255), nullable=True),
         sa.Column("actor_id", sa.Uuid(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["payment_id"],
-            ["payments.id"],
-            name=op.f("fk_refunds_payment_id_payments"),
-            ondelete="CASCADE",
-        ),
+        *created_at_and_id(),
+        deleted_with("refunds", "payment_id", "payments"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_refunds")),
     )
-    with op.batch_alter_table("refunds", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_refunds_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_refunds_order_id"), ["order_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_refunds_payment_id"), ["payment_id"], unique=False)
+    create_indexes("refunds", "created_at", "order_id", "payment_id")
 
     _create_search()
     op.execute("INSERT INTO invoice_sequence (id, last_number) VALUES (1, 0)")
@@ -253,48 +210,26 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _drop_search()
-    with op.batch_alter_table("refunds", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_refunds_payment_id"))
-        batch_op.drop_index(batch_op.f("ix_refunds_order_id"))
-        batch_op.drop_index(batch_op.f("ix_refunds_created_at"))
+    drop_indexes("refunds", "payment_id", "order_id", "created_at")
 
     op.drop_table("refunds")
-    with op.batch_alter_table("order_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_order_items_product_id"))
-        batch_op.drop_index(batch_op.f("ix_order_items_order_id"))
+    drop_indexes("order_items", "product_id", "order_id")
 
     op.drop_table("order_items")
-    with op.batch_alter_table("order_history", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_order_history_order_id"))
-        batch_op.drop_index(batch_op.f("ix_order_history_created_at"))
+    drop_indexes("order_history", "order_id", "created_at")
 
     op.drop_table("order_history")
-    with op.batch_alter_table("stock_movements", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_stock_movements_product_id"))
-        batch_op.drop_index(batch_op.f("ix_stock_movements_created_at"))
+    drop_indexes("stock_movements", "product_id", "created_at")
 
     op.drop_table("stock_movements")
     op.drop_table("stock_levels")
-    with op.batch_alter_table("products", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_products_status"))
-        batch_op.drop_index(batch_op.f("ix_products_price"))
-        batch_op.drop_index(batch_op.f("ix_products_name"))
-        batch_op.drop_index(batch_op.f("ix_products_created_at"))
-        batch_op.drop_index(batch_op.f("ix_products_category"))
+    drop_indexes("products", "status", "price", "name", "created_at", "category")
 
     op.drop_table("products")
-    with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_payments_user_id"))
-        batch_op.drop_index(batch_op.f("ix_payments_order_id"))
-        batch_op.drop_index(batch_op.f("ix_payments_created_at"))
+    drop_indexes("payments", "user_id", "order_id", "created_at")
 
     op.drop_table("payments")
-    with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_orders_user_id"))
-        batch_op.drop_index(batch_op.f("ix_orders_user_email"))
-        batch_op.drop_index(batch_op.f("ix_orders_status"))
-        batch_op.drop_index(batch_op.f("ix_orders_expires_at"))
-        batch_op.drop_index(batch_op.f("ix_orders_created_at"))
+    drop_indexes("orders", "user_id", "user_email", "status", "expires_at", "created_at")
 
     op.drop_table("orders")
     op.drop_table("invoices")

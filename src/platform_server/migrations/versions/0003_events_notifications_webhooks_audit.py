@@ -10,6 +10,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from platform_server.migrations.columns import (
+    create_indexes,
+    created_at_and_id,
+    deleted_with,
+    delivery_state,
+    drop_indexes,
+    id_and_timestamps,
+)
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -28,17 +37,10 @@ def upgrade() -> None:
         sa.Column("changes", sa.JSON(), nullable=True),
         sa.Column("ip", sa.String(length=64), nullable=True),
         sa.Column("request_id", sa.String(length=128), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
+        *created_at_and_id(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_records")),
     )
-    with op.batch_alter_table("audit_records", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_records_action"), ["action"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_records_actor_id"), ["actor_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_audit_records_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_audit_records_target_id"), ["target_id"], unique=False)
+    create_indexes("audit_records", "action", "actor_id", "created_at", "target_id")
 
     op.create_table(
         "event_stream",
@@ -64,10 +66,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
         sa.UniqueConstraint("position", name=op.f("uq_events_position")),
     )
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_events_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_events_resource_id"), ["resource_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_events_type"), ["type"], unique=False)
+    create_indexes("events", "created_at", "resource_id", "type")
 
     op.create_table(
         "notifications",
@@ -80,35 +79,24 @@ def upgrade() -> None:
         sa.Column("body_text", sa.Text(), nullable=False),
         sa.Column("body_html", sa.Text(), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("retry_base", sa.Integer(), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("position", sa.BigInteger(), nullable=True),
-        sa.Column("resource_key", sa.String(length=120), nullable=True),
-        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        *id_and_timestamps(),
+        *delivery_state(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
         sa.UniqueConstraint(
             "event_id", "channel", "template", "recipient", name=op.f("uq_notifications_event_id")
         ),
     )
-    with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_notifications_channel"), ["channel"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_notifications_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_notifications_event_id"), ["event_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_notifications_next_attempt_at"), ["next_attempt_at"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_notifications_position"), ["position"], unique=False)
-        batch_op.create_index(batch_op.f("ix_notifications_status"), ["status"], unique=False)
-        batch_op.create_index(batch_op.f("ix_notifications_template"), ["template"], unique=False)
-        batch_op.create_index(batch_op.f("ix_notifications_user_id"), ["user_id"], unique=False)
+    create_indexes(
+        "notifications",
+        "channel",
+        "created_at",
+        "event_id",
+        "next_attempt_at",
+        "position",
+        "status",
+        "template",
+        "user_id",
+    )
 
     op.create_table(
         "webhook_endpoints",
@@ -120,15 +108,10 @@ def upgrade() -> None:
         sa.Column("disabled_reason", sa.String(length=500), nullable=True),
         sa.Column("failing_since", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.Uuid(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        *id_and_timestamps(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoints")),
     )
-    with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_webhook_endpoints_created_at"), ["created_at"], unique=False
-        )
+    create_indexes("webhook_endpoints", "created_at")
 
     op.create_table(
         "webhook_deliveries",
@@ -140,45 +123,23 @@ def upgrade() -> None:
         sa.Column("response_code", sa.Integer(), nullable=True),
         sa.Column("duration_ms", sa.Integer(), nullable=True),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("retry_base", sa.Integer(), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("position", sa.BigInteger(), nullable=True),
-        sa.Column("resource_key", sa.String(length=120), nullable=True),
-        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["endpoint_id"],
-            ["webhook_endpoints.id"],
-            name=op.f("fk_webhook_deliveries_endpoint_id_webhook_endpoints"),
-            ondelete="CASCADE",
-        ),
+        *id_and_timestamps(),
+        *delivery_state(),
+        deleted_with("webhook_deliveries", "endpoint_id", "webhook_endpoints"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
         sa.UniqueConstraint(
             "endpoint_id", "event_id", name=op.f("uq_webhook_deliveries_endpoint_id")
         ),
     )
-    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_webhook_deliveries_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_webhook_deliveries_endpoint_id"), ["endpoint_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_webhook_deliveries_event_id"), ["event_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_webhook_deliveries_next_attempt_at"), ["next_attempt_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_webhook_deliveries_position"), ["position"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_webhook_deliveries_status"), ["status"], unique=False)
+    create_indexes(
+        "webhook_deliveries",
+        "created_at",
+        "endpoint_id",
+        "event_id",
+        "next_attempt_at",
+        "position",
+        "status",
+    )
 
     with op.batch_alter_table("user_profiles", schema=None) as batch_op:
         batch_op.add_column(
@@ -193,42 +154,38 @@ def downgrade() -> None:
     with op.batch_alter_table("user_profiles", schema=None) as batch_op:
         batch_op.drop_column("sms_opt_in")
 
-    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_status"))
-        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_position"))
-        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_next_attempt_at"))
-        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_event_id"))
-        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_endpoint_id"))
-        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_created_at"))
+    drop_indexes(
+        "webhook_deliveries",
+        "status",
+        "position",
+        "next_attempt_at",
+        "event_id",
+        "endpoint_id",
+        "created_at",
+    )
 
     op.drop_table("webhook_deliveries")
-    with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_webhook_endpoints_created_at"))
+    drop_indexes("webhook_endpoints", "created_at")
 
     op.drop_table("webhook_endpoints")
-    with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_notifications_user_id"))
-        batch_op.drop_index(batch_op.f("ix_notifications_template"))
-        batch_op.drop_index(batch_op.f("ix_notifications_status"))
-        batch_op.drop_index(batch_op.f("ix_notifications_position"))
-        batch_op.drop_index(batch_op.f("ix_notifications_next_attempt_at"))
-        batch_op.drop_index(batch_op.f("ix_notifications_event_id"))
-        batch_op.drop_index(batch_op.f("ix_notifications_created_at"))
-        batch_op.drop_index(batch_op.f("ix_notifications_channel"))
+    drop_indexes(
+        "notifications",
+        "user_id",
+        "template",
+        "status",
+        "position",
+        "next_attempt_at",
+        "event_id",
+        "created_at",
+        "channel",
+    )
 
     op.drop_table("notifications")
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_events_type"))
-        batch_op.drop_index(batch_op.f("ix_events_resource_id"))
-        batch_op.drop_index(batch_op.f("ix_events_created_at"))
+    drop_indexes("events", "type", "resource_id", "created_at")
 
     op.drop_table("events")
     op.drop_table("event_stream")
-    with op.batch_alter_table("audit_records", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_records_target_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_records_created_at"))
-        batch_op.drop_index(batch_op.f("ix_audit_records_actor_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_records_action"))
+    drop_indexes("audit_records", "target_id", "created_at", "actor_id", "action")
 
     op.drop_table("audit_records")
     # ### end Alembic commands ###
