@@ -80,7 +80,9 @@ def _wait_until_answering(process: Process, url: str, headers: dict[str, str]) -
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.popen.poll() is not None:
-            pytest.fail(f"{process.name} exited with {process.popen.returncode}:\n{process.output()}")
+            pytest.fail(
+                f"{process.name} exited with {process.popen.returncode}:\n{process.output()}"
+            )
         try:
             if httpx.get(url, headers=headers, timeout=5).status_code == 200:
                 return

@@ -124,8 +124,9 @@ def test_one_idempotency_key_sent_to_both_at_once_makes_one_order(cluster: Clust
     assert stock == 7
 
 
-def _first_event(url: str, headers: dict[str, str], into: list[dict[str, Any]],
-                 connected: threading.Event) -> None:
+def _first_event(
+    url: str, headers: dict[str, str], into: list[dict[str, Any]], connected: threading.Event
+) -> None:
     with (
         httpx.Client(timeout=httpx.Timeout(10, read=60)) as client,
         client.stream("GET", url, headers=headers) as response,
