@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from platform_server import __version__, maintenance
+from platform_server import __version__, maintenance, tracing
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.audit.router import router as audit_router
 from platform_server.auth.resolver import BearerResolver
@@ -22,6 +22,7 @@ from platform_server.cache.microcache import MicroCache
 from platform_server.core.container import PlatformApp, Services
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
+from platform_server.core.logging import configure_structlog
 from platform_server.core.middleware import RequestMiddleware
 from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
@@ -70,7 +71,10 @@ def _gateway(settings: Settings) -> Gateway:
 
 def create_app(settings: Settings | None = None) -> PlatformApp:
     settings = settings or Settings.load()
+    configure_structlog(settings.log_level)
+    tracing.setup(settings)
     db = Database(settings)
+    tracing.instrument_engines(db.engines)
     signer = TokenSigner(settings)
     failures = _failure_counter(settings)
     gateway = _gateway(settings)
@@ -110,6 +114,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
             await failures.close()
         if isinstance(gateway, HttpGateway):
             await gateway.close()
+        tracing.flush()
 
     app = PlatformApp(
         services,
@@ -147,4 +152,5 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)
+    tracing.instrument_app(app)
     return app

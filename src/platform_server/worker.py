@@ -10,33 +10,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 
+from platform_server import tracing
 from platform_server.core.database import Database
+from platform_server.core.logging import configure_structlog, get_logger
 from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
 from platform_server.events import broker
 from platform_server.events.api import EventOut, deliver_to_subscribers
 
-logger = logging.getLogger("platform_server.worker")
+logger = get_logger("platform_server.worker")
 
 
 async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     if not settings.broker_url:
         raise ValueError("`platform worker run` needs PLATFORM_BROKER_URL (amqp://...)")
     stop = stop or asyncio.Event()
+    configure_structlog(settings.log_level)
+    tracing.setup(settings)
     db = Database(settings)
+    tracing.instrument_engines(db.engines)
     dispatcher = build_dispatcher(db, settings, "worker")
 
     async def handle(event: EventOut) -> None:
+        # The broker's consumer has bound the event id and continued its trace.
         async with db.transaction() as session:
             await deliver_to_subscribers(session, [event])
+        logger.info("event handled", event_type=event.type)
         dispatcher.queued()
 
     dispatcher.start()
     consumer = asyncio.create_task(broker.consume(settings, handle), name="consumer")
-    logger.info("worker consuming %s", broker.queue_name(settings))
+    logger.info("worker consuming", queue=broker.queue_name(settings))
     try:
         stopping = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({consumer, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -48,6 +54,7 @@ async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
             await consumer
         await dispatcher.stop()
         await db.dispose()
+        tracing.flush()
         logger.info("worker stopped")
 
 

@@ -212,6 +212,11 @@ class Database:
         async with self._lookups() as session:
             yield session
 
+    @property
+    def engines(self) -> list[AsyncEngine]:
+        """Every engine (on SQLite a second one holds the single writing connection)."""
+        return [self.engine] if self._write_engine is None else [self.engine, self._write_engine]
+
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self._write_engine is not None:

@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"
     log_level: str = "info"
+    # json: one JSON object a line; console: human-readable. Unset: json unless stderr
+    # is a terminal.
+    log_format: Literal["json", "console"] | None = None
+    # OpenTelemetry tracing, off unless an OTLP/HTTP collector is named
+    # (e.g. http://127.0.0.1:4318/v1/traces).
+    otel_endpoint: str | None = None
+    otel_service_name: str = "platform"
 
     @model_validator(mode="after")
     def _lease_outlasts_an_attempt(self) -> Settings:
