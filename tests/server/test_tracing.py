@@ -1,0 +1,171 @@
+"""OpenTelemetry tracing with the in-memory exporter: one order, one trace, from the
+request through its SQL to where its event is handled (embedded, and through RabbitMQ)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from platform_server import tracing, worker
+from platform_server.core.settings import Settings
+from tests.server.events.helpers import API, events_of, wait_for
+from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
+
+BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    exporter = InMemorySpanExporter()
+    tracing.use_exporter(exporter)
+    try:
+        yield exporter
+    finally:
+        tracing.stop()
+
+
+@contextmanager
+def _admin(live: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        token = client.post(
+            f"{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        ).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        yield client
+
+
+def _place_order(admin: httpx.Client) -> str:
+    product = admin.post(
+        f"{API}/products",
+        json={
+            "sku": os.urandom(5).hex(),
+            "name": "Traced",
+            "price": "5.00",
+            "category": "tracing",
+            "stock": 5,
+        },
+    )
+    assert product.status_code == 201, product.text
+    order = admin.post(
+        f"{API}/orders", json={"items": [{"product_id": product.json()["id"], "quantity": 1}]}
+    )
+    assert order.status_code == 201, order.text
+    order_id: str = order.json()["id"]
+    return order_id
+
+
+def _named(exporter: InMemorySpanExporter, name: str) -> list[ReadableSpan]:
+    return [s for s in exporter.get_finished_spans() if s.name == name]
+
+
+def _under(span: ReadableSpan, ancestor: ReadableSpan, everything: list[ReadableSpan]) -> bool:
+    by_id = {s.context.span_id: s for s in everything}
+    current: Any = span
+    while current is not None and current.parent is not None:
+        if current.parent.span_id == ancestor.context.span_id:
+            return True
+        current = by_id.get(current.parent.span_id)
+    return False
+
+
+def _order_request(exporter: InMemorySpanExporter) -> ReadableSpan:
+    (request,) = _named(exporter, "POST /api/v1/orders")
+    assert request.parent is None  # the trace starts at the request
+    return request
+
+
+def _db_spans(exporter: InMemorySpanExporter, trace_id: int) -> list[ReadableSpan]:
+    return [
+        s
+        for s in exporter.get_finished_spans()
+        if s.context.trace_id == trace_id and s.attributes and "db.system" in s.attributes
+    ]
+
+
+def test_an_order_is_one_trace_from_request_to_event_handling(
+    tmp_path: Path, spans: InMemorySpanExporter
+) -> None:
+    with isolated_server(tmp_path) as live, _admin(live) as admin:
+        spans.clear()
+        order_id = _place_order(admin)
+        wait_for(lambda: _named(spans, "publish order.created"), what="the event's span")
+        (event,) = events_of(admin, {}, order_id, "order.created")
+
+    everything = list(spans.get_finished_spans())
+    request = _order_request(spans)
+    trace_id = request.context.trace_id
+    db = _db_spans(spans, trace_id)
+    assert any(_under(s, request, everything) for s in db), "no SQL under the request"
+    (handled,) = _named(spans, "publish order.created")
+    assert handled.context.trace_id == trace_id
+    assert handled.parent is not None and handled.parent.span_id == request.context.span_id
+    # The subscribers' SQL (the order's notification) runs under the event's span.
+    assert any(_under(s, handled, everything) for s in db)
+    assert handled.attributes is not None and handled.attributes["event_id"] == event["id"]
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(
+    not BROKER_URL, reason="RabbitMQ not configured: set PLATFORM_TEST_BROKER_URL to run this test"
+)
+def test_the_trace_goes_on_in_the_worker_through_the_message_headers(
+    tmp_path: Path, spans: InMemorySpanExporter
+) -> None:
+    from platform_server.events.broker import delete_topology
+
+    with isolated_server(tmp_path, broker_url=BROKER_URL) as live, _admin(live) as admin:
+        try:
+            spans.clear()
+            _place_order(admin)
+            wait_for(lambda: _named(spans, "publish order.created"), what="the publish span")
+            with _worker(live.settings):
+                wait_for(lambda: _named(spans, "process order.created"), what="the worker's span")
+        finally:
+            asyncio.run(delete_topology(live.settings))
+
+    everything = list(spans.get_finished_spans())
+    request = _order_request(spans)
+    (published,) = _named(spans, "publish order.created")
+    (processed,) = _named(spans, "process order.created")
+    assert published.context.trace_id == processed.context.trace_id == request.context.trace_id
+    assert processed.parent is not None
+    assert processed.parent.span_id == published.context.span_id
+    assert processed.parent.is_remote  # it came through the message's headers
+    db = _db_spans(spans, request.context.trace_id)
+    assert any(_under(s, processed, everything) for s in db)
+
+
+class _worker:
+    """`platform_server.worker.run` in a thread of this process (it shares the exporter)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.stop: asyncio.Event | None = None
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=asyncio.run, args=(self._run(),), daemon=True)
+
+    async def _run(self) -> None:
+        self.loop, self.stop = asyncio.get_running_loop(), asyncio.Event()
+        self.ready.set()
+        await worker.run(self.settings, stop=self.stop)
+
+    def __enter__(self) -> _worker:
+        self.thread.start()
+        assert self.ready.wait(30)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.loop is not None and self.stop is not None
+        self.loop.call_soon_threadsafe(self.stop.set)
+        self.thread.join(30)
