@@ -6,7 +6,6 @@ import io
 import json
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from platform_server.core.logging import (
     redact_secrets,
 )
 from tests import servers
-from tests.server.events.helpers import API, events_of, wait_for
+from tests.server.events.helpers import API, events_of, place_order, stop_process, wait_for
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD
 
 CLI = [sys.executable, "-c", "from platform_cli.main import run; run()"]
@@ -93,12 +92,7 @@ def logged_server(tmp_path: Path, log_format: str) -> Iterator[LoggedServer]:
             wait_for(lambda: _answers(live.url, process), timeout=60, what="the server to start")
             yield live
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, 30)
             servers.drop_redis_prefix(settings)
 
 
@@ -143,25 +137,9 @@ def test_json_lines_name_the_request_and_its_caller_never_the_credential(tmp_pat
 
         # The order's notification is sent by the embedded dispatcher: its lines carry
         # the event and the delivery they handle.
-        product = client.post(
-            f"{API}/products",
-            json={
-                "sku": os.urandom(5).hex(),
-                "name": "Logged",
-                "price": "5.00",
-                "category": "logs",
-                "stock": 5,
-            },
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert product.status_code == 201, product.text
-        order = client.post(
-            f"{API}/orders",
-            json={"items": [{"product_id": product.json()["id"], "quantity": 1}]},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert order.status_code == 201, order.text
-        order_id = order.json()["id"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        order_id = place_order(client, "Logged")["id"]
+        del client.headers["Authorization"]
 
         created = client.post(
             f"{API}/api-keys",
@@ -327,12 +305,7 @@ def test_worker_lines_carry_the_event_id(tmp_path: Path) -> None:
                 what="the worker's line for the event",
             )
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, 30)
             asyncio.run(delete_topology(settings))
     (line,) = [r for r in logs.records() if r.get("event_id") == event["id"]]
     assert line["event_type"] == event["type"] and line["logger"] == "platform_server.worker"

@@ -7,19 +7,17 @@ import asyncio
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from platform_server import tracing, worker
 from platform_server.core.settings import Settings
-from tests.server.events.helpers import API, events_of, wait_for
-from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
+from tests.server.events.helpers import admin_client, events_of, place_order, wait_for
+from tests.servers import isolated_server
 
 BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")
 
@@ -32,36 +30,6 @@ def spans() -> Iterator[InMemorySpanExporter]:
         yield exporter
     finally:
         tracing.stop()
-
-
-@contextmanager
-def _admin(live: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live.url, timeout=30) as client:
-        token = client.post(
-            f"{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
-        ).json()["access_token"]
-        client.headers["Authorization"] = f"Bearer {token}"
-        yield client
-
-
-def _place_order(admin: httpx.Client) -> str:
-    product = admin.post(
-        f"{API}/products",
-        json={
-            "sku": os.urandom(5).hex(),
-            "name": "Traced",
-            "price": "5.00",
-            "category": "tracing",
-            "stock": 5,
-        },
-    )
-    assert product.status_code == 201, product.text
-    order = admin.post(
-        f"{API}/orders", json={"items": [{"product_id": product.json()["id"], "quantity": 1}]}
-    )
-    assert order.status_code == 201, order.text
-    order_id: str = order.json()["id"]
-    return order_id
 
 
 def _named(exporter: InMemorySpanExporter, name: str) -> list[ReadableSpan]:
@@ -95,9 +63,9 @@ def _db_spans(exporter: InMemorySpanExporter, trace_id: int) -> list[ReadableSpa
 def test_an_order_is_one_trace_from_request_to_event_handling(
     tmp_path: Path, spans: InMemorySpanExporter
 ) -> None:
-    with isolated_server(tmp_path) as live, _admin(live) as admin:
+    with isolated_server(tmp_path) as live, admin_client(live.url) as admin:
         spans.clear()
-        order_id = _place_order(admin)
+        order_id = place_order(admin)["id"]
         wait_for(lambda: _named(spans, "publish order.created"), what="the event's span")
         (event,) = events_of(admin, {}, order_id, "order.created")
 
@@ -123,10 +91,10 @@ def test_the_trace_goes_on_in_the_worker_through_the_message_headers(
 ) -> None:
     from platform_server.events.broker import delete_topology
 
-    with isolated_server(tmp_path, broker_url=BROKER_URL) as live, _admin(live) as admin:
+    with isolated_server(tmp_path, broker_url=BROKER_URL) as live, admin_client(live.url) as admin:
         try:
             spans.clear()
-            _place_order(admin)
+            place_order(admin)
             wait_for(lambda: _named(spans, "publish order.created"), what="the publish span")
             with _worker(live.settings):
                 wait_for(lambda: _named(spans, "process order.created"), what="the worker's span")
