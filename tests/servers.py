@@ -85,6 +85,8 @@ def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         "broker_prefix": f"platform-test-{secrets.token_hex(4)}",
         # Tests wait on dispatch: look at the outbox and the queues often.
         "dispatch_poll_seconds": 0.1,
+        # Warnings and errors only: an access line a request would just fill the capture.
+        "log_level": "warning",
     }
     # PLATFORM_TEST_ACCESS_TOKEN_MINUTES=1 runs the suite with tokens shorter than the
     # suite, to show every credential the tests share renews itself.

@@ -71,7 +71,7 @@ def _gateway(settings: Settings) -> Gateway:
 
 def create_app(settings: Settings | None = None) -> PlatformApp:
     settings = settings or Settings.load()
-    configure_structlog(settings.log_level)
+    configure_structlog(settings.log_level, settings.log_format)
     tracing.setup(settings)
     db = Database(settings)
     tracing.instrument_engines(db.engines)

@@ -27,7 +27,7 @@ async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     if not settings.broker_url:
         raise ValueError("`platform worker run` needs PLATFORM_BROKER_URL (amqp://...)")
     stop = stop or asyncio.Event()
-    configure_structlog(settings.log_level)
+    configure_structlog(settings.log_level, settings.log_format)
     tracing.setup(settings)
     db = Database(settings)
     tracing.instrument_engines(db.engines)

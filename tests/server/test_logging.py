@@ -220,8 +220,9 @@ def test_secrets_are_redacted_before_rendering() -> None:
     assert (event["api_key_id"], event["user_id"]) == ("0b1e", "u-1")  # ids are not secrets
 
 
-def test_a_logged_secret_never_reaches_the_stream() -> None:
-    """Through the whole pipeline: a structlog line and a standard library line."""
+def test_a_logged_secret_never_reaches_the_stream(capsys: pytest.CaptureFixture[str]) -> None:
+    """Through both pipelines: a structlog line (written by structlog itself) and a
+    standard library line (through the handler's formatter)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter("json"))
@@ -229,24 +230,26 @@ def test_a_logged_secret_never_reaches_the_stream() -> None:
     target.addHandler(handler)
     target.setLevel(logging.INFO)
     target.propagate = False
-    configure_structlog("info")
+    configure_structlog("info", "json")
     try:
-        get_logger("platform_server.tests.redaction").warning(
-            "signed in", password="hunter2", client_secret="s3cr3t", user_id="u-9"
-        )
+        log = get_logger("platform_server.tests.redaction")
+        log.warning("signed in", password="hunter2", client_secret="s3cr3t", user_id="u-9")
+        log.debug("below the level", token="t0")
         target.info("retrying with Bearer tok.en-xyz")
-        get_logger("platform_server.tests.redaction").debug("below the level", token="t0")
     finally:
         target.removeHandler(handler)
-    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
-    assert (first["event"], first["password"], first["client_secret"]) == (
+    (ours,) = (json.loads(line) for line in capsys.readouterr().err.splitlines())
+    (theirs,) = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert (ours["event"], ours["password"], ours["client_secret"]) == (
         "signed in",
         REDACTED,
         REDACTED,
     )
-    assert first["user_id"] == "u-9" and first["level"] == "warning"
-    assert second["event"] == f"retrying with Bearer {REDACTED}"
-    assert "hunter2" not in stream.getvalue() and "tok.en-xyz" not in stream.getvalue()
+    assert ours["user_id"] == "u-9" and ours["level"] == "warning"
+    assert ours["logger"] == "platform_server.tests.redaction"
+    assert theirs["event"] == f"retrying with Bearer {REDACTED}"
+    assert theirs["logger"] == "platform_server.tests.redaction" and theirs["level"] == "info"
+    assert "tok.en-xyz" not in stream.getvalue()
 
 
 BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")

@@ -1,7 +1,8 @@
 """Structured logs (structlog): one JSON object a line, or a console layout for people.
 
-Our own hot-path lines (the access log) are structlog loggers on its filtering fast
-path: a line below the level costs one method call. Everything written through the
+Our own hot-path lines (the access log) are structlog loggers on its fast path: a
+line below the level costs one method call, and one above it is rendered by structlog
+and written to stderr without a standard library record. Everything written through the
 standard library (our modules, uvicorn, SQLAlchemy warnings) goes through structlog's
 `ProcessorFormatter`, so every line has the same shape. Each line carries the request
 id and the caller of the request it belongs to, and whatever ids a worker bound around
@@ -58,7 +59,9 @@ def redact_secrets(_logger: Any, _method: str, event_dict: MutableMapping[str, A
     for key, value in event_dict.items():
         if _is_sensitive(key):
             event_dict[key] = REDACTED
-        elif isinstance(value, (dict, str)):
+        elif isinstance(value, dict) or (
+            isinstance(value, str) and ("earer " in value or "asic " in value)
+        ):
             event_dict[key] = _redact(value)
     return event_dict
 
@@ -94,36 +97,44 @@ def resolve_format(fmt: str | None) -> LogFormat:
     return "console" if sys.stderr.isatty() else "json"
 
 
-def formatter(fmt: str = "json") -> logging.Formatter:
-    """The log handler's formatter (named by the dictConfig of `logging_config`)."""
-    renderer: Processor
-    processors: list[Processor]
+def _renderers(fmt: str) -> list[Processor]:
     if fmt == "console":
-        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
-        processors = [structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]
-    else:
-        renderer = structlog.processors.JSONRenderer()
-        processors = [
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            renderer,
-        ]
+        return [structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())]
+    return [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+
+
+def formatter(fmt: str = "json") -> logging.Formatter:
+    """The standard library handler's formatter (named by `logging_config`)."""
     return structlog.stdlib.ProcessorFormatter(
-        processors=processors, foreign_pre_chain=SHARED_PROCESSORS
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *_renderers(fmt)],
+        foreign_pre_chain=SHARED_PROCESSORS,
     )
+
+
+class _StderrLogger:
+    """Where structlog's own lines go, rendered: one write to the current stderr."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def msg(self, message: str) -> None:
+        sys.stderr.write(message + "\n")
+
+    debug = info = warning = error = critical = exception = msg
 
 
 def _level_number(level: str) -> int:
     return logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
 
 
-def configure_structlog(level: str = "info") -> None:
-    """structlog's own loggers: filtered by level before any work, handed to the
-    standard library's handlers for rendering. Each process calls this once at start."""
+def configure_structlog(level: str = "info", fmt: str | None = None) -> None:
+    """structlog's own loggers (the access log): filtered by level before any work,
+    rendered by structlog and written straight to stderr, without the standard
+    library's records and handlers. Each process calls this once at start."""
     structlog.configure(
-        processors=[*SHARED_PROCESSORS, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[*SHARED_PROCESSORS, *_renderers(resolve_format(fmt))],
         wrapper_class=structlog.make_filtering_bound_logger(_level_number(level)),
-        logger_factory=structlog.stdlib.LoggerFactory(),
+        logger_factory=_StderrLogger,
         cache_logger_on_first_use=True,
     )
 
@@ -155,7 +166,7 @@ def logging_config(level: str = "info", fmt: str | None = None) -> dict[str, Any
 
 def configure_logging(level: str = "info", fmt: str | None = None) -> None:
     """The whole process: structlog, the standard library, and Python warnings."""
-    configure_structlog(level)
+    configure_structlog(level, fmt)
     logging.config.dictConfig(logging_config(level, fmt))
     logging.captureWarnings(True)
 

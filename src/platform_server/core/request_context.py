@@ -7,7 +7,6 @@ if the handler ran in a copy of this context.
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
 from contextvars import ContextVar
@@ -68,9 +67,3 @@ def note_caller(user_id: object, api_key_id: object | None) -> None:
     if caller is not None:
         caller.user_id = str(user_id)
         caller.api_key_id = str(api_key_id) if api_key_id is not None else None
-
-
-class RequestIdLogFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get() or "-"
-        return True
