@@ -13,6 +13,25 @@ from platform_server.observability.metrics import IN_FLIGHT, LATENCY, REQUESTS, 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+def route_template(scope: Scope) -> str:
+    """The matched route's template with the prefixes of the routers it was included in.
+
+    FastAPI leaves the route as declared in `scope["route"]` (`/products/{id}`), without
+    the prefix of the router that included it (`/api/v1`). Each segment of a template
+    without a `:path` parameter matches one segment of the path, so the segments before
+    them are those prefixes, which are literal: the label set stays bounded."""
+    template: str | None = getattr(scope.get("route"), "path", None)
+    if not template:
+        return UNMATCHED
+    if ":path}" in template:
+        return template
+    path: str = scope["path"]
+    extra = path.count("/") - template.count("/")
+    if extra <= 0:
+        return template
+    return "/".join(path.split("/", extra + 1)[: extra + 1]) + template
+
+
 class MetricsMiddleware:
     """Labels each request by its route template (`/api/v1/orders/{id}`), which the
     router leaves in `scope["route"]`, never by its raw path: the label set stays
@@ -43,8 +62,7 @@ class MetricsMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             IN_FLIGHT.dec()
-            route = scope.get("route")
-            template = getattr(route, "path", None) or UNMATCHED
+            template = route_template(scope)
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
             key = (method, template, status)
             children = self._children.get(key)
