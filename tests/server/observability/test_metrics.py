@@ -41,12 +41,14 @@ def test_a_request_is_counted_under_its_route_template(
     before = scrape(server_url)
     assert api.get(f"{API}/products/{product['id']}").status_code == 200
     after = scrape(server_url)
-    assert value(after, f"{DURATION}_count", **labels) == value(
-        before, f"{DURATION}_count", **labels
-    ) + 1
-    assert value(after, "platform_http_requests_total", **labels) == value(
-        before, "platform_http_requests_total", **labels
-    ) + 1
+    assert (
+        value(after, f"{DURATION}_count", **labels)
+        == value(before, f"{DURATION}_count", **labels) + 1
+    )
+    assert (
+        value(after, "platform_http_requests_total", **labels)
+        == value(before, "platform_http_requests_total", **labels) + 1
+    )
     # Every observation falls in the +Inf bucket; the sum of seconds grew.
     inf = {**labels, "le": "+Inf"}
     assert value(after, f"{DURATION}_bucket", **inf) == value(after, f"{DURATION}_count", **labels)
