@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 
-from tests.server.events.helpers import wait_for
-from tests.server.observability.helpers import value
+from tests.server.events.helpers import stop_process, wait_for
+from tests.server.observability.helpers import free_port, value
 
 WRITE = """
 from platform_server.observability import metrics
@@ -70,7 +69,7 @@ def test_a_process_that_ended_leaves_the_live_gauges(tmp_path: Path) -> None:
 def test_server_workers_share_one_set_of_metrics(tmp_path: Path) -> None:
     """`platform server run --workers 2`: whichever worker answers a scrape counts the
     requests both served."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PLATFORM_DATA_DIR": str(tmp_path / "data"),
@@ -97,12 +96,7 @@ def test_server_workers_share_one_set_of_metrics(tmp_path: Path) -> None:
         assert value(text, "platform_http_request_duration_seconds_count", **labels) == answered
         assert any((tmp_path / "metrics").glob("*.db"))
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server, signal.SIGINT)
 
 
 def _healthz(base: str) -> int:
@@ -110,9 +104,3 @@ def _healthz(base: str) -> int:
         return int(httpx.get(f"{base}/healthz", timeout=10).status_code == 200)
     except httpx.TransportError:
         return 0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

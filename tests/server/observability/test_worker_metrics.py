@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -18,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.events.helpers import wait_for
-from tests.server.observability.helpers import value
+from tests.server.events.helpers import stop_process, wait_for, worker_env
+from tests.server.observability.helpers import free_port, value
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
 
 BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")
@@ -43,12 +41,6 @@ def broker_server(tmp_path: Path) -> Iterator[LiveServer]:
         asyncio.run(delete_topology(live.settings))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _scrape(url: str) -> str | None:
     try:
         response = httpx.get(url, timeout=10)
@@ -60,17 +52,8 @@ def _scrape(url: str) -> str | None:
 
 def test_the_worker_serves_its_metrics(broker_server: LiveServer) -> None:
     settings = broker_server.settings
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PLATFORM_DATABASE_URL": settings.resolved_database_url,
-        "PLATFORM_DATA_DIR": str(settings.data_dir),
-        "PLATFORM_JWT_SECRET": settings.signing_secret,
-        "PLATFORM_BROKER_URL": settings.broker_url or "",
-        "PLATFORM_BROKER_PREFIX": settings.broker_prefix,
-        "PLATFORM_DISPATCH_POLL_SECONDS": "0.1",
-        "PLATFORM_METRICS_REFRESH_SECONDS": "0.2",
-    }
+    port = free_port()
+    env = {**worker_env(settings, dict(os.environ)), "PLATFORM_METRICS_REFRESH_SECONDS": "0.2"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     command = [sys.executable, "-c", "from platform_cli.main import run; run()"]
     worker = subprocess.Popen([*command, "worker", "run", "--metrics-port", str(port)], env=env)
@@ -102,10 +85,5 @@ def test_the_worker_serves_its_metrics(broker_server: LiveServer) -> None:
         assert 'platform_notifications{state="queued"}' in delivered
         assert value(delivered, "platform_db_pool_size", pool="read") >= 1
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop_process(worker)
     assert worker.returncode == 0
