@@ -26,7 +26,14 @@ from platform_server.core.logging import (
     redact_secrets,
 )
 from tests import servers
-from tests.server.events.helpers import API, events_of, place_order, stop_process, wait_for
+from tests.server.events.helpers import (
+    API,
+    events_of,
+    place_order,
+    stop_process,
+    wait_for,
+    worker_env,
+)
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD
 
 CLI = [sys.executable, "-c", "from platform_cli.main import run; run()"]
@@ -92,7 +99,7 @@ def logged_server(tmp_path: Path, log_format: str) -> Iterator[LoggedServer]:
             wait_for(lambda: _answers(live.url, process), timeout=60, what="the server to start")
             yield live
         finally:
-            stop_process(process, 30)
+            stop_process(process)
             servers.drop_redis_prefix(settings)
 
 
@@ -267,16 +274,8 @@ def test_worker_lines_carry_the_event_id(tmp_path: Path) -> None:
 
     with servers.isolated_server(tmp_path, broker_url=BROKER_URL) as live:
         settings = live.settings
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PLATFORM_")}
-        env.update(
-            PLATFORM_DATABASE_URL=settings.resolved_database_url,
-            PLATFORM_DATA_DIR=str(settings.data_dir),
-            PLATFORM_JWT_SECRET=settings.signing_secret,
-            PLATFORM_BROKER_URL=BROKER_URL or "",
-            PLATFORM_BROKER_PREFIX=settings.broker_prefix,
-            PLATFORM_DISPATCH_POLL_SECONDS="0.1",
-            PLATFORM_LOG_FORMAT="json",
-        )
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("PLATFORM_")}
+        env = {**worker_env(settings, environ), "PLATFORM_LOG_FORMAT": "json"}
         stderr = tmp_path / "worker.log"
         with stderr.open("wb") as err:
             process = subprocess.Popen(
@@ -308,7 +307,7 @@ def test_worker_lines_carry_the_event_id(tmp_path: Path) -> None:
                 what="the worker's line for the event",
             )
         finally:
-            stop_process(process, 30)
+            stop_process(process)
             asyncio.run(delete_topology(settings))
     (line,) = [r for r in logs.records() if r.get("event_id") == event["id"]]
     assert line["event_type"] == event["type"] and line["logger"] == "platform_server.worker"

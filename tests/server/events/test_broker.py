@@ -19,7 +19,14 @@ import httpx
 import pytest
 
 from platform_sdk import webhooks
-from tests.server.events.helpers import API, admin_client, place_order, stop_process, wait_for
+from tests.server.events.helpers import (
+    API,
+    admin_client,
+    place_order,
+    stop_process,
+    wait_for,
+    worker_env,
+)
 from tests.server.events.receiver import Receiver, webhook_receiver
 from tests.servers import LiveServer, isolated_server
 
@@ -61,21 +68,13 @@ def start_worker(broker_server: LiveServer) -> Iterator[Callable[[], subprocess.
     """`platform worker run` as a separate process, as in production."""
     settings = broker_server.settings
     env = {
-        **os.environ,
-        "PLATFORM_DATABASE_URL": settings.resolved_database_url,
-        "PLATFORM_DATA_DIR": str(settings.data_dir),
-        "PLATFORM_JWT_SECRET": settings.signing_secret,
-        "PLATFORM_BROKER_URL": settings.broker_url or "",
-        "PLATFORM_BROKER_PREFIX": settings.broker_prefix,
+        **worker_env(settings, dict(os.environ)),
         "PLATFORM_WEBHOOKS_ALLOW_PRIVATE": "true",
         "PLATFORM_DELIVERY_LEASE_SECONDS": str(LEASE_SECONDS),
         "PLATFORM_WEBHOOK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
         "PLATFORM_SMTP_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
         "PLATFORM_WEBHOOK_RETRY_SECONDS": json.dumps(settings.webhook_retry_seconds),
-        "PLATFORM_DISPATCH_POLL_SECONDS": "0.1",
     }
-    if settings.redis_url:
-        env["PLATFORM_REDIS_URL"] = settings.redis_url
     workers: list[subprocess.Popen[bytes]] = []
 
     def start() -> subprocess.Popen[bytes]:
