@@ -68,6 +68,7 @@ def test_an_order_is_one_trace_from_request_to_event_handling(
         order_id = place_order(admin)["id"]
         wait_for(lambda: _named(spans, "publish order.created"), what="the event's span")
         (event,) = events_of(admin, {}, order_id, "order.created")
+        assert "trace_context" not in event  # kept for the publisher, never shown
 
     everything = list(spans.get_finished_spans())
     request = _order_request(spans)

@@ -70,7 +70,7 @@ def stop() -> None:
 
 def flush() -> None:
     if _provider is not None:
-        _provider.force_flush()
+        _provider.force_flush(timeout_millis=5000)  # a collector that is down delays no exit
 
 
 def instrument_app(app: Any) -> None:
