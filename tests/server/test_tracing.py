@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 
 from platform_server import tracing, worker
 from platform_server.core.settings import Settings
-from tests.server.events.helpers import admin_client, events_of, place_order, wait_for
+from tests.server.events.helpers import API, admin_client, events_of, place_order, wait_for
+from tests.server.events.receiver import webhook_receiver
 from tests.servers import isolated_server
 
 BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")
@@ -138,3 +140,31 @@ class _worker:
         assert self.loop is not None and self.stop is not None
         self.loop.call_soon_threadsafe(self.stop.set)
         self.thread.join(30)
+
+
+def _http_calls(exporter: InMemorySpanExporter) -> list[ReadableSpan]:
+    return [
+        s
+        for s in exporter.get_finished_spans()
+        if s.kind is SpanKind.CLIENT and s.attributes and "db.system" not in s.attributes
+    ]
+
+
+def test_webhook_calls_are_client_spans(tmp_path: Path, spans: InMemorySpanExporter) -> None:
+    """The webhook sender's httpx client is instrumented; its calls still go out."""
+    with (
+        isolated_server(tmp_path, webhooks_allow_private=True) as live,
+        admin_client(live.url) as admin,
+        webhook_receiver() as receiver,
+    ):
+        endpoint = admin.post(
+            f"{API}/webhooks", json={"url": receiver.url, "events": ["order.created"]}
+        )
+        assert endpoint.status_code == 201, endpoint.text
+        place_order(admin)
+        wait_for(lambda: receiver.requests, what="the webhook call")
+        wait_for(lambda: _http_calls(spans), what="the webhook call's span")
+    (call,) = _http_calls(spans)
+    assert call.name == "POST"
+    assert call.attributes is not None
+    assert any(str(v).startswith(receiver.url) for v in call.attributes.values())
