@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.audit.models import AuditRecord
 from platform_server.audit.schemas import AuditRecordOut
 from platform_server.core.database import as_utc
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,7 @@ async def list_records(
         stmt = stmt.where(AuditRecord.created_at >= as_utc(filters.created_after))
     if filters.created_before:
         stmt = stmt.where(AuditRecord.created_at < as_utc(filters.created_before))
-    newest_first, to_out = AuditRecord.created_at, AuditRecordOut.model_validate
-    return await paginate(
-        session, stmt, created_at=newest_first, row_id=AuditRecord.id, page=page, to_schema=to_out
-    )
+    return await newest_first(session, stmt, AuditRecord, page, AuditRecordOut.model_validate)
 
 
 async def get_record(session: AsyncSession, record_id: uuid.UUID) -> AuditRecordOut | None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core import direct
 from platform_server.core.database import table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.inventory.models import StockLevel, StockMovement
 from platform_server.inventory.schemas import MovementOut
 
@@ -124,14 +124,8 @@ async def ship(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> N
 async def ledger(
     session: AsyncSession, product_id: uuid.UUID, page: PageParams
 ) -> Page[MovementOut]:
-    return await paginate(
-        session,
-        select(StockMovement).where(StockMovement.product_id == product_id),
-        created_at=StockMovement.created_at,
-        row_id=StockMovement.id,
-        page=page,
-        to_schema=MovementOut.model_validate,
-    )
+    stmt = select(StockMovement).where(StockMovement.product_id == product_id)
+    return await newest_first(session, stmt, StockMovement, page, MovementOut.model_validate)
 
 
 async def remove(session: AsyncSession, product_id: uuid.UUID) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server import delivery
 from platform_server.core.database import Database, table_of
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.notifications.models import Notification
 from platform_server.notifications.schemas import NotificationOut
@@ -102,10 +102,7 @@ async def list_notifications(
     ):
         if value:
             stmt = stmt.where(column == value)
-    model, out = Notification, NotificationOut.model_validate
-    return await paginate(
-        session, stmt, created_at=model.created_at, row_id=model.id, page=page, to_schema=out
-    )
+    return await newest_first(session, stmt, Notification, page, NotificationOut.model_validate)
 
 
 async def anything_due(db: Database) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core import direct
 from platform_server.core.database import as_utc, table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.timeseries import hour_of
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 
@@ -108,29 +108,14 @@ async def page_of(
         with contextlib.suppress(ValueError):  # not an id: search emails only
             clauses.append(Order.id == uuid.UUID(term))
         where.append(or_(*clauses))
-    return await paginate(
-        session,
-        select(Order).where(*where),
-        created_at=Order.created_at,
-        row_id=Order.id,
-        page=page,
-        to_schema=to_schema,
-    )
+    return await newest_first(session, select(Order).where(*where), Order, page, to_schema)
 
 
 async def history(
     session: AsyncSession, order_id: uuid.UUID, page: PageParams, to_schema: Callable[[Any], T]
 ) -> Page[T]:
     stmt = select(OrderTransition).where(OrderTransition.order_id == order_id)
-    return await paginate(
-        session,
-        stmt,
-        row_id=OrderTransition.id,
-        page=page,
-        to_schema=to_schema,
-        sort=None,
-        created_at=OrderTransition.created_at,
-    )
+    return await newest_first(session, stmt, OrderTransition, page, to_schema)
 
 
 async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[Order]:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core import direct
 from platform_server.core.database import table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.permissions import Role
 from platform_server.core.timeseries import Hours, hourly_counts
 from platform_server.users.models import User, UserProfile
@@ -101,10 +101,7 @@ async def list_users(
                 func.lower(User.name).like(pattern, escape="\\"),
             )
         )
-    to_out = UserOut.model_validate
-    return await paginate(
-        session, stmt, created_at=User.created_at, row_id=User.id, page=page, to_schema=to_out
-    )
+    return await newest_first(session, stmt, User, page, UserOut.model_validate)
 
 
 def _escape_like(text: str) -> str:
