@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit.models import AuditRecord
-from platform_server.audit.schemas import AuditRecordOut
+from platform_server.audit.schemas import AuditFilters, AuditRecordOut
 from platform_server.core.database import as_utc
 from platform_server.core.pagination import Page, PageParams, newest_first
-
-
-@dataclass(frozen=True)
-class AuditFilters:
-    actor_id: uuid.UUID | None = None
-    action: str | None = None
-    target_type: str | None = None
-    target_id: str | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
 
 
 async def insert_record(session: AsyncSession, row: Mapping[str, Any]) -> None:

@@ -10,8 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import repository
-from platform_server.audit.repository import AuditFilters as AuditFilters
-from platform_server.audit.schemas import AuditRecordOut
+from platform_server.audit.schemas import AuditFilters, AuditRecordOut
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import found
 from platform_server.core.ids import new_id
