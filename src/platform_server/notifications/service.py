@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +19,7 @@ from platform_server.notifications import repository
 from platform_server.notifications.models import Notification
 from platform_server.notifications.rendering import render
 from platform_server.notifications.repository import Key
-from platform_server.notifications.schemas import NotificationOut
+from platform_server.notifications.schemas import NotificationFilters, NotificationOut
 from platform_server.users import api as users
 
 
@@ -93,14 +92,6 @@ async def queue_for_admins(session: AsyncSession, template: str, context: dict[s
 
 def can_see_all(actor: Principal) -> bool:
     return actor.can(Permission.NOTIFICATIONS_MANAGE)
-
-
-@dataclass(frozen=True)
-class NotificationFilters:
-    status: str | None = None
-    channel: str | None = None
-    user_id: uuid.UUID | None = None
-    template: str | None = None
 
 
 async def list_notifications(

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from platform_server.core.money import MoneyOut, quantize
 from platform_server.core.schemas import InputModel, OutputModel
@@ -87,3 +87,13 @@ class OrderTransitionOut(OutputModel):
     actor_id: uuid.UUID | None
     note: str | None
     created_at: datetime
+
+
+class OrderFilters(BaseModel):
+    """The query of `GET /orders`: every filter is optional."""
+
+    status: OrderStatus | None = None
+    user_id: uuid.UUID | None = Field(None, description="Staff only")
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    q: str | None = Field(None, max_length=255, description="Order id or email")

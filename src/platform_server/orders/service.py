@@ -28,6 +28,7 @@ from platform_server.orders import repository
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.orders.schemas import (
     OrderCreate,
+    OrderFilters,
     OrderItemOut,
     OrderOut,
     OrderTransitionOut,
@@ -178,15 +179,6 @@ async def get_order(
 
 async def get_order_out(session: AsyncSession, order_id: uuid.UUID, actor: Principal) -> OrderOut:
     return await to_out(session, await get_order(session, order_id, actor))
-
-
-@dataclass(frozen=True)
-class OrderFilters:
-    status: str | None = None
-    user_id: uuid.UUID | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    q: str | None = None
 
 
 async def list_orders(
