@@ -16,7 +16,7 @@ from platform_server.core.database import Database, table_of
 from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.notifications.models import Notification
-from platform_server.notifications.schemas import NotificationOut
+from platform_server.notifications.schemas import NotificationFilters, NotificationOut
 
 Key = tuple[uuid.UUID | None, str, str, str]
 
@@ -86,19 +86,15 @@ async def save(session: AsyncSession) -> None:
 async def list_notifications(
     session: AsyncSession,
     page: PageParams,
-    *,
-    user_id: uuid.UUID | None,
-    status: str | None,
-    channel: str | None,
-    template: str | None,
+    filters: NotificationFilters,
 ) -> Page[NotificationOut]:
     """Newest first, with the given values (None: any)."""
     stmt = select(Notification)
     for column, value in (
-        (Notification.user_id, user_id),
-        (Notification.status, status),
-        (Notification.channel, channel),
-        (Notification.template, template),
+        (Notification.user_id, filters.user_id),
+        (Notification.status, filters.status),
+        (Notification.channel, filters.channel),
+        (Notification.template, filters.template),
     ):
         if value:
             stmt = stmt.where(column == value)

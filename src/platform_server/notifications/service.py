@@ -98,14 +98,9 @@ async def list_notifications(
     session: AsyncSession, page: PageParams, filters: NotificationFilters, actor: Principal
 ) -> Page[NotificationOut]:
     """Newest first; customers see only their own, staff everyone's."""
-    return await repository.list_notifications(
-        session,
-        page,
-        user_id=filters.user_id if can_see_all(actor) else actor.user_id,
-        status=filters.status,
-        channel=filters.channel,
-        template=filters.template,
-    )
+    if not can_see_all(actor):
+        filters = filters.model_copy(update={"user_id": actor.user_id})
+    return await repository.list_notifications(session, page, filters)
 
 
 async def get_notification(

@@ -19,6 +19,7 @@ from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.timeseries import hour_of
 from platform_server.orders.models import Order, OrderItem, OrderTransition
+from platform_server.orders.schemas import OrderFilters
 
 T = TypeVar("T")
 
@@ -84,26 +85,21 @@ async def page_of(
     session: AsyncSession,
     page: PageParams,
     to_schema: Callable[[Order], T],
-    *,
-    user_id: uuid.UUID | None,
-    status: str | None,
-    created_after: datetime | None,
-    created_before: datetime | None,
-    q: str | None,
+    filters: OrderFilters,
 ) -> Page[T]:
     """Orders, newest first, of `user_id` (all with None), in `status`, placed in the
     period, whose id is `q` or whose buyer's email contains it."""
     where = []
-    if user_id:
-        where.append(Order.user_id == user_id)
-    if status:
-        where.append(Order.status == status)
-    if created_after:
-        where.append(Order.created_at >= as_utc(created_after))
-    if created_before:
-        where.append(Order.created_at < as_utc(created_before))
-    if q:
-        term = q.strip().lower()
+    if filters.user_id:
+        where.append(Order.user_id == filters.user_id)
+    if filters.status:
+        where.append(Order.status == filters.status)
+    if filters.created_after:
+        where.append(Order.created_at >= as_utc(filters.created_after))
+    if filters.created_before:
+        where.append(Order.created_at < as_utc(filters.created_before))
+    if filters.q:
+        term = filters.q.strip().lower()
         clauses = [Order.user_email.contains(term, autoescape=True)]
         with contextlib.suppress(ValueError):  # not an id: search emails only
             clauses.append(Order.id == uuid.UUID(term))

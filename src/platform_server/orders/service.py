@@ -184,16 +184,9 @@ async def get_order_out(session: AsyncSession, order_id: uuid.UUID, actor: Princ
 async def list_orders(
     session: AsyncSession, page: PageParams, filters: OrderFilters, actor: Principal
 ) -> Page[OrderOut]:
-    rows = await repository.page_of(
-        session,
-        page,
-        _same,
-        user_id=filters.user_id if can_see_all(actor) else actor.user_id,
-        status=filters.status,
-        created_after=filters.created_after,
-        created_before=filters.created_before,
-        q=filters.q,
-    )
+    if not can_see_all(actor):
+        filters = filters.model_copy(update={"user_id": actor.user_id})
+    rows = await repository.page_of(session, page, _same, filters)
     return Page[OrderOut](data=await many_out(session, rows.data), next_cursor=rows.next_cursor)
 
 
