@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit.models import AuditRecord
 from platform_server.audit.schemas import AuditFilters, AuditRecordOut
-from platform_server.core.database import as_utc
+from platform_server.core.database import equal_to, in_period
 from platform_server.core.pagination import Page, PageParams, newest_first
 
 
@@ -22,9 +22,14 @@ async def insert_record(session: AsyncSession, row: Mapping[str, Any]) -> None:
 async def list_records(
     session: AsyncSession, page: PageParams, filters: AuditFilters
 ) -> Page[AuditRecordOut]:
-    stmt = select(AuditRecord)
-    if filters.actor_id:
-        stmt = stmt.where(AuditRecord.actor_id == filters.actor_id)
+    stmt = select(AuditRecord).where(
+        *equal_to(
+            (AuditRecord.actor_id, filters.actor_id),
+            (AuditRecord.target_type, filters.target_type),
+            (AuditRecord.target_id, filters.target_id),
+        ),
+        *in_period(AuditRecord.created_at, filters.created_after, filters.created_before),
+    )
     if filters.action:
         # "order" matches order.cancel, order.ship, ...; "order.ship" matches only itself.
         action = filters.action
@@ -32,14 +37,6 @@ async def list_records(
             (AuditRecord.action == action)
             | AuditRecord.action.startswith(action + ".", autoescape=True)
         )
-    if filters.target_type:
-        stmt = stmt.where(AuditRecord.target_type == filters.target_type)
-    if filters.target_id:
-        stmt = stmt.where(AuditRecord.target_id == filters.target_id)
-    if filters.created_after:
-        stmt = stmt.where(AuditRecord.created_at >= as_utc(filters.created_after))
-    if filters.created_before:
-        stmt = stmt.where(AuditRecord.created_at < as_utc(filters.created_before))
     return await newest_first(session, stmt, AuditRecord, page, AuditRecordOut.model_validate)
 
 

@@ -10,7 +10,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, Numeric, Table, event
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    MetaData,
+    Numeric,
+    SQLColumnExpression,
+    Table,
+    event,
+)
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -41,6 +49,24 @@ def utcnow() -> datetime:
 def as_utc(moment: datetime) -> datetime:
     """A time without a zone is read as UTC, like every time in this API."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def equal_to(*pairs: tuple[SQLColumnExpression[Any], object]) -> list[ColumnElement[bool]]:
+    """The conditions of a list's filters: `column == value` for each value given (not
+    None or empty); `select(...).where(*equal_to(...))`."""
+    return [column == value for column, value in pairs if value]
+
+
+def in_period(
+    column: SQLColumnExpression[datetime], after: datetime | None, before: datetime | None
+) -> list[ColumnElement[bool]]:
+    """`after <= column < before`, each bound only when given (naive times read as UTC)."""
+    bounds = []
+    if after:
+        bounds.append(column >= as_utc(after))
+    if before:
+        bounds.append(column < as_utc(before))
+    return bounds
 
 
 class UTCDateTime(TypeDecorator[datetime]):

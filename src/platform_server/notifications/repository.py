@@ -12,7 +12,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server import delivery
-from platform_server.core.database import Database, table_of
+from platform_server.core.database import Database, equal_to, table_of
 from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.notifications.models import Notification
@@ -89,15 +89,14 @@ async def list_notifications(
     filters: NotificationFilters,
 ) -> Page[NotificationOut]:
     """Newest first, with the given values (None: any)."""
-    stmt = select(Notification)
-    for column, value in (
-        (Notification.user_id, filters.user_id),
-        (Notification.status, filters.status),
-        (Notification.channel, filters.channel),
-        (Notification.template, filters.template),
-    ):
-        if value:
-            stmt = stmt.where(column == value)
+    stmt = select(Notification).where(
+        *equal_to(
+            (Notification.user_id, filters.user_id),
+            (Notification.status, filters.status),
+            (Notification.channel, filters.channel),
+            (Notification.template, filters.template),
+        )
+    )
     return await newest_first(session, stmt, Notification, page, NotificationOut.model_validate)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core import direct
-from platform_server.core.database import as_utc, table_of
+from platform_server.core.database import equal_to, in_period, table_of
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.timeseries import hour_of
@@ -89,15 +89,10 @@ async def page_of(
 ) -> Page[T]:
     """Orders, newest first, of `user_id` (all with None), in `status`, placed in the
     period, whose id is `q` or whose buyer's email contains it."""
-    where = []
-    if filters.user_id:
-        where.append(Order.user_id == filters.user_id)
-    if filters.status:
-        where.append(Order.status == filters.status)
-    if filters.created_after:
-        where.append(Order.created_at >= as_utc(filters.created_after))
-    if filters.created_before:
-        where.append(Order.created_at < as_utc(filters.created_before))
+    where = [
+        *equal_to((Order.user_id, filters.user_id), (Order.status, filters.status)),
+        *in_period(Order.created_at, filters.created_after, filters.created_before),
+    ]
     if filters.q:
         term = filters.q.strip().lower()
         clauses = [Order.user_email.contains(term, autoescape=True)]

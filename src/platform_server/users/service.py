@@ -24,6 +24,7 @@ from platform_server.users.schemas import (
     ProfileIn,
     ProfileOut,
     UserCreate,
+    UserFilters,
     UserOut,
     UserUpdate,
 )
@@ -117,12 +118,9 @@ def _require_self_or_admin(user: User, actor: Principal, what: str) -> None:
 async def list_users(
     session: AsyncSession,
     page: PageParams,
-    *,
-    role: str | None,
-    status: str | None,
-    q: str | None,
+    filters: UserFilters,
 ) -> Page[UserOut]:
-    return await repository.list_users(session, page, role=role, status=status, q=q)
+    return await repository.list_users(session, page, filters)
 
 
 async def update_user(
