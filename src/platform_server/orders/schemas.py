@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
-from platform_server.core.money import MoneyOut, quantize
-from platform_server.core.schemas import InputModel, OutputModel
+from platform_server.core.money import MoneyOut
+from platform_server.core.schemas import InputModel, OutputModel, PricedOut
 
 OrderStatus = Literal[
     "pending", "paid", "fulfilled", "shipped", "delivered", "cancelled", "expired", "refunded"
@@ -55,7 +55,10 @@ class OrderItemOut(OutputModel):
     subtotal: MoneyOut
 
 
-class OrderOut(OutputModel):
+class OrderOut(PricedOut):
+    MONEY = ("total",)
+    ITEMS = "items"
+
     id: uuid.UUID
     user_id: uuid.UUID
     user_email: str
@@ -69,14 +72,6 @@ class OrderOut(OutputModel):
     expires_at: datetime | None
     created_at: datetime
     updated_at: datetime
-
-    @model_validator(mode="after")
-    def _minor_units(self) -> OrderOut:
-        self.total = quantize(self.total, self.currency)
-        for item in self.items:
-            item.price = quantize(item.price, self.currency)
-            item.subtotal = quantize(item.subtotal, self.currency)
-        return self
 
 
 class OrderTransitionOut(OutputModel):
