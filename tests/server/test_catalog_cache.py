@@ -125,6 +125,7 @@ def test_a_repeated_read_is_a_hit_and_counted(pair: Pair) -> None:
     assert counted("hit") == hits + 1
 
 
+@pytest.mark.redis
 @needs_redis
 def test_a_write_through_one_server_is_read_fresh_through_the_other(pair: Pair) -> None:
     category = new_category()
@@ -172,6 +173,7 @@ def test_stock_taken_by_an_order_is_read_fresh(pair: Pair) -> None:
     assert available(reader, product["id"]) == 15
 
 
+@pytest.mark.redis
 @needs_redis
 def test_stock_freed_outside_a_request_is_read_fresh(pair: Pair) -> None:
     """Unpaid orders expire in a housekeeping job, in whichever process runs it; that
@@ -217,6 +219,34 @@ def test_staff_and_customers_each_read_what_they_may_see(pair: Pair) -> None:
         mine = read(pair.reader, "/products", pair.customer.headers, category=category)
         assert mine["data"] == []
         assert read(pair.reader, "/products", category=category, status="archived")["data"] == []
+
+
+def test_a_batch_import_and_a_delete_are_read_fresh(pair: Pair) -> None:
+    shop = pair.shop(pair.one)
+    category = new_category()
+    product = shop.product(category=category, name="Imported once")
+    path = f"/products/{product['id']}"
+
+    def names() -> list[str]:
+        return [p["name"] for p in read(pair.reader, "/products", category=category)["data"]]
+
+    assert names() == names() == ["Imported once"]
+    item = {k: product[k] for k in ("sku", "price", "currency", "category")}
+    batch = pair.one.post(
+        f"{API}/products/batch",
+        json={"items": [{**item, "name": "Imported twice"}]},
+        headers=pair.admin.headers,
+    )
+    assert batch.status_code == 200, batch.text
+    assert batch.json()["updated"] == 1
+    assert names() == ["Imported twice"]
+    assert read(pair.reader, path)["name"] == "Imported twice"
+
+    deleted = pair.one.delete(f"{API}{path}", headers=pair.admin.headers)
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json()["result"] == "deleted"
+    assert names() == []
+    assert_problem(pair.reader.get(f"{API}{path}"), 404)
 
 
 def test_a_bad_query_is_not_cached(pair: Pair) -> None:
