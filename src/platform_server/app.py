@@ -18,6 +18,7 @@ from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
 from platform_server.auth.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
+from platform_server.backlog import read_backlog
 from platform_server.cache.shared import SharedCache
 from platform_server.cache.stale import CATALOG
 from platform_server.core.container import PlatformApp, Services
@@ -34,6 +35,10 @@ from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
 from platform_server.invoices.router import router as invoices_router
 from platform_server.notifications.router import router as notifications_router
+from platform_server.observability import metrics
+from platform_server.observability.middleware import MetricsMiddleware
+from platform_server.observability.router import BACKLOG
+from platform_server.observability.router import router as metrics_router
 from platform_server.orders.router import REFUND_ALL
 from platform_server.orders.router import router as orders_router
 from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGateway
@@ -94,6 +99,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
             CATALOG_CACHE.bind(catalog_cache),
             REDIS_PROBE.bind(catalog_cache.link),
             DISPATCHER.bind(dispatcher),
+            BACKLOG.bind(read_backlog),
         ),
     )
 
@@ -103,14 +109,18 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         await catalog_cache.invalidate()
         housekeeping = asyncio.create_task(maintenance.run_forever(db, settings))
         dispatcher.start()
+        sampler = metrics.start_pool_sampler(db.pools, settings.metrics_refresh_seconds)
         # What start-up made (modules, routes, templates) lives as long as the process:
         # frozen, it is no longer walked by every full collection while serving.
         gc.freeze()
         yield
         await dispatcher.stop()
-        housekeeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await housekeeping
+        for task in (housekeeping, sampler):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        metrics.process_ended()
         await db.dispose()
         await catalog_cache.close()
         if isinstance(failures, RedisFailureCounter):
@@ -131,6 +141,8 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     )
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    if settings.metrics_enabled:
+        app.add_middleware(MetricsMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
     # Requests are matched against routes in this order, and no two domains share a
@@ -154,4 +166,6 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)
+    if settings.metrics_enabled:
+        app.include_router(metrics_router)
     return app
