@@ -29,6 +29,7 @@ from platform_server.orders import api as orders
 from tests.conftest import Account, assert_problem, sign_in
 from tests.server.commerce.conftest import API, Shop, new_category
 from tests.server.conftest import create_account, own_server
+from tests.server.observability.helpers import scrape, value
 from tests.servers import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -123,6 +124,8 @@ def test_a_repeated_read_is_a_hit_and_counted(pair: Pair) -> None:
     assert second.headers["content-type"] == "application/json"
     assert counted("miss") == misses + 1
     assert counted("hit") == hits + 1
+    exposed = scrape(str(pair.one.base_url))
+    assert value(exposed, "platform_cache_requests_total", cache="catalog", result="hit") >= 1
 
 
 @pytest.mark.redis
