@@ -10,6 +10,7 @@ from sqlalchemy import Select, Subquery, bindparam, delete, insert, select, upda
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.cache.stale import CATALOG, mark_stale
 from platform_server.core import direct
 from platform_server.core.database import table_of
 from platform_server.core.direct import Direct
@@ -38,11 +39,17 @@ _TAKE = Direct(
 )
 
 
+# Stock is part of every product the catalog shows: each write here marks the catalog
+# cache stale, invalidated once the transaction commits (`cache/stale.py`).
+
+
 def add(session: AsyncSession, *rows: StockLevel | StockMovement) -> None:
+    mark_stale(session, CATALOG)
     session.add_all(rows)
 
 
 async def insert_levels(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    mark_stale(session, CATALOG)
     await session.execute(insert(table_of(StockLevel)), list(rows))
 
 
@@ -76,6 +83,7 @@ async def refresh(session: AsyncSession, level: StockLevel) -> None:
 
 
 async def flush(session: AsyncSession) -> None:
+    mark_stale(session, CATALOG)
     await session.flush()
 
 
@@ -86,6 +94,7 @@ async def _rowcount(session: AsyncSession, stmt: Any) -> int:
 
 async def add_on_hand(session: AsyncSession, product_id: uuid.UUID, delta: int) -> bool:
     """On hand moves by `delta` unless it would fall below what is reserved."""
+    mark_stale(session, CATALOG)
     changed = await _rowcount(
         session,
         update(StockLevel)
@@ -100,10 +109,12 @@ async def add_on_hand(session: AsyncSession, product_id: uuid.UUID, delta: int) 
 
 async def take(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> Any | None:
     """Reserves `quantity` if that many are available: the level's figures after, or None."""
+    mark_stale(session, CATALOG)
     return await direct.first(session, _TAKE, {"pid": product_id, "qty": quantity})
 
 
 async def release(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> None:
+    mark_stale(session, CATALOG)
     await _rowcount(
         session,
         update(StockLevel)
@@ -113,6 +124,7 @@ async def release(session: AsyncSession, product_id: uuid.UUID, quantity: int) -
 
 
 async def ship(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> None:
+    mark_stale(session, CATALOG)
     await _rowcount(
         session,
         update(StockLevel)
@@ -129,6 +141,7 @@ async def ledger(
 
 
 async def remove(session: AsyncSession, product_id: uuid.UUID) -> None:
+    mark_stale(session, CATALOG)
     await session.execute(delete(StockMovement).where(StockMovement.product_id == product_id))
     await session.execute(delete(StockLevel).where(StockLevel.product_id == product_id))
 
