@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core import direct
-from platform_server.core.database import equal_to, in_period, table_of
+from platform_server.core.database import as_utc, equal_to, in_period, table_of
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.events.models import Event, EventStream
