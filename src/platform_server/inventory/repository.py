@@ -87,24 +87,21 @@ async def flush(session: AsyncSession) -> None:
     await session.flush()
 
 
-async def _rowcount(session: AsyncSession, stmt: Any) -> int:
+async def _update_level(
+    session: AsyncSession, product_id: uuid.UUID, *where: Any, **values: Any
+) -> int:
+    """Sets `values` on the product's level (if `where` holds too): how many rows changed."""
+    mark_stale(session, CATALOG)
+    stmt = update(StockLevel).where(StockLevel.product_id == product_id, *where).values(**values)
     result: CursorResult[Any] = await session.execute(stmt)  # type: ignore[assignment]
     return result.rowcount or 0
 
 
 async def add_on_hand(session: AsyncSession, product_id: uuid.UUID, delta: int) -> bool:
     """On hand moves by `delta` unless it would fall below what is reserved."""
-    mark_stale(session, CATALOG)
-    changed = await _rowcount(
-        session,
-        update(StockLevel)
-        .where(
-            StockLevel.product_id == product_id,
-            StockLevel.on_hand + delta >= StockLevel.reserved,
-        )
-        .values(on_hand=StockLevel.on_hand + delta),
-    )
-    return changed > 0
+    on_hand = StockLevel.on_hand + delta
+    covers_reserved = on_hand >= StockLevel.reserved
+    return await _update_level(session, product_id, covers_reserved, on_hand=on_hand) > 0
 
 
 async def take(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> Any | None:
@@ -114,22 +111,15 @@ async def take(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> A
 
 
 async def release(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> None:
-    mark_stale(session, CATALOG)
-    await _rowcount(
-        session,
-        update(StockLevel)
-        .where(StockLevel.product_id == product_id)
-        .values(reserved=StockLevel.reserved - quantity),
-    )
+    await _update_level(session, product_id, reserved=StockLevel.reserved - quantity)
 
 
 async def ship(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> None:
-    mark_stale(session, CATALOG)
-    await _rowcount(
+    await _update_level(
         session,
-        update(StockLevel)
-        .where(StockLevel.product_id == product_id)
-        .values(on_hand=StockLevel.on_hand - quantity, reserved=StockLevel.reserved - quantity),
+        product_id,
+        on_hand=StockLevel.on_hand - quantity,
+        reserved=StockLevel.reserved - quantity,
     )
 
 
