@@ -32,6 +32,10 @@ from platform_server.demo import ensure_admin
 
 ADMIN_EMAIL = "admin@tests.platform.test"
 ADMIN_PASSWORD = "admin-password-123"
+# What a healthy test server's /readyz says (Redis is listed only when configured).
+READY = {"status": "ok", "database": "ok"} | (
+    {"redis": "ok"} if os.environ.get("PLATFORM_TEST_REDIS_URL") else {}
+)
 
 
 def _free_port() -> int:
@@ -85,6 +89,8 @@ def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         "broker_prefix": f"platform-test-{secrets.token_hex(4)}",
         # Tests wait on dispatch: look at the outbox and the queues often.
         "dispatch_poll_seconds": 0.1,
+        # Warnings and errors only: an access line a request would just fill the capture.
+        "log_level": "warning",
     }
     # PLATFORM_TEST_ACCESS_TOKEN_MINUTES=1 runs the suite with tokens shorter than the
     # suite, to show every credential the tests share renews itself.

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from platform_server import __version__, maintenance
+from platform_server import __version__, maintenance, tracing
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.audit.router import router as audit_router
 from platform_server.auth.resolver import BearerResolver
@@ -18,20 +18,28 @@ from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
 from platform_server.auth.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
-from platform_server.cache.microcache import MicroCache
+from platform_server.backlog import read_backlog
+from platform_server.cache.shared import SharedCache
+from platform_server.cache.stale import CATALOG
 from platform_server.core.container import PlatformApp, Services
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
+from platform_server.core.logging import configure_structlog
 from platform_server.core.middleware import RequestMiddleware
 from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
 from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.router import router as events_router
+from platform_server.health.router import REDIS_PROBE
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
 from platform_server.invoices.router import router as invoices_router
 from platform_server.notifications.router import router as notifications_router
+from platform_server.observability import metrics
+from platform_server.observability.middleware import MetricsMiddleware
+from platform_server.observability.router import BACKLOG
+from platform_server.observability.router import router as metrics_router
 from platform_server.orders.router import REFUND_ALL
 from platform_server.orders.router import router as orders_router
 from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGateway
@@ -70,46 +78,60 @@ def _gateway(settings: Settings) -> Gateway:
 
 def create_app(settings: Settings | None = None) -> PlatformApp:
     settings = settings or Settings.load()
+    configure_structlog(settings.log_level, settings.log_format)
+    tracing.setup(settings)
     db = Database(settings)
+    tracing.instrument_engines(db.engines)
     signer = TokenSigner(settings)
     failures = _failure_counter(settings)
     gateway = _gateway(settings)
-    catalog_cache = MicroCache(settings.catalog_cache_seconds)
+    catalog_cache = SharedCache.from_settings(settings, CATALOG)
+    db.on_commit(catalog_cache.after_commit)
     dispatcher = build_dispatcher(db, settings, "api")
     services = Services(
         settings=settings,
         db=db,
         signer=signer,
         callers=BearerResolver(settings, db, signer),
-        # After a write commits: stale catalog pages go, and the outbox is looked at now.
-        after_write=(catalog_cache.clear, dispatcher.wake),
+        # After a write commits: the outbox is looked at now.
+        after_write=(dispatcher.wake,),
         send_queued=dispatcher.queued,
         bound=(
             AUTHENTICATOR.bind(Authenticator(settings, db, signer, failures)),
             GATEWAY.bind(gateway),
             REFUND_ALL.bind(make_refund_all(gateway)),
             CATALOG_CACHE.bind(catalog_cache),
+            REDIS_PROBE.bind(catalog_cache.link),
             DISPATCHER.bind(dispatcher),
+            BACKLOG.bind(read_backlog),
         ),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # What changed while no process served (a restore, a demo seed) is not served.
+        await catalog_cache.invalidate()
         housekeeping = asyncio.create_task(maintenance.run_forever(db, settings))
         dispatcher.start()
+        sampler = metrics.start_pool_sampler(db.pools, settings.metrics_refresh_seconds)
         # What start-up made (modules, routes, templates) lives as long as the process:
         # frozen, it is no longer walked by every full collection while serving.
         gc.freeze()
         yield
         await dispatcher.stop()
-        housekeeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await housekeeping
+        for task in (housekeeping, sampler):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        metrics.process_ended()
         await db.dispose()
+        await catalog_cache.close()
         if isinstance(failures, RedisFailureCounter):
             await failures.close()
         if isinstance(gateway, HttpGateway):
             await gateway.close()
+        tracing.flush()
 
     app = PlatformApp(
         services,
@@ -124,6 +146,8 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     )
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    if settings.metrics_enabled:
+        app.add_middleware(MetricsMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
     # Requests are matched against routes in this order, and no two domains share a
@@ -147,4 +171,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)
+    if settings.metrics_enabled:
+        app.include_router(metrics_router)
+    tracing.instrument_app(app)
     return app

@@ -59,7 +59,9 @@ def migrate(config: ConfigOption = None) -> None:
 def run(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="API processes (uvicorn's process manager).")
+    ] = 1,
     demo: Annotated[bool, typer.Option("--demo", help="Seed demo data and a demo admin.")] = False,
     migrate_first: Annotated[
         bool, typer.Option("--migrate/--no-migrate", help="Apply migrations before starting.")
@@ -74,11 +76,18 @@ def run(
     from platform_server.core.migrate import upgrade
 
     settings = server_settings(config)
+    if workers > 1:
+        _check_several_processes(settings, reload)
     if migrate_first:
         upgrade(settings)
     if demo:
         _seed_demo(settings)
+    if workers > 1 and settings.metrics_enabled:
+        _share_metrics(settings)
     typer.echo(f"Platform API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    import logging
+
+    logging.captureWarnings(True)  # library warnings go to the log, as JSON too
     uvicorn.run(
         "platform_server.app:create_app",
         factory=True,
@@ -86,12 +95,51 @@ def run(
         port=port,
         workers=workers,
         reload=reload,
-        log_config=logging_config(settings.log_level),
+        log_config=logging_config(settings.log_level, settings.log_format),
         # Our middleware writes the access log (with the request id); uvicorn's own,
         # silenced by the log config, would still be formatted on every request.
         access_log=False,
         proxy_headers=True,
     )
+
+
+def _check_several_processes(settings: Settings, reload: bool) -> None:
+    """What `--workers N` needs. Each process is started by uvicorn from the import
+    string with the settings in the environment (set here before it starts them)."""
+    if reload:
+        typer.echo("Error: --reload runs one process; leave out --workers.", err=True)
+        raise typer.Exit(2)
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.resolved_database_url)
+    if settings.is_sqlite and url.database in (None, "", ":memory:"):
+        typer.echo(
+            "Error: an in-memory SQLite database belongs to one process; --workers needs a "
+            "database file (the default) or PostgreSQL.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if not settings.redis_url and settings.catalog_cache_seconds > 0:
+        # In process memory, one process would keep serving what another just changed.
+        os.environ["PLATFORM_CATALOG_CACHE_SECONDS"] = "0"
+        typer.echo(
+            "Note: the catalog cache is off: without PLATFORM_REDIS_URL each process "
+            "would cache on its own. Set PLATFORM_REDIS_URL to share it.",
+            err=True,
+        )
+
+
+def _share_metrics(settings: Settings) -> None:
+    """N worker processes write their metrics to one directory, emptied first (a
+    previous run's files would add to this one's), so any of them answers for all."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return  # set by the start-up script, as prometheus_client's docs advise
+    directory = (settings.metrics_dir or settings.data_dir / "metrics").resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):  # prometheus_client's files, nothing else
+        stale.unlink()
+    # Before uvicorn starts the workers: each imports prometheus_client afresh and sees it.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 def _seed_demo(settings: Settings) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from platform_cli.commands.server import ConfigOption, server_settings
@@ -19,15 +21,27 @@ def worker() -> None:
 
 
 @app.command()
-def run(config: ConfigOption = None) -> None:
+def run(
+    config: ConfigOption = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=65535,
+            help="Serve this worker's Prometheus metrics on this port (/metrics).",
+            show_default=False,
+        ),
+    ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(help="Interface the metrics port binds to.")
+    ] = "127.0.0.1",
+) -> None:
     """Consume events and send the emails, SMS and webhook calls they cause.
 
     Needs PLATFORM_BROKER_URL (e.g. amqp://guest:guest@127.0.0.1:5672/) and the same
     database settings as the API. Run as many workers as the load needs; stop with Ctrl-C."""
-    import logging.config
-
-    from platform_server.core.logging import logging_config
-    from platform_server.worker import main
+    from platform_server.core.logging import configure_logging
+    from platform_server.worker import MetricsAddress, main
 
     settings = server_settings(config)
     if not settings.broker_url:
@@ -37,6 +51,9 @@ def run(config: ConfigOption = None) -> None:
             err=True,
         )
         raise typer.Exit(2)
-    logging.config.dictConfig(logging_config(settings.log_level))
+    configure_logging(settings.log_level, settings.log_format)
+    address = MetricsAddress(metrics_port, metrics_host) if metrics_port else None
     typer.echo(f"Worker started (queue {settings.broker_prefix}.dispatch). Stop with Ctrl-C.")
-    main(settings)
+    if address is not None:
+        typer.echo(f"Metrics on http://{address.host}:{address.port}/metrics")
+    main(settings, address)

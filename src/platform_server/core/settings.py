@@ -54,8 +54,16 @@ class Settings(BaseSettings):
     payment_gateway_key: str | None = None
     payment_gateway_timeout_seconds: float = Field(10.0, gt=0)
 
-    # Anonymous catalog reads are cached this long per process (0 turns it off).
-    catalog_cache_seconds: float = Field(2.0, ge=0, le=60)
+    # Catalog reads (product lists, product detail, categories) are cached this long, in
+    # Redis when configured (shared by every process), else in process; 0 turns it off.
+    # Writes through the API invalidate at once; the TTL bounds changes made around it.
+    catalog_cache_seconds: float = Field(30.0, ge=0, le=3600)
+    # Entries kept per process when the catalog cache is in process memory.
+    catalog_cache_max_entries: int = Field(2048, ge=1, le=1_000_000)
+    # A cache call to Redis gives up after this long; then Redis is skipped (requests
+    # go uncached) for the retry period before it is tried again.
+    cache_redis_timeout_seconds: float = Field(0.5, gt=0, le=30)
+    cache_redis_retry_seconds: float = Field(5.0, ge=0, le=300)
 
     # Events: embedded dispatch from the database unless a broker URL is set, in which
     # case API processes publish and `platform worker run` processes deliver.
@@ -90,9 +98,26 @@ class Settings(BaseSettings):
     # Loopback and private targets are refused unless this is set (local development).
     webhooks_allow_private: bool = False
 
+    # Prometheus metrics: request instrumentation and `GET /metrics` (off: neither).
+    metrics_enabled: bool = True
+    # Bearer token `/metrics` requires; unset, `/metrics` answers loopback clients only.
+    metrics_token: str | None = Field(None, repr=False)
+    # Where `platform server run --workers N` keeps the processes' shared metric files
+    # (exported as PROMETHEUS_MULTIPROC_DIR); default `<data dir>/metrics`.
+    metrics_dir: Path | None = None
+    # How often processes in multiprocess mode, and workers, refresh scrape-time gauges.
+    metrics_refresh_seconds: float = Field(5.0, gt=0, le=300)
+
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"
     log_level: str = "info"
+    # json: one JSON object a line; console: human-readable. Unset: json unless stderr
+    # is a terminal.
+    log_format: Literal["json", "console"] | None = None
+    # OpenTelemetry tracing, off unless an OTLP/HTTP collector is named
+    # (e.g. http://127.0.0.1:4318/v1/traces).
+    otel_endpoint: str | None = None
+    otel_service_name: str = "platform"
 
     @model_validator(mode="after")
     def _lease_outlasts_an_attempt(self) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import utcnow
-from platform_server.core.errors import NotFound
+from platform_server.core.errors import found
 from platform_server.core.ids import new_id, new_ids
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal, current_principal
@@ -20,6 +21,7 @@ from platform_server.core.request_context import current_request_id
 from platform_server.events import repository
 from platform_server.events.repository import EventFilters, to_out
 from platform_server.events.schemas import EventOut
+from platform_server.tracing import current_traceparent
 
 # What an event says about its resource: the resource as the API shows it.
 EventData = BaseModel | Mapping[str, Any]
@@ -64,6 +66,7 @@ def _row(
         if isinstance(data, BaseModel)
         else jsonable_encoder(data),
         "request_id": current_request_id(),
+        "trace_context": current_traceparent(),
         "created_at": now,
         "position": None,
         "published_at": None,
@@ -112,9 +115,7 @@ async def list_events(
 
 async def get_event(session: AsyncSession, event_id: uuid.UUID) -> EventOut:
     event = await repository.get_event(session, event_id)
-    if event is None:
-        raise NotFound(f"Event {event_id} does not exist.")
-    return event
+    return found(event, f"Event {event_id} does not exist.")
 
 
 async def publish_batch(session: AsyncSession, limit: int) -> list[EventOut]:
@@ -133,14 +134,29 @@ async def publish_batch(session: AsyncSession, limit: int) -> list[EventOut]:
     return [to_out(row, position=first + i, published_at=now) for i, row in enumerate(rows)]
 
 
+@dataclass(frozen=True)
+class OutboxBacklog:
+    """Events written but not yet published, and the oldest one's time (None if none)."""
+
+    events: int
+    oldest_created_at: datetime | None
+
+
+async def outbox_backlog(session: AsyncSession) -> OutboxBacklog:
+    count, oldest = await repository.outbox_backlog(session)
+    return OutboxBacklog(events=count, oldest_created_at=oldest)
+
+
 __all__ = [
     "EventData",
     "EventFilters",
+    "OutboxBacklog",
     "ResourceId",
     "Subscriber",
     "deliver_to_subscribers",
     "get_event",
     "list_events",
+    "outbox_backlog",
     "publish_batch",
     "record",
     "record_many",

@@ -22,11 +22,13 @@ from datetime import datetime, timedelta
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server import __version__
+from platform_server import __version__, tracing
 from platform_server.core.database import Database, utcnow
+from platform_server.core.logging import bound
 from platform_server.core.settings import Settings
 from platform_server.delivery import FAILED, settle
 from platform_server.notifications import api as notifications
+from platform_server.observability.metrics import WEBHOOK_SENDS, count_after_commit, send_outcome
 from platform_server.webhooks import repository, ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from platform_server.webhooks.service import signing_secrets
@@ -52,6 +54,7 @@ class Job:
     payload: str
     # The claim's attempt number: a result arriving after another claim is ignored.
     attempt: int = 0
+    event_id: uuid.UUID | None = None  # none for a ping
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class WebhookSender:
                 limits=httpx.Limits(max_keepalive_connections=0),
                 headers={"User-Agent": USER_AGENT},
             )
+            tracing.instrument_httpx(self._client)
         return self._client
 
     async def run_once(self) -> int:
@@ -106,11 +110,12 @@ class WebhookSender:
         return len(jobs)
 
     async def _deliver(self, job: Job) -> None:
-        outcome = await self._attempt(job)
-        try:
-            await self._settle(job, outcome)
-        except Exception:  # its lease runs out and it is tried again
-            logger.exception("could not record webhook delivery %s", job.delivery_id)
+        with bound(delivery_id=job.delivery_id, event_id=job.event_id):
+            outcome = await self._attempt(job)
+            try:
+                await self._settle(job, outcome)
+            except Exception:  # its lease runs out and it is tried again
+                logger.exception("could not record webhook delivery %s", job.delivery_id)
 
     async def close(self) -> None:
         if self._client is not None:
@@ -145,6 +150,7 @@ class WebhookSender:
                     secrets=targets[row.endpoint_id][1],
                     message_id=row.message_id,
                     event_type=row.event_type,
+                    event_id=row.event_id,
                     payload=row.payload,
                     attempt=row.attempt,
                 )
@@ -231,6 +237,8 @@ class WebhookSender:
                 error=outcome.error,
                 schedule=() if outcome.final else self.settings.webhook_retry_seconds,
             )
+            label = send_outcome(row.status, WebhookDelivery.DONE)
+            count_after_commit(session, WEBHOOK_SENDS.labels(label))
             row.response_code = outcome.response_code
             row.duration_ms = outcome.duration_ms
             row.updated_at = now
