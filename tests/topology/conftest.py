@@ -68,10 +68,11 @@ def _missing() -> list[str]:
 
 
 def _start(name: str, args: list[str], env: dict[str, str], logs: Path) -> Process:
+    # Log lines go to stderr; stdout has the start-up banner for a person.
     log = logs / f"{name}.log"
-    with log.open("wb") as out:
+    with log.open("wb") as err, (logs / f"{name}.out").open("wb") as out:
         popen = subprocess.Popen(
-            [*CLI, *args], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            [*CLI, *args], env=env, stdout=out, stderr=err, start_new_session=True
         )
     return Process(name, popen, log)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+import time
 from typing import Any
 
 import httpx
@@ -73,7 +74,7 @@ def test_a_product_changed_through_one_is_read_fresh_through_the_other(
     listing = f"{cluster.api[1].url}{API}/products?category=topology&limit=100"
     # Anonymous reads are the cached ones: read twice so the second process holds them.
     for _ in range(2):
-        assert httpx.get(detail).json()["price"]["amount"] == "10.00"
+        assert httpx.get(detail).json()["price"] == "10.00"
         assert any(p["id"] == product["id"] for p in httpx.get(listing).json()["data"])
     changed = httpx.patch(
         f"{cluster.api[0].url}{API}/products/{product['id']}",
@@ -82,9 +83,9 @@ def test_a_product_changed_through_one_is_read_fresh_through_the_other(
     )
     assert changed.status_code == 200, changed.text
     # The very next request to the other process sees the new price.
-    assert httpx.get(detail).json()["price"]["amount"] == "12.50"
+    assert httpx.get(detail).json()["price"] == "12.50"
     listed = {p["id"]: p for p in httpx.get(listing).json()["data"]}
-    assert listed[product["id"]]["price"]["amount"] == "12.50"
+    assert listed[product["id"]]["price"] == "12.50"
 
 
 def test_one_idempotency_key_sent_to_both_at_once_makes_one_order(cluster: Cluster) -> None:
@@ -117,11 +118,12 @@ def test_one_idempotency_key_sent_to_both_at_once_makes_one_order(cluster: Clust
     for r in answers:
         if r.status_code == 409:
             assert r.headers["content-type"].startswith("application/problem+json")
-    # Stock was taken once.
+    # Stock was reserved once.
     stock = httpx.get(
-        f"{cluster.api[1].url}{API}/products/{product['id']}", headers=cluster.admin_headers
-    ).json()["stock"]
-    assert stock == 7
+        f"{cluster.api[1].url}{API}/products/{product['id']}/inventory",
+        headers=cluster.admin_headers,
+    ).json()
+    assert (stock["reserved"], stock["available"]) == (3, 7)
 
 
 def _first_event(
@@ -201,3 +203,26 @@ def test_the_rate_limit_is_shared_by_both_processes(cluster: Cluster) -> None:
     assert {answers[-1].status_code, answers[-2].status_code} == {429}
     for api in cluster.api:
         assert httpx.get(f"{api.url}{API}/users/me", headers=quiet).status_code == 200
+
+
+def test_every_log_line_is_json_and_a_request_carries_its_id(cluster: Cluster) -> None:
+    request_id = f"topology-{secrets.token_hex(6)}"
+    answered = httpx.get(
+        f"{cluster.api[1].url}{API}/users/me",
+        headers={**cluster.admin_headers, "X-Request-Id": request_id},
+    )
+    assert answered.status_code == 200
+    # The access line is written once the response has gone: wait for it to appear.
+    deadline = time.monotonic() + 30
+    access: list[dict[str, Any]] = []
+    while not access and time.monotonic() < deadline:
+        lines = [json.loads(line) for line in cluster.api[1].log.read_text().splitlines() if line]
+        access = [line for line in lines if line.get("request_id") == request_id]
+        time.sleep(0.1)
+    assert access, "no log line carries the request id"
+    assert access[-1]["route"] == "/api/v1/users/me"
+    assert access[-1]["status"] == 200
+    assert access[-1]["user_id"]
+    assert cluster.admin_token not in cluster.api[1].log.read_text()
+    for line in cluster.worker.log.read_text().splitlines():
+        json.loads(line)
