@@ -28,6 +28,7 @@ from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
 from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.router import router as events_router
+from platform_server.gateway.install import install_gateway
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
 from platform_server.invoices.router import router as invoices_router
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # Rate limits, security headers and CORS: inside the request-id middleware.
+    install_gateway(app, settings)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
