@@ -128,6 +128,8 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
         log_level="warning",
         lifespan="on",
         loop="asyncio",
+        # As `platform server run`: X-Forwarded-* are the gateway's to judge.
+        proxy_headers=False,
         server_header=False,
     )
     server = uvicorn.Server(config)

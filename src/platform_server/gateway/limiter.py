@@ -100,7 +100,7 @@ class Limiter:
             stats = await strategy.get_window_stats(item, bucket.name, *identifiers)
             seconds = item.get_expiry()
             name = f"{bucket.name}-{seconds}s" if many else bucket.name
-            reset = max(0, math.ceil(stats.reset_time - now))
+            reset = min(seconds, max(0, math.ceil(stats.reset_time - now)))
             verdict.windows.append((name, item.amount, seconds, stats.remaining, reset))
         if not verdict.allowed:
             REJECTIONS.labels(bucket=bucket.name).inc()

@@ -78,11 +78,7 @@ class _Ticket:
         state = ", ".join(
             f'"{name}";r={max(0, left)};t={reset}' for name, _, _, left, reset in windows
         )
-        out = [(b"ratelimit-policy", policy.encode()), (b"ratelimit", state.encode())]
-        refused = [v for v in self.verdicts if not v.allowed]
-        if refused:
-            out.append((b"retry-after", str(max(v.retry_after for v in refused)).encode()))
-        return out
+        return [(b"ratelimit-policy", policy.encode()), (b"ratelimit", state.encode())]
 
 
 async def charge_caller(request: Request, principal: Principal) -> None:
@@ -239,7 +235,8 @@ async def _refuse(send: Send, scope: Scope, ticket: _Ticket) -> None:
     refused = [v for v in ticket.verdicts if not v.allowed]
     wait = max(v.retry_after for v in refused)
     detail = f"Too many requests ({refused[0].bucket} limit); retry in {wait} s."
-    await _problem(send, scope, 429, detail, ticket.headers())
+    retry_after = (b"retry-after", str(wait).encode())
+    await _problem(send, scope, 429, detail, [*ticket.headers(), retry_after])
 
 
 async def _problem(
