@@ -29,6 +29,7 @@ from platform_server.dispatch import build_dispatcher
 from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.router import router as events_router
 from platform_server.gateway.install import install_gateway
+from platform_server.gateway.ratelimit import RATE_LIMITED_RESPONSE
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
 from platform_server.invoices.router import router as invoices_router
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     install_gateway(app, settings)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
 
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, responses=RATE_LIMITED_RESPONSE)
     # Requests are matched against routes in this order, and no two domains share a
     # path: the busiest (orders, product reads) come first and are found soonest.
     for router in (
@@ -149,5 +150,5 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     ):
         api.include_router(router)
     app.include_router(api)
-    app.include_router(health_router)
+    app.include_router(health_router, responses=RATE_LIMITED_RESPONSE)
     return app

@@ -232,3 +232,12 @@ def test_numbers_mean_per_second_and_bad_proxies_are_refused() -> None:
     assert Settings(rate_limit_per_user="10 per minute").rate_limit_per_user == "10 per minute"
     with pytest.raises(ValidationError, match="trusted_proxies"):
         Settings(trusted_proxies="10.0.0.0/8, proxy.example")
+
+
+def test_openapi_lists_the_429_everywhere(api: httpx.Client) -> None:
+    doc = api.get(f"{API}/openapi.json").json()
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            assert "429" in op["responses"], (method, path)
+    products = doc["paths"][PRODUCTS]["get"]["responses"]["429"]
+    assert {"Retry-After", "RateLimit", "RateLimit-Policy"} <= set(products["headers"])

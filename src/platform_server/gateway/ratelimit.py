@@ -255,3 +255,19 @@ async def _problem(
         }
     )
     await send({"type": "http.response.body", "body": payload})
+
+
+# What every operation may answer once a bucket is spent (declared in OpenAPI).
+RATE_LIMITED_RESPONSE: dict[int | str, dict[str, object]] = {
+    429: {
+        "description": "Too many requests: a rate limit is spent (problem+json)",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}},
+            "RateLimit": {
+                "description": "Remaining quota per policy",
+                "schema": {"type": "string"},
+            },
+            "RateLimit-Policy": {"description": "The policies", "schema": {"type": "string"}},
+        },
+    }
+}
