@@ -184,6 +184,19 @@ def test_a_trusted_proxy_names_the_client(limited: Any) -> None:
         assert_limited(get("999.1.1.1"), "ip")
 
 
+def test_the_login_throttle_sees_the_same_client(limited: Any) -> None:
+    # Behind a trusted proxy, failed sign-ins are counted per forwarded address too.
+    with (
+        limited(trusted_proxies="127.0.0.1", login_max_failures_per_ip=2) as live,
+        httpx.Client(base_url=live.url) as c,
+    ):
+        one, other = {"X-Forwarded-For": "203.0.113.10"}, {"X-Forwarded-For": "203.0.113.11"}
+        for _ in range(2):
+            assert_problem(login(c, unique_email(), "wrong-password", headers=one), 401)
+        assert_problem(login(c, unique_email(), "wrong-password", headers=one), 429)
+        assert_problem(login(c, unique_email(), "wrong-password", headers=other), 401)
+
+
 def test_forwarded_for_from_an_untrusted_peer_is_ignored(limited: Any) -> None:
     with limited(rate_limit_per_ip="2/hour") as live, httpx.Client(base_url=live.url) as c:
         for forwarded in ("203.0.113.1", "203.0.113.2"):

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from platform_server.core.errors import PROBLEM_JSON, RateLimited, problem_body
@@ -242,19 +243,18 @@ async def _refuse(send: Send, scope: Scope, ticket: _Ticket) -> None:
 async def _problem(
     send: Send, scope: Scope, status: int, detail: str, headers: list[tuple[bytes, bytes]]
 ) -> None:
-    payload = json.dumps(problem_body(status, detail, scope["path"])).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(payload)).encode()),
-                *headers,
-            ],
-        }
+    """Answers with a problem+json before the app is reached (Starlette's JSONResponse)."""
+    response = JSONResponse(
+        problem_body(status, detail, scope["path"]),
+        status_code=status,
+        headers={name.decode(): value.decode() for name, value in headers},
+        media_type=PROBLEM_JSON,
     )
-    await send({"type": "http.response.body", "body": payload})
+    await response(scope, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
 
 
 # What every operation may answer once a bucket is spent (declared in OpenAPI).
