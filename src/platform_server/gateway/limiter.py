@@ -1,6 +1,7 @@
-"""Counting requests against limits: the `limits` library's fixed-window strategy
-over its async storage, in Redis when configured (shared by every API process; each
-hit is one atomic INCR) and in process memory otherwise or while Redis is down."""
+"""Counting requests against limits: fixed windows, as the `limits` library's strategy
+counts them, over its async storage: in Redis when configured (shared by every API
+process; each hit is one atomic increment), in process memory otherwise or while
+Redis is down."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from dataclasses import dataclass, field
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import FixedWindowRateLimiter
 from limits.storage import storage_from_string
 from prometheus_client import Counter
 
@@ -59,10 +59,41 @@ class Verdict:
         return max(1, max(waits, default=1))
 
 
+class _Windows:
+    """Fixed windows over one `limits` storage, one round trip per limit.
+
+    `Storage.incr` is the atomic step of `FixedWindowRateLimiter.hit` (the count and the
+    window's expiry in one call: a Lua script in Redis, no check-then-increment), and it
+    returns the count, so the verdict and what remains come from that one call. A window's
+    end never moves once opened: it is asked once per window and remembered.
+    """
+
+    _PRUNE_AT = 10_000
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self._ends: dict[str, float] = {}
+
+    async def hit(self, item: RateLimitItem, identifiers: Sequence[str]) -> tuple[int, float]:
+        """The count in the current window after this hit, and when that window ends."""
+        key = item.key_for(*identifiers)
+        count = await self.storage.incr(key, item.get_expiry())
+        now = time.time()
+        end = self._ends.get(key)
+        if count == 1:  # this call opened the window
+            end = now + item.get_expiry()
+        elif end is None or end <= now:
+            end = await self.storage.get_expiry(key)
+        if len(self._ends) >= self._PRUNE_AT:
+            self._ends = {k: v for k, v in self._ends.items() if v > now}
+        self._ends[key] = end
+        return count, end
+
+
 class Limiter:
     def __init__(self, settings: Settings) -> None:
-        self._memory = FixedWindowRateLimiter(MemoryStorage())
-        self._shared: FixedWindowRateLimiter | None = None
+        self._memory = _Windows(MemoryStorage())
+        self._shared: _Windows | None = None
         if settings.redis_url:
             storage = storage_from_string(
                 f"async+{settings.redis_url}",
@@ -74,7 +105,7 @@ class Limiter:
             )
             if not isinstance(storage, Storage):  # an async+ URL makes an async storage
                 raise TypeError(f"not an async rate-limit storage: {type(storage).__name__}")
-            self._shared = FixedWindowRateLimiter(storage)
+            self._shared = _Windows(storage)
         self._redis_down_until = 0.0
         self._warned_at = -math.inf
 
@@ -88,20 +119,17 @@ class Limiter:
                 self._redis_failed(exc)
         return await self._hit(self._memory, bucket, identifiers)
 
-    async def _hit(
-        self, strategy: FixedWindowRateLimiter, bucket: Bucket, identifiers: Sequence[str]
-    ) -> Verdict:
+    async def _hit(self, windows: _Windows, bucket: Bucket, identifiers: Sequence[str]) -> Verdict:
         verdict = Verdict(bucket.name, allowed=True)
-        now = time.time()
         many = len(bucket.items) > 1
         for item in bucket.items:
-            if not await strategy.hit(item, bucket.name, *identifiers):
+            count, end = await windows.hit(item, (bucket.name, *identifiers))
+            if count > item.amount:
                 verdict.allowed = False
-            stats = await strategy.get_window_stats(item, bucket.name, *identifiers)
             seconds = item.get_expiry()
             name = f"{bucket.name}-{seconds}s" if many else bucket.name
-            reset = min(seconds, max(0, math.ceil(stats.reset_time - now)))
-            verdict.windows.append((name, item.amount, seconds, stats.remaining, reset))
+            reset = min(seconds, max(0, math.ceil(end - time.time())))
+            verdict.windows.append((name, item.amount, seconds, max(0, item.amount - count), reset))
         if not verdict.allowed:
             REJECTIONS.labels(bucket=bucket.name).inc()
         return verdict
