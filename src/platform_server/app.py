@@ -18,6 +18,7 @@ from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
 from platform_server.auth.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
+from platform_server.backlog import read_backlog
 from platform_server.cache.microcache import MicroCache
 from platform_server.core.container import PlatformApp, Services
 from platform_server.core.database import Database
@@ -34,6 +35,10 @@ from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
 from platform_server.invoices.router import router as invoices_router
 from platform_server.notifications.router import router as notifications_router
+from platform_server.observability import metrics
+from platform_server.observability.middleware import MetricsMiddleware
+from platform_server.observability.router import BACKLOG
+from platform_server.observability.router import router as metrics_router
 from platform_server.orders.router import REFUND_ALL
 from platform_server.orders.router import router as orders_router
 from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGateway
@@ -92,6 +97,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
             REFUND_ALL.bind(make_refund_all(gateway)),
             CATALOG_CACHE.bind(catalog_cache),
             DISPATCHER.bind(dispatcher),
+            BACKLOG.bind(read_backlog),
         ),
     )
 
@@ -99,14 +105,18 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         housekeeping = asyncio.create_task(maintenance.run_forever(db, settings))
         dispatcher.start()
+        sampler = metrics.start_pool_sampler(db.pools, settings.metrics_refresh_seconds)
         # What start-up made (modules, routes, templates) lives as long as the process:
         # frozen, it is no longer walked by every full collection while serving.
         gc.freeze()
         yield
         await dispatcher.stop()
-        housekeeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await housekeeping
+        for task in (housekeeping, sampler):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        metrics.process_ended()
         await db.dispose()
         if isinstance(failures, RedisFailureCounter):
             await failures.close()
@@ -128,6 +138,8 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     # Rate limits, security headers and CORS: inside the request-id middleware.
     install_gateway(app, settings)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    if settings.metrics_enabled:
+        app.add_middleware(MetricsMiddleware)
 
     api = APIRouter(prefix=API_PREFIX, responses=RATE_LIMITED_RESPONSE)
     # Requests are matched against routes in this order, and no two domains share a
@@ -151,4 +163,6 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router, responses=RATE_LIMITED_RESPONSE)
+    if settings.metrics_enabled:
+        app.include_router(metrics_router)
     return app

@@ -12,17 +12,57 @@ import asyncio
 import contextlib
 import logging
 import signal
+from dataclasses import dataclass
+from typing import Any
 
-from platform_server.core.database import Database
+from prometheus_client import start_http_server
+
+from platform_server.backlog import read_backlog
+from platform_server.core.database import Database, utcnow
 from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
 from platform_server.events import broker
 from platform_server.events.api import EventOut, deliver_to_subscribers
+from platform_server.observability import metrics
+from platform_server.observability.metrics import BacklogCollector
 
 logger = logging.getLogger("platform_server.worker")
 
 
-async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+@dataclass(frozen=True)
+class MetricsAddress:
+    """Where the worker serves its own Prometheus metrics (`--metrics-port`)."""
+
+    port: int
+    host: str = "127.0.0.1"
+
+
+async def _refresh_gauges(db: Database, backlog: BacklogCollector, seconds: float) -> None:
+    """The backlog and pool gauges, read every `seconds` (a scrape runs in the metrics
+    server's thread, which cannot await the database)."""
+    while True:
+        try:
+            backlog.update(await read_backlog(db), utcnow())
+            metrics.sample_pools(db.pools())
+        except Exception:  # the database may be down a moment: the next round tries again
+            logger.exception("reading the backlog for metrics failed")
+        await asyncio.sleep(seconds)
+
+
+def _serve_metrics(address: MetricsAddress, backlog: BacklogCollector) -> Any:
+    server, _thread = start_http_server(
+        address.port, addr=address.host, registry=metrics.exposition(backlog)
+    )
+    logger.info("worker metrics on http://%s:%d/metrics", address.host, address.port)
+    return server
+
+
+async def run(
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    metrics_address: MetricsAddress | None = None,
+) -> None:
     if not settings.broker_url:
         raise ValueError("`platform worker run` needs PLATFORM_BROKER_URL (amqp://...)")
     stop = stop or asyncio.Event()
@@ -32,8 +72,16 @@ async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     async def handle(event: EventOut) -> None:
         async with db.transaction() as session:
             await deliver_to_subscribers(session, [event])
+        metrics.EVENTS_DELIVERED.inc()
         dispatcher.queued()
 
+    backlog = BacklogCollector()
+    metrics_server = refresher = None
+    if metrics_address is not None:
+        metrics_server = _serve_metrics(metrics_address, backlog)
+        refresher = asyncio.create_task(
+            _refresh_gauges(db, backlog, settings.metrics_refresh_seconds), name="metrics"
+        )
     dispatcher.start()
     consumer = asyncio.create_task(broker.consume(settings, handle), name="consumer")
     logger.info("worker consuming %s", broker.queue_name(settings))
@@ -43,15 +91,21 @@ async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
         if consumer in done:
             consumer.result()  # a broken connection ends the worker with its error
     finally:
-        consumer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await consumer
+        for task in (consumer, refresher):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if metrics_server is not None:
+            metrics_server.shutdown()
+            metrics_server.server_close()
+        metrics.process_ended()
         await dispatcher.stop()
         await db.dispose()
         logger.info("worker stopped")
 
 
-def main(settings: Settings) -> None:
+def main(settings: Settings, metrics_address: MetricsAddress | None = None) -> None:
     """Run until SIGINT or SIGTERM, then finish the current sends' bookkeeping and exit."""
 
     async def go() -> None:
@@ -59,6 +113,6 @@ def main(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await run(settings, stop=stop)
+        await run(settings, stop=stop, metrics_address=metrics_address)
 
     asyncio.run(go())

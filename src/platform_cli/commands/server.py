@@ -78,6 +78,8 @@ def run(
         upgrade(settings)
     if demo:
         _seed_demo(settings)
+    if workers > 1 and settings.metrics_enabled:
+        _share_metrics(settings)
     typer.echo(f"Platform API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     uvicorn.run(
         "platform_server.app:create_app",
@@ -94,6 +96,19 @@ def run(
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _share_metrics(settings: Settings) -> None:
+    """N worker processes write their metrics to one directory, emptied first (a
+    previous run's files would add to this one's), so any of them answers for all."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return  # set by the start-up script, as prometheus_client's docs advise
+    directory = (settings.metrics_dir or settings.data_dir / "metrics").resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):  # prometheus_client's files, nothing else
+        stale.unlink()
+    # Before uvicorn starts the workers: each imports prometheus_client afresh and sees it.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 def _seed_demo(settings: Settings) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from platform_cli.commands.server import ConfigOption, server_settings
@@ -19,7 +21,21 @@ def worker() -> None:
 
 
 @app.command()
-def run(config: ConfigOption = None) -> None:
+def run(
+    config: ConfigOption = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=65535,
+            help="Serve this worker's Prometheus metrics on this port (/metrics).",
+            show_default=False,
+        ),
+    ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(help="Interface the metrics port binds to.")
+    ] = "127.0.0.1",
+) -> None:
     """Consume events and send the emails, SMS and webhook calls they cause.
 
     Needs PLATFORM_BROKER_URL (e.g. amqp://guest:guest@127.0.0.1:5672/) and the same
@@ -27,7 +43,7 @@ def run(config: ConfigOption = None) -> None:
     import logging.config
 
     from platform_server.core.logging import logging_config
-    from platform_server.worker import main
+    from platform_server.worker import MetricsAddress, main
 
     settings = server_settings(config)
     if not settings.broker_url:
@@ -38,5 +54,8 @@ def run(config: ConfigOption = None) -> None:
         )
         raise typer.Exit(2)
     logging.config.dictConfig(logging_config(settings.log_level))
+    address = MetricsAddress(metrics_port, metrics_host) if metrics_port else None
     typer.echo(f"Worker started (queue {settings.broker_prefix}.dispatch). Stop with Ctrl-C.")
-    main(settings)
+    if address is not None:
+        typer.echo(f"Metrics on http://{address.host}:{address.port}/metrics")
+    main(settings, address)

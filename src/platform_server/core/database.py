@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 from platform_server.core.container import services_of
@@ -211,6 +212,13 @@ class Database:
             return
         async with self._lookups() as session:
             yield session
+
+    def pools(self) -> list[tuple[str, Pool]]:
+        """The connection pools by role (`read`, and `write` where writers have their own)."""
+        pools = [("read", self.engine.pool)]
+        if self._write_engine is not None:
+            pools.append(("write", self._write_engine.pool))
+        return pools
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -123,6 +123,16 @@ class Settings(BaseSettings):
     # Loopback and private targets are refused unless this is set (local development).
     webhooks_allow_private: bool = False
 
+    # Prometheus metrics: request instrumentation and `GET /metrics` (off: neither).
+    metrics_enabled: bool = True
+    # Bearer token `/metrics` requires; unset, `/metrics` answers loopback clients only.
+    metrics_token: str | None = Field(None, repr=False)
+    # Where `platform server run --workers N` keeps the processes' shared metric files
+    # (exported as PROMETHEUS_MULTIPROC_DIR); default `<data dir>/metrics`.
+    metrics_dir: Path | None = None
+    # How often processes in multiprocess mode, and workers, refresh scrape-time gauges.
+    metrics_refresh_seconds: float = Field(5.0, gt=0, le=300)
+
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"
     log_level: str = "info"

@@ -7,6 +7,7 @@ statements that each delivering domain applies to its own table. It imports no d
 from platform_server.delivery.queue import (
     FAILED,
     DeliveryMixin,
+    DeliveryStates,
     anything_due,
     claim,
     due,
@@ -16,11 +17,13 @@ from platform_server.delivery.queue import (
     pending_indexes,
     retry_now,
     settle,
+    state_counts,
 )
 
 __all__ = [
     "FAILED",
     "DeliveryMixin",
+    "DeliveryStates",
     "anything_due",
     "claim",
     "due",
@@ -30,4 +33,5 @@ __all__ = [
     "pending_indexes",
     "retry_now",
     "settle",
+    "state_counts",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -210,3 +211,29 @@ async def failed_counts(session: AsyncSession, model: type[Base], buckets: Hours
     total = await session.scalar(select(func.count()).select_from(table).where(failed))
     hourly = await hourly_counts(session, table.c.updated_at, buckets, failed)
     return Counts(int(total or 0), hourly)
+
+
+@dataclass(frozen=True)
+class DeliveryStates:
+    """Rows still to deliver or given up on: `queued` wait for a first attempt,
+    `retrying` wait after a failed one, `failed` spent every retry (dead-lettered)."""
+
+    queued: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+async def state_counts(session: AsyncSession, model: type[DeliveryMixin]) -> DeliveryStates:
+    """How many rows are queued, retrying and failed now (for `/metrics`)."""
+    table = table_of(model)  # type: ignore[arg-type]
+    tried = table.c.last_error.is_not(None)
+    stmt = (
+        select(table.c.status, tried, func.count())
+        .where(table.c.status.in_([model.PENDING, FAILED]))
+        .group_by(table.c.status, tried)
+    )
+    counts = {"queued": 0, "retrying": 0, "failed": 0}
+    for status, was_tried, count in (await session.execute(stmt)).all():
+        state = "failed" if status == FAILED else "retrying" if was_tried else "queued"
+        counts[state] += int(count)
+    return DeliveryStates(**counts)

@@ -8,9 +8,11 @@ messaging domains subscribe to published ones (`subscribe`), which they receive 
 from platform_server.events.schemas import EVENT_TYPES, EventActor, EventOut
 from platform_server.events.service import (
     EventData,
+    OutboxBacklog,
     ResourceId,
     Subscriber,
     deliver_to_subscribers,
+    outbox_backlog,
     publish_batch,
     record,
     record_many,
@@ -22,9 +24,11 @@ __all__ = [
     "EventActor",
     "EventData",
     "EventOut",
+    "OutboxBacklog",
     "ResourceId",
     "Subscriber",
     "deliver_to_subscribers",
+    "outbox_backlog",
     "publish_batch",
     "record",
     "record_many",

@@ -19,6 +19,7 @@ from platform_server.core.database import Database
 from platform_server.core.settings import Settings
 from platform_server.events import service
 from platform_server.events.schemas import EventOut
+from platform_server.observability.metrics import EVENTS_PUBLISHED
 
 logger = logging.getLogger("platform_server.events")
 
@@ -129,6 +130,7 @@ class Dispatcher:
                     await self.forward(session, events)
             if events:
                 total += len(events)
+                EVENTS_PUBLISHED.inc(len(events))
                 self.published.fire()
                 self._queued.fire()
             # A short batch emptied the outbox: no need for another round to find that out.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core import direct
@@ -151,3 +151,11 @@ async def set_positions(
             for i, event_id in enumerate(event_ids)
         ],
     )
+
+
+async def outbox_backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many events wait to be published, and when the oldest of them was written."""
+    unpublished = _events.c.position.is_(None)
+    stmt = select(func.count(), func.min(_events.c.created_at)).where(unpublished)
+    count, oldest = (await session.execute(stmt)).one()
+    return int(count or 0), as_utc(oldest) if oldest is not None else None

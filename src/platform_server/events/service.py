@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -133,14 +134,29 @@ async def publish_batch(session: AsyncSession, limit: int) -> list[EventOut]:
     return [to_out(row, position=first + i, published_at=now) for i, row in enumerate(rows)]
 
 
+@dataclass(frozen=True)
+class OutboxBacklog:
+    """Events written but not yet published, and the oldest one's time (None if none)."""
+
+    events: int
+    oldest_created_at: datetime | None
+
+
+async def outbox_backlog(session: AsyncSession) -> OutboxBacklog:
+    count, oldest = await repository.outbox_backlog(session)
+    return OutboxBacklog(events=count, oldest_created_at=oldest)
+
+
 __all__ = [
     "EventData",
     "EventFilters",
+    "OutboxBacklog",
     "ResourceId",
     "Subscriber",
     "deliver_to_subscribers",
     "get_event",
     "list_events",
+    "outbox_backlog",
     "publish_batch",
     "record",
     "record_many",

@@ -1,6 +1,6 @@
 """The notifications domain's public interface: what other domains may import from it."""
 
-from platform_server.notifications.repository import failed_counts
+from platform_server.notifications.repository import failed_counts, states
 from platform_server.notifications.service import queue_for_admins
 
-__all__ = ["failed_counts", "queue_for_admins"]
+__all__ = ["failed_counts", "queue_for_admins", "states"]

@@ -126,3 +126,8 @@ async def settle_all(session: AsyncSession, outcomes: list[dict[str, Any]]) -> N
 async def failed_counts(session: AsyncSession, buckets: Hours) -> Counts:
     """Notifications now `failed`, and how many failed in each hour of `buckets`."""
     return await delivery.failed_counts(session, Notification, buckets)
+
+
+async def states(session: AsyncSession) -> delivery.DeliveryStates:
+    """Notifications queued, retrying and failed now."""
+    return await delivery.state_counts(session, Notification)

@@ -19,6 +19,7 @@ from platform_server.notifications import rendering, repository
 from platform_server.notifications.email import Email, make_email_backend
 from platform_server.notifications.models import Notification
 from platform_server.notifications.sms import Sms, make_sms_backend
+from platform_server.observability.metrics import NOTIFICATION_SENDS, send_outcome
 
 logger = logging.getLogger("platform_server.notifications")
 
@@ -98,6 +99,9 @@ class NotificationSender:
         ]
         async with self.db.transaction() as session:
             await repository.settle_all(session, outcomes)
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            label = send_outcome(outcome["status"], Notification.DONE)
+            NOTIFICATION_SENDS.labels(job.channel, label).inc()
 
     async def _send_by(self, job: _Job, seconds: float) -> str | None:
         try:

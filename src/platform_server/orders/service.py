@@ -24,6 +24,7 @@ from platform_server.core.principal import Principal
 from platform_server.core.timeseries import Hours
 from platform_server.events import api as events
 from platform_server.inventory import api as inventory
+from platform_server.observability import metrics
 from platform_server.orders import repository
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.orders.schemas import (
@@ -143,6 +144,7 @@ async def create_order(
     await repository.insert_order(session, order, items, {**first, "created_at": now})
     out = OrderOut.model_validate({**order, "items": items})
     await events.record(session, "order.created", "order", order_id, out)
+    metrics.count_after_commit(session, metrics.ORDERS_CREATED.labels(currency))
     return out
 
 

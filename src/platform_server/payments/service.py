@@ -17,6 +17,7 @@ from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.events import api as events
+from platform_server.observability import metrics
 from platform_server.orders import api as orders
 from platform_server.payments import hooks, repository
 from platform_server.payments.gateway import (
@@ -100,6 +101,8 @@ async def pay(
     await repository.add(session, payment)
     await orders.transition(session, order.id, "paid", actor.user_id, f"payment {payment.id}")
     await hooks.order_paid.emit(session, order.id, order.user_email)
+    revenue = metrics.REVENUE.labels(order.currency)
+    metrics.count_after_commit(session, revenue, metrics.money(order.total))
     return payment
 
 

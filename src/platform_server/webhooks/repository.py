@@ -163,3 +163,8 @@ async def signing_targets(session: AsyncSession, endpoint_ids: Iterable[uuid.UUI
 async def failed_delivery_counts(session: AsyncSession, buckets: Hours) -> Counts:
     """Deliveries now `failed`, and how many failed in each hour of `buckets`."""
     return await delivery.failed_counts(session, WebhookDelivery, buckets)
+
+
+async def delivery_states(session: AsyncSession) -> delivery.DeliveryStates:
+    """Webhook deliveries queued, retrying and failed now."""
+    return await delivery.state_counts(session, WebhookDelivery)

@@ -27,6 +27,7 @@ from platform_server.core.database import Database, utcnow
 from platform_server.core.settings import Settings
 from platform_server.delivery import FAILED, settle
 from platform_server.notifications import api as notifications
+from platform_server.observability.metrics import WEBHOOK_SENDS, count_after_commit, send_outcome
 from platform_server.webhooks import repository, ssrf
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from platform_server.webhooks.service import signing_secrets
@@ -231,6 +232,8 @@ class WebhookSender:
                 error=outcome.error,
                 schedule=() if outcome.final else self.settings.webhook_retry_seconds,
             )
+            label = send_outcome(row.status, WebhookDelivery.DONE)
+            count_after_commit(session, WEBHOOK_SENDS.labels(label))
             row.response_code = outcome.response_code
             row.duration_ms = outcome.duration_ms
             row.updated_at = now

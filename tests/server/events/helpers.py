@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+
+from platform_server.core.settings import Settings
 
 API = "/api/v1"
 
@@ -45,3 +49,31 @@ def published(
 
     result: dict[str, Any] = wait_for(check, what=f"{type_} of {resource_id} to be published")
     return result
+
+
+def worker_env(settings: Settings, environ: dict[str, str]) -> dict[str, str]:
+    """The environment of a `platform worker run` process serving `settings`' server."""
+    env = {
+        **environ,
+        "PLATFORM_DATABASE_URL": settings.resolved_database_url,
+        "PLATFORM_DATA_DIR": str(settings.data_dir),
+        "PLATFORM_JWT_SECRET": settings.signing_secret,
+        "PLATFORM_BROKER_URL": settings.broker_url or "",
+        "PLATFORM_BROKER_PREFIX": settings.broker_prefix,
+        "PLATFORM_DISPATCH_POLL_SECONDS": "0.1",
+    }
+    if settings.redis_url:
+        env["PLATFORM_REDIS_URL"] = settings.redis_url
+    return env
+
+
+def stop_process(process: subprocess.Popen[Any], sig: int = signal.SIGTERM) -> None:
+    """Ask a process to stop; kill it if it has not after a generous wait."""
+    if process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

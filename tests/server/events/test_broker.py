@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from platform_sdk import webhooks
-from tests.server.events.helpers import API, wait_for
+from tests.server.events.helpers import API, stop_process, wait_for, worker_env
 from tests.server.events.receiver import Receiver, webhook_receiver
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
 
@@ -62,21 +62,13 @@ def start_worker(broker_server: LiveServer) -> Iterator[Callable[[], subprocess.
     """`platform worker run` as a separate process, as in production."""
     settings = broker_server.settings
     env = {
-        **os.environ,
-        "PLATFORM_DATABASE_URL": settings.resolved_database_url,
-        "PLATFORM_DATA_DIR": str(settings.data_dir),
-        "PLATFORM_JWT_SECRET": settings.signing_secret,
-        "PLATFORM_BROKER_URL": settings.broker_url or "",
-        "PLATFORM_BROKER_PREFIX": settings.broker_prefix,
+        **worker_env(settings, dict(os.environ)),
         "PLATFORM_WEBHOOKS_ALLOW_PRIVATE": "true",
         "PLATFORM_DELIVERY_LEASE_SECONDS": str(LEASE_SECONDS),
         "PLATFORM_WEBHOOK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
         "PLATFORM_SMTP_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
         "PLATFORM_WEBHOOK_RETRY_SECONDS": json.dumps(settings.webhook_retry_seconds),
-        "PLATFORM_DISPATCH_POLL_SECONDS": "0.1",
     }
-    if settings.redis_url:
-        env["PLATFORM_REDIS_URL"] = settings.redis_url
     workers: list[subprocess.Popen[bytes]] = []
 
     def start() -> subprocess.Popen[bytes]:
@@ -87,13 +79,7 @@ def start_worker(broker_server: LiveServer) -> Iterator[Callable[[], subprocess.
 
     yield start
     for worker in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        stop_process(worker)
 
 
 @contextmanager
