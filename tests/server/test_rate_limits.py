@@ -128,7 +128,7 @@ def test_bad_tokens_are_charged_to_the_address(limited: Any, customer: Account) 
         assert c.get(f"{API}/users/me", headers=customer.headers).status_code == 200
 
 
-def test_anonymous_calls_are_limited_per_address(limited: Any) -> None:
+def test_anonymous_calls_are_limited_per_address(limited: Any, api: httpx.Client) -> None:
     before = rejections("ip")
     with limited(rate_limit_per_ip="2/hour") as live, httpx.Client(base_url=live.url) as c:
         assert [c.get(PRODUCTS).status_code for _ in range(2)] == [200, 200]
@@ -137,6 +137,9 @@ def test_anonymous_calls_are_limited_per_address(limited: Any) -> None:
         assert body["instance"] == PRODUCTS
         assert str(response.headers["retry-after"]) in body["detail"]
     assert rejections("ip") == before + 1
+    # The counter is on /metrics (the main server: same process, same registry).
+    scraped = api.get("/metrics").text  # from loopback: no token needed
+    assert 'platform_rate_limit_rejections_total{bucket="ip"}' in scraped
 
 
 def test_sign_in_has_a_bucket_per_account_and_address(limited: Any, customer: Account) -> None:
