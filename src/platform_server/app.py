@@ -162,7 +162,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     ):
         api.include_router(router)
     app.include_router(api)
-    app.include_router(health_router, responses=RATE_LIMITED_RESPONSE)
+    app.include_router(health_router)
     if settings.metrics_enabled:
         app.include_router(metrics_router)
     return app

@@ -57,10 +57,13 @@ def test_healthz(api: httpx.Client) -> None:
     assert response.json()["status"] == "ok"
 
 
-def test_readyz(api: httpx.Client) -> None:
+def test_readyz(api: httpx.Client, server: LiveServer) -> None:
     response = api.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    expected = {"status": "ok", "database": "ok"}
+    if server.settings.redis_url:
+        expected["redis"] = "ok"
+    assert response.json() == expected
 
 
 @pytest.fixture(scope="module")

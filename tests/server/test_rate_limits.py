@@ -223,6 +223,11 @@ def test_redis_down_falls_back_to_memory(
         statuses = [c.get(PRODUCTS).status_code for _ in range(3)]
         assert statuses == [200, 200, 200]
         assert_limited(c.get(PRODUCTS), "ip")
+        # Degraded, not failed: the process still serves (probes are never limited).
+        ready = c.get("/readyz")
+        assert "ratelimit" not in ready.headers
+        assert ready.status_code == 200
+        assert ready.json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
     warnings = [r for r in caplog.records if "Redis is unreachable" in r.getMessage()]
     assert len(warnings) == 1
 
@@ -253,7 +258,8 @@ def test_numbers_mean_per_second_and_bad_proxies_are_refused() -> None:
 def test_openapi_lists_the_429_everywhere(api: httpx.Client) -> None:
     doc = api.get(f"{API}/openapi.json").json()
     for path, ops in doc["paths"].items():
-        for method, op in ops.items():
-            assert "429" in op["responses"], (method, path)
+        for op in ops.values():
+            # Probes are never limited.
+            assert ("429" in op["responses"]) is (path not in ("/healthz", "/readyz")), path
     products = doc["paths"][PRODUCTS]["get"]["responses"]["429"]
     assert {"Retry-After", "RateLimit", "RateLimit-Policy"} <= set(products["headers"])

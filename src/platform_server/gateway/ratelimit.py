@@ -39,6 +39,9 @@ _AUTH_ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("register", re.compile(rf"^{_API}/users$"), "email"),
     ("password", re.compile(rf"^{_API}/users/(?P<id>[^/]+)/password$"), ""),
 )
+# Load balancer probes and the Prometheus scrape are never limited (a probe refused
+# with a 429 would take a healthy process out of rotation).
+_EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
 _BUFFER_LIMIT = 16 * 1024  # enough for any sign-in body; a longer one names no account
 
 
@@ -118,7 +121,7 @@ class RateLimitMiddleware:
         # The audit trail and the failed-login throttle see the same address.
         set_client_ip(address)
         ip = address or "unknown"
-        if not self.enabled:
+        if not self.enabled or scope["path"] in _EXEMPT:
             await self.app(scope, receive, send)
             return
         ticket = _Ticket(self.limiter, self.policies)
