@@ -32,6 +32,10 @@ from platform_server.demo import ensure_admin
 
 ADMIN_EMAIL = "admin@tests.platform.test"
 ADMIN_PASSWORD = "admin-password-123"
+# What a healthy test server's /readyz says (Redis is listed only when configured).
+READY = {"status": "ok", "database": "ok"} | (
+    {"redis": "ok"} if os.environ.get("PLATFORM_TEST_REDIS_URL") else {}
+)
 
 
 def _free_port() -> int:

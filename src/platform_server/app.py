@@ -19,7 +19,8 @@ from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
 from platform_server.auth.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
 from platform_server.backlog import read_backlog
-from platform_server.cache.microcache import MicroCache
+from platform_server.cache.shared import SharedCache
+from platform_server.cache.stale import CATALOG
 from platform_server.core.container import PlatformApp, Services
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
@@ -31,6 +32,7 @@ from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.router import router as events_router
 from platform_server.gateway.install import install_gateway
 from platform_server.gateway.ratelimit import RATE_LIMITED_RESPONSE
+from platform_server.health.router import REDIS_PROBE
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
 from platform_server.invoices.router import router as invoices_router
@@ -81,21 +83,23 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     signer = TokenSigner(settings)
     failures = _failure_counter(settings)
     gateway = _gateway(settings)
-    catalog_cache = MicroCache(settings.catalog_cache_seconds)
+    catalog_cache = SharedCache.from_settings(settings, CATALOG)
+    db.on_commit(catalog_cache.after_commit)
     dispatcher = build_dispatcher(db, settings, "api")
     services = Services(
         settings=settings,
         db=db,
         signer=signer,
         callers=BearerResolver(settings, db, signer),
-        # After a write commits: stale catalog pages go, and the outbox is looked at now.
-        after_write=(catalog_cache.clear, dispatcher.wake),
+        # After a write commits: the outbox is looked at now.
+        after_write=(dispatcher.wake,),
         send_queued=dispatcher.queued,
         bound=(
             AUTHENTICATOR.bind(Authenticator(settings, db, signer, failures)),
             GATEWAY.bind(gateway),
             REFUND_ALL.bind(make_refund_all(gateway)),
             CATALOG_CACHE.bind(catalog_cache),
+            REDIS_PROBE.bind(catalog_cache.link),
             DISPATCHER.bind(dispatcher),
             BACKLOG.bind(read_backlog),
         ),
@@ -103,6 +107,8 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # What changed while no process served (a restore, a demo seed) is not served.
+        await catalog_cache.invalidate()
         housekeeping = asyncio.create_task(maintenance.run_forever(db, settings))
         dispatcher.start()
         sampler = metrics.start_pool_sampler(db.pools, settings.metrics_refresh_seconds)
@@ -118,6 +124,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
                     await task
         metrics.process_ended()
         await db.dispose()
+        await catalog_cache.close()
         if isinstance(failures, RedisFailureCounter):
             await failures.close()
         if isinstance(gateway, HttpGateway):

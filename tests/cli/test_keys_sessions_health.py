@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from platform_sdk import Client
@@ -76,6 +77,8 @@ def test_health(cli: Cli) -> None:
     table = cli.run("health", env=env)
     assert table.exit_code == 0, table.stderr
     assert "live\tok" in table.stdout and "ready\tok" in table.stdout
+    # Redis is listed only when the server uses it.
+    assert ("redis\tok" in table.stdout) == bool(os.environ.get("PLATFORM_TEST_REDIS_URL"))
     data = json.loads(cli.run("health", "-o", "json", env=env).stdout)
     assert data["live"]["status"] == "ok" and data["ready"]["status"] == "ok"
     down = cli.run("health", env={"PLATFORM_BASE_URL": "http://127.0.0.1:9"})

@@ -1,4 +1,4 @@
-"""The anonymous catalog micro-cache: short-lived, bounded, and cleared by writes."""
+"""The in-process store behind the catalog cache: short-lived, bounded, cleared by writes."""
 
 from __future__ import annotations
 

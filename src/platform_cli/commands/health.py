@@ -34,20 +34,23 @@ def health(ctx: typer.Context, fmt: OutputOption = None) -> None:
                 failed = True
                 result[name] = {"status": "error"}
     if out.format == "table":
-        out.one(
-            {
-                "server": result["base_url"],
-                "live": result["live"]["status"],
-                "ready": result["ready"]["status"],
-                "database": result["ready"].get("database") or result["ready"].get("detail"),
-            },
-            [
-                Column("server", "server"),
-                Column("live", "live", "status"),
-                Column("ready", "ready", "status"),
-                Column("database", "database", "status"),
-            ],
-        )
+        ready = result["ready"]
+        row = {
+            "server": result["base_url"],
+            "live": result["live"]["status"],
+            "ready": ready["status"],
+            "database": ready.get("database") or ready.get("detail"),
+        }
+        columns = [
+            Column("server", "server"),
+            Column("live", "live", "status"),
+            Column("ready", "ready", "status"),
+            Column("database", "database", "status"),
+        ]
+        if ready.get("redis"):  # only when the server uses Redis
+            row["redis"] = ready["redis"]
+            columns.append(Column("redis", "redis", "status"))
+        out.one(row, columns)
     else:
         out.one(result)
     if failed:

@@ -59,7 +59,9 @@ def migrate(config: ConfigOption = None) -> None:
 def run(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="API processes (uvicorn's process manager).")
+    ] = 1,
     demo: Annotated[bool, typer.Option("--demo", help="Seed demo data and a demo admin.")] = False,
     migrate_first: Annotated[
         bool, typer.Option("--migrate/--no-migrate", help="Apply migrations before starting.")
@@ -74,6 +76,8 @@ def run(
     from platform_server.core.migrate import upgrade
 
     settings = server_settings(config)
+    if workers > 1:
+        _check_several_processes(settings, reload)
     if migrate_first:
         upgrade(settings)
     if demo:
@@ -96,6 +100,32 @@ def run(
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _check_several_processes(settings: Settings, reload: bool) -> None:
+    """What `--workers N` needs. Each process is started by uvicorn from the import
+    string with the settings in the environment (set here before it starts them)."""
+    if reload:
+        typer.echo("Error: --reload runs one process; leave out --workers.", err=True)
+        raise typer.Exit(2)
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.resolved_database_url)
+    if settings.is_sqlite and url.database in (None, "", ":memory:"):
+        typer.echo(
+            "Error: an in-memory SQLite database belongs to one process; --workers needs a "
+            "database file (the default) or PostgreSQL.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if not settings.redis_url and settings.catalog_cache_seconds > 0:
+        # In process memory, one process would keep serving what another just changed.
+        os.environ["PLATFORM_CATALOG_CACHE_SECONDS"] = "0"
+        typer.echo(
+            "Note: the catalog cache is off: without PLATFORM_REDIS_URL each process "
+            "would cache on its own. Set PLATFORM_REDIS_URL to share it.",
+            err=True,
+        )
 
 
 def _share_metrics(settings: Settings) -> None:

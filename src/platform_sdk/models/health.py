@@ -4,6 +4,8 @@ from ._base import PlatformModel
 
 
 class HealthStatus(PlatformModel):
-    status: str  # "ok", or "degraded" while a configured Redis is unreachable
+    # "ok", or "degraded" when a component (Redis) is marked degraded but the server serves.
+    status: str
     database: str | None = None
-    redis: str | None = None  # "ok" or "unreachable"; None when the server uses no Redis
+    # Only when the server uses Redis: "ok" or "degraded".
+    redis: str | None = None

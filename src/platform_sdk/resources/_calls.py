@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._endpoints import Call, PageCall
+from .._endpoints import Call, PageCall, no_content
 
 if TYPE_CHECKING:
     from ..models import PlatformModel
@@ -28,6 +28,11 @@ def many(
 ) -> PageCall[PM]:
     """The usual :class:`PageCall`: a page of ``model`` items (see :func:`one`)."""
     return PageCall(item=model.model_validate, path_params=_id(id), options=options, **parts)
+
+
+def nothing(options: Mapping[str, Any], *, id: object = None, **parts: Any) -> Call[None]:
+    """A :class:`Call` answered by 204 No Content (see :func:`one`)."""
+    return Call(parse=no_content, path_params=_id(id), options=options, **parts)
 
 
 def _id(value: object) -> dict[str, object]:

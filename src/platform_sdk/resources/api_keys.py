@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import CreateOptions, M, PageOptions, RequestOptions
 from ..models import ApiKey, ApiKeyCreated
-from ._calls import many, one
+from ._calls import many, nothing, one
 
 
 class ApiKeys(Resource[M]):
@@ -40,4 +40,4 @@ class ApiKeys(Resource[M]):
 
     @endpoint("DELETE", "/api/v1/api-keys/{id}")
     def revoke(self, key_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
-        return Call(parse=no_content, path_params={"id": key_id}, options=options)
+        return nothing(options, id=key_id)

@@ -4,10 +4,10 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import M, PageOptions, RequestOptions
 from ..models import Session, TokenPair
-from ._calls import fields, many, one
+from ._calls import fields, many, nothing, one
 
 
 class Sessions(Resource[M]):
@@ -19,7 +19,7 @@ class Sessions(Resource[M]):
 
     @endpoint("DELETE", "/api/v1/auth/sessions/{id}")
     def revoke(self, session_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
-        return Call(parse=no_content, path_params={"id": session_id}, options=options)
+        return nothing(options, id=session_id)
 
 
 class Auth(Resource[M]):
@@ -46,7 +46,7 @@ class Auth(Resource[M]):
         self, *, refresh_token: str | None = None, **options: Unpack[RequestOptions]
     ) -> Call[None]:
         """Revoke the current session (or the one of ``refresh_token``) and forget the tokens."""
-        return Call(parse=no_content, body=fields(locals()), options=options, auth_effect="clear")
+        return nothing(options, body=fields(locals()), auth_effect="clear")
 
     @cached_property
     def sessions(self) -> Sessions[M]:

@@ -4,10 +4,10 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions, Role, UserStatus
 from ..models import Profile, User
-from ._calls import fields, many, one
+from ._calls import fields, many, nothing, one
 
 
 class Profiles(Resource[M]):
@@ -85,7 +85,7 @@ class Users(Resource[M]):
     @endpoint("DELETE", "/api/v1/users/{id}")
     def delete(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
         """Delete the user with its profile, sessions and API keys."""
-        return Call(parse=no_content, path_params={"id": user_id}, options=options)
+        return nothing(options, id=user_id)
 
     @endpoint("POST", "/api/v1/users/{id}/password")
     def change_password(
@@ -100,12 +100,7 @@ class Users(Resource[M]):
 
         Revokes the user's other sessions.
         """
-        return Call(
-            parse=no_content,
-            path_params={"id": user_id},
-            body=fields(locals(), "user_id"),
-            options=options,
-        )
+        return nothing(options, id=user_id, body=fields(locals(), "user_id"))
 
     @endpoint("DELETE", "/api/v1/users/{id}/sessions")
     def revoke_sessions(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
@@ -113,7 +108,7 @@ class Users(Resource[M]):
 
         For the user themself or an admin; a user's own call ends the current session too.
         """
-        return Call(parse=no_content, path_params={"id": user_id}, options=options)
+        return nothing(options, id=user_id)
 
     @cached_property
     def profile(self) -> Profiles[M]:

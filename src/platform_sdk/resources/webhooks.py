@@ -5,7 +5,7 @@ from functools import cached_property
 from typing import Literal, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, no_content, paginated
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions
 from ..models import (
     WebhookDelivery,
@@ -14,7 +14,7 @@ from ..models import (
     WebhookEndpointCreated,
     WebhookSecret,
 )
-from ._calls import fields, many, one
+from ._calls import fields, many, nothing, one
 
 WebhookDeliveryStatus = Literal["pending", "succeeded", "failed"]
 
@@ -129,7 +129,7 @@ class Webhooks(Resource[M]):
     @endpoint("DELETE", "/api/v1/webhooks/{id}")
     def delete(self, webhook_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
         """Delete the endpoint and its delivery log."""
-        return Call(parse=no_content, path_params={"id": webhook_id}, options=options)
+        return nothing(options, id=webhook_id)
 
     @endpoint("POST", "/api/v1/webhooks/{id}/rotate-secret")
     def rotate_secret(

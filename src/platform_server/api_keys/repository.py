@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.api_keys.models import ApiKey
 from platform_server.api_keys.schemas import ApiKeyOut
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 
 
 async def add(session: AsyncSession, record: ApiKey) -> None:
@@ -21,10 +21,7 @@ async def add(session: AsyncSession, record: ApiKey) -> None:
 async def list_live(session: AsyncSession, user_id: uuid.UUID, page: PageParams) -> Page[ApiKeyOut]:
     """The user's keys that are not revoked, newest first."""
     live = select(ApiKey).where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
-    to_out = ApiKeyOut.model_validate
-    return await paginate(
-        session, live, created_at=ApiKey.created_at, row_id=ApiKey.id, page=page, to_schema=to_out
-    )
+    return await newest_first(session, live, ApiKey, page, ApiKeyOut.model_validate)
 
 
 async def get(session: AsyncSession, key_id: uuid.UUID) -> ApiKey | None:

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit.models import AuditRecord
-from platform_server.audit.schemas import AuditRecordOut
-from platform_server.core.database import as_utc
-from platform_server.core.pagination import Page, PageParams, paginate
-
-
-@dataclass(frozen=True)
-class AuditFilters:
-    actor_id: uuid.UUID | None = None
-    action: str | None = None
-    target_type: str | None = None
-    target_id: str | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+from platform_server.audit.schemas import AuditFilters, AuditRecordOut
+from platform_server.core.database import equal_to, in_period
+from platform_server.core.pagination import Page, PageParams, newest_first
 
 
 async def insert_record(session: AsyncSession, row: Mapping[str, Any]) -> None:
@@ -34,9 +22,14 @@ async def insert_record(session: AsyncSession, row: Mapping[str, Any]) -> None:
 async def list_records(
     session: AsyncSession, page: PageParams, filters: AuditFilters
 ) -> Page[AuditRecordOut]:
-    stmt = select(AuditRecord)
-    if filters.actor_id:
-        stmt = stmt.where(AuditRecord.actor_id == filters.actor_id)
+    stmt = select(AuditRecord).where(
+        *equal_to(
+            (AuditRecord.actor_id, filters.actor_id),
+            (AuditRecord.target_type, filters.target_type),
+            (AuditRecord.target_id, filters.target_id),
+        ),
+        *in_period(AuditRecord.created_at, filters.created_after, filters.created_before),
+    )
     if filters.action:
         # "order" matches order.cancel, order.ship, ...; "order.ship" matches only itself.
         action = filters.action
@@ -44,18 +37,7 @@ async def list_records(
             (AuditRecord.action == action)
             | AuditRecord.action.startswith(action + ".", autoescape=True)
         )
-    if filters.target_type:
-        stmt = stmt.where(AuditRecord.target_type == filters.target_type)
-    if filters.target_id:
-        stmt = stmt.where(AuditRecord.target_id == filters.target_id)
-    if filters.created_after:
-        stmt = stmt.where(AuditRecord.created_at >= as_utc(filters.created_after))
-    if filters.created_before:
-        stmt = stmt.where(AuditRecord.created_at < as_utc(filters.created_before))
-    newest_first, to_out = AuditRecord.created_at, AuditRecordOut.model_validate
-    return await paginate(
-        session, stmt, created_at=newest_first, row_id=AuditRecord.id, page=page, to_schema=to_out
-    )
+    return await newest_first(session, stmt, AuditRecord, page, AuditRecordOut.model_validate)
 
 
 async def get_record(session: AsyncSession, record_id: uuid.UUID) -> AuditRecordOut | None:

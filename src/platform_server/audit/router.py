@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from platform_server.audit import service
-from platform_server.audit.schemas import AuditRecordOut
+from platform_server.audit.schemas import AuditFilters, AuditRecordOut
 from platform_server.core.access import requires
 from platform_server.core.database import DbSession, as_utc
 from platform_server.core.errors import Unprocessable
@@ -26,38 +25,11 @@ async def list_audit_records(
     session: DbSession,
     page: PageQuery,
     actor: Auditor,
-    actor_id: Annotated[uuid.UUID | None, Query(description="Only this actor's records")] = None,
-    action: Annotated[
-        str | None,
-        Query(
-            max_length=100,
-            pattern=r"^[a-z_]+(\.[a-z_]+)*$",
-            description="An action (`order.ship`) or a prefix of whole parts (`order`)",
-        ),
-    ] = None,
-    target_type: Annotated[
-        str | None, Query(max_length=50, pattern=r"^[a-z_]+$", description="e.g. `product`")
-    ] = None,
-    target_id: Annotated[
-        str | None, Query(max_length=64, pattern=r"^[^\x00]*$", description="The target's id")
-    ] = None,
-    created_after: Annotated[
-        datetime | None, Query(description="At or after (ISO 8601; UTC without an offset)")
-    ] = None,
-    created_before: Annotated[
-        datetime | None, Query(description="Before (ISO 8601; UTC without an offset)")
-    ] = None,
+    filters: Annotated[AuditFilters, Query()],
 ) -> Page[AuditRecordOut]:
     """Newest first. Who changed what, from where (IP, request id) and when."""
-    filters = service.AuditFilters(
-        actor_id=actor_id,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        created_after=created_after,
-        created_before=created_before,
-    )
-    if created_after and created_before and as_utc(created_after) > as_utc(created_before):
+    after, before = filters.created_after, filters.created_before
+    if after and before and as_utc(after) > as_utc(before):
         raise Unprocessable(
             "created_after is after created_before.",
             errors=[{"loc": ["query", "created_after"], "msg": "later than created_before"}],

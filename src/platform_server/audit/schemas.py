@@ -4,9 +4,33 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from platform_server.core.schemas import OutputModel
+
+
+class AuditFilters(BaseModel):
+    """The query of `GET /audit`: every filter is optional."""
+
+    actor_id: uuid.UUID | None = Field(None, description="Only this actor's records")
+    action: str | None = Field(
+        None,
+        max_length=100,
+        pattern=r"^[a-z_]+(\.[a-z_]+)*$",
+        description="An action (`order.ship`) or a prefix of whole parts (`order`)",
+    )
+    target_type: str | None = Field(
+        None, max_length=50, pattern=r"^[a-z_]+$", description="e.g. `product`"
+    )
+    target_id: str | None = Field(
+        None, max_length=64, pattern=r"^[^\x00]*$", description="The target's id"
+    )
+    created_after: datetime | None = Field(
+        None, description="At or after (ISO 8601; UTC without an offset)"
+    )
+    created_before: datetime | None = Field(
+        None, description="Before (ISO 8601; UTC without an offset)"
+    )
 
 
 class AuditRecordOut(OutputModel):

@@ -10,10 +10,9 @@ from fastapi.encoders import jsonable_encoder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import repository
-from platform_server.audit.repository import AuditFilters as AuditFilters
-from platform_server.audit.schemas import AuditRecordOut
+from platform_server.audit.schemas import AuditFilters, AuditRecordOut
 from platform_server.core.database import Database, utcnow
-from platform_server.core.errors import NotFound
+from platform_server.core.errors import found
 from platform_server.core.ids import new_id
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
@@ -107,6 +106,4 @@ async def list_records(
 
 async def get_record(session: AsyncSession, record_id: uuid.UUID) -> AuditRecordOut:
     record = await repository.get_record(session, record_id)
-    if record is None:
-        raise NotFound(f"Audit record {record_id} does not exist.")
-    return record
+    return found(record, f"Audit record {record_id} does not exist.")

@@ -15,7 +15,7 @@ from platform_server.auth.schemas import SessionOut
 from platform_server.core import direct
 from platform_server.core.database import table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 
 
 async def add_session(session: AsyncSession, record: Session) -> None:
@@ -53,9 +53,7 @@ async def list_for_user(
     to_out: Callable[[Session], SessionOut],
 ) -> Page[SessionOut]:
     mine = select(Session).where(Session.user_id == user_id)
-    return await paginate(
-        session, mine, created_at=Session.created_at, row_id=Session.id, page=page, to_schema=to_out
-    )
+    return await newest_first(session, mine, Session, page, to_out)
 
 
 # Read on every authenticated request: built once, and plain rows, not ORM objects.

@@ -1,1 +1,1 @@
-"""Caches shared by domains (today: the in-process micro-cache of anonymous reads)."""
+"""Caches shared by domains: the catalog cache (in Redis or in process) and its invalidation."""

@@ -1,10 +1,8 @@
-"""A short-lived, in-process cache of anonymous catalog reads.
+"""A bounded, short-lived, in-process store of response bodies.
 
-Public catalog pages are the same for every anonymous visitor, so each process
-keeps the exact response bytes for a second or two (`PLATFORM_CATALOG_CACHE_SECONDS`,
-0 turns it off). A product or stock change in this process clears it at once;
-other processes catch up within the TTL, like behind a CDN. Signed-in callers
-(staff see archived products) always get a fresh answer.
+What `SharedCache` uses when no Redis is configured: right for one process only
+(another process's writes cannot clear it), which is why `platform server run
+--workers N` without Redis turns the catalog cache off.
 """
 
 from __future__ import annotations

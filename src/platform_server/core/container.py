@@ -58,7 +58,7 @@ class Services:
     signer: TokenSigner
     # Bearer token → Principal, for `core.access` (the auth domain's resolver).
     callers: CallerResolver
-    # After a write request commits: caches of this process drop what may be stale.
+    # After a write request commits (and `Database.on_commit` hooks ran): wake-ups.
     after_write: tuple[Callable[[], None], ...] = ()
     # Wakes the senders once a request queued a notification or webhook delivery.
     send_queued: Callable[[], None] = lambda: None

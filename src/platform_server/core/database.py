@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, Numeric, Table, event
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    MetaData,
+    Numeric,
+    SQLColumnExpression,
+    Table,
+    event,
+)
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -42,6 +50,24 @@ def utcnow() -> datetime:
 def as_utc(moment: datetime) -> datetime:
     """A time without a zone is read as UTC, like every time in this API."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def equal_to(*pairs: tuple[SQLColumnExpression[Any], object]) -> list[ColumnElement[bool]]:
+    """The conditions of a list's filters: `column == value` for each value given (not
+    None or empty); `select(...).where(*equal_to(...))`."""
+    return [column == value for column, value in pairs if value]
+
+
+def in_period(
+    column: SQLColumnExpression[datetime], after: datetime | None, before: datetime | None
+) -> list[ColumnElement[bool]]:
+    """`after <= column < before`, each bound only when given (naive times read as UTC)."""
+    bounds = []
+    if after:
+        bounds.append(column >= as_utc(after))
+    if before:
+        bounds.append(column < as_utc(before))
+    return bounds
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -162,6 +188,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 WRITE_OPTION = "platform_write"
 NO_TRANSACTION_OPTION = "platform_no_transaction"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Runs after a write transaction commits, given its session (`session.info` says what
+# it changed); a request's hooks finish before its response is sent. Must not raise.
+CommitHook = Callable[[AsyncSession], Awaitable[None]]
 
 
 class Database:
@@ -190,6 +219,12 @@ class Database:
         # On SQLite a request's write transaction holds the one writer: lookups made in
         # it would lengthen that hold, so they always take a connection of their own.
         self._lookups_may_join = not settings.is_sqlite
+        self._commit_hooks: list[CommitHook] = []
+
+    def on_commit(self, hook: CommitHook) -> None:
+        """Run `hook` after every write transaction of this database commits (a shared
+        cache invalidates what the transaction marked stale)."""
+        self._commit_hooks.append(hook)
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self._writers if write else self._readers)()
@@ -197,8 +232,12 @@ class Database:
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """One transaction; it touches the database only on first use."""
-        async with self.session(write=write) as session, session.begin():
-            yield session
+        async with self.session(write=write) as session:
+            async with session.begin():
+                yield session
+            if write:
+                for hook in self._commit_hooks:
+                    await hook(session)
 
     @asynccontextmanager
     async def lookups(self, request: Request | None = None) -> AsyncIterator[AsyncSession]:
@@ -238,7 +277,7 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
             finally:
                 request.state.db_session = None
         if write:
-            # Caches of this process (the anonymous catalog pages) drop what may be stale.
+            # Shared caches were invalidated by the commit hooks; these wake what waits.
             for forget in services.after_write:
                 forget()
     except BaseException:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -75,6 +75,16 @@ class Forbidden(ProblemError):
 
 class NotFound(ProblemError):
     status = 404
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None, detail: str) -> T:
+    """``value``, or a 404 saying ``detail`` when there is none."""
+    if value is None:
+        raise NotFound(detail)
+    return value
 
 
 class Conflict(ProblemError):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -163,6 +163,26 @@ async def paginate(
             ["k", _encode_value(getattr(last_row, column.key)), str(getattr(last_row, row_id.key))]
         )
     return Page[T](data=[to_schema(r) for r in found], next_cursor=next_cursor)
+
+
+class Timestamped(Protocol):
+    """A mapped class with the usual keys: its `created_at` and `id` columns."""
+
+    created_at: ClassVar[InstrumentedAttribute[datetime]]
+    id: ClassVar[InstrumentedAttribute[uuid.UUID]]
+
+
+async def newest_first(
+    session: AsyncSession,
+    stmt: Select[Any],
+    model: type[Timestamped],
+    page: PageParams,
+    to_schema: Callable[[Any], T],
+) -> Page[T]:
+    """`paginate` in the usual order: `model`'s `created_at`, newest first, then its id."""
+    return await paginate(
+        session, stmt, created_at=model.created_at, row_id=model.id, page=page, to_schema=to_schema
+    )
 
 
 async def paginate_by_offset(

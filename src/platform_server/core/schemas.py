@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from platform_server.core.money import quantize
 
 # NUL and lone surrogates cannot be stored (PostgreSQL text, UTF-8): refuse them as input.
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -31,3 +33,24 @@ class InputModel(BaseModel):
 
 class OutputModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+class PricedOut(OutputModel):
+    """An output with amounts in its `currency`: the fields named in `MONEY`, and the `price`
+    and `subtotal` of each order item in the list named `ITEMS`, are rounded to the
+    currency's minor unit (the database keeps four places; the wire shows the currency's)."""
+
+    MONEY: ClassVar[tuple[str, ...]] = ()
+    ITEMS: ClassVar[str] = ""
+
+    if TYPE_CHECKING:
+        currency: str
+
+    @model_validator(mode="after")
+    def _minor_units(self) -> Self:
+        for name in self.MONEY:
+            setattr(self, name, quantize(getattr(self, name), self.currency))
+        for item in getattr(self, self.ITEMS) if self.ITEMS else ():
+            item.price = quantize(item.price, self.currency)
+            item.subtotal = quantize(item.subtotal, self.currency)
+        return self

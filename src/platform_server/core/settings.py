@@ -89,8 +89,16 @@ class Settings(BaseSettings):
     payment_gateway_key: str | None = None
     payment_gateway_timeout_seconds: float = Field(10.0, gt=0)
 
-    # Anonymous catalog reads are cached this long per process (0 turns it off).
-    catalog_cache_seconds: float = Field(2.0, ge=0, le=60)
+    # Catalog reads (product lists, product detail, categories) are cached this long, in
+    # Redis when configured (shared by every process), else in process; 0 turns it off.
+    # Writes through the API invalidate at once; the TTL bounds changes made around it.
+    catalog_cache_seconds: float = Field(30.0, ge=0, le=3600)
+    # Entries kept per process when the catalog cache is in process memory.
+    catalog_cache_max_entries: int = Field(2048, ge=1, le=1_000_000)
+    # A cache call to Redis gives up after this long; then Redis is skipped (requests
+    # go uncached) for the retry period before it is tried again.
+    cache_redis_timeout_seconds: float = Field(0.5, gt=0, le=30)
+    cache_redis_retry_seconds: float = Field(5.0, ge=0, le=300)
 
     # Events: embedded dispatch from the database unless a broker URL is set, in which
     # case API processes publish and `platform worker run` processes deliver.

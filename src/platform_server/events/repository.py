@@ -12,9 +12,9 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core import direct
-from platform_server.core.database import as_utc, table_of
+from platform_server.core.database import as_utc, equal_to, in_period, table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.events.models import Event, EventStream
 from platform_server.events.schemas import EventActor, EventOut
 
@@ -68,18 +68,13 @@ class EventFilters:
 async def list_events(
     session: AsyncSession, page: PageParams, filters: EventFilters
 ) -> Page[EventOut]:
-    stmt = select(Event)
+    stmt = select(Event).where(
+        *in_period(Event.created_at, filters.created_after, filters.created_before),
+        *equal_to((Event.resource_id, filters.resource_id)),
+    )
     if filters.types:
         stmt = stmt.where(Event.type.in_(list(filters.types)))
-    if filters.created_after:
-        stmt = stmt.where(Event.created_at >= as_utc(filters.created_after))
-    if filters.created_before:
-        stmt = stmt.where(Event.created_at < as_utc(filters.created_before))
-    if filters.resource_id:
-        stmt = stmt.where(Event.resource_id == filters.resource_id)
-    return await paginate(
-        session, stmt, created_at=Event.created_at, row_id=Event.id, page=page, to_schema=to_out
-    )
+    return await newest_first(session, stmt, Event, page, to_out)
 
 
 async def get_event(session: AsyncSession, event_id: uuid.UUID) -> EventOut | None:

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import utcnow
-from platform_server.core.errors import NotFound
+from platform_server.core.errors import found
 from platform_server.core.ids import new_id, new_ids
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal, current_principal
@@ -113,9 +113,7 @@ async def list_events(
 
 async def get_event(session: AsyncSession, event_id: uuid.UUID) -> EventOut:
     event = await repository.get_event(session, event_id)
-    if event is None:
-        raise NotFound(f"Event {event_id} does not exist.")
-    return event
+    return found(event, f"Event {event_id} does not exist.")
 
 
 async def publish_batch(session: AsyncSession, limit: int) -> list[EventOut]:

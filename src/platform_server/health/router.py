@@ -1,22 +1,39 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from typing import Annotated, Literal
 
-from platform_server.core.container import SettingsDep
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from platform_server.cache.redis_link import RedisLink
+from platform_server.core.container import Slot
 from platform_server.core.database import DatabaseDep
 from platform_server.health import service
 
 router = APIRouter(tags=["health"])
+# The Redis the server uses, when configured (app.py binds the catalog cache's link).
+REDIS_PROBE: Slot[RedisLink | None] = Slot("redis probe")
+RedisDep = Annotated[RedisLink | None, Depends(REDIS_PROBE.provide)]
 
 
 class HealthStatus(BaseModel):
-    status: str
-    database: str | None = None
-    redis: str | None = None
+    status: Literal["ok", "degraded"] = Field(
+        description="`degraded`: serving, with a component marked degraded"
+    )
+    database: Literal["ok"] | None = None
+    redis: Literal["ok", "degraded"] | None = Field(
+        None,
+        description="Only when Redis is configured. `degraded`: unreachable; requests "
+        "are still served (caches bypassed) and the process stays ready",
+    )
 
 
-@router.get("/healthz", response_model=HealthStatus, summary="Liveness")
+@router.get(
+    "/healthz",
+    response_model=HealthStatus,
+    response_model_exclude={"redis"},  # the shape it always had
+    summary="Liveness",
+)
 async def healthz() -> HealthStatus:
     return HealthStatus(status="ok")
 
@@ -24,16 +41,13 @@ async def healthz() -> HealthStatus:
 @router.get(
     "/readyz",
     response_model=HealthStatus,
+    response_model_exclude_none=True,
     summary="Readiness",
     responses={503: {"description": "The database is unreachable"}},
-    response_model_exclude_none=True,
 )
-async def readyz(db: DatabaseDep, settings: SettingsDep) -> HealthStatus:
-    """200 while the database answers; `degraded` (still 200) when a configured Redis
-    does not: limits then count per process until it is back."""
+async def readyz(db: DatabaseDep, redis: RedisDep) -> HealthStatus:
     await service.check_database(db)
-    if not settings.redis_url:
+    if redis is None:
         return HealthStatus(status="ok", database="ok")
-    if await service.redis_reachable(settings.redis_url):
-        return HealthStatus(status="ok", database="ok", redis="ok")
-    return HealthStatus(status="degraded", database="ok", redis="unreachable")
+    state = await service.check_redis(redis)
+    return HealthStatus(status=state, database="ok", redis=state)

@@ -1,10 +1,12 @@
 """Readiness: whether this process can serve, which needs the database (Redis only
-makes it degraded: rate limits and throttling then count in process memory)."""
+improves it: without it the process is degraded, still ready)."""
 
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
+from platform_server.cache.redis_link import RedisLink
 from platform_server.core.database import Database
 from platform_server.core.errors import ProblemError
 from platform_server.health import repository
@@ -22,14 +24,6 @@ async def check_database(db: Database) -> None:
         raise ProblemError("The database is unreachable.", status=503) from exc
 
 
-async def redis_reachable(url: str) -> bool:
-    """Whether Redis answers a PING within a second."""
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
-    try:
-        return bool(await client.ping())
-    except Exception:  # refused, timed out, unknown host: all mean "not now"
-        return False
-    finally:
-        await client.aclose()
+async def check_redis(link: RedisLink) -> Literal["ok", "degraded"]:
+    """`degraded`, not a failure, when Redis does not answer: the server still serves."""
+    return "ok" if await link.ping() else "degraded"

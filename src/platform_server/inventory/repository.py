@@ -10,10 +10,11 @@ from sqlalchemy import Select, Subquery, bindparam, delete, insert, select, upda
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.cache.stale import CATALOG, mark_stale
 from platform_server.core import direct
 from platform_server.core.database import table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.inventory.models import StockLevel, StockMovement
 from platform_server.inventory.schemas import MovementOut
 
@@ -38,11 +39,17 @@ _TAKE = Direct(
 )
 
 
+# Stock is part of every product the catalog shows: each write here marks the catalog
+# cache stale, invalidated once the transaction commits (`cache/stale.py`).
+
+
 def add(session: AsyncSession, *rows: StockLevel | StockMovement) -> None:
+    mark_stale(session, CATALOG)
     session.add_all(rows)
 
 
 async def insert_levels(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    mark_stale(session, CATALOG)
     await session.execute(insert(table_of(StockLevel)), list(rows))
 
 
@@ -76,65 +83,55 @@ async def refresh(session: AsyncSession, level: StockLevel) -> None:
 
 
 async def flush(session: AsyncSession) -> None:
+    mark_stale(session, CATALOG)
     await session.flush()
 
 
-async def _rowcount(session: AsyncSession, stmt: Any) -> int:
+async def _update_level(
+    session: AsyncSession, product_id: uuid.UUID, *where: Any, **values: Any
+) -> int:
+    """Sets `values` on the product's level (if `where` holds too): how many rows changed."""
+    mark_stale(session, CATALOG)
+    stmt = update(StockLevel).where(StockLevel.product_id == product_id, *where).values(**values)
     result: CursorResult[Any] = await session.execute(stmt)  # type: ignore[assignment]
     return result.rowcount or 0
 
 
 async def add_on_hand(session: AsyncSession, product_id: uuid.UUID, delta: int) -> bool:
     """On hand moves by `delta` unless it would fall below what is reserved."""
-    changed = await _rowcount(
-        session,
-        update(StockLevel)
-        .where(
-            StockLevel.product_id == product_id,
-            StockLevel.on_hand + delta >= StockLevel.reserved,
-        )
-        .values(on_hand=StockLevel.on_hand + delta),
-    )
-    return changed > 0
+    on_hand = StockLevel.on_hand + delta
+    covers_reserved = on_hand >= StockLevel.reserved
+    return await _update_level(session, product_id, covers_reserved, on_hand=on_hand) > 0
 
 
 async def take(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> Any | None:
     """Reserves `quantity` if that many are available: the level's figures after, or None."""
+    mark_stale(session, CATALOG)
     return await direct.first(session, _TAKE, {"pid": product_id, "qty": quantity})
 
 
 async def release(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> None:
-    await _rowcount(
-        session,
-        update(StockLevel)
-        .where(StockLevel.product_id == product_id)
-        .values(reserved=StockLevel.reserved - quantity),
-    )
+    await _update_level(session, product_id, reserved=StockLevel.reserved - quantity)
 
 
 async def ship(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> None:
-    await _rowcount(
+    await _update_level(
         session,
-        update(StockLevel)
-        .where(StockLevel.product_id == product_id)
-        .values(on_hand=StockLevel.on_hand - quantity, reserved=StockLevel.reserved - quantity),
+        product_id,
+        on_hand=StockLevel.on_hand - quantity,
+        reserved=StockLevel.reserved - quantity,
     )
 
 
 async def ledger(
     session: AsyncSession, product_id: uuid.UUID, page: PageParams
 ) -> Page[MovementOut]:
-    return await paginate(
-        session,
-        select(StockMovement).where(StockMovement.product_id == product_id),
-        created_at=StockMovement.created_at,
-        row_id=StockMovement.id,
-        page=page,
-        to_schema=MovementOut.model_validate,
-    )
+    stmt = select(StockMovement).where(StockMovement.product_id == product_id)
+    return await newest_first(session, stmt, StockMovement, page, MovementOut.model_validate)
 
 
 async def remove(session: AsyncSession, product_id: uuid.UUID) -> None:
+    mark_stale(session, CATALOG)
     await session.execute(delete(StockMovement).where(StockMovement.product_id == product_id))
     await session.execute(delete(StockLevel).where(StockLevel.product_id == product_id))
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
 from platform_server.core.database import utcnow
-from platform_server.core.errors import Conflict, NotFound
+from platform_server.core.errors import Conflict, found
 from platform_server.core.ids import new_ids
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
@@ -107,9 +107,7 @@ async def levels_for(
 
 async def get_level(session: AsyncSession, product_id: uuid.UUID) -> StockLevel:
     level = await repository.level(session, product_id)
-    if level is None:
-        raise NotFound(f"Product {product_id} has no inventory record.")
-    return level
+    return found(level, f"Product {product_id} has no inventory record.")
 
 
 async def get_inventory(session: AsyncSession, product_id: uuid.UUID) -> InventoryOut:

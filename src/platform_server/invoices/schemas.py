@@ -4,10 +4,8 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import model_validator
-
-from platform_server.core.money import MoneyOut, quantize
-from platform_server.core.schemas import OutputModel
+from platform_server.core.money import MoneyOut
+from platform_server.core.schemas import OutputModel, PricedOut
 from platform_server.orders.api import OrderItemOut
 
 
@@ -17,7 +15,10 @@ class Party(OutputModel):
     address: str | None = None
 
 
-class InvoiceOut(OutputModel):
+class InvoiceOut(PricedOut):
+    MONEY = ("total", "amount_paid", "amount_refunded")
+    ITEMS = "lines"
+
     id: uuid.UUID
     number: str
     order_id: uuid.UUID
@@ -31,12 +32,3 @@ class InvoiceOut(OutputModel):
     amount_paid: MoneyOut
     amount_refunded: MoneyOut
     payment_status: Literal["paid", "partially_refunded", "refunded"]
-
-    @model_validator(mode="after")
-    def _minor_units(self) -> InvoiceOut:
-        for field in ("total", "amount_paid", "amount_refunded"):
-            setattr(self, field, quantize(getattr(self, field), self.currency))
-        for line in self.lines:
-            line.price = quantize(line.price, self.currency)
-            line.subtotal = quantize(line.subtotal, self.currency)
-        return self

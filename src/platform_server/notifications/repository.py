@@ -12,11 +12,11 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server import delivery
-from platform_server.core.database import Database, table_of
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.database import Database, equal_to, table_of
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.notifications.models import Notification
-from platform_server.notifications.schemas import NotificationOut
+from platform_server.notifications.schemas import NotificationFilters, NotificationOut
 
 Key = tuple[uuid.UUID | None, str, str, str]
 
@@ -86,26 +86,18 @@ async def save(session: AsyncSession) -> None:
 async def list_notifications(
     session: AsyncSession,
     page: PageParams,
-    *,
-    user_id: uuid.UUID | None,
-    status: str | None,
-    channel: str | None,
-    template: str | None,
+    filters: NotificationFilters,
 ) -> Page[NotificationOut]:
     """Newest first, with the given values (None: any)."""
-    stmt = select(Notification)
-    for column, value in (
-        (Notification.user_id, user_id),
-        (Notification.status, status),
-        (Notification.channel, channel),
-        (Notification.template, template),
-    ):
-        if value:
-            stmt = stmt.where(column == value)
-    model, out = Notification, NotificationOut.model_validate
-    return await paginate(
-        session, stmt, created_at=model.created_at, row_id=model.id, page=page, to_schema=out
+    stmt = select(Notification).where(
+        *equal_to(
+            (Notification.user_id, filters.user_id),
+            (Notification.status, filters.status),
+            (Notification.channel, filters.channel),
+            (Notification.template, filters.template),
+        )
     )
+    return await newest_first(session, stmt, Notification, page, NotificationOut.model_validate)
 
 
 async def anything_due(db: Database) -> bool:

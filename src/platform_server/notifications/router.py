@@ -13,9 +13,8 @@ from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.notifications import service
 from platform_server.notifications.schemas import (
-    NotificationChannel,
+    NotificationFilters,
     NotificationOut,
-    NotificationStatus,
 )
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
@@ -29,15 +28,9 @@ async def list_notifications(
     session: DbSession,
     page: PageQuery,
     actor: Reader,
-    status: NotificationStatus | None = None,
-    channel: NotificationChannel | None = None,
-    user_id: Annotated[uuid.UUID | None, Query(description="Staff only")] = None,
-    template: Annotated[str | None, Query(max_length=100)] = None,
+    filters: Annotated[NotificationFilters, Query()],
 ) -> Page[NotificationOut]:
     """Emails and SMS, newest first: customers see their own, staff everyone's."""
-    filters = service.NotificationFilters(
-        status=status, channel=channel, user_id=user_id, template=template
-    )
     return await service.list_notifications(session, page, filters, actor)
 
 

@@ -4,12 +4,21 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from platform_server.core.schemas import OutputModel
 
 NotificationStatus = Literal["queued", "sent", "failed"]
 NotificationChannel = Literal["email", "sms"]
+
+
+class NotificationFilters(BaseModel):
+    """The query of `GET /notifications`: every filter is optional."""
+
+    status: NotificationStatus | None = None
+    channel: NotificationChannel | None = None
+    user_id: uuid.UUID | None = Field(None, description="Staff only")
+    template: str | None = Field(None, max_length=100)
 
 
 class NotificationOut(OutputModel):

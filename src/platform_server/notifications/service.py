@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +19,7 @@ from platform_server.notifications import repository
 from platform_server.notifications.models import Notification
 from platform_server.notifications.rendering import render
 from platform_server.notifications.repository import Key
-from platform_server.notifications.schemas import NotificationOut
+from platform_server.notifications.schemas import NotificationFilters, NotificationOut
 from platform_server.users import api as users
 
 
@@ -95,26 +94,13 @@ def can_see_all(actor: Principal) -> bool:
     return actor.can(Permission.NOTIFICATIONS_MANAGE)
 
 
-@dataclass(frozen=True)
-class NotificationFilters:
-    status: str | None = None
-    channel: str | None = None
-    user_id: uuid.UUID | None = None
-    template: str | None = None
-
-
 async def list_notifications(
     session: AsyncSession, page: PageParams, filters: NotificationFilters, actor: Principal
 ) -> Page[NotificationOut]:
     """Newest first; customers see only their own, staff everyone's."""
-    return await repository.list_notifications(
-        session,
-        page,
-        user_id=filters.user_id if can_see_all(actor) else actor.user_id,
-        status=filters.status,
-        channel=filters.channel,
-        template=filters.template,
-    )
+    if not can_see_all(actor):
+        filters = filters.model_copy(update={"user_id": actor.user_id})
+    return await repository.list_notifications(session, page, filters)
 
 
 async def get_notification(

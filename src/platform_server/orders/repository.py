@@ -14,11 +14,12 @@ from sqlalchemy import ColumnElement, Select, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core import direct
-from platform_server.core.database import as_utc, table_of
+from platform_server.core.database import equal_to, in_period, table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.timeseries import hour_of
 from platform_server.orders.models import Order, OrderItem, OrderTransition
+from platform_server.orders.schemas import OrderFilters
 
 T = TypeVar("T")
 
@@ -84,53 +85,28 @@ async def page_of(
     session: AsyncSession,
     page: PageParams,
     to_schema: Callable[[Order], T],
-    *,
-    user_id: uuid.UUID | None,
-    status: str | None,
-    created_after: datetime | None,
-    created_before: datetime | None,
-    q: str | None,
+    filters: OrderFilters,
 ) -> Page[T]:
     """Orders, newest first, of `user_id` (all with None), in `status`, placed in the
     period, whose id is `q` or whose buyer's email contains it."""
-    where = []
-    if user_id:
-        where.append(Order.user_id == user_id)
-    if status:
-        where.append(Order.status == status)
-    if created_after:
-        where.append(Order.created_at >= as_utc(created_after))
-    if created_before:
-        where.append(Order.created_at < as_utc(created_before))
-    if q:
-        term = q.strip().lower()
+    where = [
+        *equal_to((Order.user_id, filters.user_id), (Order.status, filters.status)),
+        *in_period(Order.created_at, filters.created_after, filters.created_before),
+    ]
+    if filters.q:
+        term = filters.q.strip().lower()
         clauses = [Order.user_email.contains(term, autoescape=True)]
         with contextlib.suppress(ValueError):  # not an id: search emails only
             clauses.append(Order.id == uuid.UUID(term))
         where.append(or_(*clauses))
-    return await paginate(
-        session,
-        select(Order).where(*where),
-        created_at=Order.created_at,
-        row_id=Order.id,
-        page=page,
-        to_schema=to_schema,
-    )
+    return await newest_first(session, select(Order).where(*where), Order, page, to_schema)
 
 
 async def history(
     session: AsyncSession, order_id: uuid.UUID, page: PageParams, to_schema: Callable[[Any], T]
 ) -> Page[T]:
     stmt = select(OrderTransition).where(OrderTransition.order_id == order_id)
-    return await paginate(
-        session,
-        stmt,
-        row_id=OrderTransition.id,
-        page=page,
-        to_schema=to_schema,
-        sort=None,
-        created_at=OrderTransition.created_at,
-    )
+    return await newest_first(session, stmt, OrderTransition, page, to_schema)
 
 
 async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[Order]:

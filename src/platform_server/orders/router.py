@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -17,8 +16,8 @@ from platform_server.core.responses import model_response
 from platform_server.orders import service
 from platform_server.orders.schemas import (
     OrderCreate,
+    OrderFilters,
     OrderOut,
-    OrderStatus,
     OrderTransitionOut,
     ShipIn,
     TransitionNote,
@@ -50,20 +49,9 @@ async def list_orders(
     session: DbSession,
     page: PageQuery,
     actor: Buyer,
-    status: OrderStatus | None = None,
-    user_id: Annotated[uuid.UUID | None, Query(description="Staff only")] = None,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
-    q: Annotated[str | None, Query(max_length=255, description="Order id or email")] = None,
+    filters: Annotated[OrderFilters, Query()],
 ) -> Page[OrderOut]:
     """Customers see their own orders; staff see everyone's and can filter."""
-    filters = service.OrderFilters(
-        status=status,
-        user_id=user_id,
-        created_after=created_after,
-        created_before=created_before,
-        q=q,
-    )
     return await service.list_orders(session, page, filters, actor)
 
 

@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field
 
-from platform_server.core.money import MoneyOut, quantize
-from platform_server.core.schemas import InputModel, OutputModel
+from platform_server.core.money import MoneyOut
+from platform_server.core.schemas import InputModel, OutputModel, PricedOut
 
 OrderStatus = Literal[
     "pending", "paid", "fulfilled", "shipped", "delivered", "cancelled", "expired", "refunded"
@@ -55,7 +55,10 @@ class OrderItemOut(OutputModel):
     subtotal: MoneyOut
 
 
-class OrderOut(OutputModel):
+class OrderOut(PricedOut):
+    MONEY = ("total",)
+    ITEMS = "items"
+
     id: uuid.UUID
     user_id: uuid.UUID
     user_email: str
@@ -70,14 +73,6 @@ class OrderOut(OutputModel):
     created_at: datetime
     updated_at: datetime
 
-    @model_validator(mode="after")
-    def _minor_units(self) -> OrderOut:
-        self.total = quantize(self.total, self.currency)
-        for item in self.items:
-            item.price = quantize(item.price, self.currency)
-            item.subtotal = quantize(item.subtotal, self.currency)
-        return self
-
 
 class OrderTransitionOut(OutputModel):
     id: uuid.UUID
@@ -87,3 +82,13 @@ class OrderTransitionOut(OutputModel):
     actor_id: uuid.UUID | None
     note: str | None
     created_at: datetime
+
+
+class OrderFilters(BaseModel):
+    """The query of `GET /orders`: every filter is optional."""
+
+    status: OrderStatus | None = None
+    user_id: uuid.UUID | None = Field(None, description="Staff only")
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    q: str | None = Field(None, max_length=255, description="Order id or email")

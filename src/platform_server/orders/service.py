@@ -29,6 +29,7 @@ from platform_server.orders import repository
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.orders.schemas import (
     OrderCreate,
+    OrderFilters,
     OrderItemOut,
     OrderOut,
     OrderTransitionOut,
@@ -182,28 +183,12 @@ async def get_order_out(session: AsyncSession, order_id: uuid.UUID, actor: Princ
     return await to_out(session, await get_order(session, order_id, actor))
 
 
-@dataclass(frozen=True)
-class OrderFilters:
-    status: str | None = None
-    user_id: uuid.UUID | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    q: str | None = None
-
-
 async def list_orders(
     session: AsyncSession, page: PageParams, filters: OrderFilters, actor: Principal
 ) -> Page[OrderOut]:
-    rows = await repository.page_of(
-        session,
-        page,
-        _same,
-        user_id=filters.user_id if can_see_all(actor) else actor.user_id,
-        status=filters.status,
-        created_after=filters.created_after,
-        created_before=filters.created_before,
-        q=filters.q,
-    )
+    if not can_see_all(actor):
+        filters = filters.model_copy(update={"user_id": actor.user_id})
+    rows = await repository.page_of(session, page, _same, filters)
     return Page[OrderOut](data=await many_out(session, rows.data), next_cursor=rows.next_cursor)
 
 

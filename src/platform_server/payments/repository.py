@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.payments.models import Payment, Refund
 from platform_server.payments.schemas import PaymentOut
 
@@ -33,14 +33,8 @@ async def locked(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None
 async def page_for_order(
     session: AsyncSession, order_id: uuid.UUID, page: PageParams
 ) -> Page[PaymentOut]:
-    return await paginate(
-        session,
-        select(Payment).where(Payment.order_id == order_id),
-        created_at=Payment.created_at,
-        row_id=Payment.id,
-        page=page,
-        to_schema=PaymentOut.model_validate,
-    )
+    stmt = select(Payment).where(Payment.order_id == order_id)
+    return await newest_first(session, stmt, Payment, page, PaymentOut.model_validate)
 
 
 async def succeeded_ids(session: AsyncSession, order_id: uuid.UUID) -> list[uuid.UUID]:

@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from platform_server.core.money import MoneyIn, MoneyOut, quantize
-from platform_server.core.schemas import InputModel, OutputModel
+from platform_server.core.money import MoneyIn, MoneyOut
+from platform_server.core.schemas import InputModel, PricedOut
 
 
 class PaymentIn(InputModel):
@@ -26,7 +26,9 @@ class RefundIn(InputModel):
     reason: Annotated[str, Field(max_length=500)] | None = None
 
 
-class PaymentOut(OutputModel):
+class PaymentOut(PricedOut):
+    MONEY = ("amount", "refunded_amount")
+
     id: uuid.UUID
     order_id: uuid.UUID
     amount: MoneyOut
@@ -39,14 +41,10 @@ class PaymentOut(OutputModel):
     refunded_amount: MoneyOut
     created_at: datetime
 
-    @model_validator(mode="after")
-    def _minor_units(self) -> PaymentOut:
-        self.amount = quantize(self.amount, self.currency)
-        self.refunded_amount = quantize(self.refunded_amount, self.currency)
-        return self
 
+class RefundOut(PricedOut):
+    MONEY = ("amount",)
 
-class RefundOut(OutputModel):
     id: uuid.UUID
     payment_id: uuid.UUID
     order_id: uuid.UUID
@@ -54,8 +52,3 @@ class RefundOut(OutputModel):
     currency: str
     reason: str | None
     created_at: datetime
-
-    @model_validator(mode="after")
-    def _minor_units(self) -> RefundOut:
-        self.amount = quantize(self.amount, self.currency)
-        return self

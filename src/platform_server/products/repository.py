@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.cache.stale import CATALOG, mark_stale
 from platform_server.core import direct
 from platform_server.core.database import table_of
 from platform_server.core.direct import Direct
@@ -31,12 +32,18 @@ async def get(session: AsyncSession, product_id: uuid.UUID) -> Product | None:
     return await session.get(Product, product_id)
 
 
+# Every write here marks the catalog cache stale; it is invalidated once the
+# transaction commits (`cache/stale.py`).
+
+
 async def flush(session: AsyncSession) -> None:
+    mark_stale(session, CATALOG)
     await session.flush()
 
 
 async def flush_in_savepoint(session: AsyncSession) -> None:
     """Flush in a savepoint, so a unique-SKU failure leaves the transaction usable."""
+    mark_stale(session, CATALOG)
     async with session.begin_nested():
         await session.flush()
 
@@ -47,6 +54,7 @@ async def add(session: AsyncSession, product: Product) -> None:
 
 
 async def delete(session: AsyncSession, product: Product) -> None:
+    mark_stale(session, CATALOG)
     await session.delete(product)
     await session.flush()
 
@@ -55,6 +63,7 @@ async def insert_many(
     session: AsyncSession, ids: Sequence[uuid.UUID], rows: list[dict[str, Any]]
 ) -> None:
     """In a savepoint: a SKU another request took meanwhile fails this insert alone."""
+    mark_stale(session, CATALOG)
     async with session.begin_nested(), search.indexed_in_bulk(session, ids):
         await session.execute(insert(table_of(Product)), rows)
 

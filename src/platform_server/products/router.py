@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from platform_server.cache.microcache import MicroCache
+from platform_server.cache.shared import SharedCache
 from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DbSession
@@ -28,9 +29,28 @@ from platform_server.products.schemas import (
 )
 
 router = APIRouter(tags=["products"])
-# Anonymous list pages, served again for a moment (app.py clears it after each write).
-CATALOG_CACHE: Slot[MicroCache] = Slot("catalog cache")
+# Catalog reads, shared by every process through Redis when configured; writes to
+# products or stock invalidate it when they commit (app.py hooks it to the database).
+CATALOG_CACHE: Slot[SharedCache] = Slot("catalog cache")
 Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
+
+
+async def _cached(
+    request: Request, actor: Principal | None, read: Callable[[], Awaitable[Response]]
+) -> Response:
+    """The read's response, from the catalog cache when there. What a caller sees
+    depends only on whether they are staff (who see archived products), so that is
+    the only thing about the caller in the key."""
+    cache = services_of(request).get(CATALOG_CACHE)
+    if not cache.enabled:
+        return await read()
+    view = "staff" if service.sees_all(actor) else "public"
+    found = await cache.lookup(f"{view} {request.url.path}?{request.url.query}")
+    if found.body is not None:
+        return Response(found.body, media_type="application/json")
+    response = await read()
+    await cache.store(found, bytes(response.body))
+    return response
 
 
 @router.post(
@@ -67,10 +87,6 @@ async def list_products(
         Query(description="Default: relevance with q, else -created_at"),
     ] = None,
 ) -> Response:
-    cache = services_of(request).get(CATALOG_CACHE)
-    key = f"{request.url.path}?{request.url.query}" if actor is None and cache.enabled else None
-    if key and (hit := cache.get(key)) is not None:
-        return Response(hit, media_type="application/json")
     filters = service.ProductFilters(
         q=q,
         category=category,
@@ -80,10 +96,11 @@ async def list_products(
         status=status,
         sort=sort,
     )
-    response = model_response(await service.list_products(session, page, filters, actor))
-    if key:
-        cache.put(key, bytes(response.body))
-    return response
+
+    async def read() -> Response:
+        return model_response(await service.list_products(session, page, filters, actor))
+
+    return await _cached(request, actor, read)
 
 
 @router.post("/products/batch", response_model=BatchOut, summary="Create or update many")
@@ -94,8 +111,13 @@ async def batch_upsert(payload: BatchIn, session: DbSession, actor: Staff) -> Re
 
 
 @router.get("/products/{id}", response_model=ProductOut, summary="Get a product")
-async def get_product(id: uuid.UUID, session: DbSession, actor: OptionalPrincipal) -> ProductOut:
-    return await service.get_product_out(session, id, actor)
+async def get_product(
+    request: Request, id: uuid.UUID, session: DbSession, actor: OptionalPrincipal
+) -> Response:
+    async def read() -> Response:
+        return model_response(await service.get_product_out(session, id, actor))
+
+    return await _cached(request, actor, read)
 
 
 @router.patch("/products/{id}", response_model=ProductOut, summary="Update a product")
@@ -113,7 +135,11 @@ async def delete_product(id: uuid.UUID, session: DbSession, actor: Staff) -> Pro
 
 @router.get("/categories", response_model=Page[CategoryOut], summary="Categories")
 async def list_categories(
-    session: DbSession, page: PageQuery, actor: OptionalPrincipal
-) -> Page[CategoryOut]:
+    request: Request, session: DbSession, page: PageQuery, actor: OptionalPrincipal
+) -> Response:
     """Every category with its number of products, by name."""
-    return await service.categories(session, actor, page)
+
+    async def read() -> Response:
+        return model_response(await service.categories(session, actor, page))
+
+    return await _cached(request, actor, read)

@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
-from platform_server.core.money import Currency, MoneyIn, MoneyOut, quantize
-from platform_server.core.schemas import InputModel, OutputModel
+from platform_server.core.money import Currency, MoneyIn, MoneyOut
+from platform_server.core.schemas import InputModel, OutputModel, PricedOut
 from platform_server.inventory.api import InventoryOut
 
 ProductStatus = Literal["active", "archived"]
@@ -52,7 +52,9 @@ class ProductUpdate(InputModel):
     _attributes = field_validator("attributes")(_check_attributes)
 
 
-class ProductOut(OutputModel):
+class ProductOut(PricedOut):
+    MONEY = ("price",)
+
     id: uuid.UUID
     sku: str
     name: str
@@ -65,12 +67,6 @@ class ProductOut(OutputModel):
     inventory: InventoryOut | None = None
     created_at: datetime
     updated_at: datetime
-
-    @model_validator(mode="after")
-    def _minor_units(self) -> ProductOut:
-        # The database keeps four places; the wire shows the currency's own.
-        self.price = quantize(self.price, self.currency)
-        return self
 
 
 class CategoryOut(OutputModel):

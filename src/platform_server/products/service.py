@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
 from platform_server.core.database import utcnow
-from platform_server.core.errors import Conflict, NotFound, Unprocessable
+from platform_server.core.errors import Conflict, NotFound, Unprocessable, found
 from platform_server.core.ids import new_ids
 from platform_server.core.money import quantize
 from platform_server.core.pagination import (
@@ -173,9 +173,7 @@ async def insert_many(
 
 async def _existing(session: AsyncSession, product_id: uuid.UUID) -> Product:
     product = await repository.get(session, product_id)
-    if product is None:
-        raise NotFound(f"Product {product_id} does not exist.")
-    return product
+    return found(product, f"Product {product_id} does not exist.")
 
 
 async def get_product(

@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core import direct
-from platform_server.core.database import table_of
+from platform_server.core.database import equal_to, table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.permissions import Role
 from platform_server.core.timeseries import Hours, hourly_counts
 from platform_server.users.models import User, UserProfile
-from platform_server.users.schemas import UserOut
+from platform_server.users.schemas import UserFilters, UserOut
 
 
 def add_user(
@@ -86,25 +86,18 @@ async def with_profiles(
 
 
 async def list_users(
-    session: AsyncSession, page: PageParams, *, role: str | None, status: str | None, q: str | None
+    session: AsyncSession, page: PageParams, filters: UserFilters
 ) -> Page[UserOut]:
-    stmt = select(User)
-    if role:
-        stmt = stmt.where(User.role == role)
-    if status:
-        stmt = stmt.where(User.status == status)
-    if q:
-        pattern = f"%{_escape_like(q.lower())}%"
+    stmt = select(User).where(*equal_to((User.role, filters.role), (User.status, filters.status)))
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q.lower())}%"
         stmt = stmt.where(
             or_(
                 User.email.like(pattern, escape="\\"),
                 func.lower(User.name).like(pattern, escape="\\"),
             )
         )
-    to_out = UserOut.model_validate
-    return await paginate(
-        session, stmt, created_at=User.created_at, row_id=User.id, page=page, to_schema=to_out
-    )
+    return await newest_first(session, stmt, User, page, UserOut.model_validate)
 
 
 def _escape_like(text: str) -> str:

@@ -19,10 +19,9 @@ from platform_server.users.schemas import (
     PasswordChange,
     ProfileIn,
     ProfileOut,
-    RoleName,
     UserCreate,
+    UserFilters,
     UserOut,
-    UserStatus,
     UserUpdate,
 )
 
@@ -72,14 +71,9 @@ async def list_users(
     session: DbSession,
     page: PageQuery,
     _actor: Annotated[Principal, requires(Permission.USERS_READ)],
-    role: RoleName | None = None,
-    status: UserStatus | None = None,
-    q: Annotated[
-        str | None,
-        Query(max_length=255, pattern=r"^[^\x00]*$", description="Email or name contains"),
-    ] = None,
+    filters: Annotated[UserFilters, Query()],
 ) -> Page[UserOut]:
-    return await service.list_users(session, page, role=role, status=status, q=q)
+    return await service.list_users(session, page, filters)
 
 
 @router.get("/me", response_model=UserOut, summary="The signed-in user")

@@ -4,12 +4,24 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, HttpUrl, field_validator
+from pydantic import BaseModel, EmailStr, Field, HttpUrl, field_validator
 
 from platform_server.core.schemas import InputModel, OutputModel
 
 RoleName = Literal["admin", "staff", "customer"]
 UserStatus = Literal["active", "suspended"]
+
+
+class UserFilters(BaseModel):
+    """The query of `GET /users`: every filter is optional."""
+
+    role: RoleName | None = None
+    status: UserStatus | None = None
+    q: str | None = Field(
+        None, max_length=255, pattern=r"^[^\x00]*$", description="Email or name contains"
+    )
+
+
 Name = Annotated[str, Field(min_length=1, max_length=255)]
 Password = Annotated[str, Field(min_length=8, max_length=128)]
 Email = Annotated[EmailStr, Field(max_length=255)]

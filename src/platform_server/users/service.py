@@ -10,7 +10,7 @@ from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
-from platform_server.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from platform_server.core.errors import Conflict, Forbidden, Unprocessable, found
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission, Role
 from platform_server.core.principal import Principal
@@ -24,6 +24,7 @@ from platform_server.users.schemas import (
     ProfileIn,
     ProfileOut,
     UserCreate,
+    UserFilters,
     UserOut,
     UserUpdate,
 )
@@ -97,9 +98,7 @@ async def get_visible(session: AsyncSession, user_id: uuid.UUID, actor: Principa
     """A user the actor may see; others' ids answer 404, so ids cannot be probed."""
     may_see = user_id == actor.user_id or actor.can(Permission.USERS_READ)
     user = await repository.get(session, user_id) if may_see else None
-    if user is None:
-        raise NotFound(f"User {user_id} does not exist.")
-    return user
+    return found(user, f"User {user_id} does not exist.")
 
 
 async def _get_changeable(
@@ -119,12 +118,9 @@ def _require_self_or_admin(user: User, actor: Principal, what: str) -> None:
 async def list_users(
     session: AsyncSession,
     page: PageParams,
-    *,
-    role: str | None,
-    status: str | None,
-    q: str | None,
+    filters: UserFilters,
 ) -> Page[UserOut]:
-    return await repository.list_users(session, page, role=role, status=status, q=q)
+    return await repository.list_users(session, page, filters)
 
 
 async def update_user(

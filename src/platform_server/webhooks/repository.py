@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server import delivery
 from platform_server.core.database import Database
-from platform_server.core.pagination import Page, PageParams, paginate
+from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from platform_server.webhooks.schemas import WebhookDeliveryOut, WebhookEndpointOut
@@ -42,9 +42,8 @@ async def list_endpoints(
     stmt = select(WebhookEndpoint)
     if active is not None:
         stmt = stmt.where(WebhookEndpoint.active.is_(active))
-    model, out = WebhookEndpoint, WebhookEndpointOut.model_validate
-    return await paginate(
-        session, stmt, created_at=model.created_at, row_id=model.id, page=page, to_schema=out
+    return await newest_first(
+        session, stmt, WebhookEndpoint, page, WebhookEndpointOut.model_validate
     )
 
 
@@ -77,9 +76,8 @@ async def list_deliveries(
     for column, value in filters:
         if value is not None:
             stmt = stmt.where(column == value)
-    model, out = WebhookDelivery, WebhookDeliveryOut.model_validate
-    return await paginate(
-        session, stmt, created_at=model.created_at, row_id=model.id, page=page, to_schema=out
+    return await newest_first(
+        session, stmt, WebhookDelivery, page, WebhookDeliveryOut.model_validate
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
 from platform_server.core.database import as_utc, utcnow
-from platform_server.core.errors import Conflict, NotFound, Unprocessable
+from platform_server.core.errors import Conflict, NotFound, Unprocessable, found
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
 from platform_server.core.settings import Settings
@@ -107,9 +107,7 @@ async def get_endpoint(
     session: AsyncSession, endpoint_id: uuid.UUID, *, lock: bool = False
 ) -> WebhookEndpoint:
     endpoint = await repository.get_endpoint(session, endpoint_id, lock=lock)
-    if endpoint is None:
-        raise NotFound(f"Webhook endpoint {endpoint_id} does not exist.")
-    return endpoint
+    return found(endpoint, f"Webhook endpoint {endpoint_id} does not exist.")
 
 
 async def update_endpoint(

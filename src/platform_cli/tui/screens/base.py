@@ -46,6 +46,8 @@ class BaseView(Screen[None]):
     FILTERS: ClassVar[FilterSpec] = FilterSpec()
     MUTATING: ClassVar[frozenset[str]] = frozenset()
     """Action names that change something: hidden and refused in read-only mode."""
+    MAIN: ClassVar[str] = ""
+    """The id of the view's main widget, which has the focus when no prompt is open."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -121,6 +123,8 @@ class BaseView(Screen[None]):
 
     def focus_main(self) -> None:
         """Give the focus back to the view's main widget (after the prompt closes)."""
+        if self.MAIN:
+            self.query_one(f"#{self.MAIN}").focus()
 
     def on_mount(self) -> None:
         if self.filter_error:

@@ -28,6 +28,7 @@ PaletteItem = tuple[str, str, Any]
 
 
 class ResourceView(BaseView):
+    MAIN = "table"
     PAGE_SIZE: ClassVar[int] = 100
     SERVER_SORT: ClassVar[dict[str, str]] = {}
     """Column key → the API's ``sort`` name, where the server sorts (products)."""
@@ -122,9 +123,6 @@ class ResourceView(BaseView):
     @property
     def detail_pane(self) -> DetailPane:
         return self.query_one("#detail", DetailPane)
-
-    def focus_main(self) -> None:
-        self.table.focus()
 
     def status_detail(self) -> Text:
         text = Text()

@@ -38,6 +38,7 @@ CARDS: list[tuple[str, str, str, str]] = [
 class StatsView(BaseView):
     VIEW = "stats"
     LABEL = "Stats"
+    MAIN = "ticker"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(
@@ -84,9 +85,6 @@ class StatsView(BaseView):
     @property
     def ticker(self) -> ResourceTable:
         return self.query_one("#ticker", ResourceTable)
-
-    def focus_main(self) -> None:
-        self.ticker.focus()
 
     def on_mount(self) -> None:
         super().on_mount()

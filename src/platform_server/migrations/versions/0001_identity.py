@@ -1,11 +1,7 @@
 """Identity: users, profiles, sessions, refresh tokens, API keys, idempotency keys.
 
-Revision ID: 0001
-Revises:
 Create Date: 2026-11-25 08:01:08.546792
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -19,8 +15,6 @@ from platform_server.migrations.columns import (
 
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,11 +1,7 @@
 """Commerce: catalog with full-text search, inventory, orders, payments, invoices.
 
-Revision ID: 0002
-Revises: 0001
 Create Date: 2026-11-25 08:12:26.686097
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -20,8 +16,6 @@ from platform_server.migrations.columns import (
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 _SQLITE_SEARCH = [

@@ -1,11 +1,7 @@
 """Events (outbox and stream), notifications, webhooks, the audit trail, SMS opt-in.
 
-Revision ID: 0003
-Revises: 0002
 Create Date: 2026-11-25 10:36:14.992917
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,8 +17,6 @@ from platform_server.migrations.columns import (
 
 revision: str = "0003"
 down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -3,12 +3,9 @@
 The dispatcher's claim looked through every delivered row's index entries; these
 indexes hold only what is pending, so claiming costs what the backlog costs.
 
-Revision ID: 0004
-Revises: 0003
 Create Date: 2026-11-25 13:20:00
 """
 
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,8 +13,6 @@ from alembic import op
 
 revision: str = "0004"
 down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # table, pending status, recipient column
 _TABLES = (

@@ -6,19 +6,13 @@ times the insert itself. While `products_fts_deferred` holds a row (only ever
 inside the transaction of a bulk insert, which then indexes the new rows in one
 INSERT … SELECT and empties it), the insert trigger stands aside.
 
-Revision ID: 0005
-Revises: 0004
 Create Date: 2026-11-25 13:45:00
 """
-
-from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = "0005"
 down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # The per-row trigger, before and after this revision.
 _EVERY_ROW = (

@@ -6,19 +6,13 @@ rows through the partial indexes of 0004; the unique constraint (event, channel,
 template, recipient) finds a notification by event; channel and template have few
 values and are filtered on in a list walked by time.
 
-Revision ID: 0007
-Revises: 0006
 Create Date: 2026-11-25 16:30:00
 """
-
-from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = "0007"
 down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # (table, column) of each dropped single-column index
 _DROPPED = (
