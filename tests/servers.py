@@ -128,7 +128,15 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
     # The standard asyncio loop: many servers start and stop in threads of one test
     # process, and uvloop's process-wide policy is not made for that.
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", loop="asyncio"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        loop="asyncio",
+        # As `platform server run`: X-Forwarded-* are the gateway's to judge.
+        proxy_headers=False,
+        server_header=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
