@@ -84,6 +84,14 @@ def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         "jwt_secret": secrets.token_urlsafe(32),
         # Every test comes from 127.0.0.1: the per-address limit gets its own test.
         "login_max_failures_per_ip": 100_000,
+        # The suite drives its shared admin far harder than any person would (thousands
+        # of calls a minute, a sign-in for most CLI and SDK tests): rate limits stay on,
+        # but out of the way; tests/server/test_rate_limits.py sets low ones of its own.
+        "rate_limit_per_user": "1000000/minute",
+        "rate_limit_per_api_key": "1000000/minute",
+        "rate_limit_per_ip": "1000000/minute",
+        "rate_limit_auth_per_account": "1000000/minute",
+        "rate_limit_auth_per_ip": "1000000/minute",
         "redis_url": os.environ.get("PLATFORM_TEST_REDIS_URL") or None,
         "redis_prefix": f"platform-test-{secrets.token_hex(4)}:",
         "broker_prefix": f"platform-test-{secrets.token_hex(4)}",
@@ -128,7 +136,15 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
     # The standard asyncio loop: many servers start and stop in threads of one test
     # process, and uvloop's process-wide policy is not made for that.
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", loop="asyncio"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        loop="asyncio",
+        # As `platform server run`: X-Forwarded-* are the gateway's to judge.
+        proxy_headers=False,
+        server_header=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

@@ -31,6 +31,8 @@ from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
 from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.router import router as events_router
+from platform_server.gateway.install import install_gateway
+from platform_server.gateway.ratelimit import RATE_LIMITED_RESPONSE
 from platform_server.health.router import REDIS_PROBE
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
@@ -145,11 +147,13 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # Rate limits, security headers and CORS: inside the request-id middleware.
+    install_gateway(app, settings)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
     if settings.metrics_enabled:
         app.add_middleware(MetricsMiddleware)
 
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, responses=RATE_LIMITED_RESPONSE)
     # Requests are matched against routes in this order, and no two domains share a
     # path: the busiest (orders, product reads) come first and are found soonest.
     for router in (

@@ -99,7 +99,9 @@ def run(
         # Our middleware writes the access log (with the request id); uvicorn's own,
         # silenced by the log config, would still be formatted on every request.
         access_log=False,
-        proxy_headers=True,
+        # X-Forwarded-* are read by the gateway, from PLATFORM_TRUSTED_PROXIES only.
+        proxy_headers=False,
+        server_header=False,
     )
 
 
