@@ -226,3 +226,21 @@ def test_every_log_line_is_json_and_a_request_carries_its_id(cluster: Cluster) -
     assert cluster.admin_token not in cluster.api[1].log.read_text()
     for line in cluster.worker.log.read_text().splitlines():
         json.loads(line)
+
+
+def test_both_processes_send_the_hardening_headers_and_no_banner(cluster: Cluster) -> None:
+    for api in cluster.api:
+        answer = httpx.get(f"{api.url}{API}/products?limit=1")
+        assert answer.status_code == 200
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert "content-security-policy" in answer.headers
+        assert "referrer-policy" in answer.headers
+        assert "server" not in answer.headers
+        # Plain HTTP from a peer that is no trusted proxy: no HSTS.
+        assert "strict-transport-security" not in answer.headers
+        login = httpx.post(
+            f"{api.url}{API}/auth/login",
+            json={"email": "admin@tests.platform.test", "password": "admin-password-123"},
+        )
+        assert login.headers["cache-control"] == "no-store"
