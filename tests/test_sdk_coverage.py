@@ -7,13 +7,16 @@ SDK model `platform_sdk.models.Foo`; `Page[FooOut]` lists `Foo`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import platform_sdk
 import platform_sdk.models as sdk_models
 from platform_sdk import AsyncClient, Client
 from platform_sdk._endpoints import registered_operations
+from platform_sdk.errors import APIStatusError, NotFoundError, RateLimitError, exception_for_status
 from platform_server.app import create_app
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -86,3 +89,31 @@ def test_every_response_field_is_on_its_sdk_model(spec: dict[str, Any]) -> None:
         if missing:
             problems.append(f"{model_name} lacks {sorted(missing)}")
     assert not problems, "; ".join(problems)
+
+
+def _error_statuses(spec: dict[str, Any]) -> set[int]:
+    return {
+        int(status)
+        for item in spec["paths"].values()
+        for method, op in item.items()
+        if method in HTTP_METHODS
+        for status in op.get("responses", {})
+        if status[:1] in "45"
+    }
+
+
+def test_every_documented_error_status_has_its_sdk_exception(spec: dict[str, Any]) -> None:
+    """An error the document lists raises an exception named for it, exported from
+    `platform_sdk` and described in docs/sdk.md (not the generic APIStatusError)."""
+    sdk_doc = (Path(__file__).parents[1] / "docs" / "sdk.md").read_text()
+    problems = []
+    for status in sorted(_error_statuses(spec)):
+        cls = exception_for_status(status)
+        if cls is APIStatusError or (status < 500 and str(status) not in (cls.__doc__ or "")):
+            problems.append(f"{status} has no exception of its own ({cls.__name__})")
+        elif cls.__name__ not in platform_sdk.__all__ or cls.__name__ not in sdk_doc:
+            problems.append(f"{cls.__name__} ({status}) is not exported and documented")
+    assert not problems, "; ".join(problems)
+    assert {404, 409, 422, 429} <= _error_statuses(spec)
+    assert exception_for_status(404) is NotFoundError
+    assert exception_for_status(429) is RateLimitError

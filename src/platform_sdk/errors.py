@@ -153,6 +153,14 @@ class UnprocessableEntityError(APIStatusError):
     """422: invalid fields; ``errors`` lists each one."""
 
 
+class PayloadTooLargeError(APIStatusError):
+    """413: the request body is larger than the server takes."""
+
+
+class UnsupportedMediaTypeError(APIStatusError):
+    """415: the request body is not JSON."""
+
+
 class RateLimitError(APIStatusError):
     """429: too many requests; ``retry_after`` is the server's requested wait in seconds."""
 
@@ -163,6 +171,15 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """Any 5xx."""
+
+
+class ServiceUnavailableError(InternalServerError):
+    """503: the server cannot reach its database for now; ``retry_after`` says when to
+    try again (the client retries these by itself)."""
+
+    def __init__(self, *, response: httpx.Response, body: object) -> None:
+        super().__init__(response=response, body=body)
+        self.retry_after: float | None = parse_retry_after(response.headers.get("retry-after"))
 
 
 class WebhookVerificationError(PlatformError):
@@ -181,9 +198,17 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    503: ServiceUnavailableError,
 }
+
+
+def exception_for_status(status: int) -> type[APIStatusError]:
+    """The exception class an error answer with ``status`` raises."""
+    return _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
 
 
 def make_status_error(response: httpx.Response) -> APIStatusError:
@@ -192,9 +217,7 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
         body: object = response.json()
     except ValueError:
         body = response.text
-    status = response.status_code
-    cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    return cls(response=response, body=body)
+    return exception_for_status(response.status_code)(response=response, body=body)
 
 
 def parse_retry_after(value: str | None) -> float | None:

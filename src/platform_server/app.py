@@ -26,13 +26,13 @@ from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
 from platform_server.core.logging import configure_structlog
 from platform_server.core.middleware import RequestMiddleware
+from platform_server.core.openapi import install_openapi
 from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
 from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.router import router as events_router
 from platform_server.gateway.install import install_gateway
-from platform_server.gateway.ratelimit import RATE_LIMITED_RESPONSE
 from platform_server.health.router import REDIS_PROBE
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
@@ -153,7 +153,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     if settings.metrics_enabled:
         app.add_middleware(MetricsMiddleware)
 
-    api = APIRouter(prefix=API_PREFIX, responses=RATE_LIMITED_RESPONSE)
+    api = APIRouter(prefix=API_PREFIX)
     # Requests are matched against routes in this order, and no two domains share a
     # path: the busiest (orders, product reads) come first and are found soonest.
     for router in (
@@ -177,5 +177,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     app.include_router(health_router)
     if settings.metrics_enabled:
         app.include_router(metrics_router)
+    # Every error answer of every route, in the document (core/openapi.py).
+    install_openapi(app, limited_prefix=API_PREFIX)
     tracing.instrument_app(app)
     return app

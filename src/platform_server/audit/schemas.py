@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from platform_server.core.schemas import OutputModel
+from platform_server.core.schemas import Instant, OutputModel
 
 
 class AuditFilters(BaseModel):
@@ -25,10 +25,10 @@ class AuditFilters(BaseModel):
     target_id: str | None = Field(
         None, max_length=64, pattern=r"^[^\x00]*$", description="The target's id"
     )
-    created_after: datetime | None = Field(
+    created_after: Instant | None = Field(
         None, description="At or after (ISO 8601; UTC without an offset)"
     )
-    created_before: datetime | None = Field(
+    created_before: Instant | None = Field(
         None, description="Before (ISO 8601; UTC without an offset)"
     )
 

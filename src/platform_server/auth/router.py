@@ -91,7 +91,12 @@ async def login(request: Request) -> TokenPair:
     )
 
 
-@router.post("/refresh", response_model=TokenPair, summary="Rotate the refresh token")
+@router.post(
+    "/refresh",
+    response_model=TokenPair,
+    summary="Rotate the refresh token",
+    responses={401: {"description": "The refresh token is expired, revoked or reused"}},
+)
 async def refresh(payload: RefreshRequest, request: Request) -> TokenPair:
     """Gives a new token pair; an already-rotated refresh token revokes its whole session."""
     user_agent, ip = _client(request)

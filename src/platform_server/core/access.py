@@ -56,6 +56,12 @@ async def current_principal(
     return principal
 
 
+def is_caller_dependency(call: Any) -> bool:
+    """Whether a dependency looks at the caller (every one above reads the bearer
+    token): the OpenAPI document then lists 401 and 403 for the route."""
+    return call is _bearer
+
+
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 

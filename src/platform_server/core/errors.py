@@ -8,11 +8,14 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from platform_server.core.request_context import current_request_id
+from platform_server.core.routes import route_template
 
 logger = logging.getLogger("platform_server.errors")
 
@@ -34,6 +37,16 @@ _TYPES = {
     502: ("bad-gateway", "Upstream provider failed"),
     503: ("unavailable", "Service unavailable"),
 }
+
+
+def problem_types() -> list[str]:
+    """Every `type` a problem body can have (documented in the Problem schema)."""
+    return sorted({f"/problems/{slug}" for slug, _ in _TYPES.values()} | _EXTRA_TYPES)
+
+
+# Types that refine a status's usual one (raise `Unprocessable(..., type=...)`).
+INVALID_CURSOR = "/problems/invalid-cursor"
+_EXTRA_TYPES = {INVALID_CURSOR}
 
 
 class ProblemError(Exception):
@@ -154,6 +167,33 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+def _path_routes(request: Request) -> list[Any]:
+    """The routes of this path, whatever their method; of those, only the most literal
+    (`/products/batch` names that resource, not a product whose id is "batch")."""
+    found = []
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE and route.path_format:
+            found.append(route)
+    fewest = min((r.path_format.count("{") for r in found), default=0)
+    return [r for r in found if r.path_format.count("{") == fewest]
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method this path answers. Starlette's router stops at the first route
+    whose path matches (its 405 names that route's methods only), so `/products/{id}`
+    would list GET though PATCH and DELETE sit on other routes."""
+    return sorted({m for r in _path_routes(request) for m in (r.methods or ())})
+
+
+def _literal_path_elsewhere(request: Request) -> bool:
+    """The method matched a templated route only because the path names a literal
+    resource of another route (`PATCH /users/me`): that is a 405, not a bad id."""
+    template = route_template(request.scope) or ""
+    routes = _path_routes(request)
+    return bool(routes) and routes[0].path_format.count("{") < template.count("{")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
@@ -169,6 +209,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(e.get("loc", ("",))[0] == "path" for e in exc.errors()) and (
+            _literal_path_elsewhere(request)
+        ):
+            return problem_response(
+                request,
+                405,
+                f"{request.method} is not allowed on {request.url.path}.",
+                headers={"Allow": ", ".join(allowed_methods(request))},
+            )
         errors = _validation_errors(exc)
         if any(e["msg"].startswith("Body is not valid JSON") for e in errors):
             return problem_response(
@@ -183,11 +232,11 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No route matches {request.method} {request.url.path}."
-        elif exc.status_code == 405:
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}."
-        return problem_response(
-            request, exc.status_code, detail, headers=getattr(exc, "headers", None)
-        )
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return problem_response(request, exc.status_code, detail, headers=headers)
 
     async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
         logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 # Minor-unit exponents that differ from the usual two decimal places.
 _EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "HUF": 2, "BHD": 3, "KWD": 3}
@@ -59,6 +60,10 @@ Currency = Annotated[
     str,
     Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code", examples=["USD"]),
     AfterValidator(lambda c: _supported(c)),
+    # The document lists exactly the codes the server takes.
+    WithJsonSchema(
+        {"type": "string", "enum": sorted(SUPPORTED_CURRENCIES), "description": "ISO 4217 code"}
+    ),
 ]
 
 
@@ -68,10 +73,33 @@ def _supported(code: str) -> str:
     return code
 
 
-# Output: always a decimal string. Input: a decimal string (or a JSON number).
+# Up to 10 integer digits (the money columns) and 4 decimal places.
+MONEY_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,4})?$"
+_MONEY = re.compile(r"[0-9]{1,10}(\.[0-9]{1,4})?")
+
+
+def _decimal_string(value: object) -> object:
+    """Input money is a plain decimal string, exactly as the document's pattern says:
+    no JSON number (a float is not money), no sign, exponent or blank."""
+    if isinstance(value, Decimal):  # built in Python, not read from the wire
+        return value
+    if not isinstance(value, str) or not _MONEY.fullmatch(value):
+        raise ValueError('must be a decimal string such as "19.99" (up to 4 decimal places)')
+    return value
+
+
+# Output: always a decimal string. Input: a decimal string matching MONEY_PATTERN.
 MoneyOut = Annotated[Decimal, PlainSerializer(to_wire, return_type=str)]
 MoneyIn = Annotated[
     Decimal,
-    Field(ge=0, max_digits=14, decimal_places=4, description='A decimal string, e.g. "19.99"'),
+    BeforeValidator(_decimal_string),
     AfterValidator(_finite),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "description": 'A decimal string, e.g. "19.99"',
+            "examples": ["19.99"],
+        }
+    ),
 ]

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.types import TypeDecorator
 
-from platform_server.core.errors import Unprocessable
+from platform_server.core.errors import INVALID_CURSOR, Unprocessable
 
 T = TypeVar("T")
 
@@ -64,9 +64,11 @@ class SortKey:
 
 
 def bad_cursor() -> Unprocessable:
+    """A 422 of its own type: a cursor is opaque, only this server's are taken."""
     return Unprocessable(
         "The cursor is not one this server issued.",
         errors=[{"loc": ["query", "cursor"], "msg": "malformed cursor"}],
+        type=INVALID_CURSOR,
     )
 
 

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from platform_server.core.money import quantize
 
@@ -21,13 +30,83 @@ def _reject_unstorable(value: Any) -> None:
             _reject_unstorable(item)
 
 
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _iso_text(value: Any) -> Any:
+    """A time is ISO 8601 text; pydantic alone would also read `0.5` as a Unix time."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_TIME.match(value):
+        raise ValueError("must be an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z")
+    return value
+
+
+# A time as input (a filter, an expiry): ISO 8601 text, as the document says.
+Instant = Annotated[
+    datetime,
+    BeforeValidator(_iso_text),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+def _json_type(annotation: Any, value: Any) -> None:
+    """A JSON boolean or integer field takes only that JSON type: pydantic alone would
+    also take "true", 1 or "5", which the document does not allow."""
+    if value is None:
+        return
+    kinds = {a for a in get_args(annotation) if a is not type(None)} or {annotation}
+    if kinds == {bool} and not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    # 3.0 is an integer in JSON Schema; "3", 3.5 and true are not.
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if kinds == {int} and (isinstance(value, bool) or not whole):
+        raise ValueError("must be a whole number")
+
+
 class InputModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _storable_text(cls, value: Any) -> Any:
+    def _storable_text(cls, value: Any, info: ValidationInfo) -> Any:
         _reject_unstorable(value)
+        if info.field_name is not None:
+            _json_type(cls.model_fields[info.field_name].annotation, value)
+        return value
+
+
+def _drop_null(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """The document says what the server takes: no null where a patch refuses one."""
+    nullable = getattr(model, "NULLABLE", frozenset())
+    for name, prop in schema.get("properties", {}).items():
+        options = prop.get("anyOf")
+        if name in nullable or not options:
+            continue
+        kept = [o for o in options if o != {"type": "null"}]
+        prop.pop("anyOf")
+        if prop.get("default", "") is None:
+            prop.pop("default")
+        if len(kept) == 1:
+            prop.update({k: v for k, v in kept[0].items() if k not in prop})
+        else:
+            prop["anyOf"] = kept
+
+
+class PatchModel(InputModel):
+    """A partial update: any field may be left out, none may be null (but those named in
+    `NULLABLE`, where null clears the value); the schema says so too."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=_drop_null
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.NULLABLE:
+            raise ValueError("may not be null; leave the field out to keep its value")
         return value
 
 

@@ -13,6 +13,7 @@ from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.events import service
+from platform_server.core.schemas import Instant
 from platform_server.events.schemas import EventOut
 from platform_server.events.stream import event_stream, resume_position
 
@@ -30,8 +31,8 @@ async def list_events(
     page: PageQuery,
     actor: Reader,
     types: Types = None,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
+    created_after: Instant | None = None,
+    created_before: Instant | None = None,
     resource_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[EventOut]:
     """Newest first. Filter by `type` (repeatable), time, or the resource's id."""

@@ -258,19 +258,3 @@ async def _problem(
 
 async def _no_body() -> Message:
     return {"type": "http.disconnect"}
-
-
-# What every operation may answer once a bucket is spent (declared in OpenAPI).
-RATE_LIMITED_RESPONSE: dict[int | str, dict[str, object]] = {
-    429: {
-        "description": "Too many requests: a rate limit is spent (problem+json)",
-        "headers": {
-            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}},
-            "RateLimit": {
-                "description": "Remaining quota per policy",
-                "schema": {"type": "string"},
-            },
-            "RateLimit-Policy": {"description": "The policies", "schema": {"type": "string"}},
-        },
-    }
-}

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from platform_server.core.money import MoneyOut
-from platform_server.core.schemas import InputModel, OutputModel, PricedOut
+from platform_server.core.schemas import Instant, InputModel, OutputModel, PricedOut
 
 OrderStatus = Literal[
     "pending", "paid", "fulfilled", "shipped", "delivered", "cancelled", "expired", "refunded"
@@ -89,6 +89,6 @@ class OrderFilters(BaseModel):
 
     status: OrderStatus | None = None
     user_id: uuid.UUID | None = Field(None, description="Staff only")
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: Instant | None = None
+    created_before: Instant | None = None
     q: str | None = Field(None, max_length=255, description="Order id or email")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -12,6 +11,7 @@ from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
+from platform_server.core.money import MoneyIn
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -76,8 +76,8 @@ async def list_products(
     actor: OptionalPrincipal,
     q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
     category: Annotated[str | None, Query(max_length=100)] = None,
-    min_price: Annotated[Decimal | None, Query(ge=0, max_digits=14)] = None,
-    max_price: Annotated[Decimal | None, Query(ge=0, max_digits=14)] = None,
+    min_price: Annotated[MoneyIn | None, Query()] = None,
+    max_price: Annotated[MoneyIn | None, Query()] = None,
     in_stock: bool | None = None,
     status: Annotated[
         ProductStatus | None, Query(description="Staff only; others always see active")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from platform_server.core.money import Currency, MoneyIn, MoneyOut
-from platform_server.core.schemas import InputModel, OutputModel, PricedOut
+from platform_server.core.schemas import InputModel, OutputModel, PatchModel, PricedOut
 from platform_server.inventory.api import InventoryOut
 
 ProductStatus = Literal["active", "archived"]
@@ -39,7 +39,7 @@ class ProductCreate(InputModel):
     _attributes = field_validator("attributes")(_check_attributes)
 
 
-class ProductUpdate(InputModel):
+class ProductUpdate(PatchModel):
     sku: Sku | None = None
     name: ProductName | None = None
     description: Description | None = None

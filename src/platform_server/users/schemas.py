@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, EmailStr, Field, HttpUrl, field_validator
 
-from platform_server.core.schemas import InputModel, OutputModel
+from platform_server.core.schemas import InputModel, OutputModel, PatchModel
 
 RoleName = Literal["admin", "staff", "customer"]
 UserStatus = Literal["active", "suspended"]
@@ -39,7 +39,7 @@ class UserCreate(InputModel):
         return value.lower()
 
 
-class UserUpdate(InputModel):
+class UserUpdate(PatchModel):
     email: Email | None = None
     name: Name | None = None
     role: RoleName | None = Field(None, description="Admin only.")

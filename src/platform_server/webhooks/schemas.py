@@ -7,19 +7,24 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from platform_server.core.schemas import InputModel, OutputModel
+from platform_server.core.schemas import InputModel, OutputModel, PatchModel
 from platform_server.events import api as events
 from platform_server.webhooks import ssrf
 
 ALL_EVENTS = "*"
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
+_URL_PATTERN = (
+    r"^https?://[A-Za-z0-9]+([.-][A-Za-z0-9]+)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]*)*$"
+)
 WebhookUrl = Annotated[
     str,
     Field(
         min_length=1,
         max_length=2000,
         description="http(s) URL receiving POSTs; private and internal addresses are refused",
+        # What `ssrf.parse_url` takes, for the document (its own messages say why not).
+        json_schema_extra={"pattern": _URL_PATTERN},
     ),
 ]
 EventTypes = Annotated[
@@ -28,6 +33,9 @@ EventTypes = Annotated[
         min_length=1,
         max_length=len(events.EVENT_TYPES) + 1,
         description='Event types to receive, or ["*"] for all: ' + ", ".join(events.EVENT_TYPES),
+        json_schema_extra={
+            "items": {"type": "string", "enum": [ALL_EVENTS, *events.EVENT_TYPES]},
+        },
     ),
 ]
 Description = Annotated[str, Field(max_length=500)]
@@ -67,7 +75,8 @@ class WebhookEndpointCreate(InputModel):
     _events = field_validator("events")(_check_events)
 
 
-class WebhookEndpointUpdate(InputModel):
+class WebhookEndpointUpdate(PatchModel):
+    NULLABLE = frozenset({"description"})
     url: WebhookUrl | None = None
     events: EventTypes | None = None
     active: bool | None = Field(
