@@ -91,9 +91,7 @@ def api_schema(live: LiveServer, admin: dict[str, str]) -> Any:
     schema = schemathesis.openapi.from_url(
         f"{live.url}{API}/openapi.json", config=_config(admin["token"])
     )
-    schema = schema.exclude(
-        func=lambda ctx: bool(SESSION_ENDERS.match(ctx.operation.label))
-    )
+    schema = schema.exclude(func=lambda ctx: bool(SESSION_ENDERS.match(ctx.operation.label)))
     # The event stream never ends on its own: tests/server/events cover it.
     schema = schema.exclude(path=f"{API}/events/stream")
     _RUN.update(admin)

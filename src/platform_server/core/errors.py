@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import iter_route_contexts
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -167,23 +167,24 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
-def _path_routes(request: Request) -> list[Any]:
-    """The routes of this path, whatever their method; of those, only the most literal
-    (`/products/batch` names that resource, not a product whose id is "batch")."""
+def _path_routes(request: Request) -> list[tuple[str, set[str]]]:
+    """The templates and methods of this path's routes, whatever the method; of those,
+    only the most literal (`/products/batch` names that resource, not a product whose
+    id is "batch")."""
     found = []
     for route in iter_route_contexts(request.app.routes):
         match, _ = route.matches(request.scope)
         if match != Match.NONE and route.path_format:
-            found.append(route)
-    fewest = min((r.path_format.count("{") for r in found), default=0)
-    return [r for r in found if r.path_format.count("{") == fewest]
+            found.append((route.path_format, set(route.methods or ())))
+    fewest = min((path.count("{") for path, _ in found), default=0)
+    return [(path, methods) for path, methods in found if path.count("{") == fewest]
 
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method this path answers. Starlette's router stops at the first route
     whose path matches (its 405 names that route's methods only), so `/products/{id}`
     would list GET though PATCH and DELETE sit on other routes."""
-    return sorted({m for r in _path_routes(request) for m in (r.methods or ())})
+    return sorted({m for _, methods in _path_routes(request) for m in methods})
 
 
 def _literal_path_elsewhere(request: Request) -> bool:
@@ -191,7 +192,7 @@ def _literal_path_elsewhere(request: Request) -> bool:
     resource of another route (`PATCH /users/me`): that is a 405, not a bad id."""
     template = route_template(request.scope) or ""
     routes = _path_routes(request)
-    return bool(routes) and routes[0].path_format.count("{") < template.count("{")
+    return bool(routes) and routes[0][0].count("{") < template.count("{")
 
 
 def install_error_handlers(app: FastAPI) -> None:

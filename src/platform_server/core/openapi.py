@@ -49,7 +49,10 @@ _STATUSES: dict[int, tuple[str, dict[str, Any]]] = {
         "Too many requests: a rate limit is spent",
         {
             "Retry-After": _RETRY_AFTER,
-            "RateLimit": {"description": "Remaining quota per policy", "schema": {"type": "string"}},
+            "RateLimit": {
+                "description": "Remaining quota per policy",
+                "schema": {"type": "string"},
+            },
             "RateLimit-Policy": {"description": "The policies", "schema": {"type": "string"}},
         },
     ),
@@ -115,7 +118,7 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
 
 def _dependant(route: RouteContext) -> Dependant:
     found = getattr(route, "dependant", None)  # with the including routers' dependencies
-    return found if isinstance(found, Dependant) else route.original_route.dependant  # type: ignore[attr-defined,no-any-return]
+    return found if isinstance(found, Dependant) else route.original_route.dependant  # type: ignore[attr-defined]
 
 
 def _looks_at_caller(route: RouteContext, is_auth: Callable[[Any], bool]) -> bool:
@@ -131,9 +134,7 @@ def _has_input(route: RouteContext) -> bool:
     )
 
 
-def error_statuses(
-    route: RouteContext, method: str, *, is_auth: Callable[[Any], bool]
-) -> set[int]:
+def error_statuses(route: RouteContext, method: str, *, is_auth: Callable[[Any], bool]) -> set[int]:
     """The error statuses `method` on `route` can answer, from what it is made of."""
     statuses = set()
     if method in _BODY_METHODS:

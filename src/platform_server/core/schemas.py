@@ -78,7 +78,7 @@ class InputModel(BaseModel):
 
 def _drop_null(schema: dict[str, Any], model: type[BaseModel]) -> None:
     """The document says what the server takes: no null where a patch refuses one."""
-    nullable = getattr(model, "NULLABLE", frozenset())
+    nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
     for name, prop in schema.get("properties", {}).items():
         options = prop.get("anyOf")
         if name in nullable or not options:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -12,8 +11,8 @@ from platform_server.core.database import DatabaseDep, DbSession
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
-from platform_server.events import service
 from platform_server.core.schemas import Instant
+from platform_server.events import service
 from platform_server.events.schemas import EventOut
 from platform_server.events.stream import event_stream, resume_position
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from platform_server.core.money import MoneyOut
-from platform_server.core.schemas import Instant, InputModel, OutputModel, PricedOut
+from platform_server.core.schemas import InputModel, Instant, OutputModel, PricedOut
 
 OrderStatus = Literal[
     "pending", "paid", "fulfilled", "shipped", "delivered", "cancelled", "expired", "refunded"

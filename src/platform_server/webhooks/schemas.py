@@ -14,9 +14,7 @@ from platform_server.webhooks import ssrf
 ALL_EVENTS = "*"
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
-_URL_PATTERN = (
-    r"^https?://[A-Za-z0-9]+([.-][A-Za-z0-9]+)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]*)*$"
-)
+_URL_PATTERN = r"^https?://[A-Za-z0-9]+([.-][A-Za-z0-9]+)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]*)*$"
 WebhookUrl = Annotated[
     str,
     Field(

@@ -126,7 +126,6 @@ def test_duplicate_sku_is_409(api: httpx.Client, shop: Shop) -> None:
         ("0.125", "0.12"),  # half to even: down to the even cent
         ("0.135", "0.14"),  # half to even: up to the even cent
         ("5", "5.00"),
-        (12.5, "12.50"),  # a JSON number is accepted too
     ],
 )
 def test_price_is_rounded_half_even_and_returned_as_string(
@@ -136,6 +135,18 @@ def test_price_is_rounded_half_even_and_returned_as_string(
     assert created.status_code == 201, created.text
     assert created.json()["price"] == expected
     assert api.get(f"{API}/products/{created.json()['id']}").json()["price"] == expected
+
+
+@pytest.mark.parametrize("price", [12.5, "", "1e3", "-1", "1.23456", " 1"])
+def test_price_is_a_decimal_string_as_documented(
+    api: httpx.Client, shop: Shop, price: Any
+) -> None:
+    """Money is a decimal string matching the OpenAPI pattern: a JSON number (a float is
+    not money), a blank, an exponent or a sign is refused, saying what to send."""
+    created = api.post(f"{API}/products", json=product_body(price=price), headers=shop.headers)
+    problem = assert_problem(created, 422)
+    assert problem["errors"][0]["loc"] == ["body", "price"]
+    assert "decimal string" in problem["errors"][0]["msg"]
 
 
 def test_zero_decimal_currency_price(api: httpx.Client, shop: Shop) -> None:
