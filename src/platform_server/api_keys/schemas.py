@@ -6,14 +6,25 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
+from platform_server.core.permissions import Permission
 from platform_server.core.schemas import InputModel, OutputModel
 
 
 class ApiKeyCreate(InputModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    scopes: Annotated[list[str], Field(max_length=50)] | None = Field(
-        None, description="Permission names; default: all of the owner's permissions."
-    )
+    scopes: (
+        Annotated[
+            list[str],
+            Field(
+                max_length=50,
+                # The names the service takes (an unknown one is a 422 naming it).
+                json_schema_extra={
+                    "items": {"type": "string", "enum": sorted(p.value for p in Permission)}
+                },
+            ),
+        ]
+        | None
+    ) = Field(None, description="Permission names; default: all of the owner's permissions.")
     expires_at: AwareDatetime | None = Field(None, description="UTC; must be in the future.")
 
 

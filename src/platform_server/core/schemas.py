@@ -7,9 +7,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
+    HttpUrl,
+    TypeAdapter,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -64,8 +68,38 @@ def _json_type(annotation: Any, value: Any) -> None:
         raise ValueError("must be a whole number")
 
 
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"  # a DNS label: at most 63 characters
+# An http(s) URL as the document states it (servers check more: see each field).
+HTTP_URL_PATTERN = (
+    rf"^https?://{_LABEL}(\.{_LABEL}){{0,2}}(:[1-9][0-9]{{0,3}})?(/[A-Za-z0-9._~-]*)*$"
+)
+_HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
+
+
+def _http_url(value: str) -> str:
+    _HTTP_URL.validate_python(value)
+    return value  # as given: the normalised form may be longer than the limit
+
+
+# An http(s) URL kept exactly as sent.
+HttpUrlText = Annotated[
+    str, Field(json_schema_extra={"pattern": HTTP_URL_PATTERN}), AfterValidator(_http_url)
+]
+
+
+def _not_blank(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Text is stripped before its length is checked: a required character is a
+    character other than white space, and the document says so."""
+    for prop in schema.get("properties", {}).values():
+        for option in [prop, *prop.get("anyOf", [])]:
+            if option.get("type") == "string" and option.get("minLength") == 1:
+                option.setdefault("pattern", r"\S")
+
+
 class InputModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=_not_blank
+    )
 
     @field_validator("*", mode="before")
     @classmethod
@@ -78,6 +112,7 @@ class InputModel(BaseModel):
 
 def _drop_null(schema: dict[str, Any], model: type[BaseModel]) -> None:
     """The document says what the server takes: no null where a patch refuses one."""
+    _not_blank(schema, model)
     nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
     for name, prop in schema.get("properties", {}).items():
         options = prop.get("anyOf")

@@ -17,6 +17,8 @@ class PaymentIn(InputModel):
             min_length=1,
             max_length=100,
             description="A provider token such as `pm_card_ok`; never a card number",
+            # What service._TOKEN takes (the sandbox takes only its own test tokens).
+            json_schema_extra={"pattern": r"^pm_[A-Za-z0-9_]{1,96}$"},
         ),
     ]
 

@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field, HttpUrl, field_validator
+from pydantic import BaseModel, EmailStr, Field, WithJsonSchema, field_validator
 
-from platform_server.core.schemas import InputModel, OutputModel, PatchModel
+from platform_server.core.schemas import HttpUrlText, InputModel, OutputModel, PatchModel
 
 RoleName = Literal["admin", "staff", "customer"]
 UserStatus = Literal["active", "suspended"]
@@ -24,7 +24,17 @@ class UserFilters(BaseModel):
 
 Name = Annotated[str, Field(min_length=1, max_length=255)]
 Password = Annotated[str, Field(min_length=8, max_length=128)]
-Email = Annotated[EmailStr, Field(max_length=255)]
+# The document states the common shape the validator always takes (it refuses more:
+# special-use domains such as .test, over-long parts).
+_EMAIL_PATTERN = (
+    r"^[A-Za-z0-9_+-]{1,32}(\.[A-Za-z0-9_+-]{1,32})?@[A-Za-z0-9]{1,63}(\.[A-Za-z0-9]{1,63})?"
+    r"\.(com|org|net|io|dev|app|shop)$"
+)
+Email = Annotated[
+    EmailStr,
+    Field(max_length=255),
+    WithJsonSchema({"type": "string", "format": "email", "pattern": _EMAIL_PATTERN}),
+]
 
 
 class UserCreate(InputModel):
@@ -63,7 +73,7 @@ class UserOut(OutputModel):
 
 class ProfileIn(InputModel):
     bio: Annotated[str, Field(max_length=2000)] | None = None
-    avatar_url: HttpUrl | None = Field(None, max_length=500)
+    avatar_url: Annotated[HttpUrlText, Field(max_length=500)] | None = None
     location: Annotated[str, Field(max_length=255)] | None = None
     phone: (
         Annotated[str, Field(pattern=r"^\+?[0-9 ()\-.]{5,30}$", description="E.164 preferred")]

@@ -7,14 +7,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from platform_server.core.schemas import InputModel, OutputModel, PatchModel
+from platform_server.core.schemas import HTTP_URL_PATTERN, InputModel, OutputModel, PatchModel
 from platform_server.events import api as events
 from platform_server.webhooks import ssrf
 
 ALL_EVENTS = "*"
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
-_URL_PATTERN = r"^https?://[A-Za-z0-9]+([.-][A-Za-z0-9]+)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]*)*$"
 WebhookUrl = Annotated[
     str,
     Field(
@@ -22,7 +21,7 @@ WebhookUrl = Annotated[
         max_length=2000,
         description="http(s) URL receiving POSTs; private and internal addresses are refused",
         # What `ssrf.parse_url` takes, for the document (its own messages say why not).
-        json_schema_extra={"pattern": _URL_PATTERN},
+        json_schema_extra={"pattern": HTTP_URL_PATTERN},
     ),
 ]
 EventTypes = Annotated[

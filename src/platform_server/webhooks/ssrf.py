@@ -71,6 +71,10 @@ def parse_url(raw: str) -> httpx.URL:
         raise UnsafeURL("must use http or https")
     if not url.host:
         raise UnsafeURL("must have a host")
+    # What DNS can name (RFC 1035): a longer one is refused here, not by the resolver.
+    labels = url.host.rstrip(".").split(".")
+    if len(url.host) > 253 or any(len(label) > 63 for label in labels):
+        raise UnsafeURL("has a host name longer than DNS allows")
     try:
         _ = url.port
     except ValueError as error:  # pragma: no cover - httpx rejects bad ports when parsing

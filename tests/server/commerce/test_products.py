@@ -138,9 +138,7 @@ def test_price_is_rounded_half_even_and_returned_as_string(
 
 
 @pytest.mark.parametrize("price", [12.5, "", "1e3", "-1", "1.23456", " 1"])
-def test_price_is_a_decimal_string_as_documented(
-    api: httpx.Client, shop: Shop, price: Any
-) -> None:
+def test_price_is_a_decimal_string_as_documented(api: httpx.Client, shop: Shop, price: Any) -> None:
     """Money is a decimal string matching the OpenAPI pattern: a JSON number (a float is
     not money), a blank, an exponent or a sign is refused, saying what to send."""
     created = api.post(f"{API}/products", json=product_body(price=price), headers=shop.headers)
