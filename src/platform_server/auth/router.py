@@ -4,20 +4,26 @@ import json
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Request, Response, status
 from pydantic import ValidationError
 
-from platform_server.auth import service
+from platform_server.auth import accounts, service
 from platform_server.auth.schemas import (
+    EmailRequest,
     LoginRequest,
     LogoutRequest,
+    PasswordResetConfirm,
     RefreshRequest,
     SessionOut,
     TokenPair,
+    VerifyEmailRequest,
 )
 from platform_server.core.access import AccountReader, AccountWriter
-from platform_server.core.container import Slot, services_of
-from platform_server.core.database import DbSession
+from platform_server.core.container import SettingsDep, Slot, services_of
+from platform_server.core.database import DatabaseDep, DbSession
+from platform_server.core.responses import model_response
+from platform_server.core.schemas import AcceptedOut
+from platform_server.users import api as users
 from platform_server.core.errors import ProblemError, Unprocessable
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.request_context import current_client_ip
@@ -123,4 +129,88 @@ async def list_sessions(
 @router.delete("/sessions/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a session")
 async def revoke_session(id: uuid.UUID, session: DbSession, actor: AccountWriter) -> Response:
     await service.revoke_session(session, actor, id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+_TOKEN_REFUSED = {
+    400: {
+        "description": "The token is not valid, is for another purpose, was used or has "
+        "expired (`/problems/token-invalid`, `token-wrong-purpose`, `token-used`, `token-expired`)"
+    }
+}
+_RESEND_SENT = "If that address has an account waiting for verification, a new email is on its way."
+_RESET_SENT = "If that address has an account, an email with a reset code is on its way."
+
+
+@router.post(
+    "/verify-email",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Verify an email address",
+    responses=_TOKEN_REFUSED,
+)
+async def verify_email(
+    payload: VerifyEmailRequest, settings: SettingsDep, session: DbSession
+) -> Response:
+    """Redeems the code from the verification email (once, before it expires)."""
+    await accounts.verify_email(session, settings, payload.token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/verify-email/resend",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=AcceptedOut,
+    summary="Send the verification email again",
+)
+async def resend_verification(
+    payload: EmailRequest, settings: SettingsDep, db: DatabaseDep, background: BackgroundTasks
+) -> Response:
+    """The same answer whatever the address; at most `PLATFORM_ACCOUNT_EMAILS_PER_HOUR`
+    emails an hour are sent to one account."""
+    background.add_task(
+        accounts.run_quietly,
+        "resend verification",
+        accounts.resend_verification,
+        db,
+        settings,
+        payload.email,
+    )
+    return model_response(AcceptedOut(detail=_RESEND_SENT), status.HTTP_202_ACCEPTED)
+
+
+@router.post(
+    "/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=AcceptedOut,
+    summary="Ask for a password reset email",
+)
+async def request_password_reset(
+    payload: EmailRequest, settings: SettingsDep, db: DatabaseDep, background: BackgroundTasks
+) -> Response:
+    """The same answer, as fast, whatever the address: the email is sent after it."""
+    background.add_task(
+        accounts.run_quietly,
+        "password reset request",
+        accounts.request_password_reset,
+        db,
+        settings,
+        payload.email,
+    )
+    return model_response(AcceptedOut(detail=_RESET_SENT), status.HTTP_202_ACCEPTED)
+
+
+@router.post(
+    "/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Set a new password with a reset code",
+    responses={**_TOKEN_REFUSED, 422: {"description": "The new password breaks the policy"}},
+)
+async def confirm_password_reset(
+    payload: PasswordResetConfirm, settings: SettingsDep, session: DbSession
+) -> Response:
+    """Sets the password (under the password policy) and ends every session of the account."""
+    users.check_password_policy(settings, payload.new_password, "new_password")
+    # Hashed before the transaction's first statement: SQLite has one writer.
+    password_hash = await users.hash_password_async(payload.new_password)
+    await accounts.confirm_password_reset(session, settings, payload.token, password_hash)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(30, ge=1)
 
     password_min_length: int = Field(8, ge=8)
+    # Accounts: one-time tokens sent by email (kept only as keyed hashes).
+    email_verification_hours: float = Field(48, gt=0)
+    password_reset_minutes: float = Field(30, gt=0)
+    # Verification and reset emails per account and purpose per hour; past it, requests
+    # get the same 202 answer and nothing is sent (no inbox flooding, nothing revealed).
+    account_emails_per_hour: int = Field(3, ge=1, le=100)
+    # What an account whose email is not verified may not do, comma-separated:
+    # "orders" (placing orders); empty: nothing is gated. Signing in and browsing always work.
+    require_verified_email_for: str = Field("orders", pattern=r"^(orders)?$")
     # Throttling of failed logins: per account, and per client address.
     login_max_failures_per_account: int = Field(5, ge=1)
     login_max_failures_per_ip: int = Field(50, ge=1)
