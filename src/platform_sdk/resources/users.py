@@ -6,7 +6,7 @@ from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions, Role, UserStatus
-from ..models import Profile, User
+from ..models import Accepted, Profile, User
 from ._calls import fields, many, nothing, one
 
 
@@ -45,8 +45,19 @@ class Users(Resource[M]):
         role: Role | None = None,
         **options: Unpack[CreateOptions],
     ) -> Call[User]:
-        """Register a user; only an admin may set ``role``."""
+        """Create a user as an admin (verified; ``role`` may be set): the new user.
+
+        Anyone else registers with :meth:`register`.
+        """
         return one(User, options, body=fields(locals()))
+
+    @endpoint("POST", "/api/v1/users", creates=True, authenticated=False)
+    def register(
+        self, *, email: str, password: str, name: str, **options: Unpack[CreateOptions]
+    ) -> Call[Accepted]:
+        """Sign up: the same answer whether or not the email has an account. A new
+        address gets a verification email (see ``auth.verify_email``)."""
+        return one(Accepted, options, body=fields(locals()))
 
     @paginated("GET", "/api/v1/users")
     def list(
