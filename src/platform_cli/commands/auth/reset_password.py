@@ -1,0 +1,58 @@
+"""`platform auth reset-password`: ask for a reset code by email, then set a new password."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from platform_cli.context import prompt_secret, read_secret_stdin
+from platform_cli.verbs import Session, verb
+
+
+@verb(authenticated=False)
+def reset_password(
+    session: Session,
+    email: Annotated[
+        str | None,
+        typer.Option(
+            "--email", "-e", help="Email a reset code to this address.", show_default=False
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", help="The code from the reset email: set a new password.", show_default=False
+        ),
+    ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the new password from stdin (else prompted)."),
+    ] = False,
+) -> None:
+    """Forgot your password? `--email ADDRESS` emails a code (valid 30 minutes by default);
+    `--token CODE` then sets a new password (prompted, hidden) and signs you out everywhere."""
+    from platform_cli.errors import UsageError, register_secret
+
+    out = session.out
+    if (email is None) == (token is None):
+        raise UsageError("give either --email (ask for a code) or --token (set the password)")
+    sdk = session.sdk
+    if email is not None:
+        with out.spinner("Asking…"):
+            accepted = sdk.auth.request_password_reset(email)
+        out.done(accepted.detail, {"email": email, "detail": accepted.detail})
+        return
+    assert token is not None
+    register_secret(token)
+    password = (
+        read_secret_stdin("new password")
+        if password_stdin
+        else prompt_secret("New password", confirmation=True)
+    )
+    with out.spinner("Setting the password…"):
+        sdk.auth.confirm_password_reset(token, password)
+    out.done(
+        "Password changed; every session of the account was signed out. Sign in again.",
+        {"password_changed": True},
+    )
