@@ -279,9 +279,7 @@ def test_account_email_methods_send_their_bodies_without_a_token(api: respx.Mock
         return_value=httpx.Response(202, json=ACCEPTED)
     )
     verify = api.post("/api/v1/auth/verify-email").mock(return_value=httpx.Response(204))
-    confirm = api.post("/api/v1/auth/password-reset/confirm").mock(
-        return_value=httpx.Response(204)
-    )
+    confirm = api.post("/api/v1/auth/password-reset/confirm").mock(return_value=httpx.Response(204))
     with Client(BASE_URL, api_key="plat_test") as client:
         signed_up = client.users.register(email="ada@example.com", password="pw-1", name="Ada")
         assert signed_up.detail == ACCEPTED["detail"]

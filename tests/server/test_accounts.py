@@ -162,9 +162,7 @@ def test_tokens_are_refused_for_the_wrong_purpose_expired_or_invalid(
     confirm = {"token": verify_token, "new_password": "a-new-password-9"}
     wrong = refused(http.post(f"{API}/auth/password-reset/confirm", json=confirm), "wrong-purpose")
     assert verify_token not in wrong["detail"]
-    refused(
-        http.post(f"{API}/auth/verify-email", json={"token": reset_token}), "wrong-purpose"
-    )
+    refused(http.post(f"{API}/auth/verify-email", json={"token": reset_token}), "wrong-purpose")
     refused(http.post(f"{API}/auth/verify-email", json={"token": "not-a-token"}), "invalid")
     tampered = verify_token[:-1] + ("A" if verify_token[-1] != "A" else "B")
     refused(http.post(f"{API}/auth/verify-email", json={"token": tampered}), "invalid")
@@ -179,9 +177,7 @@ def test_tokens_are_refused_for_the_wrong_purpose_expired_or_invalid(
     refused(http.post(f"{API}/auth/verify-email", json={"token": verify_token}), "expired")
     # A new code comes on request, with the same answer as for an unknown address.
     resent = http.post(f"{API}/auth/verify-email/resend", json={"email": email.upper()})
-    unknown = http.post(
-        f"{API}/auth/verify-email/resend", json={"email": unique_email("nobody")}
-    )
+    unknown = http.post(f"{API}/auth/verify-email/resend", json={"email": unique_email("nobody")})
     assert resent.status_code == unknown.status_code == 202
     assert resent.json() == unknown.json()
     fresh = new_code(inbox, email, "Confirm your email", seen={verify_token})
@@ -230,9 +226,7 @@ def test_password_reset_sets_the_password_and_ends_every_session(
         "used",
     )
 
-    trail = http.get(
-        f"{API}/audit", params={"target_id": user.id, "limit": 100}, headers=admin
-    )
+    trail = http.get(f"{API}/audit", params={"target_id": user.id, "limit": 100}, headers=admin)
     assert trail.status_code == 200, trail.text
     actions = {r["action"] for r in trail.json()["data"]}
     assert {"auth.password_reset_request", "user.password_reset"} <= actions
@@ -255,6 +249,4 @@ def test_resend_for_a_verified_or_unknown_address_sends_nothing_and_says_the_sam
 
 def test_an_unknown_route_id_is_not_a_token(http: httpx.Client) -> None:
     # Guard: a stray uuid is as invalid as any other string.
-    refused(
-        http.post(f"{API}/auth/verify-email", json={"token": str(uuid.uuid4())}), "invalid"
-    )
+    refused(http.post(f"{API}/auth/verify-email", json={"token": str(uuid.uuid4())}), "invalid")

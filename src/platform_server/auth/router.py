@@ -21,12 +21,12 @@ from platform_server.auth.schemas import (
 from platform_server.core.access import AccountReader, AccountWriter
 from platform_server.core.container import SettingsDep, Slot, services_of
 from platform_server.core.database import DatabaseDep, DbSession
-from platform_server.core.responses import model_response
-from platform_server.core.schemas import AcceptedOut
-from platform_server.users import api as users
 from platform_server.core.errors import ProblemError, Unprocessable
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.request_context import current_client_ip
+from platform_server.core.responses import model_response
+from platform_server.core.schemas import AcceptedOut
+from platform_server.users import api as users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -132,7 +132,7 @@ async def revoke_session(id: uuid.UUID, session: DbSession, actor: AccountWriter
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-_TOKEN_REFUSED = {
+_TOKEN_REFUSED: dict[int | str, dict[str, Any]] = {
     400: {
         "description": "The token is not valid, is for another purpose, was used or has "
         "expired (`/problems/token-invalid`, `token-wrong-purpose`, `token-used`, `token-expired`)"

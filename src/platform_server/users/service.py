@@ -15,8 +15,8 @@ from platform_server.core.errors import Conflict, Forbidden, Unprocessable, foun
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission, Role
 from platform_server.core.principal import Principal
-from platform_server.core.settings import Settings
 from platform_server.core.security import hash_password, verify_password
+from platform_server.core.settings import Settings
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.events import api as events
 from platform_server.users import hooks, repository
