@@ -13,7 +13,16 @@ from platform_cli import terminal
 from platform_sdk import AuthenticationError, Client, NotFoundError
 from tests.cli.conftest import Cli
 
-USER_KEYS = {"id", "email", "name", "role", "status", "created_at", "updated_at"}
+USER_KEYS = {
+    "id",
+    "email",
+    "name",
+    "role",
+    "status",
+    "email_verified_at",
+    "created_at",
+    "updated_at",
+}
 
 
 def tagged_users(make_user: Any, count: int) -> tuple[str, list[Any]]:
