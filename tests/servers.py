@@ -84,11 +84,21 @@ def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         "jwt_secret": secrets.token_urlsafe(32),
         # Every test comes from 127.0.0.1: the per-address limit gets its own test.
         "login_max_failures_per_ip": 100_000,
+        # The suite drives its shared admin far harder than any person would (thousands
+        # of calls a minute, a sign-in for most CLI and SDK tests): rate limits stay on,
+        # but out of the way; tests/server/test_rate_limits.py sets low ones of its own.
+        "rate_limit_per_user": "1000000/minute",
+        "rate_limit_per_api_key": "1000000/minute",
+        "rate_limit_per_ip": "1000000/minute",
+        "rate_limit_auth_per_account": "1000000/minute",
+        "rate_limit_auth_per_ip": "1000000/minute",
         "redis_url": os.environ.get("PLATFORM_TEST_REDIS_URL") or None,
         "redis_prefix": f"platform-test-{secrets.token_hex(4)}:",
         "broker_prefix": f"platform-test-{secrets.token_hex(4)}",
         # Tests wait on dispatch: look at the outbox and the queues often.
         "dispatch_poll_seconds": 0.1,
+        # Warnings and errors only: an access line a request would just fill the capture.
+        "log_level": "warning",
     }
     # PLATFORM_TEST_ACCESS_TOKEN_MINUTES=1 runs the suite with tokens shorter than the
     # suite, to show every credential the tests share renews itself.
@@ -126,7 +136,15 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
     # The standard asyncio loop: many servers start and stop in threads of one test
     # process, and uvloop's process-wide policy is not made for that.
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", loop="asyncio"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        loop="asyncio",
+        # As `platform server run`: X-Forwarded-* are the gateway's to judge.
+        proxy_headers=False,
+        server_header=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from platform_cli.credentials import Credential, CredentialStore, updated
 from platform_cli.errors import AuthRequired, register_secret
 
 if TYPE_CHECKING:
-    from platform_sdk import Client, TokenPair
+    from platform_sdk import Client, RetryNotice, TokenPair
 
 REFRESH_MARGIN_SECONDS = 30.0
 
@@ -107,7 +108,11 @@ class Connection:
     def client_options(self, credential: Credential | None) -> dict[str, Any]:
         """What an SDK client (sync or async) is built with: the server, the credential, and
         the hook that stores a refreshed session token in this profile."""
-        options: dict[str, Any] = {"base_url": self.base_url, "on_tokens_refreshed": self._persist}
+        options: dict[str, Any] = {
+            "base_url": self.base_url,
+            "on_tokens_refreshed": self._persist,
+            "on_retry": report_retry,
+        }
         if credential is not None and credential.kind == "api_key":
             options["api_key"] = credential.api_key
         elif credential is not None:
@@ -125,3 +130,11 @@ class Connection:
         if expiry is None or (expiry - now).total_seconds() <= REFRESH_MARGIN_SECONDS:
             client.auth.refresh()  # persisted through on_tokens_refreshed
         return client.access_token or ""
+
+
+def report_retry(notice: RetryNotice) -> None:
+    """Says on stderr when the server's rate limit made the CLI wait (the SDK retried)."""
+    if notice.rate_limited:
+        waited = f"{notice.waited:.0f}" if notice.waited >= 1 else f"{notice.waited:.1f}"
+        sys.stderr.write(f"Rate limited: waited {waited} s and retried.\n")
+        sys.stderr.flush()

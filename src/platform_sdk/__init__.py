@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ._client import Client
     from ._pagination import AsyncPage, SyncPage
     from ._response import APIResponse
-    from ._retry import RetryPolicy
+    from ._retry import RetryNotice, RetryPolicy
     from ._types import (
         NULL,
         CreateOptions,
@@ -73,6 +73,7 @@ __all__ = [
     "PlatformError",
     "RateLimitError",
     "RequestOptions",
+    "RetryNotice",
     "RetryPolicy",
     "ShippingAddressParam",
     "SyncPage",
@@ -88,7 +89,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "._client": ("Client",),
     "._pagination": ("AsyncPage", "SyncPage"),
     "._response": ("APIResponse",),
-    "._retry": ("RetryPolicy",),
+    "._retry": ("RetryNotice", "RetryPolicy"),
     "._types": (
         "NULL",
         "CreateOptions",

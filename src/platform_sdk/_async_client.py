@@ -110,6 +110,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient], Resources[Async]):
                     await response.aread()  # the error body is read to be reported
             except httpx.RequestError as exc:
                 await self._sleep(self._after_error(attempt, request, exc))
+                self._waited(attempt)
                 continue
             decision = self._after_response(attempt, response)
             if decision is None:
@@ -121,6 +122,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient], Resources[Async]):
                 await self._refresh(stale_access_token=attempt.bearer)
             else:
                 await self._sleep(decision)
+                self._waited(attempt)
 
     def _refresh_lock(self) -> asyncio.Lock:
         # Shared through AuthState so with_options copies refresh one at a time too.

@@ -19,7 +19,7 @@ from ._endpoints import JSON, Call, EndpointSpec, PageCall, StreamCall
 from ._lazy import loaded
 from ._logging import configure_from_env, loggable_url, logger
 from ._response import APIResponse
-from ._retry import RetryPolicy, is_retryable_status
+from ._retry import RetryNotice, RetryPolicy, is_retryable_status
 from ._serialize import json_body, query_params, render_path
 from ._sse import SSEDecoder
 from ._types import Timeout
@@ -63,6 +63,8 @@ class Attempt:
     refreshed: bool = False
     bearer: str | None = None
     started: float = 0.0
+    # The retry waited for now, told to ``on_retry`` once the wait is over.
+    pending: RetryNotice | None = None
 
 
 AnyCall = Call[Any] | PageCall[Any] | StreamCall[Any]
@@ -94,6 +96,7 @@ class ClientOptions(TypedDict, total=False):
     retry: RetryPolicy | None
     default_headers: Mapping[str, str] | None
     on_tokens_refreshed: Callable[[TokenPair], None] | None
+    on_retry: Callable[[RetryNotice], None] | None
 
 
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
@@ -157,6 +160,7 @@ class BaseClient(Generic[H]):
         self.retry_policy: RetryPolicy = policy
         self.timeout: Timeout = options.get("timeout", DEFAULT_TIMEOUT)
         self.default_headers: dict[str, str] = dict(options.get("default_headers") or {})
+        self.on_retry: Callable[[RetryNotice], None] | None = options.get("on_retry")
         self._owns_http = http_client is None
         self._http: H = self._new_http() if http_client is None else http_client
         super().__init__()  # Resources: the client is the root of its resource tree
@@ -192,6 +196,7 @@ class BaseClient(Generic[H]):
             "retry": self.retry_policy,
             "default_headers": self.default_headers,
             "on_tokens_refreshed": self._auth.on_tokens_refreshed,
+            "on_retry": self.on_retry,
         }
 
     # -- credentials -------------------------------------------------------------------
@@ -290,7 +295,7 @@ class BaseClient(Generic[H]):
             _elapsed_ms(attempt),
             type(exc).__name__,
         )
-        delay = self._retry_delay(attempt, request, None, reason=type(exc).__name__)
+        delay = self._retry_delay(attempt, request, None, reason=type(exc).__name__, status=None)
         if delay is None:
             raise error from exc
         return delay
@@ -314,7 +319,9 @@ class BaseClient(Generic[H]):
         error = make_status_error(response)
         if is_retryable_status(status):
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-            delay = self._retry_delay(attempt, request, retry_after, reason=str(status))
+            delay = self._retry_delay(
+                attempt, request, retry_after, reason=str(status), status=status
+            )
             if delay is not None:
                 return delay
         raise error
@@ -327,7 +334,13 @@ class BaseClient(Generic[H]):
         )
 
     def _retry_delay(
-        self, attempt: Attempt, request: httpx.Request, retry_after: float | None, *, reason: str
+        self,
+        attempt: Attempt,
+        request: httpx.Request,
+        retry_after: float | None,
+        *,
+        reason: str,
+        status: int | None,
     ) -> float | None:
         policy = self.retry_policy
         if not attempt.spec.retryable or attempt.retries >= policy.max_retries:
@@ -336,6 +349,15 @@ class BaseClient(Generic[H]):
         if delay is None:
             return None
         attempt.retries += 1
+        attempt.pending = RetryNotice(
+            method=request.method,
+            url=loggable_url(request.url),
+            status=status,
+            reason=reason,
+            waited=delay,
+            retry=attempt.retries,
+            max_retries=policy.max_retries,
+        )
         logger.debug(
             "retrying %s %s in %.2f s (retry %d of %d) after %s",
             request.method,
@@ -346,6 +368,16 @@ class BaseClient(Generic[H]):
             reason,
         )
         return delay
+
+    def _waited(self, attempt: Attempt) -> None:
+        """After a retry's wait: tells ``on_retry`` (a CLI prints how long it waited)."""
+        notice, attempt.pending = attempt.pending, None
+        if notice is None:
+            return
+        if notice.rate_limited:
+            logger.info("rate limited: waited %.1f s before retrying %s", notice.waited, notice.url)
+        if self.on_retry is not None:
+            self.on_retry(notice)
 
     def _should_skip_refresh(self, stale_access_token: str | None) -> bool:
         """Inside the refresh lock: another call already refreshed, or nothing to refresh with."""

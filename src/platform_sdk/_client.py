@@ -31,7 +31,8 @@ class Client(BaseClient[httpx.Client], Resources[Sync]):
     Pass ``access_token``/``refresh_token`` to resume a session; the access token is
     refreshed automatically and ``on_tokens_refreshed`` receives every new pair.
     Options: ``timeout``, ``max_retries``, ``retry`` (a ``RetryPolicy``), ``http_client``
-    (an ``httpx.Client``, not closed by this client) and ``default_headers``.
+    (an ``httpx.Client``, not closed by this client), ``default_headers`` and ``on_retry``
+    (called with a ``RetryNotice`` after each wait, e.g. to say a 429 was waited out).
     """
 
     _sleep = staticmethod(time.sleep)
@@ -99,6 +100,7 @@ class Client(BaseClient[httpx.Client], Resources[Sync]):
                     response.read()  # the error body is read to be reported
             except httpx.RequestError as exc:
                 self._sleep(self._after_error(attempt, request, exc))
+                self._waited(attempt)
                 continue
             decision = self._after_response(attempt, response)
             if decision is None:
@@ -110,6 +112,7 @@ class Client(BaseClient[httpx.Client], Resources[Sync]):
                 self._refresh(stale_access_token=attempt.bearer)
             else:
                 self._sleep(decision)
+                self._waited(attempt)
 
     def _refresh(self, *, stale_access_token: str | None) -> None:
         with self._auth.lock:

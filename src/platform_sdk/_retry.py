@@ -47,5 +47,27 @@ class RetryPolicy:
         return retry_after
 
 
+@dataclass(frozen=True, slots=True)
+class RetryNotice:
+    """Given to a client's ``on_retry`` callback after each wait, before the retry is sent.
+
+    ``status`` is the HTTP status that caused it (429, 503...), or ``None`` for a
+    connection error or timeout (then ``reason`` names it); ``waited`` is in seconds,
+    the server's ``Retry-After`` when it sent one.
+    """
+
+    method: str
+    url: str
+    status: int | None
+    reason: str
+    waited: float
+    retry: int
+    max_retries: int
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.status == 429
+
+
 def is_retryable_status(status: int) -> bool:
     return status in _RETRYABLE_STATUSES or status >= 500

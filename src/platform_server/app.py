@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from platform_server import __version__, maintenance
+from platform_server import __version__, maintenance, tracing
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.audit.router import router as audit_router
 from platform_server.auth.resolver import BearerResolver
@@ -24,12 +24,15 @@ from platform_server.cache.stale import CATALOG
 from platform_server.core.container import PlatformApp, Services
 from platform_server.core.database import Database
 from platform_server.core.errors import install_error_handlers
+from platform_server.core.logging import configure_structlog
 from platform_server.core.middleware import RequestMiddleware
 from platform_server.core.security import TokenSigner
 from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
 from platform_server.events.dispatcher import DISPATCHER
 from platform_server.events.router import router as events_router
+from platform_server.gateway.install import install_gateway
+from platform_server.gateway.ratelimit import RATE_LIMITED_RESPONSE
 from platform_server.health.router import REDIS_PROBE
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
@@ -77,7 +80,10 @@ def _gateway(settings: Settings) -> Gateway:
 
 def create_app(settings: Settings | None = None) -> PlatformApp:
     settings = settings or Settings.load()
+    configure_structlog(settings.log_level, settings.log_format)
+    tracing.setup(settings)
     db = Database(settings)
+    tracing.instrument_engines(db.engines)
     signer = TokenSigner(settings)
     failures = _failure_counter(settings)
     gateway = _gateway(settings)
@@ -127,6 +133,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
             await failures.close()
         if isinstance(gateway, HttpGateway):
             await gateway.close()
+        tracing.flush()
 
     app = PlatformApp(
         services,
@@ -140,11 +147,13 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # Rate limits, security headers and CORS: inside the request-id middleware.
+    install_gateway(app, settings)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
     if settings.metrics_enabled:
         app.add_middleware(MetricsMiddleware)
 
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, responses=RATE_LIMITED_RESPONSE)
     # Requests are matched against routes in this order, and no two domains share a
     # path: the busiest (orders, product reads) come first and are found soonest.
     for router in (
@@ -168,4 +177,5 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     app.include_router(health_router)
     if settings.metrics_enabled:
         app.include_router(metrics_router)
+    tracing.instrument_app(app)
     return app

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import start_http_server
 
+from platform_server import tracing
 from platform_server.backlog import read_backlog
 from platform_server.core.database import Database, utcnow
+from platform_server.core.logging import configure_structlog, get_logger
 from platform_server.core.settings import Settings
 from platform_server.dispatch import build_dispatcher
 from platform_server.events import broker
@@ -26,7 +27,7 @@ from platform_server.events.api import EventOut, deliver_to_subscribers
 from platform_server.observability import metrics
 from platform_server.observability.metrics import BacklogCollector
 
-logger = logging.getLogger("platform_server.worker")
+logger = get_logger("platform_server.worker")
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,18 @@ async def run(
     if not settings.broker_url:
         raise ValueError("`platform worker run` needs PLATFORM_BROKER_URL (amqp://...)")
     stop = stop or asyncio.Event()
+    configure_structlog(settings.log_level, settings.log_format)
+    tracing.setup(settings)
     db = Database(settings)
+    tracing.instrument_engines(db.engines)
     dispatcher = build_dispatcher(db, settings, "worker")
 
     async def handle(event: EventOut) -> None:
+        # The broker's consumer has bound the event id and continued its trace.
         async with db.transaction() as session:
             await deliver_to_subscribers(session, [event])
         metrics.EVENTS_DELIVERED.inc()
+        logger.info("event handled", event_type=event.type)
         dispatcher.queued()
 
     backlog = BacklogCollector()
@@ -84,7 +90,7 @@ async def run(
         )
     dispatcher.start()
     consumer = asyncio.create_task(broker.consume(settings, handle), name="consumer")
-    logger.info("worker consuming %s", broker.queue_name(settings))
+    logger.info("worker consuming", queue=broker.queue_name(settings))
     try:
         stopping = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({consumer, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -102,6 +108,7 @@ async def run(
         metrics.process_ended()
         await dispatcher.stop()
         await db.dispose()
+        tracing.flush()
         logger.info("worker stopped")
 
 

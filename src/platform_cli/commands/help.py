@@ -62,6 +62,8 @@ SERVER_ENVIRONMENT: list[tuple[str, str]] = [
     ("PLATFORM_MAX_BODY_BYTES", "Largest accepted request body (1048576)."),
     ("PLATFORM_IDEMPOTENCY_TTL_HOURS", "How long idempotency keys are remembered (24)."),
     ("PLATFORM_LOG_LEVEL", "Server log level (info)."),
+    ("PLATFORM_LOG_FORMAT", "json or console (json unless stderr is a terminal)."),
+    ("PLATFORM_OTEL_ENDPOINT", "OTLP/HTTP collector for traces (off when unset)."),
     ("PLATFORM_ENV_FILE", "An env file of PLATFORM_* settings (set by `server --config`)."),
 ]
 

@@ -85,6 +85,9 @@ def run(
     if workers > 1 and settings.metrics_enabled:
         _share_metrics(settings)
     typer.echo(f"Platform API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    import logging
+
+    logging.captureWarnings(True)  # library warnings go to the log, as JSON too
     uvicorn.run(
         "platform_server.app:create_app",
         factory=True,
@@ -92,11 +95,13 @@ def run(
         port=port,
         workers=workers,
         reload=reload,
-        log_config=logging_config(settings.log_level),
+        log_config=logging_config(settings.log_level, settings.log_format),
         # Our middleware writes the access log (with the request id); uvicorn's own,
         # silenced by the log config, would still be formatted on every request.
         access_log=False,
-        proxy_headers=True,
+        # X-Forwarded-* are read by the gateway, from PLATFORM_TRUSTED_PROXIES only.
+        proxy_headers=False,
+        server_header=False,
     )
 
 

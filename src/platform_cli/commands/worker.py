@@ -40,9 +40,7 @@ def run(
 
     Needs PLATFORM_BROKER_URL (e.g. amqp://guest:guest@127.0.0.1:5672/) and the same
     database settings as the API. Run as many workers as the load needs; stop with Ctrl-C."""
-    import logging.config
-
-    from platform_server.core.logging import logging_config
+    from platform_server.core.logging import configure_logging
     from platform_server.worker import MetricsAddress, main
 
     settings = server_settings(config)
@@ -53,7 +51,7 @@ def run(
             err=True,
         )
         raise typer.Exit(2)
-    logging.config.dictConfig(logging_config(settings.log_level))
+    configure_logging(settings.log_level, settings.log_format)
     address = MetricsAddress(metrics_port, metrics_host) if metrics_port else None
     typer.echo(f"Worker started (queue {settings.broker_prefix}.dispatch). Stop with Ctrl-C.")
     if address is not None:

@@ -21,6 +21,7 @@ from platform_server.core.permissions import permissions_for
 from platform_server.core.principal import Principal
 from platform_server.core.security import API_KEY_PREFIX, TokenSigner, is_well_formed_api_key
 from platform_server.core.settings import Settings
+from platform_server.gateway.ratelimit import charge_caller
 from platform_server.users import api as users
 
 # last_used_at is a write; doing it at most this often keeps reads read-only.
@@ -35,7 +36,14 @@ class BearerResolver:
 
     async def resolve(self, request: Request, token: str) -> Principal:
         if token.startswith(API_KEY_PREFIX):
-            return await self._resolve_api_key(request, token)
+            principal = await self._resolve_api_key(request, token)
+        else:
+            principal = await self._resolve_token(request, token)
+        # Only a verified caller is charged to its own bucket (a 429 when it is spent).
+        await charge_caller(request, principal)
+        return principal
+
+    async def _resolve_token(self, request: Request, token: str) -> Principal:
         db = self._db
         claims = self._signer.verify(token)
         async with db.lookups(request) as session:

@@ -20,6 +20,7 @@ from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DbSession
 from platform_server.core.errors import ProblemError, Unprocessable
 from platform_server.core.pagination import Page, PageQuery
+from platform_server.core.request_context import current_client_ip
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -51,8 +52,8 @@ def _authenticator(request: Request) -> service.Authenticator:
 
 
 def _client(request: Request) -> tuple[str | None, str | None]:
-    ip = request.client.host if request.client else None
-    return request.headers.get("user-agent"), ip
+    # The gateway's view of the address (behind trusted proxies, the forwarded one).
+    return request.headers.get("user-agent"), current_client_ip()
 
 
 async def _login_form(request: Request) -> LoginRequest:

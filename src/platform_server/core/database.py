@@ -252,6 +252,11 @@ class Database:
         async with self._lookups() as session:
             yield session
 
+    @property
+    def engines(self) -> list[AsyncEngine]:
+        """Every engine (on SQLite a second one holds the single writing connection)."""
+        return [self.engine] if self._write_engine is None else [self.engine, self._write_engine]
+
     def pools(self) -> list[tuple[str, Pool]]:
         """The connection pools by role (`read`, and `write` where writers have their own)."""
         pools = [("read", self.engine.pool)]

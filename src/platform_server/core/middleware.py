@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import time
 from typing import Any
 from urllib.parse import parse_qsl
@@ -12,9 +11,11 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from platform_server.core.errors import PROBLEM_JSON, problem_body
-from platform_server.core.request_context import set_client_ip, set_request_id
+from platform_server.core.logging import get_logger
+from platform_server.core.request_context import set_client_ip, set_request_id, start_caller
+from platform_server.core.routes import route_template
 
-access_log = logging.getLogger("platform_server.access")
+access_log = get_logger("platform_server.access")
 
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -42,6 +43,7 @@ class RequestMiddleware:
         rid = set_request_id(headers.get(b"x-request-id", b"").decode("latin-1"))
         client = scope.get("client")
         set_client_ip(client[0] if client else None)
+        start_caller()
         started = time.perf_counter()
         status_holder: dict[str, int] = {}
 
@@ -59,13 +61,7 @@ class RequestMiddleware:
             await _send_problem(send_with_id, scope, *rejection, errors=_nul_fields(scope))
         else:
             await self.app(scope, self._limited(receive), send_with_id)
-        access_log.info(
-            "%s %s %s %.1fms",
-            scope["method"],
-            scope["path"],
-            status_holder.get("status", 500),
-            (time.perf_counter() - started) * 1000,
-        )
+        _log_access(scope, status_holder.get("status", 500), started)
 
     def _too_large(self) -> tuple[int, str]:
         return 413, f"The request body exceeds {self.max_body_bytes} bytes."
@@ -109,6 +105,18 @@ class RequestMiddleware:
             return message
 
         return wrapped
+
+
+def _log_access(scope: Scope, status: int, started: float) -> None:
+    """One line a request; the request id and caller come from the request context."""
+    (access_log.error if status >= 500 else access_log.info)(
+        "request",
+        method=scope["method"],
+        route=route_template(scope),
+        path=scope["path"],
+        status=status,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
 
 
 def _nul_fields(scope: Scope) -> list[dict[str, Any]] | None:

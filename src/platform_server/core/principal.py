@@ -7,6 +7,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from platform_server.core.permissions import Permission
+from platform_server.core.request_context import note_caller
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,5 @@ def current_principal() -> Principal | None:
 
 def set_current_principal(principal: Principal | None) -> None:
     _current.set(principal)
+    if principal is not None:
+        note_caller(principal.user_id, principal.api_key_id)

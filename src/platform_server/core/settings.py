@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import time
@@ -9,7 +10,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from limits import parse_many
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +45,38 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(5, ge=1)
     login_max_failures_per_ip: int = Field(50, ge=1)
     login_failure_window_seconds: int = Field(900, ge=1)
+
+    # Rate limits (`limits` syntax: "100/minute", "10 per second", several joined by ";";
+    # a bare number means per second). Counted in Redis when PLATFORM_REDIS_URL is set.
+    # A caller is charged to its API key or user once its bearer is verified, to its
+    # client address otherwise. Per-minute windows let an honest client burst (a CI job,
+    # a dashboard opening every view) while one client cannot take more than about
+    # 100 requests a second of the whole service. Benchmarks and the test suite, which
+    # drive one user far harder than that on purpose, raise them in their own settings.
+    rate_limit_enabled: bool = True
+    rate_limit_per_api_key: str = "6000/minute"
+    rate_limit_per_user: str = "6000/minute"
+    # Anonymous callers: catalog browsing and sign-in pages, possibly many people
+    # behind one NAT address.
+    rate_limit_per_ip: str = "1200/minute"
+    # Sign-in, refresh, registration and password change have stricter buckets of their
+    # own. Keyed by address AND account (email, refresh token or user), a stranger
+    # cannot lock anyone else out, and one account cannot be hammered; password guessing
+    # itself is stopped earlier still by the login_max_failures_* settings (5 failures).
+    # A person, the CLI and the dashboard sign in or refresh a few times an hour; the
+    # per-address cap leaves room for an office of people behind one address.
+    rate_limit_auth_per_account: str = "30/minute"
+    rate_limit_auth_per_ip: str = "600/minute"
+    # Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed ("10.0.0.0/8,127.0.0.1"; empty: none).
+    trusted_proxies: str = ""
+
+    # Browser origins allowed to call the API ("https://shop.example,https://admin.example";
+    # empty: no CORS headers at all). Credentials (cookies) are not allowed unless set.
+    cors_origins: str = ""
+    cors_allow_credentials: bool = False
+    # HSTS max-age, sent only on requests that came over HTTPS (0: never sent).
+    hsts_seconds: int = Field(31_536_000, ge=0)
 
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     idempotency_ttl_hours: int = Field(24, ge=1)
@@ -111,6 +145,44 @@ class Settings(BaseSettings):
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"
     log_level: str = "info"
+    # json: one JSON object a line; console: human-readable. Unset: json unless stderr
+    # is a terminal.
+    log_format: Literal["json", "console"] | None = None
+    # OpenTelemetry tracing, off unless an OTLP/HTTP collector is named
+    # (e.g. http://127.0.0.1:4318/v1/traces).
+    otel_endpoint: str | None = None
+    otel_service_name: str = "platform"
+
+    @field_validator(
+        "rate_limit_per_api_key",
+        "rate_limit_per_user",
+        "rate_limit_per_ip",
+        "rate_limit_auth_per_account",
+        "rate_limit_auth_per_ip",
+        mode="before",
+    )
+    @classmethod
+    def _rate_limit(cls, value: object) -> str:
+        text = f"{value}/second" if isinstance(value, int | float) else str(value).strip()
+        if text.isdigit():
+            text += "/second"
+        try:
+            parsed = parse_many(text)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit ({exc}); write e.g. 100/minute") from None
+        if not parsed or any(item.amount < 1 for item in parsed):
+            raise ValueError("a rate limit needs at least one request per window")
+        return text
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an IP address or CIDR range") from None
+        return value
 
     @model_validator(mode="after")
     def _lease_outlasts_an_attempt(self) -> Settings:

@@ -14,6 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from platform_server import tracing
+from platform_server.core.logging import bound
 from platform_server.core.settings import Settings
 from platform_server.events.schemas import EventOut
 
@@ -57,6 +59,7 @@ class BrokerPublisher:
                 delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 message_id=str(event.id),
                 type=event.type,
+                headers=tracing.headers_for(event.trace_context),
             )
             await exchange.publish(message, routing_key=event.type)
 
@@ -105,7 +108,11 @@ async def consume(settings: Settings, handle: Handler, *, prefetch: int = 32) ->
                     logger.error("dropping a message that is not an event: %r", message.body[:200])
                     await message.reject(requeue=False)
                     continue
-                await _handle_in_place(handle, event)
+                with (
+                    bound(event_id=event.id),
+                    tracing.span(f"process {event.type}", message.headers, event_id=str(event.id)),
+                ):
+                    await _handle_in_place(handle, event)
                 await message.ack()
     finally:
         await connection.close()

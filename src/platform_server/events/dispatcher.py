@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
+from platform_server import tracing
 from platform_server.core.container import Slot
 from platform_server.core.database import Database
 from platform_server.core.settings import Settings
@@ -125,9 +126,10 @@ class Dispatcher:
         total = 0
         while True:
             async with self.db.transaction() as session:
-                events = await service.publish_batch(session, PUBLISH_BATCH)
+                with tracing.quiet():  # each event's own trace goes on in `_forward`
+                    events = await service.publish_batch(session, PUBLISH_BATCH)
                 if events and self.forward is not None:
-                    await self.forward(session, events)
+                    await self._forward(self.forward, session, events)
             if events:
                 total += len(events)
                 EVENTS_PUBLISHED.inc(len(events))
@@ -136,6 +138,17 @@ class Dispatcher:
             # A short batch emptied the outbox: no need for another round to find that out.
             if len(events) < PUBLISH_BATCH:
                 return total
+
+    @staticmethod
+    async def _forward(forward: Forward, session: object, events: list[EventOut]) -> None:
+        if not tracing.enabled():
+            await forward(session, events)
+            return
+        # Each event continues the trace of the request that wrote it.
+        for event in events:
+            carrier = {tracing.TRACEPARENT: event.trace_context} if event.trace_context else None
+            with tracing.span(f"publish {event.type}", carrier, event_id=str(event.id)):
+                await forward(session, [event])
 
     async def send_due(self) -> int:
         total = 0

@@ -22,6 +22,8 @@ class Event(IdMixin, Base):
     actor_email: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     request_id: Mapped[str | None] = mapped_column(String(128))
+    # The W3C traceparent of the writing request, when tracing is on.
+    trace_context: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # Set when the event is published: positions grow in commit order (see publisher).
     position: Mapped[int | None] = mapped_column(BigInteger, unique=True)

@@ -47,6 +47,7 @@ def to_out(
         created_at=event.created_at,
         position=position if position is not None else event.position,
         published_at=published_at or event.published_at,
+        trace_context=event.trace_context,
     )
 
 

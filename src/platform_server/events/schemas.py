@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from platform_server.core.schemas import OutputModel
 
@@ -46,3 +47,5 @@ class EventOut(OutputModel):
         description="Place in the stream, set when published; null until then"
     )
     published_at: datetime | None
+    # Carried from the outbox row to the publisher (tracing), never shown or sent.
+    trace_context: SkipJsonSchema[str | None] = Field(default=None, exclude=True)

@@ -21,6 +21,7 @@ from platform_server.core.request_context import current_request_id
 from platform_server.events import repository
 from platform_server.events.repository import EventFilters, to_out
 from platform_server.events.schemas import EventOut
+from platform_server.tracing import current_traceparent
 
 # What an event says about its resource: the resource as the API shows it.
 EventData = BaseModel | Mapping[str, Any]
@@ -65,6 +66,7 @@ def _row(
         if isinstance(data, BaseModel)
         else jsonable_encoder(data),
         "request_id": current_request_id(),
+        "trace_context": current_traceparent(),
         "created_at": now,
         "position": None,
         "published_at": None,

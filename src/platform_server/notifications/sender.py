@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from platform_server.core.database import Database, utcnow
+from platform_server.core.logging import bound
 from platform_server.core.settings import Settings
 from platform_server.delivery import outcome_values
 from platform_server.notifications import rendering, repository
@@ -36,6 +37,7 @@ class _Job:
     html: str | None
     attempt: int
     retry_base: int
+    event_id: uuid.UUID | None = None
 
 
 class NotificationSender:
@@ -66,6 +68,7 @@ class NotificationSender:
                     html=r.body_html,
                     attempt=r.attempt,
                     retry_base=r.retry_base,
+                    event_id=r.event_id,
                 )
                 for r in rows
             ]
@@ -104,11 +107,13 @@ class NotificationSender:
             NOTIFICATION_SENDS.labels(job.channel, label).inc()
 
     async def _send_by(self, job: _Job, seconds: float) -> str | None:
-        try:
-            async with asyncio.timeout(seconds):
-                return await self._send(job)
-        except TimeoutError:
-            return f"not sent within {seconds:g} seconds"
+        with bound(delivery_id=job.id, event_id=job.event_id):
+            try:
+                async with asyncio.timeout(seconds):
+                    return await self._send(job)
+            except TimeoutError:
+                logger.warning("%s notification %s timed out", job.channel, job.id)
+                return f"not sent within {seconds:g} seconds"
 
     async def _send(self, job: _Job) -> str | None:
         """None when sent, else why not (kept as last_error)."""

@@ -9,6 +9,7 @@ from typing import Protocol
 
 import httpx
 
+from platform_server import tracing
 from platform_server.core.settings import Settings
 
 logger = logging.getLogger("platform_server.notifications")
@@ -62,6 +63,7 @@ class HttpSms:
         if settings.sms_http_key:
             headers["Authorization"] = f"Bearer {settings.sms_http_key}"
         self._client = httpx.AsyncClient(timeout=TIMEOUT_SECONDS, headers=headers)
+        tracing.instrument_httpx(self._client)
 
     async def send(self, sms: Sms) -> None:
         body = {"to": sms.to, "from": self.sender, "text": sms.text}

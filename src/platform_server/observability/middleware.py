@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from platform_server.core.routes import route_template as full_route_template
 from platform_server.observability.metrics import IN_FLIGHT, LATENCY, REQUESTS, UNMATCHED
 
 # Any other method is counted as OTHER: clients may send any token as a method.
@@ -14,22 +15,9 @@ _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's template with the prefixes of the routers it was included in.
-
-    FastAPI leaves the route as declared in `scope["route"]` (`/products/{id}`), without
-    the prefix of the router that included it (`/api/v1`). Each segment of a template
-    without a `:path` parameter matches one segment of the path, so the segments before
-    them are those prefixes, which are literal: the label set stays bounded."""
-    template: str | None = getattr(scope.get("route"), "path", None)
-    if not template:
-        return UNMATCHED
-    if ":path}" in template:
-        return template
-    path: str = scope["path"]
-    extra = path.count("/") - template.count("/")
-    if extra <= 0:
-        return template
-    return "/".join(path.split("/", extra + 1)[: extra + 1]) + template
+    """The matched route's full template (`/api/v1/orders/{id}`), or UNMATCHED: the
+    label set stays bounded whatever paths clients send."""
+    return full_route_template(scope) or UNMATCHED
 
 
 class MetricsMiddleware:

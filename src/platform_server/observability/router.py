@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from platform_server.core.container import SettingsDep, Slot
 from platform_server.core.database import Database, DatabaseDep, utcnow
 from platform_server.core.errors import Forbidden, Unauthenticated
+from platform_server.core.request_context import current_client_ip
 from platform_server.observability.metrics import (
     CONTENT_TYPE,
     Backlog,
@@ -41,8 +42,10 @@ def _is_loopback(host: str | None) -> bool:
 
 def check_scraper(request: Request, token: str | None) -> None:
     if token is None:
-        client = request.client
-        if not _is_loopback(client.host if client else None):
+        # The gateway's view of the client (a trusted proxy's X-Forwarded-For believed);
+        # a request forwarded by any proxy is not a local scraper, even from loopback.
+        forwarded = "x-forwarded-for" in request.headers
+        if forwarded or not _is_loopback(current_client_ip()):
             raise Forbidden(
                 "Metrics answer only loopback clients unless PLATFORM_METRICS_TOKEN is set."
             )

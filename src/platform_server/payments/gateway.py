@@ -14,6 +14,7 @@ from typing import Protocol
 
 import httpx
 
+from platform_server import tracing
 from platform_server.core.money import to_wire
 
 
@@ -98,6 +99,7 @@ class HttpGateway:
             timeout=timeout,
             follow_redirects=False,
         )
+        tracing.instrument_httpx(self._client)
 
     async def _post(self, path: str, body: dict[str, str], idempotency_key: str) -> httpx.Response:
         try:

@@ -22,8 +22,9 @@ from datetime import datetime, timedelta
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server import __version__
+from platform_server import __version__, tracing
 from platform_server.core.database import Database, utcnow
+from platform_server.core.logging import bound
 from platform_server.core.settings import Settings
 from platform_server.delivery import FAILED, settle
 from platform_server.notifications import api as notifications
@@ -53,6 +54,7 @@ class Job:
     payload: str
     # The claim's attempt number: a result arriving after another claim is ignored.
     attempt: int = 0
+    event_id: uuid.UUID | None = None  # none for a ping
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class WebhookSender:
                 limits=httpx.Limits(max_keepalive_connections=0),
                 headers={"User-Agent": USER_AGENT},
             )
+            tracing.instrument_httpx(self._client)
         return self._client
 
     async def run_once(self) -> int:
@@ -107,11 +110,12 @@ class WebhookSender:
         return len(jobs)
 
     async def _deliver(self, job: Job) -> None:
-        outcome = await self._attempt(job)
-        try:
-            await self._settle(job, outcome)
-        except Exception:  # its lease runs out and it is tried again
-            logger.exception("could not record webhook delivery %s", job.delivery_id)
+        with bound(delivery_id=job.delivery_id, event_id=job.event_id):
+            outcome = await self._attempt(job)
+            try:
+                await self._settle(job, outcome)
+            except Exception:  # its lease runs out and it is tried again
+                logger.exception("could not record webhook delivery %s", job.delivery_id)
 
     async def close(self) -> None:
         if self._client is not None:
@@ -146,6 +150,7 @@ class WebhookSender:
                     secrets=targets[row.endpoint_id][1],
                     message_id=row.message_id,
                     event_type=row.event_type,
+                    event_id=row.event_id,
                     payload=row.payload,
                     attempt=row.attempt,
                 )

@@ -2,17 +2,52 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 
 from platform_server.core.settings import Settings
+from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD
 
 API = "/api/v1"
+
+
+@contextmanager
+def admin_client(base_url: str) -> Iterator[httpx.Client]:
+    """A client signed in as the test admin."""
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        token = client.post(
+            f"{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        ).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        yield client
+
+
+def place_order(admin: httpx.Client, name: str = "Dispatch test") -> dict[str, Any]:
+    """A new product (stock 5), and an order of one of it."""
+    product = admin.post(
+        f"{API}/products",
+        json={
+            "sku": os.urandom(5).hex(),
+            "name": name,
+            "price": "5.00",
+            "category": "dispatch",
+            "stock": 5,
+        },
+    )
+    assert product.status_code == 201, product.text
+    order = admin.post(
+        f"{API}/orders", json={"items": [{"product_id": product.json()["id"], "quantity": 1}]}
+    )
+    assert order.status_code == 201, order.text
+    data: dict[str, Any] = order.json()
+    return data
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:

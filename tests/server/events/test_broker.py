@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,16 @@ import httpx
 import pytest
 
 from platform_sdk import webhooks
-from tests.server.events.helpers import API, stop_process, wait_for, worker_env
+from tests.server.events.helpers import (
+    API,
+    admin_client,
+    place_order,
+    stop_process,
+    wait_for,
+    worker_env,
+)
 from tests.server.events.receiver import Receiver, webhook_receiver
-from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
+from tests.servers import LiveServer, isolated_server
 
 BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")
 
@@ -82,40 +88,10 @@ def start_worker(broker_server: LiveServer) -> Iterator[Callable[[], subprocess.
         stop_process(worker)
 
 
-@contextmanager
-def _admin(live: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live.url, timeout=30) as client:
-        token = client.post(
-            f"{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
-        ).json()["access_token"]
-        client.headers["Authorization"] = f"Bearer {token}"
-        yield client
-
-
 def _endpoint(admin: httpx.Client, url: str) -> dict[str, Any]:
     created = admin.post(f"{API}/webhooks", json={"url": url, "events": ["order.created"]})
     assert created.status_code == 201, created.text
     data: dict[str, Any] = created.json()
-    return data
-
-
-def _place_order(admin: httpx.Client) -> dict[str, Any]:
-    product = admin.post(
-        f"{API}/products",
-        json={
-            "sku": os.urandom(5).hex(),
-            "name": "Broker test",
-            "price": "5.00",
-            "category": "broker",
-            "stock": 5,
-        },
-    )
-    assert product.status_code == 201, product.text
-    order = admin.post(
-        f"{API}/orders", json={"items": [{"product_id": product.json()["id"], "quantity": 1}]}
-    )
-    assert order.status_code == 201, order.text
-    data: dict[str, Any] = order.json()
     return data
 
 
@@ -133,9 +109,9 @@ def _event_deliveries(receiver: Receiver, event_id: str) -> list[bytes]:
 def test_a_worker_delivers_what_the_api_publishes(
     broker_server: LiveServer, start_worker: Callable[[], subprocess.Popen[bytes]]
 ) -> None:
-    with _admin(broker_server) as admin, webhook_receiver() as receiver:
+    with admin_client(broker_server.url) as admin, webhook_receiver() as receiver:
         endpoint = _endpoint(admin, receiver.url)
-        order = _place_order(admin)
+        order = place_order(admin)
         start_worker()  # started after the order: the broker kept the event meanwhile
         wait_for(lambda: receiver.requests, what="the webhook delivery")
         got = receiver.requests[0]
@@ -153,11 +129,11 @@ def test_a_worker_delivers_what_the_api_publishes(
 def test_killing_a_worker_mid_delivery_loses_nothing_and_has_one_effect(
     broker_server: LiveServer, start_worker: Callable[[], subprocess.Popen[bytes]]
 ) -> None:
-    with _admin(broker_server) as admin, webhook_receiver() as receiver:
+    with admin_client(broker_server.url) as admin, webhook_receiver() as receiver:
         endpoint = _endpoint(admin, receiver.url)
         receiver.hold.set()  # the first delivery hangs until the worker is gone
         first = start_worker()
-        order = _place_order(admin)
+        order = place_order(admin)
         assert receiver.arrived.wait(30), "the first worker never delivered"
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)

@@ -1,0 +1,182 @@
+"""The cost of the gateway middleware: rate limits, metrics and JSON logs, on against off.
+
+    python bench/middleware_overhead.py [--pairs 3] [--seconds 10] [--database-url URL]
+
+Each pair starts the same build twice on a fresh database, once with rate limiting,
+request metrics and JSON access logs on (the production defaults) and once with all
+three off, and drives an authenticated `GET /api/v1/products?limit=20` (an API key, so
+the per-key bucket is charged on every request) with wrk, or the Python load
+generator when wrk is absent. Which side runs first alternates from pair to pair, so a
+host that slows down during the run does not favour one side. Loopback only; every
+run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from loadgen import require_loopback
+
+ADMIN = ("bench@example.com", "bench-password-1")
+MODES: dict[str, dict[str, str]] = {
+    "on": {
+        "PLATFORM_RATE_LIMIT_ENABLED": "true",
+        "PLATFORM_METRICS_ENABLED": "true",
+        "PLATFORM_LOG_FORMAT": "json",
+        "PLATFORM_LOG_LEVEL": "info",
+    },
+    "off": {
+        "PLATFORM_RATE_LIMIT_ENABLED": "false",
+        "PLATFORM_METRICS_ENABLED": "false",
+        "PLATFORM_LOG_FORMAT": "console",
+        "PLATFORM_LOG_LEVEL": "warning",
+    },
+}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(
+    mode: str, args: argparse.Namespace, data_dir: Path, port: int
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        **MODES[mode],
+        "PLATFORM_DATA_DIR": str(data_dir),
+        "PLATFORM_JWT_SECRET": secrets.token_urlsafe(32),
+        # Signed-in reads as staff are never cached: every request reaches the database.
+        "PLATFORM_LOGIN_MAX_FAILURES_PER_IP": "100000",
+    }
+    if args.database_url:
+        env["PLATFORM_DATABASE_URL"] = args.database_url
+    cli = [sys.executable, "-m", "platform_cli", "server"]
+    subprocess.run(
+        [*cli, "create-admin", "--email", ADMIN[0], "--password", ADMIN[1]],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    log = (data_dir / "server.log").open("wb")
+    server = subprocess.Popen(
+        [*cli, "run", "--port", str(port), "--no-migrate"], env=env, stdout=log, stderr=log
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    server.kill()
+    raise SystemExit(f"the server did not start; see {data_dir / 'server.log'}")
+
+
+def api_key_with_products(base: str) -> str:
+    with httpx.Client(base_url=f"{base}/api/v1", timeout=60) as client:
+        login = client.post("/auth/login", json={"email": ADMIN[0], "password": ADMIN[1]})
+        client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+        items = [
+            {"sku": f"MW-{i:04d}", "name": f"Product {i}", "price": "9.99", "category": "bench"}
+            for i in range(100)
+        ]
+        client.post("/products/batch", json={"items": items}).raise_for_status()
+        created = client.post("/api-keys", json={"name": "bench"})
+        created.raise_for_status()
+        key: str = created.json()["key"]
+        return key
+
+
+def drive(url: str, key: str, args: argparse.Namespace) -> tuple[float, int]:
+    """Requests per second, and how many answers were not 200."""
+    if shutil.which("wrk"):
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{args.concurrency}",
+                f"-d{args.seconds}s",
+                "-H",
+                f"Authorization: Bearer {key}",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+        return float(rps.group(1)) if rps else 0.0, int(bad.group(1)) if bad else 0
+    import asyncio
+
+    from loadgen import run
+
+    result = asyncio.run(
+        run(
+            url.split("/api/")[0],
+            "products",
+            lambda c: c.get("/api/v1/products?limit=20"),
+            concurrency=args.concurrency,
+            requests=10**9,
+            seconds=args.seconds,
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    )
+    return result.throughput, sum(n for s, n in result.statuses.items() if s != 200)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--database-url", help="PostgreSQL URL of an empty database")
+    args = parser.parse_args()
+    ratios: list[float] = []
+    print("| pair | order | on req/s | off req/s | on / off | non-200 (on, off) |")
+    print("| ---: | --- | ---: | ---: | ---: | --- |")
+    for pair in range(1, args.pairs + 1):
+        order = ["on", "off"] if pair % 2 else ["off", "on"]
+        figures: dict[str, tuple[float, int]] = {}
+        for mode in order:
+            with tempfile.TemporaryDirectory(prefix="platform-mw-") as tmp:
+                port = free_port()
+                base = f"http://127.0.0.1:{port}"
+                require_loopback(base)
+                server = start(mode, args, Path(tmp), port)
+                try:
+                    key = api_key_with_products(base)
+                    figures[mode] = drive(f"{base}/api/v1/products?limit=20", key, args)
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+        ratio = figures["on"][0] / figures["off"][0]
+        ratios.append(ratio)
+        print(
+            f"| {pair} | {' then '.join(order)} | {figures['on'][0]:,.0f} | "
+            f"{figures['off'][0]:,.0f} | {ratio:.3f} | {figures['on'][1]}, {figures['off'][1]} |",
+            flush=True,
+        )
+    geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    print(f"\ngeometric mean of on/off: {geomean:.3f} (overhead {100 * (1 - geomean):.1f} %)")
+
+
+if __name__ == "__main__":
+    main()
