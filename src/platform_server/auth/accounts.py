@@ -15,7 +15,6 @@ import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -133,14 +132,15 @@ async def request_password_reset(db: Database, settings: Settings, email: str) -
         )
 
 
-async def run_quietly(
-    job: str, work: Callable[[Database, Settings, str], Awaitable[None]], *args: Any
-) -> None:
+EmailJob = Callable[[Database, Settings, str], Awaitable[None]]
+
+
+async def run_quietly(work: EmailJob, db: Database, settings: Settings, email: str) -> None:
     """Run a job after its answer was sent: a failure is logged (never its input)."""
     try:
-        await work(*args)
+        await work(db, settings, email)
     except Exception as exc:  # the answer is gone: nobody else would see it
-        logger.error("%s failed after its answer was sent: %s", job, type(exc).__name__)
+        logger.error("%s failed after its answer: %s", work.__name__, type(exc).__name__)
 
 
 async def _redeem(

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
 from pydantic import ValidationError
 
 from platform_server.auth import accounts, service
@@ -156,47 +156,32 @@ async def verify_email(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post(
-    "/verify-email/resend",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=AcceptedOut,
-    summary="Send the verification email again",
-)
-async def resend_verification(
-    payload: EmailRequest, settings: SettingsDep, db: DatabaseDep, background: BackgroundTasks
-) -> Response:
-    """The same answer whatever the address; at most `PLATFORM_ACCOUNT_EMAILS_PER_HOUR`
-    emails an hour are sent to one account."""
-    background.add_task(
-        accounts.run_quietly,
-        "resend verification",
-        accounts.resend_verification,
-        db,
-        settings,
-        payload.email,
-    )
-    return model_response(AcceptedOut(detail=_RESEND_SENT), status.HTTP_202_ACCEPTED)
+class _AfterAnswer:
+    """Account email work run after the 202 is sent: the answer is the same, and as fast,
+    whatever the address."""
+
+    def __init__(self, settings: SettingsDep, db: DatabaseDep, background: BackgroundTasks):
+        self.settings, self.db, self.background = settings, db, background
+
+    def accept(self, work: accounts.EmailJob, email: str, detail: str) -> Response:
+        self.background.add_task(accounts.run_quietly, work, self.db, self.settings, email)
+        return model_response(AcceptedOut(detail=detail), status.HTTP_202_ACCEPTED)
 
 
-@router.post(
-    "/password-reset",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=AcceptedOut,
-    summary="Ask for a password reset email",
-)
-async def request_password_reset(
-    payload: EmailRequest, settings: SettingsDep, db: DatabaseDep, background: BackgroundTasks
-) -> Response:
-    """The same answer, as fast, whatever the address: the email is sent after it."""
-    background.add_task(
-        accounts.run_quietly,
-        "password reset request",
-        accounts.request_password_reset,
-        db,
-        settings,
-        payload.email,
-    )
-    return model_response(AcceptedOut(detail=_RESET_SENT), status.HTTP_202_ACCEPTED)
+AfterAnswer = Annotated[_AfterAnswer, Depends()]
+_ACCEPTED: dict[str, Any] = {"status_code": status.HTTP_202_ACCEPTED, "response_model": AcceptedOut}
+
+
+@router.post("/verify-email/resend", summary="Send the verification email again", **_ACCEPTED)
+async def resend_verification(payload: EmailRequest, later: AfterAnswer) -> Response:
+    """At most `PLATFORM_ACCOUNT_EMAILS_PER_HOUR` emails an hour go to one account."""
+    return later.accept(accounts.resend_verification, payload.email, _RESEND_SENT)
+
+
+@router.post("/password-reset", summary="Ask for a password reset email", **_ACCEPTED)
+async def request_password_reset(payload: EmailRequest, later: AfterAnswer) -> Response:
+    """A code valid `PLATFORM_PASSWORD_RESET_MINUTES` goes to an active account's address."""
+    return later.accept(accounts.request_password_reset, payload.email, _RESET_SENT)
 
 
 @router.post(

@@ -32,19 +32,14 @@ def reset_password(
 ) -> None:
     """Forgot your password? `--email ADDRESS` emails a code (valid 30 minutes by default);
     `--token CODE` then sets a new password (prompted, hidden) and signs you out everywhere."""
-    from platform_cli.errors import UsageError, register_secret
+    from platform_cli.commands.auth.verify_email import code_or_ask
 
     out = session.out
-    if (email is None) == (token is None):
-        raise UsageError("give either --email (ask for a code) or --token (set the password)")
     sdk = session.sdk
-    if email is not None:
-        with out.spinner("Asking…"):
-            accepted = sdk.auth.request_password_reset(email)
-        out.done(accepted.detail, {"email": email, "detail": accepted.detail})
+    usage = "give either --email (ask for a code) or --token (set the password)"
+    token = code_or_ask(session, token, email, sdk.auth.request_password_reset, usage)
+    if token is None:
         return
-    assert token is not None
-    register_secret(token)
     password = (
         read_secret_stdin("new password")
         if password_stdin
