@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
 from platform_server.auth import repository
+from platform_server.auth.mfa import service as mfa
 from platform_server.auth.models import Session
 from platform_server.auth.schemas import SessionOut, TokenPair
 from platform_server.auth.throttle import FailureCounter
@@ -56,6 +57,7 @@ class Authenticator:
         # Read and verify outside the write transaction: hashing is slow and SQLite has one writer.
         async with self.db.transaction(write=False) as session:
             user = await users.find_by_email(session, email)
+            second_factor = user is not None and await mfa.enabled(session, user.id)
         ok = await users.verify_password_async(user.password_hash if user else None, password)
         if not ok or user is None or user.status != "active":
             await self.failures.record(account_key, window)
@@ -73,6 +75,8 @@ class Authenticator:
             )
             # A suspended account gets the same answer as a wrong password.
             raise Unauthenticated(BAD_CREDENTIALS)
+        if second_factor:  # the failure count is reset once the code is right too
+            raise mfa.challenge(self.settings, user.id)
         await self.failures.reset(account_key)
         new_hash = None
         if password_needs_rehash(user.password_hash):
@@ -80,7 +84,7 @@ class Authenticator:
         async with self.db.transaction() as session:
             if new_hash:
                 await users.set_password_hash(session, user.id, new_hash)
-            pair = await self._open_session(session, user.id, user_agent, ip)
+            pair = await self.open_session(session, user.id, user_agent, ip)
             signed_in = Principal(
                 user_id=user.id, email=user.email, role=user.role, permissions=frozenset()
             )
@@ -89,11 +93,18 @@ class Authenticator:
             )
             return pair
 
-    async def _open_session(
-        self, session: AsyncSession, user_id: uuid.UUID, user_agent: str | None, ip: str | None
+    async def open_session(
+        self,
+        session: AsyncSession,
+        user_id: uuid.UUID,
+        user_agent: str | None,
+        ip: str | None,
+        *,
+        mfa: bool = False,
     ) -> TokenPair:
         record = Session(
             user_id=user_id,
+            mfa=mfa,
             user_agent=(user_agent or "")[:500] or None,
             ip_address=ip,
             expires_at=utcnow() + timedelta(days=self.settings.refresh_token_days),
@@ -195,7 +206,7 @@ async def _end_session(session: AsyncSession, actor: Principal, session_id: uuid
 
 
 async def active_session(session: AsyncSession, session_id: uuid.UUID) -> Any | None:
-    """The session's id, user_id, last_used_at and expires_at, if it is still valid."""
+    """The session's id, user_id, last_used_at, expires_at and mfa, if it is still valid."""
     record = await repository.unrevoked_session(session, session_id)
     if record is None or record.expires_at <= utcnow():
         return None
