@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from platform_server.auth.mfa import service
 from platform_server.auth.mfa.schemas import (
     MfaCodeIn,
     MfaEnrollment,
-    MfaRecoveryCodes,
     MfaVerifyIn,
+)
+from platform_server.auth.mfa.schemas import (
+    MfaRecoveryCodes as Codes,
 )
 from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.schemas import TokenPair
 from platform_server.auth.service import Authenticator
 from platform_server.core.access import AccountWriter
+from platform_server.core.access import AccountWriter as Writer
 from platform_server.core.container import SettingsDep, services_of
 from platform_server.core.database import DbSession
 
 router = APIRouter(prefix="/auth/mfa", tags=["auth"])
+F = TypeVar("F", bound=Callable[..., Any])
 
 _WRONG_CODE = {"description": "Wrong or already used code (`/problems/mfa-code-invalid`)"}
 _THROTTLED = {"description": "Too many wrong codes or passwords"}
@@ -36,6 +41,14 @@ def _authenticator(request: Request) -> Authenticator:
     return services_of(request).get(AUTHENTICATOR)
 
 
+Authn = Annotated[Authenticator, Depends(_authenticator)]
+
+
+def _with_code(path: str, summary: str, **kw: Any) -> Callable[[F], F]:
+    """A signed-in operation that needs a current code."""
+    return router.post(path, summary=summary, responses=_SIGNED_IN, **kw)
+
+
 @router.post(
     "/enroll",
     response_model=MfaEnrollment,
@@ -47,44 +60,25 @@ async def enroll(settings: SettingsDep, session: DbSession, actor: AccountWriter
     return await service.enroll(session, settings, actor)
 
 
-@router.post(
-    "/confirm",
-    response_model=MfaRecoveryCodes,
-    summary="Turn the second factor on with a first code",
-    responses=_SIGNED_IN,
-)
-async def confirm(
-    payload: MfaCodeIn, request: Request, session: DbSession, actor: AccountWriter
-) -> MfaRecoveryCodes:
+@_with_code("/confirm", "Turn the second factor on with a first code", response_model=Codes)
+async def confirm(payload: MfaCodeIn, authn: Authn, session: DbSession, actor: Writer) -> Codes:
     """Turns TOTP on and answers the recovery codes, shown this once."""
-    return await service.confirm(_authenticator(request), session, actor, payload.code)
+    return await service.confirm(authn, session, actor, payload.code)
 
 
-@router.post(
-    "/disable",
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary="Turn the second factor off",
-    responses=_SIGNED_IN,
-)
-async def disable(
-    payload: MfaCodeIn, request: Request, session: DbSession, actor: AccountWriter
-) -> Response:
+@_with_code("/disable", "Turn the second factor off", status_code=204)
+async def disable(payload: MfaCodeIn, authn: Authn, session: DbSession, actor: Writer) -> Response:
     """Needs a current code or an unused recovery code."""
-    await service.disable(_authenticator(request), session, actor, payload.code)
+    await service.disable(authn, session, actor, payload.code)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post(
-    "/recovery-codes",
-    response_model=MfaRecoveryCodes,
-    summary="Replace the recovery codes",
-    responses=_SIGNED_IN,
-)
+@_with_code("/recovery-codes", "Replace the recovery codes", response_model=Codes)
 async def recovery_codes(
-    payload: MfaCodeIn, request: Request, session: DbSession, actor: AccountWriter
-) -> MfaRecoveryCodes:
+    payload: MfaCodeIn, authn: Authn, session: DbSession, actor: Writer
+) -> Codes:
     """New recovery codes (the old ones stop working); needs a current code."""
-    return await service.regenerate(_authenticator(request), session, actor, payload.code)
+    return await service.regenerate(authn, session, actor, payload.code)
 
 
 @router.post(
@@ -100,11 +94,11 @@ async def recovery_codes(
         429: _THROTTLED,
     },
 )
-async def verify(payload: MfaVerifyIn, request: Request) -> TokenPair:
+async def verify(payload: MfaVerifyIn, request: Request, authn: Authn) -> TokenPair:
     """The `challenge` of the login's `/problems/mfa-required` answer and a TOTP or
     recovery code; answers the token pair of a new session that passed MFA."""
     return await service.verify(
-        _authenticator(request),
+        authn,
         payload.challenge,
         payload.code,
         user_agent=request.headers.get("user-agent"),

@@ -17,7 +17,6 @@ from platform_server.core.errors import (
     Conflict,
     Forbidden,
     ProblemError,
-    RateLimited,
     Unauthenticated,
 )
 from platform_server.core.principal import Principal
@@ -122,7 +121,7 @@ async def verify(
             )
     if method is None:
         await _wrong_code(authn, user.email, user.id, status=401)
-    await authn.failures.reset(f"account:{user.email}")
+    await authn.clear_failures(user.email)
     return pair
 
 
@@ -162,34 +161,18 @@ async def _new_recovery_codes(
     return MfaRecoveryCodes(recovery_codes=fresh)
 
 
-# Wrong codes count toward the login failure throttle, under the keys of
-# `Authenticator.login` (per account and per client address).
-
-
-def _keys(email: str) -> tuple[str, str]:
-    return f"account:{email}", f"ip:{current_client_ip() or 'unknown'}"
+# Wrong codes count toward the failed sign-in throttle (per account and per address).
 
 
 async def _throttle(authn: Authenticator, email: str) -> None:
-    s = authn.settings
-    account_key, ip_key = _keys(email)
-    window = s.login_failure_window_seconds
-    wait = max(
-        await authn.failures.retry_after(account_key, s.login_max_failures_per_account, window),
-        await authn.failures.retry_after(ip_key, s.login_max_failures_per_ip, window),
-    )
-    if wait:
-        raise RateLimited(
-            f"Too many failed sign-ins; try again in {wait} seconds.", retry_after=wait
-        )
+    await authn.refuse_if_throttled(email, current_client_ip())
 
 
 async def _wrong_code(
     authn: Authenticator, email: str, user_id: uuid.UUID, *, status: int = 403
 ) -> None:
     """Count the failure, record a failed sign-in (never the code) and refuse."""
-    for key in _keys(email):
-        await authn.failures.record(key, authn.settings.login_failure_window_seconds)
+    await authn.count_failure(email, current_client_ip())
     if status == 401:
         # Outside any transaction (a signed-in request's own may hold SQLite's writer).
         await audit.record_now(

@@ -1,5 +1,8 @@
 """TOTP second factor: factors, recovery codes, and whether a session passed MFA.
 
+`mfa_factors` holds one encrypted secret per user (confirmed or not) and the last time
+step accepted, so a code cannot be replayed; `mfa_recovery_codes` their HMACs.
+
 Revision ID: 0010
 Revises: 0008
 Create Date: 2026-12-07 02:40:00
