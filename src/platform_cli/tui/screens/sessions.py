@@ -44,13 +44,7 @@ class SessionsView(ResourceView):
     MUTATING = frozenset({"revoke", "revoke_others"})
     BINDINGS: ClassVar[list[BindingType]] = [
         key("x", "revoke", "Revoke", "Sign the session out (asks first)"),
-        key(
-            "X",
-            "revoke_others",
-            "Revoke all others",
-            "Sign out every session but this one",
-            key_display="X",
-        ),
+        key("X", "revoke_others", "Revoke all others", "Sign out every session but this one"),
     ]
 
     def columns(self) -> list[Column]:
