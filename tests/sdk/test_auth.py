@@ -334,3 +334,8 @@ def test_account_email_methods_against_the_server(live: tuple[str, tuple[str, st
         with pytest.raises(BadRequestError) as wrong:
             client.auth.confirm_password_reset("not-a-real-token", "a-new-password-1")
         assert wrong.value.type == "/problems/token-invalid"
+        # A signed-in customer's create is taken as a sign-up: a plain message, not a
+        # response-validation error.
+        client.auth.login(email=email, password="password-123")
+        with pytest.raises(PlatformError, match="Only an admin creates users"):
+            client.users.create(email=f"x-{email}", password="password-789", name="X")
