@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ._base import PlatformModel
     from .api_keys import ApiKey, ApiKeyCreated
     from .audit import AuditRecord
-    from .auth import Session, TokenPair
+    from .auth import MfaEnrollment, MfaRecoveryCodes, Session, TokenPair
     from .catalog import (
         Batch,
         BatchItemResult,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .orders import Order, OrderItem, OrderTransition
     from .payments import Payment, Refund
     from .stats import CurrencyAmount, Overview, OverviewTrends
-    from .users import Profile, User
+    from .users import Accepted, Profile, User
     from .webhooks import (
         WebhookDelivery,
         WebhookDeliveryDetail,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "Accepted",
     "ApiKey",
     "ApiKeyCreated",
     "AuditRecord",
@@ -51,6 +52,8 @@ __all__ = [
     "HealthStatus",
     "Inventory",
     "Invoice",
+    "MfaEnrollment",
+    "MfaRecoveryCodes",
     "Movement",
     "Notification",
     "Order",
@@ -81,7 +84,7 @@ __getattr__, __dir__ = lazy_exports(
         "._base": ("PlatformModel",),
         ".api_keys": ("ApiKey", "ApiKeyCreated"),
         ".audit": ("AuditRecord",),
-        ".auth": ("Session", "TokenPair"),
+        ".auth": ("MfaEnrollment", "MfaRecoveryCodes", "Session", "TokenPair"),
         ".catalog": (
             "Batch",
             "BatchItemResult",
@@ -98,7 +101,7 @@ __getattr__, __dir__ = lazy_exports(
         ".orders": ("Order", "OrderItem", "OrderTransition"),
         ".payments": ("Payment", "Refund"),
         ".stats": ("CurrencyAmount", "Overview", "OverviewTrends"),
-        ".users": ("Profile", "User"),
+        ".users": ("Accepted", "Profile", "User"),
         ".webhooks": (
             "WebhookDelivery",
             "WebhookDeliveryDetail",

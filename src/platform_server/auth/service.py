@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
 from platform_server.auth import repository
+from platform_server.auth.mfa import service as mfa
 from platform_server.auth.models import Session
 from platform_server.auth.schemas import SessionOut, TokenPair
 from platform_server.auth.throttle import FailureCounter
@@ -42,24 +43,14 @@ class Authenticator:
         self, email: str, password: str, *, user_agent: str | None, ip: str | None
     ) -> TokenPair:
         email = email.strip().lower()
-        s = self.settings
-        window = s.login_failure_window_seconds
-        account_key, ip_key = f"account:{email}", f"ip:{ip or 'unknown'}"
-        wait = max(
-            await self.failures.retry_after(account_key, s.login_max_failures_per_account, window),
-            await self.failures.retry_after(ip_key, s.login_max_failures_per_ip, window),
-        )
-        if wait:
-            raise RateLimited(
-                f"Too many failed sign-ins; try again in {wait} seconds.", retry_after=wait
-            )
+        await self.refuse_if_throttled(email, ip)
         # Read and verify outside the write transaction: hashing is slow and SQLite has one writer.
         async with self.db.transaction(write=False) as session:
             user = await users.find_by_email(session, email)
+            second_factor = user is not None and await mfa.enabled(session, user.id)
         ok = await users.verify_password_async(user.password_hash if user else None, password)
         if not ok or user is None or user.status != "active":
-            await self.failures.record(account_key, window)
-            await self.failures.record(ip_key, window)
+            await self.count_failure(email, ip)
             # In a transaction of its own, so it stays although the request fails. The
             # email tried is kept, never the password.
             reason = "unknown_email" if user is None else "bad_password" if not ok else "suspended"
@@ -73,14 +64,16 @@ class Authenticator:
             )
             # A suspended account gets the same answer as a wrong password.
             raise Unauthenticated(BAD_CREDENTIALS)
-        await self.failures.reset(account_key)
+        if second_factor:  # the failure count is reset once the code is right too
+            raise mfa.challenge(self.settings, user.id)
+        await self.clear_failures(email)
         new_hash = None
         if password_needs_rehash(user.password_hash):
             new_hash = await users.hash_password_async(password)
         async with self.db.transaction() as session:
             if new_hash:
                 await users.set_password_hash(session, user.id, new_hash)
-            pair = await self._open_session(session, user.id, user_agent, ip)
+            pair = await self.open_session(session, user.id, user_agent, ip)
             signed_in = Principal(
                 user_id=user.id, email=user.email, role=user.role, permissions=frozenset()
             )
@@ -89,11 +82,44 @@ class Authenticator:
             )
             return pair
 
-    async def _open_session(
-        self, session: AsyncSession, user_id: uuid.UUID, user_agent: str | None, ip: str | None
+    # The failed sign-in throttle (wrong passwords and wrong second-factor codes).
+
+    def _failure_keys(self, email: str, ip: str | None) -> tuple[str, str]:
+        return f"account:{email}", f"ip:{ip or 'unknown'}"
+
+    async def refuse_if_throttled(self, email: str, ip: str | None) -> None:
+        """429 while the account or the client address has failed too often."""
+        s = self.settings
+        window = s.login_failure_window_seconds
+        account_key, ip_key = self._failure_keys(email, ip)
+        wait = max(
+            await self.failures.retry_after(account_key, s.login_max_failures_per_account, window),
+            await self.failures.retry_after(ip_key, s.login_max_failures_per_ip, window),
+        )
+        if wait:
+            raise RateLimited(
+                f"Too many failed sign-ins; try again in {wait} seconds.", retry_after=wait
+            )
+
+    async def count_failure(self, email: str, ip: str | None) -> None:
+        for key in self._failure_keys(email, ip):
+            await self.failures.record(key, self.settings.login_failure_window_seconds)
+
+    async def clear_failures(self, email: str) -> None:
+        await self.failures.reset(self._failure_keys(email, None)[0])
+
+    async def open_session(
+        self,
+        session: AsyncSession,
+        user_id: uuid.UUID,
+        user_agent: str | None,
+        ip: str | None,
+        *,
+        mfa: bool = False,
     ) -> TokenPair:
         record = Session(
             user_id=user_id,
+            mfa=mfa,
             user_agent=(user_agent or "")[:500] or None,
             ip_address=ip,
             expires_at=utcnow() + timedelta(days=self.settings.refresh_token_days),
@@ -195,7 +221,7 @@ async def _end_session(session: AsyncSession, actor: Principal, session_id: uuid
 
 
 async def active_session(session: AsyncSession, session_id: uuid.UUID) -> Any | None:
-    """The session's id, user_id, last_used_at and expires_at, if it is still valid."""
+    """The session's id, user_id, last_used_at, expires_at and mfa, if it is still valid."""
     record = await repository.unrevoked_session(session, session_id)
     if record is None or record.expires_at <= utcnow():
         return None

@@ -41,10 +41,26 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(30, ge=1)
 
     password_min_length: int = Field(8, ge=8)
+    # Accounts: one-time tokens sent by email (kept only as keyed hashes).
+    email_verification_hours: float = Field(48, gt=0)
+    password_reset_minutes: float = Field(30, gt=0)
+    # Verification and reset emails per account and purpose per hour; past it, requests
+    # get the same 202 answer and nothing is sent (no inbox flooding, nothing revealed).
+    account_emails_per_hour: int = Field(3, ge=1, le=100)
+    # What an account whose email is not verified may not do, comma-separated:
+    # "orders" (placing orders); empty: nothing is gated. Signing in and browsing always work.
+    require_verified_email_for: str = Field("orders", pattern=r"^(orders)?$")
     # Throttling of failed logins: per account, and per client address.
     login_max_failures_per_account: int = Field(5, ge=1)
     login_max_failures_per_ip: int = Field(50, ge=1)
     login_failure_window_seconds: int = Field(900, ge=1)
+    # TOTP second factor: how long the challenge of a password sign-in lasts, how many
+    # recovery codes an account gets, the name authenticator apps show, and whether
+    # admins and staff must enroll (until they do, only enrollment endpoints work).
+    mfa_challenge_minutes: float = Field(5, gt=0, le=60)
+    mfa_recovery_codes: int = Field(10, ge=1, le=50)
+    mfa_issuer: str = Field("Platform", min_length=1, max_length=64)
+    mfa_required_for_staff: bool = False
 
     # Rate limits (`limits` syntax: "100/minute", "10 per second", several joined by ";";
     # a bare number means per second). Counted in Redis when PLATFORM_REDIS_URL is set.

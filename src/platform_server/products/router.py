@@ -11,7 +11,6 @@ from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
-from platform_server.core.money import MoneyIn
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -23,8 +22,8 @@ from platform_server.products.schemas import (
     CategoryOut,
     ProductCreate,
     ProductDeleted,
+    ProductFilters,
     ProductOut,
-    ProductStatus,
     ProductUpdate,
 )
 
@@ -74,29 +73,8 @@ async def list_products(
     session: DbSession,
     page: PageQuery,
     actor: OptionalPrincipal,
-    q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
-    category: Annotated[str | None, Query(max_length=100)] = None,
-    min_price: Annotated[MoneyIn | None, Query()] = None,
-    max_price: Annotated[MoneyIn | None, Query()] = None,
-    in_stock: bool | None = None,
-    status: Annotated[
-        ProductStatus | None, Query(description="Staff only; others always see active")
-    ] = None,
-    sort: Annotated[
-        service.SortName | None,
-        Query(description="Default: relevance with q, else -created_at"),
-    ] = None,
+    filters: Annotated[ProductFilters, Query()],
 ) -> Response:
-    filters = service.ProductFilters(
-        q=q,
-        category=category,
-        min_price=min_price,
-        max_price=max_price,
-        in_stock=in_stock,
-        status=status,
-        sort=sort,
-    )
-
     async def read() -> Response:
         return model_response(await service.list_products(session, page, filters, actor))
 
