@@ -25,7 +25,6 @@ import httpx
 import hypothesis
 import pytest
 import schemathesis
-from schemathesis.generation.stateful.state_machine import APIStateMachine
 
 from tests.conftest import Account, sign_in
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
@@ -34,13 +33,16 @@ API = "/api/v1"
 SEED = 20261207
 EXAMPLES = 8  # per operation and phase: the whole file stays a few minutes on a slow machine
 STATEFUL_SCENARIOS = 15
-# Operations that would end the run's own session. Setting a password is left out too
+# Operations that would end the run's own session; and those that take a token only an
+# email delivers (no generated request can hold a valid one: tests/server cover them).
+# Setting a password is left out too
 # for now: the server strips surrounding spaces before checking the length, which the
 # schema cannot say (the password policy of issue 16 replaces that check); it has
 # targeted tests in tests/server/test_passwords.py.
 SESSION_ENDERS = re.compile(
     r"^(POST /api/v1/auth/logout|DELETE /api/v1/auth/sessions/\{id\}"
-    r"|POST /api/v1/users/\{id\}/password)$"
+    r"|POST /api/v1/users/\{id\}/password"
+    r"|POST /api/v1/auth/verify-email|POST /api/v1/auth/password-reset/confirm)$"
 )
 # Writes to one user: kept, but never aimed at the run's own account; nor at the
 # product its orders are for.
@@ -194,13 +196,30 @@ def test_every_operation_answers_as_documented(case: schemathesis.Case) -> None:
 
 
 def test_stateful_sequences_answer_as_documented(api_schema: Any) -> None:
-    machine: type[APIStateMachine] = _scoped(api_schema).as_state_machine()
-    machine.run(
+    """Sequences that follow links (create, then read, change, delete what was made).
+
+    Failures are collected rather than raised: the live server's state moves on, so
+    Hypothesis could not replay a failing sequence the same way (it would report its
+    data generation as flaky and hide the failure); every one is listed instead."""
+    found: list[str] = []
+
+    class Machine(_scoped(api_schema).as_state_machine()):  # type: ignore[misc]
+        def validate_response(
+            self, response: Any, case: schemathesis.Case, *args: Any, **kwargs: Any
+        ) -> None:
+            try:
+                super().validate_response(response, case, *args, **kwargs)
+            except Exception as failure:  # a FailureGroup of every failed check
+                found.append(f"{case.operation.label}: {failure}")
+
+    Machine.run(
         settings=hypothesis.settings(
             max_examples=STATEFUL_SCENARIOS,
             derandomize=True,
+            phases=[hypothesis.Phase.generate],
             deadline=None,
             database=None,
             suppress_health_check=list(hypothesis.HealthCheck),
         )
     )
+    assert not found, "\n\n".join(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -59,7 +59,9 @@ def _json_type(annotation: Any, value: Any) -> None:
     also take "true", 1 or "5", which the document does not allow."""
     if value is None:
         return
-    kinds = {a for a in get_args(annotation) if a is not type(None)} or {annotation}
+    options = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+    # `Annotated[int, Field(...)] | None`: the type under the constraints.
+    kinds = {get_args(a)[0] if get_origin(a) is Annotated else a for a in options}
     if kinds == {bool} and not isinstance(value, bool):
         raise ValueError("must be true or false")
     # 3.0 is an integer in JSON Schema; "3", 3.5 and true are not.
