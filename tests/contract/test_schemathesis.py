@@ -66,13 +66,16 @@ def _config() -> schemathesis.Config:
     )
 
 
+# Webhook targets may be any well-formed URL here (no delivery leaves the machine):
+# the SSRF policy has its own tests (tests/server/webhooks/test_ssrf.py).
+SERVER_SETTINGS = {"webhooks_allow_private": True}
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    # Webhook targets may be any well-formed URL here (no delivery leaves the machine):
-    # the SSRF policy has its own tests (tests/server/webhooks/test_ssrf.py).
-    with isolated_server(
-        tmp_path_factory.mktemp("contract"), webhooks_allow_private=True
-    ) as server:
+    """A server and database of the run's own: it creates and deletes freely."""
+    directory = tmp_path_factory.mktemp("contract")
+    with isolated_server(directory, **SERVER_SETTINGS) as server:
         yield server
 
 
