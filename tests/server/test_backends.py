@@ -64,7 +64,7 @@ def test_login_failures_are_counted_in_redis(
         tmp_path, settings.resolved_database_url, redis_prefix=settings.redis_prefix
     )
     with live_server(twin_settings) as twin, httpx.Client(base_url=twin.url, timeout=30) as other:
-        for _ in range(settings.login_max_failures_per_account - 2):
+        for _ in range(settings.login_pair_free_failures - 2):
             assert_problem(login(other, email, "wrong-password"), 401)
         assert_problem(login(api, email, "wrong-password"), 429)
         assert_problem(login(other, email, "wrong-password"), 429)

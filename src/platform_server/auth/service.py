@@ -12,7 +12,7 @@ from platform_server.audit import api as audit
 from platform_server.auth import repository
 from platform_server.auth.models import Session
 from platform_server.auth.schemas import SessionOut, TokenPair
-from platform_server.auth.throttle import FailureCounter
+from platform_server.auth.throttle import FailureCounter, LoginThrottle
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import NotFound, RateLimited, Unauthenticated
 from platform_server.core.pagination import Page, PageParams
@@ -24,6 +24,7 @@ from platform_server.core.security import (
     password_needs_rehash,
 )
 from platform_server.core.settings import Settings
+from platform_server.notifications import api as notifications
 from platform_server.users import api as users
 
 BAD_CREDENTIALS = "The email or password is incorrect."
@@ -37,19 +38,15 @@ class Authenticator:
         self.db = db
         self.signer = signer
         self.failures = failures
+        self.throttle = LoginThrottle(settings, failures)
 
     async def login(
         self, email: str, password: str, *, user_agent: str | None, ip: str | None
     ) -> TokenPair:
         email = email.strip().lower()
-        s = self.settings
-        window = s.login_failure_window_seconds
-        account_key, ip_key = f"account:{email}", f"ip:{ip or 'unknown'}"
-        wait = max(
-            await self.failures.retry_after(account_key, s.login_max_failures_per_account, window),
-            await self.failures.retry_after(ip_key, s.login_max_failures_per_ip, window),
-        )
+        wait = await self.throttle.wait(email, ip)
         if wait:
+            # The same answer whether or not the account exists, whichever count it is.
             raise RateLimited(
                 f"Too many failed sign-ins; try again in {wait} seconds.", retry_after=wait
             )
@@ -58,8 +55,7 @@ class Authenticator:
             user = await users.find_by_email(session, email)
         ok = await users.verify_password_async(user.password_hash if user else None, password)
         if not ok or user is None or user.status != "active":
-            await self.failures.record(account_key, window)
-            await self.failures.record(ip_key, window)
+            ceiling = await self.throttle.failed(email, ip)
             # In a transaction of its own, so it stays although the request fails. The
             # email tried is kept, never the password.
             reason = "unknown_email" if user is None else "bad_password" if not ok else "suspended"
@@ -71,9 +67,11 @@ class Authenticator:
                 target_id=user.id if user else None,
                 changes={"reason": reason},
             )
+            if ceiling and user is not None:
+                await self._tell_owner(user.id)
             # A suspended account gets the same answer as a wrong password.
             raise Unauthenticated(BAD_CREDENTIALS)
-        await self.failures.reset(account_key)
+        await self.throttle.succeeded(email, ip)
         new_hash = None
         if password_needs_rehash(user.password_hash):
             new_hash = await users.hash_password_async(password)
@@ -88,6 +86,16 @@ class Authenticator:
                 session, "auth.login", actor=signed_in, target_type="user", target_id=user.id
             )
             return pair
+
+    async def _tell_owner(self, user_id: uuid.UUID) -> None:
+        """One email to the owner: their account's sign-in is held for a while."""
+        s = self.settings
+        context = {
+            "failures": s.login_max_failures_per_account,
+            "window_minutes": max(1, s.login_failure_window_seconds // 60),
+        }
+        async with self.db.transaction() as session:
+            await notifications.queue_for_user(session, user_id, "login_ceiling", context)
 
     async def _open_session(
         self, session: AsyncSession, user_id: uuid.UUID, user_agent: str | None, ip: str | None

@@ -24,7 +24,7 @@ EVENT_TEMPLATES: dict[str, str] = {
     "order.shipped": "order_shipped",
     "order.refunded": "order_refunded",
 }
-TEMPLATES = (*EVENT_TEMPLATES.values(), "webhook_disabled")
+TEMPLATES = (*EVENT_TEMPLATES.values(), "webhook_disabled", "login_ceiling")
 
 SUBJECT_MAX = 255
 
