@@ -89,7 +89,7 @@ def test_create(admin_cli: Cli, sdk: Client) -> None:
         "--role",
         "staff",
         "--password-stdin",
-        input="password-123\n",
+        input="quiet-harbor-lantern-42\n",
     )
     assert set(data) == USER_KEYS and data["email"] == email and data["role"] == "staff"
     assert sdk.users.get(data["id"]).email == email
@@ -101,7 +101,7 @@ def test_create(admin_cli: Cli, sdk: Client) -> None:
         "--name",
         "T",
         "--password-stdin",
-        input="password-123\n",
+        input="quiet-harbor-lantern-42\n",
     ).stdout
     assert f"email\tt{email}" in table
 
@@ -135,11 +135,11 @@ def test_create_dry_run_creates_nothing(admin_cli: Cli, sdk: Client) -> None:
         "Dry",
         "--password-stdin",
         "--dry-run",
-        input="password-123\n",
+        input="quiet-harbor-lantern-42\n",
     )
     assert result.exit_code == 0, result.stderr
     assert "Dry run: would create a user" in result.stdout
-    assert "password-123" not in result.stdout
+    assert "quiet-harbor-lantern-42" not in result.stdout
     assert list(sdk.users.list(q=email)) == []
     bad = admin_cli.run(
         "users",

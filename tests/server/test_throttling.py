@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
 from platform_server.auth.throttle import LoginThrottle, MemoryFailureCounter, pair_delay
 from platform_server.core.settings import Settings
 from tests.conftest import Account, assert_problem
@@ -60,7 +61,9 @@ def test_a_stranger_guessing_does_not_lock_out_the_owner(
     assert api.get(f"{API}/users/me", headers=customer.headers).status_code == 200
 
 
-def test_a_success_clears_the_pair(api: httpx.Client, server: LiveServer, customer: Account) -> None:
+def test_a_success_clears_the_pair(
+    api: httpx.Client, server: LiveServer, customer: Account
+) -> None:
     free = server.settings.login_pair_free_failures
     for _ in range(2):
         for _ in range(free - 1):
@@ -150,7 +153,10 @@ def _ceiling_mail(api: httpx.Client, admin: Mapping[str, str], user_id: str) -> 
 
 
 def test_the_account_ceiling_holds_every_address_and_tells_the_owner_once(
-    tmp_path: Path, server: LiveServer, api: httpx.Client, customer: Account,
+    tmp_path: Path,
+    server: LiveServer,
+    api: httpx.Client,
+    customer: Account,
     admin_headers: Mapping[str, str],
 ) -> None:
     ceiling = 4

@@ -157,7 +157,7 @@ def pair_delay(failures: int, settings: Settings) -> int:
     over = failures - settings.login_pair_free_failures
     if over < 0:
         return 0
-    delay = settings.login_pair_base_delay_seconds * 2 ** min(over, 32)
+    delay = settings.login_pair_base_delay_seconds << min(over, 32)
     return min(delay, settings.login_pair_max_delay_seconds)
 
 

@@ -15,10 +15,12 @@ from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission, Role
 from platform_server.core.principal import Principal
 from platform_server.core.security import hash_password, verify_password
+from platform_server.core.settings import Settings
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.events import api as events
 from platform_server.users import hooks, repository
 from platform_server.users.models import User, UserProfile
+from platform_server.users.passwords import check_password
 from platform_server.users.schemas import (
     PasswordChange,
     ProfileIn,
@@ -220,7 +222,11 @@ async def put_profile(
 
 
 async def change_password(
-    session: AsyncSession, user_id: uuid.UUID, data: PasswordChange, actor: Principal
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    data: PasswordChange,
+    actor: Principal,
+    settings: Settings,
 ) -> None:
     """Needs the current password unless an admin sets another user's; revokes other sessions."""
     user = await _get_changeable(session, user_id, actor, "change this password")
@@ -236,6 +242,9 @@ async def change_password(
                 "The current password is incorrect.",
                 errors=[{"loc": ["body", "current_password"], "msg": "incorrect password"}],
             )
+    check_password(
+        settings, data.new_password, field="new_password", email=user.email, name=user.name
+    )
     user.password_hash = await hash_password_async(data.new_password)
     keep = actor.session_id if user.id == actor.user_id else None
     await hooks.credentials_changed.emit(session, user.id, keep)
