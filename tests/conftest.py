@@ -247,7 +247,7 @@ def make_user(api: httpx.Client, admin_headers: Mapping[str, str]) -> Callable[.
     """Register a user with a unique email (and a role, set by the admin) and sign it in."""
 
     def make(
-        role: str = "customer", name: str = "Test User", password: str = "quiet-harbor-lantern-42"
+        role: str = "customer", name: str = "Test User", password: str = "tidal-lantern-42"
     ) -> Account:
         email = f"user-{uuid.uuid4().hex[:12]}@example.com"
         body: dict[str, Any] = {"email": email, "password": password, "name": name}

@@ -18,7 +18,7 @@ def _key() -> dict[str, str]:
 
 
 def _registration() -> dict[str, Any]:
-    return {"email": unique_email("idem"), "password": "quiet-harbor-lantern-42", "name": "Idem"}
+    return {"email": unique_email("idem"), "password": "tidal-lantern-42", "name": "Idem"}
 
 
 def test_same_key_and_body_replays_the_registration(

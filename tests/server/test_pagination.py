@@ -19,7 +19,7 @@ def _make(api: httpx.Client, tag: str, count: int) -> list[str]:
     for i in range(count):
         response = api.post(
             f"{API}/users",
-            json={"email": unique_email(f"page{i}"), "password": "quiet-harbor-lantern-42", "name": tag},
+            json={"email": unique_email(f"page{i}"), "password": "tidal-lantern-42", "name": tag},
         )
         assert response.status_code == 201, response.text
         ids.append(response.json()["id"])

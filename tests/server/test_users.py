@@ -42,7 +42,7 @@ def test_register_creates_a_customer(api: httpx.Client) -> None:
     assert ISO_UTC.match(user["created_at"]) and ISO_UTC.match(user["updated_at"])
     assert "password" not in response.text
     # And the new user can sign in, with the email in any case.
-    login_ok(api, email.upper(), "quiet-harbor-lantern-42")
+    login_ok(api, email.upper(), "tidal-lantern-42")
 
 
 def test_duplicate_email_in_any_case_is_a_409(api: httpx.Client) -> None:
@@ -76,7 +76,7 @@ def test_register_rejects_bad_input(api: httpx.Client, body: dict[str, object], 
 
 @pytest.mark.parametrize("missing", ["email", "password", "name"])
 def test_register_names_a_missing_field(api: httpx.Client, missing: str) -> None:
-    body = {"email": unique_email(), "password": "quiet-harbor-lantern-42", "name": "N"}
+    body = {"email": unique_email(), "password": "tidal-lantern-42", "name": "N"}
     del body[missing]
     assert_problem(api.post(f"{API}/users", json=body), 422, field=missing)
 
@@ -88,7 +88,7 @@ def test_only_an_admin_may_choose_the_role(
     admin_headers: dict[str, str],
 ) -> None:
     customer, staff = shared_customer, shared_staff
-    body = {"email": unique_email(), "password": "quiet-harbor-lantern-42", "name": "N", "role": "admin"}
+    body = {"email": unique_email(), "password": "tidal-lantern-42", "name": "N", "role": "admin"}
     assert_problem(api.post(f"{API}/users", json=body), 403)
     assert_problem(api.post(f"{API}/users", json=body, headers=customer.headers), 403)
     assert_problem(api.post(f"{API}/users", json=body, headers=staff.headers), 403)
@@ -373,7 +373,7 @@ def test_the_last_admin_cannot_be_demoted_suspended_or_deleted(tmp_path: Path) -
         assert (me["role"], me["status"]) == ("admin", "active")
 
         # With a second admin, the first may step down; then the second is the last.
-        second = {"email": unique_email("admin"), "password": "quiet-harbor-lantern-42", "name": "Two"}
+        second = {"email": unique_email("admin"), "password": "tidal-lantern-42", "name": "Two"}
         created = api.post(f"{API}/users", json={**second, "role": "admin"}, headers=root)
         assert created.status_code == 201, created.text
         two_id = created.json()["id"]

@@ -124,11 +124,11 @@ def customer_of(api: httpx.Client) -> Account:
     created = register(api)
     assert created.status_code == 201, created.text
     email = created.json()["email"]
-    tokens = login_ok(api, email, "quiet-harbor-lantern-42")
+    tokens = login_ok(api, email, "tidal-lantern-42")
     return Account(
         id=created.json()["id"],
         email=email,
-        password="quiet-harbor-lantern-42",
+        password="tidal-lantern-42",
         access_token=tokens["access_token"],
         refresh_token=tokens["refresh_token"],
         data=created.json(),
