@@ -121,6 +121,23 @@ def test_the_pair_delay_doubles_up_to_its_cap() -> None:
     assert asyncio.run(story()) == [0, 10, 20, 40, 60, 0, 0]
 
 
+def test_the_owner_is_told_once_a_window_however_often_the_ceiling_is_reached() -> None:
+    s = _settings(login_max_failures_per_account=3, login_failure_window_seconds=100)
+    now = [0.0]
+    throttle = LoginThrottle(s, MemoryFailureCounter(clock=lambda: now[0]))
+
+    async def story() -> list[bool]:
+        told = []
+        for _ in range(14):  # one failure every 10 s, from ever new addresses
+            told.append(await throttle.failed("a@example.com", f"10.0.0.{len(told)}"))
+            now[0] += 10
+        return told
+
+    # The ceiling is reached at the 3rd failure and again at every later one (the
+    # oldest leaves the window); the owner hears of it at the 3rd, then a window later.
+    assert [i for i, t in enumerate(asyncio.run(story())) if t] == [2, 12]
+
+
 def test_too_many_failures_from_one_address(
     tmp_path: Path, server: LiveServer, shared_customer: Account
 ) -> None:

@@ -192,14 +192,19 @@ class LoginThrottle:
         return max(1, math.ceil(longest)) if longest > 0 else 0
 
     async def failed(self, email: str, ip: str | None) -> bool:
-        """Counts a failure; True when it is the one that reached the account's ceiling."""
+        """Counts a failure; True when it reached the account's ceiling and the owner
+        has not been told so within the window (one email, not one per failure that
+        reaches it again as old ones leave the window)."""
         window = self.settings.login_failure_window_seconds
         account, address, pair = self._keys(email, ip)
         await self.counter.record(pair, window)
         await self.counter.record(address, window)
-        return await self.counter.record(account, window) == (
-            self.settings.login_max_failures_per_account
-        )
+        if (
+            await self.counter.record(account, window)
+            < self.settings.login_max_failures_per_account
+        ):
+            return False
+        return await self.counter.record(f"told:{email}", window) == 1
 
     async def succeeded(self, email: str, ip: str | None) -> None:
         """The pair starts afresh; the address and account counts are kept (a success
