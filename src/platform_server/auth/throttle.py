@@ -204,7 +204,10 @@ class LoginThrottle:
             < self.settings.login_max_failures_per_account
         ):
             return False
-        return await self.counter.record(f"told:{email}", window) == 1
+        told = f"told:{email}"
+        if (await self.counter.recent(told, window, 1))[0]:
+            return False
+        return await self.counter.record(told, window) == 1
 
     async def succeeded(self, email: str, ip: str | None) -> None:
         """The pair starts afresh; the address and account counts are kept (a success
