@@ -5,11 +5,13 @@ and 127.0.0.2, which Linux routes to the server's 127.0.0.1)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from platform_server.auth.throttle import LoginThrottle, MemoryFailureCounter, pair_delay
 from platform_server.core.settings import Settings
@@ -209,8 +211,9 @@ def test_the_account_ceiling_holds_every_address_and_tells_the_owner_once(
 
 
 def test_an_unreachable_redis_does_not_break_sign_in(
-    tmp_path: Path, server: LiveServer, shared_customer: Account
+    tmp_path: Path, server: LiveServer, shared_customer: Account, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="platform_server.cache")
     c = shared_customer
     # Nothing listens on port 1 (and there is nothing to clean up there afterwards).
     settings = make_settings(
@@ -226,3 +229,10 @@ def test_an_unreachable_redis_does_not_break_sign_in(
         assert_throttled(
             login(client, c.email, c.password), live.settings.login_pair_base_delay_seconds
         )
+    # Said once (at most once a minute), not once per sign-in.
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if "failed sign-ins are counted in this process" in r.getMessage()
+    ]
+    assert len(warnings) == 1, warnings
