@@ -22,6 +22,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "MfaRequiredError",
     "NotFoundError",
     "PaymentRequiredError",
     "PermissionDeniedError",
@@ -114,6 +115,26 @@ class AuthenticationError(APIStatusError):
     """401: missing, expired, forged or revoked credentials, or a wrong password."""
 
 
+class MfaRequiredError(AuthenticationError):
+    """401 ``/problems/mfa-required``: the password was right and the account has a second
+    factor. Finish with ``client.auth.mfa.verify(challenge=err.challenge, code=...)``
+    within ``expires_in`` seconds."""
+
+    def __init__(self, *, response: httpx.Response, body: object) -> None:
+        super().__init__(response=response, body=body)
+        problem = body if isinstance(body, dict) else {}
+        self.challenge: str = _str_or_none(problem.get("challenge")) or ""
+        expires_in = problem.get("expires_in")
+        self.expires_in: int | None = expires_in if isinstance(expires_in, int) else None
+
+    def __repr__(self) -> str:
+        # The challenge is a credential for a few minutes: keep it out of printed objects.
+        return f"MfaRequiredError(expires_in={self.expires_in!r})"
+
+
+MFA_REQUIRED = "/problems/mfa-required"
+
+
 class PaymentRequiredError(APIStatusError):
     """402: the payment was declined; the order stays payable.
 
@@ -194,6 +215,8 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
         body = response.text
     status = response.status_code
     cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    if status == 401 and isinstance(body, dict) and body.get("type") == MFA_REQUIRED:
+        cls = MfaRequiredError
     return cls(response=response, body=body)
 
 

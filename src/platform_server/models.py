@@ -2,6 +2,7 @@
 
 from platform_server.api_keys.models import ApiKey
 from platform_server.audit.models import AuditRecord
+from platform_server.auth.mfa.models import MfaFactor, MfaRecoveryCode
 from platform_server.auth.models import RefreshToken, Session
 from platform_server.core.database import Base
 from platform_server.core.idempotency import IdempotencyRecord
@@ -25,6 +26,8 @@ __all__ = [
     "IdempotencyRecord",
     "Invoice",
     "InvoiceSequence",
+    "MfaFactor",
+    "MfaRecoveryCode",
     "Notification",
     "Order",
     "OrderItem",

@@ -126,9 +126,10 @@ def test_sessions_list_marks_the_current_one(api: httpx.Client, customer: Accoun
     assert len(sessions) == 2
     expected = {
         "id", "user_agent", "ip_address", "created_at", "last_used_at", "expires_at",
-        "revoked_at", "current",
+        "revoked_at", "mfa", "current",
     }  # fmt: skip
     assert all(set(s) == expected for s in sessions)
+    assert not any(s["mfa"] for s in sessions)  # a password alone
     current = [s for s in sessions if s["current"]]
     assert [s["id"] for s in current] == [claims_of(customer.access_token)["sid"]]
     # Newest first: the second sign-in leads.

@@ -47,10 +47,10 @@ class FormField:
         if self.kind == "decimal":
             try:
                 amount = Decimal(text)
+                if not amount.is_finite():  # NaN, Infinity
+                    raise InvalidOperation
             except InvalidOperation:
                 raise ValueError("an amount such as 12.50") from None
-            if not amount.is_finite():
-                raise ValueError("an amount such as 12.50")
             self._check_range(amount)
             if amount.as_tuple().exponent < -2:  # type: ignore[operator]
                 raise ValueError("at most 2 decimals")

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ._base import PlatformModel
     from .api_keys import ApiKey, ApiKeyCreated
     from .audit import AuditRecord
-    from .auth import Session, TokenPair
+    from .auth import MfaEnrollment, MfaRecoveryCodes, Session, TokenPair
     from .catalog import (
         Batch,
         BatchItemResult,
@@ -51,6 +51,8 @@ __all__ = [
     "HealthStatus",
     "Inventory",
     "Invoice",
+    "MfaEnrollment",
+    "MfaRecoveryCodes",
     "Movement",
     "Notification",
     "Order",
@@ -81,7 +83,7 @@ __getattr__, __dir__ = lazy_exports(
         "._base": ("PlatformModel",),
         ".api_keys": ("ApiKey", "ApiKeyCreated"),
         ".audit": ("AuditRecord",),
-        ".auth": ("Session", "TokenPair"),
+        ".auth": ("MfaEnrollment", "MfaRecoveryCodes", "Session", "TokenPair"),
         ".catalog": (
             "Batch",
             "BatchItemResult",

@@ -27,4 +27,28 @@ class Session(PlatformModel):
     last_used_at: datetime | None = None
     expires_at: datetime
     revoked_at: datetime | None = None
+    mfa: bool = False
     current: bool = False
+
+
+class MfaEnrollment(PlatformModel):
+    """A new TOTP secret and its ``otpauth://`` URI, shown once; on after ``confirm``."""
+
+    secret: str
+    provisioning_uri: str
+
+    def __repr__(self) -> str:
+        return "MfaEnrollment(secret=..., provisioning_uri=...)"
+
+    __str__ = __repr__
+
+
+class MfaRecoveryCodes(PlatformModel):
+    """Single-use recovery codes, shown once."""
+
+    recovery_codes: list[str]
+
+    def __repr__(self) -> str:
+        return f"MfaRecoveryCodes({len(self.recovery_codes)} codes)"
+
+    __str__ = __repr__

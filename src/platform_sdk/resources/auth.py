@@ -6,7 +6,7 @@ from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import M, PageOptions, RequestOptions
-from ..models import Session, TokenPair
+from ..models import MfaEnrollment, MfaRecoveryCodes, Session, TokenPair
 from ._calls import fields, many, nothing, one
 
 
@@ -22,12 +22,50 @@ class Sessions(Resource[M]):
         return nothing(options, id=session_id)
 
 
+class Mfa(Resource[M]):
+    """TOTP second factor of the current user, and the second step of signing in."""
+
+    @endpoint("POST", "/api/v1/auth/mfa/enroll")
+    def enroll(self, **options: Unpack[RequestOptions]) -> Call[MfaEnrollment]:
+        """A new secret and its ``otpauth://`` URI (shown once); on after :meth:`confirm`."""
+        return one(MfaEnrollment, options)
+
+    @endpoint("POST", "/api/v1/auth/mfa/confirm")
+    def confirm(self, *, code: str, **options: Unpack[RequestOptions]) -> Call[MfaRecoveryCodes]:
+        """Turn the second factor on with a first code; answers the recovery codes once."""
+        return one(MfaRecoveryCodes, options, body=fields(locals()))
+
+    @endpoint("POST", "/api/v1/auth/mfa/disable")
+    def disable(self, *, code: str, **options: Unpack[RequestOptions]) -> Call[None]:
+        """Turn the second factor off with a current code (or a recovery code)."""
+        return nothing(options, body=fields(locals()))
+
+    @endpoint("POST", "/api/v1/auth/mfa/recovery-codes")
+    def recovery_codes(
+        self, *, code: str, **options: Unpack[RequestOptions]
+    ) -> Call[MfaRecoveryCodes]:
+        """New recovery codes (the old ones stop working), with a current code."""
+        return one(MfaRecoveryCodes, options, body=fields(locals()))
+
+    @endpoint("POST", "/api/v1/auth/mfa/verify", authenticated=False)
+    def verify(
+        self, *, challenge: str, code: str, **options: Unpack[RequestOptions]
+    ) -> Call[TokenPair]:
+        """Finish signing in: the ``challenge`` of :class:`MfaRequiredError` and a TOTP or
+        recovery code. This client then sends (and refreshes) the returned tokens."""
+        return one(TokenPair, options, body=fields(locals()), auth_effect="store")
+
+
 class Auth(Resource[M]):
     @endpoint("POST", "/api/v1/auth/login", authenticated=False)
     def login(
         self, *, email: str, password: str, **options: Unpack[RequestOptions]
     ) -> Call[TokenPair]:
-        """Sign in; this client then sends (and refreshes) the returned tokens."""
+        """Sign in; this client then sends (and refreshes) the returned tokens.
+
+        Raises :class:`~platform_sdk.MfaRequiredError` (carrying ``challenge``) when the
+        account has a second factor: finish with :meth:`Mfa.verify`.
+        """
         return one(TokenPair, options, body=fields(locals()), auth_effect="store")
 
     @endpoint("POST", "/api/v1/auth/refresh", authenticated=False)
@@ -51,3 +89,7 @@ class Auth(Resource[M]):
     @cached_property
     def sessions(self) -> Sessions[M]:
         return Sessions(self._executor, raw=self._raw)
+
+    @cached_property
+    def mfa(self) -> Mfa[M]:
+        return Mfa(self._executor, raw=self._raw)

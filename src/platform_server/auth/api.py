@@ -21,12 +21,15 @@ class ActiveSession:
     user_id: uuid.UUID
     last_used_at: datetime
     expires_at: datetime
+    mfa: bool = False  # whether its sign-in passed a second factor
 
 
 async def active_session(session: AsyncSession, session_id: uuid.UUID) -> ActiveSession | None:
     """The session, if it is still valid. Read on every request signed with a token."""
     row = await service.active_session(session, session_id)
-    return ActiveSession(row.id, row.user_id, row.last_used_at, row.expires_at) if row else None
+    if row is None:
+        return None
+    return ActiveSession(row.id, row.user_id, row.last_used_at, row.expires_at, bool(row.mfa))
 
 
 async def touch_session(session: AsyncSession, session_id: uuid.UUID) -> None:

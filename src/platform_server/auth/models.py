@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_server.core.database import Base, IdMixin, utcnow
@@ -22,6 +22,8 @@ class Session(IdMixin, Base):
     last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Whether this sign-in passed a second factor (TOTP or a recovery code).
+    mfa: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class RefreshToken(Base):

@@ -61,13 +61,17 @@ async def list_for_user(
 _sessions = table_of(Session)
 _ACTIVE_SESSION = Direct(
     select(
-        _sessions.c.id, _sessions.c.user_id, _sessions.c.last_used_at, _sessions.c.expires_at
+        _sessions.c.id,
+        _sessions.c.user_id,
+        _sessions.c.last_used_at,
+        _sessions.c.expires_at,
+        _sessions.c.mfa,
     ).where(_sessions.c.id == bindparam("session_id"), _sessions.c.revoked_at.is_(None))
 )
 
 
 async def unrevoked_session(session: AsyncSession, session_id: uuid.UUID) -> Any | None:
-    """The row (id, user_id, last_used_at, expires_at) of a session not revoked, or None."""
+    """The row (id, user_id, last_used_at, expires_at, mfa) of a session not revoked, or None."""
     return await direct.first(session, _ACTIVE_SESSION, {"session_id": session_id})
 
 

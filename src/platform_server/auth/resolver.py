@@ -16,7 +16,7 @@ from fastapi import Request
 from platform_server.api_keys import api as api_keys
 from platform_server.auth import api as auth
 from platform_server.core.database import Database, utcnow
-from platform_server.core.errors import Unauthenticated
+from platform_server.core.errors import Forbidden, Unauthenticated
 from platform_server.core.permissions import permissions_for
 from platform_server.core.principal import Principal
 from platform_server.core.security import API_KEY_PREFIX, TokenSigner, is_well_formed_api_key
@@ -26,6 +26,11 @@ from platform_server.users import api as users
 
 # last_used_at is a write; doing it at most this often keeps reads read-only.
 _TOUCH_EVERY = timedelta(seconds=60)
+# With PLATFORM_MFA_REQUIRED_FOR_STAFF, what a staff or admin session that has not
+# passed a second factor may still call: enrolling, who am I, signing out.
+_ENROLMENT_PATHS = frozenset(
+    "/api/v1" + p for p in ("/auth/mfa/enroll", "/auth/mfa/confirm", "/auth/logout", "/users/me")
+)
 
 
 class BearerResolver:
@@ -56,6 +61,18 @@ class BearerResolver:
         if utcnow() - record.last_used_at > _TOUCH_EVERY:
             async with db.transaction() as session:
                 await auth.touch_session(session, record.id)
+        if (
+            self._settings.mfa_required_for_staff
+            and not record.mfa
+            and user.role in ("admin", "staff")
+            and request.url.path not in _ENROLMENT_PATHS
+        ):
+            raise Forbidden(
+                "Your role requires two-factor sign-in: enroll (POST /api/v1/auth/mfa/enroll, "
+                "then /confirm) or sign in again with your code.",
+                title="Two-factor enrolment required",
+                type="/problems/mfa-enrollment-required",
+            )
         return Principal(
             user_id=user.id,
             email=user.email,

@@ -37,4 +37,5 @@ class SessionOut(OutputModel):
     last_used_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
+    mfa: bool = Field(False, description="Whether this sign-in passed a second factor")
     current: bool = False

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
 from platform_server.auth import repository
+from platform_server.auth.mfa import service as mfa
 from platform_server.auth.models import Session
 from platform_server.auth.schemas import SessionOut, TokenPair
 from platform_server.auth.throttle import FailureCounter, LoginThrottle
@@ -17,6 +18,7 @@ from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import NotFound, RateLimited, Unauthenticated
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
+from platform_server.core.request_context import current_client_ip
 from platform_server.core.security import (
     TokenSigner,
     keyed_hash,
@@ -44,18 +46,14 @@ class Authenticator:
         self, email: str, password: str, *, user_agent: str | None, ip: str | None
     ) -> TokenPair:
         email = email.strip().lower()
-        wait = await self.throttle.wait(email, ip)
-        if wait:
-            # The same answer whether or not the account exists, whichever count it is.
-            raise RateLimited(
-                f"Too many failed sign-ins; try again in {wait} seconds.", retry_after=wait
-            )
+        await self.refuse_if_throttled(email, ip)
         # Read and verify outside the write transaction: hashing is slow and SQLite has one writer.
         async with self.db.transaction(write=False) as session:
             user = await users.find_by_email(session, email)
+            second_factor = user is not None and await mfa.enabled(session, user.id)
         ok = await users.verify_password_async(user.password_hash if user else None, password)
         if not ok or user is None or user.status != "active":
-            ceiling = await self.throttle.failed(email, ip)
+            await self.count_failure(email, ip)
             # In a transaction of its own, so it stays although the request fails. The
             # email tried is kept, never the password.
             reason = "unknown_email" if user is None else "bad_password" if not ok else "suspended"
@@ -67,18 +65,18 @@ class Authenticator:
                 target_id=user.id if user else None,
                 changes={"reason": reason},
             )
-            if ceiling and user is not None:
-                await self._tell_owner(user.id)
             # A suspended account gets the same answer as a wrong password.
             raise Unauthenticated(BAD_CREDENTIALS)
-        await self.throttle.succeeded(email, ip)
+        if second_factor:  # the failure count is reset once the code is right too
+            raise mfa.challenge(self.settings, user.id)
+        await self.clear_failures(email, ip)
         new_hash = None
         if password_needs_rehash(user.password_hash):
             new_hash = await users.hash_password_async(password)
         async with self.db.transaction() as session:
             if new_hash:
                 await users.set_password_hash(session, user.id, new_hash)
-            pair = await self._open_session(session, user.id, user_agent, ip)
+            pair = await self.open_session(session, user.id, user_agent, ip)
             signed_in = Principal(
                 user_id=user.id, email=user.email, role=user.role, permissions=frozenset()
             )
@@ -87,21 +85,53 @@ class Authenticator:
             )
             return pair
 
-    async def _tell_owner(self, user_id: uuid.UUID) -> None:
-        """One email to the owner: their account's sign-in is held for a while."""
+    # The failed sign-in throttle (wrong passwords and wrong second-factor codes):
+    # per (account, address) pair, per address, and the per-account ceiling
+    # (auth/throttle.py; docs/server.md "Failed sign-ins").
+
+    async def refuse_if_throttled(self, email: str, ip: str | None) -> None:
+        """429 while this address must wait before trying this account again."""
+        wait = await self.throttle.wait(email, ip)
+        if wait:
+            # The same answer whether or not the account exists, whichever count it is.
+            raise RateLimited(
+                f"Too many failed sign-ins; try again in {wait} seconds.", retry_after=wait
+            )
+
+    async def count_failure(self, email: str, ip: str | None) -> None:
+        """Counts a failure; the one that reaches the account's ceiling emails the owner."""
+        if await self.throttle.failed(email, ip):
+            await self._tell_owner(email)
+
+    async def clear_failures(self, email: str, ip: str | None = None) -> None:
+        """A success: this address starts afresh with this account."""
+        await self.throttle.succeeded(email, ip if ip is not None else current_client_ip())
+
+    async def _tell_owner(self, email: str) -> None:
+        """One email to the owner (if the account exists): sign-in is paused a while.
+        It names no address and no password."""
         s = self.settings
         context = {
             "failures": s.login_max_failures_per_account,
             "window_minutes": max(1, s.login_failure_window_seconds // 60),
         }
         async with self.db.transaction() as session:
-            await notifications.queue_for_user(session, user_id, "login_ceiling", context)
+            user = await users.find_by_email(session, email)
+            if user is not None:
+                await notifications.queue_for_user(session, user.id, "login_ceiling", context)
 
-    async def _open_session(
-        self, session: AsyncSession, user_id: uuid.UUID, user_agent: str | None, ip: str | None
+    async def open_session(
+        self,
+        session: AsyncSession,
+        user_id: uuid.UUID,
+        user_agent: str | None,
+        ip: str | None,
+        *,
+        mfa: bool = False,
     ) -> TokenPair:
         record = Session(
             user_id=user_id,
+            mfa=mfa,
             user_agent=(user_agent or "")[:500] or None,
             ip_address=ip,
             expires_at=utcnow() + timedelta(days=self.settings.refresh_token_days),
@@ -203,7 +233,7 @@ async def _end_session(session: AsyncSession, actor: Principal, session_id: uuid
 
 
 async def active_session(session: AsyncSession, session_id: uuid.UUID) -> Any | None:
-    """The session's id, user_id, last_used_at and expires_at, if it is still valid."""
+    """The session's id, user_id, last_used_at, expires_at and mfa, if it is still valid."""
     record = await repository.unrevoked_session(session, session_id)
     if record is None or record.expires_at <= utcnow():
         return None

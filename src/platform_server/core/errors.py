@@ -127,20 +127,18 @@ def problem_body(
     return body
 
 
-def problem_response(
-    request: Request,
-    status: int,
-    detail: str,
-    *,
-    title: str | None = None,
-    errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> JSONResponse:
-    body = problem_body(status, detail, request.url.path, title=title, errors=errors, extra=extra)
+def problem_response(request: Request, problem: ProblemError) -> JSONResponse:
+    body = problem_body(
+        problem.status,
+        problem.detail,
+        request.url.path,
+        title=problem.title,
+        errors=problem.errors,
+        extra=problem.extra,
+    )
     # Errors raised outside the request-id middleware (500s) still carry the header.
-    all_headers = {"X-Request-ID": body["request_id"] or "", **(headers or {})}
-    return JSONResponse(body, status_code=status, headers=all_headers, media_type=PROBLEM_JSON)
+    headers = {"X-Request-ID": body["request_id"] or "", **problem.headers}
+    return JSONResponse(body, status_code=problem.status, headers=headers, media_type=PROBLEM_JSON)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -157,25 +155,16 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(
-            request,
-            exc.status,
-            exc.detail,
-            title=exc.title,
-            errors=exc.errors,
-            headers=exc.headers,
-            extra=exc.extra,
-        )
+        return problem_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
         if any(e["msg"].startswith("Body is not valid JSON") for e in errors):
-            return problem_response(
-                request, 400, "The request body is not valid JSON.", errors=errors
-            )
+            invalid = ProblemError("The request body is not valid JSON.", errors=errors)
+            return problem_response(request, invalid)
         return problem_response(
-            request, 422, "The request body or parameters are invalid.", errors=errors
+            request, Unprocessable("The request body or parameters are invalid.", errors=errors)
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -185,17 +174,20 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = f"No route matches {request.method} {request.url.path}."
         elif exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}."
+        headers = getattr(exc, "headers", None)
         return problem_response(
-            request, exc.status_code, detail, headers=getattr(exc, "headers", None)
+            request, ProblemError(detail, status=exc.status_code, headers=headers)
         )
 
     async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
         logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
         return problem_response(
             request,
-            503,
-            "The database is unreachable; try again shortly.",
-            headers={"Retry-After": "5"},
+            ProblemError(
+                "The database is unreachable; try again shortly.",
+                status=503,
+                headers={"Retry-After": "5"},
+            ),
         )
 
     # The database cannot be reached (refused, unopenable, pool exhausted): a 503, not a bug.
@@ -212,8 +204,9 @@ def install_error_handlers(app: FastAPI) -> None:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(
             request,
-            500,
-            "An unexpected error occurred. Quote the request id when reporting it.",
+            ProblemError(
+                "An unexpected error occurred. Quote the request id when reporting it.", status=500
+            ),
         )
 
     @app.exception_handler(sa_exc.DBAPIError)
@@ -224,9 +217,10 @@ def install_error_handlers(app: FastAPI) -> None:
             logger.warning("concurrent update on %s %s: %s", request.method, request.url.path, exc)
             return problem_response(
                 request,
-                409,
-                "A concurrent change to the same records got in the way; retry the request.",
-                headers={"Retry-After": "1"},
+                Conflict(
+                    "A concurrent change to the same records got in the way; retry the request.",
+                    headers={"Retry-After": "1"},
+                ),
             )
         return await _unhandled(request, exc)
 

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(100, ge=1)
     # The window the three counts above are kept over.
     login_failure_window_seconds: int = Field(3600, ge=1)
+    # TOTP second factor: how long the challenge of a password sign-in lasts, how many
+    # recovery codes an account gets, the name authenticator apps show, and whether
+    # admins and staff must enroll (until they do, only enrollment endpoints work).
+    mfa_challenge_minutes: float = Field(5, gt=0, le=60)
+    mfa_recovery_codes: int = Field(10, ge=1, le=50)
+    mfa_issuer: str = Field("Platform", min_length=1, max_length=64)
+    mfa_required_for_staff: bool = False
 
     # Rate limits (`limits` syntax: "100/minute", "10 per second", several joined by ";";
     # a bare number means per second). Counted in Redis when PLATFORM_REDIS_URL is set.

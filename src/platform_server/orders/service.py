@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -266,18 +266,22 @@ async def ship(
     await transition(session, order, "shipped", actor.user_id, f"{carrier} {tracking}")
 
 
-@asynccontextmanager
 async def _audited(
-    session: AsyncSession, order_id: uuid.UUID, actor: Principal, action: str
-) -> AsyncIterator[Order]:
-    """The order, locked, to change in the block; the change goes to the audit trail."""
+    session: AsyncSession,
+    order_id: uuid.UUID,
+    actor: Principal,
+    action: str,
+    change: Callable[[Order], Awaitable[object]],
+) -> OrderOut:
+    """Lock the order and `change` it; the change goes to the audit trail."""
     order = await get_order(session, order_id, actor, lock=True)
     before = audit.snapshot(order, _AUDITED)
-    yield order
+    await change(order)
     changes = audit.diff(before, audit.snapshot(order, _AUDITED))
     await audit.record(
         session, action, actor=actor, target_type="order", target_id=order.id, changes=changes
     )
+    return await to_out(session, order)
 
 
 async def cancel_order(
@@ -287,29 +291,25 @@ async def cancel_order(
     note: str | None,
     refund_all: RefundAll,
 ) -> OrderOut:
-    async with _audited(session, order_id, actor, "order.cancel") as order:
-        await cancel(session, order, actor, note, refund_all)
-    return await to_out(session, order)
+    change = partial(cancel, session, actor=actor, note=note, refund_all=refund_all)
+    return await _audited(session, order_id, actor, "order.cancel", change)
 
 
 async def fulfill_order(session: AsyncSession, order_id: uuid.UUID, actor: Principal) -> OrderOut:
-    async with _audited(session, order_id, actor, "order.fulfill") as order:
-        await fulfill(session, order, actor)
-    return await to_out(session, order)
+    change = partial(fulfill, session, actor=actor)
+    return await _audited(session, order_id, actor, "order.fulfill", change)
 
 
 async def ship_order(
     session: AsyncSession, order_id: uuid.UUID, actor: Principal, carrier: str, tracking: str
 ) -> OrderOut:
-    async with _audited(session, order_id, actor, "order.ship") as order:
-        await ship(session, order, actor, carrier, tracking)
-    return await to_out(session, order)
+    change = partial(ship, session, actor=actor, carrier=carrier, tracking=tracking)
+    return await _audited(session, order_id, actor, "order.ship", change)
 
 
 async def deliver_order(session: AsyncSession, order_id: uuid.UUID, actor: Principal) -> OrderOut:
-    async with _audited(session, order_id, actor, "order.deliver") as order:
-        await transition(session, order, "delivered", actor.user_id)
-    return await to_out(session, order)
+    change = partial(transition, session, to_status="delivered", actor_id=actor.user_id)
+    return await _audited(session, order_id, actor, "order.deliver", change)
 
 
 async def history(

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -23,8 +22,8 @@ from platform_server.products.schemas import (
     CategoryOut,
     ProductCreate,
     ProductDeleted,
+    ProductFilters,
     ProductOut,
-    ProductStatus,
     ProductUpdate,
 )
 
@@ -74,29 +73,8 @@ async def list_products(
     session: DbSession,
     page: PageQuery,
     actor: OptionalPrincipal,
-    q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
-    category: Annotated[str | None, Query(max_length=100)] = None,
-    min_price: Annotated[Decimal | None, Query(ge=0, max_digits=14)] = None,
-    max_price: Annotated[Decimal | None, Query(ge=0, max_digits=14)] = None,
-    in_stock: bool | None = None,
-    status: Annotated[
-        ProductStatus | None, Query(description="Staff only; others always see active")
-    ] = None,
-    sort: Annotated[
-        service.SortName | None,
-        Query(description="Default: relevance with q, else -created_at"),
-    ] = None,
+    filters: Annotated[ProductFilters, Query()],
 ) -> Response:
-    filters = service.ProductFilters(
-        q=q,
-        category=category,
-        min_price=min_price,
-        max_price=max_price,
-        in_stock=in_stock,
-        status=status,
-        sort=sort,
-    )
-
     async def read() -> Response:
         return model_response(await service.list_products(session, page, filters, actor))
 

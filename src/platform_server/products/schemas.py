@@ -2,15 +2,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from platform_server.core.money import Currency, MoneyIn, MoneyOut
 from platform_server.core.schemas import InputModel, OutputModel, PricedOut
 from platform_server.inventory.api import InventoryOut
 
 ProductStatus = Literal["active", "archived"]
+SortName = Literal["price", "-price", "name", "-name", "created_at", "-created_at", "relevance"]
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
 ProductName = Annotated[str, Field(min_length=1, max_length=255)]
 Category = Annotated[str, Field(min_length=1, max_length=100)]
@@ -37,6 +39,18 @@ class ProductCreate(InputModel):
     low_stock_threshold: Annotated[int, Field(ge=0, le=1_000_000)] = 5
 
     _attributes = field_validator("attributes")(_check_attributes)
+
+
+class ProductFilters(BaseModel):
+    """The query of `GET /products`: every filter is optional."""
+
+    q: str | None = Field(None, max_length=200, description="Full-text search")
+    category: str | None = Field(None, max_length=100)
+    min_price: Decimal | None = Field(None, ge=0, max_digits=14)
+    max_price: Decimal | None = Field(None, ge=0, max_digits=14)
+    in_stock: bool | None = None
+    status: ProductStatus | None = Field(None, description="Staff only; others always see active")
+    sort: SortName | None = Field(None, description="Default: relevance with q, else -created_at")
 
 
 class ProductUpdate(InputModel):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
@@ -29,9 +27,14 @@ from platform_server.events import api as events
 from platform_server.inventory import api as inventory
 from platform_server.products import hooks, repository
 from platform_server.products.models import Product
-from platform_server.products.schemas import CategoryOut, ProductCreate, ProductOut, ProductUpdate
+from platform_server.products.schemas import (
+    CategoryOut,
+    ProductCreate,
+    ProductFilters,
+    ProductOut,
+    ProductUpdate,
+)
 
-SortName = Literal["price", "-price", "name", "-name", "created_at", "-created_at", "relevance"]
 # What the audit trail keeps of a product, as the API shows it.
 _AUDITED = {"sku", "name", "description", "price", "currency", "category", "attributes", "status"}
 
@@ -189,17 +192,6 @@ async def get_product_out(
     session: AsyncSession, product_id: uuid.UUID, actor: Principal | None
 ) -> ProductOut:
     return await one_out(session, await get_product(session, product_id, actor))
-
-
-@dataclass(frozen=True)
-class ProductFilters:
-    q: str | None = None
-    category: str | None = None
-    min_price: Decimal | None = None
-    max_price: Decimal | None = None
-    in_stock: bool | None = None
-    status: str | None = None
-    sort: SortName | None = None
 
 
 async def list_products(

@@ -4,12 +4,13 @@ sessions of the signed-in user (``client.auth`` of the SDK)."""
 from platform_cli.lazy import Noun
 
 NOUN = Noun(
-    help="Sign in and out; show who you are; print a token; your sessions.",
+    help="Sign in and out; show who you are; print a token; your sessions; two-factor.",
     verbs={
         "status": ".status:status",
         "token": ".status:token",
         "login": ".login:login",
         "logout": ".logout:logout",
         "sessions": ".sessions",
+        "mfa": ".mfa",
     },
 )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from platform_cli.commands.auth.mfa.common import CodeOption
 from platform_cli.context import OutputOption, connection, output, prompt_secret, read_secret_stdin
 
 
@@ -36,6 +37,7 @@ def login(
             help="Without a working OS keyring, store the credential in a 0600 file instead.",
         ),
     ] = False,
+    code: CodeOption = None,
     fmt: OutputOption = None,
 ) -> None:
     """Sign in and store the credential (refresh token or API key) in the OS keyring."""
@@ -82,13 +84,18 @@ def login(
                 raise UsageError("--email is required without a terminal")
             email = str(typer.prompt("Email", err=True)).strip()
         password = read_secret_stdin("password") if password_stdin else prompt_secret("Password")
-        from platform_sdk import Client
+        from platform_sdk import Client, MfaRequiredError
 
-        with (
-            out.spinner(f"Signing in to {conn.base_url}…"),
-            Client(base_url=conn.base_url, api_key="") as anon,
-        ):
-            pair = anon.auth.login(email=email, password=password)
+        with Client(base_url=conn.base_url, api_key="") as anon:
+            try:
+                with out.spinner(f"Signing in to {conn.base_url}…"):
+                    pair = anon.auth.login(email=email, password=password)
+            except MfaRequiredError as needed:  # the account has a second factor
+                from platform_cli.commands.auth.mfa.common import ask_code
+
+                second = ask_code(code)
+                with out.spinner("Checking the code…"):
+                    pair = anon.auth.mfa.verify(challenge=needed.challenge, code=second)
         del password
         credential = Credential(
             "session", "keyring", access_token=pair.access_token, refresh_token=pair.refresh_token

@@ -43,14 +43,7 @@ class ResourceView(BaseView):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         key("s", "sort_next", "Sort", "Sort by the next column"),
-        key(
-            "S",
-            "sort_reverse",
-            "Reverse sort",
-            "Reverse the sort order",
-            key_display="S",
-            show=False,
-        ),
+        key("S", "sort_reverse", "Reverse sort", "Reverse the sort order", show=False),
         key(
             "z",
             "zoom",

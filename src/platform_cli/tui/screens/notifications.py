@@ -44,7 +44,7 @@ class NotificationsView(ResourceView):
     )
     MUTATING = frozenset({"retry"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("R", "retry", "Retry", "Send a failed or queued one again now", key_display="R"),
+        key("R", "retry", "Retry", "Send a failed or queued one again now"),
         key("u", "user", "User", "Open the recipient"),
     ]
 

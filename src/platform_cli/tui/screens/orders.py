@@ -56,7 +56,7 @@ class OrdersView(ResourceView):
         key("f", "fulfil", "Fulfil", "Mark a paid order fulfilled (asks first)"),
         key("h", "ship", "Ship", "Mark shipped with carrier and tracking number"),
         key("d", "deliver", "Deliver", "Mark a shipped order delivered (asks first)"),
-        key("R", "refund", "Refund", "Refund an amount of the payment", key_display="R"),
+        key("R", "refund", "Refund", "Refund an amount of the payment"),
     ]
 
     def columns(self) -> list[Column]:

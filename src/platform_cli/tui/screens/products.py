@@ -50,13 +50,7 @@ class ProductsView(ResourceView):
     MUTATING = frozenset({"adjust", "archive"})
     BINDINGS: ClassVar[list[BindingType]] = [
         key("a", "adjust", "Adjust stock", "Add or remove units, with a reason"),
-        key(
-            "A",
-            "archive",
-            "Archive",
-            "Archive: hidden from customers (asks first)",
-            key_display="A",
-        ),
+        key("A", "archive", "Archive", "Archive: hidden from customers (asks first)"),
         key("e", "events", "Events", "Events of this product"),
     ]
 

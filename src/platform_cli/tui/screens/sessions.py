@@ -21,23 +21,30 @@ def current_mark(value: Any) -> Text:
     return Text("●", style="bold green") if value else Text("")
 
 
+def mfa_mark(value: Any) -> Text:
+    """Whether the sign-in passed a second factor."""
+    return Text("yes", style="green") if value else Text("no", style="dim")
+
+
 class SessionsView(ResourceView):
     VIEW = "sessions"
     LABEL = "Sessions"
     RESOURCE = "auth.sessions"
-    FIELDS = ("current", "user_agent", "ip_address", "created_at", "last_used_at", "expires_at")
+    FIELDS = (
+        "current",
+        "user_agent",
+        "ip_address",
+        "mfa",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+    )
     DETAIL_TITLE = "Session"
     EMPTY_TEXT = "No sessions (signed in with an API key?)."
     MUTATING = frozenset({"revoke", "revoke_others"})
     BINDINGS: ClassVar[list[BindingType]] = [
         key("x", "revoke", "Revoke", "Sign the session out (asks first)"),
-        key(
-            "X",
-            "revoke_others",
-            "Revoke all others",
-            "Sign out every session but this one",
-            key_display="X",
-        ),
+        key("X", "revoke_others", "Revoke all others", "Sign out every session but this one"),
     ]
 
     def columns(self) -> list[Column]:
@@ -46,6 +53,7 @@ class SessionsView(ResourceView):
             Column("current", "", 1, render=current_mark, sortable=False),
             Column("user_agent", "DEVICE", 0, min_width=16),
             Column("ip_address", "IP", 15),
+            Column("mfa", "MFA", 3, render=mfa_mark),
             Column("created_at", "SIGNED IN", 9, render=when(now)),
             Column("last_used_at", "LAST USED", 9, render=when(now)),
             Column("revoked", "STATE", 8),
@@ -72,6 +80,7 @@ class SessionsView(ResourceView):
                 [
                     ("Device", v["user_agent"]),
                     ("IP", v["ip_address"]),
+                    ("Second factor", "passed" if v["mfa"] else "not used"),
                     ("Signed in", timestamp(v["created_at"])),
                     ("Last used", timestamp(v["last_used_at"])),
                     ("Expires", timestamp(v["expires_at"])),

@@ -59,7 +59,7 @@ class WebhooksView(ResourceView):
     )
     MUTATING = frozenset({"redeliver"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("R", "redeliver", "Redeliver", "Send the highlighted delivery again", key_display="R"),
+        key("R", "redeliver", "Redeliver", "Send the highlighted delivery again"),
     ]
 
     def __init__(self, filter_text: str = "", *, select: str | None = None) -> None:

@@ -1,0 +1,1 @@
+"""TOTP second factor of the auth domain: enrolment, recovery codes, the login challenge."""
