@@ -4,6 +4,7 @@ import base64
 import json
 import os
 import stat
+import uuid
 from typing import Any
 
 import pytest
@@ -212,3 +213,43 @@ def test_failing_keyring_with_insecure_storage_writes_a_0600_file(
     logout = cli.run("logout", "-o", "json")
     assert json.loads(logout.stdout)["forgotten_from"] == ["file"]
     assert "default" not in json.loads(path.read_text())
+
+
+def test_register_verify_and_reset_password_commands(cli: Cli, sdk: Client) -> None:
+    env = {"PLATFORM_BASE_URL": cli.server_url}
+    email = f"cli-signup-{uuid.uuid4().hex[:10]}@example.com"
+    args = ("users", "register", "--email", email, "--name", "Cli Signup", "--password-stdin")
+    first = cli.run(*args, input="tidal-lantern-42\n", env=env)
+    again = cli.run(*args, input="password-456\n", env=env)
+    assert first.exit_code == again.exit_code == 0, first.stderr
+    assert first.stdout == again.stdout
+    assert "Check your inbox to finish signing up." in first.stdout
+    [user] = sdk.users.list(q=email)
+    assert user.email_verified_at is None and user.name == "Cli Signup"
+
+    asked = cli.run("auth", "reset-password", "--email", email, "-o", "json", env=env)
+    assert asked.exit_code == 0, asked.stderr
+    assert json.loads(asked.stdout)["detail"].startswith("If that address has an account")
+
+    bad = cli.run("auth", "verify-email", "not-a-real-code", env=env)
+    assert bad.exit_code == 1
+    assert "not valid" in bad.stderr and "not-a-real-code" not in bad.stderr
+    refused = cli.run(
+        "auth", "reset-password", "--token", "not-a-real-code", "--password-stdin",
+        input="a-new-password-1\n", env=env,
+    )  # fmt: skip
+    assert refused.exit_code == 1
+    assert "not valid" in refused.stderr and "a-new-password-1" not in refused.stderr
+    resent = cli.run("auth", "verify-email", "--resend", email, env=env)
+    assert resent.exit_code == 0, resent.stderr
+    assert "verification" in resent.stdout
+
+
+def test_reset_password_needs_exactly_one_of_email_or_token(cli: Cli) -> None:
+    env = {"PLATFORM_BASE_URL": cli.server_url}
+    neither = cli.run("auth", "reset-password", env=env)
+    both = cli.run("auth", "reset-password", "--email", "a@example.com", "--token", "t", env=env)
+    for result in (neither, both):
+        assert result.exit_code == 2
+        assert "--email" in result.stderr and "--token" in result.stderr
+    assert cli.run("auth", "verify-email", env=env).exit_code == 2

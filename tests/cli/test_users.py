@@ -13,7 +13,8 @@ from platform_cli import terminal
 from platform_sdk import AuthenticationError, Client, NotFoundError
 from tests.cli.conftest import Cli
 
-USER_KEYS = {"id", "email", "name", "role", "status", "created_at", "updated_at"}
+_WHO = {"id", "email", "name", "role", "status"}
+USER_KEYS = _WHO | {"email_verified_at", "created_at", "updated_at"}
 
 
 def tagged_users(make_user: Any, count: int) -> tuple[str, list[Any]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -10,7 +11,14 @@ import pytest
 import respx
 from sdk_helpers import BASE_URL, jwt, problem_response, token_pair, user_json
 
-from platform_sdk import AsyncClient, AuthenticationError, Client, PlatformError, TokenPair
+from platform_sdk import (
+    AsyncClient,
+    AuthenticationError,
+    BadRequestError,
+    Client,
+    PlatformError,
+    TokenPair,
+)
 
 
 def bearer(call: respx.models.Call) -> str | None:
@@ -257,3 +265,77 @@ def test_with_options_copy_shares_tokens(api: respx.MockRouter) -> None:
 def test_token_pair_repr_hides_secrets() -> None:
     pair = TokenPair.model_validate(token_pair(access="secret-access", refresh="secret-refresh"))
     assert "secret" not in repr(pair) and "secret" not in str(pair)
+
+
+ACCEPTED = {"detail": "If that address has an account, an email is on its way."}
+
+
+def test_account_email_methods_send_their_bodies_without_a_token(api: respx.MockRouter) -> None:
+    register = api.post("/api/v1/users").mock(return_value=httpx.Response(202, json=ACCEPTED))
+    resend = api.post("/api/v1/auth/verify-email/resend").mock(
+        return_value=httpx.Response(202, json=ACCEPTED)
+    )
+    reset = api.post("/api/v1/auth/password-reset").mock(
+        return_value=httpx.Response(202, json=ACCEPTED)
+    )
+    verify = api.post("/api/v1/auth/verify-email").mock(return_value=httpx.Response(204))
+    confirm = api.post("/api/v1/auth/password-reset/confirm").mock(return_value=httpx.Response(204))
+    with Client(BASE_URL, api_key="plat_test") as client:
+        signed_up = client.users.register(email="ada@example.com", password="pw-1", name="Ada")
+        assert signed_up.detail == ACCEPTED["detail"]
+        assert client.auth.resend_verification("ada@example.com").detail == ACCEPTED["detail"]
+        assert client.auth.request_password_reset("ada@example.com").detail == ACCEPTED["detail"]
+        assert client.auth.verify_email("tok-1") is None
+        assert client.auth.confirm_password_reset("tok-2", "new-pw-123") is None
+    assert verify.calls[0].request.read() == b'{"token":"tok-1"}'
+    assert confirm.calls[0].request.read() == b'{"token":"tok-2","new_password":"new-pw-123"}'
+    assert reset.calls[0].request.read() == b'{"email":"ada@example.com"}'
+    for route in (register, resend, reset, verify, confirm):
+        assert bearer(route.calls[0]) is None  # anonymous calls, even from a signed-in client
+    assert register.calls[0].request.headers["idempotency-key"]
+
+
+@pytest.mark.anyio
+async def test_account_email_methods_async(api: respx.MockRouter) -> None:
+    api.post("/api/v1/auth/password-reset").mock(return_value=httpx.Response(202, json=ACCEPTED))
+    refused = {
+        "type": "/problems/token-used",
+        "title": "Token already used",
+        "status": 400,
+        "detail": "This code was used already.",
+    }
+    api.post("/api/v1/auth/verify-email").mock(
+        return_value=httpx.Response(
+            400, json=refused, headers={"content-type": "application/problem+json"}
+        )
+    )
+    async with AsyncClient(BASE_URL) as client:
+        accepted = await client.auth.request_password_reset("ada@example.com")
+        assert accepted.detail == ACCEPTED["detail"]
+        with pytest.raises(BadRequestError) as caught:
+            await client.auth.verify_email("tok-1")
+    assert caught.value.type == "/problems/token-used"
+
+
+def test_account_email_methods_against_the_server(live: tuple[str, tuple[str, str]]) -> None:
+    url, _ = live
+    email = f"sdk-signup-{uuid.uuid4().hex[:10]}@example.com"
+    with Client(url) as client:
+        first = client.users.register(email=email, password="tidal-lantern-42", name="Sdk Signup")
+        again = client.users.register(email=email, password="password-456", name="Other")
+        assert first.detail == again.detail
+        resent = client.auth.resend_verification(email)
+        unknown = client.auth.resend_verification(f"nobody-{uuid.uuid4().hex[:8]}@example.com")
+        assert resent.detail == unknown.detail
+        assert client.auth.request_password_reset(email).detail
+        with pytest.raises(BadRequestError) as caught:
+            client.auth.verify_email("not-a-real-token")
+        assert caught.value.type == "/problems/token-invalid"
+        with pytest.raises(BadRequestError) as wrong:
+            client.auth.confirm_password_reset("not-a-real-token", "a-new-password-1")
+        assert wrong.value.type == "/problems/token-invalid"
+        # A signed-in customer's create is taken as a sign-up: a plain message, not a
+        # response-validation error.
+        client.auth.login(email=email, password="tidal-lantern-42")
+        with pytest.raises(PlatformError, match="Only an admin creates users"):
+            client.users.create(email=f"x-{email}", password="password-789", name="X")

@@ -138,6 +138,7 @@ def test_models_keep_fields_of_a_newer_server(client: Client, api: respx.MockRou
         "name",
         "role",
         "status",
+        "email_verified_at",
         "created_at",
         "updated_at",
     }
@@ -203,6 +204,15 @@ def test_registered_operations_cover_the_documented_api() -> None:
         ("POST", "/api/v1/auth/logout"),
         ("GET", "/api/v1/auth/sessions"),
         ("DELETE", "/api/v1/auth/sessions/{id}"),
+        ("POST", "/api/v1/auth/verify-email"),
+        ("POST", "/api/v1/auth/verify-email/resend"),
+        ("POST", "/api/v1/auth/password-reset"),
+        ("POST", "/api/v1/auth/password-reset/confirm"),
+        ("POST", "/api/v1/auth/mfa/enroll"),
+        ("POST", "/api/v1/auth/mfa/confirm"),
+        ("POST", "/api/v1/auth/mfa/verify"),
+        ("POST", "/api/v1/auth/mfa/disable"),
+        ("POST", "/api/v1/auth/mfa/recovery-codes"),
         ("POST", "/api/v1/api-keys"),
         ("GET", "/api/v1/api-keys"),
         ("DELETE", "/api/v1/api-keys/{id}"),
@@ -259,7 +269,7 @@ def test_methods_expose_real_signatures(client: Client) -> None:
     params = inspect.signature(client.users.create).parameters
     assert list(params)[:4] == ["email", "password", "name", "role"]
     assert client.users.create.__name__ == "create"
-    assert "Register" in (client.users.create.__doc__ or "")
+    assert "Create a user" in (client.users.create.__doc__ or "")
 
 
 def test_repr_hides_credentials() -> None:

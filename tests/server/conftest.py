@@ -125,13 +125,10 @@ def create_account(
     """Like the `make_user` fixture, for fixtures wider than one test."""
     email = unique_email(role)
     password = "tidal-lantern-42"
-    body: dict[str, Any] = {"email": email, "password": password, "name": name}
-    headers: dict[str, str] = {}
-    if role != "customer":
-        body["role"] = role
-        headers = bearer(admin_token)
+    body: dict[str, Any] = {"email": email, "password": password, "name": name, "role": role}
     with httpx.Client(base_url=server_url, timeout=30) as client:
-        created = client.post(f"{API}/users", json=body, headers=headers)
+        # Made by the admin: verified, so it may place orders.
+        created = client.post(f"{API}/users", json=body, headers=bearer(admin_token))
         assert created.status_code == 201, created.text
         pair = login_ok(client, email, password)
     return Account(

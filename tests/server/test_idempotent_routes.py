@@ -48,7 +48,7 @@ def _sql(server: LiveServer, statement: Any) -> None:
 
 def test_the_password_policy_is_checked_before_the_key_is_claimed(api: httpx.Client) -> None:
     key, body = _key(), _registration()
-    assert api.post(f"{API}/users", json=body, headers=key).status_code == 201
+    assert api.post(f"{API}/users", json=body, headers=key).status_code == 202
     # A short password is refused as such, not as a reuse of the key with another body.
     short = api.post(f"{API}/users", json=_registration("short"), headers=key)
     assert_problem(short, 422, field="password")
@@ -56,7 +56,7 @@ def test_the_password_policy_is_checked_before_the_key_is_claimed(api: httpx.Cli
     fresh = _key()
     assert_problem(api.post(f"{API}/users", json=_registration("short"), headers=fresh), 422)
     fixed = api.post(f"{API}/users", json=_registration(), headers=fresh)
-    assert fixed.status_code == 201, fixed.text
+    assert fixed.status_code == 202, fixed.text
     assert "idempotent-replayed" not in fixed.headers
 
 
@@ -64,7 +64,7 @@ def test_an_expired_key_is_a_new_request(
     api: httpx.Client, server: LiveServer, admin_headers: dict[str, str]
 ) -> None:
     key, body = _key(), _registration()
-    assert api.post(f"{API}/users", json=body, headers=key).status_code == 201
+    assert api.post(f"{API}/users", json=body, headers=key).status_code == 202
     older = utcnow() - timedelta(hours=server.settings.idempotency_ttl_hours, minutes=1)
     _sql(
         server,
@@ -75,7 +75,7 @@ def test_an_expired_key_is_a_new_request(
     # Past the TTL the key is free again: another body is a new request, not a 422.
     other = _registration()
     again = api.post(f"{API}/users", json=other, headers=key)
-    assert again.status_code == 201, again.text
+    assert again.status_code == 202, again.text
     assert "idempotent-replayed" not in again.headers
     assert len(find_users(api, admin_headers, other["email"])) == 1
 
@@ -108,7 +108,7 @@ def test_an_abandoned_claim_is_taken_over(api: httpx.Client, server: LiveServer)
     key, body = _key(), _registration()
     _claim(server, key["Idempotency-Key"], body, timedelta(minutes=5))
     response = api.post(f"{API}/users", json=body, headers=key)
-    assert response.status_code == 201, response.text
+    assert response.status_code == 202, response.text
     assert "idempotent-replayed" not in response.headers
 
 

@@ -41,7 +41,7 @@ def test_users_auth_and_api_keys_answer_with_frozen_values(tmp_path: Path) -> No
                     me = await users.identity(session, account.id)
                     assert await users.identity(session, uuid.uuid4()) is None
                     assert await users.find_by_email(session, "nobody@example.test") is None
-                assert me == users.Identity(account.id, ADMIN_EMAIL, "admin", "active")
+                assert me == users.Identity(account.id, ADMIN_EMAIL, "admin", "active", True)
                 assert account.password_hash not in repr(account)
                 with pytest.raises(dataclasses.FrozenInstanceError):
                     account.role = "customer"  # type: ignore[misc]

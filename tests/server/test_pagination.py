@@ -5,21 +5,23 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import assert_problem
+from tests.conftest import Account, AccountHeaders, assert_problem
 from tests.server.conftest import API, unique_email
 
 
-def _make(api: httpx.Client, tag: str, count: int) -> list[str]:
+def _make(api: httpx.Client, tag: str, count: int, admin: Mapping[str, str]) -> list[str]:
     ids = []
     for i in range(count):
         response = api.post(
             f"{API}/users",
             json={"email": unique_email(f"page{i}"), "password": "tidal-lantern-42", "name": tag},
+            headers=admin,
         )
         assert response.status_code == 201, response.text
         ids.append(response.json()["id"])
@@ -34,18 +36,18 @@ def _page(api: httpx.Client, headers: dict[str, str], **params: Any) -> dict[str
 
 
 @pytest.fixture(scope="module")
-def tagged(server_url: str) -> tuple[str, list[str]]:
+def tagged(server_url: str, admin_account: Account) -> tuple[str, list[str]]:
     """Five users sharing a unique name, created oldest first."""
     tag = f"pager-{uuid.uuid4().hex[:10]}"
     with httpx.Client(base_url=server_url, timeout=30) as client:
-        return tag, _make(client, tag, 5)
+        return tag, _make(client, tag, 5, AccountHeaders(admin_account))
 
 
 def test_default_limit_is_20(api: httpx.Client, admin_headers: dict[str, str]) -> None:
     # The shared database may hold fewer than 21 users so far: make sure it does not.
     total = len(_page(api, admin_headers, limit=100)["data"])
     if total <= 20:
-        _make(api, "filler", 21 - total)
+        _make(api, "filler", 21 - total, admin_headers)
     page = _page(api, admin_headers)
     assert len(page["data"]) == 20
     assert page["next_cursor"]
@@ -120,9 +122,9 @@ def test_a_cursor_survives_inserts(
     tag, ids = tagged
     first = _page(api, admin_headers, limit=2, q=tag)
     # New rows arrive between pages: they are newer than the cursor.
-    newcomers = _make(api, tag, 2)
+    newcomers = _make(api, tag, 2, admin_headers)
     second = _page(api, admin_headers, limit=2, q=tag, cursor=first["next_cursor"])
-    newcomers += _make(api, tag, 1)
+    newcomers += _make(api, tag, 1, admin_headers)
     third = _page(api, admin_headers, limit=2, q=tag, cursor=second["next_cursor"])
     walked = [u["id"] for p in (first, second, third) for u in p["data"]]
     assert walked == ids[::-1]  # no repeats, no skips of the old rows
@@ -135,7 +137,7 @@ def test_a_cursor_survives_inserts(
 
 def test_a_cursor_survives_deletes(api: httpx.Client, admin_headers: dict[str, str]) -> None:
     tag = f"pager-{uuid.uuid4().hex[:10]}"
-    ids = _make(api, tag, 4)
+    ids = _make(api, tag, 4, admin_headers)
     first = _page(api, admin_headers, limit=2, q=tag)
     # The row the cursor names is deleted: the walk still continues after it.
     assert (

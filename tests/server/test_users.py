@@ -28,29 +28,57 @@ ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 # --- registration -------------------------------------------------------------------
 
 
-def test_register_creates_a_customer(api: httpx.Client) -> None:
+def test_register_creates_an_unverified_customer(
+    api: httpx.Client, admin_headers: dict[str, str]
+) -> None:
     email = unique_email("Reg").replace("reg", "ReG")
     response = register(api, email=email, name="  Ada Lovelace  ")
-    assert response.status_code == 201, response.text
-    user = response.json()
-    assert set(user) == {"id", "email", "name", "role", "status", "created_at", "updated_at"}
-    uuid.UUID(user["id"])
-    assert user["email"] == email.lower()
-    assert user["name"] == "Ada Lovelace"
-    assert user["role"] == "customer"
-    assert user["status"] == "active"
-    assert ISO_UTC.match(user["created_at"]) and ISO_UTC.match(user["updated_at"])
+    assert response.status_code == 202, response.text
+    assert response.json() == {"detail": "Check your inbox to finish signing up."}
     assert "password" not in response.text
-    # And the new user can sign in, with the email in any case.
+    # The new user can sign in, with the email in any case, before verifying.
     login_ok(api, email.upper(), "tidal-lantern-42")
+    [user] = find_users(api, admin_headers, email.lower())
+    uuid.UUID(user["id"])
+    assert (user["email"], user["name"]) == (email.lower(), "Ada Lovelace")
+    assert (user["role"], user["status"]) == ("customer", "active")
+    assert user["email_verified_at"] is None
+    assert ISO_UTC.match(user["created_at"]) and ISO_UTC.match(user["updated_at"])
 
 
-def test_duplicate_email_in_any_case_is_a_409(api: httpx.Client) -> None:
+def test_registering_a_taken_email_in_any_case_answers_the_same(
+    api: httpx.Client, admin_headers: dict[str, str]
+) -> None:
     email = unique_email("dup")
-    assert register(api, email=email).status_code == 201
+    first = register(api, email=email)
+    assert first.status_code == 202, first.text
     for variant in (email, email.upper(), email.title()):
-        body = assert_problem(register(api, email=variant), 409, field="email")
-        assert body["type"] == "/problems/conflict"
+        again = register(api, email=variant, password="another-password", name="Mallory")
+        assert again.status_code == first.status_code
+        assert again.json() == first.json()
+        assert again.headers["content-type"] == first.headers["content-type"]
+    # Nothing changed: one account, its name and password as registered first.
+    [user] = find_users(api, admin_headers, email)
+    assert user["name"] == "Registered User"
+    login_ok(api, email, "tidal-lantern-42")
+
+
+def test_staff_created_users_are_verified_and_a_taken_email_is_a_409(
+    api: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    email = unique_email("staffmade")
+    body = {"email": email, "password": "tidal-lantern-42", "name": "Made By Staff"}
+    created = api.post(f"{API}/users", json=body, headers=admin_headers)
+    assert created.status_code == 201, created.text
+    user = created.json()
+    assert set(user) == {
+        "id", "email", "name", "role", "status", "email_verified_at", "created_at", "updated_at"
+    }  # fmt: skip
+    assert ISO_UTC.match(user["email_verified_at"])
+    for variant in (email, email.upper()):
+        taken = api.post(f"{API}/users", json={**body, "email": variant}, headers=admin_headers)
+        problem = assert_problem(taken, 409, field="email")
+        assert problem["type"] == "/problems/conflict"
 
 
 @pytest.mark.parametrize(
@@ -342,7 +370,8 @@ def test_a_user_deletes_itself(api: httpx.Client, customer: Account) -> None:
     refreshed = api.post(f"{API}/auth/refresh", json={"refresh_token": customer.refresh_token})
     assert_problem(refreshed, 401)
     # The email is free again.
-    assert register(api, email=customer.email).status_code == 201
+    assert register(api, email=customer.email).status_code == 202
+    login_ok(api, customer.email, "tidal-lantern-42")
 
 
 def test_admin_deletes_a_user(

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .orders import Order, OrderItem, OrderTransition
     from .payments import Payment, Refund
     from .stats import CurrencyAmount, Overview, OverviewTrends
-    from .users import Profile, User
+    from .users import Accepted, Profile, User
     from .webhooks import (
         WebhookDelivery,
         WebhookDeliveryDetail,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "Accepted",
     "ApiKey",
     "ApiKeyCreated",
     "AuditRecord",
@@ -100,7 +101,7 @@ __getattr__, __dir__ = lazy_exports(
         ".orders": ("Order", "OrderItem", "OrderTransition"),
         ".payments": ("Payment", "Refund"),
         ".stats": ("CurrencyAmount", "Overview", "OverviewTrends"),
-        ".users": ("Profile", "User"),
+        ".users": ("Accepted", "Profile", "User"),
         ".webhooks": (
             "WebhookDelivery",
             "WebhookDeliveryDetail",

@@ -12,8 +12,16 @@ class User(PlatformModel):
     name: str
     role: str
     status: str
+    email_verified_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
+
+
+class Accepted(PlatformModel):
+    """A request taken in (202) whose outcome is not told: the same answer whatever the
+    input (self-registration, verification and password-reset emails)."""
+
+    detail: str
 
 
 class Profile(PlatformModel):

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import M, PageOptions, RequestOptions
-from ..models import MfaEnrollment, MfaRecoveryCodes, Session, TokenPair
+from ..models import Accepted, MfaEnrollment, MfaRecoveryCodes, Session, TokenPair
 from ._calls import fields, many, nothing, one
 
 
@@ -85,6 +85,31 @@ class Auth(Resource[M]):
     ) -> Call[None]:
         """Revoke the current session (or the one of ``refresh_token``) and forget the tokens."""
         return nothing(options, body=fields(locals()), auth_effect="clear")
+
+    @endpoint("POST", "/api/v1/auth/verify-email", authenticated=False)
+    def verify_email(self, token: str, **options: Unpack[RequestOptions]) -> Call[None]:
+        """Redeem the code from the verification email (once, before it expires)."""
+        return nothing(options, body=fields(locals()))
+
+    @endpoint("POST", "/api/v1/auth/verify-email/resend", authenticated=False)
+    def resend_verification(self, email: str, **options: Unpack[RequestOptions]) -> Call[Accepted]:
+        """Send the verification email again; the same answer whatever the address."""
+        return one(Accepted, options, body=fields(locals()))
+
+    @endpoint("POST", "/api/v1/auth/password-reset", authenticated=False)
+    def request_password_reset(
+        self, email: str, **options: Unpack[RequestOptions]
+    ) -> Call[Accepted]:
+        """Email a reset code (valid 30 minutes by default); the same answer whatever
+        the address."""
+        return one(Accepted, options, body=fields(locals()))
+
+    @endpoint("POST", "/api/v1/auth/password-reset/confirm", authenticated=False)
+    def confirm_password_reset(
+        self, token: str, new_password: str, **options: Unpack[RequestOptions]
+    ) -> Call[None]:
+        """Set a new password with the emailed code; every session of the account ends."""
+        return nothing(options, body=fields(locals()))
 
     @cached_property
     def sessions(self) -> Sessions[M]:

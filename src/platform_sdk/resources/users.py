@@ -6,7 +6,8 @@ from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions, Role, UserStatus
-from ..models import Profile, User
+from ..errors import PlatformError
+from ..models import Accepted, Profile, User
 from ._calls import fields, many, nothing, one
 
 
@@ -45,8 +46,19 @@ class Users(Resource[M]):
         role: Role | None = None,
         **options: Unpack[CreateOptions],
     ) -> Call[User]:
-        """Register a user; only an admin may set ``role``."""
-        return one(User, options, body=fields(locals()))
+        """Create a user as an admin (verified; ``role`` may be set): the new user.
+
+        Anyone else registers with :meth:`register`.
+        """
+        return Call(parse=_created_user, options=options, body=fields(locals()))
+
+    @endpoint("POST", "/api/v1/users", creates=True, authenticated=False)
+    def register(
+        self, *, email: str, password: str, name: str, **options: Unpack[CreateOptions]
+    ) -> Call[Accepted]:
+        """Sign up: the same answer whether or not the email has an account. A new
+        address gets a verification email (see ``auth.verify_email``)."""
+        return one(Accepted, options, body=fields(locals()))
 
     @paginated("GET", "/api/v1/users")
     def list(
@@ -113,3 +125,14 @@ class Users(Resource[M]):
     @cached_property
     def profile(self) -> Profiles[M]:
         return Profiles(self._executor, raw=self._raw)
+
+
+def _created_user(body: object) -> User:
+    # The server answers anyone without users:write as a sign-up (202, no user), so
+    # that it never tells whether the address exists: say so instead of a parse error.
+    if isinstance(body, dict) and "id" not in body:
+        raise PlatformError(
+            "Only an admin creates users, and this account is not one: the server took "
+            "the request as a sign-up. Sign up with users.register() instead."
+        )
+    return User.model_validate(body)

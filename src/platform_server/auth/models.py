@@ -37,3 +37,18 @@ class RefreshToken(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     rotated_at: Mapped[datetime | None]
+
+
+class AccountToken(IdMixin, Base):
+    """A one-time token sent by email (verify an address, reset a password), kept only
+    as its keyed hash: the database alone never gives a usable token."""
+
+    __tablename__ = "account_tokens"
+
+    purpose: Mapped[str] = mapped_column(String(20))
+    # No foreign key to users: deletion goes through the users hook.
+    user_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

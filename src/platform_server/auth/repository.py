@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.auth.models import RefreshToken, Session
+from platform_server.auth.models import AccountToken, RefreshToken, Session
 from platform_server.auth.schemas import SessionOut
 from platform_server.core import direct
 from platform_server.core.database import table_of
@@ -91,3 +91,50 @@ async def revoke_all(
     if keep is not None:
         stmt = stmt.where(Session.id != keep)
     await session.execute(stmt.values(revoked_at=when))
+
+
+async def add_account_token(session: AsyncSession, token: AccountToken) -> None:
+    session.add(token)
+    await session.flush()
+
+
+async def account_token(session: AsyncSession, token_hash: str) -> AccountToken | None:
+    """The token with this hash (any purpose), locked until the transaction ends."""
+    found = await session.execute(
+        select(AccountToken).where(AccountToken.token_hash == token_hash).with_for_update()
+    )
+    return found.scalar_one_or_none()
+
+
+async def account_tokens_since(
+    session: AsyncSession, user_id: uuid.UUID, purpose: str, since: datetime
+) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(AccountToken)
+        .where(
+            AccountToken.user_id == user_id,
+            AccountToken.purpose == purpose,
+            AccountToken.created_at >= since,
+        )
+    )
+    return int(count or 0)
+
+
+async def use_account_tokens(
+    session: AsyncSession, user_id: uuid.UUID, purpose: str, when: datetime
+) -> None:
+    """Every unused token of the user for `purpose` is spent (one redeemed spends its siblings)."""
+    await session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user_id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=when)
+    )
+
+
+async def delete_account_tokens(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await session.execute(delete(AccountToken).where(AccountToken.user_id == user_id))

@@ -79,6 +79,7 @@ class BearerResolver:
             role=user.role,
             permissions=permissions_for(user.role),
             session_id=record.id,
+            email_verified=user.email_verified,
         )
 
     async def _resolve_api_key(self, request: Request, token: str) -> Principal:
@@ -104,4 +105,5 @@ class BearerResolver:
             role=user.role,
             permissions=frozenset(p for p in role_permissions if p.value in key.scopes),
             api_key_id=key.id,
+            email_verified=user.email_verified,
         )

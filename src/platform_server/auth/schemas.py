@@ -39,3 +39,17 @@ class SessionOut(OutputModel):
     revoked_at: datetime | None
     mfa: bool = Field(False, description="Whether this sign-in passed a second factor")
     current: bool = False
+
+
+class EmailRequest(InputModel):
+    email: Annotated[str, Field(min_length=3, max_length=255)]
+
+
+class VerifyEmailRequest(InputModel):
+    token: Annotated[str, Field(min_length=1, max_length=255)]
+
+
+class PasswordResetConfirm(InputModel):
+    token: Annotated[str, Field(min_length=1, max_length=255)]
+    # The password policy (length, strength) is checked by the users domain.
+    new_password: Annotated[str, Field(min_length=1, max_length=1024)]

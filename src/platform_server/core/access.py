@@ -16,6 +16,7 @@ from platform_server.core.container import services_of
 from platform_server.core.errors import Forbidden, Unauthenticated
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal, set_current_principal
+from platform_server.core.settings import Settings
 
 # Declares the scheme in OpenAPI, so the "Authorize" button of /docs logs in.
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
@@ -73,6 +74,19 @@ def requires(*permissions: Permission) -> Any:
         return principal
 
     return Depends(check)
+
+
+def require_verified_email(settings: Settings, principal: Principal, feature: str) -> None:
+    """A 403 (`/problems/email-not-verified`) when `feature` needs a verified address
+    (`PLATFORM_REQUIRE_VERIFIED_EMAIL_FOR`) and the caller has not verified theirs."""
+    gated = {f.strip() for f in settings.require_verified_email_for.split(",") if f.strip()}
+    if feature in gated and not principal.email_verified:
+        raise Forbidden(
+            "Verify your email address first: follow the link in the email we sent, or ask "
+            "for a new one with POST /api/v1/auth/verify-email/resend.",
+            type="/problems/email-not-verified",
+            title="Email address not verified",
+        )
 
 
 # Scoped API keys must hold these even for the caller's own account.

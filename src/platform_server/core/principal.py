@@ -18,6 +18,8 @@ class Principal:
     permissions: frozenset[Permission]
     session_id: uuid.UUID | None = None
     api_key_id: uuid.UUID | None = None
+    # False until the user proves they own their address (`PLATFORM_REQUIRE_VERIFIED_EMAIL_FOR`).
+    email_verified: bool = True
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions

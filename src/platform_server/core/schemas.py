@@ -54,3 +54,10 @@ class PricedOut(OutputModel):
             item.price = quantize(item.price, self.currency)
             item.subtotal = quantize(item.subtotal, self.currency)
         return self
+
+
+class AcceptedOut(OutputModel):
+    """A request taken in (202) whose outcome is not told: the same answer whatever the
+    input (registration, verification and password-reset emails)."""
+
+    detail: str

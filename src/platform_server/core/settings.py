@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(100, ge=1)
     # The window the three counts above are kept over.
     login_failure_window_seconds: int = Field(3600, ge=1)
+    # Accounts: one-time tokens sent by email (kept only as keyed hashes).
+    email_verification_hours: float = Field(48, gt=0)
+    password_reset_minutes: float = Field(30, gt=0)
+    # Verification and reset emails per account and purpose per hour; past it, requests
+    # get the same 202 answer and nothing is sent (no inbox flooding, nothing revealed).
+    account_emails_per_hour: int = Field(3, ge=1, le=100)
+    # What an account whose email is not verified may not do, comma-separated:
+    # "orders" (placing orders); empty: nothing is gated. Signing in and browsing always work.
+    require_verified_email_for: str = Field("orders", pattern=r"^(orders)?$")
     # TOTP second factor: how long the challenge of a password sign-in lasts, how many
     # recovery codes an account gets, the name authenticator apps show, and whether
     # admins and staff must enroll (until they do, only enrollment endpoints work).

@@ -38,6 +38,10 @@ _AUTH_ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("refresh", re.compile(rf"^{_API}/auth/refresh$"), "refresh_token"),
     ("register", re.compile(rf"^{_API}/users$"), "email"),
     ("password", re.compile(rf"^{_API}/users/(?P<id>[^/]+)/password$"), ""),
+    ("verify", re.compile(rf"^{_API}/auth/verify-email$"), "token"),
+    ("resend", re.compile(rf"^{_API}/auth/verify-email/resend$"), "email"),
+    ("reset", re.compile(rf"^{_API}/auth/password-reset$"), "email"),
+    ("reset-confirm", re.compile(rf"^{_API}/auth/password-reset/confirm$"), "token"),
 )
 # Load balancer probes and the Prometheus scrape are never limited (a probe refused
 # with a 429 would take a healthy process out of rotation).

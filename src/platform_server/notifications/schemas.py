@@ -4,9 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from platform_server.core.schemas import OutputModel
+from platform_server.notifications.rendering import SECRET_TEMPLATES
 
 NotificationStatus = Literal["queued", "sent", "failed"]
 NotificationChannel = Literal["email", "sms"]
@@ -27,10 +28,12 @@ class NotificationOut(OutputModel):
     recipient: str = Field(description="Email address or phone number")
     template: str = Field(
         description="welcome, order_created, order_paid, order_shipped, order_refunded, "
-        "webhook_disabled, login_ceiling"
+        "webhook_disabled, login_ceiling, verify_email, registration_attempt, password_reset"
     )
     subject: str | None = Field(description="Null for SMS")
-    body_text: str
+    body_text: str = Field(
+        description="Hidden for verify_email and password_reset: they hold a one-time token"
+    )
     status: NotificationStatus = Field(
         description="queued (waiting or retrying), sent, or failed (every attempt failed)"
     )
@@ -44,3 +47,10 @@ class NotificationOut(OutputModel):
     updated_at: datetime
     sent_at: datetime | None
     next_attempt_at: datetime | None = Field(description="When it is tried next, while queued")
+
+    @model_validator(mode="after")
+    def _hide_tokens(self) -> NotificationOut:
+        # Only the recipient's inbox holds a one-time token; not staff, not a stolen bearer.
+        if self.template in SECRET_TEMPLATES:
+            self.body_text = "(hidden: this email holds a one-time token)"
+        return self

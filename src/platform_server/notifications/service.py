@@ -66,9 +66,28 @@ def row_key(row: dict[str, Any]) -> Key:
     return (row["event_id"], row["channel"], row["template"], row["recipient"])
 
 
+async def queue_for_admins(session: AsyncSession, template: str, context: dict[str, Any]) -> None:
+    """An email to every active admin, in the caller's transaction (no source event).
+
+    ``template`` is a template name (e.g. ``webhook_disabled``); ``context`` its values.
+    Each admin is ``user`` in the template.
+    """
+    admins = await users.admin_contacts(session)
+    await repository.insert_rows(session, [_email_row(c, template, context) for c in admins])
+
+
+async def queue_for_user(
+    session: AsyncSession, user_id: uuid.UUID, template: str, context: dict[str, Any]
+) -> None:
+    """An email to one user (``user`` in the template), in the caller's transaction."""
+    contact = (await users.contacts(session, [user_id])).get(user_id)
+    if contact is not None:
+        await repository.insert_rows(session, [_email_row(contact, template, context)])
+
+
 def _email_row(contact: users.Contact, template: str, context: dict[str, Any]) -> dict[str, Any]:
     user = {"id": str(contact.user_id), "name": contact.name, "email": contact.email}
-    rendered = render(template, {**context, "user": user})
+    rendered = render(template, {**context, "user": user}, sms=False)
     return new_row(
         channel="email",
         recipient=contact.email,
@@ -78,26 +97,6 @@ def _email_row(contact: users.Contact, template: str, context: dict[str, Any]) -
         body_html=rendered.html,
         user_id=contact.user_id,
     )
-
-
-async def queue_for_admins(session: AsyncSession, template: str, context: dict[str, Any]) -> None:
-    """An email to every active admin, in the caller's transaction (no source event).
-
-    ``template`` is a template name (e.g. ``webhook_disabled``); ``context`` its values.
-    Each admin is ``user`` in the template.
-    """
-    rows = [_email_row(c, template, context) for c in await users.admin_contacts(session)]
-    await repository.insert_rows(session, rows)
-
-
-async def queue_for_user(
-    session: AsyncSession, user_id: uuid.UUID, template: str, context: dict[str, Any]
-) -> None:
-    """An email to one user (``user`` in the template), in the caller's transaction;
-    nothing if the user is gone."""
-    contact = (await users.contacts(session, [user_id])).get(user_id)
-    if contact is not None:
-        await repository.insert_rows(session, [_email_row(contact, template, context)])
 
 
 def can_see_all(actor: Principal) -> bool:

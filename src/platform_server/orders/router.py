@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from platform_server.core.access import requires
+from platform_server.core.access import require_verified_email, requires
 from platform_server.core.container import SettingsDep, Slot
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
@@ -31,7 +31,11 @@ Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=OrderOut, summary="Place an order"
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrderOut,
+    summary="Place an order",
+    responses={403: {"description": "Email address not verified (`/problems/email-not-verified`)"}},
 )
 @idempotent()
 async def create_order(
@@ -39,6 +43,7 @@ async def create_order(
 ) -> OrderOut | Response:
     """Checks and reserves stock and prices the items from the catalog (client prices are
     ignored). Unknown or archived products: 422. Not enough stock: 409 naming each item."""
+    require_verified_email(settings, actor, "orders")
     minutes = settings.order_reservation_minutes
     out = await service.create_order(session, payload, actor, minutes)
     return model_response(out, status.HTTP_201_CREATED)

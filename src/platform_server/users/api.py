@@ -10,9 +10,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core.database import utcnow
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.users import service
-from platform_server.users.hooks import credentials_changed, user_deleted
+from platform_server.users.hooks import credentials_changed, registration_requested, user_deleted
 from platform_server.users.models import User, UserProfile
 from platform_server.users.passwords import check_password
 
@@ -28,7 +29,10 @@ __all__ = [
     "find_by_email",
     "hash_password_async",
     "identity",
+    "mark_email_verified",
     "new_user_counts",
+    "registration_requested",
+    "reset_password",
     "restore_admin",
     "set_password_hash",
     "user_deleted",
@@ -39,6 +43,8 @@ hash_password_async = service.hash_password_async
 verify_password_async = service.verify_password_async
 set_password_hash = service.set_password_hash
 restore_admin = service.restore_admin
+mark_email_verified = service.mark_email_verified
+reset_password = service.reset_password
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Identity:
     email: str
     role: str
     status: str
+    email_verified: bool
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,15 @@ class Contact:
 
 
 def _account(user: User) -> Account:
-    return Account(user.id, user.email, user.role, user.status, user.name, user.password_hash)
+    return Account(
+        user.id,
+        user.email,
+        user.role,
+        user.status,
+        user.email_verified_at is not None,
+        user.name,
+        user.password_hash,
+    )
 
 
 def _contact(user: User, profile: UserProfile | None) -> Contact:
@@ -87,7 +102,9 @@ def _contact(user: User, profile: UserProfile | None) -> Contact:
 async def identity(session: AsyncSession, user_id: uuid.UUID) -> Identity | None:
     """Who a user is (None: no such user). Read on every authenticated request."""
     row = await service.identity(session, user_id)
-    return Identity(row.id, row.email, row.role, row.status) if row else None
+    if row is None:
+        return None
+    return Identity(row.id, row.email, row.role, row.status, row.email_verified_at is not None)
 
 
 async def find_by_email(session: AsyncSession, email: str) -> Account | None:
@@ -98,8 +115,16 @@ async def find_by_email(session: AsyncSession, email: str) -> Account | None:
 def add_user(
     session: AsyncSession, *, email: str, name: str, password_hash: str, role: str
 ) -> uuid.UUID:
-    """A new user with its (empty) profile, written with the session's next flush: its id."""
-    user = service.add_user(session, email=email, name=name, password_hash=password_hash, role=role)
+    """A new user with its (empty) profile, written with the session's next flush: its id.
+    Its address counts as verified (the demo's users, the seeded admin)."""
+    user = service.add_user(
+        session,
+        email=email,
+        name=name,
+        password_hash=password_hash,
+        role=role,
+        verified_at=utcnow(),
+    )
     return user.id
 
 

@@ -6,3 +6,6 @@ from platform_server.core.hooks import Hook
 user_deleted = Hook("user_deleted")
 # handler(session, user_id, keep_session_id): revoke every other credential
 credentials_changed = Hook("credentials_changed")
+# handler(session, settings, user_id, created): someone registered with this user's address;
+# created is False when the address already had an account (nothing was changed).
+registration_requested = Hook("registration_requested")

@@ -18,6 +18,8 @@ class User(IdMixin, TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(50), default="customer", index=True)
     status: Mapped[str] = mapped_column(String(50), default="active", index=True)
+    # When the user proved they own `email` (None: not yet; staff-made users are verified).
+    email_verified_at: Mapped[datetime | None]
 
 
 class UserProfile(Base):

@@ -22,10 +22,22 @@ from platform_server.users.schemas import UserFilters, UserOut
 
 
 def add_user(
-    session: AsyncSession, *, email: str, name: str, password_hash: str, role: str
+    session: AsyncSession,
+    *,
+    email: str,
+    name: str,
+    password_hash: str,
+    role: str,
+    verified_at: datetime | None,
 ) -> User:
     """A new user with its (empty) profile."""
-    user = User(email=email.lower(), name=name, password_hash=password_hash, role=role)
+    user = User(
+        email=email.lower(),
+        name=name,
+        password_hash=password_hash,
+        role=role,
+        email_verified_at=verified_at,
+    )
     session.add(user)
     session.add(UserProfile(user_id=user.id))
     return user
@@ -38,6 +50,27 @@ async def flush_unique(session: AsyncSession) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+async def add_unless_taken(
+    session: AsyncSession, *, email: str, name: str, password_hash: str, role: str
+) -> User | None:
+    """A new unverified user, written in a savepoint; None (nothing written, the
+    transaction still usable) when the email is taken: a registration that raced another."""
+    try:
+        async with session.begin_nested():
+            user = add_user(
+                session,
+                email=email,
+                name=name,
+                password_hash=password_hash,
+                role=role,
+                verified_at=None,
+            )
+            await session.flush()
+    except IntegrityError:
+        return None
+    return user
 
 
 async def find_by_email(session: AsyncSession, email: str) -> User | None:
@@ -57,14 +90,14 @@ async def reload(session: AsyncSession, user: User) -> None:
 # From the table, not the mapped class: every authenticated request runs it.
 _users = table_of(User)
 _IDENTITY = Direct(
-    select(_users.c.id, _users.c.email, _users.c.role, _users.c.status).where(
-        _users.c.id == bindparam("user_id")
-    )
+    select(
+        _users.c.id, _users.c.email, _users.c.role, _users.c.status, _users.c.email_verified_at
+    ).where(_users.c.id == bindparam("user_id"))
 )
 
 
 async def identity(session: AsyncSession, user_id: uuid.UUID) -> Any | None:
-    """The row (id, email, role, status) of a user, or None."""
+    """The row (id, email, role, status, email_verified_at) of a user, or None."""
     return await direct.first(session, _IDENTITY, {"user_id": user_id})
 
 

@@ -12,6 +12,8 @@ from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.core.responses import model_response
+from platform_server.core.schemas import AcceptedOut
 from platform_server.users import service
 from platform_server.users.passwords import check_password
 from platform_server.users.schemas import (
@@ -25,6 +27,7 @@ from platform_server.users.schemas import (
 )
 
 router = APIRouter(prefix="/users", tags=["users"])
+REGISTRATION_ACCEPTED = "Check your inbox to finish signing up."
 # One's own account (account:read) or anyone's (users:read, checked per user in the service).
 Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]
 Writer = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
@@ -41,17 +44,27 @@ async def _registration(payload: UserCreate, settings: SettingsDep) -> UserCreat
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
     summary="Register a user",
+    responses={
+        202: {"model": AcceptedOut, "description": "Self-registration: the same answer always"}
+    },
 )
 # Anonymous callers share one key space, as the rule "same key, other body: 422"
 # needs; keys are random (UUIDs), so strangers' keys do not meet.
 @idempotent()
 async def create_user(
     payload: Annotated[UserCreate, Depends(_registration)],
+    settings: SettingsDep,
     session: DbSession,
     actor: OptionalPrincipal,
 ) -> UserOut | Response:
-    """Public registration (role `customer`); an admin may also choose the `role`."""
+    """Self-registration answers 202 whether or not the email has an account (a new one
+    gets a verification email, a taken one an email to its owner). An admin creating a
+    user gets 201 with it (verified), 409 on a taken email, and may choose the `role`."""
+    # Hashed either way: registering a taken address takes as long as a new one.
     password_hash = await service.hash_password_async(payload.password)
+    if not service.is_staff_creation(actor):
+        await service.register(session, settings, payload, password_hash=password_hash)
+        return model_response(AcceptedOut(detail=REGISTRATION_ACCEPTED), status.HTTP_202_ACCEPTED)
     user = await service.create_user(session, payload, actor=actor, password_hash=password_hash)
     return UserOut.model_validate(user)
 

@@ -58,6 +58,9 @@ class UserOut(OutputModel):
     name: str
     role: RoleName
     status: UserStatus
+    email_verified_at: datetime | None = Field(
+        description="When the user proved they own the address; null until then"
+    )
     created_at: datetime
     updated_at: datetime
 

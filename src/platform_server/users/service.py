@@ -10,6 +10,7 @@ from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
+from platform_server.core.database import utcnow
 from platform_server.core.errors import Conflict, Forbidden, Unprocessable, found
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission, Role
@@ -51,6 +52,12 @@ async def verify_password_async(password_hash: str | None, password: str) -> boo
     return await to_thread.run_sync(verify_password, password_hash, password)
 
 
+def is_staff_creation(actor: Principal | None) -> bool:
+    """An admin creating a user (201 with the user, 409 on a taken email), as opposed to
+    self-registration (202, the same answer whether or not the email is taken)."""
+    return actor is not None and actor.can(Permission.USERS_WRITE)
+
+
 async def create_user(
     session: AsyncSession,
     data: UserCreate,
@@ -58,7 +65,8 @@ async def create_user(
     actor: Principal | None,
     password_hash: str,
 ) -> User:
-    if data.role is not None and not (actor and actor.can(Permission.USERS_WRITE)):
+    """A user made by staff: its address counts as verified (staff vouch for it)."""
+    if data.role is not None and not is_staff_creation(actor):
         raise Forbidden("Only an admin may choose the role of a new user.")
     user = add_user(
         session,
@@ -66,6 +74,7 @@ async def create_user(
         name=data.name,
         password_hash=password_hash,
         role=data.role or Role.CUSTOMER.value,
+        verified_at=utcnow(),
     )
     await _flush_unique_email(session, data.email)
     out = UserOut.model_validate(user)
@@ -74,6 +83,54 @@ async def create_user(
         changes = audit.diff({}, audit.snapshot(out, _AUDITED))
         await _audit(session, "user.create", actor, user.id, changes)
     return user
+
+
+async def register(
+    session: AsyncSession, settings: Settings, data: UserCreate, *, password_hash: str
+) -> None:
+    """Self-registration, revealing nothing: a new address gets an unverified account
+    (and a verification email), a taken one is left alone (its owner is told by email)."""
+    if data.role is not None:
+        raise Forbidden("Only an admin may choose the role of a new user.")
+    existing = await repository.find_by_email(session, data.email)
+    if existing is None:
+        user = await repository.add_unless_taken(
+            session,
+            email=data.email,
+            name=data.name,
+            password_hash=password_hash,
+            role=Role.CUSTOMER.value,
+        )
+        if user is not None:
+            out = UserOut.model_validate(user)
+            await events.record(session, "user.created", "user", user.id, out)
+            await hooks.registration_requested.emit(session, settings, user.id, True)
+            return
+        existing = await repository.find_by_email(session, data.email)  # it raced another
+    if existing is not None:
+        await hooks.registration_requested.emit(session, settings, existing.id, False)
+
+
+async def mark_email_verified(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    """The user's address is verified now (False: no such user)."""
+    user = await repository.get(session, user_id)
+    if user is None:
+        return False
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        await repository.flush(session)
+    return True
+
+
+async def reset_password(session: AsyncSession, user_id: uuid.UUID, password_hash: str) -> bool:
+    """A new password set by a reset token; every session of the user ends (False: no user)."""
+    user = await repository.get(session, user_id)
+    if user is None:
+        return False
+    user.password_hash = password_hash
+    await hooks.credentials_changed.emit(session, user.id, None)
+    await repository.flush(session)
+    return True
 
 
 async def _audit(
@@ -145,6 +202,8 @@ async def update_user(
     ):
         await _keep_an_admin(session, user)
     before = audit.snapshot(user, _AUDITED)
+    if changes.get("email", user.email) != user.email and not audit.by_staff(actor):
+        user.email_verified_at = None  # the new address is not proven yet
     for field, value in changes.items():
         setattr(user, field, value)
     await _flush_unique_email(session, user.email)
@@ -279,6 +338,7 @@ async def restore_admin(session: AsyncSession, user_id: uuid.UUID, password_hash
         user.password_hash = password_hash
         user.role = Role.ADMIN.value
         user.status = "active"
+        user.email_verified_at = user.email_verified_at or utcnow()
 
 
 async def new_user_counts(session: AsyncSession, since: datetime, buckets: Hours) -> Counts:

@@ -143,7 +143,7 @@ def test_a_customer_changing_their_own_name_is_not_audited(
         f"{API}/users/{customer.id}", json={"name": "Just Me"}, headers=customer.headers
     )
     assert response.status_code == 200, response.text
-    assert trail(api, admin_headers, target_id=customer.id, action="user") == []
+    assert trail(api, admin_headers, target_id=customer.id, action="user.update") == []
 
 
 def test_admin_creates_and_deletes_a_user(api: httpx.Client, admin_headers: dict[str, str]) -> None:

@@ -16,7 +16,7 @@ import pytest
 from platform_sdk import webhooks
 from tests.conftest import Account, assert_problem, sign_in
 from tests.server.commerce.conftest import Shop
-from tests.server.conftest import login_ok, register
+from tests.server.conftest import login_ok, unique_email
 from tests.server.webhooks.receiver import Receiver, running_receiver
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
 
@@ -120,8 +120,14 @@ def ping(api: httpx.Client, admin: dict[str, str], endpoint_id: str) -> dict[str
     return data
 
 
-def customer_of(api: httpx.Client) -> Account:
-    created = register(api)
+def register(api: httpx.Client, admin: dict[str, str]) -> httpx.Response:
+    body = {"email": unique_email(), "password": "tidal-lantern-42", "name": "Registered User"}
+    return api.post(f"{API}/users", json=body, headers=admin)
+
+
+def customer_of(api: httpx.Client, admin: dict[str, str]) -> Account:
+    # Made by the admin: verified, so it may order.
+    created = register(api, admin)
     assert created.status_code == 201, created.text
     email = created.json()["email"]
     tokens = login_ok(api, email, "tidal-lantern-42")
@@ -143,7 +149,7 @@ def test_an_order_is_delivered_signed_and_verifiable(
     other = create_endpoint(hapi, admin, receiver.url(path()), ["product.deleted"])
     shop = Shop(hapi, admin)
     product = shop.product(price="7.50")
-    order = shop.order(customer_of(hapi), (product["id"], 2))
+    order = shop.order(customer_of(hapi, admin), (product["id"], 2))
 
     [got] = receiver.wait_for(
         hook, where=lambda r: json.loads(r.body)["data"].get("id") == order["id"]

@@ -3,12 +3,13 @@
 from platform_cli.lazy import Noun
 
 NOUN = Noun(
-    help="Create, list, change and delete users.",
+    help="Sign up; create, list, change and delete users.",
     verbs={
         "list": ".list:list_users",
         "me": ".list:me",
         "get": ".list:get",
         "create": ".create:create",
+        "register": ".create:register",
         "update": ".update:update",
         "suspend": ".update:suspend",
         "activate": ".update:activate",

@@ -10,6 +10,18 @@ from platform_cli.commands.users.options import COLUMNS, Role, validate_user_fie
 from platform_cli.context import check_fields, prompt_secret, read_secret_stdin
 from platform_cli.verbs import Session, verb
 
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from stdin (else prompted).")
+]
+
+
+def _password(from_stdin: bool) -> str:
+    return (
+        read_secret_stdin("password")
+        if from_stdin
+        else prompt_secret("Password", confirmation=True)
+    )
+
 
 @verb(dry_run=True)
 def create(
@@ -19,18 +31,11 @@ def create(
     role: Annotated[
         Role | None, typer.Option(help="Role (admins only; default customer).", show_default=False)
     ] = None,
-    password_stdin: Annotated[
-        bool,
-        typer.Option("--password-stdin", help="Read the password from stdin (else prompted)."),
-    ] = False,
+    password_stdin: PasswordStdin = False,
 ) -> None:
-    """Create a user."""
+    """Create a user (as an admin: the user, verified). To sign up, use `users register`."""
     out = session.out
-    password = (
-        read_secret_stdin("password")
-        if password_stdin
-        else prompt_secret("Password", confirmation=True)
-    )
+    password = _password(password_stdin)
     request: dict[str, Any] = {"email": email, "name": name, "role": role}
     if session.dry_run:
         check_fields(validate_user_fields(email=email, name=name, password=password))
@@ -40,3 +45,19 @@ def create(
     with out.spinner("Creating…"):
         user = sdk.users.create(email=email, name=name, password=password, role=role)
     out.one(user, COLUMNS)
+
+
+@verb(authenticated=False)
+def register(
+    session: Session,
+    email: Annotated[str, typer.Option("--email", "-e", help="Your email.")],
+    name: Annotated[str, typer.Option("--name", "-n", help="Your display name.")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Sign up: a verification email follows (the same answer whether or not the email
+    already has an account)."""
+    out = session.out
+    password = _password(password_stdin)
+    with out.spinner("Signing up…"):
+        accepted = session.sdk.users.register(email=email, name=name, password=password)
+    out.done(accepted.detail, {"email": email, "detail": accepted.detail})
