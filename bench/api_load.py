@@ -41,7 +41,7 @@ async def main() -> None:
             "/api/v1/users",
             json={
                 "email": f"bench-{uuid.uuid4().hex}@example.com",
-                "password": "bench-pass-1",
+                "password": "velvet-tundra-63",
                 "name": "Bench",
             },
         )

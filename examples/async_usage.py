@@ -26,7 +26,7 @@ async def main() -> int:
             *(
                 client.users.create(
                     email=f"async-{run}-{i}@example.com",
-                    password="async-pass-123",
+                    password="amber-kettle-glade-7",
                     name=f"Async {i}",
                 )
                 for i in range(5)

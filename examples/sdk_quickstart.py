@@ -27,7 +27,7 @@ def main() -> int:
         created = [
             client.users.create(
                 email=f"quickstart-{run}-{i}@example.com",
-                password="quickstart-pass",
+                password="mossy-lighthouse-81",
                 name=f"User {i}",
             )
             for i in range(5)

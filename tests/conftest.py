@@ -248,7 +248,7 @@ def make_user(api: httpx.Client, admin_headers: Mapping[str, str]) -> Callable[.
     it may place orders) and signed in. Self-registration has tests of its own."""
 
     def make(
-        role: str = "customer", name: str = "Test User", password: str = "password-123"
+        role: str = "customer", name: str = "Test User", password: str = "tidal-lantern-42"
     ) -> Account:
         email = f"user-{uuid.uuid4().hex[:12]}@example.com"
         body: dict[str, Any] = {"email": email, "password": password, "name": name, "role": role}

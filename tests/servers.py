@@ -84,6 +84,9 @@ def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settin
         "jwt_secret": secrets.token_urlsafe(32),
         # Every test comes from 127.0.0.1: the per-address limit gets its own test.
         "login_max_failures_per_ip": 100_000,
+        # A pair held after its free failures is held for minutes, not a second: the
+        # tests that see it held do not depend on how fast the machine answers.
+        "login_pair_base_delay_seconds": 300,
         # The suite drives its shared admin far harder than any person would (thousands
         # of calls a minute, a sign-in for most CLI and SDK tests): rate limits stay on,
         # but out of the way; tests/server/test_rate_limits.py sets low ones of its own.

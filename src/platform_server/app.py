@@ -18,7 +18,7 @@ from platform_server.auth.resolver import BearerResolver
 from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
-from platform_server.auth.throttle import FailureCounter, MemoryFailureCounter, RedisFailureCounter
+from platform_server.auth.throttle import failure_counter
 from platform_server.backlog import read_backlog
 from platform_server.cache.shared import SharedCache
 from platform_server.cache.stale import CATALOG
@@ -59,12 +59,6 @@ from platform_server.webhooks.router import router as webhooks_router
 API_PREFIX = "/api/v1"
 
 
-def _failure_counter(settings: Settings) -> FailureCounter:
-    if settings.redis_url:
-        return RedisFailureCounter(settings.redis_url, settings.redis_prefix)
-    return MemoryFailureCounter()
-
-
 def _gateway(settings: Settings) -> Gateway:
     if settings.payment_gateway == "http":
         if not (settings.payment_gateway_url and settings.payment_gateway_key):
@@ -86,7 +80,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     db = Database(settings)
     tracing.instrument_engines(db.engines)
     signer = TokenSigner(settings)
-    failures = _failure_counter(settings)
+    failures = failure_counter(settings)
     gateway = _gateway(settings)
     catalog_cache = SharedCache.from_settings(settings, CATALOG)
     db.on_commit(catalog_cache.after_commit)
@@ -130,8 +124,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         metrics.process_ended()
         await db.dispose()
         await catalog_cache.close()
-        if isinstance(failures, RedisFailureCounter):
-            await failures.close()
+        await failures.close()
         if isinstance(gateway, HttpGateway):
             await gateway.close()
         tracing.flush()

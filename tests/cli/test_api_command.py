@@ -35,7 +35,7 @@ def test_post_with_fields_and_input(admin_cli: Cli, sdk: Client) -> None:
         "-f",
         "name=Via API",
         "-f",
-        "password=password-123",
+        "password=tidal-lantern-42",
     )
     created = json.loads(result.stdout)
     assert created["email"] == email

@@ -219,8 +219,8 @@ def test_register_verify_and_reset_password_commands(cli: Cli, sdk: Client) -> N
     env = {"PLATFORM_BASE_URL": cli.server_url}
     email = f"cli-signup-{uuid.uuid4().hex[:10]}@example.com"
     args = ("users", "register", "--email", email, "--name", "Cli Signup", "--password-stdin")
-    first = cli.run(*args, input="password-123\n", env=env)
-    again = cli.run(*args, input="password-456\n", env=env)
+    first = cli.run(*args, input="tidal-lantern-42\n", env=env)
+    again = cli.run(*args, input="copper-willow-57\n", env=env)
     assert first.exit_code == again.exit_code == 0, first.stderr
     assert first.stdout == again.stdout
     assert "Check your inbox to finish signing up." in first.stdout

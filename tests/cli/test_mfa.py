@@ -13,7 +13,7 @@ from platform_server.auth.mfa import codes as server_codes
 from tests.cli.conftest import Cli
 from tests.server.mfa_helpers import Authenticator
 
-PASSWORD = "password-123"
+PASSWORD = "tidal-lantern-42"
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_retry_a_failed_email(tmp_path: Path, config_dir: Path, memory_keyring: 
             admin.auth.login(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
             admin.users.create(
                 email=f"cli-{uuid.uuid4().hex[:10]}@example.com",
-                password="password-123",
+                password="tidal-lantern-42",
                 name="Unlucky",
             )
         first = wait_for(failed, "a failed email")

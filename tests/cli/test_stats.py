@@ -57,7 +57,7 @@ def test_json_is_the_object_the_api_sends(admin_cli: Cli, sdk: Client) -> None:
     before = admin_cli.json("stats")
     sdk.users.create(
         email=f"cli-stats-{uuid.uuid4().hex[:12]}@example.com",
-        password="password-123",
+        password="tidal-lantern-42",
         name="Stats",
     )
     after: dict[str, Any] = admin_cli.json("stats", "overview")

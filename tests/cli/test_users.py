@@ -90,7 +90,7 @@ def test_create(admin_cli: Cli, sdk: Client) -> None:
         "--role",
         "staff",
         "--password-stdin",
-        input="password-123\n",
+        input="tidal-lantern-42\n",
     )
     assert set(data) == USER_KEYS and data["email"] == email and data["role"] == "staff"
     assert sdk.users.get(data["id"]).email == email
@@ -102,7 +102,7 @@ def test_create(admin_cli: Cli, sdk: Client) -> None:
         "--name",
         "T",
         "--password-stdin",
-        input="password-123\n",
+        input="tidal-lantern-42\n",
     ).stdout
     assert f"email\tt{email}" in table
 
@@ -125,6 +125,21 @@ def test_create_validation_error_is_exit_1_with_fields(admin_cli: Cli) -> None:
     assert "short" not in result.stderr.replace("at least", "")
 
 
+def test_create_with_a_weak_password_says_why(admin_cli: Cli) -> None:
+    email = f"weak-{uuid.uuid4().hex[:8]}@example.com"
+    args = ("users", "create", "--email", email, "--name", "Weak", "--password-stdin")
+    result = admin_cli.run(*args, input="qwertyuiop\n")
+    assert result.exit_code == 1
+    # The server's reason, in words, reaches the person intact.
+    assert "The password is too weak. This is a top-100 common password." in result.stderr
+    assert "Add another word or two." in result.stderr
+    assert "  - body.password: too weak" in result.stderr
+    assert "qwertyuiop" not in result.stderr
+    own = admin_cli.run(*args, input=f"{email.split('@')[0]}-2026!\n")
+    assert own.exit_code == 1
+    assert "built from your email address or name" in own.stderr
+
+
 def test_create_dry_run_creates_nothing(admin_cli: Cli, sdk: Client) -> None:
     email = f"dry-{uuid.uuid4().hex[:8]}@example.com"
     result = admin_cli.run(
@@ -136,11 +151,11 @@ def test_create_dry_run_creates_nothing(admin_cli: Cli, sdk: Client) -> None:
         "Dry",
         "--password-stdin",
         "--dry-run",
-        input="password-123\n",
+        input="tidal-lantern-42\n",
     )
     assert result.exit_code == 0, result.stderr
     assert "Dry run: would create a user" in result.stdout
-    assert "password-123" not in result.stdout
+    assert "tidal-lantern-42" not in result.stdout
     assert list(sdk.users.list(q=email)) == []
     bad = admin_cli.run(
         "users",
@@ -155,7 +170,7 @@ def test_create_dry_run_creates_nothing(admin_cli: Cli, sdk: Client) -> None:
     )
     assert bad.exit_code == 1
     assert "  - body.email: value is not a valid email address" in bad.stderr
-    assert "  - body.password: must be 8-128 characters" in bad.stderr
+    assert "  - body.password: must be 8-1024 characters" in bad.stderr
 
 
 def test_update_with_dry_run_diff_then_for_real(

@@ -321,8 +321,8 @@ def test_account_email_methods_against_the_server(live: tuple[str, tuple[str, st
     url, _ = live
     email = f"sdk-signup-{uuid.uuid4().hex[:10]}@example.com"
     with Client(url) as client:
-        first = client.users.register(email=email, password="password-123", name="Sdk Signup")
-        again = client.users.register(email=email, password="password-456", name="Other")
+        first = client.users.register(email=email, password="tidal-lantern-42", name="Sdk Signup")
+        again = client.users.register(email=email, password="copper-willow-57", name="Other")
         assert first.detail == again.detail
         resent = client.auth.resend_verification(email)
         unknown = client.auth.resend_verification(f"nobody-{uuid.uuid4().hex[:8]}@example.com")
@@ -336,6 +336,6 @@ def test_account_email_methods_against_the_server(live: tuple[str, tuple[str, st
         assert wrong.value.type == "/problems/token-invalid"
         # A signed-in customer's create is taken as a sign-up: a plain message, not a
         # response-validation error.
-        client.auth.login(email=email, password="password-123")
+        client.auth.login(email=email, password="tidal-lantern-42")
         with pytest.raises(PlatformError, match="Only an admin creates users"):
-            client.users.create(email=f"x-{email}", password="password-789", name="X")
+            client.users.create(email=f"x-{email}", password="saffron-canyon-38", name="X")

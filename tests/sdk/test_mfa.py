@@ -10,7 +10,7 @@ from tests.server.mfa_helpers import Authenticator
 
 from platform_sdk import AsyncClient, Client, MfaRequiredError, PermissionDeniedError
 
-PASSWORD = "password-123"
+PASSWORD = "tidal-lantern-42"
 Live = tuple[str, tuple[str, str]]
 
 

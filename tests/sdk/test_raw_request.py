@@ -39,7 +39,7 @@ def test_live_request_sync(live: tuple[str, tuple[str, str]]) -> None:
                 json={
                     "email": f"{tag}-{i}@example.com",
                     "name": f"{tag} {i}",
-                    "password": "pw-12345678",
+                    "password": "tidal-lantern-42",
                 },
             )
             for i in range(3)

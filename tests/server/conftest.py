@@ -84,7 +84,7 @@ def login_ok(api: httpx.Client, email: str, password: str, **kw: Any) -> dict[st
 
 def register(api: httpx.Client, **body: Any) -> httpx.Response:
     body.setdefault("email", unique_email())
-    body.setdefault("password", "password-123")
+    body.setdefault("password", "tidal-lantern-42")
     body.setdefault("name", "Registered User")
     return api.post(f"{API}/users", json=body)
 
@@ -124,7 +124,7 @@ def create_account(
 ) -> Account:
     """Like the `make_user` fixture, for fixtures wider than one test."""
     email = unique_email(role)
-    password = "password-123"
+    password = "tidal-lantern-42"
     body: dict[str, Any] = {"email": email, "password": password, "name": name, "role": role}
     with httpx.Client(base_url=server_url, timeout=30) as client:
         # Made by the admin: verified, so it may place orders.

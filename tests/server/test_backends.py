@@ -34,7 +34,7 @@ def test_the_server_runs_on_postgresql(
     assert api.get("/readyz").json() == READY
     # The unique email holds case-insensitively there too.
     email = unique_email("pg")
-    body = {"email": email, "password": "password-123", "name": "N"}
+    body = {"email": email, "password": "tidal-lantern-42", "name": "N"}
     assert api.post(f"{API}/users", json=body, headers=admin_headers).status_code == 201
     taken = api.post(f"{API}/users", json={**body, "email": email.upper()}, headers=admin_headers)
     assert_problem(taken, 409, field="email")
@@ -70,7 +70,7 @@ def test_login_failures_are_counted_in_redis(
         tmp_path, settings.resolved_database_url, redis_prefix=settings.redis_prefix
     )
     with live_server(twin_settings) as twin, httpx.Client(base_url=twin.url, timeout=30) as other:
-        for _ in range(settings.login_max_failures_per_account - 2):
+        for _ in range(settings.login_pair_free_failures - 2):
             assert_problem(login(other, email, "wrong-password"), 401)
         assert_problem(login(api, email, "wrong-password"), 429)
         assert_problem(login(other, email, "wrong-password"), 429)

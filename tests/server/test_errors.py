@@ -136,7 +136,7 @@ def test_bad_content_length_is_a_400_problem(server_url: str) -> None:
 def test_unknown_field_is_a_422_naming_it(api: httpx.Client) -> None:
     response = api.post(
         f"{API}/users",
-        json={"email": unique_email(), "password": "password-123", "name": "A", "admin": True},
+        json={"email": unique_email(), "password": "tidal-lantern-42", "name": "A", "admin": True},
     )
     body = assert_problem(response, 422, field="admin")
     assert body["type"] == "/problems/validation-error"
@@ -227,7 +227,7 @@ def test_body_that_is_not_utf8_is_a_400_problem(api: httpx.Client, path: str) ->
     assert_problem(response, 400)
 
 
-_REGISTER = '{"email": "nul@example.com", "password": "password-123", "name": '
+_REGISTER = '{"email": "nul@example.com", "password": "tidal-lantern-42", "name": '
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,7 @@ def test_database_outage_on_an_endpoint_is_a_503_problem(
 ) -> None:
     with httpx.Client(base_url=dead_database_server.url, timeout=30) as client:
         response = client.post(
-            "/api/v1/auth/login", json={"email": "a@example.com", "password": "password-123"}
+            "/api/v1/auth/login", json={"email": "a@example.com", "password": "tidal-lantern-42"}
         )
         body = assert_problem(response, 503)
         assert body["type"] == "/problems/unavailable"

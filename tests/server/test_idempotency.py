@@ -19,7 +19,7 @@ def _key() -> dict[str, str]:
 
 
 def _registration() -> dict[str, Any]:
-    return {"email": unique_email("idem"), "password": "password-123", "name": "Idem"}
+    return {"email": unique_email("idem"), "password": "tidal-lantern-42", "name": "Idem"}
 
 
 def test_same_key_and_body_replays_the_registration(

@@ -28,7 +28,7 @@ def _key() -> dict[str, str]:
     return {"Idempotency-Key": f"routes-{uuid.uuid4()}"}
 
 
-def _registration(password: str = "password-123") -> dict[str, Any]:
+def _registration(password: str = "tidal-lantern-42") -> dict[str, Any]:
     return {"email": unique_email("idem-routes"), "password": password, "name": "Idem"}
 
 

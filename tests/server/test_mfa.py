@@ -227,10 +227,10 @@ def test_staff_must_enrol_when_required(tmp_path: Path) -> None:
         # A customer is not asked to enrol.
         email = f"c-{uuid.uuid4().hex[:8]}@example.com"
         created = api.post(
-            f"{API}/users", json={"email": email, "password": "password-123", "name": "C"}
+            f"{API}/users", json={"email": email, "password": "tidal-lantern-42", "name": "C"}
         )
         assert created.status_code == 202, created.text  # self-registration
-        customer = login(api, email, "password-123").json()["access_token"]
+        customer = login(api, email, "tidal-lantern-42").json()["access_token"]
         assert api.get(f"{API}/orders", headers=bearer(customer)).status_code == 200
         # The next admin sign-in goes through the code.
         challenge = challenge_of(api, ADMIN_EMAIL, ADMIN_PASSWORD)["challenge"]

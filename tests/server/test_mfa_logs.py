@@ -20,7 +20,7 @@ def test_mfa_secrets_stay_out_of_the_logs(tmp_path: Path) -> None:
         admin = api.post(
             f"{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
         )
-        email, password = f"logs-{uuid.uuid4().hex[:8]}@example.com", "password-123"
+        email, password = f"logs-{uuid.uuid4().hex[:8]}@example.com", "tidal-lantern-42"
         created = api.post(
             f"{API}/users",
             json={"email": email, "password": password, "name": "Logs"},

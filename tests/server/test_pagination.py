@@ -20,7 +20,7 @@ def _make(api: httpx.Client, tag: str, count: int, admin: Mapping[str, str]) -> 
     for i in range(count):
         response = api.post(
             f"{API}/users",
-            json={"email": unique_email(f"page{i}"), "password": "password-123", "name": tag},
+            json={"email": unique_email(f"page{i}"), "password": "tidal-lantern-42", "name": tag},
             headers=admin,
         )
         assert response.status_code == 201, response.text

@@ -59,11 +59,11 @@ def test_current_password_is_required(api: httpx.Client, shared_customer: Accoun
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"current_password": "password-123", "new_password": "short"}, "new_password"),
-        ({"current_password": "password-123", "new_password": "x" * 129}, "new_password"),
-        ({"current_password": "password-123"}, "new_password"),
-        ({"current_password": "password-123", "new_password": 12345678}, "new_password"),
-        ({"current_password": "x" * 129, "new_password": "long-enough-1"}, "current_password"),
+        ({"current_password": "tidal-lantern-42", "new_password": "short"}, "new_password"),
+        ({"current_password": "tidal-lantern-42", "new_password": "x" * 1025}, "new_password"),
+        ({"current_password": "tidal-lantern-42"}, "new_password"),
+        ({"current_password": "tidal-lantern-42", "new_password": 12345678}, "new_password"),
+        ({"current_password": "x" * 1025, "new_password": "long-enough-1"}, "current_password"),
         ({"new_password": "long-enough-1", "old_password": "x"}, "old_password"),
     ],
 )

@@ -37,7 +37,7 @@ def test_register_creates_an_unverified_customer(
     assert response.json() == {"detail": "Check your inbox to finish signing up."}
     assert "password" not in response.text
     # The new user can sign in, with the email in any case, before verifying.
-    login_ok(api, email.upper(), "password-123")
+    login_ok(api, email.upper(), "tidal-lantern-42")
     [user] = find_users(api, admin_headers, email.lower())
     uuid.UUID(user["id"])
     assert (user["email"], user["name"]) == (email.lower(), "Ada Lovelace")
@@ -60,14 +60,14 @@ def test_registering_a_taken_email_in_any_case_answers_the_same(
     # Nothing changed: one account, its name and password as registered first.
     [user] = find_users(api, admin_headers, email)
     assert user["name"] == "Registered User"
-    login_ok(api, email, "password-123")
+    login_ok(api, email, "tidal-lantern-42")
 
 
 def test_staff_created_users_are_verified_and_a_taken_email_is_a_409(
     api: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     email = unique_email("staffmade")
-    body = {"email": email, "password": "password-123", "name": "Made By Staff"}
+    body = {"email": email, "password": "tidal-lantern-42", "name": "Made By Staff"}
     created = api.post(f"{API}/users", json=body, headers=admin_headers)
     assert created.status_code == 201, created.text
     user = created.json()
@@ -104,7 +104,7 @@ def test_register_rejects_bad_input(api: httpx.Client, body: dict[str, object], 
 
 @pytest.mark.parametrize("missing", ["email", "password", "name"])
 def test_register_names_a_missing_field(api: httpx.Client, missing: str) -> None:
-    body = {"email": unique_email(), "password": "password-123", "name": "N"}
+    body = {"email": unique_email(), "password": "tidal-lantern-42", "name": "N"}
     del body[missing]
     assert_problem(api.post(f"{API}/users", json=body), 422, field=missing)
 
@@ -116,7 +116,7 @@ def test_only_an_admin_may_choose_the_role(
     admin_headers: dict[str, str],
 ) -> None:
     customer, staff = shared_customer, shared_staff
-    body = {"email": unique_email(), "password": "password-123", "name": "N", "role": "admin"}
+    body = {"email": unique_email(), "password": "tidal-lantern-42", "name": "N", "role": "admin"}
     assert_problem(api.post(f"{API}/users", json=body), 403)
     assert_problem(api.post(f"{API}/users", json=body, headers=customer.headers), 403)
     assert_problem(api.post(f"{API}/users", json=body, headers=staff.headers), 403)
@@ -371,7 +371,7 @@ def test_a_user_deletes_itself(api: httpx.Client, customer: Account) -> None:
     assert_problem(refreshed, 401)
     # The email is free again.
     assert register(api, email=customer.email).status_code == 202
-    login_ok(api, customer.email, "password-123")
+    login_ok(api, customer.email, "tidal-lantern-42")
 
 
 def test_admin_deletes_a_user(
@@ -402,7 +402,7 @@ def test_the_last_admin_cannot_be_demoted_suspended_or_deleted(tmp_path: Path) -
         assert (me["role"], me["status"]) == ("admin", "active")
 
         # With a second admin, the first may step down; then the second is the last.
-        second = {"email": unique_email("admin"), "password": "password-123", "name": "Two"}
+        second = {"email": unique_email("admin"), "password": "tidal-lantern-42", "name": "Two"}
         created = api.post(f"{API}/users", json={**second, "role": "admin"}, headers=root)
         assert created.status_code == 201, created.text
         two_id = created.json()["id"]

@@ -10,7 +10,7 @@ class Notification(PlatformModel):
     """An email or SMS. ``status``: queued (waiting or retrying), sent, failed.
 
     ``template``: welcome, order_created, order_paid, order_shipped, order_refunded,
-    webhook_disabled. ``subject`` is None for SMS.
+    webhook_disabled, login_ceiling. ``subject`` is None for SMS.
     """
 
     id: UUID

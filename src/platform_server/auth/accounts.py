@@ -178,10 +178,19 @@ async def verify_email(session: AsyncSession, settings: Settings, token: str) ->
 
 
 async def confirm_password_reset(
-    session: AsyncSession, settings: Settings, token: str, password_hash: str
+    session: AsyncSession, settings: Settings, token: str, new_password: str, password_hash: str
 ) -> None:
-    """Sets the new password (hashed by the caller) and ends every session of the user."""
+    """Sets the new password (hashed by the caller) and ends every session of the user.
+
+    The policy is checked again once the code names the account, so a password built
+    from the user's own email or name is refused here too; the refusal rolls back, and
+    the code stays unspent."""
     record = await _redeem(session, settings, token, PASSWORD_RESET)
+    owner = (await users.contacts(session, [record.user_id])).get(record.user_id)
+    if owner is not None:
+        users.check_password(
+            settings, new_password, field="new_password", email=owner.email, name=owner.name
+        )
     if not await users.reset_password(session, record.user_id, password_hash):
         raise TokenRefused("invalid", "Invalid token", "The account of this code is gone.")
     await audit.record(

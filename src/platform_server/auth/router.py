@@ -199,8 +199,10 @@ async def confirm_password_reset(
     payload: PasswordResetConfirm, settings: SettingsDep, session: DbSession
 ) -> Response:
     """Sets the password (under the password policy) and ends every session of the account."""
-    users.check_password_policy(settings, payload.new_password, "new_password")
+    users.check_password(settings, payload.new_password, field="new_password")
     # Hashed before the transaction's first statement: SQLite has one writer.
     password_hash = await users.hash_password_async(payload.new_password)
-    await accounts.confirm_password_reset(session, settings, payload.token, password_hash)
+    await accounts.confirm_password_reset(
+        session, settings, payload.token, payload.new_password, password_hash
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -13,11 +13,12 @@ from platform_server.auth import repository
 from platform_server.auth.mfa import service as mfa
 from platform_server.auth.models import Session
 from platform_server.auth.schemas import SessionOut, TokenPair
-from platform_server.auth.throttle import FailureCounter
+from platform_server.auth.throttle import FailureCounter, LoginThrottle
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import NotFound, RateLimited, Unauthenticated
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
+from platform_server.core.request_context import current_client_ip
 from platform_server.core.security import (
     TokenSigner,
     keyed_hash,
@@ -25,6 +26,7 @@ from platform_server.core.security import (
     password_needs_rehash,
 )
 from platform_server.core.settings import Settings
+from platform_server.notifications import api as notifications
 from platform_server.users import api as users
 
 BAD_CREDENTIALS = "The email or password is incorrect."
@@ -38,6 +40,7 @@ class Authenticator:
         self.db = db
         self.signer = signer
         self.failures = failures
+        self.throttle = LoginThrottle(settings, failures)
 
     async def login(
         self, email: str, password: str, *, user_agent: str | None, ip: str | None
@@ -66,7 +69,7 @@ class Authenticator:
             raise Unauthenticated(BAD_CREDENTIALS)
         if second_factor:  # the failure count is reset once the code is right too
             raise mfa.challenge(self.settings, user.id)
-        await self.clear_failures(email)
+        await self.clear_failures(email, ip)
         new_hash = None
         if password_needs_rehash(user.password_hash):
             new_hash = await users.hash_password_async(password)
@@ -82,31 +85,40 @@ class Authenticator:
             )
             return pair
 
-    # The failed sign-in throttle (wrong passwords and wrong second-factor codes).
-
-    def _failure_keys(self, email: str, ip: str | None) -> tuple[str, str]:
-        return f"account:{email}", f"ip:{ip or 'unknown'}"
+    # The failed sign-in throttle (wrong passwords and wrong second-factor codes):
+    # per (account, address) pair, per address, and the per-account ceiling
+    # (auth/throttle.py; docs/server.md "Failed sign-ins").
 
     async def refuse_if_throttled(self, email: str, ip: str | None) -> None:
-        """429 while the account or the client address has failed too often."""
-        s = self.settings
-        window = s.login_failure_window_seconds
-        account_key, ip_key = self._failure_keys(email, ip)
-        wait = max(
-            await self.failures.retry_after(account_key, s.login_max_failures_per_account, window),
-            await self.failures.retry_after(ip_key, s.login_max_failures_per_ip, window),
-        )
+        """429 while this address must wait before trying this account again."""
+        wait = await self.throttle.wait(email, ip)
         if wait:
+            # The same answer whether or not the account exists, whichever count it is.
             raise RateLimited(
                 f"Too many failed sign-ins; try again in {wait} seconds.", retry_after=wait
             )
 
     async def count_failure(self, email: str, ip: str | None) -> None:
-        for key in self._failure_keys(email, ip):
-            await self.failures.record(key, self.settings.login_failure_window_seconds)
+        """Counts a failure; the one that reaches the account's ceiling emails the owner."""
+        if await self.throttle.failed(email, ip):
+            await self._tell_owner(email)
 
-    async def clear_failures(self, email: str) -> None:
-        await self.failures.reset(self._failure_keys(email, None)[0])
+    async def clear_failures(self, email: str, ip: str | None = None) -> None:
+        """A success: this address starts afresh with this account."""
+        await self.throttle.succeeded(email, ip if ip is not None else current_client_ip())
+
+    async def _tell_owner(self, email: str) -> None:
+        """One email to the owner (if the account exists): sign-in is paused a while.
+        It names no address and no password."""
+        s = self.settings
+        context = {
+            "failures": s.login_max_failures_per_account,
+            "window_minutes": max(1, s.login_failure_window_seconds // 60),
+        }
+        async with self.db.transaction() as session:
+            user = await users.find_by_email(session, email)
+            if user is not None:
+                await notifications.queue_for_user(session, user.id, "login_ceiling", context)
 
     async def open_session(
         self,

@@ -10,14 +10,25 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 logger = logging.getLogger("platform_server.cache")
 
 WARN_EVERY_SECONDS = 60.0
 
+T = TypeVar("T")
+
 
 class RedisLink:
-    def __init__(self, url: str, *, timeout: float, retry_seconds: float) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float,
+        retry_seconds: float,
+        fallback: str = "the cache is bypassed",
+    ) -> None:
         # Imported here: Redis is an optional extra, needed only when configured.
         from redis.asyncio import Redis
         from redis.exceptions import RedisError
@@ -28,6 +39,8 @@ class RedisLink:
         self.retry_seconds = retry_seconds
         self._down_until = 0.0
         self._warned_at = -math.inf
+        # What the warning says callers do meanwhile.
+        self.fallback = fallback
 
     @property
     def up(self) -> bool:
@@ -41,16 +54,31 @@ class RedisLink:
             self._warned_at = now
             # The exception names host and port, never the URL's password.
             logger.warning(
-                "Redis is unreachable (%s: %s); the cache is bypassed until it answers "
+                "Redis is unreachable (%s: %s); %s until it answers "
                 "(this warning repeats at most once a minute)",
                 type(exc).__name__,
                 exc,
+                self.fallback,
             )
 
     def answered(self) -> None:
         if self._down_until:
             self._down_until = 0.0
             logger.info("Redis answers again; the cache is back in use")
+
+    async def call(
+        self, shared: Callable[[], Awaitable[T]], local: Callable[[], Awaitable[T]]
+    ) -> T:
+        """`shared()` while Redis answers; `local()` when it fails or is down."""
+        if self.up:
+            try:
+                result = await shared()
+            except self.faults as exc:
+                self.failed(exc)
+            else:
+                self.answered()
+                return result
+        return await local()
 
     async def ping(self) -> bool:
         """Asks Redis now, even while down: the readiness probe's answer."""

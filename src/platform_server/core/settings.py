@@ -40,7 +40,25 @@ class Settings(BaseSettings):
     access_token_minutes: float = Field(15, gt=0)
     refresh_token_days: int = Field(30, ge=1)
 
-    password_min_length: int = Field(8, ge=8)
+    # Passwords: at least this long (at most 1,024 characters), and at least this
+    # zxcvbn score (0-4; 3 = "safely unguessable" for an online attack).
+    password_min_length: int = Field(10, ge=8, le=1024)
+    password_min_score: int = Field(3, ge=0, le=4)
+    # Throttling of failed sign-ins (OWASP Authentication Cheat Sheet; docs/server.md).
+    # Per (account, client address) pair: this many failures are free, then the pair
+    # waits base, 2 x base, 4 x base ... seconds (at most the max) before each next try;
+    # a success from the pair clears it. Another address, the owner's, is not slowed.
+    login_pair_free_failures: int = Field(5, ge=1)
+    login_pair_base_delay_seconds: int = Field(1, ge=1)
+    login_pair_max_delay_seconds: int = Field(900, ge=1)
+    # Per client address across accounts (password spraying); room for an office
+    # behind one NAT address, whose people mistype now and then.
+    login_max_failures_per_ip: int = Field(200, ge=1)
+    # The last resort per account, whatever the addresses (a botnet): every sign-in,
+    # the owner's included, waits; the owner gets one email when it is reached.
+    login_max_failures_per_account: int = Field(100, ge=1)
+    # The window the three counts above are kept over.
+    login_failure_window_seconds: int = Field(3600, ge=1)
     # Accounts: one-time tokens sent by email (kept only as keyed hashes).
     email_verification_hours: float = Field(48, gt=0)
     password_reset_minutes: float = Field(30, gt=0)
@@ -50,10 +68,6 @@ class Settings(BaseSettings):
     # What an account whose email is not verified may not do, comma-separated:
     # "orders" (placing orders); empty: nothing is gated. Signing in and browsing always work.
     require_verified_email_for: str = Field("orders", pattern=r"^(orders)?$")
-    # Throttling of failed logins: per account, and per client address.
-    login_max_failures_per_account: int = Field(5, ge=1)
-    login_max_failures_per_ip: int = Field(50, ge=1)
-    login_failure_window_seconds: int = Field(900, ge=1)
     # TOTP second factor: how long the challenge of a password sign-in lasts, how many
     # recovery codes an account gets, the name authenticator apps show, and whether
     # admins and staff must enroll (until they do, only enrollment endpoints work).
@@ -78,7 +92,7 @@ class Settings(BaseSettings):
     # Sign-in, refresh, registration and password change have stricter buckets of their
     # own. Keyed by address AND account (email, refresh token or user), a stranger
     # cannot lock anyone else out, and one account cannot be hammered; password guessing
-    # itself is stopped earlier still by the login_max_failures_* settings (5 failures).
+    # itself is stopped earlier still by the login_* failure throttle (5 failures).
     # A person, the CLI and the dashboard sign in or refresh a few times an hour; the
     # per-address cap leaves room for an office of people behind one address.
     rate_limit_auth_per_account: str = "30/minute"

@@ -28,7 +28,7 @@ EVENT_TEMPLATES: dict[str, str] = {
 ACCOUNT_TEMPLATES = ("verify_email", "registration_attempt", "password_reset")
 # Bodies holding a one-time token: never shown by the API (only the recipient's inbox has it).
 SECRET_TEMPLATES = frozenset({"verify_email", "password_reset"})
-TEMPLATES = (*EVENT_TEMPLATES.values(), "webhook_disabled", *ACCOUNT_TEMPLATES)
+TEMPLATES = (*EVENT_TEMPLATES.values(), "webhook_disabled", "login_ceiling", *ACCOUNT_TEMPLATES)
 
 SUBJECT_MAX = 255
 

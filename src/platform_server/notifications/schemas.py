@@ -28,7 +28,7 @@ class NotificationOut(OutputModel):
     recipient: str = Field(description="Email address or phone number")
     template: str = Field(
         description="welcome, order_created, order_paid, order_shipped, order_refunded, "
-        "webhook_disabled, verify_email, registration_attempt, password_reset"
+        "webhook_disabled, login_ceiling, verify_email, registration_attempt, password_reset"
     )
     subject: str | None = Field(description="Null for SMS")
     body_text: str = Field(

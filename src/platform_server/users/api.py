@@ -15,7 +15,7 @@ from platform_server.core.timeseries import Counts, Hours
 from platform_server.users import service
 from platform_server.users.hooks import credentials_changed, registration_requested, user_deleted
 from platform_server.users.models import User, UserProfile
-from platform_server.users.router import _check_password_policy as check_password_policy
+from platform_server.users.passwords import check_password
 
 __all__ = [
     "Account",
@@ -23,7 +23,7 @@ __all__ = [
     "Identity",
     "add_user",
     "admin_contacts",
-    "check_password_policy",
+    "check_password",
     "contacts",
     "credentials_changed",
     "find_by_email",

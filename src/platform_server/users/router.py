@@ -8,15 +8,14 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from platform_server.core.access import AccountReader, OptionalPrincipal, requires
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.errors import Unprocessable
 from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.core.responses import model_response
 from platform_server.core.schemas import AcceptedOut
-from platform_server.core.settings import Settings
 from platform_server.users import service
+from platform_server.users.passwords import check_password
 from platform_server.users.schemas import (
     PasswordChange,
     ProfileIn,
@@ -34,18 +33,9 @@ Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS
 Writer = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
 
 
-def _check_password_policy(settings: Settings, password: str, field: str) -> None:
-    minimum = settings.password_min_length
-    if len(password) < minimum:
-        raise Unprocessable(
-            f"Passwords need at least {minimum} characters.",
-            errors=[{"loc": ["body", field], "msg": f"at least {minimum} characters"}],
-        )
-
-
 async def _registration(payload: UserCreate, settings: SettingsDep) -> UserCreate:
     """The body, its password checked before the idempotency key is claimed."""
-    _check_password_policy(settings, payload.password, "password")
+    check_password(settings, payload.password, email=payload.email, name=payload.name)
     return payload
 
 
@@ -135,8 +125,7 @@ async def change_password(
     principal: Writer,
 ) -> Response:
     """Needs the current password unless an admin sets another user's; revokes other sessions."""
-    _check_password_policy(settings, payload.new_password, "new_password")
-    await service.change_password(session, id, payload, principal)
+    await service.change_password(session, id, payload, principal, settings)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -21,6 +21,7 @@ from platform_server.core.timeseries import Counts, Hours
 from platform_server.events import api as events
 from platform_server.users import hooks, repository
 from platform_server.users.models import User, UserProfile
+from platform_server.users.passwords import check_password
 from platform_server.users.schemas import (
     PasswordChange,
     ProfileIn,
@@ -280,7 +281,11 @@ async def put_profile(
 
 
 async def change_password(
-    session: AsyncSession, user_id: uuid.UUID, data: PasswordChange, actor: Principal
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    data: PasswordChange,
+    actor: Principal,
+    settings: Settings,
 ) -> None:
     """Needs the current password unless an admin sets another user's; revokes other sessions."""
     user = await _get_changeable(session, user_id, actor, "change this password")
@@ -296,6 +301,9 @@ async def change_password(
                 "The current password is incorrect.",
                 errors=[{"loc": ["body", "current_password"], "msg": "incorrect password"}],
             )
+    check_password(
+        settings, data.new_password, field="new_password", email=user.email, name=user.name
+    )
     user.password_hash = await hash_password_async(data.new_password)
     keep = actor.session_id if user.id == actor.user_id else None
     await hooks.credentials_changed.emit(session, user.id, keep)

@@ -121,7 +121,7 @@ def ping(api: httpx.Client, admin: dict[str, str], endpoint_id: str) -> dict[str
 
 
 def register(api: httpx.Client, admin: dict[str, str]) -> httpx.Response:
-    body = {"email": unique_email(), "password": "password-123", "name": "Registered User"}
+    body = {"email": unique_email(), "password": "tidal-lantern-42", "name": "Registered User"}
     return api.post(f"{API}/users", json=body, headers=admin)
 
 
@@ -130,11 +130,11 @@ def customer_of(api: httpx.Client, admin: dict[str, str]) -> Account:
     created = register(api, admin)
     assert created.status_code == 201, created.text
     email = created.json()["email"]
-    tokens = login_ok(api, email, "password-123")
+    tokens = login_ok(api, email, "tidal-lantern-42")
     return Account(
         id=created.json()["id"],
         email=email,
-        password="password-123",
+        password="tidal-lantern-42",
         access_token=tokens["access_token"],
         refresh_token=tokens["refresh_token"],
         data=created.json(),

@@ -24,6 +24,7 @@ TEMPLATES = (
     "order_shipped",
     "order_refunded",
     "webhook_disabled",
+    "login_ceiling",
 )
 
 
