@@ -15,11 +15,14 @@ from platform_sdk import (
     ConflictError,
     InternalServerError,
     NotFoundError,
+    PayloadTooLargeError,
     PaymentRequiredError,
     PermissionDeniedError,
     PlatformError,
     RateLimitError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
+    UnsupportedMediaTypeError,
 )
 
 USER_ID = "9f6c2a53-3a59-4d0e-8a57-2b8f5d3f1b10"
@@ -35,13 +38,13 @@ USER_ID = "9f6c2a53-3a59-4d0e-8a57-2b8f5d3f1b10"
         (404, NotFoundError),
         (405, APIStatusError),
         (409, ConflictError),
-        (413, APIStatusError),
-        (415, APIStatusError),
+        (413, PayloadTooLargeError),
+        (415, UnsupportedMediaTypeError),
         (422, UnprocessableEntityError),
         (429, RateLimitError),
         (500, InternalServerError),
         (502, InternalServerError),
-        (503, InternalServerError),
+        (503, ServiceUnavailableError),
     ],
 )
 def test_status_maps_to_error_class(

@@ -1,0 +1,183 @@
+"""The contract run's server, admin, schema and the hook that makes requests as a real
+client would: shared by the schemathesis test modules, each of which gets a server and
+database of its own (module-scoped fixtures), so one module's writes never change what
+the other generates."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+
+from tests.conftest import Account, sign_in
+from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
+
+API = "/api/v1"
+SEED = 20261207
+EXAMPLES = 8  # per operation and phase: the whole file stays a few minutes on a slow machine
+STATEFUL_SCENARIOS = 15
+# Operations that would end the run's own session; and those that take a token only an
+# email delivers (no generated request can hold a valid one: tests/server cover them).
+# Setting a password is left out too
+# for now: the server strips surrounding spaces before checking the length, which the
+# schema cannot say (the password policy of issue 16 replaces that check); it has
+# targeted tests in tests/server/test_passwords.py.
+SESSION_ENDERS = re.compile(
+    r"^(POST /api/v1/auth/logout|DELETE /api/v1/auth/sessions/\{id\}"
+    r"|POST /api/v1/users/\{id\}/password"
+    r"|POST /api/v1/auth/verify-email|POST /api/v1/auth/password-reset/confirm)$"
+)
+# Writes to one user: kept, but never aimed at the run's own account; nor at the
+# product its orders are for.
+OWN_ACCOUNT = re.compile(r"^(PATCH|PUT|POST|DELETE) /api/v1/users/\{id\}")
+OWN_PRODUCT = re.compile(r"^(PATCH|DELETE) /api/v1/products/\{id\}$")
+
+
+def _config() -> schemathesis.Config:
+    return schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "generation": {
+                "max-examples": EXAMPLES,
+                "deterministic": True,
+                # Text never holds NUL (PostgreSQL cannot store it; every input refuses it).
+                "allow-x00": False,
+            },
+            "checks": {"enabled": True},
+            "phases": {"stateful": {"enabled": True, "max-steps": 6}},
+        }
+    )
+
+
+# Webhook targets may be any well-formed URL here (no delivery leaves the machine):
+# the SSRF policy has its own tests (tests/server/webhooks/test_ssrf.py).
+SERVER_SETTINGS = {"webhooks_allow_private": True}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server and database of the run's own: it creates and deletes freely."""
+    directory = tmp_path_factory.mktemp("contract")
+    with isolated_server(directory, **SERVER_SETTINGS) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def admin(live: LiveServer) -> Account:
+    """The run's admin: its token renews itself (the run may outlive one)."""
+    return sign_in(live.url, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def product(live: LiveServer, admin: Account) -> str:
+    # A product to order: a client orders from the catalogue, not made-up ids (an
+    # unknown product is a documented 422, tested in tests/server/commerce).
+    product = httpx.post(
+        f"{live.url}{API}/products",
+        headers=admin.headers,
+        json={
+            "sku": "CONTRACT-1",
+            "name": "Contract",
+            "price": "9.99",
+            "category": "contract",
+            "stock": 100_000,
+        },
+    )
+    assert product.status_code == 201, product.text
+    return str(product.json()["id"])
+
+
+@pytest.fixture(scope="module")
+def api_schema(live: LiveServer, admin: Account, product: str) -> Any:
+    schema = schemathesis.openapi.from_url(f"{live.url}{API}/openapi.json", config=_config())
+
+    @schema.auth(refresh_interval=None)
+    class AdminToken:
+        """The admin's current token, as schemathesis's auth (so its `ignored_auth`
+        check still sends requests without one)."""
+
+        def get(self, case: schemathesis.Case, ctx: schemathesis.AuthContext) -> str:
+            return admin.access_token
+
+        def set(self, case: schemathesis.Case, data: str, ctx: schemathesis.AuthContext) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+    _RUN.update(id=admin.id, product=product)
+    return schema
+
+
+# The run's own account, for the hook below (hooks on calls are process-wide; only
+# this file uses schemathesis).
+_RUN: dict[str, str] = {}
+
+
+@schemathesis.hook
+def before_call(ctx: schemathesis.HookContext, case: schemathesis.Case, kwargs: Any) -> None:
+    if _RUN:
+        _as_a_client_would(case, _RUN)
+
+
+def _positive(case: schemathesis.Case) -> bool:
+    meta = case.meta
+    return meta is None or meta.generation.mode.is_positive
+
+
+def _as_a_client_would(case: schemathesis.Case, run: dict[str, str]) -> None:
+    """What a real client always does, whatever was generated."""
+    label = case.operation.label
+    # A stateful link from a field that may be null (an event's resource id, say): a
+    # client does not follow a null, it names some resource.
+    if case.path_parameters and None in case.path_parameters.values():
+        case.path_parameters = {
+            k: str(uuid.uuid4()) if v is None else v for k, v in case.path_parameters.items()
+        }
+    target = (case.path_parameters or {}).get("id")
+    if (OWN_ACCOUNT.match(label) and target == run["id"]) or (
+        OWN_PRODUCT.match(label) and target == run["product"]
+    ):
+        case.path_parameters = {**(case.path_parameters or {}), "id": str(uuid.uuid4())}
+    if not _positive(case):
+        return
+    # A cursor is opaque: clients only send one a page gave them (a made-up one is the
+    # documented 422 /problems/invalid-cursor, tested in tests/server/test_pagination.py).
+    if case.query and "cursor" in case.query:
+        case.query = {k: v for k, v in case.query.items() if k != "cursor"}
+    # An Idempotency-Key names one request: a client makes a new one for a new body.
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "idempotency-key"}
+    if len(headers) < len(case.headers or {}):
+        case.headers = {**headers, "Idempotency-Key": str(uuid.uuid4())}
+    # A range runs low to high (the other way round is a documented 422).
+    query = case.query or {}
+    low, high = query.get("min_price"), query.get("max_price")
+    if isinstance(low, str) and isinstance(high, str) and Decimal(low) > Decimal(high):
+        case.query = query = {**query, "min_price": high, "max_price": low}
+    if query.get("sort") == "relevance" and not query.get("q"):  # relevance to a search
+        case.query = {**query, "q": "contract"}
+    body = case.body if isinstance(case.body, dict) else None
+    # A new account's password passes the strength policy (its refusals are documented
+    # 422s, tested in tests/server/test_passwords.py); the sandbox gateway takes only its
+    # test tokens; an expiry is in the future.
+    if label == f"POST {API}/users" and body and "password" in body:
+        case.body = body = {**body, "password": "Correct-Horse-Battery-7351"}
+    if label == f"POST {API}/orders/{{id}}/payments" and body:
+        case.body = {**body, "payment_method": "pm_card_ok"}
+    if label == f"POST {API}/api-keys" and body and body.get("expires_at"):
+        case.body = {**body, "expires_at": "2999-01-01T00:00:00Z"}
+    if label == f"POST {API}/orders" and isinstance(case.body, dict):
+        items = case.body.get("items") or []
+        case.body = {
+            **case.body,
+            "items": [{**item, "product_id": run["product"]} for item in items],
+        }
+
+
+def scoped(schema: Any) -> Any:
+    return schema.exclude(func=lambda ctx: bool(SESSION_ENDERS.match(ctx.operation.label))).exclude(
+        path=f"{API}/events/stream"
+    )  # never ends on its own: tests/server/events
