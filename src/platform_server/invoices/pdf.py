@@ -17,6 +17,9 @@ def render(invoice: InvoiceOut) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_title(f"Invoice {invoice.number}")
     pdf.set_creator("Platform")
+    # Dated when the invoice was issued, not when it is drawn: the same invoice gives
+    # the same bytes however often it is downloaded.
+    pdf.set_creation_date(invoice.issued_at)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
     pdf.cell(0, 10, _latin1(f"Invoice {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
