@@ -77,10 +77,13 @@ def test_pool_and_in_flight_gauges(server: LiveServer) -> None:
         assert value(text, "platform_db_pool_size", pool="read") == settings.database_pool_size
         # One pool serves reads and writes on PostgreSQL.
         assert 'platform_db_pool_size{pool="write"}' not in text
-    # Sampled while the scrape holds no connection: within the pool, none beyond it.
+    # The shared server's dispatcher may be sending at the same moment (other tests'
+    # webhooks): the figures stay within the pool and its overflow, whatever they are.
     size = value(text, "platform_db_pool_size", pool="read")
-    assert 0 <= value(text, "platform_db_pool_checked_out", pool="read") <= size
-    assert value(text, "platform_db_pool_overflow", pool="read") <= 0
+    overflow_limit = 0 if settings.is_sqlite else settings.database_max_overflow
+    checked_out = value(text, "platform_db_pool_checked_out", pool="read")
+    assert 0 <= checked_out <= size + overflow_limit
+    assert value(text, "platform_db_pool_overflow", pool="read") <= overflow_limit
     # This scrape is a request in flight while it is answered.
     assert value(text, "platform_http_requests_in_flight") >= 1
 
