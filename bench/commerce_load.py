@@ -17,26 +17,18 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Awaitable
 from pathlib import Path
 
 import cpu_share
 import httpx
-from loadgen import Result, require_loopback, run, summary
+from loadgen import Result, answers_readyz, free_port, require_loopback, run, summary
 from throwaway import throwaway_database
 
 ADMIN = ("bench-admin@example.com", "bench-admin-password")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_server(args: argparse.Namespace, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
@@ -75,13 +67,8 @@ def start_server(args: argparse.Namespace, data_dir: Path, port: int) -> subproc
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + args.start_seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.3)
+    if answers_readyz(port, args.start_seconds):
+        return server
     server.kill()
     raise SystemExit("the server did not start")
 

@@ -93,8 +93,27 @@ async def run(
     return result
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def answers_readyz(port: int, seconds: float) -> bool:
+    """Whether a server on this loopback port answers `/readyz` within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
 def summary(results: list[Result]) -> str:
     return "\n".join([HEADER, *(r.row() for r in results)])
 
 
-__all__ = ["Result", "run", "summary"]
+__all__ = ["Result", "answers_readyz", "free_port", "run", "summary"]

@@ -22,12 +22,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 from cpu_share import snapshot
-from loadgen import require_loopback
+from loadgen import answers_readyz, free_port, require_loopback
 
 ADMIN = ("bench@example.com", "bench-password-1")
 MODES: dict[str, dict[str, str]] = {
@@ -46,14 +45,6 @@ MODES: dict[str, dict[str, str]] = {
         "PLATFORM_LOG_LEVEL": "warning",
     },
 }
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start(
@@ -81,14 +72,8 @@ def start(
     server = subprocess.Popen(
         [*cli, "run", "--port", str(port), "--no-migrate"], env=env, stdout=log, stderr=log
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
+    if answers_readyz(port, 120):
+        return server
     server.kill()
     raise SystemExit(f"the server did not start; see {data_dir / 'server.log'}")
 

@@ -20,7 +20,6 @@ import os
 import random
 import resource
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,16 +32,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
+from loadgen import answers_readyz, free_port
 
 ADMIN = ("bench-admin@example.com", "bench-admin-password")
 VIEWS = ["orders", "products", "users", "events", "notifications", "audit", "webhooks", "sessions"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def prepare(data_dir: Path, orders: int) -> None:
@@ -137,13 +130,8 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    if answers_readyz(port, 60):
+        return server
     server.kill()
     raise SystemExit("the server did not start")
 
