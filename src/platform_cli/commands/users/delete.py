@@ -1,4 +1,4 @@
-"""`platform users delete` and `platform users revoke-sessions`: changes of a whole user."""
+"""`platform users delete`, `revoke-sessions` and `mfa-reset`: changes of a whole user."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ _WHOLE_USER = {
         "Revoked every session of user {}.",
         "sessions_revoked",
         "Revoking…",
+    ),
+    "reset_mfa": (
+        "turn off the second factor of user {} and end its sessions",
+        "Turned off the second factor of user {}; it signs in with its password and enrols again.",
+        "mfa_reset",
+        "Resetting…",
     ),
 }
 
@@ -42,3 +48,10 @@ def delete(session: Session, user_id: UserId) -> Change:
 def revoke_sessions(session: Session, user_id: UserId) -> Change:
     """Sign a user out everywhere: end all its sessions (yourself, or anyone as an admin)."""
     return _plan(session, user_id, "revoke_sessions")
+
+
+@changing(confirm=True)
+def mfa_reset(session: Session, user_id: UserId) -> Change:
+    """Admin only: turn off another user's second factor (a lost phone) and end their
+    sessions; they sign in with the password and enrol again."""
+    return _plan(session, user_id, "reset_mfa")
