@@ -100,13 +100,21 @@ HttpUrlText = Annotated[
 ]
 
 
+# What the server strips from the ends of text (pydantic's `str_strip_whitespace`: the
+# Unicode White_Space characters), spelled out: `\s` means more in Python (U+001C-U+001F)
+# and in ECMA-262 (U+FEFF), so a pattern `\S` would let a generator and the server
+# disagree on whether a string of those is blank.
+_STRIPPED = r"\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK_PATTERN = rf"[^{_STRIPPED}]"
+
+
 def _not_blank(schema: dict[str, Any], model: type[BaseModel]) -> None:
     """Text is stripped before its length is checked: a required character is a
     character other than white space, and the document says so."""
     for prop in schema.get("properties", {}).values():
         for option in [prop, *prop.get("anyOf", [])]:
             if option.get("type") == "string" and option.get("minLength") == 1:
-                option.setdefault("pattern", r"\S")
+                option.setdefault("pattern", NOT_BLANK_PATTERN)
 
 
 class InputModel(BaseModel):
