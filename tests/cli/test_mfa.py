@@ -86,8 +86,11 @@ def test_an_admin_resets_a_users_factor(
     assert cli.login(*admin_credentials).exit_code == 0  # now the admin
     refused = cli.run("users", "mfa-reset", user_id)
     assert refused.exit_code == 2 and "pass --yes" in refused.stderr
+    dry = cli.ok("users", "mfa-reset", user_id, "--dry-run").stdout
+    assert f"would turn off the second factor of {email}" in dry
     assert cli.json("users", "mfa-reset", user_id, "--yes") == {"id": user_id, "mfa_reset": True}
     again = cli.run("users", "mfa-reset", user_id, "--yes")
     assert again.exit_code != 0 and "no second factor" in again.stderr
     # The password alone signs the user in again.
     assert cli.login(email, PASSWORD).exit_code == 0
+    assert cli.run("users", "mfa-reset", str(uuid.uuid4()), "--yes").exit_code == 5

@@ -22,12 +22,11 @@ API = "/api/v1"
 SEED = 20261207
 EXAMPLES = 8  # per operation and phase: the whole file stays a few minutes on a slow machine
 STATEFUL_SCENARIOS = 15
+STATEFUL_STEPS = 50  # at most, per scenario: about a minute for the whole stateful run
 # Only operations that would end the run's own session are left out: signing out and
 # revoking a session (which may be its own). Their targeted tests are in
 # tests/server/test_sessions.py and test_revoke_sessions.py.
-SESSION_ENDERS = re.compile(
-    r"^(POST /api/v1/auth/logout|DELETE /api/v1/auth/sessions/\{id\})$"
-)
+SESSION_ENDERS = re.compile(r"^(POST /api/v1/auth/logout|DELETE /api/v1/auth/sessions/\{id\})$")
 # A code only an email delivers: a well-formed one the server never issued is the
 # documented 400 /problems/token-invalid (valid codes: tests/server/test_accounts.py).
 EMAILED_CODE = ("POST /api/v1/auth/verify-email", "POST /api/v1/auth/password-reset/confirm")

@@ -123,6 +123,9 @@ def test_registration_answers_the_same_and_verification_unlocks_orders(
     # The owner of the address is told about the second attempt; nothing else changed.
     assert "already have one" in str(inbox.wait(email, "tried to sign up"))
     token = code_in(inbox.wait(email, "Confirm your email"))
+    # The welcome does not promise orders before the address is confirmed.
+    welcome = inbox.wait(email, "Welcome to").get_body(preferencelist=("plain",))
+    assert welcome is not None and "confirm your address" in str(welcome.get_content())
 
     # Unverified: may sign in and browse, may not order.
     pair = login_ok(http, email, PASSWORD)

@@ -177,10 +177,9 @@ def create_admin(
     import asyncio
 
     from platform_server.core.database import Database
+    from platform_server.core.errors import ProblemError
     from platform_server.core.migrate import upgrade
     from platform_server.demo import ensure_admin
-
-    from platform_server.core.errors import ProblemError
     from platform_server.users.api import check_password
 
     settings = server_settings(config)

@@ -30,9 +30,13 @@ class UserFilters(BaseModel):
 
 
 Name = Annotated[str, Field(min_length=1, max_length=255)]
-# The policy itself (length setting, strength) is `users.passwords.check_password`; the
-# document states its bounds (`password_min_length` may only raise the minimum).
-Password = Annotated[ExactText, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
+# The policy is `users.passwords.check_password`, which every route taking one runs: it
+# enforces the length too, so a refusal says why in its own words ("Passwords need at
+# least 10 characters."). The document states the bounds (`password_min_length` may
+# only raise the minimum).
+Password = Annotated[
+    ExactText, Field(json_schema_extra={"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH})
+]
 # The document states the common shape the validator always takes (it refuses more:
 # special-use domains such as .test, over-long parts).
 _EMAIL_PATTERN = (
@@ -93,9 +97,9 @@ class ProfileIn(InputModel):
     bio: Annotated[str, Field(max_length=2000)] | None = None
     avatar_url: Annotated[HttpUrlText, Field(max_length=500)] | None = None
     location: Annotated[str, Field(max_length=255)] | None = None
-    phone: (
-        Annotated[str, Field(pattern=_PHONE_PATTERN, description="E.164 preferred")] | None
-    ) = None
+    phone: Annotated[str, Field(pattern=_PHONE_PATTERN, description="E.164 preferred")] | None = (
+        None
+    )
     sms_opt_in: bool = Field(
         False, description="Order updates by SMS to `phone`; omitted means off (PUT replaces)"
     )

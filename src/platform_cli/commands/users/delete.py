@@ -14,12 +14,6 @@ _WHOLE_USER = {
         "sessions_revoked",
         "Revoking…",
     ),
-    "reset_mfa": (
-        "turn off the second factor of user {} and end its sessions",
-        "Turned off the second factor of user {}; it signs in with its password and enrols again.",
-        "mfa_reset",
-        "Resetting…",
-    ),
 }
 
 
@@ -54,4 +48,15 @@ def revoke_sessions(session: Session, user_id: UserId) -> Change:
 def mfa_reset(session: Session, user_id: UserId) -> Change:
     """Admin only: turn off another user's second factor (a lost phone) and end their
     sessions; they sign in with the password and enrol again."""
-    return _plan(session, user_id, "reset_mfa")
+    users = session.sdk.users
+    target = resolve_id(session.sdk, user_id)
+    email = users.get(target).email  # named by address (a missing user fails with 404)
+    return Change(
+        action=f"turn off the second factor of {email} and end their sessions",
+        fetch=lambda: users.get(target),
+        call=lambda: users.reset_mfa(target),
+        spinner="Resetting…",
+        done=f"Turned off the second factor of {email}; they sign in with their password "
+        "and enrol again.",
+        record={"id": target, "mfa_reset": True},
+    )
