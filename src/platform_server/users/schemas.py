@@ -4,7 +4,8 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
 from platform_server.core.schemas import (
     ExactText,
@@ -30,12 +31,27 @@ class UserFilters(BaseModel):
 
 
 Name = Annotated[str, Field(min_length=1, max_length=255)]
-# The policy is `users.passwords.check_password`, which every route taking one runs: it
-# enforces the length too, so a refusal says why in its own words ("Passwords need at
-# least 10 characters."). The document states the bounds (`password_min_length` may
-# only raise the minimum).
+
+
+def _password_length(value: str) -> str:
+    """The bounds the document states, refused in the policy's words and with the body's
+    other errors; the policy itself (`check_password`, which every route taking a
+    password runs) may ask for more (`password_min_length`)."""
+    if len(value) < MIN_LENGTH:
+        raise PydanticCustomError(
+            "password_length", f"Passwords need at least {MIN_LENGTH} characters"
+        )
+    if len(value) > MAX_LENGTH:
+        raise PydanticCustomError(
+            "password_length", f"Passwords may have at most {MAX_LENGTH} characters"
+        )
+    return value
+
+
 Password = Annotated[
-    ExactText, Field(json_schema_extra={"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH})
+    ExactText,
+    AfterValidator(_password_length),
+    Field(json_schema_extra={"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH}),
 ]
 # The document states the common shape the validator always takes (it refuses more:
 # special-use domains such as .test, over-long parts).
