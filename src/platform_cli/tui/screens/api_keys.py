@@ -94,6 +94,11 @@ class ApiKeysView(ResourceView):
             return Text("expired", style="bold red")
         return Text(as_utc(value).strftime("%Y-%m-%d"))
 
+    def _state(self, expires_at: datetime | None) -> Text:
+        if expires_at is not None and as_utc(expires_at) <= self.platform.now():
+            return Text("expired", style="bold red")
+        return Text("active", style="green")
+
     def list_params(self) -> dict[str, Any]:
         return {}  # the API has no filters for keys
 
@@ -107,7 +112,7 @@ class ApiKeysView(ResourceView):
         v = row.values
         scopes: list[str] = v["scopes"] or []
         return group(
-            Text.assemble((v["name"], "bold"), "  ", self._expiry(v["expires_at"])),
+            Text.assemble((v["name"], "bold"), "  ", self._state(v["expires_at"])),
             facts(
                 [
                     ("Starts with", f"{v['prefix']}…"),
