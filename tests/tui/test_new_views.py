@@ -104,6 +104,8 @@ async def test_create_an_api_key_read_only_by_default_then_revoke_it(
         row = next(r for r in view.table.rows if r.values["name"] == "tui-ci")
         assert sorted(row.values["scopes"]) == sorted(defaults)
         view.table.select_key(row.key)
+        titles = [title for title, _, _ in view.palette_actions()]
+        assert titles == ["Create an API key", 'Revoke API key "tui-ci"']
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         revoke = app.screen
@@ -199,3 +201,18 @@ async def test_an_admin_resets_a_users_second_factor(
     # The password alone signs in again.
     async with AsyncClient(server_url) as client:
         await client.auth.login(email=user.email, password=user.password)
+
+
+async def test_read_only_creates_and_revokes_no_key(
+    make_app: Callable[..., RecordingApp],
+) -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_view("api-keys")
+        await wait_until(pilot, loaded(app, ApiKeysView))
+        view = app.screen
+        assert isinstance(view, ApiKeysView)
+        assert view.palette_actions() == []
+        await pilot.press("c")
+        await wait_until(pilot, lambda: app.said("Read-only mode", "warning"))
+        assert not isinstance(app.screen, ConfirmDialog)

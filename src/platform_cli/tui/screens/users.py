@@ -55,8 +55,8 @@ class UsersView(ResourceView):
         key(
             "m",
             "reset_mfa",
-            "Reset 2FA",
-            "Admins: turn the user's second factor off (a lost phone) and sign them out",
+            "Reset MFA",
+            "Admins: turn the user's second factor (MFA) off, for a lost phone (asks first)",
         ),
     ]
 
@@ -120,7 +120,7 @@ class UsersView(ResourceView):
             ),
             Text(
                 "\no orders · n notifications · t suspend/activate · c change role"
-                " · x revoke sessions · m reset second factor",
+                " · x revoke sessions · m reset MFA",
                 style="dim",
             ),
         ]
@@ -235,7 +235,7 @@ class UsersView(ResourceView):
                 )
                 return None
             return ActionPlan(
-                title=f"Reset the second factor of {email}",
+                title=f"Reset the second factor (MFA) of {email}",
                 summary=lambda values: (
                     f"The second factor of {email} ({short_id(user_id)}) is turned off and "
                     "its recovery codes dropped, and every session of theirs is signed out: "
@@ -267,7 +267,6 @@ class UsersView(ResourceView):
             (f"Revoke every session of {email}", "x — asks first", self.action_revoke_sessions),
         ]
         if self._is_admin():
-            changes.append(
-                (f"Reset the second factor of {email}", "m — asks first", self.action_reset_mfa)
-            )
+            title = f"Reset the second factor (MFA) of {email}"
+            changes.append((title, "m — asks first", self.action_reset_mfa))
         return jumps, changes
