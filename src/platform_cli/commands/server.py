@@ -163,6 +163,62 @@ def _seed_demo(settings: Settings) -> None:
     asyncio.run(go())
 
 
+@app.command()
+def seed(
+    products: Annotated[int, typer.Option(min=0, help="Products to add (with stock).")] = 0,
+    orders: Annotated[
+        int, typer.Option(min=0, help="Orders to add (finished ones, over the last year).")
+    ] = 0,
+    customers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Customers placing them (default: one per 100 orders)."),
+    ] = None,
+    random_seed: Annotated[
+        int | None, typer.Option("--random-seed", help="Same seed, same names and prices.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Add a synthetic catalog and order history of a chosen size (benchmarks)."""
+    import asyncio
+    import time
+
+    from platform_server.core.database import Database
+    from platform_server.core.migrate import upgrade
+    from platform_server.seed import seed as seed_data
+
+    if orders and not products:
+        typer.echo("Error: orders need products: give --products too.", err=True)
+        raise typer.Exit(2)
+    settings = server_settings(config)
+    upgrade(settings)
+    started = time.perf_counter()
+
+    def progress(kind: str, done: int, total: int) -> None:
+        if done == total or done % 100_000 == 0:
+            typer.echo(f"  {kind}: {done:,} of {total:,}", err=True)
+
+    async def go() -> None:
+        db = Database(settings)
+        try:
+            result = await seed_data(
+                db,
+                products=products,
+                orders=orders,
+                customers=customers,
+                random_seed=random_seed,
+                progress=progress,
+            )
+        finally:
+            await db.dispose()
+        typer.echo(
+            f"Added {result.products:,} products, {result.orders:,} orders and "
+            f"{len(result.customers):,} customers (tag {result.tag}) "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
+
+    asyncio.run(go())
+
+
 @app.command("create-admin")
 def create_admin(
     email: Annotated[str, typer.Option(help="The admin's email.")],

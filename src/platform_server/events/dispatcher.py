@@ -20,6 +20,7 @@ from platform_server.core.database import Database
 from platform_server.core.settings import Settings
 from platform_server.events import service
 from platform_server.events.schemas import EventOut
+from platform_server.events.tail import Tail
 from platform_server.observability.metrics import EVENTS_PUBLISHED
 
 logger = logging.getLogger("platform_server.events")
@@ -46,8 +47,10 @@ class Signal:
 
     def __init__(self) -> None:
         self._event = asyncio.Event()
+        self.generation = 0  # how many times it fired
 
     def fire(self) -> None:
+        self.generation += 1
         self._event.set()
         self._event = asyncio.Event()
 
@@ -88,6 +91,7 @@ class Dispatcher:
         self.forward = forward
         self.senders = list(senders)
         self.published = Signal()  # new positions exist (the SSE stream waits on this)
+        self.tail = Tail()  # what every SSE stream of this process reads
         self._outbox = Wakeup()
         self._queued = Wakeup()
         self._tasks: list[asyncio.Task[None]] = []
