@@ -5,6 +5,7 @@ The server is imported lazily, so the rest of the CLI works with only the `cli` 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -84,6 +85,7 @@ def run(
         _seed_demo(settings)
     if workers > 1 and settings.metrics_enabled:
         _share_metrics(settings)
+    _open_files_to_hard_limit()
     typer.echo(f"Platform API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     import logging
 
@@ -102,7 +104,25 @@ def run(
         # X-Forwarded-* are read by the gateway, from PLATFORM_TRUSTED_PROXIES only.
         proxy_headers=False,
         server_header=False,
+        timeout_keep_alive=settings.keep_alive_seconds,
+        backlog=settings.listen_backlog,
     )
+
+
+def _open_files_to_hard_limit() -> None:
+    """Every connection is an open file: the soft limit (often 1,024) would refuse
+    connections long before memory or CPU run out. Raised to the hard limit, which
+    only the administrator sets (workers inherit it)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        # macOS refuses RLIM_INFINITY for open files: cap it at a figure it takes.
+        wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65_536)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _check_several_processes(settings: Settings, reload: bool) -> None:
