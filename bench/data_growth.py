@@ -163,6 +163,11 @@ async def explain(db: Database, query: Query) -> list[str]:
     return plans
 
 
+def executed_ms(plan: list[str]) -> float:
+    """What PostgreSQL spent executing the statements (their `Execution Time`s)."""
+    return sum(float(line.split()[2]) for line in plan if line.startswith("Execution Time:"))
+
+
 def p95(times: list[float]) -> float:
     return statistics.quantiles(times, n=20)[18]
 
@@ -177,6 +182,7 @@ async def main() -> None:
     args = parser.parse_args()
     sizes = [size(s) for s in args.sizes.split(",")]
     table: dict[str, list[float]] = {}
+    in_db: dict[str, list[float]] = {}
     plans: list[str] = []
     for n in sizes:
         settings = await prepared(n, args.fresh)
@@ -185,18 +191,27 @@ async def main() -> None:
             for name, query in (await queries(db)).items():
                 key = name.split(" page ")[0] + (" deep page" if " page " in name else "")
                 table.setdefault(key, []).append(p95(await measure(db, query, args.repeat)))
-                plans += [f"## {n:,}: {name}", *await explain(db, query), ""]
+                runs = [await explain(db, query) for _ in range(3)]
+                in_db.setdefault(key, []).append(statistics.median(map(executed_ms, runs)))
+                plans += [f"## {n:,}: {name}", *runs[-1], ""]
         finally:
             await db.dispose()
         if args.drop:
             admin = await asyncpg.connect(SERVER.replace("+asyncpg", "") + "/postgres")
             await admin.execute(f'DROP DATABASE "platform_growth_{n}" WITH (FORCE)')
             await admin.close()
-    print(f"p95 ms of {args.repeat} calls (ratio to {sizes[0]:,})")
+    print(
+        f"p95 ms of {args.repeat} service calls / median ms PostgreSQL spent executing "
+        f"(EXPLAIN ANALYZE); ratio to {sizes[0]:,} in brackets"
+    )
     print("| query | " + " | ".join(f"{n:,}" for n in sizes) + " |")
     print("| --- |" + " ---: |" * len(sizes))
     for name, values in table.items():
-        cells = [f"{v:.1f}" + (f" ({v / values[0]:.1f}x)" if i else "") for i, v in enumerate(values)]
+        executed = in_db[name]
+        cells = [
+            f"{v:.1f} / {e:.2f}" + (f" ({v / values[0]:.1f}x / {e / executed[0]:.1f}x)" if i else "")
+            for i, (v, e) in enumerate(zip(values, executed, strict=True))
+        ]
         print(f"| {name} | " + " | ".join(cells) + " |")
     if args.explain:
         with open(args.explain, "w", encoding="utf-8") as out:

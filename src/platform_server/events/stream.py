@@ -57,16 +57,18 @@ async def event_stream(request: Request, position: int, types: Sequence[str]) ->
         if start_id is not None:
             yield f"id: {start_id}\n\n"
     tail = services.get(DISPATCHER).tail
-    while not await request.is_disconnected():
-        texts, position = await tail.read(
-            db, position, types, generation=published.generation, every=POLL_SECONDS
-        )
-        for text in texts:
-            yield text
-        if texts:
-            last_sent = loop.time()
-            continue
-        if loop.time() - last_sent >= HEARTBEAT_SECONDS:
-            last_sent = loop.time()
-            yield ": keep-alive\n\n"
-        await published.wait(POLL_SECONDS)
+    async with tail.following(db, published, POLL_SECONDS):
+        while not await request.is_disconnected():
+            seen = tail.news.generation
+            texts, position = await tail.read(db, position, types)
+            for text in texts:
+                yield text
+            if texts:
+                last_sent = loop.time()
+                continue
+            if loop.time() - last_sent >= HEARTBEAT_SECONDS:
+                last_sent = loop.time()
+                yield ": keep-alive\n\n"
+            # Woken by the tail when it read news, else for the next heartbeat.
+            quiet = HEARTBEAT_SECONDS - (loop.time() - last_sent)
+            await tail.news.wait(max(quiet, 0.0), unless_since=seen)

@@ -11,6 +11,8 @@ single-column index it starts with, so no write touches more indexes than before
 Create Date: 2026-12-07 04:30:00
 """
 
+from contextlib import AbstractContextManager, nullcontext
+
 from alembic import op
 
 revision: str = "0011"
@@ -25,12 +27,26 @@ _REPLACED = (
 
 
 def upgrade() -> None:
-    for table, column, name in _REPLACED:
-        op.create_index(name, table, [column, "created_at", "id"])
-        op.drop_index(f"ix_{table}_{column}", table_name=table)
+    with _outside_a_transaction():
+        for table, column, name in _REPLACED:
+            op.create_index(name, table, [column, "created_at", "id"], **_CONCURRENTLY)
+            op.drop_index(f"ix_{table}_{column}", table_name=table, **_CONCURRENTLY)
 
 
 def downgrade() -> None:
-    for table, column, name in _REPLACED:
-        op.create_index(f"ix_{table}_{column}", table, [column])
-        op.drop_index(name, table_name=table)
+    with _outside_a_transaction():
+        for table, column, name in _REPLACED:
+            op.create_index(f"ix_{table}_{column}", table, [column], **_CONCURRENTLY)
+            op.drop_index(name, table_name=table, **_CONCURRENTLY)
+
+
+# On PostgreSQL the indexes are built CONCURRENTLY, which must run outside a
+# transaction: orders keep being written while a million-row table is indexed.
+# SQLite ignores the option.
+_CONCURRENTLY = {"postgresql_concurrently": True}
+
+
+def _outside_a_transaction() -> AbstractContextManager[None]:
+    if op.get_bind().dialect.name == "postgresql":
+        return op.get_context().autocommit_block()
+    return nullcontext()
