@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import cpu_share
 import httpx
 from commerce_load import seed, start_server
 from loadgen import Result, free_port, run, summary
@@ -176,18 +177,26 @@ async def bench(args: argparse.Namespace, base: str, port: int, pid: int) -> Non
     token, products = seed(base)
     reads_auth = {"Authorization": f"Bearer {token}"}
 
-    def reads(name: str) -> asyncio.Future[Result]:
-        return asyncio.ensure_future(
-            run(
-                base,
-                name,
-                lambda c: c.get("/api/v1/products", params={"limit": 20}),
-                concurrency=args.clients,
-                requests=1_000_000,
-                seconds=args.seconds,
-                headers=reads_auth,
-            )
+    cpu: list[str] = []
+
+    async def reads(name: str) -> Result:
+        before = cpu_share.snapshot(pid, postgres_too=bool(args.database_url))
+        result = await run(
+            base,
+            name,
+            lambda c: c.get("/api/v1/products", params={"limit": 20}),
+            concurrency=args.clients,
+            requests=1_000_000,
+            seconds=args.seconds,
+            headers=reads_auth,
         )
+        after = cpu_share.snapshot(pid, postgres_too=bool(args.database_url))
+        cpu.append(cpu_share.per_request(before, after, len(result.latencies_ms)))
+        return result
+
+    def cpu_seconds() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
     figures = [("idle", *server_figures(pid))]
     results = [await reads("nothing held")]
@@ -197,6 +206,10 @@ async def bench(args: argparse.Namespace, base: str, port: int, pid: int) -> Non
     await ramp(held.one, args.connections, args.step)
     ramp_s = time.perf_counter() - started
     figures.append(("all held", *server_figures(pid)))
+    # Everything held and nothing asked: what holding costs the server by itself.
+    ticks, quiet_started = cpu_seconds(), time.perf_counter()
+    await asyncio.sleep(args.idle)
+    idle_share = (cpu_seconds() - ticks) / (time.perf_counter() - quiet_started)
     stop = asyncio.Event()
     writer = asyncio.ensure_future(updates(base, token, products[0], stop))
     results.append(await reads(f"{len(held.open):,} held + {streams.connected:,} streams"))
@@ -216,7 +229,10 @@ async def bench(args: argparse.Namespace, base: str, port: int, pid: int) -> Non
           f"{streams.errors} streams; held connections that no longer answered: {failed_again}")
     print(f"events: {made} updates x {streams.connected} streams = {expected}, "
           f"{delivered} received")
+    print(f"server CPU while everything was held and idle: {idle_share:.1%} of a core")
     print(summary(results))
+    for result, share in zip(results, cpu, strict=True):
+        print(f"CPU per read, {result.name}: {share}")
     base_p95 = results[0].percentile(95)
     print(f"p95 with everything held / p95 with nothing held: "
           f"{results[1].percentile(95) / base_p95:.2f}")
@@ -231,6 +247,7 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=100)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--idle", type=float, default=5, help="seconds held with no reads")
     parser.add_argument("--step", type=int, default=500, help="connections opened at once")
     parser.add_argument("--keep-alive", type=int, default=600)
     parser.add_argument("--database-url", help="a PostgreSQL server (a throwaway database)")
