@@ -225,17 +225,22 @@ async def bench(args: argparse.Namespace, base: str, port: int, pid: int) -> Non
     figures.append(("all closed", *server_figures(pid)))
     results.append(await reads("nothing held, after"))
 
-    print(f"ramp up: {ramp_s:.1f} s; connection errors: {held.errors} held, "
-          f"{streams.errors} streams; held connections that no longer answered: {failed_again}")
-    print(f"events: {made} updates x {streams.connected} streams = {expected}, "
-          f"{delivered} received")
+    print(
+        f"ramp up: {ramp_s:.1f} s; connection errors: {held.errors} held, "
+        f"{streams.errors} streams; held connections that no longer answered: {failed_again}"
+    )
+    print(
+        f"events: {made} updates x {streams.connected} streams = {expected}, {delivered} received"
+    )
     print(f"server CPU while everything was held and idle: {idle_share:.1%} of a core")
     print(summary(results))
     for result, share in zip(results, cpu, strict=True):
         print(f"CPU per read, {result.name}: {share}")
     base_p95 = results[0].percentile(95)
-    print(f"p95 with everything held / p95 with nothing held: "
-          f"{results[1].percentile(95) / base_p95:.2f}")
+    print(
+        f"p95 with everything held / p95 with nothing held: "
+        f"{results[1].percentile(95) / base_p95:.2f}"
+    )
     print("| server | open fds | RSS MiB |\n| --- | ---: | ---: |")
     for name, fds, rss in figures:
         print(f"| {name} | {fds:,} | {rss:,.0f} |")

@@ -20,10 +20,12 @@ import asyncio
 import os
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -66,7 +68,8 @@ async def prepared(n: int, fresh: bool) -> Settings:
             await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    settings = Settings(database_url=f"{SERVER}/{name}", data_dir=f"/tmp/platform-growth-{n}")
+    data_dir = Path(tempfile.gettempdir()) / f"platform-growth-{n}"
+    settings = Settings(database_url=f"{SERVER}/{name}", data_dir=data_dir)
     upgrade(settings)
     db = Database(settings)
     try:
@@ -87,7 +90,9 @@ def principal(user_id: uuid.UUID, email: str, role: Role) -> Principal:
 
 async def queries(db: Database) -> dict[str, Query]:
     async with db.transaction(write=False) as session:
-        buyer = (await session.execute(text("SELECT user_id, user_email FROM orders LIMIT 1"))).one()
+        buyer = (
+            await session.execute(text("SELECT user_id, user_email FROM orders LIMIT 1"))
+        ).one()
         # The cursor the client holds after DEEP pages of the default order (or the
         # last page, when there are fewer).
         active = await session.scalar(text("SELECT count(*) FROM products WHERE status='active'"))
@@ -209,13 +214,13 @@ async def main() -> None:
     for name, values in table.items():
         executed = in_db[name]
         cells = [
-            f"{v:.1f} / {e:.2f}" + (f" ({v / values[0]:.1f}x / {e / executed[0]:.1f}x)" if i else "")
+            f"{v:.1f} / {e:.2f}"
+            + (f" ({v / values[0]:.1f}x / {e / executed[0]:.1f}x)" if i else "")
             for i, (v, e) in enumerate(zip(values, executed, strict=True))
         ]
         print(f"| {name} | " + " | ".join(cells) + " |")
     if args.explain:
-        with open(args.explain, "w", encoding="utf-8") as out:
-            out.write("\n".join(plans))
+        await asyncio.to_thread(Path(args.explain).write_text, "\n".join(plans), "utf-8")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,11 @@ from __future__ import annotations
 import random
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core import bulk
 from platform_server.core.database import Database, utcnow
@@ -55,47 +57,62 @@ async def seed(
     customers. `progress(kind, done, total)` is told after every chunk."""
     if orders and not products:
         raise ValueError("orders need products: give --products too")
-    rng = random.Random(random_seed)
+    rng = random.Random(random_seed)  # noqa: S311  (made-up data, not secrets)
     tag = "s" + secrets.token_hex(3)
     start = utcnow() - PERIOD
-    buyers = await _customers(db, tag, default_customers(orders) if customers is None else customers)
+    buyers = await _customers(
+        db, tag, default_customers(orders) if customers is None else customers
+    )
     sample: list[PriceLine] = []
-    step = PERIOD / max(products, 1)
-    for first in range(0, products, chunk):
-        count = min(chunk, products - first)
-        async with db.transaction() as session:
-            made = await product_seeding.seed_chunk(
-                session,
-                first=first,
-                count=count,
-                tag=tag,
-                rng=rng,
-                since=start,
-                step=step,
-                sample_size=-(-SAMPLE * count // products),
-            )
+    product_step, order_step = PERIOD / max(products, 1), PERIOD / max(orders, 1)
+
+    async def add_products(session: AsyncSession, first: int, count: int) -> None:
+        made = await product_seeding.seed_chunk(
+            session,
+            first=first,
+            count=count,
+            tag=tag,
+            rng=rng,
+            since=start,
+            step=product_step,
+            sample_size=-(-SAMPLE * count // products),
+        )
         sample.extend(made.sample)
-        if progress:
-            progress("products", first + count, products)
-    step = PERIOD / max(orders, 1)
-    for first in range(0, orders, chunk):
-        count = min(chunk, orders - first)
-        async with db.transaction() as session:
-            await order_seeding.seed_chunk(
-                session,
-                first=first,
-                count=count,
-                customers=buyers,
-                products=sample,
-                rng=rng,
-                since=start,
-                step=step,
-            )
-        if progress:
-            progress("orders", first + count, orders)
+
+    async def add_orders(session: AsyncSession, first: int, count: int) -> None:
+        await order_seeding.seed_chunk(
+            session,
+            first=first,
+            count=count,
+            customers=buyers,
+            products=sample,
+            rng=rng,
+            since=start,
+            step=order_step,
+        )
+
+    await _in_chunks(db, "products", products, chunk, add_products, progress)
+    await _in_chunks(db, "orders", orders, chunk, add_orders, progress)
     async with db.transaction() as session:
         await bulk.analyze(session)
     return SeedResult(tag=tag, products=products, orders=orders, customers=buyers)
+
+
+async def _in_chunks(
+    db: Database,
+    kind: str,
+    total: int,
+    chunk: int,
+    add: Callable[[AsyncSession, int, int], Awaitable[None]],
+    progress: Callable[[str, int, int], None] | None,
+) -> None:
+    """`add(session, first, count)` for each chunk of `total`, a transaction each."""
+    for first in range(0, total, chunk):
+        count = min(chunk, total - first)
+        async with db.transaction() as session:
+            await add(session, first, count)
+        if progress:
+            progress(kind, first + count, total)
 
 
 async def _customers(db: Database, tag: str, count: int) -> list[tuple[uuid.UUID, str]]:

@@ -30,7 +30,9 @@ async def copy_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[
     # asyncpg sends json columns as text; every other type goes as the row holds it.
     as_json = {name for name in columns if isinstance(table.c[name].type, JSON)}
     records = [
-        tuple(json.dumps(row[c]) if c in as_json and row[c] is not None else row[c] for c in columns)
+        tuple(
+            json.dumps(row[c]) if c in as_json and row[c] is not None else row[c] for c in columns
+        )
         for row in rows
     ]
     await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]

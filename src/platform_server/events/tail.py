@@ -69,9 +69,7 @@ class Tail:
         self._poller: asyncio.Task[None] | None = None
 
     @contextlib.asynccontextmanager
-    async def following(
-        self, db: Database, published: Signal, every: float
-    ) -> AsyncIterator[None]:
+    async def following(self, db: Database, published: Signal, every: float) -> AsyncIterator[None]:
         """While a stream is open: the poller runs (one per process, whatever the count)."""
         self._streams += 1
         if self._poller is None or self._poller.done():
@@ -100,7 +98,9 @@ class Tail:
                 logger.exception("reading the event stream failed")
             await published.wait(every, unless_since=seen)
 
-    async def read(self, db: Database, position: int, types: Sequence[str]) -> tuple[list[str], int]:
+    async def read(
+        self, db: Database, position: int, types: Sequence[str]
+    ) -> tuple[list[str], int]:
         """The SSE texts of events after `position` (of `types`, all when empty), at most
         a batch, and the position the subscriber has then seen up to."""
         if self._end is None:

@@ -4,8 +4,8 @@ same unit: the database checks availability and takes it in one statement."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession

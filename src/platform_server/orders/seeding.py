@@ -42,9 +42,7 @@ async def seed_chunk(
 ) -> None:
     """`count` orders numbered from `first` by (id, email) `customers`, for `products`;
     the `first`-th is placed at `since`, each next one `step` later."""
-    statuses = rng.choices(
-        [s for s, _ in _STATUSES], weights=[w for _, w in _STATUSES], k=count
-    )
+    statuses = rng.choices([s for s, _ in _STATUSES], weights=[w for _, w in _STATUSES], k=count)
     orders: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     transitions: list[dict[str, Any]] = []

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,14 +20,15 @@ from platform_server.inventory import api as inventory
 from platform_server.products import repository
 from platform_server.products.api import PriceLine
 
-ADJECTIVES = (
+# A paragraph of words reads better than seventy quoted ones.
+ADJECTIVES = (  # noqa: SIM905
     "red blue green black white grey amber silver golden copper oak walnut pine maple "
     "linen wool cotton leather canvas steel glass stone marble slate velvet rustic modern "
     "classic compact large small light heavy soft sturdy folding round square tall low "
     "wide slim smart quiet bright dark warm cool vintage nordic urban coastal alpine "
     "desert tropical polar royal simple deluxe premium basic rugged sleek"
 ).split()
-NOUNS = (
+NOUNS = (  # noqa: SIM905
     "chair table lamp sofa desk shelf bench stool cabinet mirror rug vase clock bowl mug "
     "kettle pan pot knife board basket box bag backpack jacket coat shirt scarf hat glove "
     "boot shoe sock belt wallet watch ring bracelet pen notebook folder speaker headset "
@@ -58,7 +60,7 @@ async def seed_chunk(
     """`count` products numbered from `first` (the `first`-th is made at `since`,
     each next one `step` later), their stock levels and ledger: in bulk."""
     ids = new_ids(count)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for offset, product_id in enumerate(ids):
         number = first + offset
         adjective, noun = rng.choice(ADJECTIVES), rng.choice(NOUNS)

@@ -29,24 +29,21 @@ _REPLACED = (
 def upgrade() -> None:
     with _outside_a_transaction():
         for table, column, name in _REPLACED:
-            op.create_index(name, table, [column, "created_at", "id"], **_CONCURRENTLY)
-            op.drop_index(f"ix_{table}_{column}", table_name=table, **_CONCURRENTLY)
+            op.create_index(name, table, [column, "created_at", "id"], postgresql_concurrently=True)
+            op.drop_index(f"ix_{table}_{column}", table_name=table, postgresql_concurrently=True)
 
 
 def downgrade() -> None:
     with _outside_a_transaction():
         for table, column, name in _REPLACED:
-            op.create_index(f"ix_{table}_{column}", table, [column], **_CONCURRENTLY)
-            op.drop_index(name, table_name=table, **_CONCURRENTLY)
-
-
-# On PostgreSQL the indexes are built CONCURRENTLY, which must run outside a
-# transaction: orders keep being written while a million-row table is indexed.
-# SQLite ignores the option.
-_CONCURRENTLY = {"postgresql_concurrently": True}
+            op.create_index(f"ix_{table}_{column}", table, [column], postgresql_concurrently=True)
+            op.drop_index(name, table_name=table, postgresql_concurrently=True)
 
 
 def _outside_a_transaction() -> AbstractContextManager[None]:
+    """On PostgreSQL the indexes are built CONCURRENTLY, which must run outside a
+    transaction: orders keep being written while a million-row table is indexed.
+    SQLite ignores the option."""
     if op.get_bind().dialect.name == "postgresql":
         return op.get_context().autocommit_block()
     return nullcontext()
