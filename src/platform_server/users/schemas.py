@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, EmailStr, Field, WithJsonSchema, field_validator
 
-from platform_server.core.schemas import HttpUrlText, InputModel, OutputModel, PatchModel
+from platform_server.core.schemas import InputModel, OutputModel, PatchModel
 
 RoleName = Literal["admin", "staff", "customer"]
 UserStatus = Literal["active", "suspended"]
@@ -77,7 +77,13 @@ class UserOut(OutputModel):
 
 class ProfileIn(InputModel):
     bio: Annotated[str, Field(max_length=2000)] | None = None
-    avatar_url: Annotated[HttpUrlText, Field(max_length=500)] | None = None
+    avatar_url: str | None = Field(
+        None,
+        max_length=500,
+        description="Read-only: the served URL of the uploaded avatar "
+        "(PUT /users/{id}/avatar). Accepted only unchanged, so a profile read can be "
+        "sent back; any other value is a 422.",
+    )
     location: Annotated[str, Field(max_length=255)] | None = None
     phone: (
         Annotated[str, Field(pattern=r"^\+?[0-9 ()\-.]{5,30}$", description="E.164 preferred")]
@@ -91,7 +97,9 @@ class ProfileIn(InputModel):
 class ProfileOut(OutputModel):
     user_id: uuid.UUID
     bio: str | None
-    avatar_url: str | None
+    avatar_url: str | None = Field(
+        description="The uploaded avatar's URL, relative to the API's base (read-only)"
+    )
     location: str | None
     phone: str | None
     sms_opt_in: bool
