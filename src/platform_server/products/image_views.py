@@ -20,7 +20,7 @@ def image_url(image: ProductImage, variant: str) -> str:
 def image_out(image: ProductImage) -> ProductImageOut:
     variants = [
         ImageRenditionOut(
-            name=name,  # type: ignore[arg-type]
+            name=name,
             url=image_url(image, name),
             width=r["width"],
             height=r["height"],
@@ -33,7 +33,7 @@ def image_out(image: ProductImage) -> ProductImageOut:
         id=image.id,
         product_id=image.product_id,
         filename=image.filename,
-        content_type=image.content_type,  # type: ignore[arg-type]
+        content_type=image.content_type,
         width=image.width,
         height=image.height,
         size_bytes=image.size_bytes,
