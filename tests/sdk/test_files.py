@@ -8,9 +8,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from tests.images import FAKE_EXE, has_exif, picture, size_of
 
 from platform_sdk import AsyncClient, Client, NotFoundError, UnsupportedMediaTypeError
-from tests.images import FAKE_EXE, has_exif, picture, size_of
 
 Live = tuple[str, tuple[str, str]]
 

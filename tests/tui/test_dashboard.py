@@ -490,6 +490,6 @@ async def test_product_detail_lists_its_images(
     console.print(pane)
     text = console.export_text()
     assert "Images (2)" in text or "Images" in text
-    assert "★ front.jpg" in text and "640 × 480" in text and "JPEG" in text
-    assert "side.png" in text and "120 × 80" in text and "PNG" in text
+    assert "★ front.jpg" in text and "640 x 480" in text and "JPEG" in text
+    assert "side.png" in text and "120 x 80" in text and "PNG" in text
     assert " KB" in text or " B" in text

@@ -19,6 +19,7 @@ from platform_server.core.security import hash_password, verify_password
 from platform_server.core.settings import Settings
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.events import api as events
+from platform_server.storage.lifecycle import delete_after_commit
 from platform_server.users import hooks, repository
 from platform_server.users.models import User, UserProfile
 from platform_server.users.passwords import check_password
@@ -248,6 +249,10 @@ async def delete_user(session: AsyncSession, user_id: uuid.UUID, actor: Principa
     before = audit.snapshot(user, _AUDITED)
     await hooks.user_deleted.emit(session, user.id)
     await events.record(session, "user.deleted", "user", user.id, UserOut.model_validate(user))
+    profile = await repository.get_profile(session, user.id)
+    if profile is not None and profile.avatar_key:
+        # The uploaded avatar goes once the deletion has committed.
+        delete_after_commit(session, [profile.avatar_key])
     await repository.delete_user(session, user)
     if audit.by_staff(actor):
         await _audit(session, "user.delete", actor, user_id, audit.diff(before, {}))

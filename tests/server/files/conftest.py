@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import Account
 from tests.server.commerce.conftest import API, Shop
-from tests.server.commerce.conftest import shop as shop  # noqa: F401  (the fixture)
+from tests.server.commerce.conftest import shop as shop
 
 
 def upload(

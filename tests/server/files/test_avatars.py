@@ -69,3 +69,17 @@ def test_bad_avatars(api: httpx.Client, customer: Account) -> None:
     assert_problem(put_avatar(api, "me", picture(), {}), 401)
     profile = api.get(f"{API}/users/{customer.id}/profile", headers=customer.headers).json()
     assert profile["avatar_url"] is None
+
+
+def test_deleting_a_user_deletes_the_avatar_file(api: httpx.Client, make_user, server) -> None:
+    from pathlib import Path
+
+    user = make_user()
+    url = put_avatar(api, "me", picture(), user.headers).json()["avatar_url"]
+    objects = Path(server.settings.resolved_storage_dir) / "data" / "avatars"
+    before = {p.name for p in objects.rglob("*") if p.is_file()}
+    key_tail = url.rsplit("v=", 1)[1]
+    assert any(name.endswith(key_tail) for name in before)
+    assert api.delete(f"{API}/users/{user.id}", headers=user.headers).status_code == 204
+    after = {p.name for p in objects.rglob("*") if p.is_file()}
+    assert not any(name.endswith(key_tail) for name in after)

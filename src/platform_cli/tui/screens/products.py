@@ -41,7 +41,7 @@ def image_section(images: list[Any]) -> list[RenderableType]:
         (
             ("★ " if image.is_primary else "  ") + image.filename,
             size_text(image.size_bytes),
-            f"{image.width} × {image.height}",
+            f"{image.width} x {image.height}",
             image.content_type.removeprefix("image/").upper(),
         )
         for image in images
