@@ -154,36 +154,44 @@ def _total(response: httpx.Response) -> int | None:
     return int(length) if length and length.isdigit() else None
 
 
+class _Saving:
+    """The target of one download, counting what is written for ``progress``."""
+
+    def __init__(self, response: httpx.Response, download: Download) -> None:
+        self.out, self.path, self._own = download.open()
+        self.done, self._total, self._progress = 0, _total(response), download.progress
+
+    def write(self, chunk: bytes) -> None:
+        self.out.write(chunk)
+        self.done += len(chunk)
+        if self._progress is not None:
+            self._progress(self.done, self._total)
+
+    def close(self) -> None:
+        if self._own:
+            self.out.close()
+
+
 def save(response: httpx.Response, download: Download) -> Downloaded:
     """Write a streamed (sync) response's body to the target, chunk by chunk."""
-    out, path, own = download.open()
-    done, total = 0, _total(response)
+    saving = _Saving(response, download)
     try:
         for chunk in response.iter_bytes(CHUNK):
-            out.write(chunk)
-            done += len(chunk)
-            if download.progress is not None:
-                download.progress(done, total)
+            saving.write(chunk)
     finally:
-        if own:
-            out.close()
-    return _described(response, done, path)
+        saving.close()
+    return _described(response, saving.done, saving.path)
 
 
 async def save_async(response: httpx.Response, download: Download) -> Downloaded:
     """Write a streamed (async) response's body to the target, chunk by chunk."""
-    out, path, own = download.open()
-    done, total = 0, _total(response)
+    saving = _Saving(response, download)
     try:
         async for chunk in response.aiter_bytes(CHUNK):
-            out.write(chunk)
-            done += len(chunk)
-            if download.progress is not None:
-                download.progress(done, total)
+            saving.write(chunk)
     finally:
-        if own:
-            out.close()
-    return _described(response, done, path)
+        saving.close()
+    return _described(response, saving.done, saving.path)
 
 
 def redirect_target(response: httpx.Response) -> str | None:
