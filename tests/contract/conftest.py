@@ -189,8 +189,9 @@ def _as_a_client_would(case: schemathesis.Case, run: dict[str, str]) -> None:
         case.body = {**body, "payment_method": "pm_card_ok"}
     if label == f"POST {API}/api-keys" and body and body.get("expires_at"):
         case.body = {**body, "expires_at": "2999-01-01T00:00:00Z"}
-    if UPLOADS.match(label) and body and isinstance(body.get("file"), bytes | bytearray):
-        # Only generated file bytes are replaced: a mutated part (not a file) stays.
+    if UPLOADS.match(label) and body and isinstance(body.get("file"), bytes | bytearray | str):
+        # Only generated file contents are replaced: a part mutated into another
+        # type (not a file) stays as generated.
         case.body = {**body, "file": TINY_PNG}
     if label == f"POST {API}/orders" and isinstance(case.body, dict):
         items = case.body.get("items") or []
