@@ -17,11 +17,13 @@ from platform_server.users.avatars import keys_in_use as avatar_keys_in_use
 from platform_server.users.hooks import credentials_changed, registration_requested, user_deleted
 from platform_server.users.models import User, UserProfile
 from platform_server.users.passwords import check_password
+from platform_server.users.schemas import Password
 
 __all__ = [
     "Account",
     "Contact",
     "Identity",
+    "Password",
     "add_user",
     "admin_contacts",
     "avatar_keys_in_use",
