@@ -16,7 +16,7 @@ import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
-from platform_server.core.errors import Conflict, NotFound, Unprocessable, found
+from platform_server.core.errors import Conflict, NotFound, found
 from platform_server.core.principal import Principal
 from platform_server.products import image_views, repository, service
 from platform_server.products.image_views import image_out
@@ -94,10 +94,12 @@ async def reorder(
 ) -> list[ProductImageOut]:
     await service.get_product(session, product_id, actor)
     images = {i.id: i for i in await repository.images_of(session, [product_id])}
-    if len(set(order)) != len(order) or set(order) != set(images):
-        raise Unprocessable(
-            "image_ids must name every image of the product exactly once.",
-            errors=[{"loc": ["body", "image_ids"], "msg": "not the product's images"}],
+    if set(order) != set(images):
+        # The list was made from another state of the product (an image added or
+        # removed since, or ids of another product's): a conflict with what is there now.
+        raise Conflict(
+            "image_ids must name every image the product has now, each once; list them again.",
+            errors=[{"loc": ["body", "image_ids"], "msg": "not the product's current images"}],
         )
     for position, image_id in enumerate(order):
         images[image_id].position = position

@@ -94,8 +94,20 @@ class ProductImageOut(OutputModel):
 class ImageOrderIn(InputModel):
     image_ids: Annotated[
         list[uuid.UUID],
-        Field(min_length=1, max_length=50, description="Every image of the product, in order"),
+        Field(
+            min_length=1,
+            max_length=50,
+            json_schema_extra={"uniqueItems": True},
+            description="Every image of the product, each once, in order",
+        ),
     ]
+
+    @field_validator("image_ids")
+    @classmethod
+    def _once_each(cls, value: list[uuid.UUID]) -> list[uuid.UUID]:
+        if len(set(value)) != len(value):
+            raise ValueError("an image is named more than once")
+        return value
 
 
 class ProductOut(PricedOut):

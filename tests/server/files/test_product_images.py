@@ -106,11 +106,13 @@ def test_bad_orders_and_strangers(
     missing = "00000000-0000-0000-0000-000000000000"
     assert_problem(
         api.put(f"{base}/order", json={"image_ids": [missing]}, headers=staff.headers),
-        422,
+        409,
         field="image_ids",
     )
     assert_problem(
-        api.put(f"{base}/order", json={"image_ids": [first, first]}, headers=staff.headers), 422
+        api.put(f"{base}/order", json={"image_ids": [first, first]}, headers=staff.headers),
+        422,
+        field="image_ids",
     )
     assert_problem(upload(api, product["id"], picture(), customer.headers), 403)
     assert_problem(upload(api, product["id"], picture(), {}), 401)
