@@ -16,7 +16,8 @@ FormatName = Literal["csv", "jsonl"]
 class BulkImportIn(BaseModel):
     """The form fields of `POST /bulk/imports` (beside the `file`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The form also carries the `file` part, which the route takes on its own.
+    model_config = ConfigDict(extra="ignore")
 
     kind: str = Field(min_length=1, max_length=40, description="What the file holds: products")
     mode: str = Field("upsert", min_length=1, max_length=20, description="How rows apply")
