@@ -24,10 +24,10 @@ from platform_server.products.schemas import BatchIn, ProductOut
 __all__ = [
     "ExportedProduct",
     "PriceLine",
-    "UpsertResult",
-    "export_page",
     "ProductOut",
+    "UpsertResult",
     "count_active",
+    "export_page",
     "get_product",
     "image_keys_in_use",
     "price_list",

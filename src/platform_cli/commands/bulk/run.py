@@ -30,7 +30,9 @@ def import_file(
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Where --wait saves the report when rows failed.", show_default=False),
+        typer.Option(
+            "--report", help="Where --wait saves the report when rows failed.", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Upload a file and start an import job on the server (upsert by the kind's key).
@@ -62,11 +64,17 @@ def export_file(
     out_path: Annotated[Path, typer.Option("--out", help="The file to write.", show_default=False)],
     filters: Annotated[
         list[str] | None,
-        typer.Option("--filter", help="NAME=VALUE, repeatable (products: status, category).", show_default=False),
+        typer.Option(
+            "--filter",
+            help="NAME=VALUE, repeatable (products: status, category).",
+            show_default=False,
+        ),
     ] = None,
     file_format: Annotated[
         Literal["csv", "jsonl"] | None,
-        typer.Option("--format", "-f", help="Default: from --out's extension, else csv.", show_default=False),
+        typer.Option(
+            "--format", "-f", help="Default: from --out's extension, else csv.", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Export on the server, wait for it, and download the file."""
