@@ -156,6 +156,7 @@ class RawRow:
     number: int
     data: dict[str, Any] | None
     error: str | None = None
+    key: str | None = None  # of a row that cannot be read, when its key cell can
 
 
 async def _lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[list[str]]:
@@ -202,16 +203,18 @@ async def read_rows(
                 continue
             if not cells or not any(c.strip() for c in cells):
                 continue
-            yield _csv_row(number, header, cells)
+            yield _csv_row(number, header, cells, kind.key)
     if pending:
         number += 1
-        yield RawRow(number, None, "an unclosed quote runs to the end of the file")
+        yield RawRow(number, None, "row: an unclosed quote runs to the end of the file")
 
 
-def _csv_row(number: int, header: list[str], cells: list[str]) -> RawRow:
+def _csv_row(number: int, header: list[str], cells: list[str], key: str) -> RawRow:
     width = len(header)
     if len(cells) > width:
-        return RawRow(number, None, f"{len(cells)} cells, the header has {width}")
+        at = header.index(key) if key in header else None
+        named = cells[at].strip() or None if at is not None else None
+        return RawRow(number, None, f"row: {len(cells)} cells, the header has {width}", named)
     if len(cells) < width:
         cells = cells + [""] * (width - len(cells))
     return RawRow(number, dict(zip(header, cells, strict=True)))
@@ -222,13 +225,13 @@ def _json_row(number: int, line: str, kind: ImportKind) -> RawRow:
         # Decimal, never float: prices written as JSON numbers keep their digits.
         data = json.loads(line, parse_float=Decimal)
     except ValueError as exc:
-        return RawRow(number, None, f"not JSON: {exc}")
+        return RawRow(number, None, f"line: not JSON: {exc}")
     if not isinstance(data, dict):
-        return RawRow(number, None, "not a JSON object")
+        return RawRow(number, None, "line: must be a JSON object")
     try:
         check_columns(kind, list(data))
     except BadFile as exc:
-        return RawRow(number, None, exc.detail)
+        return RawRow(number, None, f"line: {exc.detail}")
     return RawRow(number, data)
 
 

@@ -75,7 +75,8 @@ class ImportKind(ABC):
     # The column that names a row in the report.
     key: ClassVar[str]
     modes: ClassVar[tuple[str, ...]] = ("upsert",)
-    # What the requester needs to start it (checked at creation and when it runs).
+    # What the requester needs to start it (checked when the job is created, against the
+    # caller's permissions then, an API key's scopes included).
     permission: ClassVar[Permission]
 
     def validate_row(self, raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -89,7 +90,8 @@ class ImportKind(ABC):
     ) -> list[RowOutcome]:
         """Apply `rows` in `session`'s transaction (never commit it): one outcome per
         row, any order. With `ctx.dry_run`, check against the same rules and write
-        nothing (outcome `valid`, `unchanged` or `failed`). Raise only for what fails the
+        nothing; the outcome says what would happen (`created`, `updated`, `unchanged`,
+        `failed`; `valid` when the kind cannot tell). Raise only for what fails the
         whole job (the chunk is rolled back); a bad row is an outcome `failed`."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,6 +46,23 @@ _OUTCOMES: dict[str, Outcome] = {
     "error": "failed",
 }
 EXPORT_PAGE = 1000
+
+
+def _json_numbers(value: Any) -> Any:
+    """JSONL numbers arrive as Decimal (a price keeps its digits); an attribute's go back
+    to float, as JSON stores them."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _json_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_numbers(v) for v in value]
+    return value
+
+
+def _dry(existing: bool) -> Outcome:
+    # A dry run's report says what the import would do, as `products import` always did.
+    return "updated" if existing else "created"
 
 
 def _int_cell(text: str) -> int | str:
@@ -89,6 +107,8 @@ class ProductsImport(ImportKind):
                 item[name] = value
         if attributes is not None:
             item["attributes"] = attributes
+        if "attributes" in item:
+            item["attributes"] = _json_numbers(item["attributes"])
         return item
 
     async def apply_chunk(
@@ -100,7 +120,7 @@ class ProductsImport(ImportKind):
             RowOutcome(
                 rows[r.index].number,
                 r.sku,
-                _OUTCOMES[r.result],
+                _dry(r.existing) if r.result == "valid" else _OUTCOMES[r.result],
                 "; ".join(f"{field}: {msg}" for field, msg in r.errors) or None,
             )
             for r in results

@@ -68,7 +68,7 @@ async def create_import(
     """multipart/form-data: `file`, `kind`, `mode` (upsert), `dry_run`, `format`. The file
     is checked as it is stored (UTF-8, line length, columns); rows are checked and
     applied by the job, a chunk per transaction. Poll `GET /bulk/jobs/{id}`."""
-    stored = await service.store_upload(storage, settings, payload, file)
+    stored = await service.store_upload(storage, settings, actor, payload, file)
     job = await service.create_import(session, actor, payload, stored, file.filename)
     background.add_task(wake)  # once the job has committed
     return job

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from platform_server.bulk import catalog as _catalog  # noqa: F401 - registers the kinds
 from platform_server.bulk import repository
@@ -133,8 +133,10 @@ class JobRunner:
                 await self._run_export(snap)
         except Lost:
             logger.info("bulk job %s is no longer ours (cancelled or taken over)", snap.id)
-        except (SQLAlchemyError, StorageUnavailable, OSError):
-            # Transient: the lease runs out and a runner (maybe this one) resumes it.
+        except (OperationalError, InterfaceError, StorageUnavailable, OSError):
+            # Transient (the database or storage is unreachable): the lease runs out and
+            # a runner (maybe this one) resumes the job. Anything else would fail again
+            # the same way: the job fails instead of being retried forever.
             raise
         except asyncio.CancelledError:
             with contextlib.suppress(Exception):
@@ -183,7 +185,7 @@ class JobRunner:
 
         assert isinstance(kind, ImportKind) and isinstance(raw, RawRow)
         if raw.data is None:
-            return None, RowOutcome(raw.number, None, "failed", raw.error)
+            return None, RowOutcome(raw.number, raw.key, "failed", raw.error)
         key = raw.data.get(kind.key)
         key_text = str(key).strip() if key is not None else None
         try:

@@ -93,13 +93,19 @@ async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
 
 
 async def store_upload(
-    storage: Storage, settings: Settings, payload: BulkImportIn, upload: UploadFile
+    storage: Storage,
+    settings: Settings,
+    actor: Principal,
+    payload: BulkImportIn,
+    upload: UploadFile,
 ) -> tuple[uuid.UUID, str, int]:
     """The uploaded file, scanned as it is stored: (job id, key, data rows). Runs before
     the request's session is used: a large upload never holds the database's writer."""
     kind = IMPORTS.get(payload.kind)
     if kind is None:
         raise _unknown_kind(payload.kind, list(IMPORTS))
+    if not actor.can(kind.permission):  # before a byte is stored
+        raise Forbidden(f"Importing {kind.name} needs the {kind.permission.value} permission.")
     if payload.mode not in kind.modes:
         raise Unprocessable(
             f"{kind.name} imports take mode {', '.join(kind.modes)}.",
@@ -127,8 +133,6 @@ async def create_import(
     filename: str | None,
 ) -> BulkJobOut:
     kind = IMPORTS[payload.kind]
-    if not actor.can(kind.permission):
-        raise Forbidden(f"Importing {kind.name} needs the {kind.permission.value} permission.")
     job_id, key, total = stored
     job = _new_job(
         actor,

@@ -80,12 +80,14 @@ async def sellable_in_category(
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
     """One item of `upsert_by_sku`: `result` is created, updated, unchanged, valid (a dry
-    run's) or error, with `(field, message)` pairs saying why."""
+    run's) or error, with `(field, message)` pairs saying why; `existing` when the SKU
+    named a product already there (a dry run's `valid` would update it)."""
 
     index: int
     sku: str | None
     result: str
     errors: tuple[tuple[str, str], ...] = ()
+    existing: bool = False
 
 
 async def upsert_by_sku(
@@ -102,6 +104,7 @@ async def upsert_by_sku(
             r.sku,
             r.result,
             tuple((".".join(e["loc"]) or "row", e["msg"]) for e in r.errors or ()),
+            r.id is not None,
         )
         for r in out.results
     ]

@@ -68,9 +68,10 @@ def test_a_dry_run_checks_every_row_and_writes_nothing(api: httpx.Client, staff:
     assert job["dry_run"] is True
     job = finished(api, staff.headers, job["id"])
     assert job["status"] == "succeeded"
-    assert job["counts"] == {"created": 0, "updated": 0, "unchanged": 0, "failed": 1}
+    # What the import would do; nothing was written.
+    assert job["counts"] == {"created": 3, "updated": 0, "unchanged": 0, "failed": 1}
     outcomes = [r["outcome"] for r in _report(api, staff.headers, job["id"])]
-    assert outcomes == ["valid", "valid", "valid", "failed"]
+    assert outcomes == ["created", "created", "created", "failed"]
     for sku in skus:
         found = api.get(f"{API}/products", params={"q": sku}, headers=staff.headers)
         assert all(p["sku"] != sku for p in found.json()["data"])

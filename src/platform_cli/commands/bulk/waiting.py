@@ -34,8 +34,9 @@ def _line(job: BulkJob) -> str:
     return f"{job.kind} {job.direction} {job.status}: {job.progress.done:,}{total} rows"
 
 
-def wait(sdk: Client, out: Output, job: BulkJob) -> BulkJob:
-    """Poll until the job ends, showing its progress on stderr."""
+def wait(sdk: Client, out: Output, job: BulkJob, *, lines: bool = True) -> BulkJob:
+    """Poll until the job ends, showing its progress on stderr: a bar on a terminal,
+    else a plain line per change (none when not `lines`)."""
     from platform_cli import terminal
 
     if terminal.stderr_is_tty():
@@ -43,7 +44,7 @@ def wait(sdk: Client, out: Output, job: BulkJob) -> BulkJob:
     shown = ""
     while True:
         line = _line(job)
-        if line != shown:  # a line per change, never a flood of identical ones
+        if lines and line != shown:  # a line per change, never a flood of identical ones
             sys.stderr.write(line + "\n")
             sys.stderr.flush()
             shown = line
