@@ -93,6 +93,7 @@ async def delete_avatar(id: uuid.UUID, session: DbSession, actor: Writer) -> Pro
             "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp")},
         },
         **DOWNLOAD_RESPONSES,
+        409: {"description": "The user has uploaded no avatar"},
     },
 )
 async def get_avatar(
@@ -103,16 +104,9 @@ async def get_avatar(
     session: DbSession,
     actor: Viewer,
 ) -> Response:
-    """For whoever may read the user (themself, or staff with users:read). A user who
-    uploaded none has a default picture (PNG, `X-Avatar: default`)."""
-    stored = await avatars.stored_avatar(session, id, actor)
-    if stored is None:
-        picture = avatars.default_avatar()
-        headers = {"Cache-Control": PRIVATE, "ETag": '"default-avatar"', "X-Avatar": "default"}
-        if request.headers.get("if-none-match") == headers["ETag"]:
-            return Response(status_code=304, headers=headers)
-        return Response(picture, media_type="image/png", headers=headers)
-    key, filename = stored
+    """For whoever may read the user (themself, or staff with users:read); 409 when
+    the user has uploaded none."""
+    key, filename = await avatars.stored_avatar(session, id, actor)
     return await serve(
         request,
         storage,

@@ -7,15 +7,13 @@ checked and re-encoded like a product image (EXIF stripped), fitted in 512 px.
 
 from __future__ import annotations
 
-import functools
-import io
 import uuid
 
 import anyio.to_thread
-from PIL import Image, ImageDraw
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
+from platform_server.core.errors import Conflict
 from platform_server.core.principal import Principal
 from platform_server.storage import imaging
 from platform_server.storage.base import Storage, random_key
@@ -83,27 +81,15 @@ async def delete_avatar(
 
 async def stored_avatar(
     session: AsyncSession, user_id: uuid.UUID, actor: Principal
-) -> tuple[str, str] | None:
-    """The key and a file name of the user's uploaded avatar, for whoever may see the
-    user; None when they have none (the default picture is shown)."""
+) -> tuple[str, str]:
+    """The key and a file name of the user's avatar, for whoever may see the user; a
+    409 when they have none (the user exists: like an unpaid order's invoice)."""
     user = await service.get_visible(session, user_id, actor)
     profile = await repository.get_profile(session, user.id)
     if profile is None or not profile.avatar_key:
-        return None
+        raise Conflict(f"User {user_id} has no uploaded avatar.")
     ext = (profile.avatar_content_type or "image/jpeg").split("/")[-1].replace("jpeg", "jpg")
     return profile.avatar_key, f"avatar.{ext}"
-
-
-@functools.cache
-def default_avatar() -> bytes:
-    """The picture of a user who uploaded none: a grey head and shoulders, 128 px."""
-    image = Image.new("RGB", (128, 128), (226, 229, 234))
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((40, 22, 88, 70), fill=(160, 167, 178))
-    draw.ellipse((18, 78, 110, 170), fill=(160, 167, 178))
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
 
 
 async def keys_in_use(session: AsyncSession) -> set[str]:
