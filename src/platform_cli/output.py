@@ -13,10 +13,15 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platform_cli import terminal
 from platform_cli.context import Column, Kind
+from platform_cli.nested import block, inline
+from platform_cli.nested import plain as _plain
+
+if TYPE_CHECKING:
+    from platform_cli.shape import Shape
 
 TABLE_CHUNK = 100
 
@@ -77,17 +82,6 @@ def lookup(data: Mapping[str, Any], key: str) -> Any:
     return value
 
 
-def _plain(value: Any) -> str:
-    """A cell value for stable, piped output."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value).replace("\t", " ").replace("\n", " ")
-
-
 def infer_columns(item: Mapping[str, Any]) -> list[Column]:
     columns = []
     for key, value in item.items():
@@ -112,8 +106,10 @@ class Output:
         tty: bool | None = None,
         color: bool | None = None,
         spinner: bool | None = None,
+        shape: Shape | None = None,
     ) -> None:
         self.format = fmt
+        self.shape = shape
         self.tty = terminal.stdout_is_tty() if tty is None else tty
         self.color = terminal.color_enabled() if color is None else color
         self.spinner_enabled = (
@@ -187,6 +183,11 @@ class Output:
 
     # -- cells -----------------------------------------------------------------------------
 
+    def _nested(self, value: Any) -> Any:
+        from platform_cli.nested import rich_nested
+
+        return rich_nested(self._cell, value)
+
     def _cell(self, value: Any, kind: Kind) -> Any:
         if not self.rich:
             return _plain(value)
@@ -206,9 +207,9 @@ class Output:
             style = {"active": "green", "ok": "green", "suspended": "red"}.get(str(value), "")
             return Text(str(value), style=style)
         if isinstance(value, list):
-            return Text(", ".join(str(v) for v in value))
+            return Text(", ".join(inline(v) for v in value))
         if isinstance(value, dict):
-            return Text(json.dumps(value))
+            return Text(inline(value))
         return Text(str(value))
 
     # -- one object ------------------------------------------------------------------------
@@ -216,6 +217,14 @@ class Output:
     def one(self, obj: Any, columns: Sequence[Column] | None = None) -> None:
         """A single object: key/value table, or the exact model JSON/YAML/CSV."""
         data = to_data(obj)
+        shape = self.shape
+        if shape is not None:
+            if shape.format is not None:
+                shape.print_one(self.write, data)
+                return
+            if shape.fields:
+                columns = shape.columns(columns)
+                data = shape.select(data, columns)
         fmt = self.format
         if fmt == "json":
             self.write(json.dumps(data, indent=2) + "\n")
@@ -243,7 +252,10 @@ class Output:
             table.add_column(style="bold")
             table.add_column(overflow="fold")
             for col in columns:
-                table.add_row(col.key, self._cell(lookup(data, col.key), col.kind))
+                value = lookup(data, col.key)
+                nested = self._nested(value)
+                cell = nested if nested is not None else self._cell(value, col.kind)
+                table.add_row(col.key, cell)
             self.console().print(table)
 
     # -- many objects (streamed) -------------------------------------------------------------
@@ -256,6 +268,14 @@ class Output:
         empty: str = "No results.",
     ) -> int:
         """Stream a list in the current format; returns how many items were written."""
+        shape = self.shape
+        if shape is not None:
+            if shape.format is not None:
+                return shape.print_many(self.write, (to_data(item) for item in items))
+            if shape.fields:
+                columns = shape.columns(columns)
+                picked = columns
+                items = (shape.select(to_data(item), picked) for item in items)
         fmt = self.format
         count = 0
         if fmt == "json":
@@ -398,7 +418,7 @@ class Output:
                     lines.append(f"  - {key}: {_plain(before.get(key))}")
                     lines.append(f"  + {key}: {_plain(after.get(key))}")
         elif request is not None:
-            lines += [f"  {k}: {_plain(v)}" for k, v in request.items()]
+            lines += block(dict(request), "  ")
         if self.rich:
             console = self.console()
             for line in lines:
