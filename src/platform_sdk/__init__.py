@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from . import webhooks
     from ._async_client import AsyncClient
     from ._client import Client
-    from ._pagination import AsyncPage, SyncPage
+    from ._pagination import AsyncPage, AsyncPaginator, SyncPage
     from ._response import APIResponse
     from ._retry import RetryNotice, RetryPolicy
     from ._types import (
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         CreateOptions,
         NullType,
         OrderItemParam,
+        ProductBatchItemParam,
         RequestOptions,
         ShippingAddressParam,
     )
@@ -63,6 +64,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AsyncPage",
+    "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -77,6 +79,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "PlatformError",
+    "ProductBatchItemParam",
     "RateLimitError",
     "RequestOptions",
     "RetryNotice",
@@ -95,7 +98,7 @@ __all__ += models.__all__  # every response model
 _MODULES: dict[str, tuple[str, ...]] = {
     "._async_client": ("AsyncClient",),
     "._client": ("Client",),
-    "._pagination": ("AsyncPage", "SyncPage"),
+    "._pagination": ("AsyncPage", "AsyncPaginator", "SyncPage"),
     "._response": ("APIResponse",),
     "._retry": ("RetryNotice", "RetryPolicy"),
     "._types": (
@@ -103,6 +106,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "CreateOptions",
         "NullType",
         "OrderItemParam",
+        "ProductBatchItemParam",
         "RequestOptions",
         "ShippingAddressParam",
     ),

@@ -15,7 +15,7 @@ from ._base_client import (
     Resumption,
 )
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
-from ._pagination import AsyncPage
+from ._pagination import AsyncPage, AsyncPaginator
 from ._resources import Resources
 from ._types import Async, AsyncRaw
 from .errors import AuthenticationError
@@ -62,6 +62,9 @@ class AsyncClient(BaseClient[httpx.AsyncClient], Resources[Async]):
     # -- running calls -------------------------------------------------------------------
 
     def _execute(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any], *, raw: bool) -> Any:
+        if isinstance(call, PageCall) and not raw:
+            # Awaitable (the first page) and async-iterable (every item) alike.
+            return AsyncPaginator(lambda: self._execute_async(spec, call, raw=False))
         return self._execute_async(spec, call, raw=raw)
 
     async def _execute_async(

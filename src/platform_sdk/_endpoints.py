@@ -34,7 +34,7 @@ from typing import (
 from ._types import Async, AsyncRaw, M, Sync, SyncRaw
 
 if typing.TYPE_CHECKING:
-    from ._pagination import AsyncPage, SyncPage
+    from ._pagination import AsyncPage, AsyncPaginator, SyncPage
     from ._response import APIResponse
 
 P = ParamSpec("P")
@@ -191,9 +191,7 @@ class PageEndpoint(_EndpointBase, Generic[P, T]):
     @overload
     def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, SyncPage[T]]: ...
     @overload
-    def __get__(
-        self, obj: Resource[Async], owner: type[Any]
-    ) -> Callable[P, Coroutine[Any, Any, AsyncPage[T]]]: ...
+    def __get__(self, obj: Resource[Async], owner: type[Any]) -> Callable[P, AsyncPaginator[T]]: ...
     @overload
     def __get__(
         self, obj: Resource[SyncRaw], owner: type[Any]

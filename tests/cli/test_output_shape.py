@@ -102,7 +102,8 @@ def test_nested_values_on_a_terminal_are_blocks_and_sub_tables(
 
 def test_dry_run_request_reads_as_lines(capsys: pytest.CaptureFixture[str]) -> None:
     request = {k: ORDER[k] for k in ("items", "total", "currency", "shipping_address")}
-    Output("table", tty=False, color=False, spinner=False).dry_run("place an order", request=request)
+    out = Output("table", tty=False, color=False, spinner=False)
+    out.dry_run("place an order", request=request)
     text = capsys.readouterr().out
     assert "{" not in text and "[" not in text
     assert "  items:\n    - sku: MUG-1\n      name: Mug\n      quantity: 2\n" in text
@@ -115,7 +116,7 @@ def test_order_get_on_a_terminal_has_no_repr(
     monkeypatch.setattr(terminal, "stdout_is_tty", lambda: True)
     monkeypatch.setenv("COLUMNS", "160")
     shown = admin_cli.ok("orders", "get", str(order.id)).stdout
-    assert "{'" not in shown and "{\"" not in shown
+    assert "{'" not in shown and '{"' not in shown
     assert "QUANTITY" in shown and order.items[0].sku in shown
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cached_property
 from typing import Unpack
@@ -44,11 +44,14 @@ class Orders(Resource[M]):
     def create(
         self,
         *,
-        items: Sequence[OrderItemParam | Mapping[str, object]],
-        shipping_address: ShippingAddressParam | Mapping[str, object] | None = None,
+        items: Sequence[OrderItemParam],
+        shipping_address: ShippingAddressParam | None = None,
         **options: Unpack[CreateOptions],
     ) -> Call[Order]:
         """Place an order: ``items=[{"product_id": ..., "quantity": 2}]``.
+
+        ``items`` and ``shipping_address`` are TypedDicts (``OrderItemParam``,
+        ``ShippingAddressParam``): a type checker refuses an unknown or missing key.
 
         Reserves stock and prices the items from the catalog. Unknown or archived
         products raise ``UnprocessableEntityError``; short stock raises ``ConflictError``.

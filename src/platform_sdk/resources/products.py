@@ -11,6 +11,7 @@ from .._types import (
     M,
     Money,
     PageOptions,
+    ProductBatchItemParam,
     ProductSort,
     ProductStatus,
     RequestOptions,
@@ -122,14 +123,15 @@ class Products(Resource[M]):
     def batch(
         self,
         *,
-        items: Sequence[Mapping[str, Any]],
+        items: Sequence[ProductBatchItemParam],
         dry_run: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Call[Batch]:
         """Create or update up to 1,000 products by ``sku`` (staff).
 
-        Each item has the fields of ``create``. Valid items are applied even when others
-        fail; ``results`` has one entry per item. ``dry_run=True`` only validates.
+        Each item has the fields of ``create`` (a ``ProductBatchItemParam``). Valid items
+        are applied even when others fail; ``results`` has one entry per item.
+        ``dry_run=True`` only validates.
         """
         return one(
             Batch, options, body={"items": [dict(item) for item in items], "dry_run": dry_run}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -11,7 +11,7 @@ from platform_cli.context import check_fields
 from platform_cli.verbs import Session, verb
 
 if TYPE_CHECKING:
-    from platform_sdk import Client
+    from platform_sdk import Client, OrderItemParam, ShippingAddressParam
 
 
 def parse_items(values: list[str]) -> list[dict[str, Any]]:
@@ -163,5 +163,9 @@ def create(
         out.dry_run("place an order", request={**summary, "shipping_address": address})
         return
     with out.spinner("Placing the order…"):
-        order = sdk.orders.create(items=items, shipping_address=address)
+        # Built from options (and --shipping-address-json), so checked by the server.
+        order = sdk.orders.create(
+            items=cast("list[OrderItemParam]", items),
+            shipping_address=cast("ShippingAddressParam | None", address),
+        )
     out.one(order, COLUMNS)
