@@ -43,5 +43,7 @@ class OrderTransition(PlatformModel):
     from_status: str | None = None
     to_status: str
     actor_id: UUID | None = None
+    actor_email: str | None = None
+    """Who made the change; ``None`` for the system (or a user since deleted)."""
     note: str | None = None
     created_at: datetime

@@ -80,6 +80,9 @@ class OrderTransitionOut(OutputModel):
     from_status: OrderStatus | None
     to_status: OrderStatus
     actor_id: uuid.UUID | None
+    actor_email: str | None = Field(
+        None, description="Who made the change (null: the system, or a user since deleted)"
+    )
     note: str | None
     created_at: datetime
 

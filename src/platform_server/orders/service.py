@@ -35,6 +35,7 @@ from platform_server.orders.schemas import (
     OrderTransitionOut,
 )
 from platform_server.products import api as products
+from platform_server.users import api as users
 
 ALLOWED: dict[str, frozenset[str]] = {
     "pending": frozenset({"paid", "cancelled", "expired"}),
@@ -316,7 +317,16 @@ async def history(
     session: AsyncSession, order_id: uuid.UUID, actor: Principal, page: PageParams
 ) -> Page[OrderTransitionOut]:
     order = await get_order(session, order_id, actor)
-    return await repository.history(session, order.id, page, OrderTransitionOut.model_validate)
+    found = await repository.history(session, order.id, page, OrderTransitionOut.model_validate)
+    # Who, for people: the actor's email, looked up for the whole page in one query.
+    emails = await users.contacts(session, [t.actor_id for t in found.data if t.actor_id])
+    data = [
+        t.model_copy(update={"actor_email": emails[t.actor_id].email})
+        if t.actor_id in emails
+        else t
+        for t in found.data
+    ]
+    return Page(data=data, next_cursor=found.next_cursor)
 
 
 async def expire_overdue(session: AsyncSession, now: datetime | None = None) -> int:

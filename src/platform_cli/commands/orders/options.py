@@ -25,7 +25,7 @@ COLUMNS = columns(
 
 
 HISTORY_COLUMNS = columns(
-    "FROM=from_status, TO=to_status:status, BY=actor_id:id, NOTE=note, WHEN=created_at:time"
+    "FROM=from_status, TO=to_status:status, BY=actor_email, NOTE=note, WHEN=created_at:time"
 )
 
 

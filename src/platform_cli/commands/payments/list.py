@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from platform_cli.context import columns
-from platform_cli.verbs import listing
+from platform_cli.verbs import listing, showing
 
 if TYPE_CHECKING:
     from platform_sdk import Client
@@ -33,3 +33,12 @@ REFUND_COLUMNS = columns(
 def list_payments(sdk: Client, size: int, order_id: OrderId) -> Iterable[Any]:
     """Every payment attempt of an order, failed ones included."""
     return sdk.orders.payments.list(order_id, limit=size)
+
+
+@showing(COLUMNS)
+def get(
+    sdk: Client,
+    payment_id: Annotated[str, typer.Argument(help="Payment id.", show_default=False)],
+) -> Any:
+    """Show one payment: amount, currency, what was refunded."""
+    return sdk.payments.get(payment_id)
