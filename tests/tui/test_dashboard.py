@@ -67,12 +67,12 @@ async def test_switch_views_filter_open_and_cancel_an_order(
 
         # Filter on the server: the buyer's email is unique to this test.
         await pilot.press("slash")
-        await type_text(pilot, customer.email, paste=True)
+        await type_text(pilot, f"pending {customer.email}", paste=True)
         await pilot.press("enter")
         view = app.screen
         assert isinstance(view, OrdersView)
         await wait_until(pilot, lambda: [r.key for r in view.table.rows] == [order["id"]])
-        assert view.filter.params == {"q": customer.email}
+        assert view.filter.params == {"q": customer.email, "status": "pending"}
 
         # The detail pane: items, payments, history and events of the order.
         await wait_until(pilot, lambda: view.detail_key == order["id"])
@@ -93,6 +93,8 @@ async def test_switch_views_filter_open_and_cancel_an_order(
         )
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.said("is now cancelled"))
+        # No longer pending: it leaves the "pending" list at once, not at the next refresh.
+        await wait_until(pilot, lambda: view.table.row_count == 0)
 
     after = await admin_client.orders.get(order["id"])
     assert after.status == "cancelled"
