@@ -76,6 +76,8 @@ def relative_time(when: datetime, now: datetime | None = None) -> str:
 
 
 def lookup(data: Mapping[str, Any], key: str) -> Any:
+    if key in data:  # a field picked by --columns keeps its dotted name
+        return data[key]
     value: Any = data
     for part in key.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None

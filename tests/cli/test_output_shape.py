@@ -10,6 +10,7 @@ import pytest
 
 from platform_cli import terminal
 from platform_cli.output import Output
+from platform_cli.shape import Shape
 from platform_sdk import Client
 from tests.cli.conftest import Cli
 
@@ -89,6 +90,20 @@ def test_columns_pick_fields_in_every_format(admin_cli: Cli, order: Any) -> None
     assert products.splitlines()[0] == "SKU"
 
 
+def test_dotted_columns_reach_into_objects(capsys: pytest.CaptureFixture[str]) -> None:
+    def out(fmt: str) -> Output:
+        shape = Shape.of(columns=["status,shipping_address.city"])
+        return Output(fmt, tty=False, color=False, spinner=False, shape=shape)
+
+    out("table").many([ORDER])
+    assert capsys.readouterr().out == "STATUS\tSHIPPING ADDRESS CITY\npending\tOslo\n"
+    out("json").one(ORDER)
+    assert json.loads(capsys.readouterr().out) == {
+        "status": "pending",
+        "shipping_address.city": "Oslo",
+    }
+
+
 def test_nested_values_on_a_terminal_are_blocks_and_sub_tables(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -125,3 +140,11 @@ def test_boolean_flags_show_no_value_type_in_help(cli: Cli) -> None:
         text = cli.ok(*args, "--help").stdout
         assert "<bool>" not in text, args
     assert "--jq" in cli.ok("users", "list", "--help").stdout
+
+
+def test_events_tail_goes_through_jq_event_by_event(
+    admin_cli: Cli, sdk: Client, order: Any
+) -> None:
+    newest, older = list(sdk.events.list(limit=2).data)
+    shown = admin_cli.ok("events", "tail", "--after", str(older.id), "-n", "1", "--jq", ".id")
+    assert shown.stdout == f"{newest.id}\n"

@@ -51,6 +51,9 @@ def tail(
 def _print_event(out: Any, event: Any) -> None:
     import json
 
+    if out.shape is not None and (out.shape.format or out.shape.fields):
+        out.one(event, COLUMNS)  # --jq, --template or --columns: event by event
+        return
     if out.format in {"json", "jsonl"}:
         out.write(json.dumps(event.model_dump(mode="json"), separators=(",", ":")) + "\n")
         return
