@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from platform_sdk import Client
 
 OrderId = Annotated[str, typer.Argument(help="Order id.", show_default=False)]
+PaymentId = Annotated[str, typer.Argument(help="Payment id.", show_default=False)]
 
 
 COLUMNS = columns(
@@ -36,9 +37,6 @@ def list_payments(sdk: Client, size: int, order_id: OrderId) -> Iterable[Any]:
 
 
 @showing(COLUMNS)
-def get(
-    sdk: Client,
-    payment_id: Annotated[str, typer.Argument(help="Payment id.", show_default=False)],
-) -> Any:
+def get(sdk: Client, payment_id: PaymentId) -> Any:
     """Show one payment: amount, currency, what was refunded."""
     return sdk.payments.get(payment_id)

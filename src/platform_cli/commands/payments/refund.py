@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from platform_cli.commands.payments.list import REFUND_COLUMNS
+from platform_cli.commands.payments.list import REFUND_COLUMNS, PaymentId
 from platform_cli.context import check_fields, confirm, parse_money
 from platform_cli.errors import CLIError
 from platform_cli.verbs import Session, verb
@@ -16,7 +16,7 @@ from platform_cli.verbs import Session, verb
 @verb(yes=True, dry_run=True)
 def refund(
     session: Session,
-    payment_id: Annotated[str, typer.Argument(help="Payment id.", show_default=False)],
+    payment_id: PaymentId,
     amount: Annotated[
         Decimal | None,
         typer.Option(
