@@ -148,3 +148,11 @@ def test_events_tail_goes_through_jq_event_by_event(
     newest, older = list(sdk.events.list(limit=2).data)
     shown = admin_cli.ok("events", "tail", "--after", str(older.id), "-n", "1", "--jq", ".id")
     assert shown.stdout == f"{newest.id}\n"
+
+
+def test_auth_status_and_health_take_jq_too(
+    admin_cli: Cli, admin_credentials: tuple[str, str]
+) -> None:
+    shown = admin_cli.ok("auth", "status", "--jq", ".user.email").stdout
+    assert shown == f"{admin_credentials[0]}\n"
+    assert admin_cli.ok("health", "--template", "{{ live.status }}").stdout == "ok\n"

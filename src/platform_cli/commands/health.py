@@ -6,14 +6,28 @@ from typing import Any
 
 import typer
 
-from platform_cli.context import Column, OutputOption, client, output
+from platform_cli.context import (
+    Column,
+    ColumnsOption,
+    JqOption,
+    OutputOption,
+    TemplateOption,
+    client,
+    output,
+)
 
 
-def health(ctx: typer.Context, fmt: OutputOption = None) -> None:
+def health(
+    ctx: typer.Context,
+    fmt: OutputOption = None,
+    jq: JqOption = None,
+    template: TemplateOption = None,
+    fields: ColumnsOption = None,
+) -> None:
     """Is the server alive (/healthz) and ready (/readyz)? Exit code 1 if not."""
     from platform_sdk import APIStatusError, PlatformError
 
-    out = output(ctx, fmt)
+    out = output(ctx, fmt, jq=jq, template=template, columns=fields)
     result: dict[str, Any] = {"base_url": None, "live": None, "ready": None}
     failed = False
     with client(ctx, authenticated=False) as sdk, out.spinner("Checking…"):

@@ -6,14 +6,28 @@ from typing import Any
 
 import typer
 
-from platform_cli.context import Column, OutputOption, connection, output
+from platform_cli.context import (
+    Column,
+    ColumnsOption,
+    JqOption,
+    OutputOption,
+    TemplateOption,
+    connection,
+    output,
+)
 
 
-def status(ctx: typer.Context, fmt: OutputOption = None) -> None:
+def status(
+    ctx: typer.Context,
+    fmt: OutputOption = None,
+    jq: JqOption = None,
+    template: TemplateOption = None,
+    fields: ColumnsOption = None,
+) -> None:
     """Who you are, on which server and profile, where the credential comes from."""
     from platform_cli.client import jwt_expiry
 
-    out = output(ctx, fmt)
+    out = output(ctx, fmt, jq=jq, template=template, columns=fields)
     conn = connection(ctx)
     credential = conn.require_credential()
     with out.spinner("Checking…"), conn.client() as sdk:
