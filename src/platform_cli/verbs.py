@@ -49,20 +49,46 @@ def option(name: str, annotation: Any, default: Any = None) -> inspect.Parameter
     return inspect.Parameter(name, _KW, annotation=annotation, default=default)
 
 
-def _uses_short(params: Sequence[inspect.Parameter], flag: str) -> bool:
+def _flags(params: Sequence[inspect.Parameter]) -> set[str]:
+    """The option names ``params`` take on the command line (``--category``, ``-c``)."""
+    taken = set()
     for param in params:
-        for meta in getattr(param.annotation, "__metadata__", ()):
-            if flag in (getattr(meta, "param_decls", None) or ()):
-                return True
-    return False
+        decls = [
+            decl
+            for meta in getattr(param.annotation, "__metadata__", ())
+            for decl in (getattr(meta, "param_decls", None) or ())
+        ]
+        taken.update(decls or ["--" + param.name.replace("_", "-")])
+    return taken
 
 
 FORMAT = option("fmt", OutputOption, None)
-COLUMNS = option("columns", ColumnsOption, None)
-COLUMNS_LONG = option("columns", LongColumnsOption, None)
+COLUMNS = option("out_columns", ColumnsOption, None)
+COLUMNS_LONG = option("out_columns", LongColumnsOption, None)
+JQ = option("out_jq", JqOption, None)
+TEMPLATE = option("out_template", TemplateOption, None)
 # -o and what shapes the output (--jq, --template, --columns): every verb that prints data.
-OUTPUT = [FORMAT, option("jq", JqOption, None), option("template", TemplateOption, None), COLUMNS]
-OUTPUT_NAMES = ("fmt", "jq", "template", "columns")
+OUTPUT = [FORMAT, JQ, TEMPLATE, COLUMNS]
+OUTPUT_NAMES = ("fmt", "out_jq", "out_template", "out_columns")
+
+
+def _output_options(
+    options: Sequence[inspect.Parameter], verb_own: Sequence[inspect.Parameter]
+) -> list[inspect.Parameter]:
+    """``options`` without the output options whose names the verb already uses for
+    something else: ``notifications list --template`` is a filter, ``products list -c`` is
+    ``--category`` (there --columns is long-only)."""
+    taken = _flags([*verb_own, *(p for p in options if p.name not in OUTPUT_NAMES)])
+    kept = []
+    for param in options:
+        if param is TEMPLATE and "--template" in taken:
+            continue
+        if param is JQ and "--jq" in taken:
+            continue
+        if param is COLUMNS and "--columns" in taken:
+            continue
+        kept.append(COLUMNS_LONG if param is COLUMNS and "-c" in taken else param)
+    return kept
 
 
 def shaped_output(ctx: typer.Context, options: Mapping[str, Any]) -> Output:
@@ -70,9 +96,9 @@ def shaped_output(ctx: typer.Context, options: Mapping[str, Any]) -> Output:
     return output(
         ctx,
         options.get("fmt"),
-        jq=options.get("jq"),
-        template=options.get("template"),
-        columns=options.get("columns"),
+        jq=options.get("out_jq"),
+        template=options.get("out_template"),
+        columns=options.get("out_columns"),
     )
 
 
@@ -98,9 +124,7 @@ def _command(
         for p in list(inspect.signature(fn).parameters.values())[skip:]
         if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
     ]
-    # A verb's own -c wins (products list --category/-c): --columns is long-only there.
-    if _uses_short([*own, *(p for p in options if p is not COLUMNS)], "-c"):
-        options = [COLUMNS_LONG if p is COLUMNS else p for p in options]
+    options = _output_options(options, own)
     names = {p.name for p in options if p.name in consumed}
 
     def command(ctx: typer.Context, **kwargs: Any) -> None:

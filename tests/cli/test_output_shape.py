@@ -140,6 +140,9 @@ def test_boolean_flags_show_no_value_type_in_help(cli: Cli) -> None:
         text = cli.ok(*args, "--help").stdout
         assert "<bool>" not in text, args
     assert "--jq" in cli.ok("users", "list", "--help").stdout
+    # A verb whose own option has the name keeps it: --template filters notifications.
+    notifications = cli.ok("notifications", "list", "--help").stdout
+    assert "Only this template" in notifications and "--jq" in notifications
 
 
 def test_events_tail_goes_through_jq_event_by_event(
