@@ -211,6 +211,16 @@ def showing(
     return wrap
 
 
+def printing(fn: Callable[..., None]) -> Callable[..., None]:
+    """A command ``fn(ctx, out, **args)`` of its own making that prints through ``out``,
+    the Output of its -o, --jq, --template and --columns (added here)."""
+
+    def body(ctx: typer.Context, args: dict[str, Any], **shape: Any) -> None:
+        fn(ctx, shaped_output(ctx, shape), **args)
+
+    return _command(fn, 2, OUTPUT, body)
+
+
 class Session:
     """What a verb body works with: its output, its options, and a client opened on first use."""
 
