@@ -123,3 +123,33 @@ def test_listen_forwards_signed_events_until_ctrl_c(
 def test_listen_checks_the_url(admin_cli: Cli) -> None:
     bad = admin_cli.run("webhooks", "listen", "--forward-to", "localhost:9999")
     assert bad.exit_code == 2 and "--forward-to takes an http://" in bad.stderr
+
+
+def test_a_failed_forward_is_shown_not_raised(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    import httpx
+
+    from platform_cli.commands.webhooks.listen import _forward, _show
+    from platform_cli.output import Output
+
+    event = SimpleEvent(id=uuid.uuid4(), type="order.paid")
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/hook"
+    with httpx.Client(timeout=5) as http:
+        result = _forward(http, url, webhooks.generate_secret(), event)
+    assert result["status"] is None and "Connect" in result["error"]
+    _show(Output("table", tty=False, color=False, spinner=False), event, result)
+    assert "order.paid" in capsys.readouterr().out
+    _show(Output("json", tty=False, color=False, spinner=False), event, result)
+    line = capsys.readouterr().out
+    assert '"status":null' in line and '"type":"order.paid"' in line
+
+
+class SimpleEvent:
+    def __init__(self, id: uuid.UUID, type: str) -> None:
+        self.id, self.type = id, type
+
+    def model_dump_json(self) -> str:
+        return f'{{"id": "{self.id}", "type": "{self.type}"}}'
