@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from . import webhooks
     from ._async_client import AsyncClient
     from ._client import Client
+    from ._files import Downloaded
     from ._pagination import AsyncPage, AsyncPaginator, SyncPage
     from ._response import APIResponse
     from ._retry import RetryNotice, RetryPolicy
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
         PaymentRequiredError,
         PermissionDeniedError,
         PlatformError,
+        RangeNotSatisfiableError,
         RateLimitError,
         ServiceUnavailableError,
         UnprocessableEntityError,
@@ -70,6 +72,7 @@ __all__ = [
     "Client",
     "ConflictError",
     "CreateOptions",
+    "Downloaded",
     "InternalServerError",
     "MfaRequiredError",
     "NotFoundError",
@@ -80,6 +83,7 @@ __all__ = [
     "PermissionDeniedError",
     "PlatformError",
     "ProductBatchItemParam",
+    "RangeNotSatisfiableError",
     "RateLimitError",
     "RequestOptions",
     "RetryNotice",
@@ -98,6 +102,7 @@ __all__ += models.__all__  # every response model
 _MODULES: dict[str, tuple[str, ...]] = {
     "._async_client": ("AsyncClient",),
     "._client": ("Client",),
+    "._files": ("Downloaded",),
     "._pagination": ("AsyncPage", "AsyncPaginator", "SyncPage"),
     "._response": ("APIResponse",),
     "._retry": ("RetryNotice", "RetryPolicy"),

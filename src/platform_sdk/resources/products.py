@@ -18,6 +18,7 @@ from .._types import (
 )
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
 from ._calls import fields, many, one
+from .product_images import ProductImages
 
 
 class ProductInventory(Resource[M]):
@@ -150,3 +151,7 @@ class Products(Resource[M]):
     @cached_property
     def inventory(self) -> ProductInventory[M]:
         return ProductInventory(self._executor, raw=self._raw)
+
+    @cached_property
+    def images(self) -> ProductImages[M]:
+        return ProductImages(self._executor, raw=self._raw)

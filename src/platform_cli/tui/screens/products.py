@@ -15,7 +15,7 @@ from platform_cli.tui.format import DASH, field, money, quote, status_text, time
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import failed, number, page_section, sections, status
 from platform_cli.tui.screens.listing import PaletteItem, ResourceView
-from platform_cli.tui.widgets.detail import facts, group, section
+from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
 
 
@@ -23,6 +23,31 @@ def stock(value: Any) -> Text:
     if value is None:
         return Text(DASH, style="dim")
     return Text(f"{value:,}", style="bold red" if value <= 0 else "")
+
+
+def size_text(size: int) -> str:
+    """Bytes as a person reads them (1.2 MB)."""
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1000 or unit == "MB":
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= 1000
+    return f"{size:,} B"
+
+
+def image_section(images: list[Any]) -> list[RenderableType]:
+    """The product's pictures: name, size and dimensions, the primary one marked."""
+    rows = [
+        (
+            ("★ " if image.is_primary else "  ") + image.filename,
+            size_text(image.size_bytes),
+            f"{image.width} x {image.height}",
+            image.content_type.removeprefix("image/").upper(),
+        )
+        for image in images
+    ]
+    table = rows_table(["NAME", "SIZE", "DIMENSIONS", "TYPE"], rows, empty="none")
+    return [section("Images", len(images)), table]
 
 
 class ProductsView(ResourceView):
@@ -54,6 +79,10 @@ class ProductsView(ResourceView):
         key("e", "events", "Events", "Events of this product"),
     ]
 
+    def __init__(self, filter_text: str = "", *, select: str | None = None) -> None:
+        super().__init__(filter_text, select=select)
+        self._emails: dict[str, str] = {}
+
     def columns(self) -> list[Column]:
         return [
             Column("sku", "SKU", 14),
@@ -83,6 +112,7 @@ class ProductsView(ResourceView):
         product = self.checked(results["product"], what="Loading the product")
         inventory = results["inventory"]
         ledger = results["ledger"]
+        by = {} if isinstance(ledger, BaseException) else await self.emails(ledger.data)
         if not isinstance(inventory, BaseException):
             product.inventory = inventory
         self.table.update_row(self.to_row(product))
@@ -112,21 +142,38 @@ class ProductsView(ResourceView):
                     ("Updated", timestamp(inventory.updated_at)),
                 ]
             ),
+            *image_section(product.images),
             *page_section(
                 "Stock ledger",
                 ledger,
-                ["WHEN", "CHANGE", "AFTER", "KIND", "REASON"],
+                ["WHEN", "CHANGE", "ON HAND", "KIND", "BY", "REASON"],
                 lambda m: (
                     timestamp(m.created_at),
-                    f"{m.delta:+,}",
+                    Text(f"{m.delta:+,}", style="green" if m.delta > 0 else "red"),
                     number(m.on_hand_after),
                     m.kind,
+                    by.get(str(m.actor_id), DASH) if m.actor_id else "system",
                     m.reason,
                 ),
             ),
             Text("\na adjust stock · A archive · e events", style="dim"),
         ]
         return group(*parts)
+
+    async def emails(self, movements: list[Any]) -> dict[str, str]:
+        """Who made the movements, by email (looked up once per user for this view)."""
+        wanted = {str(m.actor_id) for m in movements if m.actor_id} - self._emails.keys()
+        if wanted:
+            from platform_sdk import NotFoundError
+
+            found = await sections(**{i: self.client.users.get(i) for i in wanted})
+            for user_id, user in found.items():
+                if isinstance(user, NotFoundError):
+                    self._emails[user_id] = "a deleted user"  # never the bare UUID
+                elif not isinstance(user, BaseException):
+                    self._emails[user_id] = user.email
+                # Another error (the server away): a dash now, asked again next time.
+        return self._emails
 
     # -- jumps -------------------------------------------------------------------------------------
 
