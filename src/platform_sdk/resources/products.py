@@ -5,6 +5,7 @@ from functools import cached_property
 from typing import Any, Unpack
 from uuid import UUID
 
+from .. import resources
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import (
     CreateOptions,
@@ -18,7 +19,6 @@ from .._types import (
 )
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
 from ._calls import fields, many, one
-from .product_images import ProductImages
 
 
 class ProductInventory(Resource[M]):
@@ -153,5 +153,7 @@ class Products(Resource[M]):
         return ProductInventory(self._executor, raw=self._raw)
 
     @cached_property
-    def images(self) -> ProductImages[M]:
-        return ProductImages(self._executor, raw=self._raw)
+    def images(self) -> resources.ProductImages[M]:
+        # Through the package's lazy attribute: a script that never touches images
+        # never imports their module.
+        return resources.ProductImages(self._executor, raw=self._raw)
