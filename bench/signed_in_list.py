@@ -154,7 +154,7 @@ def start_ceiling(body: bytes, tmp: Path) -> Server:
     if not answers_readyz(port, 60):
         process.kill()
         raise SystemExit(f"the ceiling app did not start; see {tmp / 'ceiling.log'}")
-    return Server("bare FastAPI ceiling", port, process, token="none")
+    return Server("bare FastAPI ceiling", port, process, "none")
 
 
 def drive(server: Server, args: argparse.Namespace, script: Path) -> None:

@@ -85,11 +85,13 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     catalog_cache = SharedCache.from_settings(settings, CATALOG)
     db.on_commit(catalog_cache.after_commit)
     dispatcher = build_dispatcher(db, settings, "api")
+    callers = BearerResolver(settings, db, signer)
+    db.on_commit(callers.cache.after_commit)
     services = Services(
         settings=settings,
         db=db,
         signer=signer,
-        callers=BearerResolver(settings, db, signer),
+        callers=callers,
         # After a write commits: the outbox is looked at now.
         after_write=(dispatcher.wake,),
         send_queued=dispatcher.queued,

@@ -2,9 +2,11 @@
 domain's `CallerResolver`, which `app.py` puts in the container for `core.access`.
 
 Resolution reads outside any transaction, before the request's own one begins,
-and re-checks the user on every call: a suspended user's tokens and keys stop
-working at once, and role changes apply at once. The two reads need no common
-snapshot: a session or user changed between them is caught on the next call.
+and re-checks the user: a suspended user's tokens and keys stop working at once, and
+role changes apply at once. The two reads need no common snapshot: a session or user
+changed between them is caught on the next call. A verified caller is then reused for
+a moment (`caller_cache.py`): a change to users, sessions or keys clears it in this
+process when it commits, and other processes within `PLATFORM_CALLER_CACHE_SECONDS`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from fastapi import Request
 
 from platform_server.api_keys import api as api_keys
 from platform_server.auth import api as auth
+from platform_server.auth.caller_cache import CallerCache
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import Forbidden, Unauthenticated
 from platform_server.core.permissions import permissions_for
@@ -38,9 +41,19 @@ class BearerResolver:
         self._settings = settings
         self._db = db
         self._signer = signer
+        self.cache = CallerCache(settings.caller_cache_seconds, settings.caller_cache_max_entries)
 
     async def resolve(self, request: Request, token: str) -> Principal:
-        if token.startswith(API_KEY_PREFIX):
+        is_key = token.startswith(API_KEY_PREFIX)
+        if not is_key:
+            # Signature and expiry first, on every call (the signer keeps the former).
+            self._signer.verify(token)
+        known = self.cache.get(token)
+        if known is not None:
+            principal = known.principal
+            if not is_key:
+                self._require_mfa(request, principal.role, known.mfa)
+        elif is_key:
             principal = await self._resolve_api_key(request, token)
         else:
             principal = await self._resolve_token(request, token)
@@ -51,6 +64,7 @@ class BearerResolver:
     async def _resolve_token(self, request: Request, token: str) -> Principal:
         db = self._db
         claims = self._signer.verify(token)
+        generation = self.cache.generation
         async with db.lookups(request) as session:
             record = await auth.active_session(session, claims.session_id)
             user = await users.identity(session, claims.user_id) if record else None
@@ -61,10 +75,25 @@ class BearerResolver:
         if utcnow() - record.last_used_at > _TOUCH_EVERY:
             async with db.transaction() as session:
                 await auth.touch_session(session, record.id)
+        principal = Principal(
+            user_id=user.id,
+            email=user.email,
+            role=user.role,
+            permissions=permissions_for(user.role),
+            session_id=record.id,
+            email_verified=user.email_verified,
+        )
+        expires = min(record.expires_at, claims.expires_at)
+        mfa = bool(record.mfa)
+        self.cache.put(token, principal, mfa=mfa, generation=generation, expires_at=expires)
+        self._require_mfa(request, user.role, mfa)
+        return principal
+
+    def _require_mfa(self, request: Request, role: str, mfa: bool) -> None:
         if (
             self._settings.mfa_required_for_staff
-            and not record.mfa
-            and user.role in ("admin", "staff")
+            and not mfa
+            and role in ("admin", "staff")
             and request.url.path not in _ENROLMENT_PATHS
         ):
             raise Forbidden(
@@ -73,19 +102,12 @@ class BearerResolver:
                 title="Two-factor enrolment required",
                 type="/problems/mfa-enrollment-required",
             )
-        return Principal(
-            user_id=user.id,
-            email=user.email,
-            role=user.role,
-            permissions=permissions_for(user.role),
-            session_id=record.id,
-            email_verified=user.email_verified,
-        )
 
     async def _resolve_api_key(self, request: Request, token: str) -> Principal:
         db = self._db
         if not is_well_formed_api_key(token):
             raise Unauthenticated("The API key is malformed (its checksum does not match).")
+        generation = self.cache.generation
         async with db.lookups(request) as session:
             key = await api_keys.find_active(session, self._settings, token)
             user = await users.identity(session, key.user_id) if key else None
@@ -99,7 +121,7 @@ class BearerResolver:
                 await api_keys.touch(session, key.id, now)
         # Scopes narrow what the key can do; a role change narrows it further at once.
         role_permissions = permissions_for(user.role)
-        return Principal(
+        principal = Principal(
             user_id=user.id,
             email=user.email,
             role=user.role,
@@ -107,3 +129,5 @@ class BearerResolver:
             api_key_id=key.id,
             email_verified=user.email_verified,
         )
+        self.cache.put(token, principal, mfa=True, generation=generation, expires_at=key.expires_at)
+        return principal
