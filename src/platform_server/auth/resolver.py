@@ -1,7 +1,9 @@
 """Resolving the caller from `Authorization: Bearer <JWT or API key>`: the auth
 domain's `CallerResolver`, which `app.py` puts in the container for `core.access`.
 
-Resolution reads outside any transaction, before the request's own one begins,
+Resolution reads outside any transaction, before the request's own one begins (so
+a request never holds one pooled connection while it waits for a second, which
+under load would leave every connection waiting on another),
 and re-checks the user: a suspended user's tokens and keys stop working at once, and
 role changes apply at once. The two reads need no common snapshot: a session or user
 changed between them is caught on the next call. A verified caller is then reused for
@@ -11,9 +13,12 @@ process when it commits, and other processes within `PLATFORM_CALLER_CACHE_SECON
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.api_keys import api as api_keys
 from platform_server.auth import api as auth
@@ -41,6 +46,7 @@ class BearerResolver:
         self._settings = settings
         self._db = db
         self._signer = signer
+        self._touching: set[uuid.UUID] = set()
         self.cache = CallerCache(settings.caller_cache_seconds, settings.caller_cache_max_entries)
 
     async def resolve(self, request: Request, token: str) -> Principal:
@@ -65,7 +71,7 @@ class BearerResolver:
         db = self._db
         claims = self._signer.verify(token)
         generation = self.cache.generation
-        async with db.lookups(request) as session:
+        async with db.lookups() as session:
             record = await auth.active_session(session, claims.session_id)
             user = await users.identity(session, claims.user_id) if record else None
         if record is None or user is None or record.user_id != user.id:
@@ -73,8 +79,7 @@ class BearerResolver:
         if user.status != "active":
             raise Unauthenticated("The account is suspended.")
         if utcnow() - record.last_used_at > _TOUCH_EVERY:
-            async with db.transaction() as session:
-                await auth.touch_session(session, record.id)
+            await self._touch(record.id, auth.touch_session)
         principal = Principal(
             user_id=user.id,
             email=user.email,
@@ -88,6 +93,20 @@ class BearerResolver:
         self.cache.put(token, principal, mfa=mfa, generation=generation, expires_at=expires)
         self._require_mfa(request, user.role, mfa)
         return principal
+
+    async def _touch(
+        self, record_id: uuid.UUID, touch: Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
+    ) -> None:
+        """Notes a session's or key's use. A burst of requests by one client that all find
+        it due writes it once: the others would only queue on the same row lock."""
+        if record_id in self._touching:
+            return
+        self._touching.add(record_id)
+        try:
+            async with self._db.transaction() as session:
+                await touch(session, record_id)
+        finally:
+            self._touching.discard(record_id)
 
     def _require_mfa(self, request: Request, role: str, mfa: bool) -> None:
         if (
@@ -108,7 +127,7 @@ class BearerResolver:
         if not is_well_formed_api_key(token):
             raise Unauthenticated("The API key is malformed (its checksum does not match).")
         generation = self.cache.generation
-        async with db.lookups(request) as session:
+        async with db.lookups() as session:
             key = await api_keys.find_active(session, self._settings, token)
             user = await users.identity(session, key.user_id) if key else None
         if key is None or user is None:
@@ -117,8 +136,7 @@ class BearerResolver:
             raise Unauthenticated("The account is suspended.")
         now = utcnow()
         if key.last_used_at is None or now - key.last_used_at > _TOUCH_EVERY:
-            async with db.transaction() as session:
-                await api_keys.touch(session, key.id, now)
+            await self._touch(key.id, lambda session, key_id: api_keys.touch(session, key_id, now))
         # Scopes narrow what the key can do; a role change narrows it further at once.
         role_permissions = permissions_for(user.role)
         principal = Principal(

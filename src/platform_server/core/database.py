@@ -155,7 +155,37 @@ def make_engine(settings: Settings, *, pool_size: int | None = None) -> AsyncEng
         max_overflow=settings.database_max_overflow,
         pool_pre_ping=settings.database_pool_pre_ping,
         pool_recycle=settings.database_pool_recycle_seconds,
+        # A request that cannot get a connection soon is answered 503 with Retry-After
+        # (core/errors.py), instead of queueing behind a pool that is not coming back.
+        pool_timeout=settings.database_pool_timeout_seconds,
+        connect_args=_postgres_limits(settings) if "+asyncpg" in url else {},
     )
+
+
+def _postgres_limits(settings: Settings) -> dict[str, Any]:
+    """Per-connection limits set when each connection opens (no extra round trip): a
+    statement or row-lock wait stuck behind a dead or slow neighbour is cancelled and
+    the request answered 503, so it neither hangs nor holds its own pooled connection."""
+
+    def ms(seconds: float) -> str:
+        return str(round(seconds * 1000))
+
+    return {
+        "server_settings": {
+            "statement_timeout": ms(settings.database_statement_timeout_seconds),
+            "lock_timeout": ms(settings.database_lock_timeout_seconds),
+            "idle_in_transaction_session_timeout": ms(
+                settings.database_idle_in_transaction_timeout_seconds
+            ),
+        }
+    }
+
+
+async def done_reading(session: AsyncSession) -> None:
+    """A read request that has all it needs from the database gives its connection back
+    now, before its response is built and sent (which on a busy process takes longer
+    than the query). The session may not be used again in this request."""
+    await session.commit()
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

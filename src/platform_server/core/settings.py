@@ -37,11 +37,11 @@ class Settings(BaseSettings):
     # cancelled and the request answered 503 with Retry-After (0: no limit). A lock
     # held by a process that died mid-transaction is released once PostgreSQL notices
     # the dead connection; meanwhile the survivor's requests fail fast instead of hanging.
-    database_statement_timeout_seconds: float = Field(10.0, ge=0, le=3600)
-    database_lock_timeout_seconds: float = Field(2.0, ge=0, le=3600)
+    database_statement_timeout_seconds: float = Field(30.0, ge=0, le=3600)
+    database_lock_timeout_seconds: float = Field(3.0, ge=0, le=3600)
     # A session left "idle in transaction" this long (its process stuck or gone) is ended
     # by PostgreSQL, so its locks do not outlive it (0: never).
-    database_idle_in_transaction_timeout_seconds: float = Field(30.0, ge=0, le=3600)
+    database_idle_in_transaction_timeout_seconds: float = Field(60.0, ge=0, le=3600)
     # A verified caller (token or API key -> user, role, permissions) is reused for this
     # long in the process that verified it, sparing two reads per request. Revoking a
     # session or key, suspending, deleting or changing a user clears it in that process

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from platform_server.cache.shared import SharedCache
 from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import Slot, services_of
-from platform_server.core.database import DbSession
+from platform_server.core.database import DbSession, done_reading
 from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
@@ -76,7 +76,9 @@ async def list_products(
     filters: Annotated[ProductFilters, Query()],
 ) -> Response:
     async def read() -> Response:
-        return model_response(await service.list_products(session, page, filters, actor))
+        found = await service.list_products(session, page, filters, actor)
+        await done_reading(session)
+        return model_response(found)
 
     return await _cached(request, actor, read)
 
