@@ -166,17 +166,18 @@ def _postgres_limits(settings: Settings) -> dict[str, Any]:
     """Per-connection limits set when each connection opens (no extra round trip): a
     statement or row-lock wait stuck behind a dead or slow neighbour is cancelled and
     the request answered 503, so it neither hangs nor holds its own pooled connection."""
-
-    def ms(seconds: float) -> str:
-        return str(round(seconds * 1000))
-
+    limits = {
+        "statement_timeout": settings.database_statement_timeout_seconds,
+        "lock_timeout": settings.database_lock_timeout_seconds,
+        "idle_in_transaction_session_timeout": (
+            settings.database_idle_in_transaction_timeout_seconds
+        ),
+    }
+    # Only those set: 0 sends nothing (PgBouncer refuses startup parameters it does
+    # not know unless told to ignore them).
     return {
         "server_settings": {
-            "statement_timeout": ms(settings.database_statement_timeout_seconds),
-            "lock_timeout": ms(settings.database_lock_timeout_seconds),
-            "idle_in_transaction_session_timeout": ms(
-                settings.database_idle_in_transaction_timeout_seconds
-            ),
+            name: str(round(seconds * 1000)) for name, seconds in limits.items() if seconds
         }
     }
 

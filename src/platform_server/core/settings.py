@@ -23,8 +23,11 @@ class Settings(BaseSettings):
     database_echo: bool = False
     sqlite_pool_size: int = Field(2, ge=1, le=32)  # readers; writes use one connection
     # PostgreSQL connections per process: kept open, plus overflow opened under bursts.
+    # No overflow by default: under steady load, overflow connections were opened and
+    # closed again every few seconds (a PostgreSQL backend started each time), while a
+    # request now holds its connection only for its queries.
     database_pool_size: int = Field(20, ge=1, le=500)
-    database_max_overflow: int = Field(10, ge=0, le=500)
+    database_max_overflow: int = Field(0, ge=0, le=500)
     # A round trip on every checkout that finds dead connections before use. Off by
     # default: a restarted database costs the requests then in flight a 503 instead.
     database_pool_pre_ping: bool = False
