@@ -2,13 +2,13 @@
 
     python bench/signed_in_list.py [--rotations 3] [--seconds 5] [--connections 32]
         [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test]
-        [--baseline-src /path/to/other/checkout/src] [--catalog-cache-seconds 30]
+        [--baseline-src [LABEL=]/other/checkout/src ...] [--catalog-cache-seconds 30]
 
 Starts, each as one process pinned to CPU 0 (`taskset`), the ceiling app
 (`bench/ceiling_app.py`, the real server's first page as prebuilt bytes), the real
 server on SQLite and, given `--database-url`, on a throwaway PostgreSQL database;
-with `--baseline-src`, the same servers again from that source tree (the previous
-build). Then, in each rotation, drives every server in turn with the same
+with each `--baseline-src`, the same servers again from that source tree (a
+previous build). Then, in each rotation, drives every server in turn with the same
 `wrk -t1 -cN -dS` pinned to CPU 1 and a bearer JWT; the order reverses from one
 rotation to the next, so a host that slows down during the run favours no side.
 Prints each run, then per server the median req/s, its ratio to the ceiling of the
@@ -187,8 +187,9 @@ def drive(server: Server, args: argparse.Namespace, script: Path) -> None:
 @contextlib.contextmanager
 def servers(args: argparse.Namespace, tmp: Path) -> Iterator[list[Server]]:
     builds = [("", Path(__file__).resolve().parent.parent / "src")]
-    if args.baseline_src:
-        builds.append((" (baseline)", Path(args.baseline_src).resolve()))
+    for given in args.baseline_src or []:
+        label, _, path = given.rpartition("=")
+        builds.append((f" ({label or 'baseline'})", Path(path).resolve()))
     started: list[Server] = []
     with contextlib.ExitStack() as stack:
         try:
@@ -230,7 +231,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--database-url", help="a PostgreSQL server (a throwaway database)")
-    parser.add_argument("--baseline-src", help="the src/ of another build, run alongside")
+    parser.add_argument(
+        "--baseline-src",
+        action="append",
+        help="[LABEL=]the src/ of another build, run alongside (repeatable)",
+    )
     parser.add_argument(
         "--catalog-cache-seconds",
         type=float,
