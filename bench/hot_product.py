@@ -8,9 +8,9 @@ Each build (this checkout, and with `--baseline-src` another one, e.g. main befo
 change) gets a throwaway database and two `platform server run` processes. In each
 round both scenarios run, in alternating order, each with `--concurrency` clients
 per process (half the orders through each process). Prints orders/s (answers per
-second, 201 and 409 alike; 0 counts requests that got no answer), how many were placed, and how many units were sold beyond
-the stock (must be 0), then per build the median ratio hot / spread. Loopback only;
-stops by itself.
+second, 201 and 409 alike; status 0 counts requests that got no answer), how many
+were placed, and how many units were sold beyond the stock (must be 0), then per
+build the median ratio hot / spread. Loopback only; stops by itself.
 """
 
 from __future__ import annotations
