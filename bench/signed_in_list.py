@@ -12,7 +12,9 @@ previous build). Then, in each rotation, drives every server in turn with the sa
 `wrk -t1 -cN -dS` pinned to CPU 1 and a bearer JWT; the order reverses from one
 rotation to the next, so a host that slows down during the run favours no side.
 Prints each run, then per server the median req/s, its ratio to the ceiling of the
-same rotation (median of the rotations) and the median p95. Loopback only; stops
+same rotation (median of the rotations), the median p95, and the server's CPU time
+per request (from /proc) against the ceiling's: on a host shared with other work,
+the CPU ratio is the steadier of the two. Loopback only; stops
 by itself.
 """
 
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from cpu_share import snapshot
 from loadgen import answers_readyz, free_port, require_loopback
 from throwaway import throwaway_database
 
@@ -55,6 +58,8 @@ class Server:
     token: str = ""
     rps: list[float] = field(default_factory=list)
     p95: list[float] = field(default_factory=list)
+    # Server CPU per request (µs): steadier than req/s on a host shared with other work.
+    cpu_us: list[float] = field(default_factory=list)
     bad: int = 0
 
     @property
@@ -158,6 +163,7 @@ def start_ceiling(body: bytes, tmp: Path) -> Server:
 
 
 def drive(server: Server, args: argparse.Namespace, script: Path) -> None:
+    before = snapshot(server.process.pid, postgres_too=False) or {}
     out = subprocess.run(
         [
             *pinned("1"),
@@ -178,10 +184,18 @@ def drive(server: Server, args: argparse.Namespace, script: Path) -> None:
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p95 = re.search(r"P95_US (\d+)", out)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    after = snapshot(server.process.pid, postgres_too=False) or {}
+    used = after.get("server", 0.0) - before.get("server", 0.0)
+    server.cpu_us.append(used / max(int(total.group(1)) if total else 1, 1) * 1e6)
     server.rps.append(float(rps.group(1)) if rps else 0.0)
     server.p95.append(int(p95.group(1)) / 1000 if p95 else float("nan"))
     server.bad += int(bad.group(1)) if bad else 0
-    print(f"  {server.name}: {server.rps[-1]:,.0f} req/s, p95 {server.p95[-1]:.1f} ms", flush=True)
+    print(
+        f"  {server.name}: {server.rps[-1]:,.0f} req/s, p95 {server.p95[-1]:.1f} ms, "
+        f"{server.cpu_us[-1]:,.0f} µs CPU/req",
+        flush=True,
+    )
 
 
 @contextlib.contextmanager
@@ -263,13 +277,16 @@ def main() -> None:
         f"\nwrk -t1 -c{args.connections} -d{args.seconds}s, {args.rotations} rotations, "
         f"catalog cache {args.catalog_cache_seconds:g} s; medians\n"
     )
-    print("| server | req/s | / ceiling | p95 ms | non-2xx |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| server | req/s | / ceiling | p95 ms | CPU µs/req | ceiling CPU / CPU | non-2xx |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    ceiling_cpu = statistics.median(running[0].cpu_us)
     for server in running:
         ratio = statistics.median(ratios[server.name]) if server.name in ratios else 1.0
+        cpu = statistics.median(server.cpu_us)
         print(
             f"| {server.name} | {statistics.median(server.rps):,.0f} | {ratio:.3f} | "
-            f"{statistics.median(server.p95):.1f} | {server.bad} |"
+            f"{statistics.median(server.p95):.1f} | {cpu:,.0f} | {ceiling_cpu / cpu:.3f} | "
+            f"{server.bad} |"
         )
 
 
