@@ -182,13 +182,6 @@ def _postgres_limits(settings: Settings) -> dict[str, Any]:
     }
 
 
-async def done_reading(session: AsyncSession) -> None:
-    """A read request that has all it needs from the database gives its connection back
-    now, before its response is built and sent (which on a busy process takes longer
-    than the query). The session may not be used again in this request."""
-    await session.commit()
-
-
 def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
