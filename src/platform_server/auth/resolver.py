@@ -13,6 +13,7 @@ process when it commits, and other processes within `PLATFORM_CALLER_CACHE_SECON
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -47,6 +48,7 @@ class BearerResolver:
         self._db = db
         self._signer = signer
         self._touching: set[uuid.UUID] = set()
+        self._pending: dict[str, asyncio.Future[tuple[Principal, bool]]] = {}
         self.cache = CallerCache(settings.caller_cache_seconds, settings.caller_cache_max_entries)
 
     async def resolve(self, request: Request, token: str) -> Principal:
@@ -56,18 +58,32 @@ class BearerResolver:
             self._signer.verify(token)
         known = self.cache.get(token)
         if known is not None:
-            principal = known.principal
-            if not is_key:
-                self._require_mfa(request, principal.role, known.mfa)
-        elif is_key:
-            principal = await self._resolve_api_key(request, token)
+            principal, mfa = known.principal, known.mfa
         else:
-            principal = await self._resolve_token(request, token)
+            principal, mfa = await self._looked_up(token, is_key)
+        self._require_mfa(request, principal.role, mfa)
         # Only a verified caller is charged to its own bucket (a 429 when it is spent).
         await charge_caller(request, principal)
         return principal
 
-    async def _resolve_token(self, request: Request, token: str) -> Principal:
+    async def _looked_up(self, token: str, is_key: bool) -> tuple[Principal, bool]:
+        """One database lookup per credential at a time: when a cached caller expires
+        under load, its concurrent requests share one lookup instead of each making
+        their own (and queueing for the pool behind each other)."""
+        pending = self._pending.get(token)
+        if pending is None:
+            lookup = self._resolve_api_key(token) if is_key else self._resolve_token(token)
+            pending = self._pending[token] = asyncio.ensure_future(lookup)
+            pending.add_done_callback(lambda done: self._forget(token, done))
+        # Shielded: a client that hangs up does not cancel the lookup the others await.
+        return await asyncio.shield(pending)
+
+    def _forget(self, token: str, done: asyncio.Future[tuple[Principal, bool]]) -> None:
+        self._pending.pop(token, None)
+        if not done.cancelled():
+            done.exception()  # retrieved here too, in case every waiter hung up
+
+    async def _resolve_token(self, token: str) -> tuple[Principal, bool]:
         db = self._db
         claims = self._signer.verify(token)
         generation = self.cache.generation
@@ -91,8 +107,7 @@ class BearerResolver:
         expires = min(record.expires_at, claims.expires_at)
         mfa = bool(record.mfa)
         self.cache.put(token, principal, mfa=mfa, generation=generation, expires_at=expires)
-        self._require_mfa(request, user.role, mfa)
-        return principal
+        return principal, mfa
 
     async def _touch(
         self, record_id: uuid.UUID, touch: Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
@@ -122,7 +137,7 @@ class BearerResolver:
                 type="/problems/mfa-enrollment-required",
             )
 
-    async def _resolve_api_key(self, request: Request, token: str) -> Principal:
+    async def _resolve_api_key(self, token: str) -> tuple[Principal, bool]:
         db = self._db
         if not is_well_formed_api_key(token):
             raise Unauthenticated("The API key is malformed (its checksum does not match).")
@@ -148,4 +163,5 @@ class BearerResolver:
             email_verified=user.email_verified,
         )
         self.cache.put(token, principal, mfa=True, generation=generation, expires_at=key.expires_at)
-        return principal
+        # A key is not a sign-in: the second-factor rule is for sessions.
+        return principal, True
