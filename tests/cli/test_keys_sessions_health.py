@@ -58,8 +58,8 @@ def test_sessions_list_and_revoke(cli: Cli, make_user: Any) -> None:
     other = [s for s in sessions if not s["current"]]
     assert len(current) == 1 and len(other) == 1
     table = cli.ok("auth", "sessions", "list").stdout.splitlines()
-    assert table[0].startswith("ID\tCURRENT\tUSER AGENT")
-    assert any(line.startswith(current[0]["id"] + "\ttrue") for line in table)
+    assert table[0].startswith("ID\tCURRENT\tMFA\tUSER AGENT")
+    assert any(line.startswith(current[0]["id"] + "\ttrue\tfalse") for line in table)
 
     assert cli.run("auth", "sessions", "revoke", other[0]["id"]).exit_code == 2
     assert cli.ok("auth", "sessions", "revoke", other[0]["id"], "--yes").stdout == (

@@ -177,17 +177,19 @@ def create_admin(
     import asyncio
 
     from platform_server.core.database import Database
+    from platform_server.core.errors import ProblemError
     from platform_server.core.migrate import upgrade
     from platform_server.demo import ensure_admin
+    from platform_server.users.api import check_password
 
     settings = server_settings(config)
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < settings.password_min_length:
-        typer.echo(
-            f"Error: passwords need at least {settings.password_min_length} characters.", err=True
-        )
-        raise typer.Exit(2)
+    try:  # the policy every other way of setting a password applies (length, strength)
+        check_password(settings, password, email=email.lower(), name=name)
+    except ProblemError as refused:
+        typer.echo(f"Error: {refused.detail}", err=True)
+        raise typer.Exit(2) from None
     upgrade(settings)
 
     async def go() -> bool:
