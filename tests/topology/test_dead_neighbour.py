@@ -23,8 +23,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import assert_problem
 from tests import servers
+from tests.conftest import assert_problem
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, make_settings, prepare_database
 from tests.topology.conftest import Process, _start, _stop, _wait_until_answering
 
