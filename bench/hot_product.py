@@ -22,7 +22,6 @@ import os
 import secrets
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -30,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from loadgen import answers_readyz, free_port, require_loopback
+from loadgen import SERVER_CLI, answers_readyz, create_admin, free_port, require_loopback, stop_all
 from throwaway import throwaway_database
 
 ADMIN = ("bench@example.com", "bench-password-1")
@@ -56,13 +55,7 @@ def env_for(src: Path, data_dir: Path, database_url: str, secret: str) -> dict[s
 @contextlib.contextmanager
 def two_processes(src: Path, tmp: Path, database_url: str) -> Iterator[list[str]]:
     env = env_for(src, tmp, database_url, secrets.token_urlsafe(32))
-    cli = [sys.executable, "-m", "platform_cli", "server"]
-    subprocess.run(
-        [*cli, "create-admin", "--email", ADMIN[0], "--password", ADMIN[1]],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    create_admin(env, *ADMIN)
     processes: list[subprocess.Popen[bytes]] = []
     urls: list[str] = []
     try:
@@ -71,7 +64,7 @@ def two_processes(src: Path, tmp: Path, database_url: str) -> Iterator[list[str]
             log = (tmp / f"api-{index}.log").open("wb")
             processes.append(
                 subprocess.Popen(
-                    [*cli, "run", "--port", str(port), "--no-migrate"],
+                    [*SERVER_CLI, "run", "--port", str(port), "--no-migrate"],
                     env=env,
                     stdout=log,
                     stderr=log,
@@ -84,13 +77,7 @@ def two_processes(src: Path, tmp: Path, database_url: str) -> Iterator[list[str]
                 raise SystemExit(f"an API process did not start; see {tmp}/api-{index}.log")
         yield urls
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
 
 
 def products(url: str, headers: dict[str, str], count: int, stock: int) -> list[str]:

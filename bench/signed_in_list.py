@@ -36,7 +36,7 @@ from pathlib import Path
 
 import httpx
 from cpu_share import snapshot
-from loadgen import answers_readyz, free_port, require_loopback
+from loadgen import SERVER_CLI, answers_readyz, create_admin, free_port, require_loopback, stop_all
 from throwaway import throwaway_database
 
 ADMIN = ("bench@example.com", "bench-password-1")
@@ -87,17 +87,11 @@ def start_platform(
     env.pop("PLATFORM_DATABASE_URL", None)
     if database_url:
         env["PLATFORM_DATABASE_URL"] = database_url
-    cli = [sys.executable, "-m", "platform_cli", "server"]
-    subprocess.run(
-        [*cli, "create-admin", "--email", ADMIN[0], "--password", ADMIN[1]],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    create_admin(env, *ADMIN)
     port = free_port()
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
-        [*pinned("0"), *cli, "run", "--port", str(port), "--no-migrate"],
+        [*pinned("0"), *SERVER_CLI, "run", "--port", str(port), "--no-migrate"],
         env=env,
         stdout=log,
         stderr=log,
@@ -230,13 +224,7 @@ def servers(args: argparse.Namespace, tmp: Path) -> Iterator[list[Server]]:
             started.insert(0, start_ceiling(body, tmp))
             yield started
         finally:
-            for server in started:
-                server.process.terminate()
-            for server in started:
-                try:
-                    server.process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    server.process.kill()
+            stop_all([server.process for server in started])
 
 
 def main() -> None:
