@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-FieldKind = Literal["text", "int", "decimal", "choice"]
+FieldKind = Literal["text", "int", "decimal", "choice", "checklist"]
 Values = dict[str, Any]
 
 
@@ -27,10 +27,21 @@ class FormField:
     minimum: Decimal | int | None = None
     maximum: Decimal | int | None = None
     nonzero: bool = False
+    hints: tuple[str, ...] = ()
+    """For a checklist: what each choice means, shown beside it."""
 
     def parse(self, raw: str) -> Any:
-        """The typed value, or ValueError with a short reason."""
+        """The typed value, or ValueError with a short reason. A checklist's raw value is
+        its ticked choices joined by commas; its value is their list, in choice order."""
         text = raw.strip()
+        if self.kind == "checklist":
+            ticked = {part.strip() for part in text.split(",") if part.strip()}
+            unknown = sorted(ticked - set(self.choices))
+            if unknown:
+                raise ValueError(f"not a choice: {', '.join(unknown)}")
+            if self.required and not ticked:
+                raise ValueError("tick at least one")
+            return [choice for choice in self.choices if choice in ticked]
         if not text:
             if self.required:
                 raise ValueError("required")
@@ -80,6 +91,8 @@ class ActionPlan:
     fields: list[FormField] = field(default_factory=list)
     confirm_label: str = "Confirm"
     danger: bool = True
+    followup: Callable[[Any], Awaitable[None]] | None = None
+    """Run after success with what the SDK returned (a new API key's secret, shown once)."""
 
     def parse(self, raw: dict[str, str]) -> tuple[Values, dict[str, str]]:
         """Typed values and, per field, what is wrong with it."""

@@ -1,4 +1,5 @@
-"""Modal dialogs: confirm an action (with its fields and CLI equivalent), and help."""
+"""Modal dialogs: confirm an action (with its fields and CLI equivalent), a secret shown
+once, and help."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
 
 from platform_cli.tui.actions import ActionPlan, Values
 
@@ -35,7 +37,25 @@ class ConfirmDialog(ModalScreen[Values | None]):
             yield Static("", id="dialog-summary")
             for item in plan.fields:
                 yield Label(item.label, classes="field-label")
-                if item.kind == "choice":
+                if item.kind == "checklist":
+                    ticked = {c.strip() for c in item.default.split(",")}
+                    yield SelectionList[str](
+                        *(
+                            Selection(
+                                Text.assemble(choice, ("  " + hint, "dim") if hint else ""),
+                                choice,
+                                choice in ticked,
+                            )
+                            for choice, hint in zip(
+                                item.choices,
+                                item.hints or ("",) * len(item.choices),
+                                strict=True,
+                            )
+                        ),
+                        id=f"field-{item.name}",
+                        classes="checklist",
+                    )
+                elif item.kind == "choice":
                     yield Select(
                         [(c, c) for c in item.choices],
                         value=item.default if item.default in item.choices else Select.NULL,
@@ -68,11 +88,12 @@ class ConfirmDialog(ModalScreen[Values | None]):
         else:
             self.query_one("#confirm", Button).focus()
 
-    def _values(self) -> tuple[Values, dict[str, str]]:
+    def current_values(self) -> tuple[Values, dict[str, str]]:
+        """The typed values of the fields as they stand, and what is wrong with them."""
         return self.plan.parse(self._raw)
 
     def _update(self) -> None:
-        values, errors = self._values()
+        values, errors = self.current_values()
         self.query_one("#dialog-summary", Static).update(self.plan.summary(values))
         self.query_one("#dialog-command", Static).update(
             Text("$ " + self.plan.command(values), style="bold")
@@ -98,6 +119,13 @@ class ConfirmDialog(ModalScreen[Values | None]):
             self._raw[event.select.id.removeprefix("field-")] = (
                 "" if value is Select.NULL else str(value)
             )
+            self._update()
+
+    @on(SelectionList.SelectedChanged)
+    def _checklist_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        widget = event.selection_list
+        if widget.id and widget.id.startswith("field-"):
+            self._raw[widget.id.removeprefix("field-")] = ",".join(widget.selected)
             self._update()
 
     @on(Input.Submitted)
@@ -129,13 +157,72 @@ class ConfirmDialog(ModalScreen[Values | None]):
             self.action_cancel()
 
     def action_confirm(self) -> None:
-        values, errors = self._values()
+        values, errors = self.current_values()
         if errors:
             self.app.bell()
             return
         self.dismiss(values)
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SecretDialog(ModalScreen[None]):
+    """A secret the server shows only once (a new API key): it stays on screen until
+    closed, with a way to copy it; it is never put in a notification or a log."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", show=False),
+        Binding("c", "copy", "Copy", show=False),
+    ]
+
+    def __init__(self, title: str, secret: str | None, note: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.secret = secret
+        self.note = note
+        self.copied = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="secret"):
+            yield Static(Text(self.title_text, style="bold"), id="dialog-title")
+            if self.secret:
+                yield Static(Text(self.secret, style="bold"), id="secret-value")
+                yield Static(
+                    Text(
+                        "This is the only time it is shown: store it now (a password manager, "
+                        "your CI's secrets). c copies it to the clipboard (terminals that "
+                        "allow it, OSC 52); or select it with the mouse (shift+drag in tmux).",
+                        style="yellow",
+                    ),
+                    id="secret-warning",
+                )
+            yield Static(self.note, id="dialog-summary")
+            with Horizontal(id="dialog-buttons"):
+                if self.secret:
+                    yield Button("Copy", id="copy")
+                yield Button("I have stored it" if self.secret else "Close", id="close")
+            hint = "c copies · Enter or Esc closes" if self.secret else "Enter or Esc closes"
+            yield Static(Text(hint, style="dim"), id="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed, "#copy")
+    def _copy_pressed(self) -> None:
+        self.action_copy()
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.action_close()
+
+    def action_copy(self) -> None:
+        if self.secret:
+            self.app.copy_to_clipboard(self.secret)
+            self.copied = True
+            self.notify("Copied to the clipboard (if your terminal allows it).", timeout=3)
+
+    def action_close(self) -> None:
         self.dismiss(None)
 
 

@@ -198,6 +198,12 @@ class Settings(BaseSettings):
     # How often processes in multiprocess mode, and workers, refresh scrape-time gauges.
     metrics_refresh_seconds: float = Field(5.0, gt=0, le=300)
 
+    # `platform server run`: seconds an idle keep-alive connection stays open (set it
+    # above a load balancer's idle timeout, so the balancer closes first), and how many
+    # connections the kernel queues before they are accepted (capped by somaxconn).
+    keep_alive_seconds: int = Field(5, ge=1, le=3600)
+    listen_backlog: int = Field(2048, ge=64, le=65535)
+
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"
     log_level: str = "info"

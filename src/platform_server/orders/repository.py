@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.core import direct
+from platform_server.core import bulk, direct
 from platform_server.core.database import equal_to, in_period, table_of
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, newest_first
@@ -39,6 +39,18 @@ async def insert_order(
     await direct.run(session, _INSERT_ORDER, order)
     await direct.run(session, _INSERT_ITEM, items)
     await direct.run(session, _INSERT_TRANSITION, created)
+
+
+async def load(
+    session: AsyncSession,
+    orders: list[dict[str, Any]],
+    items: list[dict[str, Any]],
+    transitions: list[dict[str, Any]],
+) -> None:
+    """Bulk load (`platform server seed`): COPY on PostgreSQL, executemany elsewhere."""
+    await bulk.copy_rows(session, table_of(Order), orders)
+    await bulk.copy_rows(session, table_of(OrderItem), items)
+    await bulk.copy_rows(session, table_of(OrderTransition), transitions)
 
 
 async def get(session: AsyncSession, order_id: uuid.UUID, *, lock: bool = False) -> Order | None:

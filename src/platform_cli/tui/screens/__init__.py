@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from platform_cli.tui.screens.api_keys import ApiKeysView
 from platform_cli.tui.screens.audit import AuditView
 from platform_cli.tui.screens.base import BaseView
+from platform_cli.tui.screens.categories import CategoriesView
 from platform_cli.tui.screens.events import EventsView
 from platform_cli.tui.screens.notifications import NotificationsView
 from platform_cli.tui.screens.orders import OrdersView
@@ -39,6 +41,9 @@ VIEWS: dict[str, ViewInfo] = {
             ("product", "p", "prod", "inventory", "inv"),
             "catalog and stock",
         ),
+        ViewInfo(
+            "categories", CategoriesView, ("category", "cat"), "product categories and counts"
+        ),
         ViewInfo("users", UsersView, ("user", "u", "customers"), "accounts: suspend, role"),
         ViewInfo("events", EventsView, ("event", "ev", "tail"), "live tail of domain events"),
         ViewInfo("webhooks", WebhooksView, ("webhook", "wh", "hooks"), "endpoints and deliveries"),
@@ -47,6 +52,7 @@ VIEWS: dict[str, ViewInfo] = {
         ),
         ViewInfo("audit", AuditView, ("au", "log"), "who changed what (admins)"),
         ViewInfo("sessions", SessionsView, ("session", "se"), "your sign-in sessions"),
+        ViewInfo("api-keys", ApiKeysView, ("api-key", "keys", "ak"), "API keys: create, revoke"),
     ]
 }
 

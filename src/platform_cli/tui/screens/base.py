@@ -473,6 +473,8 @@ class BaseView(Screen[None]):
         result = await self.sdk(plan.run(values), what=plan.title)
         self.notify(plan.done(result), title="Done", markup=False)
         await self.after_action()
+        if plan.followup is not None:
+            await plan.followup(result)
 
     async def after_action(self) -> None:
         self.reload()

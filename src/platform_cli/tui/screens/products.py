@@ -54,6 +54,10 @@ class ProductsView(ResourceView):
         key("e", "events", "Events", "Events of this product"),
     ]
 
+    def __init__(self, filter_text: str = "", *, select: str | None = None) -> None:
+        super().__init__(filter_text, select=select)
+        self._emails: dict[str, str] = {}
+
     def columns(self) -> list[Column]:
         return [
             Column("sku", "SKU", 14),
@@ -83,6 +87,7 @@ class ProductsView(ResourceView):
         product = self.checked(results["product"], what="Loading the product")
         inventory = results["inventory"]
         ledger = results["ledger"]
+        by = {} if isinstance(ledger, BaseException) else await self.emails(ledger.data)
         if not isinstance(inventory, BaseException):
             product.inventory = inventory
         self.table.update_row(self.to_row(product))
@@ -115,18 +120,34 @@ class ProductsView(ResourceView):
             *page_section(
                 "Stock ledger",
                 ledger,
-                ["WHEN", "CHANGE", "AFTER", "KIND", "REASON"],
+                ["WHEN", "CHANGE", "ON HAND", "KIND", "BY", "REASON"],
                 lambda m: (
                     timestamp(m.created_at),
-                    f"{m.delta:+,}",
+                    Text(f"{m.delta:+,}", style="green" if m.delta > 0 else "red"),
                     number(m.on_hand_after),
                     m.kind,
+                    by.get(str(m.actor_id), DASH) if m.actor_id else "system",
                     m.reason,
                 ),
             ),
             Text("\na adjust stock · A archive · e events", style="dim"),
         ]
         return group(*parts)
+
+    async def emails(self, movements: list[Any]) -> dict[str, str]:
+        """Who made the movements, by email (looked up once per user for this view)."""
+        wanted = {str(m.actor_id) for m in movements if m.actor_id} - self._emails.keys()
+        if wanted:
+            from platform_sdk import NotFoundError
+
+            found = await sections(**{i: self.client.users.get(i) for i in wanted})
+            for user_id, user in found.items():
+                if isinstance(user, NotFoundError):
+                    self._emails[user_id] = "a deleted user"  # never the bare UUID
+                elif not isinstance(user, BaseException):
+                    self._emails[user_id] = user.email
+                # Another error (the server away): a dash now, asked again next time.
+        return self._emails
 
     # -- jumps -------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Users: filter by role, status or name/email; detail with profile and recent orders;
-suspend or activate, change role, revoke all sessions; jump to their orders and
-notifications."""
+suspend or activate, change role, revoke all sessions, reset the second factor (admins);
+jump to their orders and notifications."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class UsersView(ResourceView):
         ),
         text_key="q",
     )
-    MUTATING = frozenset({"toggle_status", "change_role", "revoke_sessions"})
+    MUTATING = frozenset({"toggle_status", "change_role", "revoke_sessions", "reset_mfa"})
     BINDINGS: ClassVar[list[BindingType]] = [
         key("o", "orders", "Orders", "Orders of this user"),
         key("n", "notifications", "Notifications", "Emails and SMS sent to this user"),
@@ -51,6 +51,12 @@ class UsersView(ResourceView):
         key("c", "change_role", "Role", "Change the role: admin, staff or customer"),
         key(
             "x", "revoke_sessions", "Revoke sessions", "Sign this user out everywhere (asks first)"
+        ),
+        key(
+            "m",
+            "reset_mfa",
+            "Reset MFA",
+            "Admins: turn the user's second factor (MFA) off, for a lost phone (asks first)",
         ),
     ]
 
@@ -114,7 +120,7 @@ class UsersView(ResourceView):
             ),
             Text(
                 "\no orders · n notifications · t suspend/activate · c change role"
-                " · x revoke sessions",
+                " · x revoke sessions · m reset MFA",
                 style="dim",
             ),
         ]
@@ -209,6 +215,45 @@ class UsersView(ResourceView):
 
         self.row_action(build)
 
+    def _is_admin(self) -> bool:
+        me = self.platform.me
+        return me is not None and me.role == "admin"
+
+    def action_reset_mfa(self) -> None:
+        async def build(row: Row) -> ActionPlan | None:
+            user_id, email = row.key, row.values["email"]
+            me = self.platform.me
+            if not self._is_admin():
+                self.notify("Only an admin can reset a second factor.", severity="warning")
+                return None
+            if me is not None and str(me.id) == user_id:
+                self.notify(
+                    "Your own second factor is turned off with a current code: "
+                    "platform auth mfa disable",
+                    severity="warning",
+                    markup=False,
+                )
+                return None
+            return ActionPlan(
+                title=f"Reset the second factor (MFA) of {email}",
+                summary=lambda values: (
+                    f"The second factor of {email} ({short_id(user_id)}) is turned off and "
+                    "its recovery codes dropped, and every session of theirs is signed out: "
+                    "they sign in with the password alone and enrol again (for a lost phone; "
+                    "audited). Without a second factor, the server says so and nothing changes."
+                ),
+                command=lambda values: f"platform users mfa-reset {user_id} --yes",
+                run=lambda values: self.client.users.reset_mfa(user_id),
+                done=lambda result: (
+                    f"The second factor of {email} is off; they sign in with their password "
+                    "and enrol again."
+                ),
+                confirm_label="Reset second factor",
+                danger=True,
+            )
+
+        self.row_action(build)
+
     def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
         email = row.values["email"]
         verb = "Activate" if row.values["status"] == "suspended" else "Suspend"
@@ -221,4 +266,7 @@ class UsersView(ResourceView):
             (f"Change the role of {email}", "c — asks first", self.action_change_role),
             (f"Revoke every session of {email}", "x — asks first", self.action_revoke_sessions),
         ]
+        if self._is_admin():
+            title = f"Reset the second factor (MFA) of {email}"
+            changes.append((title, "m — asks first", self.action_reset_mfa))
         return jumps, changes
