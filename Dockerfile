@@ -5,7 +5,7 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[server,postgres,redis,broker,cli]"
+RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[server,postgres,redis,broker,cli,s3]"
 
 FROM python:3.11-slim
 # No root at run time; the data dir is the only place the process writes.
@@ -13,7 +13,7 @@ RUN useradd --create-home --uid 10001 platform \
     && mkdir -p /var/lib/platform /var/lib/platform/metrics \
     && chown -R platform /var/lib/platform
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir --no-index --find-links /wheels platform-commerce[server,postgres,redis,broker,cli] \
+RUN pip install --no-cache-dir --no-index --find-links /wheels platform-commerce[server,postgres,redis,broker,cli,s3] \
     && rm -rf /wheels
 USER platform
 ENV PLATFORM_DATA_DIR=/var/lib/platform \

@@ -22,7 +22,7 @@ import platform_server
 
 SERVER = Path(platform_server.__file__).parent
 # Plumbing every domain may use; it imports no domain.
-SHARED = {"cache", "core", "delivery", "gateway", "observability", "tracing"}
+SHARED = {"cache", "core", "delivery", "gateway", "observability", "storage", "tracing"}
 # Alembic's scripts load every domain's models to compare them with the schema.
 NOT_CHECKED = {"migrations"}
 PACKAGES = sorted(

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -163,6 +163,30 @@ class Output:
             return
         with self.err_console().status(text, spinner="dots"):
             yield
+
+    @contextlib.contextmanager
+    def progress(self, text: str) -> Iterator[Callable[[int, int | None], None]]:
+        """A progress bar on stderr for an upload or download, only when stderr is a
+        terminal; yields the ``progress(done, total)`` callback the SDK calls."""
+        if not self.spinner_enabled:
+            yield lambda _done, _total: None
+            return
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TransferSpeedColumn,
+        )
+
+        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
+        with Progress(*columns, TransferSpeedColumn(), console=self.err_console()) as bar:
+            task = bar.add_task(text, total=None)
+
+            def advance(done: int, total: int | None) -> None:
+                bar.update(task, completed=done, total=total)
+
+            yield advance
 
     # -- raw writing -----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from . import webhooks
     from ._async_client import AsyncClient
     from ._client import Client
+    from ._files import Downloaded
     from ._pagination import AsyncPage, SyncPage
     from ._response import APIResponse
     from ._retry import RetryNotice, RetryPolicy
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
         PaymentRequiredError,
         PermissionDeniedError,
         PlatformError,
+        RangeNotSatisfiableError,
         RateLimitError,
         ServiceUnavailableError,
         UnprocessableEntityError,
@@ -68,6 +70,7 @@ __all__ = [
     "Client",
     "ConflictError",
     "CreateOptions",
+    "Downloaded",
     "InternalServerError",
     "MfaRequiredError",
     "NotFoundError",
@@ -77,6 +80,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "PlatformError",
+    "RangeNotSatisfiableError",
     "RateLimitError",
     "RequestOptions",
     "RetryNotice",
@@ -95,6 +99,7 @@ __all__ += models.__all__  # every response model
 _MODULES: dict[str, tuple[str, ...]] = {
     "._async_client": ("AsyncClient",),
     "._client": ("Client",),
+    "._files": ("Downloaded",),
     "._pagination": ("AsyncPage", "SyncPage"),
     "._response": ("APIResponse",),
     "._retry": ("RetryNotice", "RetryPolicy"),

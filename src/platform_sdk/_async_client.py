@@ -15,10 +15,11 @@ from ._base_client import (
     Resumption,
 )
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
+from ._files import Download, Downloaded, redirect_target, save_async
 from ._pagination import AsyncPage
 from ._resources import Resources
 from ._types import Async, AsyncRaw
-from .errors import AuthenticationError
+from .errors import AuthenticationError, make_status_error
 
 if TYPE_CHECKING:
     import asyncio
@@ -67,6 +68,8 @@ class AsyncClient(BaseClient[httpx.AsyncClient], Resources[Async]):
     async def _execute_async(
         self, spec: EndpointSpec, call: Call[Any] | PageCall[Any], *, raw: bool
     ) -> Any:
+        if isinstance(call, Call) and call.download is not None:
+            return await self._download(spec, call, call.download)
         if isinstance(call, Call) and call.auth_effect == "rotate":
             async with self._refresh_lock():
                 call = self._with_stored_refresh_token(call)
@@ -74,6 +77,21 @@ class AsyncClient(BaseClient[httpx.AsyncClient], Resources[Async]):
         else:
             response = await self._send(spec, call)
         return self._result(spec, call, response, raw=raw, page=AsyncPage, fetch=self._next_page)
+
+    async def _download(self, spec: EndpointSpec, call: Call[Any], target: Download) -> Downloaded:
+        response = await self._send(spec, call, stream=True)
+        try:
+            elsewhere = redirect_target(response)
+            if elsewhere is None:
+                return await save_async(response, target)
+        finally:
+            await response.aclose()
+        # A presigned URL (S3): fetched as it is, without this client's credentials.
+        async with self._http.stream("GET", elsewhere, timeout=self.timeout) as direct:
+            if direct.status_code >= 400:
+                await direct.aread()
+                raise make_status_error(direct)
+            return await save_async(direct, target)
 
     async def _next_page(self, spec: EndpointSpec, call: PageCall[Any]) -> Any:
         return await self._execute_async(spec, call, raw=False)

@@ -16,6 +16,7 @@ import httpx
 
 from ._auth import AuthState
 from ._endpoints import JSON, Call, EndpointSpec, PageCall, StreamCall
+from ._files import multipart
 from ._lazy import loaded
 from ._logging import configure_from_env, loggable_url, logger
 from ._response import APIResponse
@@ -241,6 +242,7 @@ class BaseClient(Generic[H]):
             content = json_body(call.body)
         if content is not None:
             headers["Content-Type"] = "application/json"
+        files = multipart(call.upload) if call.upload is not None else None
         headers.update(call.options.get("extra_headers") or {})
         paging = (
             {"limit": call.options.get("limit"), "cursor": call.options.get("cursor")}
@@ -255,6 +257,7 @@ class BaseClient(Generic[H]):
             params=httpx.QueryParams(query_params(query)),
             headers=headers,
             content=content,
+            files=files,
             timeout=call.options.get("timeout", self.timeout),
         )
 

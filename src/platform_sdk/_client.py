@@ -18,10 +18,11 @@ from ._base_client import (
     Resumption,
 )
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
+from ._files import Download, Downloaded, redirect_target, save
 from ._pagination import SyncPage
 from ._resources import Resources
 from ._types import Sync, SyncRaw
-from .errors import AuthenticationError
+from .errors import AuthenticationError, make_status_error
 
 
 class Client(BaseClient[httpx.Client], Resources[Sync]):
@@ -63,6 +64,8 @@ class Client(BaseClient[httpx.Client], Resources[Sync]):
     # -- running calls -------------------------------------------------------------------
 
     def _execute(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any], *, raw: bool) -> Any:
+        if isinstance(call, Call) and call.download is not None:
+            return self._download(spec, call, call.download)
         if isinstance(call, Call) and call.auth_effect == "rotate":
             with self._auth.lock:
                 call = self._with_stored_refresh_token(call)
@@ -70,6 +73,21 @@ class Client(BaseClient[httpx.Client], Resources[Sync]):
         else:
             response = self._send(spec, call)
         return self._result(spec, call, response, raw=raw, page=SyncPage, fetch=self._next_page)
+
+    def _download(self, spec: EndpointSpec, call: Call[Any], target: Download) -> Downloaded:
+        response = self._send(spec, call, stream=True)
+        try:
+            elsewhere = redirect_target(response)
+            if elsewhere is None:
+                return save(response, target)
+        finally:
+            response.close()
+        # A presigned URL (S3): fetched as it is, without this client's credentials.
+        with self._http.stream("GET", elsewhere, timeout=self.timeout) as direct:
+            if direct.status_code >= 400:
+                direct.read()
+                raise make_status_error(direct)
+            return save(direct, target)
 
     def _next_page(self, spec: EndpointSpec, call: PageCall[Any]) -> Any:
         return self._execute(spec, call, raw=False)

@@ -34,6 +34,7 @@ from typing import (
 from ._types import Async, AsyncRaw, M, Sync, SyncRaw
 
 if typing.TYPE_CHECKING:
+    from ._files import Download, Upload
     from ._pagination import AsyncPage, SyncPage
     from ._response import APIResponse
 
@@ -71,6 +72,8 @@ class _CallBase:
     body: Mapping[str, object] | None = None
     content: bytes | None = None
     """A body sent as given (``client.request``); wins over ``body``."""
+    upload: Upload | None = None
+    """A file sent as multipart/form-data, streamed from its path or file object."""
     options: Mapping[str, Any] = field(default_factory=dict)
     auth_effect: AuthEffect | None = None
     spec: EndpointSpec | None = None
@@ -89,6 +92,8 @@ class Call(_CallBase, Generic[T]):
 
     parse: Callable[[Any], T]
     accept: str = JSON
+    download: Download | None = None
+    """Where the body is streamed to (the call then returns a ``Downloaded``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

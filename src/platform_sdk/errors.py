@@ -179,7 +179,12 @@ class PayloadTooLargeError(APIStatusError):
 
 
 class UnsupportedMediaTypeError(APIStatusError):
-    """415: the request body is not JSON."""
+    """415: the request body is not JSON, or an uploaded file is not a type the server
+    takes (an image that is not JPEG, PNG or WebP)."""
+
+
+class RangeNotSatisfiableError(APIStatusError):
+    """416: a download's ``Range`` lies outside the file."""
 
 
 class RateLimitError(APIStatusError):
@@ -221,6 +226,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     409: ConflictError,
     413: PayloadTooLargeError,
     415: UnsupportedMediaTypeError,
+    416: RangeNotSatisfiableError,
     422: UnprocessableEntityError,
     429: RateLimitError,
     503: ServiceUnavailableError,

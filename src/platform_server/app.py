@@ -50,10 +50,14 @@ from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGatewa
 from platform_server.payments.router import GATEWAY
 from platform_server.payments.router import router as payments_router
 from platform_server.payments.service import make_refund_all
+from platform_server.products.images_router import UPLOAD_PATHS as IMAGE_UPLOADS
 from platform_server.products.router import CATALOG_CACHE
 from platform_server.products.router import router as products_router
 from platform_server.recommendations.router import router as recommendations_router
 from platform_server.stats.router import router as stats_router
+from platform_server.storage.factory import STORAGE, open_storage
+from platform_server.storage.lifecycle import commit_hook
+from platform_server.users.avatar_router import UPLOAD_PATHS as AVATAR_UPLOADS
 from platform_server.users.router import router as users_router
 from platform_server.webhooks.router import router as webhooks_router
 
@@ -85,6 +89,9 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     gateway = _gateway(settings)
     catalog_cache = SharedCache.from_settings(settings, CATALOG)
     db.on_commit(catalog_cache.after_commit)
+    storage = open_storage(settings)
+    # Objects of rows a committed transaction deleted (storage/lifecycle.py).
+    db.on_commit(commit_hook(storage))
     dispatcher = build_dispatcher(db, settings, "api")
     callers = BearerResolver(settings, db, signer)
     db.on_commit(callers.cache.after_commit)
@@ -104,6 +111,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
             REDIS_PROBE.bind(catalog_cache.link),
             DISPATCHER.bind(dispatcher),
             BACKLOG.bind(read_backlog),
+            STORAGE.bind(storage),
         ),
     )
 
@@ -127,6 +135,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         metrics.process_ended()
         await db.dispose()
         await catalog_cache.close()
+        await storage.close()
         await failures.close()
         if isinstance(gateway, HttpGateway):
             await gateway.close()
@@ -146,7 +155,12 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     install_error_handlers(app)
     # Rate limits, security headers and CORS: inside the request-id middleware.
     install_gateway(app, settings)
-    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        uploads=(*IMAGE_UPLOADS, *AVATAR_UPLOADS),
+        max_upload_bytes=settings.upload_max_bytes,
+    )
     if settings.metrics_enabled:
         app.add_middleware(MetricsMiddleware)
 

@@ -21,6 +21,7 @@ PRODUCT_KEYS = {
     "attributes",
     "status",
     "inventory",
+    "images",
     "created_at",
     "updated_at",
 }

@@ -10,9 +10,9 @@ import pytest
 from tests.conftest import Account, assert_problem
 from tests.server.conftest import API
 
+# avatar_url is read-only (set by uploading: tests/server/files/test_avatars.py).
 FULL = {
     "bio": "Counts things.",
-    "avatar_url": "https://cdn.example.com/a.png",
     "location": "London",
     "phone": "+44 20 7946 0958",
 }
@@ -32,7 +32,7 @@ def test_a_new_profile_is_empty(api: httpx.Client, customer: Account) -> None:
         "updated_at",
     }
     assert profile["user_id"] == customer.id
-    assert [profile[k] for k in FULL] == [None, None, None, None]
+    assert [profile[k] for k in (*FULL, "avatar_url")] == [None, None, None, None]
 
 
 def test_put_replaces_the_whole_profile(api: httpx.Client, customer: Account) -> None:
@@ -48,7 +48,7 @@ def test_put_replaces_the_whole_profile(api: httpx.Client, customer: Account) ->
     assert [partial.json()[k] for k in ("avatar_url", "location", "phone")] == [None] * 3
     assert partial.json()["updated_at"] >= full.json()["updated_at"]
     cleared = api.put(url, json={}, headers=customer.headers)
-    assert [cleared.json()[k] for k in FULL] == [None] * 4
+    assert [cleared.json()[k] for k in FULL] == [None] * 3
 
 
 @pytest.mark.parametrize(
@@ -58,6 +58,7 @@ def test_put_replaces_the_whole_profile(api: httpx.Client, customer: Account) ->
         ({"bio": 5}, "bio"),
         ({"avatar_url": "not a url"}, "avatar_url"),
         ({"avatar_url": "ftp://example.com/a.png"}, "avatar_url"),
+        ({"avatar_url": "https://cdn.example.com/a.png"}, "avatar_url"),  # read-only
         ({"avatar_url": "https://example.com/" + "a" * 500}, "avatar_url"),
         ({"location": "x" * 256}, "location"),
         ({"phone": "call me"}, "phone"),

@@ -458,3 +458,38 @@ async def test_read_only_refuses_revoking_sessions(
         assert not isinstance(app.screen, ConfirmDialog)
     async with AsyncClient(server_url, access_token=user.access_token) as client:
         assert str((await client.users.me()).id) == user.id
+
+
+async def test_product_detail_lists_its_images(
+    make_app: Callable[..., RecordingApp], admin_client: AsyncClient, tmp_path: Any
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from tests.images import picture
+
+    category = new_category()
+    product = await admin_client.products.create(
+        sku=f"TUI-{uuid.uuid4().hex[:8]}", name="Pictured", price="4.00", category=category
+    )
+    await admin_client.products.images.add(
+        product.id, io.BytesIO(picture("JPEG", (640, 480))), filename="front.jpg"
+    )
+    await admin_client.products.images.add(
+        product.id, io.BytesIO(picture("PNG", (120, 80))), filename="side.png"
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_view("products", f"category:{category}")
+        await wait_until(pilot, loaded(app, ProductsView))
+        view = app.screen
+        assert isinstance(view, ProductsView)
+        pane = await view.detail(view.table.rows[0])
+    console = Console(record=True, width=120, file=io.StringIO())
+    console.print(pane)
+    text = console.export_text()
+    assert "Images (2)" in text or "Images" in text
+    assert "★ front.jpg" in text and "640 x 480" in text and "JPEG" in text
+    assert "side.png" in text and "120 x 80" in text and "PNG" in text
+    assert " KB" in text or " B" in text

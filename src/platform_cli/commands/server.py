@@ -239,6 +239,39 @@ def seed(
     asyncio.run(go())
 
 
+@app.command("sweep-files")
+def sweep_files(
+    config: ConfigOption = None,
+    grace_hours: Annotated[
+        float, typer.Option(min=0, help="Keep objects younger than this (uploads in flight)")
+    ] = 1.0,
+) -> None:
+    """Delete stored files no record names (left by a crash mid-upload), and what
+    unfinished writes left. Also runs every six hours inside each server process."""
+    import asyncio
+    from datetime import timedelta
+
+    from platform_server.core.database import Database
+    from platform_server.maintenance import sweep_orphaned_files
+    from platform_server.storage.factory import open_storage
+
+    settings = server_settings(config)
+
+    async def go() -> None:
+        db, storage = Database(settings), open_storage(settings)
+        try:
+            swept = await sweep_orphaned_files(db, storage, grace=timedelta(hours=grace_hours))
+        finally:
+            await storage.close()
+            await db.dispose()
+        typer.echo(
+            f"Removed {swept.removed} orphaned files and {swept.abandoned} unfinished "
+            f"writes; kept {swept.kept} ({storage.name} storage)."
+        )
+
+    asyncio.run(go())
+
+
 @app.command("create-admin")
 def create_admin(
     email: Annotated[str, typer.Option(help="The admin's email.")],

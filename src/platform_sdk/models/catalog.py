@@ -35,6 +35,34 @@ class Movement(PlatformModel):
     created_at: datetime
 
 
+class ImageRendition(PlatformModel):
+    """A resized copy of a product image (``name`` "800" or "200": the square it fits)."""
+
+    name: str
+    url: str
+    width: int
+    height: int
+    size_bytes: int
+
+
+class ProductImage(PlatformModel):
+    """A product's picture; ``url`` and the variants' URLs are relative to the base URL
+    and never change content (download with ``products.images.download``)."""
+
+    id: UUID
+    product_id: UUID
+    filename: str
+    content_type: str
+    width: int
+    height: int
+    size_bytes: int
+    position: int
+    is_primary: bool
+    url: str
+    variants: list[ImageRendition] = Field(default_factory=list)
+    created_at: datetime
+
+
 class Product(PlatformModel):
     id: UUID
     sku: str
@@ -46,6 +74,7 @@ class Product(PlatformModel):
     attributes: dict[str, Any] = Field(default_factory=dict)
     status: str
     inventory: Inventory | None = None
+    images: list[ProductImage] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
 

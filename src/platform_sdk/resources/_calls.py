@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._endpoints import Call, PageCall, no_content
+from .._files import Download, Downloaded, FileTarget, Progress
 
 if TYPE_CHECKING:
     from ..models import PlatformModel
@@ -14,13 +15,20 @@ PM = TypeVar("PM", bound="PlatformModel")
 
 
 def one(
-    model: type[PM], options: Mapping[str, Any], *, id: object = None, **parts: Any
+    model: type[PM],
+    options: Mapping[str, Any],
+    *,
+    id: object = None,
+    path: Mapping[str, object] | None = None,
+    **parts: Any,
 ) -> Call[PM]:
-    """The usual :class:`Call`: answered by a ``model``, ``id`` filling ``{id}`` in the path.
+    """The usual :class:`Call`: answered by a ``model``, ``id`` filling ``{id}`` in the path
+    (and ``path`` any other parameters of it).
 
-    ``parts`` are further fields of the call (``body``, ``query``, ``auth_effect``).
+    ``parts`` are further fields of the call (``body``, ``query``, ``auth_effect``, ``upload``).
     """
-    return Call(parse=model.model_validate, path_params=_id(id), options=options, **parts)
+    params = {**_id(id), **(path or {})}
+    return Call(parse=model.model_validate, path_params=params, options=options, **parts)
 
 
 def many(
@@ -30,9 +38,38 @@ def many(
     return PageCall(item=model.model_validate, path_params=_id(id), options=options, **parts)
 
 
-def nothing(options: Mapping[str, Any], *, id: object = None, **parts: Any) -> Call[None]:
+def nothing(
+    options: Mapping[str, Any],
+    *,
+    id: object = None,
+    path: Mapping[str, object] | None = None,
+    **parts: Any,
+) -> Call[None]:
     """A :class:`Call` answered by 204 No Content (see :func:`one`)."""
-    return Call(parse=no_content, path_params=_id(id), options=options, **parts)
+    params = {**_id(id), **(path or {})}
+    return Call(parse=no_content, path_params=params, options=options, **parts)
+
+
+def saved(
+    options: Mapping[str, Any],
+    to: FileTarget,
+    progress: Progress | None,
+    *,
+    accept: str,
+    path: Mapping[str, object],
+) -> Call[Downloaded]:
+    """A download: the body streamed to ``to`` (a path or a binary file object)."""
+    return Call(
+        parse=_streamed,
+        accept=accept,
+        path_params=dict(path),
+        options=options,
+        download=Download(to, progress),
+    )
+
+
+def _streamed(_body: object) -> Downloaded:
+    raise AssertionError("a download's body is streamed to its target, never parsed")
 
 
 def _id(value: object) -> dict[str, object]:

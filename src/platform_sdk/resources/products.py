@@ -17,6 +17,7 @@ from .._types import (
 )
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
 from ._calls import fields, many, one
+from .product_images import ProductImages
 
 
 class ProductInventory(Resource[M]):
@@ -148,3 +149,7 @@ class Products(Resource[M]):
     @cached_property
     def inventory(self) -> ProductInventory[M]:
         return ProductInventory(self._executor, raw=self._raw)
+
+    @cached_property
+    def images(self) -> ProductImages[M]:
+        return ProductImages(self._executor, raw=self._raw)

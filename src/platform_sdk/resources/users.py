@@ -9,6 +9,7 @@ from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions, Ro
 from ..errors import PlatformError
 from ..models import Accepted, Profile, User
 from ._calls import fields, many, nothing, one
+from .avatars import Avatars
 
 
 class Profiles(Resource[M]):
@@ -22,13 +23,13 @@ class Profiles(Resource[M]):
         user_id: UUID | str,
         *,
         bio: str | NullType | None = None,
-        avatar_url: str | NullType | None = None,
         location: str | NullType | None = None,
         phone: str | NullType | None = None,
         sms_opt_in: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Call[Profile]:
-        """Replace the profile: fields left out are cleared by the server.
+        """Replace the profile: fields left out are cleared by the server (the avatar is
+        set apart, with ``users.avatar.set``).
 
         ``sms_opt_in=True`` sends order updates by SMS to ``phone``; left out, it is off.
         """
@@ -132,6 +133,10 @@ class Users(Resource[M]):
     @cached_property
     def profile(self) -> Profiles[M]:
         return Profiles(self._executor, raw=self._raw)
+
+    @cached_property
+    def avatar(self) -> Avatars[M]:
+        return Avatars(self._executor, raw=self._raw)
 
 
 def _created_user(body: object) -> User:

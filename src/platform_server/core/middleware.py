@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -30,10 +32,26 @@ class _BodyTooLarge(HTTPException):
         super().__init__(413, f"The request body exceeds {limit} bytes.")
 
 
+# What a multipart upload adds around its file (boundaries, part headers).
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    """`uploads`: the paths (patterns, matched whole) that take a multipart/form-data
+    file of up to `max_upload_bytes` instead of a JSON body of up to `max_body_bytes`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        uploads: Sequence[re.Pattern[str]] = (),
+        max_upload_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.uploads = tuple(uploads)
+        self.max_upload_bytes = max_upload_bytes + UPLOAD_OVERHEAD_BYTES
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,17 +74,18 @@ class RequestMiddleware:
                 message["headers"] = raw
             await send(message)
 
-        rejection = self._reject(scope, headers)
+        upload = any(p.fullmatch(scope["path"]) for p in self.uploads)
+        limit = self.max_upload_bytes if upload else self.max_body_bytes
+        rejection = self._reject(scope, headers, limit, upload)
         if rejection is not None:
             await _send_problem(send_with_id, scope, *rejection, errors=_nul_fields(scope))
         else:
-            await self.app(scope, self._limited(receive), send_with_id)
+            await self.app(scope, _limited(receive, limit), send_with_id)
         _log_access(scope, status_holder.get("status", 500), started)
 
-    def _too_large(self) -> tuple[int, str]:
-        return 413, f"The request body exceeds {self.max_body_bytes} bytes."
-
-    def _reject(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[int, str] | None:
+    def _reject(
+        self, scope: Scope, headers: dict[bytes, bytes], limit: int, upload: bool
+    ) -> tuple[int, str] | None:
         query = scope.get("query_string", b"")
         if b"%00" in query or b"\x00" in query:
             # No text column can store NUL (PostgreSQL refuses it): say so up front.
@@ -76,8 +95,8 @@ class RequestMiddleware:
         length = headers.get(b"content-length")
         if length is not None:
             try:
-                if int(length) > self.max_body_bytes:
-                    return self._too_large()
+                if int(length) > limit:
+                    return 413, f"The request body exceeds {limit} bytes."
             except ValueError:
                 return 400, "Content-Length is not a number."
             if int(length) == 0:
@@ -89,22 +108,28 @@ class RequestMiddleware:
             return None
         if ctype in _FORM_TYPES and scope["path"] in _FORM_PATHS:
             return None
+        if upload:
+            if ctype == "multipart/form-data":
+                return None
+            return 415, f"Send the file as multipart/form-data (got {ctype or 'no Content-Type'})."
         return 415, f"Send the body as application/json (got {ctype or 'no Content-Type'})."
 
-    def _limited(self, receive: Receive) -> Receive:
-        limit = self.max_body_bytes
-        seen = 0
 
-        async def wrapped() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise _BodyTooLarge(limit)
-            return message
+def _limited(receive: Receive, limit: int) -> Receive:
+    """`receive` that stops the request once its body passes `limit` bytes: the rest
+    is never read (a 413 goes out instead)."""
+    seen = 0
 
-        return wrapped
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _BodyTooLarge(limit)
+        return message
+
+    return wrapped
 
 
 def _log_access(scope: Scope, status: int, started: float) -> None:

@@ -203,6 +203,32 @@ class Settings(BaseSettings):
     # connections the kernel queues before they are accepted (capped by somaxconn).
     keep_alive_seconds: int = Field(5, ge=1, le=3600)
     listen_backlog: int = Field(2048, ge=64, le=65535)
+    # Files (product images, avatars): on local disk under the data directory, or in an
+    # S3-compatible bucket (AWS, MinIO, Ceph, R2) that stays private (docs/deploy.md).
+    storage_backend: Literal["local", "s3"] = "local"
+    # Where the local backend keeps objects; default `<data dir>/objects`.
+    storage_dir: Path | None = None
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    # Unset: AWS. Set for MinIO, Ceph, R2 or another S3 API (`http://127.0.0.1:9000`).
+    s3_endpoint_url: str | None = None
+    # Unset: botocore's usual chain (environment, shared files, instance role).
+    s3_access_key_id: str | None = Field(None, repr=False)
+    s3_secret_access_key: str | None = Field(None, repr=False)
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    s3_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    # Retries of a failed S3 call (botocore's standard mode, with backoff) before a 503.
+    s3_retries: int = Field(2, ge=0, le=10)
+    # A write larger than this is a multipart upload of parts this size (S3's minimum is 5).
+    s3_part_mb: int = Field(8, ge=5, le=512)
+    # Downloads may be answered by a redirect to a presigned URL this many seconds long,
+    # instead of passing the bytes through the API (off: always through the API).
+    s3_presign: bool = False
+    s3_presign_seconds: int = Field(300, ge=10, le=3600)
+    # Uploads: the largest file taken (413 past it: the server stops reading), and the
+    # most pixels an image may have (422 past it: Pillow's decompression-bomb guard).
+    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    image_max_pixels: int = Field(40_000_000, ge=1_000, le=500_000_000)
 
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"
@@ -269,6 +295,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'platform.db').resolve()}"
+
+    @property
+    def resolved_storage_dir(self) -> Path:
+        return self.storage_dir or self.data_dir / "objects"
 
     @property
     def is_sqlite(self) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core.principal import Principal
 from platform_server.products import repository, service
 from platform_server.products.hooks import product_in_use
+from platform_server.products.images import keys_in_use as image_keys_in_use
 from platform_server.products.repository import count_active
 from platform_server.products.schemas import ProductOut
 
@@ -24,6 +25,7 @@ __all__ = [
     "ProductOut",
     "count_active",
     "get_product",
+    "image_keys_in_use",
     "price_list",
     "product_in_use",
     "sellable",

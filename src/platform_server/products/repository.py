@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy import delete as delete_rows
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.cache.stale import CATALOG, mark_stale
@@ -16,7 +17,7 @@ from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, SortKey, paginate, paginate_by_offset
 from platform_server.inventory import api as inventory
 from platform_server.products import search
-from platform_server.products.models import Product
+from platform_server.products.models import Product, ProductImage
 
 SORTS: dict[str, SortKey] = {
     "price": SortKey(Product.price, descending=False),
@@ -213,3 +214,57 @@ async def categories(
     return [
         (n, c) for n, c in (await session.execute(stmt.order_by(Product.category).limit(limit)))
     ]
+
+
+# Images: their rows change the product's JSON, so writes mark the catalog stale too.
+
+
+async def images_of(session: AsyncSession, product_ids: Sequence[uuid.UUID]) -> list[ProductImage]:
+    """The images of these products, each product's primary first, then by position."""
+    if not product_ids:
+        return []
+    stmt = (
+        select(ProductImage)
+        .where(ProductImage.product_id.in_(product_ids))
+        .order_by(
+            ProductImage.product_id,
+            ProductImage.is_primary.desc(),
+            ProductImage.position,
+            ProductImage.created_at,
+        )
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def image(
+    session: AsyncSession, product_id: uuid.UUID, image_id: uuid.UUID
+) -> ProductImage | None:
+    found = await session.get(ProductImage, image_id)
+    return found if found is not None and found.product_id == product_id else None
+
+
+async def add_image(session: AsyncSession, image: ProductImage) -> None:
+    mark_stale(session, CATALOG)
+    session.add(image)
+    await session.flush()
+
+
+async def save_images(session: AsyncSession) -> None:
+    mark_stale(session, CATALOG)
+    await session.flush()
+
+
+async def delete_image(session: AsyncSession, image: ProductImage) -> None:
+    mark_stale(session, CATALOG)
+    await session.delete(image)
+    await session.flush()
+
+
+async def delete_images_of(session: AsyncSession, product_id: uuid.UUID) -> None:
+    mark_stale(session, CATALOG)
+    await session.execute(delete_rows(ProductImage).where(ProductImage.product_id == product_id))
+
+
+async def image_renditions(session: AsyncSession) -> Sequence[dict[str, Any]]:
+    """The renditions of every image (the orphan sweep's list of keys in use)."""
+    return (await session.scalars(select(ProductImage.renditions))).all()

@@ -16,6 +16,7 @@ from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.core.responses import model_response
 from platform_server.products import batch, service
+from platform_server.products.images_router import router as images_router
 from platform_server.products.schemas import (
     BatchIn,
     BatchOut,
@@ -129,3 +130,7 @@ async def list_categories(
         return model_response(found)
 
     return await _cached(request, actor, read)
+
+
+# After the routes above: `/products/{id}/images…` are matched as their own paths.
+router.include_router(images_router)

@@ -65,6 +65,51 @@ class ProductUpdate(PatchModel):
     _attributes = field_validator("attributes")(_check_attributes)
 
 
+ImageVariant = Literal["original", "800", "200"]
+
+
+class ImageRenditionOut(OutputModel):
+    name: ImageVariant
+    url: str = Field(description="Relative to the API's base URL; immutable, cacheable")
+    width: int
+    height: int
+    size_bytes: int
+
+
+class ProductImageOut(OutputModel):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    filename: str = Field(description="The uploaded file's name, sanitised")
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+    width: int
+    height: int
+    size_bytes: int
+    position: int
+    is_primary: bool
+    url: str = Field(description="The original (metadata stripped), relative to the base URL")
+    variants: list[ImageRenditionOut] = Field(description="Fitted in 800 and 200 px squares")
+    created_at: datetime
+
+
+class ImageOrderIn(InputModel):
+    image_ids: Annotated[
+        list[uuid.UUID],
+        Field(
+            min_length=1,
+            max_length=50,
+            json_schema_extra={"uniqueItems": True},
+            description="Every image of the product, each once, in order",
+        ),
+    ]
+
+    @field_validator("image_ids")
+    @classmethod
+    def _once_each(cls, value: list[uuid.UUID]) -> list[uuid.UUID]:
+        if len(set(value)) != len(value):
+            raise ValueError("an image is named more than once")
+        return value
+
+
 class ProductOut(PricedOut):
     MONEY = ("price",)
 
@@ -78,6 +123,9 @@ class ProductOut(PricedOut):
     attributes: dict[str, Any]
     status: ProductStatus
     inventory: InventoryOut | None = None
+    images: list[ProductImageOut] = Field(
+        default_factory=list, description="Its pictures in order; the primary one first"
+    )
     created_at: datetime
     updated_at: datetime
 

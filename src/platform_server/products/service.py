@@ -25,7 +25,7 @@ from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.events import api as events
 from platform_server.inventory import api as inventory
-from platform_server.products import hooks, repository
+from platform_server.products import hooks, image_views, repository
 from platform_server.products.models import Product
 from platform_server.products.schemas import (
     CategoryOut,
@@ -67,6 +67,7 @@ async def to_out(session: AsyncSession, products: Sequence[Product]) -> list[Pro
         item = ProductOut.model_validate(product)
         item.inventory = levels.get(product.id)
         out.append(item)
+    await image_views.attach(session, out)
     return out
 
 
@@ -217,7 +218,9 @@ async def list_products(
             "Sorting by relevance needs a search query q.",
             errors=[{"loc": ["query", "sort"], "msg": "relevance needs q"}],
         )
-    return await repository.page_of(session, stmt, page, sort, filters.q, row_out)
+    found = await repository.page_of(session, stmt, page, sort, filters.q, row_out)
+    await image_views.attach(session, found.data)
+    return found
 
 
 _PRODUCT_FIELDS = tuple(c.key for c in Product.__table__.c)
@@ -280,6 +283,7 @@ async def delete_product(
         return "archived"
     await _announce(session, "product.deleted", product)
     await inventory.remove(session, product_id)
+    await image_views.forget_all(session, product_id)
     await repository.delete(session, product)
     await _audit(session, "product.delete", actor, product_id, audit.diff(before, {}))
     return "deleted"

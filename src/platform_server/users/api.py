@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core.database import utcnow
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.users import service
+from platform_server.users.avatars import keys_in_use as avatar_keys_in_use
 from platform_server.users.hooks import credentials_changed, registration_requested, user_deleted
 from platform_server.users.models import User, UserProfile
 from platform_server.users.passwords import check_password
@@ -25,6 +26,7 @@ __all__ = [
     "Password",
     "add_user",
     "admin_contacts",
+    "avatar_keys_in_use",
     "check_password",
     "contacts",
     "credentials_changed",

@@ -29,7 +29,12 @@ class UserProfile(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     bio: Mapped[str | None] = mapped_column(Text)
+    # The served URL of the uploaded avatar (read-only for clients since files came);
+    # rows from before may still hold the URL a client once gave.
     avatar_url: Mapped[str | None] = mapped_column(String(500))
+    # Where the uploaded avatar lies in storage, and its media type.
+    avatar_key: Mapped[str | None] = mapped_column(String(200))
+    avatar_content_type: Mapped[str | None] = mapped_column(String(50))
     location: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(50))
     # Order updates by SMS are sent only to users who asked for them.

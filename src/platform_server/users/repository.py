@@ -182,3 +182,9 @@ async def count_created_since(session: AsyncSession, since: datetime) -> int:
 
 async def hourly_created(session: AsyncSession, buckets: Hours) -> list[int]:
     return await hourly_counts(session, User.created_at, buckets)
+
+
+async def avatar_keys(session: AsyncSession) -> Sequence[str]:
+    """Every stored avatar's key (the orphan sweep's list of keys in use)."""
+    stmt = select(UserProfile.avatar_key).where(UserProfile.avatar_key.is_not(None))
+    return [key for key in (await session.scalars(stmt)).all() if key]

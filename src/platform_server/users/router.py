@@ -15,6 +15,7 @@ from platform_server.core.principal import Principal
 from platform_server.core.responses import model_response
 from platform_server.core.schemas import AcceptedOut
 from platform_server.users import service
+from platform_server.users.avatar_router import router as avatar_router
 from platform_server.users.passwords import check_password
 from platform_server.users.schemas import (
     PasswordChange,
@@ -27,6 +28,8 @@ from platform_server.users.schemas import (
 )
 
 router = APIRouter(prefix="/users", tags=["users"])
+# `/users/me/avatar` before `/users/{id}/…`: "me" is not an id.
+router.include_router(avatar_router)
 REGISTRATION_ACCEPTED = "Check your inbox to finish signing up."
 # One's own account (account:read) or anyone's (users:read, checked per user in the service).
 Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]

@@ -9,7 +9,6 @@ from pydantic_core import PydanticCustomError
 
 from platform_server.core.schemas import (
     ExactText,
-    HttpUrlText,
     InputModel,
     OutputModel,
     PatchModel,
@@ -111,7 +110,21 @@ _PHONE_PATTERN = r"^\+?[0-9()\-.][0-9 ()\-.]{3,28}[0-9()\-.]$"
 
 class ProfileIn(InputModel):
     bio: Annotated[str, Field(max_length=2000)] | None = None
-    avatar_url: Annotated[HttpUrlText, Field(max_length=500)] | None = None
+    # Read-only since avatars are uploaded: the document offers only null, and the
+    # server also takes the profile's current value back unchanged (read, modify,
+    # write); any other value is a 422 (users/service.py).
+    avatar_url: Annotated[
+        str | None,
+        Field(max_length=500),
+        WithJsonSchema(
+            {
+                "type": "null",
+                "deprecated": True,
+                "description": "Read-only: set with PUT /users/{id}/avatar. A profile's "
+                "current avatar_url may be sent back unchanged; any other value is a 422.",
+            }
+        ),
+    ] = None
     location: Annotated[str, Field(max_length=255)] | None = None
     phone: Annotated[str, Field(pattern=_PHONE_PATTERN, description="E.164 preferred")] | None = (
         None
@@ -124,7 +137,9 @@ class ProfileIn(InputModel):
 class ProfileOut(OutputModel):
     user_id: uuid.UUID
     bio: str | None
-    avatar_url: str | None
+    avatar_url: str | None = Field(
+        description="The uploaded avatar's URL, relative to the API's base (read-only)"
+    )
     location: str | None
     phone: str | None
     sms_opt_in: bool

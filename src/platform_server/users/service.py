@@ -19,6 +19,7 @@ from platform_server.core.security import hash_password, verify_password
 from platform_server.core.settings import Settings
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.events import api as events
+from platform_server.storage.lifecycle import delete_after_commit
 from platform_server.users import hooks, repository
 from platform_server.users.models import User, UserProfile
 from platform_server.users.passwords import check_password
@@ -160,7 +161,7 @@ async def get_visible(session: AsyncSession, user_id: uuid.UUID, actor: Principa
     return found(user, f"User {user_id} does not exist.")
 
 
-async def _get_changeable(
+async def get_changeable(
     session: AsyncSession, user_id: uuid.UUID, actor: Principal, what: str
 ) -> User:
     """A user the actor may change: the user themself, or anyone for an admin."""
@@ -242,12 +243,16 @@ async def _keep_an_admin(session: AsyncSession, leaving: User) -> None:
 
 async def delete_user(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> None:
     """Removes the user with their profile, sessions and API keys."""
-    user = await _get_changeable(session, user_id, actor, "delete this account")
+    user = await get_changeable(session, user_id, actor, "delete this account")
     if user.role == Role.ADMIN:
         await _keep_an_admin(session, user)
     before = audit.snapshot(user, _AUDITED)
     await hooks.user_deleted.emit(session, user.id)
     await events.record(session, "user.deleted", "user", user.id, UserOut.model_validate(user))
+    profile = await repository.get_profile(session, user.id)
+    if profile is not None and profile.avatar_key:
+        # The uploaded avatar goes once the deletion has committed.
+        delete_after_commit(session, [profile.avatar_key])
     await repository.delete_user(session, user)
     if audit.by_staff(actor):
         await _audit(session, "user.delete", actor, user_id, audit.diff(before, {}))
@@ -265,12 +270,21 @@ async def get_profile(session: AsyncSession, user_id: uuid.UUID, actor: Principa
 async def put_profile(
     session: AsyncSession, user_id: uuid.UUID, data: ProfileIn, actor: Principal
 ) -> ProfileOut:
-    user = await _get_changeable(session, user_id, actor, "change this profile")
+    user = await get_changeable(session, user_id, actor, "change this profile")
     profile: UserProfile | None = await repository.get_profile(session, user.id)
     before = audit.snapshot(profile, _PROFILE_AUDITED) if profile else {}
     if profile is None:
         profile = repository.add_profile(session, user.id)
-    for field, value in data.model_dump(mode="json").items():
+    # avatar_url is the served URL, set by uploading (users/avatars.py); a body may
+    # carry it back unchanged (read, modify, write) but may not set it.
+    given = data.model_dump(mode="json")
+    sent_url = given.pop("avatar_url")
+    if sent_url is not None and sent_url != profile.avatar_url:
+        raise Unprocessable(
+            "avatar_url is read-only; upload a picture with PUT /api/v1/users/{id}/avatar.",
+            errors=[{"loc": ["body", "avatar_url"], "msg": "read-only"}],
+        )
+    for field, value in given.items():
         setattr(profile, field, value)
     await repository.save_profile(session, profile)
     out = ProfileOut.model_validate(profile)
@@ -288,7 +302,7 @@ async def change_password(
     settings: Settings,
 ) -> None:
     """Needs the current password unless an admin sets another user's; revokes other sessions."""
-    user = await _get_changeable(session, user_id, actor, "change this password")
+    user = await get_changeable(session, user_id, actor, "change this password")
     by_admin_for_other = user.id != actor.user_id and actor.can(Permission.USERS_WRITE)
     if not by_admin_for_other:
         if data.current_password is None:
@@ -319,7 +333,7 @@ async def change_password(
 
 async def revoke_sessions(session: AsyncSession, user_id: uuid.UUID, actor: Principal) -> None:
     """End every session of the user (with its refresh tokens), the caller's own included."""
-    user = await _get_changeable(session, user_id, actor, "revoke this user's sessions")
+    user = await get_changeable(session, user_id, actor, "revoke this user's sessions")
     await hooks.credentials_changed.emit(session, user.id, None)
     await repository.flush(session)
     await _audit(session, "session.revoke_all", actor, user_id)

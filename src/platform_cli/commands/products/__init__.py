@@ -16,5 +16,6 @@ NOUN = Noun(
         "import": ".import_file:import_file",
         "export": ".export:export_file",
         "inventory": ".inventory",
+        "images": ".images",
     },
 )

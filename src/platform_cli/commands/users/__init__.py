@@ -22,5 +22,13 @@ NOUN = Noun(
             help="A user's profile (bio, avatar, location, phone, SMS opt-in).",
             verbs={"get": ".profile:profile_get", "set": ".profile:profile_set"},
         ),
+        "avatar": Noun(
+            help="A user's avatar: upload, remove, download.",
+            verbs={
+                "set": ".avatar:avatar_set",
+                "remove": ".avatar:avatar_remove",
+                "download": ".avatar:avatar_download",
+            },
+        ),
     },
 )

@@ -28,7 +28,6 @@ def profile_set(
     session: Session,
     user_id: UserId,
     bio: Annotated[str | None, typer.Option(show_default=False)] = None,
-    avatar_url: Annotated[str | None, typer.Option("--avatar-url", show_default=False)] = None,
     location: Annotated[str | None, typer.Option(show_default=False)] = None,
     phone: Annotated[str | None, typer.Option(show_default=False)] = None,
     sms_opt_in: Annotated[
@@ -44,21 +43,20 @@ def profile_set(
         typer.Option("--replace", help="Clear the fields not given (default: keep them)."),
     ] = False,
 ) -> None:
-    """Change a user's profile; fields not given are kept unless --replace."""
+    """Change a user's profile; fields not given are kept unless --replace. The avatar
+    is uploaded apart: `platform users avatar set`."""
     out = session.out
-    given = {"bio": bio, "avatar_url": avatar_url, "location": location, "phone": phone}
+    given = {"bio": bio, "location": location, "phone": phone}
     errors: list[tuple[str, str]] = []
     if phone and not _PHONE.match(phone):
         errors.append(("body.phone", "not a phone number"))
-    if avatar_url and not avatar_url.startswith(("http://", "https://")):
-        errors.append(("body.avatar_url", "not an http(s) URL"))
     if bio and len(bio) > 2000:
         errors.append(("body.bio", "at most 2000 characters"))
     sdk = session.sdk
     target = resolve_id(sdk, user_id)
     with out.spinner("Fetching…"):
         before = sdk.users.profile.get(target).model_dump(mode="json")
-    fields = ("bio", "avatar_url", "location", "phone")
+    fields = ("bio", "location", "phone")
     body = {f: given[f] if given[f] is not None or replace else before.get(f) for f in fields}
     # An empty string clears a field.
     body = {f: (v if v != "" else None) for f, v in body.items()}
@@ -77,7 +75,6 @@ def profile_set(
         profile = sdk.users.profile.set(
             target,
             bio=_or_null(body["bio"]),
-            avatar_url=_or_null(body["avatar_url"]),
             location=_or_null(body["location"]),
             phone=_or_null(body["phone"]),
             sms_opt_in=opt_in,

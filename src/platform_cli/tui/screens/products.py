@@ -15,7 +15,7 @@ from platform_cli.tui.format import DASH, field, money, quote, status_text, time
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import failed, number, page_section, sections, status
 from platform_cli.tui.screens.listing import PaletteItem, ResourceView
-from platform_cli.tui.widgets.detail import facts, group, section
+from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
 
 
@@ -23,6 +23,31 @@ def stock(value: Any) -> Text:
     if value is None:
         return Text(DASH, style="dim")
     return Text(f"{value:,}", style="bold red" if value <= 0 else "")
+
+
+def size_text(size: int) -> str:
+    """Bytes as a person reads them (1.2 MB)."""
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1000 or unit == "MB":
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= 1000
+    return f"{size:,} B"
+
+
+def image_section(images: list[Any]) -> list[RenderableType]:
+    """The product's pictures: name, size and dimensions, the primary one marked."""
+    rows = [
+        (
+            ("★ " if image.is_primary else "  ") + image.filename,
+            size_text(image.size_bytes),
+            f"{image.width} x {image.height}",
+            image.content_type.removeprefix("image/").upper(),
+        )
+        for image in images
+    ]
+    table = rows_table(["NAME", "SIZE", "DIMENSIONS", "TYPE"], rows, empty="none")
+    return [section("Images", len(images)), table]
 
 
 class ProductsView(ResourceView):
@@ -117,6 +142,7 @@ class ProductsView(ResourceView):
                     ("Updated", timestamp(inventory.updated_at)),
                 ]
             ),
+            *image_section(product.images),
             *page_section(
                 "Stock ledger",
                 ledger,

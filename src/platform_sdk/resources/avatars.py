@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Unpack
+from uuid import UUID
+
+from .._endpoints import Call, Resource, endpoint
+from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
+from .._types import M, RequestOptions
+from ..models import Profile
+from ._calls import one, saved
+
+
+class Avatars(Resource[M]):
+    """Profile pictures: uploaded (JPEG, PNG or WebP; stored without metadata, fitted
+    in 512 px), served through the API; the profile's ``avatar_url`` points at it."""
+
+    @endpoint("PUT", "/api/v1/users/me/avatar")
+    def set(
+        self,
+        file: FileSource,
+        *,
+        filename: str | None = None,
+        progress: Progress | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Profile]:
+        """Upload your own avatar from a path or binary file object (replaces any)."""
+        upload = Upload.of(file, filename=filename, progress=progress)
+        return one(Profile, options, upload=upload)
+
+    @endpoint("PUT", "/api/v1/users/{id}/avatar")
+    def set_for(
+        self,
+        user_id: UUID | str,
+        file: FileSource,
+        *,
+        filename: str | None = None,
+        progress: Progress | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Profile]:
+        """Upload a user's avatar (the user themself, or an admin)."""
+        upload = Upload.of(file, filename=filename, progress=progress)
+        return one(Profile, options, id=user_id, upload=upload)
+
+    @endpoint("DELETE", "/api/v1/users/me/avatar")
+    def remove(self, **options: Unpack[RequestOptions]) -> Call[Profile]:
+        """Remove your avatar; the profile's ``avatar_url`` becomes None."""
+        return one(Profile, options)
+
+    @endpoint("DELETE", "/api/v1/users/{id}/avatar")
+    def remove_for(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Profile]:
+        """Remove a user's avatar (the user themself, or an admin)."""
+        return one(Profile, options, id=user_id)
+
+    @endpoint("GET", "/api/v1/users/{id}/avatar")
+    def download(
+        self,
+        user_id: UUID | str,
+        to: FileTarget,
+        *,
+        progress: Progress | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Downloaded]:
+        """Stream a user's avatar to a path or binary file object."""
+        return saved(options, to, progress, accept="image/*", path={"id": user_id})
