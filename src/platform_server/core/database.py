@@ -155,7 +155,31 @@ def make_engine(settings: Settings, *, pool_size: int | None = None) -> AsyncEng
         max_overflow=settings.database_max_overflow,
         pool_pre_ping=settings.database_pool_pre_ping,
         pool_recycle=settings.database_pool_recycle_seconds,
+        # A request that cannot get a connection soon is answered 503 with Retry-After
+        # (core/errors.py), instead of queueing behind a pool that is not coming back.
+        pool_timeout=settings.database_pool_timeout_seconds,
+        connect_args=_postgres_limits(settings) if "+asyncpg" in url else {},
     )
+
+
+def _postgres_limits(settings: Settings) -> dict[str, Any]:
+    """Per-connection limits set when each connection opens (no extra round trip): a
+    statement or row-lock wait stuck behind a dead or slow neighbour is cancelled and
+    the request answered 503, so it neither hangs nor holds its own pooled connection."""
+    limits = {
+        "statement_timeout": settings.database_statement_timeout_seconds,
+        "lock_timeout": settings.database_lock_timeout_seconds,
+        "idle_in_transaction_session_timeout": (
+            settings.database_idle_in_transaction_timeout_seconds
+        ),
+    }
+    # Only those set: 0 sends nothing (PgBouncer refuses startup parameters it does
+    # not know unless told to ignore them).
+    return {
+        "server_settings": {
+            name: str(round(seconds * 1000)) for name, seconds in limits.items() if seconds
+        }
+    }
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

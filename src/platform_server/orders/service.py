@@ -89,8 +89,8 @@ def _unavailable(data: OrderCreate, unavailable: list[uuid.UUID]) -> Unprocessab
 async def create_order(
     session: AsyncSession, data: OrderCreate, actor: Principal, reservation_minutes: int
 ) -> OrderOut:
-    """Prices from products, stock from inventory (all lines or none), then the order's
-    rows and its order.created event, all in the caller's transaction."""
+    """Prices from products, the order's rows and its order.created event, then stock
+    from inventory (all lines or none), all in the caller's transaction."""
     # Duplicate lines of one product are summed before the stock check.
     wanted: dict[uuid.UUID, int] = defaultdict(int)
     for line in data.items:
@@ -127,7 +127,6 @@ async def create_order(
             f"The order total {total:f} {currency} is above what one order can hold.",
             errors=[{"loc": ["body", "items"], "msg": "order total too large"}],
         )
-    await inventory.reserve(session, wanted)
     order = {
         "id": order_id,
         "user_id": actor.user_id,
@@ -146,6 +145,10 @@ async def create_order(
     await repository.insert_order(session, order, items, {**first, "created_at": now})
     out = OrderOut.model_validate({**order, "items": items})
     await events.record(session, "order.created", "order", order_id, out)
+    # The stock last: its row lock is held from here to the commit, so orders for one
+    # popular product queue behind each other only for that short tail, not for the
+    # whole transaction. A shortage raises, and the rollback undoes the rows above.
+    await inventory.reserve(session, wanted)
     metrics.count_after_commit(session, metrics.ORDERS_CREATED.labels(currency))
     return out
 
