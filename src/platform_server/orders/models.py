@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_server.core.database import Base, IdMixin, Money, TimestampMixin, utcnow
@@ -14,6 +14,9 @@ from platform_server.core.database import Base, IdMixin, Money, TimestampMixin, 
 class Order(IdMixin, TimestampMixin, Base):
     __tablename__ = "orders"
 
+    # The number people quote ("#1001"): from the `order_numbers` sequence on PostgreSQL,
+    # the next after the highest on SQLite (`repository.next_order_number`).
+    number: Mapped[int] = mapped_column(BigInteger, unique=True)
     user_id: Mapped[uuid.UUID] = mapped_column(index=True)
     user_email: Mapped[str] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)

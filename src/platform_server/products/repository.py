@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.cache.stale import CATALOG, mark_stale
 from platform_server.core import direct
-from platform_server.core.database import table_of
+from platform_server.core.database import equal_to, table_of
+from platform_server.core.database import id_prefix as prefixed
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, SortKey, paginate, paginate_by_offset
 from platform_server.inventory import api as inventory
@@ -152,7 +153,10 @@ def filtered(
     min_price: Any,
     max_price: Any,
     in_stock: bool | None,
+    sku: str | None = None,
+    id_prefix: str | None = None,
 ) -> Select[Any]:
+    stmt = stmt.where(*equal_to((Product.sku, sku)), *prefixed(Product.id, id_prefix))
     if status:
         stmt = stmt.where(Product.status == status)
     if category:
