@@ -16,7 +16,7 @@ from .._types import (
     RequestOptions,
 )
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
-from ._calls import fields, many, one
+from ._calls import fields, many, one, only
 
 
 class ProductInventory(Resource[M]):
@@ -80,9 +80,14 @@ class Products(Resource[M]):
         in_stock: bool | None = None,
         status: ProductStatus | None = None,
         sort: ProductSort | None = None,
+        sku: str | None = None,
+        id_prefix: str | None = None,
         **options: Unpack[PageOptions],
     ) -> PageCall[Product]:
         """List or search (``q``, full text) products.
+
+        ``sku`` finds the product with that SKU; ``id_prefix`` those whose id starts with
+        these 8 or more hex digits.
 
         ``status`` filters for staff only; others always see active products. ``sort``
         defaults to relevance with ``q``, else newest first.
@@ -92,6 +97,11 @@ class Products(Resource[M]):
     @endpoint("GET", "/api/v1/products/{id}")
     def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Product]:
         return one(Product, options, id=product_id)
+
+    @endpoint("GET", "/api/v1/products")
+    def get_by_sku(self, sku: str, **options: Unpack[RequestOptions]) -> Call[Product]:
+        """The product with this SKU (``GET /products?sku=``); ``NotFoundError`` if none."""
+        return only(Product, options, f"No product has the SKU {sku!r}.", {"sku": sku})
 
     @endpoint("PATCH", "/api/v1/products/{id}")
     def update(
