@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.commands.orders.options import COLUMNS, OrderId
+from platform_cli.refs import order_id as resolve
 from platform_cli.verbs import Change, Session, changing
 
 
@@ -21,8 +22,10 @@ def _transition(
 ) -> Change:
     """A before/after diff on dry runs; ``extra`` fields change along with the status."""
     orders = session.sdk.orders
+    shown = order_id
+    order_id = resolve(session.sdk, order_id)
     return Change(
-        action=f"{action} order {order_id}",
+        action=f"{action} order {shown}",
         fetch=lambda: orders.get(order_id),
         after=lambda before: {**before, "status": to_status, **extra},
         call=call,

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from platform_cli.context import columns
+from platform_cli.refs import OrderRef
 from platform_cli.verbs import listing
 
 if TYPE_CHECKING:
     from platform_sdk import Client
 
-OrderId = Annotated[str, typer.Argument(help="Order id.", show_default=False)]
+OrderId = OrderRef  # #1001, an id, or an id prefix
 
 
 COLUMNS = columns(
@@ -32,4 +31,6 @@ REFUND_COLUMNS = columns(
 @listing(COLUMNS, empty="No payments.")
 def list_payments(sdk: Client, size: int, order_id: OrderId) -> Iterable[Any]:
     """Every payment attempt of an order, failed ones included."""
-    return sdk.orders.payments.list(order_id, limit=size)
+    from platform_cli.refs import order_id as resolve
+
+    return sdk.orders.payments.list(resolve(sdk, order_id), limit=size)

@@ -9,13 +9,16 @@ import typer
 
 from platform_cli.commands.payments.list import REFUND_COLUMNS
 from platform_cli.context import check_fields, confirm, parse_money
+from platform_cli.refs import check_id
 from platform_cli.verbs import Session, verb
 
 
 @verb(yes=True, dry_run=True)
 def refund(
     session: Session,
-    payment_id: Annotated[str, typer.Argument(help="Payment id.", show_default=False)],
+    payment_id: Annotated[
+        str, typer.Argument(help="Payment id.", parser=check_id, show_default=False)
+    ],
     amount: Annotated[
         Decimal | None,
         typer.Option(
