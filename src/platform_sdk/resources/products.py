@@ -134,16 +134,21 @@ class Products(Resource[M]):
         *,
         items: Sequence[Mapping[str, Any]],
         dry_run: bool | None = None,
+        create_categories: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Call[Batch]:
         """Create or update up to 1,000 products by ``sku`` (staff).
 
         Each item has the fields of ``create``. Valid items are applied even when others
-        fail; ``results`` has one entry per item. ``dry_run=True`` only validates.
+        fail; ``results`` has one entry per item. ``dry_run=True`` only validates. An item
+        in a category no product has yet fails unless ``create_categories=True``.
         """
-        return one(
-            Batch, options, body={"items": [dict(item) for item in items], "dry_run": dry_run}
-        )
+        body = {
+            "items": [dict(item) for item in items],
+            "dry_run": dry_run,
+            "create_categories": create_categories,
+        }
+        return one(Batch, options, body=body)
 
     @paginated("GET", "/api/v1/products/{id}/recommendations")
     def recommendations(

@@ -76,6 +76,14 @@ async def by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, Produc
     return {p.sku: p for p in rows}
 
 
+async def known_categories(session: AsyncSession, names: Sequence[str]) -> set[str]:
+    """Which of these categories some product (of any status) already has."""
+    if not names:
+        return set()
+    stmt = select(Product.category).where(Product.category.in_(list(names))).distinct()
+    return set((await session.scalars(stmt)).all())
+
+
 async def by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Product]:
     if not ids:
         return {}

@@ -99,6 +99,11 @@ class ProductDeleted(OutputModel):
 class BatchIn(InputModel):
     items: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=1000)]
     dry_run: bool = Field(False, description="Validate every item and change nothing")
+    create_categories: bool = Field(
+        False,
+        description="Allow categories no product has yet; without it such an item fails "
+        "(`unknown category`), so a typo does not start a new category",
+    )
 
 
 class BatchItemResult(OutputModel):
