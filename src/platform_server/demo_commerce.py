@@ -171,8 +171,8 @@ async def seed_commerce(db: Database, admin_email: str, customer_emails: list[st
         admin_user = await users.find_by_email(session, admin_email)
         assert admin_user is not None
         admin = _principal(admin_user.id, admin_user.email, Role.ADMIN)
-        for data in _products(rng):
-            await catalog.create_product(session, data, admin)
+        # One multi-row insert, as a batch import does: seconds faster than one by one.
+        await catalog.insert_many(session, _products(rng), admin)
     async with db.transaction() as session:
         stocked = list(
             await session.scalars(
