@@ -88,12 +88,6 @@ def check_product(value: str) -> str:
     )
 
 
-def id_argument(what: str) -> Any:
-    """The annotation of a positional id argument: ``Annotated[str, …]`` checked by
-    ``check_id`` (``what``: its help, e.g. "Webhook id.")."""
-    return Annotated[str, typer.Argument(help=what, parser=check_id, show_default=False)]
-
-
 OrderRef = Annotated[
     str,
     typer.Argument(

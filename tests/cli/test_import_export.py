@@ -139,7 +139,9 @@ def test_bad_rows_exit_3_and_the_report_names_file_rows(
     assert stored[f"G{t}-5"].attributes == {"size": 2}
     assert stored[f"G{t}-5"].name == "Good, quoted"
 
-    data = json.loads(admin_cli.run("products", "import", "--create-categories", str(path), "-o", "json").stdout)
+    data = json.loads(
+        admin_cli.run("products", "import", "--create-categories", str(path), "-o", "json").stdout
+    )
     assert data["failed"] == 5 and data["unchanged"] == 2
     assert [f["row"] for f in data["failures"]] == [3, 4, 6, 7, 9]
     assert data["failures"][0]["errors"][0]["field"] == "price"
@@ -184,7 +186,9 @@ def test_jsonl_import_from_stdin_and_attr_columns(
         },
     ]
     text = "\n".join(json.dumps(line) for line in lines) + "\n\nnot json\n"
-    result = admin_cli.run("products", "import", "--create-categories", "-", "--format", "jsonl", input=text)
+    result = admin_cli.run(
+        "products", "import", "--create-categories", "-", "--format", "jsonl", input=text
+    )
     assert result.exit_code == 3, result.stderr
     assert "  row 4 (sku -): line: not JSON" in result.stdout
     stored = products_of(sdk, category)
@@ -216,14 +220,22 @@ def test_usage_errors(admin_cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "unknown column(s) 'prize'" in result.stderr
     no_sku = write_csv(tmp_path / "nosku.csv", ["name"], [["X"]])
     assert admin_cli.run("products", "import", "--create-categories", str(no_sku)).exit_code == 2
-    assert admin_cli.run("products", "import", "--create-categories", "-", input="sku\n").exit_code == 2
-    assert admin_cli.run("products", "import", "--create-categories", str(tmp_path / "none.csv")).exit_code == 2
+    assert (
+        admin_cli.run("products", "import", "--create-categories", "-", input="sku\n").exit_code
+        == 2
+    )
+    assert (
+        admin_cli.run(
+            "products", "import", "--create-categories", str(tmp_path / "none.csv")
+        ).exit_code
+        == 2
+    )
     odd = tmp_path / "file.txt"
     odd.write_text("sku\n")
     assert admin_cli.run("products", "import", "--create-categories", str(odd)).exit_code == 2
-    assert admin_cli.ok("products", "import", "--create-categories", str(odd), "--format", "csv").stdout.startswith(
-        f"Imported {odd}: 0 rows"
-    )
+    assert admin_cli.ok(
+        "products", "import", "--create-categories", str(odd), "--format", "csv"
+    ).stdout.startswith(f"Imported {odd}: 0 rows")
 
 
 def test_customer_import_is_refused(cli: Cli, make_user: Any, tmp_path: Path) -> None:
@@ -275,7 +287,10 @@ def test_export_then_import_round_trip(admin_cli: Cli, sdk: Client, tmp_path: Pa
     admin_cli.ok("products", "export", "--category", category, "--out", str(jsonl_path))
     records = [json.loads(line) for line in jsonl_path.read_text().splitlines()]
     assert records[1]["price"] == "19.99" and records[1]["low_stock_threshold"] == 2
-    assert admin_cli.json("products", "import", "--create-categories", str(jsonl_path))["unchanged"] == 2
+    assert (
+        admin_cli.json("products", "import", "--create-categories", str(jsonl_path))["unchanged"]
+        == 2
+    )
 
     # to stdout, in either format
     stdout = admin_cli.ok("products", "export", "--category", category).stdout

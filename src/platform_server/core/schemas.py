@@ -97,6 +97,7 @@ def _not_blank(schema: dict[str, Any], model: type[BaseModel]) -> None:
             if option.get("type") == "string" and option.get("minLength") == 1:
                 option.setdefault("pattern", r"\S")
 
+
 def _id_digits(value: str) -> str:
     if not 8 <= len(value.replace("-", "")) <= 32:
         raise ValueError("an id prefix has 8 to 32 hex digits")

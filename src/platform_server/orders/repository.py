@@ -26,8 +26,7 @@ from platform_server.orders.schemas import OrderFilters
 T = TypeVar("T")
 
 
-
-class next_order_number(FunctionElement[int]):  # noqa: N801 (a SQL function's name)
+class next_order_number(FunctionElement[int]):
     """The next order number, taken in the order's own insert (see the compilers below)."""
 
     type = BigInteger()

@@ -18,8 +18,8 @@ ADDRESS_REQUIRED = ("name", "line1", "city", "postal_code", "country")
 
 
 COLUMNS = columns(
-    "NUMBER=number:ref, ID=id:id, EMAIL=user_email, STATUS=status:status, TOTAL=total, CURRENCY=currency, "
-    "CREATED=created_at:time"
+    "NUMBER=number:ref, ID=id:id, EMAIL=user_email, STATUS=status:status, TOTAL=total, "
+    "CURRENCY=currency, CREATED=created_at:time"
 )
 
 
@@ -29,7 +29,7 @@ HISTORY_COLUMNS = columns(
 
 
 INVOICE_COLUMNS = columns(
-    "number=number, order=order_number:ref, order_id=order_id:id, issued_at=issued_at:time, total=total, "
-    "currency=currency, amount_paid=amount_paid, amount_refunded=amount_refunded, "
+    "number=number, order=order_number:ref, order_id=order_id:id, issued_at=issued_at:time, "
+    "total=total, currency=currency, amount_paid=amount_paid, amount_refunded=amount_refunded, "
     "payment_status=payment_status:status"
 )

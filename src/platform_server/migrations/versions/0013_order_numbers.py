@@ -28,20 +28,21 @@ def upgrade() -> None:
         batch.add_column(sa.Column("number", sa.BigInteger(), nullable=True))
     # UPDATE … FROM works on PostgreSQL and on SQLite from 3.33.
     op.execute(
-        f"""
-        UPDATE orders SET number = numbered.n + {FIRST - 1}
-        FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM orders) AS numbered
-        WHERE orders.id = numbered.id
-        """
+        sa.text(
+            """
+            UPDATE orders SET number = numbered.n + :before_first
+            FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM orders)
+                AS numbered
+            WHERE orders.id = numbered.id
+            """
+        ).bindparams(before_first=FIRST - 1)
     )
     with op.batch_alter_table("orders") as batch:
         batch.alter_column("number", existing_type=sa.BigInteger(), nullable=False)
         batch.create_unique_constraint(op.f("uq_orders_number"), ["number"])
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"CREATE SEQUENCE order_numbers START WITH {FIRST}")
-        op.execute(
-            "SELECT setval('order_numbers', max(number)) FROM orders HAVING count(*) > 0"
-        )
+        op.execute(f"CREATE SEQUENCE order_numbers START WITH {FIRST:d}")
+        op.execute("SELECT setval('order_numbers', max(number)) FROM orders HAVING count(*) > 0")
 
 
 def downgrade() -> None:
