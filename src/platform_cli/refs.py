@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 ID_RULE = "an id is a UUID such as 0193a2f4-5b6c-7d8e-9f01-23456789abcd"
 # An id's first 8 or more hex digits, as copied from a list (dashes where the id has them).
-_PREFIX = re.compile(r"^[0-9a-fA-F][0-9a-fA-F-]{7,35}$")
+_PREFIX = re.compile(r"^(?:[0-9a-fA-F]-?){8,32}$")  # as the server's IdPrefix
 _NUMBER = re.compile(r"^#?([0-9]{1,18})$")
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 # How many matches an ambiguous prefix lists.
@@ -40,8 +40,7 @@ def _is_uuid(value: str) -> bool:
 
 
 def _is_prefix(value: str) -> bool:
-    digits = value.replace("-", "")
-    return bool(_PREFIX.match(value)) and 8 <= len(digits) <= 32
+    return len(value) <= 36 and bool(_PREFIX.match(value))
 
 
 def check_id(value: str) -> str:
