@@ -64,7 +64,8 @@ def _order_number(value: str) -> int | None:
     match = _NUMBER.match(value)
     if match is None or (not value.startswith("#") and len(value) >= 8):
         return None
-    return int(match.group(1))
+    number = int(match.group(1))
+    return number if number >= 1 else None
 
 
 def check_order(value: str) -> str:

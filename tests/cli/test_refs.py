@@ -44,6 +44,15 @@ def test_order_by_sku_then_by_number(admin_cli: Cli, product: Any) -> None:
     invoice = admin_cli.run("orders", "invoice", f"#{number}")
     assert invoice.exit_code == 1 and "(409, request " in invoice.stderr  # not paid: resolved
     assert admin_cli.run("orders", "get", "#999999999").exit_code == 5
+    # Every verb resolves the reference before it calls the server.
+    cancelled = admin_cli.json("orders", "cancel", f"#{number}", "--note", "by number", "--yes")
+    assert (cancelled["id"], cancelled["status"]) == (order["id"], "cancelled")
+    second = admin_cli.json("orders", "create", "--item", f"{str(product.id)[:18]}:1")
+    paid = admin_cli.json("payments", "pay", f"#{second['number']}", "--method", "pm_card_ok")
+    assert paid["order_id"] == second["id"]
+    fulfilled = admin_cli.json("orders", "fulfill", f"#{second['number']}")
+    assert (fulfilled["id"], fulfilled["status"]) == (second["id"], "fulfilled")
+    assert admin_cli.json("payments", "list", f"#{second['number']}")[0]["id"] == paid["id"]
 
 
 def test_product_by_sku_or_prefix(admin_cli: Cli, product: Any) -> None:
@@ -101,6 +110,7 @@ def test_a_malformed_id_is_exit_2_everywhere(cli: Cli, args: list[str]) -> None:
     [
         (["orders", "get", "12ab!"], "is not an order: give its number (#1001)"),
         (["orders", "cancel", "#x", "--yes"], "is not an order"),
+        (["orders", "get", "#0"], "is not an order"),
         (["payments", "list", "abc"], "is not an order"),
         (["products", "get", "bad sku"], "is not a product: give its SKU"),
         (["products", "delete", "a/b", "--yes"], "is not a product"),
