@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 from decimal import Decimal
+from typing import get_args
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,12 @@ from platform_server.core.permissions import Role, permissions_for
 from platform_server.core.principal import Principal
 from platform_server.invoices import service as invoices
 from platform_server.orders import service as orders
-from platform_server.orders.schemas import OrderCreate, OrderItemIn, ShippingAddress
+from platform_server.orders.schemas import (
+    OrderCreate,
+    OrderItemIn,
+    OrderStatus,
+    ShippingAddress,
+)
 from platform_server.payments import service as payments
 from platform_server.payments.gateway import SandboxGateway
 from platform_server.payments.models import Payment
@@ -100,16 +106,7 @@ _ADDRESSES = [
     ),
 ]
 # Every status an order can be in, in the order the status machine reaches them.
-STATUSES = (
-    "pending",
-    "paid",
-    "fulfilled",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "expired",
-    "refunded",
-)
+STATUSES: tuple[str, ...] = get_args(OrderStatus)
 # Tries per order: a pick of products may be short of stock (some have none).
 _TRIES = 20
 
