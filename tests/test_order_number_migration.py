@@ -25,7 +25,7 @@ INSERT = text(
 def test_existing_orders_are_numbered_in_order(tmp_path: Path) -> None:
     with servers.test_database(tmp_path) as url:
         settings = make_settings(tmp_path, url)
-        upgrade(settings, "0010")
+        upgrade(settings, "0011")
         start = datetime(2026, 1, 1, tzinfo=UTC)
         placed = [uuid.uuid4() for _ in range(3)]  # random ids: numbered by time, not id
 

@@ -14,6 +14,7 @@ from platform_server import __version__, maintenance, tracing
 from platform_server.api_keys.router import router as api_keys_router
 from platform_server.audit.router import router as audit_router
 from platform_server.auth.mfa.router import router as mfa_router
+from platform_server.auth.mfa.router import users_router as mfa_users_router
 from platform_server.auth.resolver import BearerResolver
 from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.router import router as auth_router
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         auth_router,
         mfa_router,
         users_router,
+        mfa_users_router,
         api_keys_router,
         inventory_router,
         recommendations_router,

@@ -63,8 +63,8 @@ def test_sessions_list_and_revoke(cli: Cli, make_user: Any) -> None:
     assert current[0]["user_agent"].startswith(f"platform-cli/{__version__} platform-sdk-python/")
     assert not other[0]["user_agent"].startswith("platform-cli/")
     table = cli.ok("auth", "sessions", "list").stdout.splitlines()
-    assert table[0].startswith("ID\tCURRENT\tUSER AGENT")
-    assert any(line.startswith(current[0]["id"] + "\ttrue") for line in table)
+    assert table[0].startswith("ID\tCURRENT\tMFA\tUSER AGENT")
+    assert any(line.startswith(current[0]["id"] + "\ttrue\tfalse") for line in table)
 
     assert cli.run("auth", "sessions", "revoke", other[0]["id"]).exit_code == 2
     assert cli.ok("auth", "sessions", "revoke", other[0]["id"], "--yes").stdout == (

@@ -75,3 +75,22 @@ def test_login_prompts_for_the_code(
     assert result.exit_code == 0, result.stderr
     assert "Code from your authenticator app" in result.stderr
     assert f"as {email}" in result.stdout
+
+
+def test_an_admin_resets_a_users_factor(
+    user_cli: tuple[Cli, str, str], admin_credentials: tuple[str, str]
+) -> None:
+    cli, email, secret = user_cli
+    cli.json("auth", "mfa", "enable", "--code", Authenticator(secret).code())
+    user_id = cli.json("users", "me")["id"]
+    assert cli.login(*admin_credentials).exit_code == 0  # now the admin
+    refused = cli.run("users", "mfa-reset", user_id)
+    assert refused.exit_code == 2 and "pass --yes" in refused.stderr
+    dry = cli.ok("users", "mfa-reset", user_id, "--dry-run").stdout
+    assert f"would turn off the second factor of {email}" in dry
+    assert cli.json("users", "mfa-reset", user_id, "--yes") == {"id": user_id, "mfa_reset": True}
+    again = cli.run("users", "mfa-reset", user_id, "--yes")
+    assert again.exit_code != 0 and "no second factor" in again.stderr
+    # The password alone signs the user in again.
+    assert cli.login(email, PASSWORD).exit_code == 0
+    assert cli.run("users", "mfa-reset", str(uuid.uuid4()), "--yes").exit_code == 5

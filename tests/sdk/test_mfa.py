@@ -8,7 +8,13 @@ import uuid
 import pytest
 from tests.server.mfa_helpers import Authenticator
 
-from platform_sdk import AsyncClient, Client, MfaRequiredError, PermissionDeniedError
+from platform_sdk import (
+    AsyncClient,
+    Client,
+    ConflictError,
+    MfaRequiredError,
+    PermissionDeniedError,
+)
 
 PASSWORD = "tidal-lantern-42"
 Live = tuple[str, tuple[str, str]]
@@ -74,3 +80,43 @@ async def test_async_recovery_code_and_disable(live: Live) -> None:
         await client.auth.mfa.disable(code=app.code())
         tokens = await client.auth.login(email=email, password=PASSWORD)
         assert tokens.access_token
+
+
+def _enabled(server_url: str, email: str) -> None:
+    with Client(base_url=server_url) as client:
+        client.auth.login(email=email, password=PASSWORD)
+        app = Authenticator(client.auth.mfa.enroll().secret)
+        client.auth.mfa.confirm(code=app.code())
+
+
+def test_an_admin_resets_a_lost_factor(live: Live) -> None:
+    server_url, (admin_email, admin_password) = live
+    email = new_user(live)
+    _enabled(server_url, email)
+    with Client(base_url=server_url) as admin:
+        admin.auth.login(email=admin_email, password=admin_password)
+        [user] = admin.users.list(q=email)
+        assert admin.users.reset_mfa(user.id) is None
+        with pytest.raises(ConflictError):  # nothing left to reset
+            admin.users.reset_mfa(user.id)
+    with Client(base_url=server_url) as client:
+        assert client.auth.login(email=email, password=PASSWORD).access_token
+
+
+@pytest.mark.anyio
+async def test_async_reset_is_for_admins(live: Live) -> None:
+    server_url, (admin_email, admin_password) = live
+    email = new_user(live)
+    _enabled(server_url, email)
+    async with AsyncClient(base_url=server_url) as client:
+        with pytest.raises(MfaRequiredError):
+            await client.auth.login(email=email, password=PASSWORD)
+    async with AsyncClient(base_url=server_url) as admin:
+        await admin.auth.login(email=admin_email, password=admin_password)
+        me = await admin.users.me()
+        with pytest.raises(PermissionDeniedError):  # one's own: disable, with a code
+            await admin.users.reset_mfa(me.id)
+        [user] = [u async for u in await admin.users.list(q=email)]
+        await admin.users.reset_mfa(user.id)
+    async with AsyncClient(base_url=server_url) as client:
+        assert (await client.auth.login(email=email, password=PASSWORD)).access_token

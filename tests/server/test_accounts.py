@@ -123,6 +123,9 @@ def test_registration_answers_the_same_and_verification_unlocks_orders(
     # The owner of the address is told about the second attempt; nothing else changed.
     assert "already have one" in str(inbox.wait(email, "tried to sign up"))
     token = code_in(inbox.wait(email, "Confirm your email"))
+    # The welcome does not promise orders before the address is confirmed.
+    welcome = inbox.wait(email, "Welcome to").get_body(preferencelist=("plain",))
+    assert welcome is not None and "confirm your address" in str(welcome.get_content())
 
     # Unverified: may sign in and browse, may not order.
     pair = login_ok(http, email, PASSWORD)
@@ -257,3 +260,20 @@ def test_resend_for_a_verified_or_unknown_address_sends_nothing_and_says_the_sam
 def test_an_unknown_route_id_is_not_a_token(http: httpx.Client) -> None:
     # Guard: a stray uuid is as invalid as any other string.
     refused(http.post(f"{API}/auth/verify-email", json={"token": str(uuid.uuid4())}), "invalid")
+
+
+def test_registering_a_taken_address_again_and_again_tells_its_owner_once_a_day(
+    http: httpx.Client, admin: dict[str, str]
+) -> None:
+    user = create_account(str(http.base_url).rstrip("/"), admin["Authorization"].split()[1])
+    answers = [register(http, user.email.upper() if i % 2 else user.email) for i in range(4)]
+    assert {a.status_code for a in answers} == {202}
+    assert len({a.text for a in answers}) == 1
+    told = http.get(
+        f"{API}/notifications",
+        params={"user_id": user.id, "template": "registration_attempt"},
+        headers=admin,
+    )
+    assert told.status_code == 200, told.text
+    # PLATFORM_REGISTRATION_ATTEMPT_EMAILS_PER_DAY (1): one email, not four.
+    assert len(told.json()["data"]) == 1

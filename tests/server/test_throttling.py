@@ -35,7 +35,8 @@ def assert_throttled(response: httpx.Response, most: int) -> dict[str, object]:
     assert body["type"] == "/problems/rate-limited"
     retry_after = int(response.headers["retry-after"])
     assert 0 < retry_after <= most
-    assert body["detail"] == f"Too many failed sign-ins; try again in {retry_after} seconds."
+    unit = "second" if retry_after == 1 else "seconds"
+    assert body["detail"] == f"Too many failed sign-ins; try again in {retry_after} {unit}."
     return body
 
 

@@ -50,7 +50,7 @@ SERVER_ENVIRONMENT: list[tuple[str, str]] = [
     ("PLATFORM_JWT_ISSUER / PLATFORM_JWT_AUDIENCE", "JWT iss/aud (platform, platform-api)."),
     ("PLATFORM_ACCESS_TOKEN_MINUTES", "Access token lifetime (15)."),
     ("PLATFORM_REFRESH_TOKEN_DAYS", "Refresh token lifetime (30)."),
-    ("PLATFORM_PASSWORD_MIN_LENGTH", "Minimum password length (8, at least 8)."),
+    ("PLATFORM_PASSWORD_MIN_LENGTH", "Minimum password length (10, at least 10)."),
     ("PLATFORM_LOGIN_MAX_FAILURES_PER_ACCOUNT", "Failed logins per account before 429 (5)."),
     ("PLATFORM_LOGIN_MAX_FAILURES_PER_IP", "Failed logins per address before 429 (50)."),
     ("PLATFORM_LOGIN_FAILURE_WINDOW_SECONDS", "Window of those counters (900)."),

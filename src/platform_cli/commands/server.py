@@ -5,6 +5,7 @@ The server is imported lazily, so the rest of the CLI works with only the `cli` 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -84,6 +85,7 @@ def run(
         _seed_demo(settings)
     if workers > 1 and settings.metrics_enabled:
         _share_metrics(settings)
+    _open_files_to_hard_limit()
     typer.echo(f"Platform API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     import logging
 
@@ -102,7 +104,25 @@ def run(
         # X-Forwarded-* are read by the gateway, from PLATFORM_TRUSTED_PROXIES only.
         proxy_headers=False,
         server_header=False,
+        timeout_keep_alive=settings.keep_alive_seconds,
+        backlog=settings.listen_backlog,
     )
+
+
+def _open_files_to_hard_limit() -> None:
+    """Every connection is an open file: the soft limit (often 1,024) would refuse
+    connections long before memory or CPU run out. Raised to the hard limit, which
+    only the administrator sets (workers inherit it)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        # macOS refuses RLIM_INFINITY for open files: cap it at a figure it takes.
+        wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65_536)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _check_several_processes(settings: Settings, reload: bool) -> None:
@@ -163,6 +183,62 @@ def _seed_demo(settings: Settings) -> None:
     asyncio.run(go())
 
 
+@app.command()
+def seed(
+    products: Annotated[int, typer.Option(min=0, help="Products to add (with stock).")] = 0,
+    orders: Annotated[
+        int, typer.Option(min=0, help="Orders to add (finished ones, over the last year).")
+    ] = 0,
+    customers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Customers placing them (default: one per 100 orders)."),
+    ] = None,
+    random_seed: Annotated[
+        int | None, typer.Option("--random-seed", help="Same seed, same names and prices.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Add a synthetic catalog and order history of a chosen size (benchmarks)."""
+    import asyncio
+    import time
+
+    from platform_server.core.database import Database
+    from platform_server.core.migrate import upgrade
+    from platform_server.seed import seed as seed_data
+
+    if orders and not products:
+        typer.echo("Error: orders need products: give --products too.", err=True)
+        raise typer.Exit(2)
+    settings = server_settings(config)
+    upgrade(settings)
+    started = time.perf_counter()
+
+    def progress(kind: str, done: int, total: int) -> None:
+        if done == total or done % 100_000 == 0:
+            typer.echo(f"  {kind}: {done:,} of {total:,}", err=True)
+
+    async def go() -> None:
+        db = Database(settings)
+        try:
+            result = await seed_data(
+                db,
+                products=products,
+                orders=orders,
+                customers=customers,
+                random_seed=random_seed,
+                progress=progress,
+            )
+        finally:
+            await db.dispose()
+        typer.echo(
+            f"Added {result.products:,} products, {result.orders:,} orders and "
+            f"{len(result.customers):,} customers (tag {result.tag}) "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
+
+    asyncio.run(go())
+
+
 @app.command("create-admin")
 def create_admin(
     email: Annotated[str, typer.Option(help="The admin's email.")],
@@ -177,17 +253,19 @@ def create_admin(
     import asyncio
 
     from platform_server.core.database import Database
+    from platform_server.core.errors import ProblemError
     from platform_server.core.migrate import upgrade
     from platform_server.demo import ensure_admin
+    from platform_server.users.api import check_password
 
     settings = server_settings(config)
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < settings.password_min_length:
-        typer.echo(
-            f"Error: passwords need at least {settings.password_min_length} characters.", err=True
-        )
-        raise typer.Exit(2)
+    try:  # the policy every other way of setting a password applies (length, strength)
+        check_password(settings, password, email=email.lower(), name=name)
+    except ProblemError as refused:
+        typer.echo(f"Error: {refused.detail}", err=True)
+        raise typer.Exit(2) from None
     upgrade(settings)
 
     async def go() -> bool:

@@ -122,6 +122,13 @@ class Users(Resource[M]):
         """
         return nothing(options, id=user_id)
 
+    @endpoint("DELETE", "/api/v1/users/{id}/mfa")
+    def reset_mfa(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
+        """Admin only: turn another user's second factor off (a lost phone) and end their
+        sessions; they sign in with the password and enrol again. One's own factor is
+        turned off with ``auth.mfa.disable`` and a code."""
+        return nothing(options, id=user_id)
+
     @cached_property
     def profile(self) -> Profiles[M]:
         return Profiles(self._executor, raw=self._raw)

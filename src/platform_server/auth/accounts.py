@@ -32,6 +32,7 @@ logger = logging.getLogger("platform_server.auth")
 
 VERIFY_EMAIL = "verify_email"
 PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name, not a secret)
+REGISTRATION_ATTEMPT = "registration_attempt"
 _PURPOSE_NAMES = {VERIFY_EMAIL: "email verification", PASSWORD_RESET: "password reset"}
 
 
@@ -86,11 +87,15 @@ async def _send_verification(session: AsyncSession, settings: Settings, user_id:
 async def _registered(
     session: AsyncSession, settings: Settings, user_id: uuid.UUID, created: bool
 ) -> None:
-    """A new account gets a verification email; a taken address's owner is told instead."""
+    """A new account gets a verification email; a taken address's owner is told instead,
+    at most `registration_attempt_emails_per_day` times a day (the answer is the same)."""
     if created:
         await _send_verification(session, settings, user_id)
-    else:
-        await notifications.queue_for_user(session, user_id, "registration_attempt", {})
+        return
+    since = utcnow() - timedelta(days=1)
+    told = await notifications.count_for_user(session, user_id, REGISTRATION_ATTEMPT, since)
+    if told < settings.registration_attempt_emails_per_day:
+        await notifications.queue_for_user(session, user_id, REGISTRATION_ATTEMPT, {})
 
 
 @users.user_deleted.connect

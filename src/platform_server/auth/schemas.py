@@ -6,12 +6,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from platform_server.core.schemas import InputModel, OutputModel
+from platform_server.core.schemas import ExactText, InputModel, OutputModel
+from platform_server.users.api import Password
 
 
 class LoginRequest(InputModel):
     email: Annotated[str, Field(min_length=3, max_length=255)]
-    password: Annotated[str, Field(min_length=1, max_length=128)]
+    # As long as a password may be (users.api.Password), and never stripped.
+    password: Annotated[ExactText, Field(min_length=1, max_length=1024)]
 
 
 class RefreshRequest(InputModel):
@@ -51,5 +53,5 @@ class VerifyEmailRequest(InputModel):
 
 class PasswordResetConfirm(InputModel):
     token: Annotated[str, Field(min_length=1, max_length=255)]
-    # The password policy (length, strength) is checked by the users domain.
-    new_password: Annotated[str, Field(min_length=1, max_length=1024)]
+    # The document states the policy's bounds; its strength check is the users domain's.
+    new_password: Password

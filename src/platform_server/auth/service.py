@@ -95,7 +95,8 @@ class Authenticator:
         if wait:
             # The same answer whether or not the account exists, whichever count it is.
             raise RateLimited(
-                f"Too many failed sign-ins; try again in {wait} seconds.", retry_after=wait
+                f"Too many failed sign-ins; try again in {wait} second{'' if wait == 1 else 's'}.",
+                retry_after=wait,
             )
 
     async def count_failure(self, email: str, ip: str | None) -> None:

@@ -18,7 +18,7 @@ from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, literal, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.types import TypeDecorator
@@ -149,9 +149,12 @@ async def paginate(
             value, last_id = _decode_value(tagged, column), uuid.UUID(str(last))
         except (ValueError, TypeError, InvalidOperation) as exc:
             raise bad_cursor() from exc
-        before = column < value if desc else column > value
-        tie = row_id < last_id if desc else row_id > last_id
-        stmt = stmt.where(or_(before, and_(column == value, tie)))
+        # One row-value comparison, not `column < v OR (column = v AND id < last)`:
+        # PostgreSQL makes it the start of an index range on (column, id), so a page
+        # 1,000 pages deep reads 21 index entries instead of the 20,000 before it.
+        key = tuple_(column, row_id)
+        last_key = tuple_(literal(value, column.type), literal(last_id, row_id.type))
+        stmt = stmt.where(key < last_key if desc else key > last_key)
     order = [column.desc(), row_id.desc()] if desc else [column.asc(), row_id.asc()]
     stmt = stmt.order_by(*order).limit(page.limit + 1)
     found: Sequence[Any] = (

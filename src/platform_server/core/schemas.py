@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    StringConstraints,
     TypeAdapter,
     ValidationInfo,
     WithJsonSchema,
@@ -70,10 +71,16 @@ def _json_type(annotation: Any, value: Any) -> None:
         raise ValueError("must be a whole number")
 
 
-_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"  # a DNS label: at most 63 characters
-# An http(s) URL as the document states it (servers check more: see each field).
+# A DNS label (at most 62 characters) with no "--", which would allow IDNA's "xn--"
+# (punycode the URL parser refuses when it does not decode).
+_LABEL = r"[A-Za-z0-9]{1,20}(-[A-Za-z0-9]{1,20}){0,2}"
+# The last label starts with a letter: the URL standard reads a host whose last label
+# is a number ("a.5", "a.0x1", "09") as an IPv4 address, and refuses it when invalid.
+_LAST_LABEL = r"[A-Za-z][A-Za-z0-9]{0,19}(-[A-Za-z0-9]{1,20}){0,2}"
+# An http(s) URL as the document states it: every URL it allows the server takes (the
+# server takes more, an IP address for one, and checks more: see each field).
 HTTP_URL_PATTERN = (
-    rf"^https?://{_LABEL}(\.{_LABEL}){{0,2}}(:[1-9][0-9]{{0,3}})?(/[A-Za-z0-9._~-]*)*$"
+    rf"^https?://({_LABEL}\.){{0,2}}{_LAST_LABEL}(:[1-9][0-9]{{0,3}})?(/[A-Za-z0-9._~-]*)*$"
 )
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
@@ -83,10 +90,22 @@ def _http_url(value: str) -> str:
     return value  # as given: the normalised form may be longer than the limit
 
 
+# Text taken exactly as sent, surrounding white space included: a password's spaces are
+# characters like any other, and stripping them would make the document's lengths untrue.
+ExactText = Annotated[str, StringConstraints(strip_whitespace=False)]
+
 # An http(s) URL kept exactly as sent.
 HttpUrlText = Annotated[
     str, Field(json_schema_extra={"pattern": HTTP_URL_PATTERN}), AfterValidator(_http_url)
 ]
+
+
+# What the server strips from the ends of text (pydantic's `str_strip_whitespace`: the
+# Unicode White_Space characters), spelled out: `\s` means more in Python (U+001C-U+001F)
+# and in ECMA-262 (U+FEFF), so a pattern `\S` would let a generator and the server
+# disagree on whether a string of those is blank.
+_STRIPPED = r"\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK_PATTERN = rf"[^{_STRIPPED}]"
 
 
 def _not_blank(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -95,7 +114,7 @@ def _not_blank(schema: dict[str, Any], model: type[BaseModel]) -> None:
     for prop in schema.get("properties", {}).values():
         for option in [prop, *prop.get("anyOf", [])]:
             if option.get("type") == "string" and option.get("minLength") == 1:
-                option.setdefault("pattern", r"\S")
+                option.setdefault("pattern", NOT_BLANK_PATTERN)
 
 
 # The start of an id, as a person types it from a list: 8 to 32 hex digits, each

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
 
     # Passwords: at least this long (at most 1,024 characters), and at least this
     # zxcvbn score (0-4; 3 = "safely unguessable" for an online attack).
-    password_min_length: int = Field(10, ge=8, le=1024)
+    # At least 10: the OpenAPI document states that minimum (users.passwords.MIN_LENGTH).
+    password_min_length: int = Field(10, ge=10, le=1024)
     password_min_score: int = Field(3, ge=0, le=4)
     # Throttling of failed sign-ins (OWASP Authentication Cheat Sheet; docs/server.md).
     # Per (account, client address) pair: this many failures are free, then the pair
@@ -65,6 +66,9 @@ class Settings(BaseSettings):
     # Verification and reset emails per account and purpose per hour; past it, requests
     # get the same 202 answer and nothing is sent (no inbox flooding, nothing revealed).
     account_emails_per_hour: int = Field(3, ge=1, le=100)
+    # "Someone tried to register with your address" emails per account per 24 hours:
+    # registering a victim's address again and again must not flood their inbox (0: never).
+    registration_attempt_emails_per_day: int = Field(1, ge=0, le=24)
     # What an account whose email is not verified may not do, comma-separated:
     # "orders" (placing orders); empty: nothing is gated. Signing in and browsing always work.
     require_verified_email_for: str = Field("orders", pattern=r"^(orders)?$")
@@ -171,6 +175,12 @@ class Settings(BaseSettings):
     metrics_dir: Path | None = None
     # How often processes in multiprocess mode, and workers, refresh scrape-time gauges.
     metrics_refresh_seconds: float = Field(5.0, gt=0, le=300)
+
+    # `platform server run`: seconds an idle keep-alive connection stays open (set it
+    # above a load balancer's idle timeout, so the balancer closes first), and how many
+    # connections the kernel queues before they are accepted (capped by somaxconn).
+    keep_alive_seconds: int = Field(5, ge=1, le=3600)
+    listen_backlog: int = Field(2048, ge=64, le=65535)
 
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"

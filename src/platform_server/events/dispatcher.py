@@ -20,6 +20,7 @@ from platform_server.core.database import Database
 from platform_server.core.settings import Settings
 from platform_server.events import service
 from platform_server.events.schemas import EventOut
+from platform_server.events.tail import Signal, Tail
 from platform_server.observability.metrics import EVENTS_PUBLISHED
 
 logger = logging.getLogger("platform_server.events")
@@ -38,22 +39,6 @@ class Sender(Protocol):
 
 # Called inside the publishing transaction, before it commits.
 Forward = Callable[[object, list[EventOut]], Awaitable[None]]
-
-
-class Signal:
-    """Wakes every waiter once per `fire`; a waiter that was not waiting misses nothing
-    important, because waiters always re-read the database after waking."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def fire(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), seconds)
 
 
 class Wakeup:
@@ -88,6 +73,7 @@ class Dispatcher:
         self.forward = forward
         self.senders = list(senders)
         self.published = Signal()  # new positions exist (the SSE stream waits on this)
+        self.tail = Tail()  # what every SSE stream of this process reads
         self._outbox = Wakeup()
         self._queued = Wakeup()
         self._tasks: list[asyncio.Task[None]] = []
@@ -116,6 +102,7 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.tail.close()
         for sender in self.senders:
             await sender.close()
         for close in self._closers:

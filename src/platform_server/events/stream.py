@@ -1,4 +1,6 @@
-"""Server-Sent Events: tail the published stream by position, resumable by event id."""
+"""Server-Sent Events: tail the published stream by position, resumable by event id.
+
+Every stream of a process reads through its one `Tail` (`tail.py`)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from platform_server.core.database import Database
 from platform_server.core.errors import Unprocessable
 from platform_server.events import repository
 from platform_server.events.dispatcher import DISPATCHER
-from platform_server.events.schemas import EventOut
 
 HEARTBEAT_SECONDS = 15.0
 # Other API processes publish too; their events are found by this poll at the latest.
@@ -42,10 +43,6 @@ def _unknown(value: str) -> Unprocessable:
     )
 
 
-def format_event(event: EventOut) -> str:
-    return f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n"
-
-
 async def event_stream(request: Request, position: int, types: Sequence[str]) -> AsyncIterator[str]:
     services = services_of(request)
     db, published = services.db, services.get(DISPATCHER).published
@@ -59,22 +56,19 @@ async def event_stream(request: Request, position: int, types: Sequence[str]) ->
             start_id = await repository.id_at(session, position)
         if start_id is not None:
             yield f"id: {start_id}\n\n"
-    while not await request.is_disconnected():
-        async with db.transaction(write=False) as session:
-            # Read the end first: every position up to it is committed, so events of
-            # other types up to it can be skipped for good.
-            end = await repository.last_position(session)
-            events = await repository.after_position(session, position, types, upto=end)
-        for event in events:
-            yield format_event(event)
-        if events and len(events) == repository.STREAM_BATCH:
-            position = events[-1].position or position
-        else:
-            position = end
-        if events:
-            last_sent = loop.time()
-            continue
-        if loop.time() - last_sent >= HEARTBEAT_SECONDS:
-            last_sent = loop.time()
-            yield ": keep-alive\n\n"
-        await published.wait(POLL_SECONDS)
+    tail = services.get(DISPATCHER).tail
+    async with tail.following(db, published, POLL_SECONDS):
+        while not await request.is_disconnected():
+            seen = tail.news.generation
+            texts, position = await tail.read(db, position, types)
+            for text in texts:
+                yield text
+            if texts:
+                last_sent = loop.time()
+                continue
+            if loop.time() - last_sent >= HEARTBEAT_SECONDS:
+                last_sent = loop.time()
+                yield ": keep-alive\n\n"
+            # Woken by the tail when it read news, else for the next heartbeat.
+            quiet = HEARTBEAT_SECONDS - (loop.time() - last_sent)
+            await tail.news.wait(max(quiet, 0.0), unless_since=seen)

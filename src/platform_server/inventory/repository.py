@@ -11,7 +11,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.cache.stale import CATALOG, mark_stale
-from platform_server.core import direct
+from platform_server.core import bulk, direct
 from platform_server.core.database import table_of
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, newest_first
@@ -51,6 +51,15 @@ def add(session: AsyncSession, *rows: StockLevel | StockMovement) -> None:
 async def insert_levels(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     mark_stale(session, CATALOG)
     await session.execute(insert(table_of(StockLevel)), list(rows))
+
+
+async def load(
+    session: AsyncSession, levels: Sequence[dict[str, Any]], movements: Sequence[dict[str, Any]]
+) -> None:
+    """Bulk load (`platform server seed`): COPY on PostgreSQL, executemany elsewhere."""
+    mark_stale(session, CATALOG)
+    await bulk.copy_rows(session, table_of(StockLevel), levels)
+    await bulk.copy_rows(session, table_of(StockMovement), movements)
 
 
 async def insert_movements(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,20 +67,33 @@ async def create_levels(
     actor_id: uuid.UUID | None,
 ) -> None:
     """Bulk `create_level` for (product_id, on_hand, low_stock_threshold) triples."""
-    now = utcnow()
-    await repository.insert_levels(
-        session,
-        [
-            {
-                "product_id": pid,
-                "on_hand": on_hand,
-                "reserved": 0,
-                "low_stock_threshold": threshold,
-                "updated_at": now,
-            }
-            for pid, on_hand, threshold in levels
-        ],
-    )
+    rows, movements = _initial_rows(levels, actor_id, utcnow())
+    await repository.insert_levels(session, rows)
+    await repository.insert_movements(session, movements)
+
+
+async def load_levels(
+    session: AsyncSession, levels: Sequence[tuple[uuid.UUID, int, int]], at: datetime
+) -> None:
+    """`create_levels` for a bulk load (`platform server seed`): COPY on PostgreSQL."""
+    rows, movements = _initial_rows(levels, None, at)
+    await repository.load(session, rows, movements)
+
+
+def _initial_rows(
+    levels: Sequence[tuple[uuid.UUID, int, int]], actor_id: uuid.UUID | None, now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The stock levels and their "initial stock" ledger rows."""
+    rows = [
+        {
+            "product_id": pid,
+            "on_hand": on_hand,
+            "reserved": 0,
+            "low_stock_threshold": threshold,
+            "updated_at": now,
+        }
+        for pid, on_hand, threshold in levels
+    ]
     stocked = [(pid, on_hand) for pid, on_hand, _ in levels if on_hand]
     movements = [
         {
@@ -95,7 +109,7 @@ async def create_levels(
         }
         for movement_id, (pid, on_hand) in zip(new_ids(len(stocked)), stocked, strict=True)
     ]
-    await repository.insert_movements(session, movements)
+    return rows, movements
 
 
 async def levels_for(

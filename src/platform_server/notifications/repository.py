@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,3 +124,19 @@ async def failed_counts(session: AsyncSession, buckets: Hours) -> Counts:
 async def states(session: AsyncSession) -> delivery.DeliveryStates:
     """Notifications queued, retrying and failed now."""
     return await delivery.state_counts(session, Notification)
+
+
+async def count_for_user(
+    session: AsyncSession, user_id: uuid.UUID, template: str, since: datetime
+) -> int:
+    """Notifications of `template` queued for the user since `since` (user_id is indexed)."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.template == template,
+            Notification.created_at >= since,
+        )
+    )
+    return int(count or 0)

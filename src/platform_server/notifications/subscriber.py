@@ -39,7 +39,9 @@ def _context(event: events.EventOut, contact: users.Contact) -> dict[str, Any]:
     user = {"id": str(contact.user_id), "name": contact.name, "email": contact.email}
     if event.resource_type == "order":
         return {"user": user, "order": event.data, "event_type": event.type}
-    return {"user": user, "event_type": event.type}
+    # A self-registered account is not verified yet: it may not order until it is.
+    verified = bool(event.data.get("email_verified_at"))
+    return {"user": user, "event_type": event.type, "verified": verified}
 
 
 @events.subscribe

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from platform_server.core import direct
+from platform_server.core import bulk, direct
 from platform_server.core.database import equal_to, id_prefix, in_period, table_of
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, newest_first
@@ -73,6 +73,34 @@ async def insert_order(
     await direct.run(session, _INSERT_ITEM, items)
     await direct.run(session, _INSERT_TRANSITION, created)
     return int(row.number)
+
+
+async def load(
+    session: AsyncSession,
+    orders: list[dict[str, Any]],
+    items: list[dict[str, Any]],
+    transitions: list[dict[str, Any]],
+) -> None:
+    """Bulk load (`platform server seed`): COPY on PostgreSQL, executemany elsewhere.
+    The orders get the next numbers, in the order given."""
+    numbers = await next_numbers(session, len(orders))
+    orders = [{**order, "number": n} for order, n in zip(orders, numbers, strict=True)]
+    await bulk.copy_rows(session, table_of(Order), orders)
+    await bulk.copy_rows(session, table_of(OrderItem), items)
+    await bulk.copy_rows(session, table_of(OrderTransition), transitions)
+
+
+async def next_numbers(session: AsyncSession, count: int) -> list[int]:
+    """`count` order numbers for a bulk load, taken as `next_order_number` takes one."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        taken = await session.scalars(
+            select(func.nextval("order_numbers")).select_from(func.generate_series(1, count))
+        )
+        return sorted(int(n) for n in taken)
+    highest = await session.scalar(select(func.coalesce(func.max(Order.number), 1000)))
+    return list(range(int(highest or 1000) + 1, int(highest or 1000) + 1 + count))
 
 
 async def get(session: AsyncSession, order_id: uuid.UUID, *, lock: bool = False) -> Order | None:

@@ -10,7 +10,7 @@ from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.cache.stale import CATALOG, mark_stale
-from platform_server.core import direct
+from platform_server.core import bulk, direct
 from platform_server.core.database import equal_to, table_of
 from platform_server.core.database import id_prefix as prefixed
 from platform_server.core.direct import Direct
@@ -67,6 +67,16 @@ async def insert_many(
     mark_stale(session, CATALOG)
     async with session.begin_nested(), search.indexed_in_bulk(session, ids):
         await session.execute(insert(table_of(Product)), rows)
+
+
+async def load(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk load (`platform server seed`): COPY on PostgreSQL; on SQLite the batch
+    import's insert, which indexes the search text in one statement."""
+    if session.get_bind().dialect.name == "sqlite":
+        await insert_many(session, [row["id"] for row in rows], list(rows))
+        return
+    mark_stale(session, CATALOG)
+    await bulk.copy_rows(session, table_of(Product), rows)
 
 
 async def by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, Product]:

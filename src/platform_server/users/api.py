@@ -16,11 +16,13 @@ from platform_server.users import service
 from platform_server.users.hooks import credentials_changed, registration_requested, user_deleted
 from platform_server.users.models import User, UserProfile
 from platform_server.users.passwords import check_password
+from platform_server.users.schemas import Password
 
 __all__ = [
     "Account",
     "Contact",
     "Identity",
+    "Password",
     "add_user",
     "admin_contacts",
     "check_password",

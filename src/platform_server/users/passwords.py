@@ -17,6 +17,7 @@ from zxcvbn import zxcvbn
 from platform_server.core.errors import Unprocessable
 from platform_server.core.settings import Settings
 
+MIN_LENGTH = 10  # the least `password_min_length` may be, and what the document states
 MAX_LENGTH = 1024
 SCORED_CHARACTERS = 64
 # What is left of a password once the user's own words, digits and symbols are taken

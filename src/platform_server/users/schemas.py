@@ -4,9 +4,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
-from platform_server.core.schemas import HttpUrlText, InputModel, OutputModel, PatchModel
+from platform_server.core.schemas import (
+    ExactText,
+    HttpUrlText,
+    InputModel,
+    OutputModel,
+    PatchModel,
+)
+from platform_server.users.passwords import MAX_LENGTH, MIN_LENGTH
 
 RoleName = Literal["admin", "staff", "customer"]
 UserStatus = Literal["active", "suspended"]
@@ -23,8 +31,28 @@ class UserFilters(BaseModel):
 
 
 Name = Annotated[str, Field(min_length=1, max_length=255)]
-# The policy itself (length setting, strength) is `users.passwords.check_password`.
-Password = Annotated[str, Field(min_length=8, max_length=1024)]
+
+
+def _password_length(value: str) -> str:
+    """The bounds the document states, refused in the policy's words and with the body's
+    other errors; the policy itself (`check_password`, which every route taking a
+    password runs) may ask for more (`password_min_length`)."""
+    if len(value) < MIN_LENGTH:
+        raise PydanticCustomError(
+            "password_length", f"Passwords need at least {MIN_LENGTH} characters"
+        )
+    if len(value) > MAX_LENGTH:
+        raise PydanticCustomError(
+            "password_length", f"Passwords may have at most {MAX_LENGTH} characters"
+        )
+    return value
+
+
+Password = Annotated[
+    ExactText,
+    AfterValidator(_password_length),
+    Field(json_schema_extra={"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH}),
+]
 # The document states the common shape the validator always takes (it refuses more:
 # special-use domains such as .test, over-long parts).
 _EMAIL_PATTERN = (
@@ -75,14 +103,19 @@ class UserOut(OutputModel):
     updated_at: datetime
 
 
+# Five to thirty digits, spaces and ( ) - . after an optional +, the first and last not
+# a space: the server strips surrounding white space before it checks the pattern, so a
+# pattern that let them count would allow "1234 " (four characters once stripped).
+_PHONE_PATTERN = r"^\+?[0-9()\-.][0-9 ()\-.]{3,28}[0-9()\-.]$"
+
+
 class ProfileIn(InputModel):
     bio: Annotated[str, Field(max_length=2000)] | None = None
     avatar_url: Annotated[HttpUrlText, Field(max_length=500)] | None = None
     location: Annotated[str, Field(max_length=255)] | None = None
-    phone: (
-        Annotated[str, Field(pattern=r"^\+?[0-9 ()\-.]{5,30}$", description="E.164 preferred")]
-        | None
-    ) = None
+    phone: Annotated[str, Field(pattern=_PHONE_PATTERN, description="E.164 preferred")] | None = (
+        None
+    )
     sms_opt_in: bool = Field(
         False, description="Order updates by SMS to `phone`; omitted means off (PUT replaces)"
     )
@@ -99,7 +132,7 @@ class ProfileOut(OutputModel):
 
 
 class PasswordChange(InputModel):
-    current_password: Annotated[str, Field(max_length=1024)] | None = Field(
+    current_password: Annotated[ExactText, Field(max_length=MAX_LENGTH)] | None = Field(
         None, description="Required unless an admin changes another user's password."
     )
     new_password: Password

@@ -197,6 +197,38 @@ def test_stream_delivers_new_events_live_and_resumes_after_last_event_id(
     assert resumed[0]["id"] == received[1]["id"]
 
 
+def test_many_streams_each_get_their_own_types_from_the_shared_tail(
+    server_url: str, shop: Shop, customer: Account, admin_headers: dict[str, str]
+) -> None:
+    # Every stream of a process reads through one tail (events/tail.py): each still gets
+    # exactly the types it asked for, in order, once.
+    kinds = ["order.created", "product.created"] * 6
+    received: list[list[dict[str, Any]]] = [[] for _ in kinds]
+    connected = [threading.Event() for _ in kinds]
+    readers = [
+        threading.Thread(
+            target=_read_stream,
+            args=(f"{server_url}{API}/events/stream?type={kind}", admin_headers, 2, got, ready),
+        )
+        for kind, got, ready in zip(kinds, received, connected, strict=True)
+    ]
+    for reader in readers:
+        reader.start()
+    assert all(ready.wait(20) for ready in connected), "a stream did not open"
+    product = shop.product()
+    first = shop.order(customer, (product["id"], 1))
+    other = shop.product()
+    second = shop.order(customer, (other["id"], 1))
+    for reader in readers:
+        reader.join(timeout=30)
+        assert not reader.is_alive()
+    for kind, got in zip(kinds, received, strict=True):
+        assert [e["sse_event"] for e in got] == [kind, kind]
+        ids = [e["data"]["id"] for e in got]
+        made = [first, second] if kind == "order.created" else [product, other]
+        assert ids == [m["id"] for m in made]
+
+
 def test_stream_refuses_an_unknown_last_event_id(
     api: httpx.Client, admin_headers: dict[str, str]
 ) -> None:

@@ -53,6 +53,7 @@ def test_registration_sends_a_welcome_email(
     assert welcome["user_id"] == user.id and welcome["event_id"]
     assert welcome["subject"] == "Welcome to Platform Demo Store, Grace Hopper"
     assert "Hello Grace Hopper" in welcome["body_text"] and user.email in welcome["body_text"]
+    assert "place orders" in welcome["body_text"]  # made by an admin: verified
     assert welcome["attempts"] == 1 and welcome["last_error"] is None
     assert welcome["sent_at"] and welcome["next_attempt_at"] is None
     # staff see it too, filtered by user, and one by id

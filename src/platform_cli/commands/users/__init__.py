@@ -16,6 +16,7 @@ NOUN = Noun(
         "set-role": ".update:set_role",
         "delete": ".delete:delete",
         "revoke-sessions": ".delete:revoke_sessions",
+        "mfa-reset": ".delete:mfa_reset",
         "set-password": ".password:set_password",
         "profile": Noun(
             help="A user's profile (bio, avatar, location, phone, SMS opt-in).",

@@ -1,4 +1,4 @@
-"""`platform users delete` and `platform users revoke-sessions`: changes of a whole user."""
+"""`platform users delete`, `revoke-sessions` and `mfa-reset`: changes of a whole user."""
 
 from __future__ import annotations
 
@@ -42,3 +42,21 @@ def delete(session: Session, user_id: UserId) -> Change:
 def revoke_sessions(session: Session, user_id: UserId) -> Change:
     """Sign a user out everywhere: end all its sessions (yourself, or anyone as an admin)."""
     return _plan(session, user_id, "revoke_sessions")
+
+
+@changing(confirm=True)
+def mfa_reset(session: Session, user_id: UserId) -> Change:
+    """Admin only: turn off another user's second factor (a lost phone) and end their
+    sessions; they sign in with the password and enrol again."""
+    users = session.sdk.users
+    target = resolve_id(session.sdk, user_id)
+    email = users.get(target).email  # named by address (a missing user fails with 404)
+    return Change(
+        action=f"turn off the second factor of {email} and end their sessions",
+        fetch=lambda: users.get(target),
+        call=lambda: users.reset_mfa(target),
+        spinner="Resetting…",
+        done=f"Turned off the second factor of {email}; they sign in with their password "
+        "and enrol again.",
+        record={"id": target, "mfa_reset": True},
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -19,12 +20,16 @@ from platform_server.auth.mfa.schemas import (
 from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.schemas import TokenPair
 from platform_server.auth.service import Authenticator
-from platform_server.core.access import AccountWriter
+from platform_server.core.access import AccountWriter, requires
 from platform_server.core.access import AccountWriter as Writer
 from platform_server.core.container import SettingsDep, services_of
 from platform_server.core.database import DbSession
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
 
 router = APIRouter(prefix="/auth/mfa", tags=["auth"])
+# An admin's reset of another user's factor is an operation on that user.
+users_router = APIRouter(prefix="/users", tags=["users"])
 F = TypeVar("F", bound=Callable[..., Any])
 
 _WRONG_CODE = {"description": "Wrong or already used code (`/problems/mfa-code-invalid`)"}
@@ -103,3 +108,23 @@ async def verify(payload: MfaVerifyIn, request: Request, authn: Authn) -> TokenP
         payload.code,
         user_agent=request.headers.get("user-agent"),
     )
+
+
+@users_router.delete(
+    "/{id}/mfa",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Reset a user's second factor",
+    responses={
+        403: {"description": "Not an admin, or the caller's own account (use disable)"},
+        409: {"description": "The user has no second factor"},
+    },
+)
+async def reset_mfa(
+    id: uuid.UUID,
+    session: DbSession,
+    actor: Annotated[Principal, requires(Permission.USERS_WRITE)],
+) -> Response:
+    """Admin only: turns the user's TOTP off, drops their recovery codes and ends their
+    sessions, so they sign in with the password and enrol again. Audited."""
+    await service.reset(session, actor, id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -16,6 +16,7 @@ from platform_server.core.database import utcnow
 from platform_server.core.errors import (
     Conflict,
     Forbidden,
+    NotFound,
     ProblemError,
     Unauthenticated,
 )
@@ -80,6 +81,25 @@ async def disable(authn: Authenticator, session: AsyncSession, actor: Principal,
     await _prove(authn, session, actor, code)
     await repository.remove(session, actor.user_id)
     await _audit(session, "auth.mfa_disabled", actor)
+
+
+async def reset(session: AsyncSession, actor: Principal, user_id: uuid.UUID) -> None:
+    """An admin turns another user's second factor off (a lost phone, no recovery codes
+    left): the factor, its recovery codes and every session of the user go, so the user
+    signs in again with the password alone and enrols anew. Audited; never one's own
+    (that is `disable`, with a code: a stolen admin session must not drop its own factor)."""
+    if user_id == actor.user_id:
+        raise Forbidden("Turn your own second factor off with a current code (auth mfa disable).")
+    user = await users.identity(session, user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} does not exist.")
+    if await repository.factor(session, user_id) is None:
+        raise Conflict("This user has no second factor to reset.")
+    await repository.remove(session, user_id)
+    await users.credentials_changed.emit(session, user_id, None)
+    await audit.record(
+        session, "auth.mfa_reset", actor=actor, target_type="user", target_id=user_id
+    )
 
 
 async def regenerate(

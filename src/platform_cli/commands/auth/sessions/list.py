@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from platform_sdk import Client
 
 COLUMNS = columns(
-    "ID=id:id, CURRENT=current:bool, USER AGENT=user_agent, IP=ip_address, "
+    "ID=id:id, CURRENT=current:bool, MFA=mfa:bool, USER AGENT=user_agent, IP=ip_address, "
     "CREATED=created_at:time, LAST USED=last_used_at:time, EXPIRES=expires_at:time, "
     "REVOKED=revoked_at:time"
 )
@@ -20,5 +20,6 @@ COLUMNS = columns(
 
 @listing(COLUMNS, empty="No sessions.", spinner="Fetching sessions…")
 def list_sessions(sdk: Client, size: int) -> Iterable[Any]:
-    """List your sessions; CURRENT marks the one of this credential."""
+    """List your sessions; CURRENT marks the one of this credential, MFA those whose
+    sign-in passed a second factor."""
     return sdk.auth.sessions.list(limit=size)
