@@ -79,7 +79,9 @@ def api_key_with_products(base: str) -> str:
             {"sku": f"MW-{i:04d}", "name": f"Product {i}", "price": "9.99", "category": "bench"}
             for i in range(100)
         ]
-        client.post("/products/batch", json={"items": items}).raise_for_status()
+        client.post(
+            "/products/batch", json={"items": items, "create_categories": True}
+        ).raise_for_status()
         created = client.post("/api-keys", json={"name": "bench"})
         created.raise_for_status()
         key: str = created.json()["key"]

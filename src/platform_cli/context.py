@@ -34,7 +34,8 @@ class Format(StrEnum):
     csv = "csv"
 
 
-Kind = Literal["text", "time", "id", "bool", "list", "status"]
+# "ref": an order's number, shown as people quote it (#1001).
+Kind = Literal["text", "time", "id", "bool", "list", "status", "ref"]
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,11 @@ def lookup(data: Mapping[str, Any], key: str) -> Any:
     return value
 
 
+def _shown(value: Any, kind: Kind) -> Any:
+    """The value as the column's kind shows it in every format but JSON/YAML/CSV."""
+    return f"#{value}" if kind == "ref" and value is not None else value
+
+
 def infer_columns(item: Mapping[str, Any]) -> list[Column]:
     columns = []
     for key, value in item.items():
@@ -227,6 +232,8 @@ class Output:
                 return Text(relative_time(when))
         if kind == "id":
             return Text(str(value), style="cyan")
+        if kind == "ref":
+            return Text(str(_shown(value, kind)), style="bold")
         if kind == "bool" or isinstance(value, bool):
             return Text("yes" if value else "no", style="green" if value else "dim")
         if kind == "status":
@@ -269,7 +276,7 @@ class Output:
             columns += [c for c in infer_columns(data) if c.key not in known]
             if not self.rich:
                 for col in columns:
-                    self.write(f"{col.key}\t{_plain(lookup(data, col.key))}\n")
+                    self.write(f"{col.key}\t{_plain(_shown(lookup(data, col.key), col.kind))}\n")
                 return
             from rich import box
             from rich.table import Table
@@ -344,7 +351,8 @@ class Output:
                     cols = cols or infer_columns(data)
                     self.write("\t".join(c.header for c in cols) + "\n")
                     header_done = True
-                self.write("\t".join(_plain(lookup(data, c.key)) for c in cols) + "\n")
+                cells = (_plain(_shown(lookup(data, c.key), c.kind)) for c in cols)
+                self.write("\t".join(cells) + "\n")
                 count += 1
         return count
 

@@ -402,6 +402,7 @@ def import_rows(
     report: ImportReport,
     *,
     on_chunk: Callable[[ImportReport], None] | None = None,
+    create_categories: bool = False,
 ) -> ImportReport:
     """Send the rows in chunks to ``products.batch`` and fill in ``report``.
 
@@ -425,7 +426,12 @@ def import_rows(
                         [row.item for row in send if row.item is not None],
                     )
                     dry_run = report.dry_run or None
-                    batch = pool.submit(sdk.products.batch, items=items, dry_run=dry_run)
+                    batch = pool.submit(
+                        sdk.products.batch,
+                        items=items,
+                        dry_run=dry_run,
+                        create_categories=create_categories or None,
+                    )
                 pending.append(_Sent(send, rejected, skus, batch))
             while pending:
                 _tally(pending.popleft(), report, on_chunk)

@@ -65,6 +65,11 @@ class EndpointSpec:
         return self.method in _IDEMPOTENT_METHODS or self.creates
 
 
+class Missing(Exception):
+    """Raised by a ``parse`` that looks one item up in a list (by SKU, by number) and
+    finds none: the client raises ``NotFoundError`` with this message as its detail."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _CallBase:
     path_params: Mapping[str, object] = field(default_factory=dict)

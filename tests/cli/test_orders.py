@@ -12,7 +12,7 @@ from platform_cli import terminal
 from platform_sdk import Client
 from tests.cli.conftest import Cli
 
-ORDER_HEADER = ["ID", "EMAIL", "STATUS", "TOTAL", "CURRENCY", "CREATED"]
+ORDER_HEADER = ["NUMBER", "ID", "EMAIL", "STATUS", "TOTAL", "CURRENCY", "CREATED"]
 ADDRESS = [
     "--ship-to-name",
     "Ada Lovelace",
@@ -73,7 +73,13 @@ def test_create_get_list(admin_cli: Cli, sdk: Client, products: list[Any]) -> No
     assert [o["id"] for o in found] == [order["id"]]
     lines = admin_cli.ok("orders", "list", "-q", order["id"]).stdout.splitlines()
     assert lines[0].split("\t") == ORDER_HEADER
-    assert lines[1].split("\t")[:4] == [order["id"], order["user_email"], "pending", "44.98"]
+    assert lines[1].split("\t")[:5] == [
+        f"#{order['number']}",
+        order["id"],
+        order["user_email"],
+        "pending",
+        "44.98",
+    ]
     pending = admin_cli.json(
         "orders",
         "list",
@@ -113,7 +119,8 @@ def test_create_get_list(admin_cli: Cli, sdk: Client, products: list[Any]) -> No
 
 def test_create_errors_and_dry_run(admin_cli: Cli, sdk: Client, products: list[Any]) -> None:
     first = str(products[0].id)
-    assert admin_cli.run("orders", "create", "--item", "SKU-1:2").exit_code == 2
+    assert admin_cli.run("orders", "create", "--item", "SKU 1:2").exit_code == 2
+    assert admin_cli.run("orders", "create", "--item", "NO-SUCH-SKU:2").exit_code == 5
     assert admin_cli.run("orders", "create", "--item", f"{first}:0").exit_code == 2
     assert admin_cli.run("orders", "create", "--item", f"{first}:x").exit_code == 2
     assert admin_cli.run("orders", "create").exit_code == 2

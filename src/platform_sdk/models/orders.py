@@ -21,6 +21,8 @@ class Order(PlatformModel):
     """``status``: pending, paid, fulfilled, shipped, delivered, cancelled, expired, refunded."""
 
     id: UUID
+    number: int
+    """The order's number for people, shown as ``#1001``."""
     user_id: UUID
     user_email: str
     status: str

@@ -17,7 +17,7 @@ from .._types import (
     ShippingAddressParam,
 )
 from ..models import Invoice, Order, OrderTransition, Payment
-from ._calls import fields, many, one
+from ._calls import fields, many, one, only
 
 
 class OrderPayments(Resource[M]):
@@ -71,17 +71,26 @@ class Orders(Resource[M]):
         created_after: datetime | None = None,
         created_before: datetime | None = None,
         q: str | None = None,
+        number: int | None = None,
+        id_prefix: str | None = None,
         **options: Unpack[PageOptions],
     ) -> PageCall[Order]:
         """Customers see their own orders; staff see everyone's (``user_id`` filters).
 
-        ``q`` matches an order id or the buyer's email.
+        ``q`` matches an order id or the buyer's email; ``number`` the order's number
+        (``1001`` for ``#1001``); ``id_prefix`` ids that start with these 8 or more hex digits.
         """
         return many(Order, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/orders/{id}")
     def get(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
         return one(Order, options, id=order_id)
+
+    @endpoint("GET", "/api/v1/orders")
+    def get_by_number(self, number: int, **options: Unpack[RequestOptions]) -> Call[Order]:
+        """The order numbered ``number`` (``#1001``: ``1001``), through ``GET /orders?number=``;
+        ``NotFoundError`` if there is none the caller may see."""
+        return only(Order, options, f"Order #{number} does not exist.", {"number": number})
 
     @paginated("GET", "/api/v1/orders/{id}/history")
     def history(

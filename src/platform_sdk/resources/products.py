@@ -18,7 +18,7 @@ from .._types import (
     RequestOptions,
 )
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
-from ._calls import fields, many, one
+from ._calls import fields, many, one, only
 
 
 class ProductInventory(Resource[M]):
@@ -82,9 +82,14 @@ class Products(Resource[M]):
         in_stock: bool | None = None,
         status: ProductStatus | None = None,
         sort: ProductSort | None = None,
+        sku: str | None = None,
+        id_prefix: str | None = None,
         **options: Unpack[PageOptions],
     ) -> PageCall[Product]:
         """List or search (``q``, full text) products.
+
+        ``sku`` finds the product with that SKU; ``id_prefix`` those whose id starts with
+        these 8 or more hex digits.
 
         ``status`` filters for staff only; others always see active products. ``sort``
         defaults to relevance with ``q``, else newest first.
@@ -94,6 +99,11 @@ class Products(Resource[M]):
     @endpoint("GET", "/api/v1/products/{id}")
     def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Product]:
         return one(Product, options, id=product_id)
+
+    @endpoint("GET", "/api/v1/products")
+    def get_by_sku(self, sku: str, **options: Unpack[RequestOptions]) -> Call[Product]:
+        """The product with this SKU (``GET /products?sku=``); ``NotFoundError`` if none."""
+        return only(Product, options, f"No product has the SKU {sku!r}.", {"sku": sku})
 
     @endpoint("PATCH", "/api/v1/products/{id}")
     def update(
@@ -126,17 +136,22 @@ class Products(Resource[M]):
         *,
         items: Sequence[ProductBatchItemParam],
         dry_run: bool | None = None,
+        create_categories: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Call[Batch]:
         """Create or update up to 1,000 products by ``sku`` (staff).
 
         Each item has the fields of ``create`` (a ``ProductBatchItemParam``). Valid items
         are applied even when others fail; ``results`` has one entry per item.
-        ``dry_run=True`` only validates.
+        ``dry_run=True`` only validates. An item in a category no product has yet fails
+        unless ``create_categories=True``.
         """
-        return one(
-            Batch, options, body={"items": [dict(item) for item in items], "dry_run": dry_run}
-        )
+        body = {
+            "items": [dict(item) for item in items],
+            "dry_run": dry_run,
+            "create_categories": create_categories,
+        }
+        return one(Batch, options, body=body)
 
     @paginated("GET", "/api/v1/products/{id}/recommendations")
     def recommendations(

@@ -142,8 +142,8 @@ async def create_order(
         "updated_at": now,
     }
     first = _transition_row(order_id, None, "pending", actor.user_id, None)
-    await repository.insert_order(session, order, items, {**first, "created_at": now})
-    out = OrderOut.model_validate({**order, "items": items})
+    number = await repository.insert_order(session, order, items, {**first, "created_at": now})
+    out = OrderOut.model_validate({**order, "number": number, "items": items})
     await events.record(session, "order.created", "order", order_id, out)
     # The stock last: its row lock is held from here to the commit, so orders for one
     # popular product queue behind each other only for that short tail, not for the

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.commands.events.list import COLUMNS, TypeOption
+from platform_cli.refs import check_id
 from platform_cli.verbs import Session, verb
 
 
@@ -19,6 +20,7 @@ def tail(
         typer.Option(
             "--after",
             help="Start after this event id (replays what came since).",
+            parser=check_id,
             show_default=False,
         ),
     ] = None,

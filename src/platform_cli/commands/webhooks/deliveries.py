@@ -9,9 +9,12 @@ import typer
 from platform_cli.actions import list_page, show_one
 from platform_cli.commands.webhooks.options import DELIVERY_COLUMNS, DeliveryStatus, WebhookId
 from platform_cli.context import Column
+from platform_cli.refs import check_id
 from platform_cli.verbs import Change, Session, changing, verb
 
-DeliveryId = Annotated[str, typer.Argument(help="Delivery id.", show_default=False)]
+DeliveryId = Annotated[
+    str, typer.Argument(help="Delivery id.", parser=check_id, show_default=False)
+]
 
 
 TEST_COLUMNS = [
