@@ -93,11 +93,13 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     # Objects of rows a committed transaction deleted (storage/lifecycle.py).
     db.on_commit(commit_hook(storage))
     dispatcher = build_dispatcher(db, settings, "api")
+    callers = BearerResolver(settings, db, signer)
+    db.on_commit(callers.cache.after_commit)
     services = Services(
         settings=settings,
         db=db,
         signer=signer,
-        callers=BearerResolver(settings, db, signer),
+        callers=callers,
         # After a write commits: the outbox is looked at now.
         after_write=(dispatcher.wake,),
         send_queued=dispatcher.queued,
