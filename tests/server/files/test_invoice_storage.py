@@ -1,0 +1,59 @@
+"""Stored invoices across restarts: storage down when the order is paid (the payment
+stands, the invoice is a 503 until storage is back, then stored on its first read),
+and a changed seller address that changes no issued invoice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import assert_problem
+from tests.server.commerce.conftest import API
+from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, live_server, make_settings, prepare_database
+from tests.servers import test_database as scratch_database
+
+
+def admin(api: httpx.Client) -> dict[str, str]:
+    answer = api.post(f"{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def paid_order(api: httpx.Client, headers: dict[str, str]) -> str:
+    body = {"sku": "INV-STORE-1", "name": "Kept", "price": "5.00", "category": "Files", "stock": 5}
+    product = api.post(f"{API}/products", json=body, headers=headers).json()["id"]
+    order = api.post(
+        f"{API}/orders", json={"items": [{"product_id": product, "quantity": 1}]}, headers=headers
+    ).json()["id"]
+    paid = api.post(
+        f"{API}/orders/{order}/payments", json={"payment_method": "pm_card_ok"}, headers=headers
+    )
+    assert paid.status_code == 201, paid.text
+    return str(order)
+
+
+def test_storage_down_then_back_and_a_new_seller_address(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("storage cannot write under a file")
+    with scratch_database(tmp_path) as url:
+        down = make_settings(tmp_path, url, storage_dir=blocked)
+        prepare_database(down)
+        with live_server(down) as live, httpx.Client(base_url=live.url) as api:
+            headers = admin(api)
+            order = paid_order(api, headers)  # paid although its documents could not be stored
+            answer = api.get(f"{API}/orders/{order}/invoice", headers=headers)
+            assert "storage" in assert_problem(answer, 503)["detail"].lower()
+        back = make_settings(tmp_path, url, seller_address="1 First Street")
+        with live_server(back) as live, httpx.Client(base_url=live.url) as api:
+            headers = admin(api)
+            first = api.get(f"{API}/orders/{order}/invoice", headers=headers)
+            assert first.status_code == 200, first.text
+        moved = make_settings(tmp_path, url, seller_address="2 Second Avenue")
+        with live_server(moved) as live, httpx.Client(base_url=live.url) as api:
+            headers = admin(api)
+            again = api.get(f"{API}/orders/{order}/invoice", headers=headers)
+            assert (again.content, again.headers["etag"]) == (first.content, first.headers["etag"])
+            seller = api.get(
+                f"{API}/orders/{order}/invoice", headers={**headers, "Accept": "application/json"}
+            ).json()["seller"]
+            assert seller["address"] == "1 First Street"
