@@ -93,6 +93,7 @@ def render(invoice: InvoiceOut) -> bytes:
         line_height=5,
         headings_style=FontFace(emphasis="BOLD"),
         align="LEFT",
+        v_align="TOP",
     ) as table:
         table.row(("SKU", "Item", "Qty", f"Price ({currency})", f"Subtotal ({currency})"))
         for item in invoice.lines:
