@@ -244,12 +244,28 @@ def test_order_lifecycle_with_payments_invoice_and_refund(
         "payments", "refund", pid, "--amount", "5.00", "--reason", "dented", "--yes"
     )
     assert partial["amount"] == "5.00" and partial["reason"] == "dented"
+    note = admin_cli.json("payments", "credit-note", pid, partial["id"])
+    assert note["number"].startswith("CN-") and note["invoice_number"] == invoice["number"]
+    assert (note["amount"], note["currency"], note["reason"]) == ("5.00", "USD", "dented")
+    assert (
+        f"number\t{note['number']}"
+        in admin_cli.ok("payments", "credit-note", pid, partial["id"]).stdout
+    )
+    note_pdf = tmp_path / "note.pdf"
+    saved = admin_cli.json("payments", "credit-note", pid, partial["id"], "--out", str(note_pdf))
+    assert saved["bytes"] == note_pdf.stat().st_size and note_pdf.read_bytes().startswith(b"%PDF")
+    missing = admin_cli.run("payments", "credit-note", pid, str(uuid.uuid4()))
+    assert missing.exit_code == 5 and "(404, request " in missing.stderr  # not found
     too_much = admin_cli.run("payments", "refund", pid, "--amount", "100", "--yes")
     assert too_much.exit_code == 1 and "(422, request " in too_much.stderr
     rest = admin_cli.ok("payments", "refund", pid, "--yes").stdout
     assert "amount\t39.98" in rest
     assert sdk.orders.get(oid).status == "refunded"
-    assert admin_cli.json("orders", "invoice", oid)["amount_refunded"] == "44.98"
+    # the invoice stays as issued; the refunds have credit notes
+    assert admin_cli.json("orders", "invoice", oid)["amount_refunded"] == "0.00"
+    again = tmp_path / "again.pdf"
+    admin_cli.ok("orders", "invoice", oid, "--out", str(again))
+    assert again.read_bytes() == pdf.read_bytes()
     refunded = {p["status"]: p["refunded_amount"] for p in admin_cli.json("payments", "list", oid)}
     assert Decimal(refunded["succeeded"]) == Decimal("44.98")
 
