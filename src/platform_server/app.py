@@ -96,11 +96,13 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     # Invoices and credit notes a committed transaction issued: stored once, now.
     db.on_commit(invoices.after_commit(db, settings, storage))
     dispatcher = build_dispatcher(db, settings, "api")
+    callers = BearerResolver(settings, db, signer)
+    db.on_commit(callers.cache.after_commit)
     services = Services(
         settings=settings,
         db=db,
         signer=signer,
-        callers=BearerResolver(settings, db, signer),
+        callers=callers,
         # After a write commits: the outbox is looked at now.
         after_write=(dispatcher.wake,),
         send_queued=dispatcher.queued,

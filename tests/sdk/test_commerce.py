@@ -7,6 +7,7 @@ server with other modules without seeing their data. Uses the ``live`` fixture o
 
 from __future__ import annotations
 
+import io
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -210,6 +211,12 @@ def test_order_payment_invoice_refund_sync(live: Live, tmp_path: Path) -> None:
         payment = admin.orders.payments.create(order.id, payment_method="pm_card_ok")
         assert (payment.status, payment.amount) == ("succeeded", order.total)
         assert admin.orders.get(order.id).status == "paid"
+        again = admin.payments.get(payment.id)
+        assert (again.id, again.currency, again.refunded_amount) == (
+            payment.id,
+            payment.currency,
+            0,
+        )
         statuses = [p.status for p in admin.orders.payments.list(order.id)]
         assert statuses.count("succeeded") == 1 and statuses.count("failed") >= 1
 
@@ -392,9 +399,9 @@ async def test_orders_and_payments_async(live: Live, tmp_path: Path) -> None:
         assert refund.amount == Decimal("4.50")
         note = await admin.payments.refunds.credit_note(payment.id, refund.id)
         assert (note.amount, note.refund_id) == (Decimal("4.50"), refund.id)
-        with open(tmp_path / "note.pdf", "wb") as sink:  # a binary file object
-            saved = await admin.payments.refunds.download_credit_note(payment.id, refund.id, sink)
-        assert saved.path is None and (tmp_path / "note.pdf").read_bytes().startswith(b"%PDF")
+        sink = io.BytesIO()  # a binary file object
+        saved = await admin.payments.refunds.download_credit_note(payment.id, refund.id, sink)
+        assert saved.path is None and sink.getvalue().startswith(b"%PDF")
         got = await admin.orders.download_invoice(order.id, tmp_path / "invoice.pdf")
         assert got.content_type == "application/pdf" and got.size_bytes > 0
         await admin.payments.refunds.create(payment.id)

@@ -25,6 +25,8 @@ class Invoice(PlatformModel):
     id: UUID
     number: str
     order_id: UUID
+    order_number: int
+    """The order's number, shown as ``#1001``."""
     issued_at: datetime
     seller: Party
     buyer: Party
@@ -46,6 +48,7 @@ class CreditNote(PlatformModel):
     refund_id: UUID
     payment_id: UUID
     order_id: UUID
+    order_number: int
     issued_at: datetime
     seller: Party
     buyer: Party

@@ -7,7 +7,7 @@ from uuid import UUID
 from .._endpoints import Call, Resource, endpoint
 from .._files import Downloaded, FileTarget, Progress
 from .._types import CreateOptions, M, Money, RequestOptions
-from ..models import CreditNote, Refund
+from ..models import CreditNote, Payment, Refund
 from ._calls import fields, one, saved
 
 
@@ -54,6 +54,11 @@ class Refunds(Resource[M]):
 
 class Payments(Resource[M]):
     """Payments are made through ``orders.payments``; this subtree holds their refunds."""
+
+    @endpoint("GET", "/api/v1/payments/{id}")
+    def get(self, payment_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Payment]:
+        """One payment (its buyer, or staff): amount, currency and what was refunded."""
+        return one(Payment, options, id=payment_id)
 
     @cached_property
     def refunds(self) -> Refunds[M]:

@@ -79,7 +79,7 @@ def render(invoice: InvoiceOut) -> bytes:
         pdf,
         [
             f"Issued: {invoice.issued_at:%Y-%m-%d %H:%M} UTC",
-            f"Order: {invoice.order_id}",
+            f"Order: #{invoice.order_number} ({invoice.order_id})",
             f"Payment status: {invoice.payment_status.replace('_', ' ')}",
         ],
     )
@@ -117,7 +117,7 @@ def render_credit(note: CreditNoteOut) -> bytes:
         [
             f"Issued: {note.issued_at:%Y-%m-%d %H:%M} UTC",
             f"Credits invoice: {note.invoice_number}",
-            f"Order: {note.order_id}",
+            f"Order: #{note.order_number} ({note.order_id})",
             f"Payment: {note.payment_id}",
             f"Reason: {note.reason or '-'}",
         ],

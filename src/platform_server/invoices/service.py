@@ -216,6 +216,7 @@ async def _invoice_out(session: AsyncSession, settings: Settings, invoice: Invoi
         id=invoice.id,
         number=format_number(invoice.number),
         order_id=order.id,
+        order_number=order.number,
         issued_at=invoice.issued_at,
         seller=_seller(settings),
         buyer=buyer,
@@ -234,7 +235,7 @@ async def _credit_note_out(
 ) -> CreditNoteOut:
     invoice = await repository.invoice(session, note.invoice_id)
     assert invoice is not None, "a credit note always names its invoice"
-    buyer, _ = await _buyer(session, invoice)
+    buyer, order = await _buyer(session, invoice)
     return CreditNoteOut(
         id=note.id,
         number=format_credit_note(note.number),
@@ -242,6 +243,7 @@ async def _credit_note_out(
         refund_id=note.refund_id,
         payment_id=note.payment_id,
         order_id=note.order_id,
+        order_number=order.number,
         issued_at=note.issued_at,
         seller=_seller(settings),
         buyer=buyer,

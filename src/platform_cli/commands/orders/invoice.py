@@ -19,7 +19,11 @@ OutFile = Annotated[
 def invoice(session: Session, order_id: OrderId, out_path: OutFile = None) -> None:
     """The invoice of a paid order: the stored PDF with --out (the same bytes every
     time), else its fields (-o json: the JSON)."""
+    from platform_cli.refs import order_id as resolve
+
     out, sdk = session.out, session.sdk
+    shown, order_id = order_id, resolve(sdk, order_id)
+    resolved = order_id
     if out_path is None:
         with out.spinner("Fetching…"):
             document = sdk.orders.invoice(order_id)
@@ -31,11 +35,11 @@ def invoice(session: Session, order_id: OrderId, out_path: OutFile = None) -> No
         out,
         out_path,
         "the invoice",
-        lambda to, progress: sdk.orders.download_invoice(order_id, to, progress=progress),
+        lambda to, progress: sdk.orders.download_invoice(resolved, to, progress=progress),
     )
     report(
         out,
-        f"Wrote the invoice of order {order_id} to {out_path} ({size:,} bytes).",
+        f"Wrote the invoice of order {shown} to {out_path} ({size:,} bytes).",
         {"order_id": order_id, "path": out_path, "bytes": size},
         out_path,
     )

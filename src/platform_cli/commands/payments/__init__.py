@@ -7,6 +7,7 @@ NOUN = Noun(
     verbs={
         "pay": ".pay:pay",
         "list": ".list:list_payments",
+        "get": ".list:get",
         "refund": ".refund:refund",
         "credit-note": ".credit_note:credit_note",
     },
