@@ -52,6 +52,7 @@ def test_columns_do_not_overlap_and_amounts_are_right_aligned(
 
     texts = [text for text, _ in runs]
     assert f"Buyer: Test User <{customer.email}>" in texts
+    assert f"Order: #{order['number']} ({order['id']})" in texts
     price, subtotal = "12345678.90", "24691357.80"
     # Amounts of different lengths share their column's right edge (right-aligned).
     threes = sorted((box for text, box in runs if text == "3.00"), key=lambda b: b[0])
