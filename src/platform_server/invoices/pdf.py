@@ -73,17 +73,16 @@ def _amounts(pdf: FPDF, rows: list[tuple[str, Decimal, str]], *, bold: bool = Tr
         )
 
 
+def _head(pdf: FPDF, document: InvoiceOut | CreditNoteOut, facts: list[str]) -> None:
+    """When it was issued, for which order (`#1001`), `facts`, then seller and buyer."""
+    order = f"Order: #{document.order_number} ({document.order_id})"
+    _facts(pdf, [f"Issued: {document.issued_at:%Y-%m-%d %H:%M} UTC", order, *facts])
+    _facts(pdf, [_party("Seller", document.seller), _party("Buyer", document.buyer)])
+
+
 def render(invoice: InvoiceOut) -> bytes:
     pdf = _start(f"Invoice {invoice.number}", invoice.issued_at)
-    _facts(
-        pdf,
-        [
-            f"Issued: {invoice.issued_at:%Y-%m-%d %H:%M} UTC",
-            f"Order: #{invoice.order_number} ({invoice.order_id})",
-            f"Payment status: {invoice.payment_status.replace('_', ' ')}",
-        ],
-    )
-    _facts(pdf, [_party("Seller", invoice.seller), _party("Buyer", invoice.buyer)])
+    _head(pdf, invoice, [f"Payment status: {invoice.payment_status.replace('_', ' ')}"])
     currency = invoice.currency
     pdf.set_font("Helvetica", size=9)
     with pdf.table(
@@ -112,16 +111,11 @@ def render(invoice: InvoiceOut) -> bytes:
 
 def render_credit(note: CreditNoteOut) -> bytes:
     pdf = _start(f"Credit note {note.number}", note.issued_at)
-    _facts(
-        pdf,
-        [
-            f"Issued: {note.issued_at:%Y-%m-%d %H:%M} UTC",
-            f"Credits invoice: {note.invoice_number}",
-            f"Order: #{note.order_number} ({note.order_id})",
-            f"Payment: {note.payment_id}",
-            f"Reason: {note.reason or '-'}",
-        ],
-    )
-    _facts(pdf, [_party("Seller", note.seller), _party("Buyer", note.buyer)])
+    facts = [
+        f"Credits invoice: {note.invoice_number}",
+        f"Payment: {note.payment_id}",
+        f"Reason: {note.reason or '-'}",
+    ]
+    _head(pdf, note, facts)
     _amounts(pdf, [("Refunded", note.amount, note.currency)])
     return bytes(pdf.output())
