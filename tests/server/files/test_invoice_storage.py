@@ -1,6 +1,7 @@
 """Stored invoices across restarts: storage down when the order is paid (the payment
 stands, the invoice is a 503 until storage is back, then stored on its first read),
-and a changed seller address that changes no issued invoice."""
+a changed seller address that changes no issued invoice; and on S3 (moto), stored when
+paid and served through a presigned redirect when allowed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import assert_problem
+from tests.s3_server import running_s3
 from tests.server.commerce.conftest import API
+from tests.server.conftest import own_server
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, live_server, make_settings, prepare_database
 from tests.servers import test_database as scratch_database
 
@@ -57,3 +60,26 @@ def test_storage_down_then_back_and_a_new_seller_address(tmp_path: Path) -> None
                 f"{API}/orders/{order}/invoice", headers={**headers, "Accept": "application/json"}
             ).json()["seller"]
             assert seller["address"] == "1 First Street"
+
+
+def test_invoices_on_s3_with_presigned_redirects(tmp_path: Path) -> None:
+    with running_s3() as s3:
+        bucket = s3.new_bucket()
+        with (
+            own_server(tmp_path, s3_presign=True, **s3.settings(bucket)) as live,
+            httpx.Client(base_url=live.url) as api,
+        ):
+            headers = admin(api)
+            order = paid_order(api, headers)
+            keys = [o["Key"] for o in s3.client().list_objects_v2(Bucket=bucket)["Contents"]]
+            assert len(keys) == 2 and all(k.startswith("invoices/") for k in keys)  # PDF, JSON
+            redirect = api.get(f"{API}/orders/{order}/invoice", headers=headers)
+            assert redirect.status_code == 307
+            assert redirect.headers["location"].startswith(s3.endpoint_url)
+            followed = httpx.get(redirect.headers["location"])
+            assert followed.status_code == 200 and followed.content.startswith(b"%PDF")
+            # JSON is answered directly, never redirected.
+            as_json = api.get(
+                f"{API}/orders/{order}/invoice", headers={**headers, "Accept": "application/json"}
+            )
+            assert as_json.status_code == 200 and as_json.json()["lines"][0]["name"] == "Kept"
