@@ -349,3 +349,20 @@ def test_customers_see_only_their_orders(
     refund = cli.run("payments", "refund", paid["id"], "--yes")
     assert refund.exit_code == 1 and "(403, request " in refund.stderr  # staff only
     assert cli.run("payments", "refund", str(uuid.uuid4()), "--yes").exit_code == 5
+
+
+def test_invoice_download_shows_progress_on_a_terminal(
+    admin_cli: Cli,
+    sdk: Client,
+    products: list[Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    order = place(admin_cli, products)
+    sdk.orders.payments.create(order["id"], payment_method="pm_card_ok")
+    monkeypatch.setattr(terminal, "stderr_is_tty", lambda: True)
+    target = tmp_path / "invoice.pdf"
+    result = admin_cli.run("orders", "invoice", order["id"], "--out", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert "Downloading the invoice" in result.stderr
+    assert target.read_bytes() == sdk.orders.invoice_pdf(order["id"])
