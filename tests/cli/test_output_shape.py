@@ -20,7 +20,13 @@ ORDER = {
     "total": "44.98",
     "currency": "EUR",
     "items": [
-        {"sku": "MUG-1", "name": "Mug", "quantity": 2, "unit_price": "19.99"},
+        {
+            "product_id": "0190a1b2-0000-7000-8000-0000000000aa",
+            "sku": "MUG-1",
+            "name": "Mug",
+            "quantity": 2,
+            "unit_price": "19.99",
+        },
         {"sku": "TEA-1", "name": "Tea", "quantity": 1, "unit_price": "5.00"},
     ],
     "shipping_address": {"name": "Ada Lovelace", "city": "Oslo", "country": "NO"},
@@ -112,6 +118,8 @@ def test_nested_values_on_a_terminal_are_blocks_and_sub_tables(
     shown = capsys.readouterr().out
     assert "{'" not in shown and '{"' not in shown and "[{" not in shown
     assert "SKU" in shown and "QUANTITY" in shown and "MUG-1" in shown  # a sub-table
+    # A line names its product by SKU and name; the product id stays in JSON output.
+    assert "PRODUCT ID" not in shown and "0000000000aa" not in shown
     assert "Ada Lovelace" in shown and "city" in shown and "Oslo" in shown  # a block
 
 
