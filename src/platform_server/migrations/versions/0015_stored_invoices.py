@@ -6,7 +6,7 @@ stored the first time it is read (invoices/service.py, `freeze`), then served fr
 storage like any other.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-07 05:40:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0010"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
