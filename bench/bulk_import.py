@@ -99,7 +99,7 @@ async def run(settings: Settings, rows: int) -> None:
                 id=job_id,
                 direction="import",
                 mode="upsert",
-                filters={},
+                filters={"create_categories": True},
                 rows_total=total,
                 input_key=key,
                 **common,
@@ -137,7 +137,9 @@ async def run(settings: Settings, rows: int) -> None:
             for n in range(first, min(first + 1000, rows))
         ]
         async with db.transaction() as session:
-            await products.upsert_by_sku(session, items, actor, dry_run=False)
+            await products.upsert_by_sku(
+                session, items, actor, dry_run=False, create_categories=True
+            )
     base = time.perf_counter() - started
     print(
         f"  baseline (the batch rules called directly): {base:.1f} s; "

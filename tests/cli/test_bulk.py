@@ -24,7 +24,12 @@ def test_import_wait_exit_codes_and_report(admin_cli: Cli, tmp_path: Path, monke
     monkeypatch.chdir(tmp_path)
     tag = uuid.uuid4().hex[:8]
     good = admin_cli.run(
-        "bulk", "import", "products", str(_file(tmp_path / "a.csv", tag, 3)), "--wait"
+        "bulk",
+        "import",
+        "products",
+        str(_file(tmp_path / "a.csv", tag, 3)),
+        "--wait",
+        "--create-categories",
     )
     assert good.exit_code == 0, good.stderr
     assert "products import succeeded: 3/3 rows" in good.stderr  # plain lines off a terminal
@@ -37,6 +42,7 @@ def test_import_wait_exit_codes_and_report(admin_cli: Cli, tmp_path: Path, monke
         "products",
         str(_file(tmp_path / "b.csv", tag, 2, bad=2)),
         "--wait",
+        "--create-categories",
         "--report",
         str(report),
     )
@@ -48,12 +54,17 @@ def test_import_wait_exit_codes_and_report(admin_cli: Cli, tmp_path: Path, monke
 
     bad = tmp_path / "c.csv"
     bad.write_text("sku,colour\nA,red\n", encoding="utf-8")
-    refused = admin_cli.run("bulk", "import", "products", str(bad), "--wait")
+    refused = admin_cli.run("bulk", "import", "products", str(bad), "--wait", "--create-categories")
     assert refused.exit_code == 1
     assert "Unknown column(s) 'colour'" in refused.stderr
 
     dry = admin_cli.json(
-        "bulk", "import", "products", str(_file(tmp_path / "d.csv", tag, 1)), "--dry-run"
+        "bulk",
+        "import",
+        "products",
+        str(_file(tmp_path / "d.csv", tag, 1)),
+        "--dry-run",
+        "--create-categories",
     )
     assert dry["dry_run"] is True and dry["status"] == "queued"
 
@@ -62,7 +73,12 @@ def test_export_and_jobs(admin_cli: Cli, sdk: Client, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
     assert (
         admin_cli.run(
-            "bulk", "import", "products", str(_file(tmp_path / "a.csv", tag, 3)), "--wait"
+            "bulk",
+            "import",
+            "products",
+            str(_file(tmp_path / "a.csv", tag, 3)),
+            "--wait",
+            "--create-categories",
         ).exit_code
         == 0
     )
@@ -105,7 +121,12 @@ def test_wait_draws_a_bar_on_a_terminal(admin_cli: Cli, tmp_path: Path, monkeypa
     monkeypatch.setattr(terminal, "stderr_is_tty", lambda: True)
     tag = uuid.uuid4().hex[:8]
     result = admin_cli.run(
-        "bulk", "import", "products", str(_file(tmp_path / "a.csv", tag, 5)), "--wait"
+        "bulk",
+        "import",
+        "products",
+        str(_file(tmp_path / "a.csv", tag, 5)),
+        "--wait",
+        "--create-categories",
     )
     assert result.exit_code == 0, result.stderr
     assert "products import succeeded" not in result.stderr  # no plain lines: the bar

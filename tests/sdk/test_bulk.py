@@ -41,10 +41,13 @@ def test_bulk_sync(live: Live, tmp_path: Path) -> None:
     source.write_bytes(_csv(tag, 4) + f"SDK-{tag}-bad,Bad,abc,{tag}\n".encode())
     with Client(url) as client:
         client.auth.login(email=email, password=password)
-        dry = _wait(client, client.bulk.imports.create("products", source, dry_run=True))
+        dry = _wait(
+            client,
+            client.bulk.imports.create("products", source, dry_run=True, create_categories=True),
+        )
         assert dry.dry_run and dry.counts.failed == 1 and dry.counts.created == 4
         assert not list(client.products.list(category=tag))  # the dry run wrote nothing
-        job = client.bulk.imports.create("products", source)
+        job = client.bulk.imports.create("products", source, create_categories=True)
         assert (
             job.kind == "products" and job.direction == "import" and job.filename == "products.csv"
         )
@@ -89,7 +92,7 @@ async def test_bulk_async(live: Live, tmp_path: Path) -> None:
             for n in range(3)
         )
         job = await client.bulk.imports.create(
-            "products", io.BytesIO(data.encode()), filename="items.jsonl"
+            "products", io.BytesIO(data.encode()), filename="items.jsonl", create_categories=True
         )
         deadline = time.monotonic() + 60
         while not job.finished:

@@ -25,6 +25,7 @@ class BulkImports(Resource[M]):
         mode: str = "upsert",
         dry_run: bool = False,
         format: FileFormat | None = None,
+        create_categories: bool = False,
         filename: str | None = None,
         progress: Progress | None = None,
         **options: Unpack[RequestOptions],
@@ -33,12 +34,15 @@ class BulkImports(Resource[M]):
         an import job; the answer is the queued job (poll ``bulk.jobs.get``).
 
         ``format`` defaults to the file name's extension; ``dry_run`` checks every row
-        and writes nothing. A file that is not UTF-8 CSV/JSONL with the kind's columns is
-        refused at once (422, a ``/problems/file-*`` type).
+        and writes nothing; ``create_categories`` (products) allows categories no product
+        has yet, else such a row fails. A file that is not UTF-8 CSV/JSONL with the kind's
+        columns is refused at once (422, a ``/problems/file-*`` type).
         """
         form = {"kind": kind, "mode": mode, "dry_run": "true" if dry_run else "false"}
         if format is not None:
             form["format"] = format
+        if create_categories:
+            form["create_categories"] = "true"
         upload = Upload.of(file, filename=filename, progress=progress, form=form)
         return one(BulkJob, options, upload=upload)
 

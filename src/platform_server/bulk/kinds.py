@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -58,6 +58,8 @@ class JobContext:
     actor: Principal
     mode: str
     dry_run: bool
+    # The import's options (products: `create_categories`).
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 class NoFilters(BaseModel):

@@ -115,7 +115,13 @@ class ProductsImport(ImportKind):
         self, session: AsyncSession, rows: Sequence[Row], ctx: JobContext
     ) -> list[RowOutcome]:
         items = [row.data for row in rows]
-        results = await products.upsert_by_sku(session, items, ctx.actor, dry_run=ctx.dry_run)
+        results = await products.upsert_by_sku(
+            session,
+            items,
+            ctx.actor,
+            dry_run=ctx.dry_run,
+            create_categories=bool(ctx.options.get("create_categories")),
+        )
         return [
             RowOutcome(
                 rows[r.index].number,

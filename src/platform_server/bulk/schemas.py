@@ -23,6 +23,9 @@ class BulkImportIn(BaseModel):
     mode: str = Field("upsert", min_length=1, max_length=20, description="How rows apply")
     dry_run: bool = Field(False, description="Validate every row; write nothing")
     format: FormatName | None = Field(None, description="Default: from the file's name")
+    create_categories: bool = Field(
+        False, description="products: allow categories no product has yet (else the row fails)"
+    )
 
 
 class BulkExportIn(InputModel):

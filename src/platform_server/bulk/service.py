@@ -142,7 +142,8 @@ async def create_import(
         mode=payload.mode,
         format=format_of(filename, payload.format),
         dry_run=payload.dry_run,
-        filters={},
+        # An import's options live beside an export's filters.
+        filters={"create_categories": True} if payload.create_categories else {},
         rows_total=total,
         filename=safe_filename(filename, "upload"),
         input_key=key,

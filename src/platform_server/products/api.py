@@ -91,13 +91,22 @@ class UpsertResult:
 
 
 async def upsert_by_sku(
-    session: AsyncSession, items: list[dict[str, Any]], actor: Principal, *, dry_run: bool
+    session: AsyncSession,
+    items: list[dict[str, Any]],
+    actor: Principal,
+    *,
+    dry_run: bool,
+    create_categories: bool = False,
 ) -> list[UpsertResult]:
     """Create or update products matched by SKU, by the rules of `POST /products/batch`,
     in the caller's transaction. Conflict when another transaction created one of the
     new SKUs meanwhile (the caller retries)."""
     # Any number of items: the 1,000 limit is the HTTP route's, not the rules'.
-    out = await batch.upsert(session, BatchIn.model_construct(items=items, dry_run=dry_run), actor)
+    out = await batch.upsert(
+        session,
+        BatchIn.model_construct(items=items, dry_run=dry_run, create_categories=create_categories),
+        actor,
+    )
     return [
         UpsertResult(
             r.index,

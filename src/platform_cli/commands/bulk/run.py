@@ -28,6 +28,10 @@ def import_file(
         Literal["csv", "jsonl"] | None,
         typer.Option("--format", "-f", help="Default: from the extension.", show_default=False),
     ] = None,
+    create_categories: Annotated[
+        bool,
+        typer.Option("--create-categories", help="products: allow categories no product has yet."),
+    ] = False,
     report: Annotated[
         Path | None,
         typer.Option(
@@ -49,7 +53,12 @@ def import_file(
     sdk = session.sdk
     with session.out.progress(f"Uploading {file.name}") as progress:
         job = sdk.bulk.imports.create(
-            kind, file, dry_run=dry_run, format=file_format, progress=progress
+            kind,
+            file,
+            dry_run=dry_run,
+            format=file_format,
+            create_categories=create_categories,
+            progress=progress,
         )
     if not wait:
         session.out.one(job, COLUMNS)

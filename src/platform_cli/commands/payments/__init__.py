@@ -3,6 +3,12 @@
 from platform_cli.lazy import Noun
 
 NOUN = Noun(
-    help="Pay orders, list their payments, refund them.",
-    verbs={"pay": ".pay:pay", "list": ".list:list_payments", "refund": ".refund:refund"},
+    help="Pay orders, list their payments, refund them; refunds' credit notes.",
+    verbs={
+        "pay": ".pay:pay",
+        "list": ".list:list_payments",
+        "get": ".list:get",
+        "refund": ".refund:refund",
+        "credit-note": ".credit_note:credit_note",
+    },
 )

@@ -50,6 +50,14 @@ def import_file(
         bool,
         typer.Option("--dry-run", help="Validate every row on the server; change nothing."),
     ] = False,
+    create_categories: Annotated[
+        bool,
+        typer.Option(
+            "--create-categories",
+            help="Allow categories no product has yet (else such a row fails: a typo "
+            "does not start a new category).",
+        ),
+    ] = False,
 ) -> None:
     """Create or update products from a file, matched by SKU (re-running it changes nothing).
 
@@ -84,7 +92,12 @@ def import_file(
         name = "stdin" if file == "-" else file
         with out.progress(f"Uploading {name}") as progress:
             job = sdk.bulk.imports.create(
-                "products", path, dry_run=dry_run, format=fmt_name, progress=progress
+                "products",
+                path,
+                dry_run=dry_run,
+                format=fmt_name,
+                create_categories=create_categories,
+                progress=progress,
             )
         job = wait(sdk, out, job, lines=False)  # as before: the summary alone
         if job.status != "succeeded":
