@@ -19,6 +19,7 @@ workdir="$(mktemp -d)"
 trap 'rm -rf "$workdir"' EXIT
 
 file="${1:-}"
+options=()
 if [[ -z "$file" ]]; then
     # No file given (as in this repository's CI): a small one with one bad row.
     run_id="nightly$(date +%s)$$"
@@ -28,17 +29,20 @@ if [[ -z "$file" ]]; then
         for n in 1 2 3 4 5; do echo "${run_id}-${n},Nightly item ${n},${n}.50,USD,${run_id},10"; done
         echo "${run_id}-bad,Broken price,free,USD,${run_id},1"
     } >"$file"
+    options=(--create-categories)  # its category is new (an ERP's usually are not)
 fi
 
 # Validate first: a dry run checks every row on the server and writes nothing.
-"$PLATFORM" bulk import products "$file" --dry-run --wait --report "$workdir/dry-run.csv" || {
+"$PLATFORM" bulk import products "$file" "${options[@]}" --dry-run --wait \
+    --report "$workdir/dry-run.csv" || {
     status=$?
     [[ $status -eq 3 ]] || exit "$status"
     echo "dry run: some rows would fail (see above); importing the rest" >&2
 }
 
 status=0
-"$PLATFORM" bulk import products "$file" --wait --report "$workdir/report.csv" || status=$?
+"$PLATFORM" bulk import products "$file" "${options[@]}" --wait --report "$workdir/report.csv" ||
+    status=$?
 if [[ $status -eq 3 ]]; then
     echo "rows that failed:" >&2
     grep ',failed,' "$workdir/report.csv" >&2 || true
