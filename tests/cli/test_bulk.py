@@ -7,6 +7,7 @@ import csv
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 from platform_sdk import Client
 from tests.cli.conftest import Cli
@@ -20,31 +21,23 @@ def _file(path: Path, tag: str, rows: int, bad: int = 0) -> Path:
     return path
 
 
+def _import(admin_cli: Cli, path: str, *extra: str, json: bool = False) -> Any:
+    """`platform bulk import products PATH …`; each test's category is new."""
+    args = ("bulk", "import", "products", path, *extra, "--create-categories")
+    return admin_cli.json(*args) if json else admin_cli.run(*args)
+
+
 def test_import_wait_exit_codes_and_report(admin_cli: Cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     tag = uuid.uuid4().hex[:8]
-    good = admin_cli.run(
-        "bulk",
-        "import",
-        "products",
-        str(_file(tmp_path / "a.csv", tag, 3)),
-        "--wait",
-        "--create-categories",
-    )
+    good = _import(admin_cli, str(_file(tmp_path / "a.csv", tag, 3)), "--wait")
     assert good.exit_code == 0, good.stderr
     assert "products import succeeded: 3/3 rows" in good.stderr  # plain lines off a terminal
     assert "Imported a.csv: 3 rows: 3 created, 0 updated, 0 unchanged, 0 failed." in good.stderr
 
     report = tmp_path / "report.csv"
-    partial = admin_cli.run(
-        "bulk",
-        "import",
-        "products",
-        str(_file(tmp_path / "b.csv", tag, 2, bad=2)),
-        "--wait",
-        "--create-categories",
-        "--report",
-        str(report),
+    partial = _import(
+        admin_cli, str(_file(tmp_path / "b.csv", tag, 2, bad=2)), "--wait", "--report", str(report)
     )
     assert partial.exit_code == 3, partial.stderr
     assert f"2 of 4 rows failed; the report is {report}" in partial.stderr
@@ -54,34 +47,17 @@ def test_import_wait_exit_codes_and_report(admin_cli: Cli, tmp_path: Path, monke
 
     bad = tmp_path / "c.csv"
     bad.write_text("sku,colour\nA,red\n", encoding="utf-8")
-    refused = admin_cli.run("bulk", "import", "products", str(bad), "--wait", "--create-categories")
+    refused = _import(admin_cli, str(bad), "--wait")
     assert refused.exit_code == 1
     assert "Unknown column(s) 'colour'" in refused.stderr
 
-    dry = admin_cli.json(
-        "bulk",
-        "import",
-        "products",
-        str(_file(tmp_path / "d.csv", tag, 1)),
-        "--dry-run",
-        "--create-categories",
-    )
+    dry = _import(admin_cli, str(_file(tmp_path / "d.csv", tag, 1)), "--dry-run", json=True)
     assert dry["dry_run"] is True and dry["status"] == "queued"
 
 
 def test_export_and_jobs(admin_cli: Cli, sdk: Client, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
-    assert (
-        admin_cli.run(
-            "bulk",
-            "import",
-            "products",
-            str(_file(tmp_path / "a.csv", tag, 3)),
-            "--wait",
-            "--create-categories",
-        ).exit_code
-        == 0
-    )
+    assert _import(admin_cli, str(_file(tmp_path / "a.csv", tag, 3)), "--wait").exit_code == 0
     out = tmp_path / "out.jsonl"
     result = admin_cli.run(
         "bulk", "export", "products", "--filter", f"category={tag}", "--out", str(out)
@@ -120,14 +96,7 @@ def test_wait_draws_a_bar_on_a_terminal(admin_cli: Cli, tmp_path: Path, monkeypa
 
     monkeypatch.setattr(terminal, "stderr_is_tty", lambda: True)
     tag = uuid.uuid4().hex[:8]
-    result = admin_cli.run(
-        "bulk",
-        "import",
-        "products",
-        str(_file(tmp_path / "a.csv", tag, 5)),
-        "--wait",
-        "--create-categories",
-    )
+    result = _import(admin_cli, str(_file(tmp_path / "a.csv", tag, 5)), "--wait")
     assert result.exit_code == 0, result.stderr
     assert "products import succeeded" not in result.stderr  # no plain lines: the bar
     assert "5 created" in result.stderr

@@ -3,7 +3,6 @@ resumes from its last committed chunk and finishes, each row applied exactly onc
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -46,22 +45,15 @@ def _environment(tmp_path: Path) -> Iterator[dict[str, str]]:
     with servers.test_database(tmp_path) as url:
         settings = servers.make_settings(tmp_path, url)
         servers.prepare_database(settings)
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("PLATFORM_") or k.startswith("PLATFORM_TEST_")
-        }
-        env.update(
-            PLATFORM_DATABASE_URL=settings.resolved_database_url,
-            PLATFORM_DATA_DIR=str(tmp_path),
-            PLATFORM_JWT_SECRET=settings.signing_secret,
+        yield servers.process_env(
+            settings,
+            tmp_path,
             PLATFORM_LOG_LEVEL="warning",
             PLATFORM_BULK_CHUNK_ROWS=str(CHUNK),
             # A dead runner's job is taken over a second after its last chunk.
             PLATFORM_BULK_LEASE_SECONDS="1",
             PLATFORM_BULK_POLL_SECONDS="0.1",
         )
-        yield env
 
 
 def _serve(
