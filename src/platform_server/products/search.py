@@ -63,13 +63,13 @@ def apply(
             return stmt.join(_fts, on_fts).where(matching)
         # bm25: lower is better.
         best = _newest(stmt, matching, _fts.c.rank, candidates, join=(_fts, on_fts))
-        return stmt.join(best, best.c.id == Product.id).order_by(best.c.score, Product.id)
+        return stmt.join(best, best.c.id == Product.id).order_by(best.c.score, best.c.id)
     tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
     matching_pg = _vector.op("@@")(tsquery)
     if not rank:
         return stmt.where(matching_pg)
     best = _newest(stmt, matching_pg, func.ts_rank(_vector, tsquery), candidates)
-    return stmt.join(best, best.c.id == Product.id).order_by(best.c.score.desc(), Product.id)
+    return stmt.join(best, best.c.id == Product.id).order_by(best.c.score.desc(), best.c.id)
 
 
 def _newest(
