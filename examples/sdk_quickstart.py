@@ -63,7 +63,8 @@ def main() -> int:
 
 
 def commerce(client: Client, run: str) -> None:
-    """A product, an order of it, a payment, its invoice as a PDF, then a refund."""
+    """A product, an order of it, a payment, its invoice as a PDF, then a refund and its
+    credit note."""
     product = client.products.create(
         sku=f"QS-{run}",
         name=f"Quickstart mug {run}",
@@ -77,12 +78,13 @@ def commerce(client: Client, run: str) -> None:
     payment = client.orders.payments.create(order.id, payment_method="pm_card_ok")
     invoice = client.orders.invoice(order.id)
     pdf = Path(tempfile.gettempdir()) / f"{invoice.number}.pdf"
-    pdf.write_bytes(client.orders.invoice_pdf(order.id))
-    print(f"paid {payment.amount}; invoice {invoice.number} saved to {pdf}")
+    saved = client.orders.download_invoice(order.id, pdf)  # the stored PDF, streamed
+    print(f"paid {payment.amount}; invoice {invoice.number} saved to {pdf} ({saved.size_bytes} B)")
 
     refund = client.payments.refunds.create(payment.id, reason="quickstart")
+    note = client.payments.refunds.credit_note(payment.id, refund.id)
     status = client.orders.get(order.id).status
-    print(f"refunded {refund.amount}; order is {status}")
+    print(f"refunded {refund.amount} (credit note {note.number}); order is {status}")
     if status != "refunded" or refund.amount != order.total:
         raise SystemExit("the full refund did not go through")
 

@@ -76,11 +76,24 @@ def rich_nested(cell: Callable[[Any, Kind], Any], value: Any) -> Any:
             table.add_row(key, inner if inner is not None else cell(item, _kind(key)))
         return table
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        keys = list(dict.fromkeys(k for item in value for k in item))
+        keys = _shown_keys(list(dict.fromkeys(k for item in value for k in item)))
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
         for key in keys:
-            table.add_column(key.replace("_", " ").upper(), overflow="fold")
+            header = key.replace("_", " ").upper()
+            table.add_column(header, overflow="fold", min_width=min(len(header), 10))
         for item in value:
             table.add_row(*(cell(item.get(key), _kind(key)) for key in keys))
         return table
     return None
+
+
+# Keys that name a row for a person; where one is there, ids stay in JSON output only.
+_HUMAN_KEYS = {"sku", "name", "email", "number", "reference"}
+
+
+def _shown_keys(keys: list[str]) -> list[str]:
+    """The sub-table's columns: a row's ids are left out when it also has a name or
+    reference (a product line shows its SKU and name, not its product id)."""
+    if not _HUMAN_KEYS.intersection(keys):
+        return keys
+    return [k for k in keys if _kind(k) != "id"]

@@ -38,6 +38,7 @@ from platform_server.gateway.install import install_gateway
 from platform_server.health.router import REDIS_PROBE
 from platform_server.health.router import router as health_router
 from platform_server.inventory.router import router as inventory_router
+from platform_server.invoices import api as invoices
 from platform_server.invoices.router import router as invoices_router
 from platform_server.notifications.router import router as notifications_router
 from platform_server.observability import metrics
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     storage = open_storage(settings)
     # Objects of rows a committed transaction deleted (storage/lifecycle.py).
     db.on_commit(commit_hook(storage))
+    # Invoices and credit notes a committed transaction issued: stored once, now.
+    db.on_commit(invoices.after_commit(db, settings, storage))
     dispatcher = build_dispatcher(db, settings, "api")
     callers = BearerResolver(settings, db, signer)
     db.on_commit(callers.cache.after_commit)

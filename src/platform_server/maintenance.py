@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from platform_server.core.database import Database
 from platform_server.core.idempotency import purge_expired
 from platform_server.core.settings import Settings
+from platform_server.invoices import api as invoices
 from platform_server.orders import api as orders
 from platform_server.products import api as products
 from platform_server.storage.base import Storage
@@ -40,7 +41,7 @@ async def _expire_unpaid_orders(db: Database, settings: Settings) -> None:
 
 
 # What the sweep looks under, and whose rows name the objects there.
-FILE_PREFIXES = ("images", "avatars")
+FILE_PREFIXES = ("images", "avatars", "invoices")
 # An object younger than this may belong to an upload whose row is not committed yet.
 SWEEP_GRACE = timedelta(hours=1)
 
@@ -60,7 +61,11 @@ async def sweep_orphaned_files(
     unfinished writes left; only what is older than `grace`."""
     cutoff = datetime.now(UTC) - grace
     async with db.transaction(write=False) as session:
-        in_use = await products.image_keys_in_use(session) | await users.avatar_keys_in_use(session)
+        in_use = (
+            await products.image_keys_in_use(session)
+            | await users.avatar_keys_in_use(session)
+            | await invoices.keys_in_use(session)
+        )
     removed = kept = 0
     for prefix in FILE_PREFIXES:
         async for info in storage.keys(prefix):

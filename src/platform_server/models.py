@@ -8,7 +8,7 @@ from platform_server.core.database import Base
 from platform_server.core.idempotency import IdempotencyRecord
 from platform_server.events.models import Event, EventStream
 from platform_server.inventory.models import StockLevel, StockMovement
-from platform_server.invoices.models import Invoice, InvoiceSequence
+from platform_server.invoices.models import CreditNote, Invoice, InvoiceSequence
 from platform_server.notifications.models import Notification
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.payments.models import Payment, Refund
@@ -21,6 +21,7 @@ metadata = Base.metadata
 __all__ = [
     "ApiKey",
     "AuditRecord",
+    "CreditNote",
     "Event",
     "EventStream",
     "IdempotencyRecord",

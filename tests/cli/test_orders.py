@@ -259,12 +259,28 @@ def test_order_lifecycle_with_payments_invoice_and_refund(
         "payments", "refund", pid, "--amount", "5.00", "--reason", "dented", "--yes"
     )
     assert partial["amount"] == "5.00" and partial["reason"] == "dented"
+    note = admin_cli.json("payments", "credit-note", pid, partial["id"])
+    assert note["number"].startswith("CN-") and note["invoice_number"] == invoice["number"]
+    assert (note["amount"], note["currency"], note["reason"]) == ("5.00", "USD", "dented")
+    assert (
+        f"number\t{note['number']}"
+        in admin_cli.ok("payments", "credit-note", pid, partial["id"]).stdout
+    )
+    note_pdf = tmp_path / "note.pdf"
+    saved = admin_cli.json("payments", "credit-note", pid, partial["id"], "--out", str(note_pdf))
+    assert saved["bytes"] == note_pdf.stat().st_size and note_pdf.read_bytes().startswith(b"%PDF")
+    missing = admin_cli.run("payments", "credit-note", pid, str(uuid.uuid4()))
+    assert missing.exit_code == 5 and "(404, request " in missing.stderr  # not found
     too_much = admin_cli.run("payments", "refund", pid, "--amount", "100", "--yes")
     assert too_much.exit_code == 1 and "(422, request " in too_much.stderr
     rest = admin_cli.ok("payments", "refund", pid, "--yes").stdout
     assert "amount\t39.98" in rest
     assert sdk.orders.get(oid).status == "refunded"
-    assert admin_cli.json("orders", "invoice", oid)["amount_refunded"] == "44.98"
+    # the invoice stays as issued; the refunds have credit notes
+    assert admin_cli.json("orders", "invoice", oid)["amount_refunded"] == "0.00"
+    again = tmp_path / "again.pdf"
+    admin_cli.ok("orders", "invoice", oid, "--out", str(again))
+    assert again.read_bytes() == pdf.read_bytes()
     refunded = {p["status"]: p["refunded_amount"] for p in admin_cli.json("payments", "list", oid)}
     assert Decimal(refunded["succeeded"]) == Decimal("44.98")
     # Nothing left: a sentence for a person, checked before anything is sent.
@@ -333,3 +349,20 @@ def test_customers_see_only_their_orders(
     refund = cli.run("payments", "refund", paid["id"], "--yes")
     assert refund.exit_code == 1 and "(403, request " in refund.stderr  # staff only
     assert cli.run("payments", "refund", str(uuid.uuid4()), "--yes").exit_code == 5
+
+
+def test_invoice_download_shows_progress_on_a_terminal(
+    admin_cli: Cli,
+    sdk: Client,
+    products: list[Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    order = place(admin_cli, products)
+    sdk.orders.payments.create(order["id"], payment_method="pm_card_ok")
+    monkeypatch.setattr(terminal, "stderr_is_tty", lambda: True)
+    target = tmp_path / "invoice.pdf"
+    result = admin_cli.run("orders", "invoice", order["id"], "--out", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert "Downloading the invoice" in result.stderr
+    assert target.read_bytes() == sdk.orders.invoice_pdf(order["id"])

@@ -240,6 +240,7 @@ def test_registered_operations_cover_the_documented_api() -> None:
         ("GET", "/api/v1/orders/{id}/payments"),
         ("GET", "/api/v1/payments/{id}"),
         ("POST", "/api/v1/payments/{id}/refunds"),
+        ("GET", "/api/v1/payments/{id}/refunds/{refund_id}/credit-note"),
         ("GET", "/api/v1/notifications"),
         ("GET", "/api/v1/notifications/{id}"),
         ("POST", "/api/v1/notifications/{id}/retry"),

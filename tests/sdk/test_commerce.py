@@ -7,8 +7,10 @@ server with other modules without seeing their data. Uses the ``live`` fixture o
 
 from __future__ import annotations
 
+import io
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -152,7 +154,7 @@ def test_catalog_and_inventory_sync(live: Live) -> None:
             admin.products.recommendations(uuid.uuid4())
 
 
-def test_order_payment_invoice_refund_sync(live: Live) -> None:
+def test_order_payment_invoice_refund_sync(live: Live, tmp_path: Path) -> None:
     server_url, (email, password) = live
     run = run_id()
     with Client(server_url) as admin:
@@ -234,12 +236,21 @@ def test_order_payment_invoice_refund_sync(live: Live) -> None:
             "dent",
             order.id,
         )
-        after = admin.orders.invoice(order.id)
-        assert (after.payment_status, after.amount_refunded) == ("partially_refunded", Decimal(10))
+        after = admin.orders.invoice(order.id)  # as issued: refunds get credit notes
+        assert (after.payment_status, after.amount_refunded) == ("paid", Decimal(0))
+        note = admin.payments.refunds.credit_note(payment.id, partial.id)
+        assert note.number.startswith("CN-") and note.invoice_number == invoice.number
+        assert (note.amount, note.currency, note.reason) == (Decimal("10.00"), "USD", "dent")
+        saved = admin.payments.refunds.download_credit_note(payment.id, partial.id, tmp_path / "cn")
+        assert (tmp_path / "cn").read_bytes().startswith(b"%PDF") and saved.etag
+        assert saved.filename == f"{note.number}.pdf"
+        got = admin.orders.download_invoice(order.id, tmp_path / "inv.pdf")
+        assert (tmp_path / "inv.pdf").read_bytes() == pdf and got.size_bytes == len(pdf)
         rest = admin.payments.refunds.create(payment.id)
         assert rest.amount == order.total - Decimal("10.00")
         assert admin.orders.get(order.id).status == "refunded"
-        assert admin.orders.invoice(order.id).payment_status == "refunded"
+        with pytest.raises(NotFoundError):
+            admin.payments.refunds.credit_note(payment.id, uuid.uuid4())
         with pytest.raises(UnprocessableEntityError):  # nothing left to refund
             admin.payments.refunds.create(payment.id, amount="1.00")
 
@@ -351,7 +362,7 @@ async def test_catalog_and_inventory_async(live: Live) -> None:
 
 
 @pytest.mark.anyio
-async def test_orders_and_payments_async(live: Live) -> None:
+async def test_orders_and_payments_async(live: Live, tmp_path: Path) -> None:
     server_url, (email, password) = live
     run = run_id()
     async with AsyncClient(server_url) as admin:
@@ -386,7 +397,13 @@ async def test_orders_and_payments_async(live: Live) -> None:
 
         refund = await admin.payments.refunds.create(payment.id, amount="4.50", reason="late")
         assert refund.amount == Decimal("4.50")
-        assert (await admin.orders.invoice(order.id)).amount_refunded == Decimal("4.50")
+        note = await admin.payments.refunds.credit_note(payment.id, refund.id)
+        assert (note.amount, note.refund_id) == (Decimal("4.50"), refund.id)
+        sink = io.BytesIO()  # a binary file object
+        saved = await admin.payments.refunds.download_credit_note(payment.id, refund.id, sink)
+        assert saved.path is None and sink.getvalue().startswith(b"%PDF")
+        got = await admin.orders.download_invoice(order.id, tmp_path / "invoice.pdf")
+        assert got.content_type == "application/pdf" and got.size_bytes > 0
         await admin.payments.refunds.create(payment.id)
         assert (await admin.orders.get(order.id)).status == "refunded"
 

@@ -15,6 +15,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
+
 from platform_sdk import (
     AsyncPage,
     Event,
@@ -28,7 +30,7 @@ from platform_sdk import (
     Session,
     User,
 )
-from platform_sdk.errors import PlatformError
+from platform_sdk.errors import ConflictError, PlatformError
 from platform_sdk.models import Overview
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
@@ -268,6 +270,7 @@ class FakeClient:
             get=self._order,
             history=self._history,
             payments=SimpleNamespace(list=self._payments),
+            invoice=self._invoice,
         )
         self.products = SimpleNamespace(
             list=self._products,
@@ -303,6 +306,17 @@ class FakeClient:
 
     async def _history(self, order_id: Any, **params: Any) -> AsyncPage[OrderTransition]:
         return _page(_history(_find(ORDERS, order_id)))
+
+    async def _invoice(self, order_id: Any) -> Any:
+        order = _find(ORDERS, order_id)
+        if not _payments(order):
+            problem = {"status": 409, "detail": f"Order {order.id} is {order.status}."}
+            response = httpx.Response(409, json=problem, request=httpx.Request("GET", "/"))
+            raise ConflictError(response=response, body=problem)
+        number = int(order.id.int & 0xFFF)
+        return SimpleNamespace(
+            number=f"INV-{number:06d}", issued_at=order.created_at + timedelta(minutes=1)
+        )
 
     async def _payments(self, order_id: Any, **params: Any) -> AsyncPage[Payment]:
         return _page(_payments(_find(ORDERS, order_id)))

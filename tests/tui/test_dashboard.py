@@ -498,6 +498,36 @@ async def test_product_detail_lists_its_images(
     assert " KB" in text or " B" in text
 
 
+async def test_order_detail_says_whether_the_invoice_is_issued(
+    make_app: Callable[..., RecordingApp], shop: Shop, customer: Account
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    paid, _ = shop.paid_order(customer, (shop.product()["id"], 1))
+    unpaid = pending_order(shop, customer)
+    number = shop.api.get(
+        f"/api/v1/orders/{paid['id']}/invoice",
+        headers={**shop.headers, "Accept": "application/json"},
+    ).json()["number"]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_view("orders", customer.email)
+        await wait_until(pilot, loaded(app, OrdersView))
+        view = app.screen
+        assert isinstance(view, OrdersView)
+        await wait_until(pilot, lambda: len(view.table.rows) == 2)
+        panes = {row.key: await view.detail(row) for row in view.table.rows}
+    texts = {}
+    for key, pane in panes.items():
+        console = Console(record=True, width=120, file=io.StringIO())
+        console.print(pane)
+        texts[key] = console.export_text()
+    assert f"Invoice   {number}, issued" in texts[paid["id"]]
+    assert "Invoice   not issued" in texts[unpaid["id"]]
+
+
 def test_orders_filter_by_number() -> None:
     assert OrdersView.FILTERS.parse("number:#1001").params == {"number": 1001}
     assert OrdersView.FILTERS.parse("number:1002 paid").params == {

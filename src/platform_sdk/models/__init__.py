@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     )
     from .events import Event, EventActor
     from .health import HealthStatus
-    from .invoices import Invoice, Party
+    from .invoices import CreditNote, Invoice, Party
     from .notifications import Notification
     from .orders import Order, OrderItem, OrderTransition
     from .payments import Payment, Refund
@@ -48,6 +48,7 @@ __all__ = [
     "Batch",
     "BatchItemResult",
     "Category",
+    "CreditNote",
     "CurrencyAmount",
     "Event",
     "EventActor",
@@ -102,7 +103,7 @@ __getattr__, __dir__ = lazy_exports(
         ),
         ".events": ("Event", "EventActor"),
         ".health": ("HealthStatus",),
-        ".invoices": ("Invoice", "Party"),
+        ".invoices": ("CreditNote", "Invoice", "Party"),
         ".notifications": ("Notification",),
         ".orders": ("Order", "OrderItem", "OrderTransition"),
         ".payments": ("Payment", "Refund"),

@@ -18,7 +18,9 @@ class Party(PlatformModel):
 
 
 class Invoice(PlatformModel):
-    """``payment_status``: paid, partially_refunded or refunded."""
+    """As issued when the order was paid; it never changes (refunds get credit notes).
+    ``payment_status`` is ``paid``; ``partially_refunded`` or ``refunded`` only on an
+    invoice issued before invoices were stored and first read after a refund."""
 
     id: UUID
     number: str
@@ -35,3 +37,21 @@ class Invoice(PlatformModel):
     amount_paid: Decimal
     amount_refunded: Decimal
     payment_status: str
+
+
+class CreditNote(PlatformModel):
+    """A refund's credit note, numbered in its own sequence (``CN-000001``)."""
+
+    id: UUID
+    number: str
+    invoice_number: str
+    refund_id: UUID
+    payment_id: UUID
+    order_id: UUID
+    order_number: int
+    issued_at: datetime
+    seller: Party
+    buyer: Party
+    amount: Decimal
+    currency: str
+    reason: str | None = None

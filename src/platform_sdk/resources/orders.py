@@ -7,6 +7,7 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated, raw_bytes
+from .._files import Downloaded, FileTarget, Progress
 from .._types import (
     CreateOptions,
     M,
@@ -17,7 +18,7 @@ from .._types import (
     ShippingAddressParam,
 )
 from ..models import Invoice, Order, OrderTransition, Payment
-from ._calls import fields, many, one, only
+from ._calls import fields, many, one, only, saved
 
 
 class OrderPayments(Resource[M]):
@@ -143,6 +144,19 @@ class Orders(Resource[M]):
         return Call(
             parse=raw_bytes, accept="application/pdf", path_params={"id": order_id}, options=options
         )
+
+    @endpoint("GET", "/api/v1/orders/{id}/invoice")
+    def download_invoice(
+        self,
+        order_id: UUID | str,
+        to: FileTarget,
+        *,
+        progress: Progress | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Downloaded]:
+        """Stream the invoice's stored PDF to a path or binary file object: stored when the
+        order was paid, the same bytes (and ``etag``) every time."""
+        return saved(options, to, progress, accept="application/pdf", path={"id": order_id})
 
     @cached_property
     def payments(self) -> OrderPayments[M]:

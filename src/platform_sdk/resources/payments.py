@@ -5,9 +5,10 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, Resource, endpoint
+from .._files import Downloaded, FileTarget, Progress
 from .._types import CreateOptions, M, Money, RequestOptions
-from ..models import Payment, Refund
-from ._calls import fields, one
+from ..models import CreditNote, Payment, Refund
+from ._calls import fields, one, saved
 
 
 class Refunds(Resource[M]):
@@ -26,6 +27,29 @@ class Refunds(Resource[M]):
         ``refunded``.
         """
         return one(Refund, options, id=payment_id, body=fields(locals(), "payment_id"))
+
+    @endpoint("GET", "/api/v1/payments/{id}/refunds/{refund_id}/credit-note")
+    def credit_note(
+        self, payment_id: UUID | str, refund_id: UUID | str, **options: Unpack[RequestOptions]
+    ) -> Call[CreditNote]:
+        """The refund's credit note (``CN-000001``), issued with the refund; the customer
+        whose order it is or staff."""
+        return one(CreditNote, options, path={"id": payment_id, "refund_id": refund_id})
+
+    @endpoint("GET", "/api/v1/payments/{id}/refunds/{refund_id}/credit-note")
+    def download_credit_note(
+        self,
+        payment_id: UUID | str,
+        refund_id: UUID | str,
+        to: FileTarget,
+        *,
+        progress: Progress | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Call[Downloaded]:
+        """Stream the credit note's stored PDF to a path or binary file object (the same
+        bytes every time)."""
+        path = {"id": payment_id, "refund_id": refund_id}
+        return saved(options, to, progress, accept="application/pdf", path=path)
 
 
 class Payments(Resource[M]):

@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from platform_server.core.access import requires
 from platform_server.core.container import SettingsDep
-from platform_server.core.database import DbSession
+from platform_server.core.database import DatabaseDep, DbSession
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
-from platform_server.invoices import pdf, service
-from platform_server.invoices.schemas import InvoiceOut
+from platform_server.invoices import service
+from platform_server.invoices.models import CreditNote, Invoice
+from platform_server.invoices.schemas import CreditNoteOut, InvoiceOut
+from platform_server.storage.factory import StorageDep
+from platform_server.storage.serving import DOWNLOAD_RESPONSES, PRIVATE, serve
 
 router = APIRouter(tags=["invoices"])
+Reader = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 
 
 def _quality(accept: str, media_type: str) -> float:
@@ -42,28 +46,75 @@ def prefers_json(accept: str) -> bool:
     return _quality(accept, "application/json") > _quality(accept, "application/pdf")
 
 
+def _responses(what: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {
+            "content": {"application/pdf": {}},
+            "description": f"{what}: PDF, or JSON on request",
+        },
+        **DOWNLOAD_RESPONSES,
+    }
+
+
+class Documents:
+    """What serving a stored document takes: the request (its `Accept`, `Range` and
+    `If-None-Match`), the settings, the database and the storage."""
+
+    def __init__(
+        self, request: Request, settings: SettingsDep, db: DatabaseDep, storage: StorageDep
+    ) -> None:
+        self.request, self.settings, self.db, self.storage = request, settings, db, storage
+
+    async def serve(self, row: Invoice | CreditNote, number: str) -> Response:
+        """The stored PDF, or the stored JSON when asked for; the same bytes every time
+        (stored now if this is the first read of an invoice issued before 0015)."""
+        pdf_key, json_key = await service.documents(self.db, self.settings, self.storage, row)
+        as_json = prefers_json(self.request.headers.get("accept", ""))
+        answer = await serve(
+            self.request,
+            self.storage,
+            json_key if as_json else pdf_key,
+            filename=f"{number}.{'json' if as_json else 'pdf'}",
+            cache_control=PRIVATE,
+            # JSON is asked for by clients that parse it: never a redirect.
+            presign_seconds=None if as_json else self.settings.s3_presign_seconds,
+        )
+        answer.headers["Vary"] = "Accept"
+        return answer
+
+
+DocumentsDep = Annotated[Documents, Depends()]
+
+
 @router.get(
     "/orders/{id}/invoice",
     response_model=InvoiceOut,
     summary="The invoice of a paid order",
-    responses={
-        200: {"content": {"application/pdf": {}}, "description": "PDF, or JSON on request"},
-        409: {"description": "The order is not paid"},
-    },
+    responses={**_responses("The invoice"), 409: {"description": "The order is not paid"}},
 )
 async def get_invoice(
+    id: uuid.UUID, documents: DocumentsDep, session: DbSession, actor: Reader
+) -> Response:
+    """A PDF by default; `Accept: application/json` gives the same invoice as JSON. Both
+    were stored when the order was paid and never change (`ETag`, `Range`)."""
+    invoice = await service.invoice_for(session, id, actor)
+    return await documents.serve(invoice, service.format_number(invoice.number))
+
+
+@router.get(
+    "/payments/{id}/refunds/{refund_id}/credit-note",
+    response_model=CreditNoteOut,
+    summary="The credit note of a refund",
+    responses=_responses("The credit note"),
+)
+async def get_credit_note(
     id: uuid.UUID,
-    request: Request,
-    settings: SettingsDep,
+    refund_id: uuid.UUID,
+    documents: DocumentsDep,
     session: DbSession,
-    actor: Annotated[Principal, requires(Permission.ORDERS_WRITE)],
-) -> InvoiceOut | Response:
-    """A PDF by default; `Accept: application/json` gives the same invoice as JSON."""
-    invoice = await service.for_order(session, settings, id, actor)
-    if prefers_json(request.headers.get("accept", "")):
-        return invoice
-    return Response(
-        pdf.render(invoice),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'},
-    )
+    actor: Reader,
+) -> Response:
+    """Issued when the refund was made, numbered in its own sequence (`CN-000001`); a
+    PDF by default, JSON on request, stored once like the invoice."""
+    note = await service.credit_note_for(session, id, refund_id, actor)
+    return await documents.serve(note, service.format_credit_note(note.number))

@@ -35,3 +35,23 @@ class InvoiceOut(PricedOut):
     amount_paid: MoneyOut
     amount_refunded: MoneyOut
     payment_status: Literal["paid", "partially_refunded", "refunded"]
+
+
+class CreditNoteOut(PricedOut):
+    """A refund's credit note, as issued (it never changes afterwards)."""
+
+    MONEY = ("amount",)
+
+    id: uuid.UUID
+    number: str
+    invoice_number: str
+    refund_id: uuid.UUID
+    payment_id: uuid.UUID
+    order_id: uuid.UUID
+    order_number: int = Field(description="The order's number, shown as `#1001`")
+    issued_at: datetime
+    seller: Party
+    buyer: Party
+    amount: MoneyOut
+    currency: str
+    reason: str | None

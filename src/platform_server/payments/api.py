@@ -1,6 +1,12 @@
 """The payments domain's public interface: what other domains may call."""
 
-from platform_server.payments.hooks import order_paid
+from platform_server.payments.hooks import Refunded, order_paid, refunded
 from platform_server.payments.service import captured_and_refunded, make_refund_all
 
-__all__ = ["captured_and_refunded", "make_refund_all", "order_paid"]
+__all__ = [
+    "Refunded",
+    "captured_and_refunded",
+    "make_refund_all",
+    "order_paid",
+    "refunded",
+]

@@ -191,6 +191,18 @@ async def refund(
         await orders.transition(session, order.id, "refunded", actor.user_id, "refunded in full")
     await repository.flush(session)
     out = RefundOut.model_validate(record)
+    await hooks.refunded.emit(
+        session,
+        hooks.Refunded(
+            out.id,
+            out.payment_id,
+            out.order_id,
+            out.amount,
+            out.currency,
+            out.reason,
+            out.created_at,
+        ),
+    )
     if settle_order:
         await _audit_refund(session, actor, payment.refunded_amount, out)
     return out

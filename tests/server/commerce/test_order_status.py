@@ -194,8 +194,9 @@ def test_staff_cancel_of_a_paid_order_refunds_in_full_and_releases_stock(
         f"{API}/orders/{order['id']}/invoice",
         headers={**staff.headers, "Accept": "application/json"},
     )
-    assert invoice.json()["payment_status"] == "refunded"
-    assert invoice.json()["amount_refunded"] == "14.50"
+    # The invoice stays as issued at payment; the refund has a credit note.
+    assert invoice.json()["payment_status"] == "paid"
+    assert invoice.json()["amount_refunded"] == "0.00"
 
 
 def test_staff_cancel_of_a_fulfilled_order_refunds_without_restocking(

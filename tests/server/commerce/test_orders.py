@@ -354,6 +354,11 @@ def test_zero_decimal_currency_amounts_have_no_minor_unit(
     assert (invoice["total"], invoice["amount_paid"], invoice["amount_refunded"]) == (
         "4500",
         "4500",
-        "1000",
+        "0",
     )
     assert invoice["lines"][0]["subtotal"] == "4500"
+    note = api.get(
+        f"{API}/payments/{paid.json()['id']}/refunds/{refund.json()['id']}/credit-note",
+        headers={**customer.headers, "Accept": "application/json"},
+    ).json()
+    assert (note["amount"], note["currency"]) == ("1000", "JPY")

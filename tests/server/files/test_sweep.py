@@ -45,7 +45,13 @@ def test_sweep_files_removes_only_orphans(tmp_path: Path) -> None:
                 f"{API}/users/me/avatar", files={"file": ("a.png", picture("PNG"))}, headers=headers
             )
             assert avatar.status_code == 200
-            orphans = [put_orphan(settings, "images"), put_orphan(settings, "avatars")]
+            body = {**body, "sku": "SWEEP-2", "stock": 1}
+            sold = api.post(f"{API}/products", json=body, headers=headers).json()["id"]
+            lines = {"items": [{"product_id": sold, "quantity": 1}]}
+            order = api.post(f"{API}/orders", json=lines, headers=headers).json()["id"]
+            paid = {"payment_method": "pm_card_ok"}
+            assert api.post(f"{API}/orders/{order}/payments", json=paid, headers=headers).is_success
+            orphans = [put_orphan(settings, p) for p in ("images", "avatars", "invoices")]
             env = {
                 "PLATFORM_DATA_DIR": str(settings.data_dir),
                 "PLATFORM_DATABASE_URL": settings.resolved_database_url,
@@ -58,8 +64,8 @@ def test_sweep_files_removes_only_orphans(tmp_path: Path) -> None:
                 cli_app, ["server", "sweep-files", "--grace-hours", "0"], env=env
             )
             assert swept.exit_code == 0, swept.output
-            assert "Removed 2 orphaned files" in swept.output
-            assert "kept 4" in swept.output  # three renditions and the avatar
+            assert "Removed 3 orphaned files" in swept.output
+            assert "kept 6" in swept.output  # 3 renditions, the avatar, the invoice's PDF and JSON
 
             async def exists(key: str) -> bool:
                 return await open_storage(settings).exists(key)
@@ -67,3 +73,4 @@ def test_sweep_files_removes_only_orphans(tmp_path: Path) -> None:
             assert not any(asyncio.run(exists(k)) for k in orphans)
             assert api.get(image["url"]).status_code == 200
             assert api.get(avatar.json()["avatar_url"], headers=headers).status_code == 200
+            assert api.get(f"{API}/orders/{order}/invoice", headers=headers).status_code == 200

@@ -3,11 +3,12 @@
 from platform_cli.lazy import Noun
 
 NOUN = Noun(
-    help="Pay orders, list their payments, refund them.",
+    help="Pay orders, list their payments, refund them; refunds' credit notes.",
     verbs={
         "pay": ".pay:pay",
         "list": ".list:list_payments",
         "get": ".list:get",
         "refund": ".refund:refund",
+        "credit-note": ".credit_note:credit_note",
     },
 )

@@ -20,6 +20,7 @@ from platform_cli.tui.filters import (
     uuid_value,
 )
 from platform_cli.tui.format import (
+    describe_error,
     field,
     money,
     order_ref,
@@ -36,6 +37,17 @@ from platform_cli.tui.widgets.table import Column, Row
 
 ORDER_STATUSES: tuple[str, ...] = get_args(OrderStatus)
 CANCELLABLE = {"pending", "paid", "fulfilled"}
+
+
+def invoice_state(invoice: Any) -> str:
+    """Whether the order's invoice is issued: its number and when, or why not."""
+    from platform_sdk.errors import ConflictError
+
+    if isinstance(invoice, ConflictError):
+        return "not issued (issued when the order is paid)"
+    if isinstance(invoice, BaseException):
+        return f"unknown ({describe_error(invoice)})"
+    return f"{invoice.number}, issued {timestamp(invoice.issued_at)}"
 
 
 def address_line(address: Any) -> str | None:
@@ -101,6 +113,7 @@ class OrdersView(ResourceView):
             payments=client.orders.payments.list(key, limit=20),
             history=client.orders.history(key, limit=50),
             events=client.events.list(resource_id=key, limit=20),
+            invoice=client.orders.invoice(key),
         )
         order = self.checked(results["order"], what="Loading the order")
         self.table.update_row(self.to_row(order))
@@ -126,6 +139,7 @@ class OrdersView(ResourceView):
                     ("Carrier", order.carrier),
                     ("Tracking", order.tracking_number),
                     ("Ship to", address_line(order.shipping_address)),
+                    ("Invoice", invoice_state(results["invoice"])),
                 ]
             ),
             section("Items", len(order.items)),
