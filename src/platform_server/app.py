@@ -54,6 +54,7 @@ from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGatewa
 from platform_server.payments.router import GATEWAY
 from platform_server.payments.router import router as payments_router
 from platform_server.payments.service import make_refund_all
+from platform_server.products.fast_reads import install as install_fast_reads
 from platform_server.products.images_router import UPLOAD_PATHS as IMAGE_UPLOADS
 from platform_server.products.router import CATALOG_CACHE
 from platform_server.products.router import router as products_router
@@ -207,6 +208,8 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     ):
         api.include_router(router)
     app.include_router(api)
+    # Cached catalog reads are answered before routing and dependency solving.
+    install_fast_reads(app, (f"{API_PREFIX}/products", f"{API_PREFIX}/categories"))
     app.include_router(health_router)
     if settings.metrics_enabled:
         app.include_router(metrics_router)

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # at once; other processes drop it within this bound (0: read on every request).
     caller_cache_seconds: float = Field(2.0, ge=0, le=60)
     caller_cache_max_entries: int = Field(10_000, ge=1, le=1_000_000)
+    # A relevance search ranks only the newest this many matches (products/search.py):
+    # its cost stays flat as the catalog grows; an older strong match is not found.
+    search_candidates: int = Field(1000, ge=1, le=100_000)
     redis_url: str | None = None
     # Namespaces every Redis key, so test runs and deployments can share a server.
     redis_prefix: str = "platform:"

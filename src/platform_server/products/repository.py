@@ -219,11 +219,14 @@ async def page_of(
     sort: str,
     q: str | None,
     to_schema: Any,
+    *,
+    candidates: int = 1000,
 ) -> Page[Any]:
-    """A page of `stmt` (rows of `with_stock`), searched by `q` and sorted by `sort`."""
+    """A page of `stmt` (rows of `with_stock`), searched by `q` and sorted by `sort`
+    (by relevance: among the newest `candidates` matches)."""
     if q:
         dialect = session.get_bind().dialect.name
-        stmt = search.apply(stmt, q, dialect, rank=sort == "relevance")
+        stmt = search.apply(stmt, q, dialect, rank=sort == "relevance", candidates=candidates)
     if sort == "relevance":
         return await paginate_by_offset(session, stmt, page=page, to_schema=to_schema, rows=True)
     return await paginate(
