@@ -1,7 +1,7 @@
 """Bulk jobs: imports and exports run on the server.
 
-Revision ID: 0014
-Revises: 0010
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-07 05:30:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0010"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
