@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core import bulk, direct
 from platform_server.core.database import equal_to, in_period, table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, newest_first
+from platform_server.core.pagination import Page, PageParams, newest_first, oldest_first
 from platform_server.core.timeseries import hour_of
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.orders.schemas import OrderFilters
@@ -101,6 +101,20 @@ async def page_of(
 ) -> Page[T]:
     """Orders, newest first, of `user_id` (all with None), in `status`, placed in the
     period, whose id is `q` or whose buyer's email contains it."""
+    return await newest_first(session, _filtered(filters), Order, page, to_schema)
+
+
+async def export_page(
+    session: AsyncSession,
+    page: PageParams,
+    to_schema: Callable[[Order], T],
+    filters: OrderFilters,
+) -> Page[T]:
+    """`page_of`'s orders, oldest first (an export's order)."""
+    return await oldest_first(session, _filtered(filters), Order, page, to_schema)
+
+
+def _filtered(filters: OrderFilters) -> Select[Any]:
     where = [
         *equal_to((Order.user_id, filters.user_id), (Order.status, filters.status)),
         *in_period(Order.created_at, filters.created_after, filters.created_before),
@@ -111,7 +125,7 @@ async def page_of(
         with contextlib.suppress(ValueError):  # not an id: search emails only
             clauses.append(Order.id == uuid.UUID(term))
         where.append(or_(*clauses))
-    return await newest_first(session, select(Order).where(*where), Order, page, to_schema)
+    return select(Order).where(*where)
 
 
 async def history(
