@@ -207,6 +207,16 @@ class Settings(BaseSettings):
     # most pixels an image may have (422 past it: Pillow's decompression-bomb guard).
     upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
     image_max_pixels: int = Field(40_000_000, ge=1_000, le=500_000_000)
+    # Bulk jobs: the largest file an import takes, the longest line in it, rows per
+    # chunk (one transaction each), how long a runner's lease lasts without a chunk
+    # committing, and how often idle runners look for jobs.
+    bulk_upload_max_bytes: int = Field(512 * 1024 * 1024, ge=1024)
+    bulk_max_line_bytes: int = Field(1024 * 1024, ge=1024)
+    bulk_chunk_rows: int = Field(1000, ge=1, le=10_000)
+    bulk_lease_seconds: float = Field(60.0, gt=0)
+    bulk_poll_seconds: float = Field(1.0, gt=0, le=60)
+    # Tests only: a runner holds after committing this chunk (1-based) until killed.
+    bulk_pause_after_chunk: int = Field(0, ge=0)
 
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"

@@ -26,6 +26,8 @@ EVENT_TYPES = (
     "order.delivered",
     "order.refunded",
     "payment.failed",
+    "job.succeeded",
+    "job.failed",
 )
 
 
