@@ -17,12 +17,13 @@ from platform_server.users.avatars import keys_in_use as avatar_keys_in_use
 from platform_server.users.hooks import credentials_changed, registration_requested, user_deleted
 from platform_server.users.models import User, UserProfile
 from platform_server.users.passwords import check_password
-from platform_server.users.schemas import Password, UserFilters, UserOut
+from platform_server.users.schemas import Invitation, Password, UserFilters, UserOut
 
 __all__ = [
     "Account",
     "Contact",
     "Identity",
+    "Invitation",
     "Password",
     "UserFilters",
     "UserOut",

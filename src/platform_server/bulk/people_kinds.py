@@ -1,0 +1,194 @@
+"""Users (import: staff-made accounts invited by email; export: without secrets), and
+the events and audit trail exports."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from platform_server.audit import api as audit
+from platform_server.auth import api as auth
+from platform_server.bulk.kinds import (
+    ExportKind,
+    ImportKind,
+    JobContext,
+    Row,
+    RowOutcome,
+    register,
+)
+from platform_server.bulk.rows import checked, stamp
+from platform_server.core.database import Database
+from platform_server.core.pagination import Page, PageParams, chunks
+from platform_server.core.permissions import Permission
+from platform_server.core.principal import Principal
+from platform_server.events import api as events
+from platform_server.users import api as users
+
+
+class UsersImport(ImportKind):
+    """`email,name[,role]`: new accounts (role `customer` unless given), each sent an
+    invitation whose code sets its first password; nobody's password is in a file. An
+    address that has an account is `unchanged` (nothing sent), so a file may run again."""
+
+    name = "users"
+    columns = ("email", "name", "role")
+    required = ("email", "name")
+    key = "email"
+    # Choosing roles is an admin's right, as on `POST /users`.
+    permission = Permission.USERS_WRITE
+
+    def validate_row(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        given = {k: v for k, v in raw.items() if not (k == "role" and v in ("", None))}
+        return checked(users.Invitation, given).model_dump()
+
+    async def apply_chunk(
+        self, session: AsyncSession, rows: Sequence[Row], ctx: JobContext
+    ) -> list[RowOutcome]:
+        outcomes = []
+        seen: dict[str, int] = {}
+        for row in rows:
+            email = row.data["email"]
+            if email in seen:
+                error = f"email repeated (row {seen[email]} has it)"
+                outcomes.append(RowOutcome(row.number, email, "failed", error))
+                continue
+            seen[email] = row.number
+            if ctx.dry_run:
+                taken = await users.find_by_email(session, email) is not None
+                outcomes.append(RowOutcome(row.number, email, "unchanged" if taken else "valid"))
+                continue
+            user_id = await auth.invite(session, ctx.settings, actor=ctx.actor, **row.data)
+            outcomes.append(RowOutcome(row.number, email, "created" if user_id else "unchanged"))
+        return outcomes
+
+
+class UserExportFilters(users.UserFilters):
+    """`GET /users`' filters (role, status, q)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class UsersExport(ExportKind):
+    """Every account, oldest first: who, role, status, when; never a password hash,
+    token or second factor (the rows are `UserOut`, which holds none)."""
+
+    name = "users"
+    columns = ("id", "email", "name", "role", "status", "email_verified_at", "created_at")
+    filters = UserExportFilters
+    permission = Permission.USERS_READ
+
+    async def rows(
+        self, db: Database, filters: BaseModel, actor: Principal
+    ) -> AsyncIterator[Mapping[str, Any]]:
+        assert isinstance(filters, UserExportFilters)
+        wanted = filters
+
+        async def read(session: AsyncSession, page: PageParams) -> Page[users.UserOut]:
+            return await users.export_page(session, page, wanted)
+
+        async for user in chunks(db, read):
+            data = user.model_dump(mode="json")
+            yield {column: data[column] for column in self.columns}
+
+
+Period = Annotated[datetime | None, Field(None)]
+
+
+class EventExportFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: list[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=list, max_length=50, description="Only these event types"
+    )
+    created_after: Period = None
+    created_before: Period = None
+
+
+class EventsExport(ExportKind):
+    name = "events"
+    columns = (
+        "id",
+        "type",
+        "resource_type",
+        "resource_id",
+        "actor_id",
+        "actor_email",
+        "data",
+        "request_id",
+        "created_at",
+    )
+    filters = EventExportFilters
+    permission = Permission.EVENTS_READ
+
+    async def rows(
+        self, db: Database, filters: BaseModel, actor: Principal
+    ) -> AsyncIterator[Mapping[str, Any]]:
+        assert isinstance(filters, EventExportFilters)
+        wanted = events.EventFilters(
+            types=filters.type,
+            created_after=filters.created_after,
+            created_before=filters.created_before,
+        )
+
+        async def read(session: AsyncSession, page: PageParams) -> Page[events.EventOut]:
+            return await events.export_page(session, page, wanted)
+
+        async for event in chunks(db, read):
+            yield {
+                "id": str(event.id),
+                "type": event.type,
+                "resource_type": event.resource_type,
+                "resource_id": event.resource_id,
+                "actor_id": str(event.actor.id) if event.actor else None,
+                "actor_email": event.actor.email if event.actor else None,
+                "data": event.model_dump(mode="json")["data"],
+                "request_id": event.request_id,
+                "created_at": stamp(event.created_at),
+            }
+
+
+class AuditExportFilters(audit.AuditFilters):
+    """`GET /audit`'s filters (actor, action, target, period)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AuditExport(ExportKind):
+    name = "audit"
+    columns = (
+        "id",
+        "created_at",
+        "actor_id",
+        "actor_email",
+        "action",
+        "target_type",
+        "target_id",
+        "changes",
+        "ip",
+        "request_id",
+    )
+    filters = AuditExportFilters
+    permission = Permission.AUDIT_READ
+
+    async def rows(
+        self, db: Database, filters: BaseModel, actor: Principal
+    ) -> AsyncIterator[Mapping[str, Any]]:
+        assert isinstance(filters, AuditExportFilters)
+        wanted = filters
+
+        async def read(session: AsyncSession, page: PageParams) -> Page[Any]:
+            return await audit.export_page(session, page, wanted)
+
+        async for record in chunks(db, read):
+            data = record.model_dump(mode="json")
+            yield {column: data.get(column) for column in self.columns}
+
+
+register(UsersImport())
+register(UsersExport())
+register(EventsExport())
+register(AuditExport())
