@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .api_keys import ApiKey, ApiKeyCreated
     from .audit import AuditRecord
     from .auth import MfaEnrollment, MfaRecoveryCodes, Session, TokenPair
+    from .bulk import BulkCounts, BulkError, BulkJob, BulkProgress, BulkRequester
     from .catalog import (
         Batch,
         BatchItemResult,
@@ -46,6 +47,11 @@ __all__ = [
     "ApiKeyCreated",
     "AuditRecord",
     "Batch",
+    "BulkCounts",
+    "BulkError",
+    "BulkJob",
+    "BulkProgress",
+    "BulkRequester",
     "BatchItemResult",
     "Category",
     "CurrencyAmount",
@@ -88,6 +94,7 @@ __getattr__, __dir__ = lazy_exports(
         "._base": ("PlatformModel",),
         ".api_keys": ("ApiKey", "ApiKeyCreated"),
         ".audit": ("AuditRecord",),
+        ".bulk": ("BulkCounts", "BulkError", "BulkJob", "BulkProgress", "BulkRequester"),
         ".auth": ("MfaEnrollment", "MfaRecoveryCodes", "Session", "TokenPair"),
         ".catalog": (
             "Batch",
