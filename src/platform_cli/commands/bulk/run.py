@@ -9,7 +9,14 @@ import typer
 
 from platform_cli.verbs import Session, verb
 
-Kind = Annotated[str, typer.Argument(help="What the file holds: products.", show_default=False)]
+Kind = Annotated[
+    str,
+    typer.Argument(
+        help="What the file holds. Imports: products, inventory, prices, fulfillment, users. "
+        "Exports: products, inventory, orders, users, events, audit.",
+        show_default=False,
+    ),
+]
 
 
 @verb()
@@ -62,7 +69,13 @@ def export_file(
     out_path: Annotated[Path, typer.Option("--out", help="The file to write.", show_default=False)],
     filters: Annotated[
         list[str] | None,
-        typer.Option("--filter", help="NAME=VALUE, repeatable (products: status, category).", show_default=False),
+        typer.Option(
+            "--filter",
+            help="NAME=VALUE, repeatable (products: status, category; orders: status, "
+            "created_after, created_before; users: role, status; events: type, created_after; "
+            "audit: action, target_type). See docs/cli.md.",
+            show_default=False,
+        ),
     ] = None,
     file_format: Annotated[
         Literal["csv", "jsonl"] | None,
