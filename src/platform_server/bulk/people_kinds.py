@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
@@ -98,11 +98,20 @@ class UsersExport(ExportKind):
 Period = Annotated[datetime | None, Field(None)]
 
 
+def _listed(value: object) -> object:
+    """`order.paid,order.shipped` (the CLI's `--filter type=…`) as a list."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
 class EventExportFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    type: list[Annotated[str, Field(max_length=100)]] = Field(
-        default_factory=list, max_length=50, description="Only these event types"
+    type: Annotated[list[Annotated[str, Field(max_length=100)]], BeforeValidator(_listed)] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Only these event types (a list, or one text of them with commas)",
     )
     created_after: Period = None
     created_before: Period = None
