@@ -23,15 +23,22 @@ def _file(path: Path, tag: str, rows: int, bad: int = 0) -> Path:
 def test_import_wait_exit_codes_and_report(admin_cli: Cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     tag = uuid.uuid4().hex[:8]
-    good = admin_cli.run("bulk", "import", "products", str(_file(tmp_path / "a.csv", tag, 3)), "--wait")
+    good = admin_cli.run(
+        "bulk", "import", "products", str(_file(tmp_path / "a.csv", tag, 3)), "--wait"
+    )
     assert good.exit_code == 0, good.stderr
     assert "products import succeeded: 3/3 rows" in good.stderr  # plain lines off a terminal
     assert "Imported a.csv: 3 rows: 3 created, 0 updated, 0 unchanged, 0 failed." in good.stderr
 
     report = tmp_path / "report.csv"
     partial = admin_cli.run(
-        "bulk", "import", "products", str(_file(tmp_path / "b.csv", tag, 2, bad=2)),
-        "--wait", "--report", str(report),
+        "bulk",
+        "import",
+        "products",
+        str(_file(tmp_path / "b.csv", tag, 2, bad=2)),
+        "--wait",
+        "--report",
+        str(report),
     )
     assert partial.exit_code == 3, partial.stderr
     assert f"2 of 4 rows failed; the report is {report}" in partial.stderr
@@ -45,22 +52,36 @@ def test_import_wait_exit_codes_and_report(admin_cli: Cli, tmp_path: Path, monke
     assert refused.exit_code == 1
     assert "Unknown column(s) 'colour'" in refused.stderr
 
-    dry = admin_cli.json("bulk", "import", "products", str(_file(tmp_path / "d.csv", tag, 1)), "--dry-run")
+    dry = admin_cli.json(
+        "bulk", "import", "products", str(_file(tmp_path / "d.csv", tag, 1)), "--dry-run"
+    )
     assert dry["dry_run"] is True and dry["status"] == "queued"
 
 
 def test_export_and_jobs(admin_cli: Cli, sdk: Client, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
-    assert admin_cli.run("bulk", "import", "products", str(_file(tmp_path / "a.csv", tag, 3)), "--wait").exit_code == 0
+    assert (
+        admin_cli.run(
+            "bulk", "import", "products", str(_file(tmp_path / "a.csv", tag, 3)), "--wait"
+        ).exit_code
+        == 0
+    )
     out = tmp_path / "out.jsonl"
-    result = admin_cli.run("bulk", "export", "products", "--filter", f"category={tag}", "--out", str(out))
+    result = admin_cli.run(
+        "bulk", "export", "products", "--filter", f"category={tag}", "--out", str(out)
+    )
     assert result.exit_code == 0, result.stderr
     assert f"Wrote 3 products rows to {out}." in result.stderr
     assert sorted(json.loads(x)["sku"] for x in out.read_text().splitlines()) == [
         f"CB-{tag}-{n}" for n in range(3)
     ]
-    assert admin_cli.run("bulk", "export", "products", "--filter", "oops", "--out", str(out)).exit_code == 2
-    refused = admin_cli.run("bulk", "export", "products", "--filter", "colour=red", "--out", str(out))
+    assert (
+        admin_cli.run("bulk", "export", "products", "--filter", "oops", "--out", str(out)).exit_code
+        == 2
+    )
+    refused = admin_cli.run(
+        "bulk", "export", "products", "--filter", "colour=red", "--out", str(out)
+    )
     assert refused.exit_code == 1 and "filters" in refused.stderr
 
     jobs = admin_cli.json("bulk", "jobs", "list", "--limit", "3")
@@ -70,7 +91,9 @@ def test_export_and_jobs(admin_cli: Cli, sdk: Client, tmp_path: Path) -> None:
     cancelled = admin_cli.run("bulk", "jobs", "cancel", jobs[1]["id"])
     assert cancelled.exit_code == 1 and "already succeeded" in cancelled.stderr
     target = tmp_path / "again.csv"
-    assert admin_cli.run("bulk", "jobs", "report", jobs[1]["id"], "--out", str(target)).exit_code == 0
+    assert (
+        admin_cli.run("bulk", "jobs", "report", jobs[1]["id"], "--out", str(target)).exit_code == 0
+    )
     assert target.read_text().splitlines()[0] == "row,key,outcome,error"
     table = admin_cli.run("bulk", "jobs", "list").stdout
     assert "products" in table and "succeeded" in table and "UUID(" not in table
@@ -81,7 +104,9 @@ def test_wait_draws_a_bar_on_a_terminal(admin_cli: Cli, tmp_path: Path, monkeypa
 
     monkeypatch.setattr(terminal, "stderr_is_tty", lambda: True)
     tag = uuid.uuid4().hex[:8]
-    result = admin_cli.run("bulk", "import", "products", str(_file(tmp_path / "a.csv", tag, 5)), "--wait")
+    result = admin_cli.run(
+        "bulk", "import", "products", str(_file(tmp_path / "a.csv", tag, 5)), "--wait"
+    )
     assert result.exit_code == 0, result.stderr
     assert "products import succeeded" not in result.stderr  # no plain lines: the bar
     assert "5 created" in result.stderr

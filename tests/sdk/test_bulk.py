@@ -19,7 +19,9 @@ Live = tuple[str, tuple[str, str]]
 
 
 def _csv(tag: str, rows: int) -> bytes:
-    lines = ["sku,name,price,category"] + [f"SDK-{tag}-{n},Item {n},1.50,{tag}" for n in range(rows)]
+    lines = ["sku,name,price,category"] + [
+        f"SDK-{tag}-{n},Item {n},1.50,{tag}" for n in range(rows)
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -42,7 +44,9 @@ def test_bulk_sync(live: Live, tmp_path: Path) -> None:
         dry = _wait(client, client.bulk.imports.create("products", source, dry_run=True))
         assert dry.dry_run and dry.counts.failed == 1 and dry.counts.created == 0
         job = client.bulk.imports.create("products", source)
-        assert job.kind == "products" and job.direction == "import" and job.filename == "products.csv"
+        assert (
+            job.kind == "products" and job.direction == "import" and job.filename == "products.csv"
+        )
         job = _wait(client, job)
         assert job.status == "succeeded"
         assert (job.counts.created, job.counts.failed, job.progress.done) == (4, 1, 5)
@@ -53,9 +57,10 @@ def test_bulk_sync(live: Live, tmp_path: Path) -> None:
         assert lines[0] == "row,key,outcome,error" and len(lines) == 6
         assert lines[-1].startswith(f"6,SDK-{tag}-bad,failed,")
 
-        export = _wait(client, client.bulk.exports.create(
-            "products", format="jsonl", filters={"category": tag}
-        ))
+        export = _wait(
+            client,
+            client.bulk.exports.create("products", format="jsonl", filters={"category": tag}),
+        )
         sink = io.BytesIO()
         client.bulk.jobs.result(export.id, sink)
         skus = sorted(json.loads(line)["sku"] for line in sink.getvalue().splitlines())
@@ -65,7 +70,9 @@ def test_bulk_sync(live: Live, tmp_path: Path) -> None:
         with pytest.raises(ConflictError):
             client.bulk.jobs.cancel(job.id)
         with pytest.raises(UnprocessableEntityError) as refused:
-            client.bulk.imports.create("products", io.BytesIO(b"sku,colour\nA,red\n"), filename="x.csv")
+            client.bulk.imports.create(
+                "products", io.BytesIO(b"sku,colour\nA,red\n"), filename="x.csv"
+            )
         assert refused.value.body["type"] == "/problems/file-columns"
 
 
@@ -91,6 +98,8 @@ async def test_bulk_async(live: Live, tmp_path: Path) -> None:
         assert job.status == "succeeded" and job.counts.created == 3
         target = tmp_path / "report.jsonl"
         await client.bulk.jobs.result(job.id, target)
-        assert [json.loads(x)["outcome"] for x in target.read_text().splitlines()] == ["created"] * 3
+        assert [json.loads(x)["outcome"] for x in target.read_text().splitlines()] == [
+            "created"
+        ] * 3
         page = await client.bulk.jobs.list(limit=5)
         assert job.id in [j.id async for j in page]

@@ -137,9 +137,7 @@ class Scan:
         return self.lines
 
 
-async def scanned(
-    chunks: AsyncIterable[bytes], scan: Scan, limit: int
-) -> AsyncIterator[bytes]:
+async def scanned(chunks: AsyncIterable[bytes], scan: Scan, limit: int) -> AsyncIterator[bytes]:
     """`chunks`, passed on as they are scanned (for `Storage.put`)."""
     total = 0
     async for chunk in chunks:
@@ -249,8 +247,7 @@ def encode_rows(
     """`rows` as file text (with the CSV header first when `header`)."""
     if fmt == "jsonl":
         return "".join(
-            json.dumps(dict(r), ensure_ascii=False, separators=(",", ":"), default=_jsonable)
-            + "\n"
+            json.dumps(dict(r), ensure_ascii=False, separators=(",", ":"), default=_jsonable) + "\n"
             for r in rows
         ).encode()
     buffer = io.StringIO()

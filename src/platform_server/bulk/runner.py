@@ -145,7 +145,9 @@ class JobRunner:
             await self._fail(snap, str(exc.extra.get("type") or JOB_FAILED), exc.detail)
         except Exception as exc:
             logger.exception("bulk job %s failed", snap.id)
-            await self._fail(snap, JOB_FAILED, f"The job stopped on an internal error ({type(exc).__name__}).")
+            await self._fail(
+                snap, JOB_FAILED, f"The job stopped on an internal error ({type(exc).__name__})."
+            )
         return True
 
     # -- imports ---------------------------------------------------------------------------
@@ -225,7 +227,9 @@ class JobRunner:
                     # Before the commit: a crash now re-runs the chunk, which rewrites this.
                     await self.storage.put_bytes(
                         self._segment(snap.id, chunk),
-                        encode_rows(snap.format, REPORT_COLUMNS, map(_report_row, outcomes), header=False),
+                        encode_rows(
+                            snap.format, REPORT_COLUMNS, map(_report_row, outcomes), header=False
+                        ),
                         content_type="application/octet-stream",
                     )
                 break
@@ -236,7 +240,11 @@ class JobRunner:
         pause = self.settings.bulk_pause_after_chunk
         if pause and chunk + 1 == pause:
             # For the crash test: hold here (lease and all) until the process is killed.
-            logger.warning("bulk job %s paused after chunk %d (PLATFORM_BULK_PAUSE_AFTER_CHUNK)", snap.id, pause)
+            logger.warning(
+                "bulk job %s paused after chunk %d (PLATFORM_BULK_PAUSE_AFTER_CHUNK)",
+                snap.id,
+                pause,
+            )
             await asyncio.Event().wait()
 
     @staticmethod
@@ -255,12 +263,16 @@ class JobRunner:
 
         await self.storage.put(key, report(), content_type=CONTENT_TYPES[snap.format])
         async with self.db.transaction() as session:
-            job = await repository.finish(session, snap.id, self.owner, status="succeeded", result_key=key)
+            job = await repository.finish(
+                session, snap.id, self.owner, status="succeeded", result_key=key
+            )
             if job is None:
                 raise Lost
             job.rows_total = job.rows_done
             await session.flush()
-            await events.record(session, "job.succeeded", "job", job.id, job_out(job), actor=snap.actor)
+            await events.record(
+                session, "job.succeeded", "job", job.id, job_out(job), actor=snap.actor
+            )
         for n in range(chunks):
             await self.storage.delete(self._segment(snap.id, n))
 
@@ -293,16 +305,25 @@ class JobRunner:
         await self.storage.put(key, body(), content_type=CONTENT_TYPES[snap.format])
         async with self.db.transaction() as session:
             job = await repository.finish(
-                session, snap.id, self.owner, status="succeeded", result_key=key,
-                rows_done=done, rows_total=done,
+                session,
+                snap.id,
+                self.owner,
+                status="succeeded",
+                result_key=key,
+                rows_done=done,
+                rows_total=done,
             )
             if job is None:
                 raise Lost
-            await events.record(session, "job.succeeded", "job", job.id, job_out(job), actor=snap.actor)
+            await events.record(
+                session, "job.succeeded", "job", job.id, job_out(job), actor=snap.actor
+            )
 
     async def _renew(self, snap: Snapshot, done: int) -> None:
         async with self.db.transaction() as session:
-            if not await repository.renew(session, snap.id, self.owner, self.settings.bulk_lease_seconds, done):
+            if not await repository.renew(
+                session, snap.id, self.owner, self.settings.bulk_lease_seconds, done
+            ):
                 raise Lost
 
     async def _fail(self, snap: Snapshot, type_: str, detail: str) -> None:
@@ -311,7 +332,9 @@ class JobRunner:
                 session, snap.id, self.owner, status="failed", error_type=type_, error=detail[:2000]
             )
             if job is not None:
-                await events.record(session, "job.failed", "job", job.id, job_out(job), actor=snap.actor)
+                await events.record(
+                    session, "job.failed", "job", job.id, job_out(job), actor=snap.actor
+                )
 
 
 def _report_row(o: RowOutcome) -> dict[str, object]:

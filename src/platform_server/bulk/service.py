@@ -38,21 +38,19 @@ FINISHED = ("succeeded", "failed", "cancelled")
 def job_out(job: BulkJob) -> BulkJobOut:
     return BulkJobOut(
         id=job.id,
-        direction=job.direction,  # type: ignore[arg-type]
+        direction=job.direction,
         kind=job.kind,
         mode=job.mode,
-        format=job.format,  # type: ignore[arg-type]
+        format=job.format,
         dry_run=job.dry_run,
         filters=job.filters or {},
-        status=job.status,  # type: ignore[arg-type]
+        status=job.status,
         progress=BulkProgressOut(done=job.rows_done, total=job.rows_total),
         counts=BulkCountsOut(
             created=job.created, updated=job.updated, unchanged=job.unchanged, failed=job.failed
         ),
         filename=job.filename,
-        error=BulkErrorOut(type=job.error_type, detail=job.error or "")
-        if job.error_type
-        else None,
+        error=BulkErrorOut(type=job.error_type, detail=job.error or "") if job.error_type else None,
         requested_by=BulkRequesterOut(id=job.requested_by, email=job.requester_email),
         result_available=job.result_key is not None,
         created_at=job.created_at,
@@ -149,7 +147,9 @@ async def create_import(
     return job_out(job)
 
 
-async def create_export(session: AsyncSession, actor: Principal, payload: BulkExportIn) -> BulkJobOut:
+async def create_export(
+    session: AsyncSession, actor: Principal, payload: BulkExportIn
+) -> BulkJobOut:
     kind = EXPORTS.get(payload.kind)
     if kind is None:
         raise _unknown_kind(payload.kind, list(EXPORTS))
@@ -194,9 +194,7 @@ async def list_jobs(
 ) -> Page[BulkJobOut]:
     """Admins see every job; anyone else their own."""
     mine = None if actor.role == "admin" else actor.user_id
-    return await repository.page(
-        session, page, job_out, requested_by=mine, status=filters.status
-    )
+    return await repository.page(session, page, job_out, requested_by=mine, status=filters.status)
 
 
 async def cancel_job(session: AsyncSession, job_id: uuid.UUID, actor: Principal) -> BulkJobOut:

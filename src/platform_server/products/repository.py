@@ -133,12 +133,20 @@ def with_stock() -> Select[Any]:
 
 
 async def export_page(
-    session: AsyncSession, after_sku: str | None, limit: int, status: str | None, category: str | None
+    session: AsyncSession,
+    after_sku: str | None,
+    limit: int,
+    status: str | None,
+    category: str | None,
 ) -> list[Any]:
     """Up to `limit` products (with stock) after `after_sku`, by SKU: a keyset page of
     a bulk export, which the unique SKU index reads in order."""
     stmt = filtered(
-        with_stock(), status=status, category=category, min_price=None, max_price=None,
+        with_stock(),
+        status=status,
+        category=category,
+        min_price=None,
+        max_price=None,
         in_stock=None,
     )
     if after_sku is not None:

@@ -64,7 +64,9 @@ def _environment(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield env
 
 
-def _serve(env: dict[str, str], tmp_path: Path, **extra: str) -> tuple[str, subprocess.Popen[bytes]]:
+def _serve(
+    env: dict[str, str], tmp_path: Path, **extra: str
+) -> tuple[str, subprocess.Popen[bytes]]:
     port = _port()
     with (tmp_path / f"server-{port}.log").open("wb") as err:
         process = subprocess.Popen(

@@ -12,6 +12,7 @@ import httpx
 from tests.conftest import Account, assert_problem
 from tests.server.bulk.helpers import finished, products_csv, start_import
 from tests.server.commerce.conftest import API, new_category, new_sku
+from tests.server.events.helpers import events_of, wait_for
 
 
 def _report(api: httpx.Client, headers: Any, job_id: str) -> list[dict[str, str]]:
@@ -39,6 +40,10 @@ def test_a_products_import_upserts_by_sku_and_reports_every_row(
     assert job["counts"] == {"created": 5, "updated": 0, "unchanged": 0, "failed": 2}
     assert job["progress"] == {"done": 7, "total": 7}
     assert job["result_available"] and job["finished_at"]
+    # Announced through the outbox, so webhooks and the event stream get it too.
+    announced = wait_for(lambda: events_of(api, staff.headers, job["id"], "job.succeeded"))
+    assert announced[0]["data"]["counts"]["created"] == 5
+    assert announced[0]["actor"]["email"] == staff.email
     report = _report(api, staff.headers, job["id"])
     assert [r["row"] for r in report] == [str(n) for n in range(2, 9)]
     failed = {r["row"]: r for r in report if r["outcome"] == "failed"}
@@ -76,8 +81,13 @@ def test_jsonl_imports_and_an_export_streams_the_products(
 ) -> None:
     category = new_category()
     lines = [
-        {"sku": new_sku("j"), "name": f"J {n}", "price": 2.5, "category": category,
-         "attributes": {"size": n}}
+        {
+            "sku": new_sku("j"),
+            "name": f"J {n}",
+            "price": 2.5,
+            "category": category,
+            "attributes": {"size": n},
+        }
         for n in range(3)
     ]
     data = "".join(json.dumps(line) + "\n" for line in lines).encode()
@@ -109,9 +119,16 @@ def test_bad_files_are_refused_at_once(api: httpx.Client, staff: Account) -> Non
         (b"sku,name\n", "products.txt", "/problems/file-format"),
         (b"sku,colour\nA,red\n", "p.csv", "/problems/file-columns"),
         (b"name,price\nA,1\n", "p.csv", "/problems/file-columns"),
-        ("sku,name\nA,caf\u00e9\n".encode() + "B,caf\u00e9\n".encode("latin-1"), "p.csv",
-         "/problems/file-encoding"),
-        (b"sku,name\nA," + b"x" * (2 * 1024 * 1024) + b"\n", "p.csv", "/problems/file-line-too-long"),
+        (
+            "sku,name\nA,caf\u00e9\n".encode() + "B,caf\u00e9\n".encode("latin-1"),
+            "p.csv",
+            "/problems/file-encoding",
+        ),
+        (
+            b"sku,name\nA," + b"x" * (2 * 1024 * 1024) + b"\n",
+            "p.csv",
+            "/problems/file-line-too-long",
+        ),
         (b"[1, 2]\n", "p.jsonl", "/problems/file-format"),
         (b"", "p.csv", "/problems/file-format"),
     ]
@@ -135,8 +152,9 @@ def test_bad_requests(api: httpx.Client, staff: Account, customer: Account) -> N
         headers=staff.headers,
     )
     assert_problem(export, 422, field="colour")
-    export = api.post(f"{API}/bulk/exports", json={"kind": "products", "format": "xml"},
-                      headers=staff.headers)
+    export = api.post(
+        f"{API}/bulk/exports", json={"kind": "products", "format": "xml"}, headers=staff.headers
+    )
     assert_problem(export, 422, field="format")
     missing = "00000000-0000-0000-0000-000000000000"
     assert_problem(api.get(f"{API}/bulk/jobs/{missing}", headers=staff.headers), 404)

@@ -37,7 +37,9 @@ def import_file(
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Where --wait saves the report when rows failed.", show_default=False),
+        typer.Option(
+            "--report", help="Where --wait saves the report when rows failed.", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Upload a file and start an import job on the server (upsert by the kind's key).
@@ -79,7 +81,9 @@ def export_file(
     ] = None,
     file_format: Annotated[
         Literal["csv", "jsonl"] | None,
-        typer.Option("--format", "-f", help="Default: from --out's extension, else csv.", show_default=False),
+        typer.Option(
+            "--format", "-f", help="Default: from --out's extension, else csv.", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Export on the server, wait for it, and download the file."""

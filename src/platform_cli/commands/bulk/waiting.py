@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 from platform_cli.context import columns
 
 if TYPE_CHECKING:
+    from platform_cli.output import Output
     from platform_sdk import Client
     from platform_sdk.models import BulkJob
-
-    from platform_cli.output import Output
 
 COLUMNS = columns(
     "ID=id:id, KIND=kind, DIRECTION=direction, STATUS=status:status, DONE=progress.done, "
@@ -69,7 +68,9 @@ def _with_bar(sdk: Client, out: Output, job: BulkJob) -> BulkJob:
     with bar:
         task = bar.add_task("", total=job.progress.total, status=job.status)
         while True:
-            bar.update(task, completed=job.progress.done, total=job.progress.total, status=job.status)
+            bar.update(
+                task, completed=job.progress.done, total=job.progress.total, status=job.status
+            )
             if job.finished:
                 return job
             time.sleep(POLL_SECONDS)
@@ -98,7 +99,9 @@ def finish(sdk: Client, out: Output, job: BulkJob, report: Path | None) -> Any:
         kind = f" ({job.error.type})" if job.error else ""
         raise CLIError(f"the {job.kind} {job.direction} failed: {reason}{kind}")
     if job.status == "cancelled":
-        raise CLIError(f"the {job.kind} {job.direction} was cancelled after {job.progress.done:,} rows")
+        raise CLIError(
+            f"the {job.kind} {job.direction} was cancelled after {job.progress.done:,} rows"
+        )
     if out.format == "table":
         out.info(summary(job))
     else:

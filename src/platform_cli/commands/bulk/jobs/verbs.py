@@ -48,7 +48,9 @@ def report(
     job_id: JobId,
     out_path: Annotated[
         Path | None,
-        typer.Option("--out", help="Where to write (default: a name from the job).", show_default=False),
+        typer.Option(
+            "--out", help="Where to write (default: a name from the job).", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Download an import's per-row report (row, key, outcome, error) or an export's file."""
