@@ -4,25 +4,21 @@ and the orders export (each order with its items, by status and date)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.bulk.kinds import (
-    ExportKind,
-    ImportKind,
     JobContext,
     Row,
     RowOutcome,
     register,
 )
-from platform_server.bulk.rows import OUTCOMES, checked
-from platform_server.core.database import Database
-from platform_server.core.pagination import Page, PageParams, chunks
+from platform_server.bulk.rows import OUTCOMES, CheckedImport, PagedExport
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission
-from platform_server.core.principal import Principal
 from platform_server.orders import api as orders
 
 Text100 = Annotated[str, Field(min_length=1, max_length=100)]
@@ -36,7 +32,7 @@ class ShipmentRow(BaseModel):
     tracking_number: Text100
 
 
-class FulfillmentImport(ImportKind):
+class FulfillmentImport(CheckedImport):
     """`order_id,carrier,tracking_number`: each paid order is fulfilled (its stock
     leaves the warehouse) and shipped; one shipped already with the same carrier and
     tracking number is unchanged, so a warehouse may send its file twice."""
@@ -46,9 +42,7 @@ class FulfillmentImport(ImportKind):
     required = columns
     key = "order_id"
     permission = Permission.ORDERS_MANAGE
-
-    def validate_row(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        return checked(ShipmentRow, raw).model_dump()
+    row_model = ShipmentRow
 
     async def apply_chunk(
         self, session: AsyncSession, rows: Sequence[Row], ctx: JobContext
@@ -97,7 +91,7 @@ COLUMNS = (
 )
 
 
-class OrdersExport(ExportKind):
+class OrdersExport(PagedExport):
     """Every order (oldest first) with its items: in JSONL a list of objects, in CSV
     that list as JSON text in one cell (an order stays one row)."""
 
@@ -106,18 +100,10 @@ class OrdersExport(ExportKind):
     filters = OrderExportFilters
     permission = Permission.ORDERS_MANAGE
 
-    async def rows(
-        self, db: Database, filters: BaseModel, actor: Principal
-    ) -> AsyncIterator[Mapping[str, Any]]:
-        assert isinstance(filters, OrderExportFilters)
-        wanted = filters
-
-        async def read(session: AsyncSession, page: PageParams) -> Page[orders.OrderOut]:
-            return await orders.export_page(session, wanted, page)
-
-        async for order in chunks(db, read):
-            data = order.model_dump(mode="json")
-            yield {column: data[column] for column in COLUMNS}
+    async def page(
+        self, session: AsyncSession, filters: Any, page: PageParams
+    ) -> Page[orders.OrderOut]:
+        return await orders.export_page(session, filters, page)
 
 
 register(FulfillmentImport())

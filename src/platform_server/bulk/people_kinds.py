@@ -3,7 +3,7 @@ the events and audit trail exports."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -13,18 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.audit import api as audit
 from platform_server.auth import api as auth
 from platform_server.bulk.kinds import (
-    ExportKind,
     ImportKind,
     JobContext,
     Row,
     RowOutcome,
     register,
 )
-from platform_server.bulk.rows import checked, stamp
-from platform_server.core.database import Database
-from platform_server.core.pagination import Page, PageParams, chunks
+from platform_server.bulk.rows import PagedExport, checked
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission
-from platform_server.core.principal import Principal
 from platform_server.events import api as events
 from platform_server.users import api as users
 
@@ -72,7 +69,7 @@ class UserExportFilters(users.UserFilters):
     model_config = ConfigDict(extra="forbid")
 
 
-class UsersExport(ExportKind):
+class UsersExport(PagedExport):
     """Every account, oldest first: who, role, status, when; never a password hash,
     token or second factor (the rows are `UserOut`, which holds none)."""
 
@@ -81,18 +78,10 @@ class UsersExport(ExportKind):
     filters = UserExportFilters
     permission = Permission.USERS_READ
 
-    async def rows(
-        self, db: Database, filters: BaseModel, actor: Principal
-    ) -> AsyncIterator[Mapping[str, Any]]:
-        assert isinstance(filters, UserExportFilters)
-        wanted = filters
-
-        async def read(session: AsyncSession, page: PageParams) -> Page[users.UserOut]:
-            return await users.export_page(session, page, wanted)
-
-        async for user in chunks(db, read):
-            data = user.model_dump(mode="json")
-            yield {column: data[column] for column in self.columns}
+    async def page(
+        self, session: AsyncSession, filters: Any, page: PageParams
+    ) -> Page[users.UserOut]:
+        return await users.export_page(session, page, filters)
 
 
 Period = Annotated[datetime | None, Field(None)]
@@ -117,7 +106,7 @@ class EventExportFilters(BaseModel):
     created_before: Period = None
 
 
-class EventsExport(ExportKind):
+class EventsExport(PagedExport):
     name = "events"
     columns = (
         "id",
@@ -133,31 +122,23 @@ class EventsExport(ExportKind):
     filters = EventExportFilters
     permission = Permission.EVENTS_READ
 
-    async def rows(
-        self, db: Database, filters: BaseModel, actor: Principal
-    ) -> AsyncIterator[Mapping[str, Any]]:
-        assert isinstance(filters, EventExportFilters)
+    async def page(
+        self, session: AsyncSession, filters: Any, page: PageParams
+    ) -> Page[events.EventOut]:
         wanted = events.EventFilters(
             types=filters.type,
             created_after=filters.created_after,
             created_before=filters.created_before,
         )
+        return await events.export_page(session, page, wanted)
 
-        async def read(session: AsyncSession, page: PageParams) -> Page[events.EventOut]:
-            return await events.export_page(session, page, wanted)
-
-        async for event in chunks(db, read):
-            yield {
-                "id": str(event.id),
-                "type": event.type,
-                "resource_type": event.resource_type,
-                "resource_id": event.resource_id,
-                "actor_id": str(event.actor.id) if event.actor else None,
-                "actor_email": event.actor.email if event.actor else None,
-                "data": event.model_dump(mode="json")["data"],
-                "request_id": event.request_id,
-                "created_at": stamp(event.created_at),
-            }
+    def row(self, item: Any) -> Mapping[str, Any]:
+        actor = item.actor
+        return {
+            **super().row(item),
+            "actor_id": str(actor.id) if actor else None,
+            "actor_email": actor.email if actor else None,
+        }
 
 
 class AuditExportFilters(audit.AuditFilters):
@@ -166,7 +147,7 @@ class AuditExportFilters(audit.AuditFilters):
     model_config = ConfigDict(extra="forbid")
 
 
-class AuditExport(ExportKind):
+class AuditExport(PagedExport):
     name = "audit"
     columns = (
         "id",
@@ -183,18 +164,8 @@ class AuditExport(ExportKind):
     filters = AuditExportFilters
     permission = Permission.AUDIT_READ
 
-    async def rows(
-        self, db: Database, filters: BaseModel, actor: Principal
-    ) -> AsyncIterator[Mapping[str, Any]]:
-        assert isinstance(filters, AuditExportFilters)
-        wanted = filters
-
-        async def read(session: AsyncSession, page: PageParams) -> Page[Any]:
-            return await audit.export_page(session, page, wanted)
-
-        async for record in chunks(db, read):
-            data = record.model_dump(mode="json")
-            yield {column: data.get(column) for column in self.columns}
+    async def page(self, session: AsyncSession, filters: Any, page: PageParams) -> Page[Any]:
+        return await audit.export_page(session, page, filters)
 
 
 register(UsersImport())

@@ -7,7 +7,7 @@ row (which of two counts would be right is not ours to guess)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -15,19 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.bulk.kinds import (
-    ExportKind,
-    ImportKind,
     JobContext,
     Row,
     RowOutcome,
     register,
 )
-from platform_server.bulk.rows import OUTCOMES, checked, stamp
-from platform_server.core.database import Database
+from platform_server.bulk.rows import OUTCOMES, CheckedImport, PagedExport, stamp
 from platform_server.core.money import Currency, MoneyIn
-from platform_server.core.pagination import chunks
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission
-from platform_server.core.principal import Principal
 from platform_server.inventory import api as inventory
 from platform_server.products import api as products
 
@@ -74,7 +70,7 @@ def _unknown(row: Row) -> RowOutcome:
     return RowOutcome(row.number, row.data["sku"], "failed", "no product has this SKU")
 
 
-class InventoryImport(ImportKind):
+class InventoryImport(CheckedImport):
     """`sku,on_hand`: absolute counts (a stock-take), each change in the ledger."""
 
     name = "inventory"
@@ -82,9 +78,7 @@ class InventoryImport(ImportKind):
     required = ("sku", "on_hand")
     key = "sku"
     permission = Permission.INVENTORY_WRITE
-
-    def validate_row(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        return checked(CountRow, raw).model_dump()
+    row_model = CountRow
 
     async def apply_chunk(
         self, session: AsyncSession, rows: Sequence[Row], ctx: JobContext
@@ -108,7 +102,7 @@ class InventoryImport(ImportKind):
         return outcomes
 
 
-class PricesImport(ImportKind):
+class PricesImport(CheckedImport):
     """`sku,price,currency`: a price list; each price rounded to its currency."""
 
     name = "prices"
@@ -116,9 +110,7 @@ class PricesImport(ImportKind):
     required = ("sku", "price", "currency")
     key = "sku"
     permission = Permission.CATALOG_WRITE
-
-    def validate_row(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        return checked(PriceRow, raw).model_dump()
+    row_model = PriceRow
 
     async def apply_chunk(
         self, session: AsyncSession, rows: Sequence[Row], ctx: JobContext
@@ -137,7 +129,7 @@ class PricesImport(ImportKind):
         return outcomes
 
 
-class InventoryExport(ExportKind):
+class InventoryExport(PagedExport):
     """Every product with its stock; the figures are empty for one without a record."""
 
     name = "inventory"
@@ -153,20 +145,16 @@ class InventoryExport(ExportKind):
     )
     permission = Permission.INVENTORY_WRITE
 
-    async def rows(
-        self, db: Database, filters: BaseModel, actor: Principal
-    ) -> AsyncIterator[Mapping[str, Any]]:
-        async for row in chunks(db, products.stock_page):
-            yield {
-                "sku": row.sku,
-                "name": row.name,
-                "status": row.status,
-                "on_hand": row.on_hand,
-                "reserved": row.reserved,
-                "available": row.available,
-                "low_stock_threshold": row.low_stock_threshold,
-                "updated_at": stamp(row.updated_at),
-            }
+    async def page(
+        self, session: AsyncSession, filters: Any, page: PageParams
+    ) -> Page[products.StockRow]:
+        return await products.stock_page(session, page)
+
+    def row(self, item: Any) -> Mapping[str, Any]:
+        return {
+            **{column: getattr(item, column) for column in self.columns},
+            "updated_at": stamp(item.updated_at),
+        }
 
 
 register(InventoryImport())
