@@ -90,7 +90,7 @@ def seed(base: str) -> tuple[str, list[str]]:
             }
             for i in range(500)
         ]
-        result = client.post("/products/batch", json={"items": items})
+        result = client.post("/products/batch", json={"items": items, "create_categories": True})
         result.raise_for_status()
         products = [str(r["id"]) for r in result.json()["results"]]
     return token, products

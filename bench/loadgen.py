@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -112,8 +114,41 @@ def answers_readyz(port: int, seconds: float) -> bool:
     return False
 
 
+SERVER_CLI = [sys.executable, "-m", "platform_cli", "server"]
+
+
+def create_admin(env: dict[str, str], email: str, password: str) -> None:
+    """`platform server create-admin` (which also migrates) with this environment."""
+    subprocess.run(
+        [*SERVER_CLI, "create-admin", "--email", email, "--password", password],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Terminates every process, then waits for each (killed after 30 s)."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def summary(results: list[Result]) -> str:
     return "\n".join([HEADER, *(r.row() for r in results)])
 
 
-__all__ = ["Result", "answers_readyz", "free_port", "run", "summary"]
+__all__ = [
+    "SERVER_CLI",
+    "Result",
+    "answers_readyz",
+    "create_admin",
+    "free_port",
+    "run",
+    "stop_all",
+    "summary",
+]

@@ -20,13 +20,12 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import httpx
 from cpu_share import snapshot
-from loadgen import answers_readyz, free_port, require_loopback
+from loadgen import SERVER_CLI, answers_readyz, create_admin, free_port, require_loopback
 
 ADMIN = ("bench@example.com", "bench-password-1")
 MODES: dict[str, dict[str, str]] = {
@@ -61,16 +60,10 @@ def start(
     }
     if args.database_url:
         env["PLATFORM_DATABASE_URL"] = args.database_url
-    cli = [sys.executable, "-m", "platform_cli", "server"]
-    subprocess.run(
-        [*cli, "create-admin", "--email", ADMIN[0], "--password", ADMIN[1]],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    create_admin(env, *ADMIN)
     log = (data_dir / "server.log").open("wb")
     server = subprocess.Popen(
-        [*cli, "run", "--port", str(port), "--no-migrate"], env=env, stdout=log, stderr=log
+        [*SERVER_CLI, "run", "--port", str(port), "--no-migrate"], env=env, stdout=log, stderr=log
     )
     if answers_readyz(port, 120):
         return server
@@ -86,7 +79,9 @@ def api_key_with_products(base: str) -> str:
             {"sku": f"MW-{i:04d}", "name": f"Product {i}", "price": "9.99", "category": "bench"}
             for i in range(100)
         ]
-        client.post("/products/batch", json={"items": items}).raise_for_status()
+        client.post(
+            "/products/batch", json={"items": items, "create_categories": True}
+        ).raise_for_status()
         created = client.post("/api-keys", json={"name": "bench"})
         created.raise_for_status()
         key: str = created.json()["key"]

@@ -37,8 +37,10 @@ async def main() -> int:
         first = await client.users.list(limit=2, q=f"async-{run}")
         pages = [page async for page in first.iter_pages()]
         listed = [user.email async for user in first]
+        # The call itself is async-iterable too: every item of every page, no await.
+        walked = [user.email async for user in client.users.list(limit=2, q=f"async-{run}")]
         print(f"listed {len(listed)} users over {len(pages)} pages of 2")
-        if len(listed) != len(created) or len(pages) < 3:
+        if len(listed) != len(created) or len(pages) < 3 or walked != listed:
             raise SystemExit("pagination did not return every created user")
 
         key = await client.api_keys.create(name=f"async-{run}")

@@ -246,3 +246,15 @@ def test_error_is_exported_and_a_platform_error() -> None:
     assert platform_sdk.WebhookVerificationError is platform_sdk.errors.WebhookVerificationError
     assert webhooks.WebhookVerificationError is WebhookVerificationError
     assert issubclass(WebhookVerificationError, PlatformError)
+
+
+def test_sdk_sign_matches_the_server() -> None:
+    """``platform_sdk.webhooks.sign`` (used by `platform webhooks listen`) signs exactly as
+    the server does, so receivers verify its deliveries like real ones."""
+    secret = webhooks.generate_secret()
+    assert secret.startswith("whsec_") and secret_key(secret)
+    headers = webhooks.sign(BODY, secret, msg_id="msg_1", timestamp=NOW)
+    assert headers == sign(secret, "msg_1", NOW, BODY)
+    assert webhooks.verify(BODY, headers, secret, now=NOW) == EVENT
+    with pytest.raises(ValueError):
+        webhooks.sign(BODY, secret, msg_id="a\nb")

@@ -105,11 +105,18 @@ class Connection:
         credential = self.require_credential() if authenticated else self.credential
         return Client(timeout=timeout, **self.client_options(credential))
 
-    def client_options(self, credential: Credential | None) -> dict[str, Any]:
-        """What an SDK client (sync or async) is built with: the server, the credential, and
-        the hook that stores a refreshed session token in this profile."""
+    def client_options(
+        self, credential: Credential | None, *, program: str = "platform-cli"
+    ) -> dict[str, Any]:
+        """What an SDK client (sync or async) is built with: the server, the credential, the
+        hook that stores a refreshed session token in this profile, and the program's name
+        (`platform-cli/0.1.0`, the dashboard's `platform-tui/…`) so an admin tells the CLI's
+        sessions from scripts' in the Sessions list."""
+        from platform_cli import __version__
+
         options: dict[str, Any] = {
             "base_url": self.base_url,
+            "user_agent": f"{program}/{__version__}",
             "on_tokens_refreshed": self._persist,
             "on_retry": report_retry,
         }

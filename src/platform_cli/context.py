@@ -34,7 +34,8 @@ class Format(StrEnum):
     csv = "csv"
 
 
-Kind = Literal["text", "time", "id", "bool", "list", "status"]
+# "ref": an order's number, shown as people quote it (#1001).
+Kind = Literal["text", "time", "id", "bool", "list", "status", "ref"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,49 @@ OutputOption = Annotated[
         help="Output format (default: the profile's `output` setting, else table).",
         show_default=False,
         case_sensitive=False,
+    ),
+]
+JqOption = Annotated[
+    str | None,
+    typer.Option(
+        "--jq",
+        metavar="EXPR",
+        help="Filter the JSON output with a jq expression, e.g. '.total' or '.[].id'.",
+        show_default=False,
+        rich_help_panel="Output",
+    ),
+]
+TemplateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--template",
+        metavar="TEMPLATE",
+        help="Print each object through a Jinja2 template, e.g. '{{ id }} {{ status }}'.",
+        show_default=False,
+        rich_help_panel="Output",
+    ),
+]
+_COLUMNS_HELP = "Only these fields, in this order (comma-separated keys such as id,total)."
+ColumnsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--columns",
+        "-c",
+        metavar="FIELDS",
+        help=_COLUMNS_HELP,
+        show_default=False,
+        rich_help_panel="Output",
+    ),
+]
+# For the verbs whose own options already use -c (``products list --category/-c``).
+LongColumnsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--columns",
+        metavar="FIELDS",
+        help=_COLUMNS_HELP,
+        show_default=False,
+        rich_help_panel="Output",
     ),
 ]
 YesOption = Annotated[
@@ -176,12 +220,24 @@ def connection(ctx: typer.Context, *, base_url: str | None = None) -> Connection
     return conn
 
 
-def output(ctx: typer.Context, fmt: Format | str | None = None) -> Output:
-    """The Output for this command: ``-o`` of the command, of the root, then the profile."""
+def output(
+    ctx: typer.Context,
+    fmt: Format | str | None = None,
+    *,
+    jq: str | None = None,
+    template: str | None = None,
+    columns: list[str] | None = None,
+) -> Output:
+    """The Output for this command: ``-o`` of the command, of the root, then the profile;
+    ``--jq``, ``--template`` and ``--columns`` shape what it prints (see ``output.Shape``)."""
     from platform_cli.output import Output
+    from platform_cli.shape import Shape
 
     st = state(ctx)
     chosen = fmt.value if isinstance(fmt, Format) else fmt
+    shape = Shape.of(jq=jq, template=template, columns=columns, fmt=chosen)
+    if shape.format is not None:  # --jq and --template print their own way
+        return Output(shape.format, shape=shape)
     chosen = chosen or st.output
     if chosen is None:
         try:
@@ -189,7 +245,7 @@ def output(ctx: typer.Context, fmt: Format | str | None = None) -> Output:
             chosen = conn.config.output(conn.profile)
         except Exception:  # a broken config file must not stop `-o` defaults; commands report it
             chosen = None
-    return Output(chosen or "table")
+    return Output(chosen or "table", shape=shape)
 
 
 @contextlib.contextmanager

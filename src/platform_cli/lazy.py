@@ -43,6 +43,41 @@ class Noun:
 _COMPLETION = ("install_completion", "show_completion")
 
 
+class FlagsShownAsFlags:
+    """A command whose help shows a boolean flag (``--all``, ``--help``) without a value
+    type: Typer labels every option with its type, and ``--yes <bool>`` reads as if it
+    took a value."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class FlagCommand(FlagsShownAsFlags, TyperCommand):
+    pass
+
+
+class FlagGroup(FlagsShownAsFlags, TyperGroup):
+    pass
+
+
+def _flags_shown_as_flags(app: typer.Typer) -> None:
+    """Build ``app``'s commands and groups (and its sub-apps') with ``FlagsShownAsFlags``."""
+    from typer.models import DefaultPlaceholder
+
+    if app.info.cls in (None, TyperGroup) or isinstance(app.info.cls, DefaultPlaceholder):
+        app.info.cls = FlagGroup
+    for info in app.registered_commands:
+        if info.cls in (None, TyperCommand):
+            info.cls = FlagCommand
+    for sub in app.registered_groups:
+        if sub.typer_instance is not None:
+            _flags_shown_as_flags(sub.typer_instance)
+
+
 def command_from(target: Any, name: str) -> Any:
     """A Click command from a function (one verb) or a ``typer.Typer`` app."""
     if isinstance(target, typer.Typer):
@@ -50,6 +85,7 @@ def command_from(target: Any, name: str) -> Any:
     else:
         app = typer.Typer(add_completion=False)
         app.command(name)(target)
+    _flags_shown_as_flags(app)
     command = typer.main.get_command(app)
     command.name = name
     # Completion is installed from the root; a subcommand does not offer it again.
@@ -57,7 +93,7 @@ def command_from(target: Any, name: str) -> Any:
     return command
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(FlagsShownAsFlags, TyperGroup):
     """A group that imports a subcommand's module when the subcommand is needed."""
 
     noun: Noun = Noun(help="", verbs={})

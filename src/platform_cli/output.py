@@ -13,10 +13,15 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platform_cli import terminal
 from platform_cli.context import Column, Kind
+from platform_cli.nested import block, inline
+from platform_cli.nested import plain as _plain
+
+if TYPE_CHECKING:
+    from platform_cli.shape import Shape
 
 TABLE_CHUNK = 100
 
@@ -71,21 +76,17 @@ def relative_time(when: datetime, now: datetime | None = None) -> str:
 
 
 def lookup(data: Mapping[str, Any], key: str) -> Any:
+    if key in data:  # a field picked by --columns keeps its dotted name
+        return data[key]
     value: Any = data
     for part in key.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
     return value
 
 
-def _plain(value: Any) -> str:
-    """A cell value for stable, piped output."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value).replace("\t", " ").replace("\n", " ")
+def _shown(value: Any, kind: Kind) -> Any:
+    """The value as the column's kind shows it in every format but JSON/YAML/CSV."""
+    return f"#{value}" if kind == "ref" and value is not None else value
 
 
 def infer_columns(item: Mapping[str, Any]) -> list[Column]:
@@ -112,8 +113,10 @@ class Output:
         tty: bool | None = None,
         color: bool | None = None,
         spinner: bool | None = None,
+        shape: Shape | None = None,
     ) -> None:
         self.format = fmt
+        self.shape = shape
         self.tty = terminal.stdout_is_tty() if tty is None else tty
         self.color = terminal.color_enabled() if color is None else color
         self.spinner_enabled = (
@@ -211,6 +214,11 @@ class Output:
 
     # -- cells -----------------------------------------------------------------------------
 
+    def _nested(self, value: Any) -> Any:
+        from platform_cli.nested import rich_nested
+
+        return rich_nested(self._cell, value)
+
     def _cell(self, value: Any, kind: Kind) -> Any:
         if not self.rich:
             return _plain(value)
@@ -224,15 +232,17 @@ class Output:
                 return Text(relative_time(when))
         if kind == "id":
             return Text(str(value), style="cyan")
+        if kind == "ref":
+            return Text(str(_shown(value, kind)), style="bold")
         if kind == "bool" or isinstance(value, bool):
             return Text("yes" if value else "no", style="green" if value else "dim")
         if kind == "status":
             style = {"active": "green", "ok": "green", "suspended": "red"}.get(str(value), "")
             return Text(str(value), style=style)
         if isinstance(value, list):
-            return Text(", ".join(str(v) for v in value))
+            return Text(", ".join(inline(v) for v in value))
         if isinstance(value, dict):
-            return Text(json.dumps(value))
+            return Text(inline(value))
         return Text(str(value))
 
     # -- one object ------------------------------------------------------------------------
@@ -240,6 +250,14 @@ class Output:
     def one(self, obj: Any, columns: Sequence[Column] | None = None) -> None:
         """A single object: key/value table, or the exact model JSON/YAML/CSV."""
         data = to_data(obj)
+        shape = self.shape
+        if shape is not None:
+            if shape.format is not None:
+                shape.print_one(self.write, data)
+                return
+            if shape.fields:
+                columns = shape.columns(columns)
+                data = shape.select(data, columns)
         fmt = self.format
         if fmt == "json":
             self.write(json.dumps(data, indent=2) + "\n")
@@ -258,7 +276,7 @@ class Output:
             columns += [c for c in infer_columns(data) if c.key not in known]
             if not self.rich:
                 for col in columns:
-                    self.write(f"{col.key}\t{_plain(lookup(data, col.key))}\n")
+                    self.write(f"{col.key}\t{_plain(_shown(lookup(data, col.key), col.kind))}\n")
                 return
             from rich import box
             from rich.table import Table
@@ -267,7 +285,10 @@ class Output:
             table.add_column(style="bold")
             table.add_column(overflow="fold")
             for col in columns:
-                table.add_row(col.key, self._cell(lookup(data, col.key), col.kind))
+                value = lookup(data, col.key)
+                nested = self._nested(value)
+                cell = nested if nested is not None else self._cell(value, col.kind)
+                table.add_row(col.key, cell)
             self.console().print(table)
 
     # -- many objects (streamed) -------------------------------------------------------------
@@ -280,6 +301,14 @@ class Output:
         empty: str = "No results.",
     ) -> int:
         """Stream a list in the current format; returns how many items were written."""
+        shape = self.shape
+        if shape is not None:
+            if shape.format is not None:
+                return shape.print_many(self.write, (to_data(item) for item in items))
+            if shape.fields:
+                columns = shape.columns(columns)
+                picked = columns
+                items = (shape.select(to_data(item), picked) for item in items)
         fmt = self.format
         count = 0
         if fmt == "json":
@@ -322,7 +351,8 @@ class Output:
                     cols = cols or infer_columns(data)
                     self.write("\t".join(c.header for c in cols) + "\n")
                     header_done = True
-                self.write("\t".join(_plain(lookup(data, c.key)) for c in cols) + "\n")
+                cells = (_plain(_shown(lookup(data, c.key), c.kind)) for c in cols)
+                self.write("\t".join(cells) + "\n")
                 count += 1
         return count
 
@@ -422,7 +452,7 @@ class Output:
                     lines.append(f"  - {key}: {_plain(before.get(key))}")
                     lines.append(f"  + {key}: {_plain(after.get(key))}")
         elif request is not None:
-            lines += [f"  {k}: {_plain(v)}" for k, v in request.items()]
+            lines += block(dict(request), "  ")
         if self.rich:
             console = self.console()
             for line in lines:

@@ -24,12 +24,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 from platform_cli.errors import CLIError, UsageError
 
 if TYPE_CHECKING:
-    from platform_sdk import Client
+    from platform_sdk import Client, ProductBatchItemParam
     from platform_sdk.models import Batch
 
 FileFormat = Literal["csv", "jsonl"]
@@ -402,6 +402,7 @@ def import_rows(
     report: ImportReport,
     *,
     on_chunk: Callable[[ImportReport], None] | None = None,
+    create_categories: bool = False,
 ) -> ImportReport:
     """Send the rows in chunks to ``products.batch`` and fill in ``report``.
 
@@ -419,9 +420,18 @@ def import_rows(
                     _tally(pending.popleft(), report, on_chunk)
                 batch = None
                 if send:
-                    items = [row.item for row in send if row.item is not None]
+                    # Rows of a file: their fields are checked by the server, row by row.
+                    items = cast(
+                        "list[ProductBatchItemParam]",
+                        [row.item for row in send if row.item is not None],
+                    )
                     dry_run = report.dry_run or None
-                    batch = pool.submit(sdk.products.batch, items=items, dry_run=dry_run)
+                    batch = pool.submit(
+                        sdk.products.batch,
+                        items=items,
+                        dry_run=dry_run,
+                        create_categories=create_categories or None,
+                    )
                 pending.append(_Sent(send, rejected, skus, batch))
             while pending:
                 _tally(pending.popleft(), report, on_chunk)

@@ -25,9 +25,13 @@ from platform_cli.actions import change, list_page, show_one
 from platform_cli.context import (
     AllOption,
     Column,
+    ColumnsOption,
     DryRunOption,
+    JqOption,
     LimitOption,
+    LongColumnsOption,
     OutputOption,
+    TemplateOption,
     YesOption,
     connection,
     output,
@@ -45,12 +49,65 @@ def option(name: str, annotation: Any, default: Any = None) -> inspect.Parameter
     return inspect.Parameter(name, _KW, annotation=annotation, default=default)
 
 
+def _flags(params: Sequence[inspect.Parameter]) -> set[str]:
+    """The option names ``params`` take on the command line (``--category``, ``-c``)."""
+    taken = set()
+    for param in params:
+        decls = [
+            decl
+            for meta in getattr(param.annotation, "__metadata__", ())
+            for decl in (getattr(meta, "param_decls", None) or ())
+        ]
+        taken.update(decls or ["--" + param.name.replace("_", "-")])
+    return taken
+
+
+FORMAT = option("fmt", OutputOption, None)
+COLUMNS = option("out_columns", ColumnsOption, None)
+COLUMNS_LONG = option("out_columns", LongColumnsOption, None)
+JQ = option("out_jq", JqOption, None)
+TEMPLATE = option("out_template", TemplateOption, None)
+# -o and what shapes the output (--jq, --template, --columns): every verb that prints data.
+OUTPUT = [FORMAT, JQ, TEMPLATE, COLUMNS]
+OUTPUT_NAMES = ("fmt", "out_jq", "out_template", "out_columns")
+
+
+def _output_options(
+    options: Sequence[inspect.Parameter], verb_own: Sequence[inspect.Parameter]
+) -> list[inspect.Parameter]:
+    """``options`` without the output options whose names the verb already uses for
+    something else: ``notifications list --template`` is a filter, ``products list -c`` is
+    ``--category`` (there --columns is long-only)."""
+    taken = _flags([*verb_own, *(p for p in options if p.name not in OUTPUT_NAMES)])
+    kept = []
+    for param in options:
+        if param is TEMPLATE and "--template" in taken:
+            continue
+        if param is JQ and "--jq" in taken:
+            continue
+        if param is COLUMNS and "--columns" in taken:
+            continue
+        kept.append(COLUMNS_LONG if param is COLUMNS and "-c" in taken else param)
+    return kept
+
+
+def shaped_output(ctx: typer.Context, options: Mapping[str, Any]) -> Output:
+    """The Output of a verb from its output options (those of ``OUTPUT``)."""
+    return output(
+        ctx,
+        options.get("fmt"),
+        jq=options.get("out_jq"),
+        template=options.get("out_template"),
+        columns=options.get("out_columns"),
+    )
+
+
 def _command(
     fn: Callable[..., Any],
     skip: int,
     options: Sequence[inspect.Parameter],
     body: Callable[..., None],
-    consumed: Sequence[str] = ("limit", "all_items", "fmt", "yes", "dry_run"),
+    consumed: Sequence[str] = ("limit", "all_items", "yes", "dry_run", *OUTPUT_NAMES),
 ) -> Callable[..., None]:
     """``body(ctx, own_args, **options)`` behind the signature ``ctx, *fn's args, *options``.
 
@@ -67,6 +124,7 @@ def _command(
         for p in list(inspect.signature(fn).parameters.values())[skip:]
         if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
     ]
+    options = _output_options(options, own)
     names = {p.name for p in options if p.name in consumed}
 
     def command(ctx: typer.Context, **kwargs: Any) -> None:
@@ -82,9 +140,6 @@ def _command(
     command.__name__ = fn.__name__
     command.__module__ = fn.__module__
     return command
-
-
-FORMAT = option("fmt", OutputOption, None)
 
 
 def listing(
@@ -105,13 +160,13 @@ def listing(
 
     def wrap(fetch: Callable[..., Iterable[Any]]) -> Callable[..., None]:
         def body(
-            ctx: typer.Context, args: dict[str, Any], *, limit: int, all_items: bool, fmt: Any
+            ctx: typer.Context, args: dict[str, Any], *, limit: int, all_items: bool, **shape: Any
         ) -> None:
             if prepare is not None:
                 args = prepare(args)
             list_page(
                 ctx,
-                output(ctx, fmt),
+                shaped_output(ctx, shape),
                 lambda sdk, size: fetch(sdk, size, **args),
                 columns,
                 limit=limit,
@@ -125,7 +180,7 @@ def listing(
             *filters,
             option("limit", LimitOption, limit),
             option("all_items", AllOption, False),
-            FORMAT,
+            *OUTPUT,
         ]
         return _command(fetch, 2, options, body)
 
@@ -141,19 +196,29 @@ def showing(
     """A verb that prints the one object ``call(sdk, **args)`` returns (a get, …)."""
 
     def wrap(call: Callable[..., Any]) -> Callable[..., None]:
-        def body(ctx: typer.Context, args: dict[str, Any], *, fmt: Any) -> None:
+        def body(ctx: typer.Context, args: dict[str, Any], **shape: Any) -> None:
             show_one(
                 ctx,
-                output(ctx, fmt),
+                shaped_output(ctx, shape),
                 lambda sdk: call(sdk, **args),
                 columns,
                 spinner=spinner,
                 authenticated=authenticated,
             )
 
-        return _command(call, 1, [FORMAT], body)
+        return _command(call, 1, OUTPUT, body)
 
     return wrap
+
+
+def printing(fn: Callable[..., None]) -> Callable[..., None]:
+    """A command ``fn(ctx, out, **args)`` of its own making that prints through ``out``,
+    the Output of its -o, --jq, --template and --columns (added here)."""
+
+    def body(ctx: typer.Context, args: dict[str, Any], **shape: Any) -> None:
+        fn(ctx, shaped_output(ctx, shape), **args)
+
+    return _command(fn, 2, OUTPUT, body)
 
 
 class Session:
@@ -243,9 +308,10 @@ def verb(
     A body that returns a ``Change`` has it run (confirmed first when ``yes``)."""
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., None]:
-        def body(ctx: typer.Context, args: dict[str, Any], fmt: Any = None, **flags: Any) -> None:
-            # flags: those of dry_run, yes, limit and all_items that the verb has
-            session = Session(ctx, output(ctx, fmt), authenticated=authenticated, **flags)
+        def body(ctx: typer.Context, args: dict[str, Any], **flags: Any) -> None:
+            # flags: those of dry_run, yes, limit and all_items that the verb has, and OUTPUT's
+            shape = {name: flags.pop(name) for name in OUTPUT_NAMES if name in flags}
+            session = Session(ctx, shaped_output(ctx, shape), authenticated=authenticated, **flags)
             try:
                 plan = fn(session, **args)
                 if isinstance(plan, Change):
@@ -262,7 +328,7 @@ def verb(
         if dry_run:
             added.append(option("dry_run", DryRunOption, False))
         if formats:
-            added.append(FORMAT)
+            added += OUTPUT
         return _command(fn, 1, added, body)
 
     return wrap

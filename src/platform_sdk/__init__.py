@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ._async_client import AsyncClient
     from ._client import Client
     from ._files import Downloaded
-    from ._pagination import AsyncPage, SyncPage
+    from ._pagination import AsyncPage, AsyncPaginator, SyncPage
     from ._response import APIResponse
     from ._retry import RetryNotice, RetryPolicy
     from ._types import (
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         CreateOptions,
         NullType,
         OrderItemParam,
+        ProductBatchItemParam,
         RequestOptions,
         ShippingAddressParam,
     )
@@ -65,6 +66,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AsyncPage",
+    "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -80,6 +82,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "PlatformError",
+    "ProductBatchItemParam",
     "RangeNotSatisfiableError",
     "RateLimitError",
     "RequestOptions",
@@ -100,7 +103,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "._async_client": ("AsyncClient",),
     "._client": ("Client",),
     "._files": ("Downloaded",),
-    "._pagination": ("AsyncPage", "SyncPage"),
+    "._pagination": ("AsyncPage", "AsyncPaginator", "SyncPage"),
     "._response": ("APIResponse",),
     "._retry": ("RetryNotice", "RetryPolicy"),
     "._types": (
@@ -108,6 +111,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "CreateOptions",
         "NullType",
         "OrderItemParam",
+        "ProductBatchItemParam",
         "RequestOptions",
         "ShippingAddressParam",
     ),

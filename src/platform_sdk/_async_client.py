@@ -16,7 +16,7 @@ from ._base_client import (
 )
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._files import Download, Downloaded, redirect_target, save_async
-from ._pagination import AsyncPage
+from ._pagination import AsyncPage, AsyncPaginator
 from ._resources import Resources
 from ._types import Async, AsyncRaw
 from .errors import AuthenticationError, make_status_error
@@ -63,6 +63,9 @@ class AsyncClient(BaseClient[httpx.AsyncClient], Resources[Async]):
     # -- running calls -------------------------------------------------------------------
 
     def _execute(self, spec: EndpointSpec, call: Call[Any] | PageCall[Any], *, raw: bool) -> Any:
+        if isinstance(call, PageCall) and not raw:
+            # Awaitable (the first page) and async-iterable (every item) alike.
+            return AsyncPaginator(lambda: self._execute_async(spec, call, raw=False))
         return self._execute_async(spec, call, raw=raw)
 
     async def _execute_async(

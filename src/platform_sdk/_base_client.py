@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypedDict, TypeVar,
 import httpx
 
 from ._auth import AuthState
-from ._endpoints import JSON, Call, EndpointSpec, PageCall, StreamCall
+from ._endpoints import JSON, Call, EndpointSpec, Missing, PageCall, StreamCall
 from ._files import multipart
 from ._lazy import loaded
 from ._logging import configure_from_env, loggable_url, logger
@@ -29,6 +29,7 @@ from .errors import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    NotFoundError,
     PlatformError,
     make_status_error,
     parse_retry_after,
@@ -96,6 +97,7 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int | None
     retry: RetryPolicy | None
     default_headers: Mapping[str, str] | None
+    user_agent: str | None
     on_tokens_refreshed: Callable[[TokenPair], None] | None
     on_retry: Callable[[RetryNotice], None] | None
 
@@ -161,6 +163,10 @@ class BaseClient(Generic[H]):
         self.retry_policy: RetryPolicy = policy
         self.timeout: Timeout = options.get("timeout", DEFAULT_TIMEOUT)
         self.default_headers: dict[str, str] = dict(options.get("default_headers") or {})
+        # A program built on the SDK names itself first (`platform-cli/1.2`), so the
+        # server's sessions list tells it from other scripts; the SDK's own name follows.
+        self.user_agent: str | None = options.get("user_agent")
+        self._user_agent = f"{self.user_agent} {USER_AGENT}" if self.user_agent else USER_AGENT
         self.on_retry: Callable[[RetryNotice], None] | None = options.get("on_retry")
         self._owns_http = http_client is None
         self._http: H = self._new_http() if http_client is None else http_client
@@ -196,6 +202,7 @@ class BaseClient(Generic[H]):
             "timeout": self.timeout,
             "retry": self.retry_policy,
             "default_headers": self.default_headers,
+            "user_agent": self.user_agent,
             "on_tokens_refreshed": self._auth.on_tokens_refreshed,
             "on_retry": self.on_retry,
         }
@@ -228,7 +235,7 @@ class BaseClient(Generic[H]):
     def _build_request(self, attempt: Attempt) -> httpx.Request:
         spec, call = attempt.spec, attempt.call
         # httpx.Headers: a header given again in another case replaces, never duplicates.
-        headers = httpx.Headers({"User-Agent": USER_AGENT})
+        headers = httpx.Headers({"User-Agent": self._user_agent})
         headers.update(self.default_headers)
         # The media type the call parses; a default header never changes what is parsed.
         headers["Accept"] = call.accept if isinstance(call, Call | StreamCall) else JSON
@@ -443,6 +450,8 @@ class BaseClient(Generic[H]):
         body = self._decode(response) if call.accept == JSON else self._raw_body(call, response)
         try:
             result = call.parse(body)
+        except Missing as missing:
+            raise _not_found(response, str(missing)) from None
         except ValueError as exc:
             _raise_if_invalid(exc, response, "unexpected response body")
             raise
@@ -501,3 +510,18 @@ def _tag(result: object, response: httpx.Response) -> None:
 
 def _elapsed_ms(attempt: Attempt) -> float:
     return (time.perf_counter() - attempt.started) * 1000
+
+
+def _not_found(response: httpx.Response, detail: str) -> NotFoundError:
+    """A lookup through a list filter that matched nothing, raised as the 404 a
+    ``get`` by id gives (same class, same problem fields)."""
+    problem = {
+        "type": "/problems/not-found",
+        "title": "Not Found",
+        "status": 404,
+        "detail": detail,
+        "request_id": response.headers.get("x-request-id"),
+    }
+    request_id = {"x-request-id": response.headers["x-request-id"]} if problem["request_id"] else {}
+    answer = httpx.Response(404, json=problem, headers=request_id, request=response.request)
+    return NotFoundError(response=answer, body=problem)

@@ -32,8 +32,9 @@ class Client(BaseClient[httpx.Client], Resources[Sync]):
     Pass ``access_token``/``refresh_token`` to resume a session; the access token is
     refreshed automatically and ``on_tokens_refreshed`` receives every new pair.
     Options: ``timeout``, ``max_retries``, ``retry`` (a ``RetryPolicy``), ``http_client``
-    (an ``httpx.Client``, not closed by this client), ``default_headers`` and ``on_retry``
-    (called with a ``RetryNotice`` after each wait, e.g. to say a 429 was waited out).
+    (an ``httpx.Client``, not closed by this client), ``default_headers``, ``user_agent``
+    (your program's name, sent before the SDK's: ``myapp/1.0 platform-sdk-python/…``) and
+    ``on_retry`` (called with a ``RetryNotice`` after each wait, e.g. to say a 429 was waited out).
     """
 
     _sleep = staticmethod(time.sleep)

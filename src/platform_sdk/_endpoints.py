@@ -35,7 +35,7 @@ from ._types import Async, AsyncRaw, M, Sync, SyncRaw
 
 if typing.TYPE_CHECKING:
     from ._files import Download, Upload
-    from ._pagination import AsyncPage, SyncPage
+    from ._pagination import AsyncPage, AsyncPaginator, SyncPage
     from ._response import APIResponse
 
 P = ParamSpec("P")
@@ -63,6 +63,11 @@ class EndpointSpec:
     @property
     def retryable(self) -> bool:
         return self.method in _IDEMPOTENT_METHODS or self.creates
+
+
+class Missing(Exception):
+    """Raised by a ``parse`` that looks one item up in a list (by SKU, by number) and
+    finds none: the client raises ``NotFoundError`` with this message as its detail."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -196,9 +201,7 @@ class PageEndpoint(_EndpointBase, Generic[P, T]):
     @overload
     def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, SyncPage[T]]: ...
     @overload
-    def __get__(
-        self, obj: Resource[Async], owner: type[Any]
-    ) -> Callable[P, Coroutine[Any, Any, AsyncPage[T]]]: ...
+    def __get__(self, obj: Resource[Async], owner: type[Any]) -> Callable[P, AsyncPaginator[T]]: ...
     @overload
     def __get__(
         self, obj: Resource[SyncRaw], owner: type[Any]

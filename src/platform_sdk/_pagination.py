@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 F = TypeVar("F")  # what fetching the next page returns
@@ -69,3 +69,33 @@ class AsyncPage(_Page[T, Awaitable["AsyncPage[T]"]]):
         async for page in self.iter_pages():
             for item in page.data:
                 yield item
+
+
+class AsyncPaginator(Generic[T]):
+    """What an async list call returns: ``await`` it for the first page, or ``async for``
+    over it for every item of every page (as the Stainless SDKs do)::
+
+        page = await client.users.list(limit=50)     # AsyncPage[User]
+        async for user in client.users.list():       # User, page after page
+            ...
+
+    Nothing is requested until it is awaited or iterated; each of those sends the first
+    request again (the paginator is a recipe, not a result).
+    """
+
+    def __init__(self, first_page: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
+        self._first_page = first_page
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._get().__await__()
+
+    async def _get(self) -> AsyncPage[T]:
+        return await self._first_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._first_page()
+        async for item in page:
+            yield item
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"

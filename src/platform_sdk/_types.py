@@ -92,7 +92,10 @@ Money = Decimal | str
 
 
 class OrderItemParam(TypedDict):
-    """One line of ``orders.create(items=[...])``; the price comes from the catalog."""
+    """One line of ``orders.create(items=[...])``; the price comes from the catalog.
+
+    A TypedDict, so a type checker refuses a misspelt key (``{"qty": 2}``) or a missing one.
+    """
 
     product_id: UUID | str
     quantity: int
@@ -108,6 +111,22 @@ class ShippingAddressParam(TypedDict, total=False):
     postal_code: Required[str]
     region: str
     country: Required[str]
+
+
+class ProductBatchItemParam(TypedDict, total=False):
+    """One item of ``products.batch(items=[...])``: the fields of ``products.create``
+    (created, or updated when the ``sku`` exists)."""
+
+    sku: Required[str]
+    name: Required[str]
+    price: Required[Money]
+    category: Required[str]
+    description: str
+    currency: str
+    attributes: Mapping[str, object]
+    status: ProductStatus
+    stock: int
+    low_stock_threshold: int
 
 
 M = TypeVar("M", Sync, Async, SyncRaw, AsyncRaw)

@@ -3,6 +3,9 @@
 >>> from platform_sdk import webhooks
 >>> event = webhooks.verify(raw_body, request_headers, secret="whsec_...")
 
+``sign`` and ``generate_secret`` are the other side, for tools that send deliveries of their
+own (``platform webhooks listen``) and for tests of a receiver.
+
 Stdlib only, so importing it costs nothing beyond ``platform_sdk`` itself.
 """
 
@@ -13,13 +16,14 @@ import binascii
 import hashlib
 import hmac
 import json
+import secrets
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from .errors import WebhookVerificationError
 
-__all__ = ["DEFAULT_TOLERANCE", "WebhookVerificationError", "verify"]
+__all__ = ["DEFAULT_TOLERANCE", "WebhookVerificationError", "generate_secret", "sign", "verify"]
 
 DEFAULT_TOLERANCE = 300
 """Seconds a delivery's timestamp may differ from the receiver's clock, either way."""
@@ -108,6 +112,31 @@ def verify(
         raise WebhookVerificationError(
             f"webhook signature is valid but the payload is not JSON: {error}"
         ) from None
+
+
+def generate_secret() -> str:
+    """A new signing secret: ``whsec_`` followed by the base64 of 32 random bytes."""
+    return _SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def sign(
+    payload: bytes | str, secret: str, *, msg_id: str, timestamp: float | None = None
+) -> dict[str, str]:
+    """The ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` headers that make
+    ``payload`` (the exact body sent) pass :func:`verify` with ``secret``.
+
+    ``timestamp``: seconds since the epoch (default: now; fractions are dropped).
+    """
+    if not msg_id or any(c in msg_id for c in "\r\n"):
+        raise ValueError("webhook message id must be non-empty and on one line")
+    seconds = int(time.time() if timestamp is None else timestamp)
+    signed = f"{msg_id}.{seconds}.".encode() + _body_bytes(payload)
+    digest = hmac.new(_secret_key(secret), signed, hashlib.sha256).digest()
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(seconds),
+        "webhook-signature": "v1," + base64.b64encode(digest).decode("ascii"),
+    }
 
 
 def _secret_key(secret: str) -> bytes:

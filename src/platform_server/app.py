@@ -102,11 +102,13 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     dispatcher = build_dispatcher(db, settings, "api")
     # Bulk jobs run in this process without a broker, in `platform worker run` with one.
     runner = None if settings.broker_url else JobRunner(db, settings, storage)
+    callers = BearerResolver(settings, db, signer)
+    db.on_commit(callers.cache.after_commit)
     services = Services(
         settings=settings,
         db=db,
         signer=signer,
-        callers=BearerResolver(settings, db, signer),
+        callers=callers,
         # After a write commits: the outbox is looked at now.
         after_write=(dispatcher.wake,),
         send_queued=dispatcher.queued,

@@ -22,6 +22,10 @@ def test_get(admin_cli: Cli, admin_credentials: tuple[str, str]) -> None:
     assert json.loads(result.stdout)["email"] == admin_credentials[0]
     assert json.loads(admin_cli.ok("api", "users/me").stdout)["email"] == admin_credentials[0]
     assert json.loads(admin_cli.ok("api", "/healthz").stdout)["status"] == "ok"
+    # --jq as `gh api --jq`, on one answer and on every item with --paginate
+    assert admin_cli.ok("api", "users/me", "--jq", ".email").stdout == f"{admin_credentials[0]}\n"
+    emails = admin_cli.ok("api", "users", "-f", "limit=2", "--paginate", "--jq", ".[].email")
+    assert admin_credentials[0] in emails.stdout.splitlines()
 
 
 def test_post_with_fields_and_input(admin_cli: Cli, sdk: Client) -> None:

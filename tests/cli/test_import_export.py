@@ -45,7 +45,7 @@ def test_import_1000_rows_then_rerun_is_unchanged(
     ]
     path = write_csv(tmp_path / "bulk.csv", [*HEADER[:-1]], rows)
 
-    first = admin_cli.json("products", "import", str(path))
+    first = admin_cli.json("products", "import", "--create-categories", str(path))
     assert first["rows"] == 1000
     assert (first["created"], first["updated"], first["unchanged"], first["failed"]) == (
         1000,
@@ -60,7 +60,7 @@ def test_import_1000_rows_then_rerun_is_unchanged(
     assert str(sample.price) == "23.23" and sample.name == "Bulk 123"
     assert sample.inventory is not None and sample.inventory.on_hand == 123
 
-    again = admin_cli.ok("products", "import", str(path)).stdout
+    again = admin_cli.ok("products", "import", "--create-categories", str(path)).stdout
     assert again == (
         f"Imported {path}: 1,000 rows: 0 created, 0 updated, 1,000 unchanged, 0 failed.\n"
     )
@@ -73,11 +73,11 @@ def test_import_updates_only_changed_rows_and_keeps_stock(
     category = f"upd-{t}"
     rows = [[f"U{t}-{i}", f"Item {i}", "", "10.00", "USD", category, 7] for i in range(3)]
     path = write_csv(tmp_path / "u.csv", HEADER[:-1], rows)
-    admin_cli.ok("products", "import", str(path))
+    admin_cli.ok("products", "import", "--create-categories", str(path))
     rows[1][3] = "12.50"
     rows[2][6] = 999  # stock only applies to new products
     write_csv(path, HEADER[:-1], rows)
-    report = admin_cli.json("products", "import", str(path))
+    report = admin_cli.json("products", "import", "--create-categories", str(path))
     assert (report["created"], report["updated"], report["unchanged"]) == (0, 1, 2)
     stored = products_of(sdk, category)
     assert str(stored[f"U{t}-1"].price) == "12.50"
@@ -85,7 +85,7 @@ def test_import_updates_only_changed_rows_and_keeps_stock(
 
     # a file with only some columns changes only those
     partial = write_csv(tmp_path / "p.csv", ["sku", "price"], [[f"U{t}-0", "11.00"]])
-    assert admin_cli.json("products", "import", str(partial))["updated"] == 1
+    assert admin_cli.json("products", "import", "--create-categories", str(partial))["updated"] == 1
     product = products_of(sdk, category)[f"U{t}-0"]
     assert str(product.price) == "11.00" and product.name == "Item 0"
 
@@ -114,7 +114,7 @@ def test_bad_rows_exit_3_and_the_report_names_file_rows(
         + "\n",
         encoding="utf-8",
     )
-    result = admin_cli.run("products", "import", str(path))
+    result = admin_cli.run("products", "import", "--create-categories", str(path))
     assert result.exit_code == 3, (result.stdout, result.stderr)
     out = result.stdout
     assert f"Imported {path}: 7 rows: 2 created, 0 updated, 0 unchanged, 5 failed." in out
@@ -139,7 +139,9 @@ def test_bad_rows_exit_3_and_the_report_names_file_rows(
     assert stored[f"G{t}-5"].attributes == {"size": 2}
     assert stored[f"G{t}-5"].name == "Good, quoted"
 
-    data = json.loads(admin_cli.run("products", "import", str(path), "-o", "json").stdout)
+    data = json.loads(
+        admin_cli.run("products", "import", "--create-categories", str(path), "-o", "json").stdout
+    )
     assert data["failed"] == 5 and data["unchanged"] == 2
     assert [f["row"] for f in data["failures"]] == [3, 4, 6, 7, 9]
     assert data["failures"][0]["errors"][0]["field"] == "price"
@@ -154,16 +156,16 @@ def test_dry_run_changes_nothing(admin_cli: Cli, sdk: Client, tmp_path: Path) ->
     rows += [[f"D{t}-{i}", f"Dry {i}", "", "2.00", "USD", category, 1] for i in range(1, 4)]
     path = write_csv(tmp_path / "dry.csv", HEADER[:-1], rows)
 
-    text = admin_cli.ok("products", "import", str(path), "--dry-run").stdout
+    text = admin_cli.ok("products", "import", "--create-categories", str(path), "--dry-run").stdout
     assert text.startswith(f"Dry run of {path}: 4 rows: would create 3, update 1;")
     assert "Nothing was changed." in text
-    data = admin_cli.json("products", "import", str(path), "--dry-run")
+    data = admin_cli.json("products", "import", "--create-categories", str(path), "--dry-run")
     assert data["dry_run"] is True and (data["created"], data["updated"]) == (3, 1)
     stored = products_of(sdk, category)
     assert set(stored) == {existing} and stored[existing].name == "Old"
 
     bad = write_csv(tmp_path / "bad.csv", ["sku", "price"], [[f"D{t}-9", "-1"]])
-    result = admin_cli.run("products", "import", str(bad), "--dry-run")
+    result = admin_cli.run("products", "import", "--create-categories", str(bad), "--dry-run")
     assert result.exit_code == 3
     assert "  row 2 (sku " in result.stdout
 
@@ -184,7 +186,9 @@ def test_jsonl_import_from_stdin_and_attr_columns(
         },
     ]
     text = "\n".join(json.dumps(line) for line in lines) + "\n\nnot json\n"
-    result = admin_cli.run("products", "import", "-", "--format", "jsonl", input=text)
+    result = admin_cli.run(
+        "products", "import", "--create-categories", "-", "--format", "jsonl", input=text
+    )
     assert result.exit_code == 3, result.stderr
     assert "  row 4 (sku -): line: not JSON" in result.stdout
     stored = products_of(sdk, category)
@@ -194,7 +198,7 @@ def test_jsonl_import_from_stdin_and_attr_columns(
 
     jsonl = tmp_path / "ok.jsonl"
     jsonl.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
-    assert admin_cli.json("products", "import", str(jsonl))["unchanged"] == 2
+    assert admin_cli.json("products", "import", "--create-categories", str(jsonl))["unchanged"] == 2
 
     attrs = write_csv(
         tmp_path / "attrs.csv",
@@ -204,7 +208,7 @@ def test_jsonl_import_from_stdin_and_attr_columns(
             [f"A{t}-2", "Cap", "5", category, "", ""],
         ],
     )
-    admin_cli.ok("products", "import", str(attrs))
+    admin_cli.ok("products", "import", "--create-categories", str(attrs))
     stored = products_of(sdk, category)
     assert stored[f"A{t}-1"].attributes == {"color": "red", "size": "M"}
     assert stored[f"A{t}-2"].attributes == {}
@@ -212,18 +216,26 @@ def test_jsonl_import_from_stdin_and_attr_columns(
 
 def test_usage_errors(admin_cli: Cli, tmp_path: Path) -> None:
     typo = write_csv(tmp_path / "typo.csv", ["sku", "prize"], [["X", "1"]])
-    result = admin_cli.run("products", "import", str(typo))
+    result = admin_cli.run("products", "import", "--create-categories", str(typo))
     assert result.exit_code == 2 and "unknown column(s) 'prize'" in result.stderr
     no_sku = write_csv(tmp_path / "nosku.csv", ["name"], [["X"]])
-    assert admin_cli.run("products", "import", str(no_sku)).exit_code == 2
-    assert admin_cli.run("products", "import", "-", input="sku\n").exit_code == 2
-    assert admin_cli.run("products", "import", str(tmp_path / "none.csv")).exit_code == 2
+    assert admin_cli.run("products", "import", "--create-categories", str(no_sku)).exit_code == 2
+    assert (
+        admin_cli.run("products", "import", "--create-categories", "-", input="sku\n").exit_code
+        == 2
+    )
+    assert (
+        admin_cli.run(
+            "products", "import", "--create-categories", str(tmp_path / "none.csv")
+        ).exit_code
+        == 2
+    )
     odd = tmp_path / "file.txt"
     odd.write_text("sku\n")
-    assert admin_cli.run("products", "import", str(odd)).exit_code == 2
-    assert admin_cli.ok("products", "import", str(odd), "--format", "csv").stdout.startswith(
-        f"Imported {odd}: 0 rows"
-    )
+    assert admin_cli.run("products", "import", "--create-categories", str(odd)).exit_code == 2
+    assert admin_cli.ok(
+        "products", "import", "--create-categories", str(odd), "--format", "csv"
+    ).stdout.startswith(f"Imported {odd}: 0 rows")
 
 
 def test_customer_import_is_refused(cli: Cli, make_user: Any, tmp_path: Path) -> None:
@@ -232,7 +244,7 @@ def test_customer_import_is_refused(cli: Cli, make_user: Any, tmp_path: Path) ->
     path = write_csv(
         tmp_path / "c.csv", ["sku", "name", "price", "category"], [["C1", "n", "1", "c"]]
     )
-    result = cli.run("products", "import", str(path))
+    result = cli.run("products", "import", "--create-categories", str(path))
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: rows 2-2: ") and "(403, request " in result.stderr
 
@@ -268,14 +280,17 @@ def test_export_then_import_round_trip(admin_cli: Cli, sdk: Client, tmp_path: Pa
         "tags": ["x"],
         "nested": {"a": None},
     }
-    report = admin_cli.json("products", "import", str(csv_path))
+    report = admin_cli.json("products", "import", "--create-categories", str(csv_path))
     assert (report["unchanged"], report["created"], report["updated"]) == (2, 0, 0)
 
     jsonl_path = tmp_path / "out.jsonl"
     admin_cli.ok("products", "export", "--category", category, "--out", str(jsonl_path))
     records = [json.loads(line) for line in jsonl_path.read_text().splitlines()]
     assert records[1]["price"] == "19.99" and records[1]["low_stock_threshold"] == 2
-    assert admin_cli.json("products", "import", str(jsonl_path))["unchanged"] == 2
+    assert (
+        admin_cli.json("products", "import", "--create-categories", str(jsonl_path))["unchanged"]
+        == 2
+    )
 
     # to stdout, in either format
     stdout = admin_cli.ok("products", "export", "--category", category).stdout
@@ -287,7 +302,7 @@ def test_export_then_import_round_trip(admin_cli: Cli, sdk: Client, tmp_path: Pa
     # into a fresh catalog: the same file creates them (new SKUs, same everything else)
     fresh = tmp_path / "fresh.csv"
     fresh.write_text(csv_path.read_text(encoding="utf-8").replace(f"R{t}-", f"F{t}-"))
-    assert admin_cli.json("products", "import", str(fresh))["created"] == 2
+    assert admin_cli.json("products", "import", "--create-categories", str(fresh))["created"] == 2
     copy = products_of(sdk, category)[f"F{t}-1"]
     assert copy.description == tricky and copy.inventory is not None
     assert copy.inventory.on_hand == 4 and copy.inventory.low_stock_threshold == 2
@@ -339,7 +354,7 @@ def test_progress_bar_on_a_terminal(
     t = tag()
     rows = [[f"P{t}-{i}", "Bar", "", "1.00", "USD", f"bar-{t}", 1] for i in range(1500)]
     path = write_csv(tmp_path / "bar.csv", HEADER[:-1], rows)
-    result = admin_cli.run("products", "import", str(path))
+    result = admin_cli.run("products", "import", "--create-categories", str(path))
     assert result.exit_code == 0, result.stderr
     assert "1,500 created" in result.stdout  # the bar itself is transient, on stderr
 
@@ -355,7 +370,7 @@ def test_a_sku_repeated_in_a_later_chunk_ends_with_the_later_row(
     rows[1500][0] = rows[0][0]
     rows[1500][1] = "The later row"
     path = write_csv(tmp_path / "dup.csv", [*HEADER[:-1]], rows)
-    report = admin_cli.json("products", "import", str(path))
+    report = admin_cli.json("products", "import", "--create-categories", str(path))
     assert (report["rows"], report["created"], report["updated"], report["failed"]) == (
         1600,
         1599,
@@ -375,8 +390,29 @@ def test_a_failed_request_stops_the_import_and_counts_what_was_answered(
     rows = [[f"F{t}-{i:04d}", f"Row {i}", "", "1.00", "USD", f"f-{t}", 1] for i in range(1500)]
     path = write_csv(tmp_path / "refused.csv", [*HEADER[:-1]], rows)
     env = {"PLATFORM_API_KEY": key}
-    result = admin_cli.run("products", "import", str(path), env=env)
+    result = admin_cli.run("products", "import", "--create-categories", str(path), env=env)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: rows 2-1001: ") and "(403, request " in result.stderr
     assert "0 other rows were imported; the rest of the file was not sent." in result.stderr
     assert products_of(sdk, f"f-{t}") == {}
+
+
+def test_an_unknown_category_is_a_failed_row_unless_allowed(
+    admin_cli: Cli, sdk: Client, tmp_path: Path
+) -> None:
+    t = tag()
+    known = sdk.products.create(
+        sku=f"K{t}", name="Known", price="1.00", category=f"known-{t}"
+    ).category
+    rows = [
+        [f"C{t}-1", "In a known one", "", "1.00", "USD", known, 1],
+        [f"C{t}-2", "Typo", "", "1.00", "USD", f"knwon-{t}", 1],
+    ]
+    path = write_csv(tmp_path / "cats.csv", HEADER[:-1], rows)
+    result = admin_cli.run("products", "import", str(path))
+    assert result.exit_code == 3, result.stderr
+    assert f"row 3 (sku C{t}-2): category: unknown category 'knwon-{t}'" in result.stdout
+    assert products_of(sdk, f"knwon-{t}") == {}
+    allowed = admin_cli.json("products", "import", "--create-categories", str(path))
+    assert (allowed["created"], allowed["unchanged"], allowed["failed"]) == (1, 1, 0)
+    assert list(products_of(sdk, f"knwon-{t}")) == [f"C{t}-2"]

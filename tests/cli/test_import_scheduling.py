@@ -24,7 +24,13 @@ class RecordingProducts:
         self.overlaps: list[set[str]] = []
         self.order: list[str] = []
 
-    def batch(self, *, items: Sequence[dict[str, Any]], dry_run: bool | None) -> Batch:
+    def batch(
+        self,
+        *,
+        items: Sequence[dict[str, Any]],
+        dry_run: bool | None,
+        create_categories: bool | None = None,
+    ) -> Batch:
         skus = {str(item["sku"]) for item in items}
         with self.lock:
             for other in self.in_flight:

@@ -57,6 +57,11 @@ def test_sessions_list_and_revoke(cli: Cli, make_user: Any) -> None:
     current = [s for s in sessions if s["current"]]
     other = [s for s in sessions if not s["current"]]
     assert len(current) == 1 and len(other) == 1
+    # The CLI names itself; make_user's session came from a plain script (httpx).
+    from platform_cli import __version__
+
+    assert current[0]["user_agent"].startswith(f"platform-cli/{__version__} platform-sdk-python/")
+    assert not other[0]["user_agent"].startswith("platform-cli/")
     table = cli.ok("auth", "sessions", "list").stdout.splitlines()
     assert table[0].startswith("ID\tCURRENT\tMFA\tUSER AGENT")
     assert any(line.startswith(current[0]["id"] + "\ttrue\tfalse") for line in table)

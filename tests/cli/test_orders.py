@@ -12,7 +12,7 @@ from platform_cli import terminal
 from platform_sdk import Client
 from tests.cli.conftest import Cli
 
-ORDER_HEADER = ["ID", "EMAIL", "STATUS", "TOTAL", "CURRENCY", "CREATED"]
+ORDER_HEADER = ["NUMBER", "ID", "EMAIL", "STATUS", "TOTAL", "CURRENCY", "CREATED"]
 ADDRESS = [
     "--ship-to-name",
     "Ada Lovelace",
@@ -73,7 +73,13 @@ def test_create_get_list(admin_cli: Cli, sdk: Client, products: list[Any]) -> No
     assert [o["id"] for o in found] == [order["id"]]
     lines = admin_cli.ok("orders", "list", "-q", order["id"]).stdout.splitlines()
     assert lines[0].split("\t") == ORDER_HEADER
-    assert lines[1].split("\t")[:4] == [order["id"], order["user_email"], "pending", "44.98"]
+    assert lines[1].split("\t")[:5] == [
+        f"#{order['number']}",
+        order["id"],
+        order["user_email"],
+        "pending",
+        "44.98",
+    ]
     pending = admin_cli.json(
         "orders",
         "list",
@@ -113,7 +119,8 @@ def test_create_get_list(admin_cli: Cli, sdk: Client, products: list[Any]) -> No
 
 def test_create_errors_and_dry_run(admin_cli: Cli, sdk: Client, products: list[Any]) -> None:
     first = str(products[0].id)
-    assert admin_cli.run("orders", "create", "--item", "SKU-1:2").exit_code == 2
+    assert admin_cli.run("orders", "create", "--item", "SKU 1:2").exit_code == 2
+    assert admin_cli.run("orders", "create", "--item", "NO-SUCH-SKU:2").exit_code == 5
     assert admin_cli.run("orders", "create", "--item", f"{first}:0").exit_code == 2
     assert admin_cli.run("orders", "create", "--item", f"{first}:x").exit_code == 2
     assert admin_cli.run("orders", "create").exit_code == 2
@@ -231,14 +238,22 @@ def test_order_lifecycle_with_payments_invoice_and_refund(
     ]
     lines = admin_cli.ok("orders", "history", oid, "--limit", "2").stdout.splitlines()
     assert lines[0].split("\t") == ["FROM", "TO", "BY", "NOTE", "WHEN"] and len(lines) == 3
-    assert lines[1].split("\t")[:2] == ["shipped", "delivered"]
+    assert lines[1].split("\t")[:3] == ["shipped", "delivered", history[0]["actor_email"]]
+    assert history[0]["actor_email"] == order["user_email"]  # the admin, by email
 
     # refunds: confirmation, dry run, partial, then the rest
     pid = payment["id"]
     refused = admin_cli.run("payments", "refund", pid, "--amount", "5.00")
     assert refused.exit_code == 2 and "pass --yes" in refused.stderr
+    assert f"refund 5.00 {payment['currency']} of payment {pid}" in refused.stderr  # currency
     dry_refund = admin_cli.json("payments", "refund", pid, "--amount", "5.00", "--dry-run")
-    assert dry_refund["request"] == {"payment_id": pid, "amount": "5.00", "reason": None}
+    assert dry_refund["request"] == {
+        "payment_id": pid,
+        "amount": "5.00",
+        "currency": payment["currency"],
+        "reason": None,
+    }
+    assert admin_cli.json("payments", "get", pid)["amount"] == "44.98"
     assert admin_cli.run("payments", "refund", pid, "--amount", "five", "--yes").exit_code == 2
     partial = admin_cli.json(
         "payments", "refund", pid, "--amount", "5.00", "--reason", "dented", "--yes"
@@ -252,6 +267,10 @@ def test_order_lifecycle_with_payments_invoice_and_refund(
     assert admin_cli.json("orders", "invoice", oid)["amount_refunded"] == "44.98"
     refunded = {p["status"]: p["refunded_amount"] for p in admin_cli.json("payments", "list", oid)}
     assert Decimal(refunded["succeeded"]) == Decimal("44.98")
+    # Nothing left: a sentence for a person, checked before anything is sent.
+    again = admin_cli.run("payments", "refund", pid, "--yes")
+    assert again.exit_code == 1 and "already refunded in full (44.98 " in again.stderr
+    assert "(0, " not in again.stderr
 
 
 def test_cancel_needs_confirmation(
@@ -308,8 +327,9 @@ def test_customers_see_only_their_orders(
     assert [o["id"] for o in cli.json("orders", "list", "--all")] == [own["id"]]
     assert cli.run("orders", "get", staff_order["id"]).exit_code == 5
     assert cli.run("orders", "fulfill", own["id"]).exit_code == 1  # 403: staff only
-    assert cli.json("payments", "pay", own["id"], "--method", "pm_card_ok")["status"] == (
-        "succeeded"
-    )
-    refund = cli.run("payments", "refund", str(uuid.uuid4()), "--yes")
-    assert refund.exit_code == 1 and "(403, request " in refund.stderr
+    paid = cli.json("payments", "pay", own["id"], "--method", "pm_card_ok")
+    assert paid["status"] == "succeeded"
+    assert cli.json("payments", "get", paid["id"])["id"] == paid["id"]  # the buyer may read it
+    refund = cli.run("payments", "refund", paid["id"], "--yes")
+    assert refund.exit_code == 1 and "(403, request " in refund.stderr  # staff only
+    assert cli.run("payments", "refund", str(uuid.uuid4()), "--yes").exit_code == 5

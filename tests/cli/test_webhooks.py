@@ -127,7 +127,7 @@ def test_rotate_secret_and_delete_confirm(admin_cli: Cli, sdk: Client) -> None:
 def test_test_deliveries_redeliver(admin_cli: Cli, sdk: Client) -> None:
     created = create(admin_cli)
     assert admin_cli.json("webhooks", "test", created["id"], "--dry-run")["dry_run"] is True
-    ping = admin_cli.json("webhooks", "test", created["id"])
+    ping = admin_cli.json("webhooks", "test", created["id"], "--no-wait")
     assert ping["event_type"] == "ping" and ping["status"] == "pending"
 
     listed = admin_cli.json("webhooks", "deliveries", created["id"], "--event-type", "ping")
@@ -143,6 +143,12 @@ def test_test_deliveries_redeliver(admin_cli: Cli, sdk: Client) -> None:
         time.sleep(0.05)
     detail = admin_cli.json("webhooks", "deliveries", created["id"], ping["id"])
     assert detail["payload"]["type"] == "ping" and detail["last_error"].startswith("DNS")
+
+    # Without --no-wait, `test` waits for the attempt and shows its answer.
+    waited = admin_cli.ok("webhooks", "test", created["id"], "--timeout", "60").stdout
+    assert "last_error\tDNS" in waited and "duration_ms\t" in waited, waited
+    answer = admin_cli.json("webhooks", "test", created["id"], "--timeout", "60")
+    assert answer["event_type"] == "ping" and answer["last_error"].startswith("DNS")
 
     dry = admin_cli.json("webhooks", "redeliver", created["id"], ping["id"], "--dry-run")
     assert dry["dry_run"] is True and dry["after"]["status"] == "pending"

@@ -238,6 +238,7 @@ def test_registered_operations_cover_the_documented_api() -> None:
         ("GET", "/api/v1/orders/{id}/invoice"),
         ("POST", "/api/v1/orders/{id}/payments"),
         ("GET", "/api/v1/orders/{id}/payments"),
+        ("GET", "/api/v1/payments/{id}"),
         ("POST", "/api/v1/payments/{id}/refunds"),
         ("GET", "/api/v1/notifications"),
         ("GET", "/api/v1/notifications/{id}"),
@@ -258,6 +259,18 @@ def test_registered_operations_cover_the_documented_api() -> None:
         ("GET", "/api/v1/webhooks/{id}/deliveries"),
         ("GET", "/api/v1/webhooks/{id}/deliveries/{delivery_id}"),
         ("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver"),
+        ("DELETE", "/api/v1/users/{id}/mfa"),
+        ("PUT", "/api/v1/users/me/avatar"),
+        ("DELETE", "/api/v1/users/me/avatar"),
+        ("GET", "/api/v1/users/{id}/avatar"),
+        ("PUT", "/api/v1/users/{id}/avatar"),
+        ("DELETE", "/api/v1/users/{id}/avatar"),
+        ("POST", "/api/v1/products/{id}/images"),
+        ("GET", "/api/v1/products/{id}/images"),
+        ("PUT", "/api/v1/products/{id}/images/order"),
+        ("POST", "/api/v1/products/{id}/images/{image_id}/primary"),
+        ("DELETE", "/api/v1/products/{id}/images/{image_id}"),
+        ("GET", "/api/v1/products/{id}/images/{image_id}/{variant}"),
     }
     assert registered_operations(Client) == expected
     assert registered_operations(AsyncClient) == expected

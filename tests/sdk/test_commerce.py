@@ -209,6 +209,12 @@ def test_order_payment_invoice_refund_sync(live: Live) -> None:
         payment = admin.orders.payments.create(order.id, payment_method="pm_card_ok")
         assert (payment.status, payment.amount) == ("succeeded", order.total)
         assert admin.orders.get(order.id).status == "paid"
+        again = admin.payments.get(payment.id)
+        assert (again.id, again.currency, again.refunded_amount) == (
+            payment.id,
+            payment.currency,
+            0,
+        )
         statuses = [p.status for p in admin.orders.payments.list(order.id)]
         assert statuses.count("succeeded") == 1 and statuses.count("failed") >= 1
 

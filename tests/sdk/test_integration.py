@@ -111,6 +111,8 @@ async def test_every_method_async(live: tuple[str, tuple[str, str]]) -> None:
         page = await admin.users.list(limit=2, q="sdk-")
         seen = {u.id async for u in page}
         assert {u.id for u in created} <= seen
+        # The call itself is async-iterable too (no await): every item of every page.
+        assert {u.id async for u in admin.users.list(limit=2, q="sdk-")} == seen
         first = created[0]
         assert (await admin.users.get(first.id)).id == first.id
         assert (await admin.users.update(first.id, status="suspended")).status == "suspended"

@@ -8,7 +8,7 @@ import pytest
 import respx
 from sdk_helpers import user_json
 
-from platform_sdk import AsyncClient, AsyncPage, Client, SyncPage, User
+from platform_sdk import AsyncClient, AsyncPage, AsyncPaginator, Client, SyncPage, User
 
 PAGES = {
     None: ([user_json(name="u1"), user_json(name="u2")], "c2"),
@@ -132,3 +132,25 @@ async def test_async_next_page_and_iter_pages(aclient: AsyncClient, api: respx.M
 
     assert [u.name for u in second.data] == ["u3", "u4"]
     assert sizes == [2, 2, 1]
+
+
+@pytest.mark.anyio
+async def test_async_list_is_awaitable_and_async_iterable(
+    aclient: AsyncClient, api: respx.MockRouter
+) -> None:
+    route = api.get("/api/v1/users").mock(side_effect=serve_pages)
+
+    listing = aclient.users.list(limit=2, status="active")
+    assert isinstance(listing, AsyncPaginator) and not route.calls  # nothing sent yet
+    # ``async for`` straight over the call walks every item of every page...
+    names = [user.name async for user in aclient.users.list(limit=2, status="active")]
+    assert names == ["u1", "u2", "u3", "u4", "u5"]
+    assert [c.request.url.params.get("cursor") for c in route.calls] == [None, "c2", "c3"]
+    assert {c.request.url.params.get("status") for c in route.calls} == {"active"}
+    # ...and awaiting it gives the first page, as before (the old spelling still works).
+    page = await listing
+    assert isinstance(page, AsyncPage) and [u.name for u in page.data] == ["u1", "u2"]
+    assert [u.name async for u in await aclient.users.list(limit=2)][-1] == "u5"
+    # The raw view stays a coroutine of the response.
+    raw = await aclient.with_raw_response.users.list(limit=2)
+    assert raw.status_code == 200 and [u.name for u in raw.parse().data] == ["u1", "u2"]

@@ -50,10 +50,9 @@ def test_create_shows_the_secret_once(api: httpx.Client, customer: Account) -> N
     assert created["key"].startswith(created["prefix"])
     assert created["prefix"].startswith("plat_") and len(created["prefix"]) < len(created["key"])
     assert created["name"] == "deploy bot"
-    # Scopes default to all of the owner's permissions.
-    assert created["scopes"] == role_scopes("customer")
-    assert {"account:read", "account:write"} <= set(created["scopes"])
-    assert "users:read" not in created["scopes"]
+    # Scopes default to the owner's read-only permissions (least privilege).
+    assert created["scopes"] == ["account:read"]
+    assert "account:write" in role_scopes("customer")
     assert created["expires_at"] is None and created["last_used_at"] is None
     listed = api.get(f"{API}/api-keys", headers=customer.headers)
     assert listed.status_code == 200
@@ -89,7 +88,10 @@ def test_narrow_scopes_restrict_a_key(api: httpx.Client, staff: Account) -> None
     assert_problem(patch, 403)
     # And a key cannot mint a wider key than itself.
     assert_problem(_create(api, bearer(read_only["key"])), 403)
-    full = _key(api, staff.headers)
+    default = _key(api, staff.headers)
+    assert default["scopes"] == ["account:read", "events:read", "stats:read", "users:read"]
+    assert_problem(api.post(f"{API}/products", json={}, headers=bearer(default["key"])), 403)
+    full = _key(api, staff.headers, scopes=role_scopes("staff"))
     assert full["scopes"] == role_scopes("staff")
     assert "users:read" in full["scopes"] and "users:write" not in full["scopes"]
     assert api.get(f"{API}/users", headers=bearer(full["key"])).status_code == 200

@@ -150,7 +150,7 @@ def test_json_lines_name_the_request_and_its_caller_never_the_credential(tmp_pat
 
         created = client.post(
             f"{API}/api-keys",
-            json={"name": "log test"},
+            json={"name": "log test", "scopes": ["account:read", "orders:write"]},
             headers={"Authorization": f"Bearer {token}"},
         )
         assert created.status_code == 201, created.text

@@ -131,6 +131,7 @@ def _order(i: int, status: str) -> Order:
     return Order.model_validate(
         {
             "id": fixed_id(3, i),
+            "number": 1001 + i,
             "user_id": buyer.id,
             "user_email": buyer.email,
             "status": status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from platform_cli import __version__
 from platform_cli.client import Connection
 from platform_cli.tui.cli import TEXTUAL_MISSING
 from platform_cli.tui.connect import async_client
@@ -24,6 +25,11 @@ async def test_the_dashboard_client_uses_and_saves_the_profile_credential(
         me = await client.users.me()
         assert me.role == "admin"
         await client.auth.refresh()  # as when the access token expires mid-session
+        # The refresh names the dashboard in the session (the Sessions list shows it).
+        sessions = (await client.auth.sessions.list()).data
+        current = next(s for s in sessions if s.current)
+        assert current.user_agent is not None
+        assert current.user_agent.startswith(f"platform-tui/{__version__} platform-sdk-python/")
         saved = memory_keyring.entry()
         assert saved is not None
         assert saved["refresh_token"] == client.refresh_token != stored["refresh_token"]

@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from platform_cli.tui.app import Options
 from platform_cli.tui.dialogs import ConfirmDialog, HelpEntries, HelpScreen
+from platform_cli.tui.filters import FilterError
 from platform_cli.tui.screens.events import EventsView
 from platform_cli.tui.screens.orders import OrdersView
 from platform_cli.tui.screens.products import ProductsView
@@ -67,12 +68,12 @@ async def test_switch_views_filter_open_and_cancel_an_order(
 
         # Filter on the server: the buyer's email is unique to this test.
         await pilot.press("slash")
-        await type_text(pilot, customer.email, paste=True)
+        await type_text(pilot, f"pending {customer.email}", paste=True)
         await pilot.press("enter")
         view = app.screen
         assert isinstance(view, OrdersView)
         await wait_until(pilot, lambda: [r.key for r in view.table.rows] == [order["id"]])
-        assert view.filter.params == {"q": customer.email}
+        assert view.filter.params == {"q": customer.email, "status": "pending"}
 
         # The detail pane: items, payments, history and events of the order.
         await wait_until(pilot, lambda: view.detail_key == order["id"])
@@ -86,13 +87,15 @@ async def test_switch_views_filter_open_and_cancel_an_order(
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
-        assert dialog.plan.title == f"Cancel order {order['id'][:8]}"
+        assert dialog.plan.title == f"Cancel order #{order['number']}"
         await type_text(pilot, "dented box", paste=True)
         assert dialog.plan.command({"note": "dented box"}) == (
             f"platform orders cancel {order['id']} --note 'dented box' --yes"
         )
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.said("is now cancelled"))
+        await wait_until(pilot, lambda: app.said(f"Order #{order['number']} is now cancelled"))
+        # No longer pending: it leaves the "pending" list at once, not at the next refresh.
+        await wait_until(pilot, lambda: view.table.row_count == 0)
 
     after = await admin_client.orders.get(order["id"])
     assert after.status == "cancelled"
@@ -224,7 +227,7 @@ async def test_pages_load_on_demand_as_the_cursor_moves(
         }
         for i in range(130)
     ]
-    batch = await admin_client.products.batch(items=items)
+    batch = await admin_client.products.batch(items=items, create_categories=True)
     assert batch.created == 130
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -493,3 +496,13 @@ async def test_product_detail_lists_its_images(
     assert "★ front.jpg" in text and "640 x 480" in text and "JPEG" in text
     assert "side.png" in text and "120 x 80" in text and "PNG" in text
     assert " KB" in text or " B" in text
+
+
+def test_orders_filter_by_number() -> None:
+    assert OrdersView.FILTERS.parse("number:#1001").params == {"number": 1001}
+    assert OrdersView.FILTERS.parse("number:1002 paid").params == {
+        "number": 1002,
+        "status": "paid",
+    }
+    with pytest.raises(FilterError, match="is not an order number"):
+        OrdersView.FILTERS.parse("number:#x")

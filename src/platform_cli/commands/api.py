@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from platform_cli.context import OutputOption, client, output, state
+from platform_cli.context import JqOption, OutputOption, TemplateOption, client, output, state
 
 if TYPE_CHECKING:
     import httpx
@@ -102,8 +102,10 @@ def api(
         bool, typer.Option("--paginate", help="Follow next_cursor and print every item.")
     ] = False,
     fmt: OutputOption = None,
+    jq: JqOption = None,
+    template: TemplateOption = None,
 ) -> None:
-    """Call any endpoint and print the JSON answer.
+    """Call any endpoint and print the JSON answer (--jq filters it, as `gh api --jq`).
 
     Examples: `platform api users/me`, `platform api POST users -f email=a@b.c -f name=A
     -f password=...`, `platform api users --paginate -o jsonl`.
@@ -133,7 +135,10 @@ def api(
         content = json.dumps(fields).encode()
 
     chosen = fmt.value if fmt is not None else state(ctx).output
-    out = output(ctx, chosen or "json")
+    if jq is not None or template is not None:
+        out = output(ctx, fmt, jq=jq, template=template)
+    else:
+        out = output(ctx, chosen or "json")
     # The SDK sends the profile's credential, refreshes a session (persisted through the
     # connection's hook), retries and raises its typed errors, as for every other command.
     with client(ctx, authenticated=False) as sdk:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from platform_cli.context import Column, OutputOption, client, output
+from platform_cli.context import Column, client
+from platform_cli.verbs import printing
+
+if TYPE_CHECKING:
+    from platform_cli.output import Output
 
 
-def health(ctx: typer.Context, fmt: OutputOption = None) -> None:
+@printing
+def health(ctx: typer.Context, out: Output) -> None:
     """Is the server alive (/healthz) and ready (/readyz)? Exit code 1 if not."""
     from platform_sdk import APIStatusError, PlatformError
 
-    out = output(ctx, fmt)
     result: dict[str, Any] = {"base_url": None, "live": None, "ready": None}
     failed = False
     with client(ctx, authenticated=False) as sdk, out.spinner("Checking…"):

@@ -18,4 +18,5 @@ def async_client(conn: Connection, *, timeout: float = 30.0) -> AsyncClient:
     """
     from platform_sdk import AsyncClient
 
-    return AsyncClient(timeout=timeout, **conn.client_options(conn.require_credential()))
+    options = conn.client_options(conn.require_credential(), program="platform-tui")
+    return AsyncClient(timeout=timeout, **options)

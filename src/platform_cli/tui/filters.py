@@ -165,6 +165,14 @@ def uuid_value(text: str) -> str:
         raise ValueError(f"{text!r} is not an id (a UUID)") from None
 
 
+def order_number(text: str) -> int:
+    """``#1001`` or ``1001``."""
+    digits = text.strip().removeprefix("#")
+    if not digits.isdigit() or int(digits) < 1:
+        raise ValueError(f"{text!r} is not an order number (such as #1001)")
+    return int(digits)
+
+
 def date_value(text: str) -> Any:
     """``2026-11-25`` or ``2026-11-25T14:00`` (UTC without an offset)."""
     from datetime import UTC, datetime

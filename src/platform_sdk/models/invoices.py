@@ -23,6 +23,8 @@ class Invoice(PlatformModel):
     id: UUID
     number: str
     order_id: UUID
+    order_number: int
+    """The order's number, shown as ``#1001``."""
     issued_at: datetime
     seller: Party
     buyer: Party

@@ -21,6 +21,8 @@ class Order(PlatformModel):
     """``status``: pending, paid, fulfilled, shipped, delivered, cancelled, expired, refunded."""
 
     id: UUID
+    number: int
+    """The order's number for people, shown as ``#1001``."""
     user_id: UUID
     user_email: str
     status: str
@@ -43,5 +45,7 @@ class OrderTransition(PlatformModel):
     from_status: str | None = None
     to_status: str
     actor_id: UUID | None = None
+    actor_email: str | None = None
+    """Who made the change; ``None`` for the system (or a user since deleted)."""
     note: str | None = None
     created_at: datetime

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .notifications import Notifications
     from .orders import OrderPayments, Orders
     from .payments import Payments, Refunds
+    from .product_images import ProductImages
     from .products import ProductInventory, Products
     from .stats import Stats
     from .users import Profiles, Users
@@ -39,6 +40,7 @@ __all__ = [
     "OrderPayments",
     "Orders",
     "Payments",
+    "ProductImages",
     "ProductInventory",
     "Products",
     "Profiles",
@@ -63,6 +65,7 @@ __getattr__, __dir__ = lazy_exports(
         ".notifications": ("Notifications",),
         ".orders": ("OrderPayments", "Orders"),
         ".payments": ("Payments", "Refunds"),
+        ".product_images": ("ProductImages",),
         ".products": ("ProductInventory", "Products"),
         ".stats": ("Stats",),
         ".users": ("Profiles", "Users"),

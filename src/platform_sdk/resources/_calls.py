@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._endpoints import Call, PageCall, no_content
+from .._endpoints import Call, Missing, PageCall, no_content
 from .._files import Download, Downloaded, FileTarget, Progress
 
 if TYPE_CHECKING:
@@ -36,6 +36,21 @@ def many(
 ) -> PageCall[PM]:
     """The usual :class:`PageCall`: a page of ``model`` items (see :func:`one`)."""
     return PageCall(item=model.model_validate, path_params=_id(id), options=options, **parts)
+
+
+def only(
+    model: type[PM], options: Mapping[str, Any], missing: str, query: Mapping[str, object]
+) -> Call[PM]:
+    """A :class:`Call` of a list filtered to at most one item (by a unique field): that
+    item, or ``NotFoundError`` with the ``missing`` message."""
+
+    def parse(body: Any) -> PM:
+        items = body.get("data") if isinstance(body, dict) else None
+        if not items:
+            raise Missing(missing)
+        return model.model_validate(items[0])
+
+    return Call(parse=parse, query={**query, "limit": 1}, options=options)
 
 
 def nothing(

@@ -60,5 +60,6 @@ class Avatars(Resource[M]):
         progress: Progress | None = None,
         **options: Unpack[RequestOptions],
     ) -> Call[Downloaded]:
-        """Stream a user's avatar to a path or binary file object."""
+        """Stream a user's avatar to a path or binary file object (``ConflictError``
+        when they uploaded none)."""
         return saved(options, to, progress, accept="image/*", path={"id": user_id})

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cached_property
 from typing import Unpack
@@ -17,7 +17,7 @@ from .._types import (
     ShippingAddressParam,
 )
 from ..models import Invoice, Order, OrderTransition, Payment
-from ._calls import fields, many, one
+from ._calls import fields, many, one, only
 
 
 class OrderPayments(Resource[M]):
@@ -44,11 +44,14 @@ class Orders(Resource[M]):
     def create(
         self,
         *,
-        items: Sequence[OrderItemParam | Mapping[str, object]],
-        shipping_address: ShippingAddressParam | Mapping[str, object] | None = None,
+        items: Sequence[OrderItemParam],
+        shipping_address: ShippingAddressParam | None = None,
         **options: Unpack[CreateOptions],
     ) -> Call[Order]:
         """Place an order: ``items=[{"product_id": ..., "quantity": 2}]``.
+
+        ``items`` and ``shipping_address`` are TypedDicts (``OrderItemParam``,
+        ``ShippingAddressParam``): a type checker refuses an unknown or missing key.
 
         Reserves stock and prices the items from the catalog. Unknown or archived
         products raise ``UnprocessableEntityError``; short stock raises ``ConflictError``.
@@ -68,17 +71,26 @@ class Orders(Resource[M]):
         created_after: datetime | None = None,
         created_before: datetime | None = None,
         q: str | None = None,
+        number: int | None = None,
+        id_prefix: str | None = None,
         **options: Unpack[PageOptions],
     ) -> PageCall[Order]:
         """Customers see their own orders; staff see everyone's (``user_id`` filters).
 
-        ``q`` matches an order id or the buyer's email.
+        ``q`` matches an order id or the buyer's email; ``number`` the order's number
+        (``1001`` for ``#1001``); ``id_prefix`` ids that start with these 8 or more hex digits.
         """
         return many(Order, options, query=fields(locals()))
 
     @endpoint("GET", "/api/v1/orders/{id}")
     def get(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
         return one(Order, options, id=order_id)
+
+    @endpoint("GET", "/api/v1/orders")
+    def get_by_number(self, number: int, **options: Unpack[RequestOptions]) -> Call[Order]:
+        """The order numbered ``number`` (``#1001``: ``1001``), through ``GET /orders?number=``;
+        ``NotFoundError`` if there is none the caller may see."""
+        return only(Order, options, f"Order #{number} does not exist.", {"number": number})
 
     @paginated("GET", "/api/v1/orders/{id}/history")
     def history(

@@ -5,8 +5,8 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, Resource, endpoint
-from .._types import CreateOptions, M, Money
-from ..models import Refund
+from .._types import CreateOptions, M, Money, RequestOptions
+from ..models import Payment, Refund
 from ._calls import fields, one
 
 
@@ -30,6 +30,11 @@ class Refunds(Resource[M]):
 
 class Payments(Resource[M]):
     """Payments are made through ``orders.payments``; this subtree holds their refunds."""
+
+    @endpoint("GET", "/api/v1/payments/{id}")
+    def get(self, payment_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Payment]:
+        """One payment (its buyer, or staff): amount, currency and what was refunded."""
+        return one(Payment, options, id=payment_id)
 
     @cached_property
     def refunds(self) -> Refunds[M]:

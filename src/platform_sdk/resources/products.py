@@ -5,19 +5,20 @@ from functools import cached_property
 from typing import Any, Unpack
 from uuid import UUID
 
+from .. import resources
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import (
     CreateOptions,
     M,
     Money,
     PageOptions,
+    ProductBatchItemParam,
     ProductSort,
     ProductStatus,
     RequestOptions,
 )
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
-from ._calls import fields, many, one
-from .product_images import ProductImages
+from ._calls import fields, many, one, only
 
 
 class ProductInventory(Resource[M]):
@@ -81,9 +82,14 @@ class Products(Resource[M]):
         in_stock: bool | None = None,
         status: ProductStatus | None = None,
         sort: ProductSort | None = None,
+        sku: str | None = None,
+        id_prefix: str | None = None,
         **options: Unpack[PageOptions],
     ) -> PageCall[Product]:
         """List or search (``q``, full text) products.
+
+        ``sku`` finds the product with that SKU; ``id_prefix`` those whose id starts with
+        these 8 or more hex digits.
 
         ``status`` filters for staff only; others always see active products. ``sort``
         defaults to relevance with ``q``, else newest first.
@@ -93,6 +99,11 @@ class Products(Resource[M]):
     @endpoint("GET", "/api/v1/products/{id}")
     def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Product]:
         return one(Product, options, id=product_id)
+
+    @endpoint("GET", "/api/v1/products")
+    def get_by_sku(self, sku: str, **options: Unpack[RequestOptions]) -> Call[Product]:
+        """The product with this SKU (``GET /products?sku=``); ``NotFoundError`` if none."""
+        return only(Product, options, f"No product has the SKU {sku!r}.", {"sku": sku})
 
     @endpoint("PATCH", "/api/v1/products/{id}")
     def update(
@@ -123,18 +134,24 @@ class Products(Resource[M]):
     def batch(
         self,
         *,
-        items: Sequence[Mapping[str, Any]],
+        items: Sequence[ProductBatchItemParam],
         dry_run: bool | None = None,
+        create_categories: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Call[Batch]:
         """Create or update up to 1,000 products by ``sku`` (staff).
 
-        Each item has the fields of ``create``. Valid items are applied even when others
-        fail; ``results`` has one entry per item. ``dry_run=True`` only validates.
+        Each item has the fields of ``create`` (a ``ProductBatchItemParam``). Valid items
+        are applied even when others fail; ``results`` has one entry per item.
+        ``dry_run=True`` only validates. An item in a category no product has yet fails
+        unless ``create_categories=True``.
         """
-        return one(
-            Batch, options, body={"items": [dict(item) for item in items], "dry_run": dry_run}
-        )
+        body = {
+            "items": [dict(item) for item in items],
+            "dry_run": dry_run,
+            "create_categories": create_categories,
+        }
+        return one(Batch, options, body=body)
 
     @paginated("GET", "/api/v1/products/{id}/recommendations")
     def recommendations(
@@ -151,5 +168,7 @@ class Products(Resource[M]):
         return ProductInventory(self._executor, raw=self._raw)
 
     @cached_property
-    def images(self) -> ProductImages[M]:
-        return ProductImages(self._executor, raw=self._raw)
+    def images(self) -> resources.ProductImages[M]:
+        # Through the package's lazy attribute: a script that never touches images
+        # never imports their module.
+        return resources.ProductImages(self._executor, raw=self._raw)

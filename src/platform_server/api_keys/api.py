@@ -23,6 +23,7 @@ class ActiveKey:
     user_id: uuid.UUID
     scopes: frozenset[str]
     last_used_at: datetime | None
+    expires_at: datetime | None = None
 
 
 async def find_active(session: AsyncSession, settings: Settings, secret: str) -> ActiveKey | None:
@@ -30,7 +31,7 @@ async def find_active(session: AsyncSession, settings: Settings, secret: str) ->
     key = await service.find_active(session, settings, secret)
     if key is None:
         return None
-    return ActiveKey(key.id, key.user_id, frozenset(key.scopes), key.last_used_at)
+    return ActiveKey(key.id, key.user_id, frozenset(key.scopes), key.last_used_at, key.expires_at)
 
 
 async def touch(session: AsyncSession, key_id: uuid.UUID, when: datetime) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.api_keys.models import ApiKey
 from platform_server.api_keys.schemas import ApiKeyOut
+from platform_server.cache.stale import NEUTRAL_OPTION
 from platform_server.core.pagination import Page, PageParams, newest_first
 
 
@@ -37,7 +38,12 @@ async def find_by_hash(session: AsyncSession, key_hash: str) -> ApiKey | None:
 
 
 async def touch(session: AsyncSession, key_id: uuid.UUID, when: datetime) -> None:
-    await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
+    await session.execute(
+        update(ApiKey)
+        .execution_options(**{NEUTRAL_OPTION: True})
+        .where(ApiKey.id == key_id)
+        .values(last_used_at=when)
+    )
 
 
 async def delete_for_user(session: AsyncSession, user_id: uuid.UUID) -> None:

@@ -24,7 +24,11 @@ class ApiKeyCreate(InputModel):
             ),
         ]
         | None
-    ) = Field(None, description="Permission names; default: all of the owner's permissions.")
+    ) = Field(
+        None,
+        description="Permission names. Default: the owner's read-only ones (those ending in "
+        "`:read`); name every scope a key that changes things needs.",
+    )
     expires_at: AwareDatetime | None = Field(None, description="UTC; must be in the future.")
 
 

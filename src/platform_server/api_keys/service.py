@@ -13,7 +13,7 @@ from platform_server.audit import api as audit
 from platform_server.core.database import utcnow
 from platform_server.core.errors import Forbidden, NotFound, Unprocessable
 from platform_server.core.pagination import Page, PageParams
-from platform_server.core.permissions import Permission
+from platform_server.core.permissions import READ_ONLY, Permission
 from platform_server.core.principal import Principal
 from platform_server.core.security import keyed_hash, new_api_key
 from platform_server.core.settings import Settings
@@ -33,7 +33,11 @@ async def create_key(
         # A key minting keys could outlive its own expiry and revocation.
         raise Forbidden("API keys cannot create API keys; sign in with a password.")
     known = {p.value for p in Permission}
-    scopes = sorted(set(data.scopes)) if data.scopes is not None else sorted(actor.permissions)
+    scopes = (
+        sorted(set(data.scopes))
+        if data.scopes is not None
+        else sorted(p for p in actor.permissions if p in READ_ONLY)
+    )
     unknown = [s for s in scopes if s not in known]
     if unknown:
         raise Unprocessable(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.auth.models import AccountToken, RefreshToken, Session
 from platform_server.auth.schemas import SessionOut
+from platform_server.cache.stale import NEUTRAL_OPTION
 from platform_server.core import direct
 from platform_server.core.database import table_of
 from platform_server.core.direct import Direct
@@ -76,7 +77,12 @@ async def unrevoked_session(session: AsyncSession, session_id: uuid.UUID) -> Any
 
 
 async def touch(session: AsyncSession, session_id: uuid.UUID, when: datetime) -> None:
-    await session.execute(update(Session).where(Session.id == session_id).values(last_used_at=when))
+    await session.execute(
+        update(Session)
+        .execution_options(**{NEUTRAL_OPTION: True})
+        .where(Session.id == session_id)
+        .values(last_used_at=when)
+    )
 
 
 async def delete_for_user(session: AsyncSession, user_id: uuid.UUID) -> None:

@@ -58,6 +58,19 @@ def equal_to(*pairs: tuple[SQLColumnExpression[Any], object]) -> list[ColumnElem
     return [column == value for column, value in pairs if value]
 
 
+def id_prefix(
+    column: SQLColumnExpression[uuid.UUID], prefix: str | None
+) -> list[ColumnElement[bool]]:
+    """Ids that start with `prefix` (hex digits, dashes ignored), as a range of the
+    column, so the primary key's index answers it on every backend."""
+    if not prefix:
+        return []
+    digits = prefix.replace("-", "").lower()
+    low = uuid.UUID(digits.ljust(32, "0"))
+    high = uuid.UUID(digits.ljust(32, "f"))
+    return [column >= low, column <= high]
+
+
 def in_period(
     column: SQLColumnExpression[datetime], after: datetime | None, before: datetime | None
 ) -> list[ColumnElement[bool]]:
@@ -155,7 +168,31 @@ def make_engine(settings: Settings, *, pool_size: int | None = None) -> AsyncEng
         max_overflow=settings.database_max_overflow,
         pool_pre_ping=settings.database_pool_pre_ping,
         pool_recycle=settings.database_pool_recycle_seconds,
+        # A request that cannot get a connection soon is answered 503 with Retry-After
+        # (core/errors.py), instead of queueing behind a pool that is not coming back.
+        pool_timeout=settings.database_pool_timeout_seconds,
+        connect_args=_postgres_limits(settings) if "+asyncpg" in url else {},
     )
+
+
+def _postgres_limits(settings: Settings) -> dict[str, Any]:
+    """Per-connection limits set when each connection opens (no extra round trip): a
+    statement or row-lock wait stuck behind a dead or slow neighbour is cancelled and
+    the request answered 503, so it neither hangs nor holds its own pooled connection."""
+    limits = {
+        "statement_timeout": settings.database_statement_timeout_seconds,
+        "lock_timeout": settings.database_lock_timeout_seconds,
+        "idle_in_transaction_session_timeout": (
+            settings.database_idle_in_transaction_timeout_seconds
+        ),
+    }
+    # Only those set: 0 sends nothing (PgBouncer refuses startup parameters it does
+    # not know unless told to ignore them).
+    return {
+        "server_settings": {
+            name: str(round(seconds * 1000)) for name, seconds in limits.items() if seconds
+        }
+    }
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

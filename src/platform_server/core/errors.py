@@ -251,14 +251,17 @@ def install_error_handlers(app: FastAPI) -> None:
             ),
         )
 
-    # The database cannot be reached (refused, unopenable, pool exhausted): a 503, not a bug.
-    for unavailable in (
-        sa_exc.OperationalError,
-        sa_exc.InterfaceError,
-        sa_exc.TimeoutError,
-        ConnectionError,
-    ):
+    # The database cannot be reached (refused, unopenable): a 503, not a bug.
+    for unavailable in (sa_exc.OperationalError, sa_exc.InterfaceError, ConnectionError):
         app.add_exception_handler(unavailable, _unavailable)
+
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def _pool_exhausted(request: Request, exc: sa_exc.TimeoutError) -> JSONResponse:
+        # Every pooled connection stayed busy for PLATFORM_DATABASE_POOL_TIMEOUT_SECONDS.
+        logger.warning(
+            "no database connection for %s %s: %s", request.method, request.url.path, exc
+        )
+        return problem_response(request, _busy())
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
@@ -274,6 +277,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _database(request: Request, exc: sa_exc.DBAPIError) -> JSONResponse:
         if exc.connection_invalidated:  # the server dropped the connection (a restart)
             return await _unavailable(request, exc)
+        if _is_timeout(exc):
+            logger.warning(
+                "database wait cut short on %s %s: %s", request.method, request.url.path, exc
+            )
+            return problem_response(request, _busy())
         if _is_contention(exc):
             logger.warning("concurrent update on %s %s: %s", request.method, request.url.path, exc)
             return problem_response(
@@ -288,6 +296,21 @@ def install_error_handlers(app: FastAPI) -> None:
 
 # PostgreSQL's deadlock_detected and serialization_failure: the request lost a race.
 _CONTENTION_STATES = {"40P01", "40001"}
+
+
+def _busy() -> ProblemError:
+    return ProblemError(
+        "The database is busy; try again shortly.", status=503, headers={"Retry-After": "1"}
+    )
+
+
+# PostgreSQL's lock_not_available (lock_timeout) and query_canceled (statement_timeout).
+_TIMEOUT_STATES = {"55P03", "57014"}
+
+
+def _is_timeout(exc: sa_exc.DBAPIError) -> bool:
+    orig = exc.orig
+    return (getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)) in _TIMEOUT_STATES
 
 
 def _is_contention(exc: sa_exc.DBAPIError) -> bool:

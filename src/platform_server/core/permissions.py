@@ -27,6 +27,10 @@ class Permission(StrEnum):
     STATS_READ = "stats:read"  # the operator dashboard's figures
 
 
+# What a new API key gets when no scopes are asked for: reading, never changing (least
+# privilege; a key that must write names its scopes).
+READ_ONLY = frozenset(p for p in Permission if p.value.endswith(":read"))
+
 _CUSTOMER = frozenset({Permission.ACCOUNT_READ, Permission.ACCOUNT_WRITE, Permission.ORDERS_WRITE})
 _STAFF = _CUSTOMER | {
     Permission.USERS_READ,

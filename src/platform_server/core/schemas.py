@@ -117,6 +117,19 @@ def _not_blank(schema: dict[str, Any], model: type[BaseModel]) -> None:
                 option.setdefault("pattern", NOT_BLANK_PATTERN)
 
 
+# The start of an id, as a person types it from a list: 8 to 32 hex digits, each
+# optionally followed by a dash (so the pattern alone bounds the digits).
+IdPrefix = Annotated[
+    str,
+    Field(
+        min_length=8,
+        max_length=36,
+        pattern=r"^(?:[0-9a-fA-F]-?){8,32}$",
+        description="The first 8 or more hex digits of an id (dashes optional)",
+    ),
+]
+
+
 class InputModel(BaseModel):
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, json_schema_extra=_not_blank

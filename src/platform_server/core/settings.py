@@ -23,12 +23,34 @@ class Settings(BaseSettings):
     database_echo: bool = False
     sqlite_pool_size: int = Field(2, ge=1, le=32)  # readers; writes use one connection
     # PostgreSQL connections per process: kept open, plus overflow opened under bursts.
+    # No overflow by default: under steady load, overflow connections were opened and
+    # closed again every few seconds (a PostgreSQL backend started each time), while a
+    # request now holds its connection only for its queries.
     database_pool_size: int = Field(20, ge=1, le=500)
-    database_max_overflow: int = Field(10, ge=0, le=500)
+    database_max_overflow: int = Field(0, ge=0, le=500)
     # A round trip on every checkout that finds dead connections before use. Off by
     # default: a restarted database costs the requests then in flight a 503 instead.
     database_pool_pre_ping: bool = False
     database_pool_recycle_seconds: int = Field(1800, ge=-1)
+    # How long a request waits for a pooled connection before it is answered 503 with
+    # Retry-After (SQLAlchemy's own default, 30 s, outlives any client's patience when
+    # a dead neighbour holds locks or the pool is exhausted).
+    database_pool_timeout_seconds: float = Field(3.0, gt=0, le=120)
+    # PostgreSQL: a statement running, or waiting for a row lock, longer than this is
+    # cancelled and the request answered 503 with Retry-After (0: no limit). A lock
+    # held by a process that died mid-transaction is released once PostgreSQL notices
+    # the dead connection; meanwhile the survivor's requests fail fast instead of hanging.
+    database_statement_timeout_seconds: float = Field(30.0, ge=0, le=3600)
+    database_lock_timeout_seconds: float = Field(3.0, ge=0, le=3600)
+    # A session left "idle in transaction" this long (its process stuck or gone) is ended
+    # by PostgreSQL, so its locks do not outlive it (0: never).
+    database_idle_in_transaction_timeout_seconds: float = Field(60.0, ge=0, le=3600)
+    # A verified caller (token or API key -> user, role, permissions) is reused for this
+    # long in the process that verified it, sparing two reads per request. Revoking a
+    # session or key, suspending, deleting or changing a user clears it in that process
+    # at once; other processes drop it within this bound (0: read on every request).
+    caller_cache_seconds: float = Field(2.0, ge=0, le=60)
+    caller_cache_max_entries: int = Field(10_000, ge=1, le=1_000_000)
     redis_url: str | None = None
     # Namespaces every Redis key, so test runs and deployments can share a server.
     redis_prefix: str = "platform:"

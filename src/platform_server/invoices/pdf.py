@@ -26,7 +26,7 @@ def render(invoice: InvoiceOut) -> bytes:
     pdf.set_font("Helvetica", size=10)
     for line in (
         f"Issued: {invoice.issued_at:%Y-%m-%d %H:%M} UTC",
-        f"Order: {invoice.order_id}",
+        f"Order: #{invoice.order_number} ({invoice.order_id})",
         f"Payment status: {invoice.payment_status.replace('_', ' ')}",
         "",
         f"Seller: {invoice.seller.name}, {invoice.seller.address or ''}",

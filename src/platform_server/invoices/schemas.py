@@ -4,6 +4,8 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import Field
+
 from platform_server.core.money import MoneyOut
 from platform_server.core.schemas import OutputModel, PricedOut
 from platform_server.orders.api import OrderItemOut
@@ -22,6 +24,7 @@ class InvoiceOut(PricedOut):
     id: uuid.UUID
     number: str
     order_id: uuid.UUID
+    order_number: int = Field(description="The order's number, shown as `#1001`")
     issued_at: datetime
     seller: Party
     buyer: Party

@@ -52,6 +52,7 @@ async def for_order(
         id=invoice.id,
         number=format_number(invoice.number),
         order_id=order.id,
+        order_number=order.number,
         issued_at=invoice.issued_at,
         seller=Party(name=settings.seller_name, address=settings.seller_address),
         buyer=Party(

@@ -33,9 +33,11 @@ TEMPLATES = (*EVENT_TEMPLATES.values(), "webhook_disabled", "login_ceiling", *AC
 SUBJECT_MAX = 255
 
 
-def _short_id(value: Any) -> str:
-    """The first block of a UUID: enough for a person to tell orders apart."""
-    return str(value).split("-", 1)[0].upper()
+def _order_ref(order: Any) -> str:
+    """What a customer quotes: `#1001`. An event recorded before orders had numbers
+    shows the whole id (the first block of a UUIDv7 is shared by a minute's orders)."""
+    number = order.get("number") if isinstance(order, dict) else None
+    return f"#{number}" if number else str(order.get("id") if isinstance(order, dict) else order)
 
 
 def _when(value: Any) -> str:
@@ -58,7 +60,7 @@ _env = Environment(
     # Templates ship with the package: no stat() of every file on every render.
     auto_reload=False,
 )
-_env.filters["short_id"] = _short_id
+_env.filters["order_ref"] = _order_ref
 _env.filters["when"] = _when
 
 # The store's name in greetings and signatures; set from the settings by the sender.

@@ -54,6 +54,7 @@ __all__ = [
 @dataclass(frozen=True)
 class OrderForPayment:
     id: uuid.UUID
+    number: int
     user_id: uuid.UUID
     user_email: str
     status: str

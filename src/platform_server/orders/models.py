@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_server.core.database import Base, IdMixin, Money, TimestampMixin, utcnow
@@ -20,6 +20,9 @@ class Order(IdMixin, TimestampMixin, Base):
         Index("ix_orders_status_created_at", "status", "created_at", "id"),
     )
 
+    # The number people quote ("#1001"): from the `order_numbers` sequence on PostgreSQL,
+    # the next after the highest on SQLite (`repository.next_order_number`).
+    number: Mapped[int] = mapped_column(BigInteger, unique=True)
     user_id: Mapped[uuid.UUID]
     user_email: Mapped[str] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(20), default="pending")

@@ -10,11 +10,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, exists, func, insert, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from platform_server.core import bulk, direct
-from platform_server.core.database import equal_to, in_period, table_of
+from platform_server.core.database import equal_to, id_prefix, in_period, table_of
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, newest_first, oldest_first
 from platform_server.core.timeseries import hour_of
@@ -23,7 +25,36 @@ from platform_server.orders.schemas import OrderFilters
 
 T = TypeVar("T")
 
-_INSERT_ORDER = Direct(insert(table_of(Order)))
+
+class next_order_number(FunctionElement[int]):
+    """The next order number, taken in the order's own insert (see the compilers below)."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(next_order_number, "postgresql")
+def _from_sequence(element: next_order_number, compiler: Any, **kw: Any) -> str:
+    # A sequence: concurrent orders never wait for each other and no row is updated per
+    # order; a rolled-back order leaves a gap, which numbers may have.
+    return "nextval('order_numbers')"
+
+
+_orders = table_of(Order)
+
+
+@compiles(next_order_number)
+def _after_highest(element: next_order_number, compiler: Any, **kw: Any) -> str:
+    # SQLite: one writer at a time (write requests begin with BEGIN IMMEDIATE), so the
+    # highest number cannot change between this read and the insert; the unique index
+    # makes sure of it anyway. An index lookup, no counter table to keep in step.
+    highest = select(func.coalesce(func.max(_orders.c.number), 1000) + 1).scalar_subquery()
+    return str(compiler.process(highest, **kw))
+
+
+_INSERT_ORDER = Direct(
+    insert(_orders).values(number=next_order_number()).returning(_orders.c.number)
+)
 _INSERT_ITEM = Direct(insert(table_of(OrderItem)))
 _INSERT_TRANSITION = Direct(insert(table_of(OrderTransition)))
 
@@ -33,12 +64,15 @@ async def insert_order(
     order: dict[str, Any],
     items: list[dict[str, Any]],
     created: dict[str, Any],
-) -> None:
+) -> int:
     """The order, its items and its first transition, in reference order: the hottest
-    write path skips the ORM (its unit of work and its bulk-insert layer)."""
-    await direct.run(session, _INSERT_ORDER, order)
+    write path skips the ORM (its unit of work and its bulk-insert layer). Returns the
+    order's number, assigned by the insert."""
+    row = await direct.first(session, _INSERT_ORDER, order)
+    assert row is not None  # an insert … returning gives its row
     await direct.run(session, _INSERT_ITEM, items)
     await direct.run(session, _INSERT_TRANSITION, created)
+    return int(row.number)
 
 
 async def load(
@@ -47,10 +81,26 @@ async def load(
     items: list[dict[str, Any]],
     transitions: list[dict[str, Any]],
 ) -> None:
-    """Bulk load (`platform server seed`): COPY on PostgreSQL, executemany elsewhere."""
+    """Bulk load (`platform server seed`): COPY on PostgreSQL, executemany elsewhere.
+    The orders get the next numbers, in the order given."""
+    numbers = await next_numbers(session, len(orders))
+    orders = [{**order, "number": n} for order, n in zip(orders, numbers, strict=True)]
     await bulk.copy_rows(session, table_of(Order), orders)
     await bulk.copy_rows(session, table_of(OrderItem), items)
     await bulk.copy_rows(session, table_of(OrderTransition), transitions)
+
+
+async def next_numbers(session: AsyncSession, count: int) -> list[int]:
+    """`count` order numbers for a bulk load, taken as `next_order_number` takes one."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        taken = await session.scalars(
+            select(func.nextval("order_numbers")).select_from(func.generate_series(1, count))
+        )
+        return sorted(int(n) for n in taken)
+    highest = await session.scalar(select(func.coalesce(func.max(Order.number), 1000)))
+    return list(range(int(highest or 1000) + 1, int(highest or 1000) + 1 + count))
 
 
 async def get(session: AsyncSession, order_id: uuid.UUID, *, lock: bool = False) -> Order | None:
@@ -99,8 +149,9 @@ async def page_of(
     to_schema: Callable[[Order], T],
     filters: OrderFilters,
 ) -> Page[T]:
-    """Orders, newest first, of `user_id` (all with None), in `status`, placed in the
-    period, whose id is `q` or whose buyer's email contains it."""
+    """Orders, newest first, of `user_id` (all with None), in `status`, with `number`,
+    whose id starts with `id_prefix`, placed in the period, whose id is `q` or whose
+    buyer's email contains it."""
     return await newest_first(session, _filtered(filters), Order, page, to_schema)
 
 
@@ -116,8 +167,13 @@ async def export_page(
 
 def _filtered(filters: OrderFilters) -> Select[Any]:
     where = [
-        *equal_to((Order.user_id, filters.user_id), (Order.status, filters.status)),
+        *equal_to(
+            (Order.user_id, filters.user_id),
+            (Order.status, filters.status),
+            (Order.number, filters.number),
+        ),
         *in_period(Order.created_at, filters.created_after, filters.created_before),
+        *id_prefix(Order.id, filters.id_prefix),
     ]
     if filters.q:
         term = filters.q.strip().lower()

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from platform_server.core.money import MoneyOut
-from platform_server.core.schemas import InputModel, Instant, OutputModel, PricedOut
+from platform_server.core.schemas import IdPrefix, InputModel, Instant, OutputModel, PricedOut
 
 OrderStatus = Literal[
     "pending", "paid", "fulfilled", "shipped", "delivered", "cancelled", "expired", "refunded"
@@ -60,6 +60,7 @@ class OrderOut(PricedOut):
     ITEMS = "items"
 
     id: uuid.UUID
+    number: int = Field(description="The order's number for people, shown as `#1001`")
     user_id: uuid.UUID
     user_email: str
     status: OrderStatus
@@ -80,6 +81,9 @@ class OrderTransitionOut(OutputModel):
     from_status: OrderStatus | None
     to_status: OrderStatus
     actor_id: uuid.UUID | None
+    actor_email: str | None = Field(
+        None, description="Who made the change (null: the system, or a user since deleted)"
+    )
     note: str | None
     created_at: datetime
 
@@ -88,6 +92,10 @@ class OrderFilters(BaseModel):
     """The query of `GET /orders`: every filter is optional."""
 
     status: OrderStatus | None = None
+    number: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = Field(
+        None, description="The order's number (`1001` for `#1001`)"
+    )
+    id_prefix: IdPrefix | None = None
     user_id: uuid.UUID | None = Field(None, description="Staff only")
     created_after: Instant | None = None
     created_before: Instant | None = None

@@ -35,6 +35,7 @@ from platform_server.orders.schemas import (
     OrderTransitionOut,
 )
 from platform_server.products import api as products
+from platform_server.users import api as users
 
 ALLOWED: dict[str, frozenset[str]] = {
     "pending": frozenset({"paid", "cancelled", "expired"}),
@@ -88,8 +89,8 @@ def _unavailable(data: OrderCreate, unavailable: list[uuid.UUID]) -> Unprocessab
 async def create_order(
     session: AsyncSession, data: OrderCreate, actor: Principal, reservation_minutes: int
 ) -> OrderOut:
-    """Prices from products, stock from inventory (all lines or none), then the order's
-    rows and its order.created event, all in the caller's transaction."""
+    """Prices from products, the order's rows and its order.created event, then stock
+    from inventory (all lines or none), all in the caller's transaction."""
     # Duplicate lines of one product are summed before the stock check.
     wanted: dict[uuid.UUID, int] = defaultdict(int)
     for line in data.items:
@@ -126,7 +127,6 @@ async def create_order(
             f"The order total {total:f} {currency} is above what one order can hold.",
             errors=[{"loc": ["body", "items"], "msg": "order total too large"}],
         )
-    await inventory.reserve(session, wanted)
     order = {
         "id": order_id,
         "user_id": actor.user_id,
@@ -142,9 +142,13 @@ async def create_order(
         "updated_at": now,
     }
     first = _transition_row(order_id, None, "pending", actor.user_id, None)
-    await repository.insert_order(session, order, items, {**first, "created_at": now})
-    out = OrderOut.model_validate({**order, "items": items})
+    number = await repository.insert_order(session, order, items, {**first, "created_at": now})
+    out = OrderOut.model_validate({**order, "number": number, "items": items})
     await events.record(session, "order.created", "order", order_id, out)
+    # The stock last: its row lock is held from here to the commit, so orders for one
+    # popular product queue behind each other only for that short tail, not for the
+    # whole transaction. A shortage raises, and the rollback undoes the rows above.
+    await inventory.reserve(session, wanted)
     metrics.count_after_commit(session, metrics.ORDERS_CREATED.labels(currency))
     return out
 
@@ -316,7 +320,16 @@ async def history(
     session: AsyncSession, order_id: uuid.UUID, actor: Principal, page: PageParams
 ) -> Page[OrderTransitionOut]:
     order = await get_order(session, order_id, actor)
-    return await repository.history(session, order.id, page, OrderTransitionOut.model_validate)
+    found = await repository.history(session, order.id, page, OrderTransitionOut.model_validate)
+    # Who, for people: the actor's email, looked up for the whole page in one query.
+    emails = await users.contacts(session, [t.actor_id for t in found.data if t.actor_id])
+    data = [
+        t.model_copy(update={"actor_email": emails[t.actor_id].email})
+        if t.actor_id in emails
+        else t
+        for t in found.data
+    ]
+    return Page(data=data, next_cursor=found.next_cursor)
 
 
 async def expire_overdue(session: AsyncSession, now: datetime | None = None) -> int:

@@ -72,6 +72,12 @@ async def list_payments(
     return await service.list_for_order(session, id, actor, page)
 
 
+@router.get("/payments/{id}", response_model=PaymentOut, summary="A payment")
+async def get_payment(id: uuid.UUID, session: DbSession, actor: Buyer) -> PaymentOut:
+    """The buyer's or, for staff, anyone's; what was charged, refunded, and in which currency."""
+    return await service.get_payment(session, id, actor)
+
+
 @router.post(
     "/payments/{id}/refunds",
     status_code=status.HTTP_201_CREATED,

@@ -113,6 +113,18 @@ async def list_for_order(
     return await repository.page_for_order(session, order.id, page)
 
 
+async def get_payment(session: AsyncSession, payment_id: uuid.UUID, actor: Principal) -> PaymentOut:
+    """A payment, to its buyer or staff (anyone else: NotFound, as for a missing one)."""
+    found = await repository.get(session, payment_id)
+    if found is None:
+        raise NotFound(f"Payment {payment_id} does not exist.")
+    try:
+        await orders.get_order(session, found.order_id, actor)
+    except NotFound:
+        raise NotFound(f"Payment {payment_id} does not exist.") from None
+    return PaymentOut.model_validate(found)
+
+
 async def refund(
     session: AsyncSession,
     gateway: Gateway,
@@ -136,12 +148,23 @@ async def refund(
     if payment.status != "succeeded":
         raise Conflict(f"Payment {payment.id} {payment.status}; there is nothing to refund.")
     remaining = payment.amount - payment.refunded_amount
+    if remaining <= 0:
+        raise Unprocessable(
+            f"Payment {payment.id} is already refunded in full ({payment.refunded_amount:f} "
+            f"{payment.currency}); there is nothing left to refund.",
+            errors=[{"loc": ["body", "amount"], "msg": "nothing left to refund"}],
+        )
     value = remaining if amount is None else quantize(amount, payment.currency)
     if value <= 0 or value > remaining:
         raise Unprocessable(
             f"A refund must be above 0 and at most the {remaining:f} {payment.currency} "
             "not yet refunded.",
-            errors=[{"loc": ["body", "amount"], "msg": f"must be in (0, {remaining:f}]"}],
+            errors=[
+                {
+                    "loc": ["body", "amount"],
+                    "msg": f"must be above 0 and at most {remaining:f} {payment.currency}",
+                }
+            ],
         )
     try:
         reference = await gateway.refund(

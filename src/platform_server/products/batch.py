@@ -34,6 +34,7 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
     # Matched as the schemas store them (whitespace stripped), or " A-1" would miss "A-1".
     skus = [_sku(item) for item in payload.items]
     existing = await repository.by_sku(session, [s for s in skus if s])
+    known = None if payload.create_categories else await _known(session, payload.items)
     seen: set[str] = set()
     results: list[BatchItemResult] = []
     new: list[ProductCreate] = []
@@ -44,6 +45,11 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
         if sku is not None:
             seen.add(sku)
         product = existing.get(sku) if sku else None
+        category = _category(item)
+        if known is not None and category is not None and category not in known:
+            message = f"unknown category {category!r} (create_categories allows new ones)"
+            results.append(_failed(index, sku, [{"loc": ["category"], "msg": message}]))
+            continue
         try:
             if product is None:
                 result = _create(index, item, payload.dry_run, new)
@@ -84,6 +90,16 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
             changes={"items": len(payload.items), **changes},
         )
     return out
+
+
+def _category(item: dict[str, Any]) -> str | None:
+    category = item.get("category")
+    return category.strip() or None if isinstance(category, str) else None
+
+
+async def _known(session: AsyncSession, items: list[dict[str, Any]]) -> set[str]:
+    named = {c for c in map(_category, items) if c is not None}
+    return await repository.known_categories(session, sorted(named))
 
 
 def _sku(item: dict[str, Any]) -> str | None:

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.cache.stale import CATALOG, mark_stale
 from platform_server.core import bulk, direct
-from platform_server.core.database import table_of
+from platform_server.core.database import equal_to, table_of
+from platform_server.core.database import id_prefix as prefixed
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, SortKey, paginate, paginate_by_offset
 from platform_server.inventory import api as inventory
@@ -86,6 +87,14 @@ async def by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, Produc
         return {}
     rows = await session.scalars(select(Product).where(Product.sku.in_(list(skus))))
     return {p.sku: p for p in rows}
+
+
+async def known_categories(session: AsyncSession, names: Sequence[str]) -> set[str]:
+    """Which of these categories some product (of any status) already has."""
+    if not names:
+        return set()
+    stmt = select(Product.category).where(Product.category.in_(list(names))).distinct()
+    return set((await session.scalars(stmt)).all())
 
 
 async def by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Product]:
@@ -216,7 +225,10 @@ def filtered(
     min_price: Any,
     max_price: Any,
     in_stock: bool | None,
+    sku: str | None = None,
+    id_prefix: str | None = None,
 ) -> Select[Any]:
+    stmt = stmt.where(*equal_to((Product.sku, sku)), *prefixed(Product.id, id_prefix))
     if status:
         stmt = stmt.where(Product.status == status)
     if category:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from platform_server.cache.shared import SharedCache
 from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import Slot, services_of
-from platform_server.core.database import DbSession
+from platform_server.core.database import DatabaseDep, DbSession
 from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
@@ -71,13 +71,17 @@ async def create_product(
 @router.get("/products", response_model=Page[ProductOut], summary="List and search products")
 async def list_products(
     request: Request,
-    session: DbSession,
+    db: DatabaseDep,
     page: PageQuery,
     actor: OptionalPrincipal,
     filters: Annotated[ProductFilters, Query()],
 ) -> Response:
     async def read() -> Response:
-        return model_response(await service.list_products(session, page, filters, actor))
+        # Only a cache miss opens a session, and gives its connection back before the
+        # response is serialized (on a busy process that takes longer than the query).
+        async with db.transaction(write=False) as session:
+            found = await service.list_products(session, page, filters, actor)
+        return model_response(found)
 
     return await _cached(request, actor, read)
 
@@ -91,10 +95,12 @@ async def batch_upsert(payload: BatchIn, session: DbSession, actor: Staff) -> Re
 
 @router.get("/products/{id}", response_model=ProductOut, summary="Get a product")
 async def get_product(
-    request: Request, id: uuid.UUID, session: DbSession, actor: OptionalPrincipal
+    request: Request, id: uuid.UUID, db: DatabaseDep, actor: OptionalPrincipal
 ) -> Response:
     async def read() -> Response:
-        return model_response(await service.get_product_out(session, id, actor))
+        async with db.transaction(write=False) as session:
+            found = await service.get_product_out(session, id, actor)
+        return model_response(found)
 
     return await _cached(request, actor, read)
 
@@ -114,12 +120,14 @@ async def delete_product(id: uuid.UUID, session: DbSession, actor: Staff) -> Pro
 
 @router.get("/categories", response_model=Page[CategoryOut], summary="Categories")
 async def list_categories(
-    request: Request, session: DbSession, page: PageQuery, actor: OptionalPrincipal
+    request: Request, db: DatabaseDep, page: PageQuery, actor: OptionalPrincipal
 ) -> Response:
     """Every category with its number of products, by name."""
 
     async def read() -> Response:
-        return model_response(await service.categories(session, actor, page))
+        async with db.transaction(write=False) as session:
+            found = await service.categories(session, actor, page)
+        return model_response(found)
 
     return await _cached(request, actor, read)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from platform_server.core.money import Currency, MoneyIn, MoneyOut
-from platform_server.core.schemas import InputModel, OutputModel, PatchModel, PricedOut
+from platform_server.core.schemas import IdPrefix, InputModel, OutputModel, PatchModel, PricedOut
 from platform_server.inventory.api import InventoryOut
 
 ProductStatus = Literal["active", "archived"]
@@ -44,6 +44,8 @@ class ProductFilters(BaseModel):
     """The query of `GET /products`: every filter is optional."""
 
     q: str | None = Field(None, max_length=200, description="Full-text search")
+    sku: str | None = Field(None, max_length=64, description="The product with this SKU")
+    id_prefix: IdPrefix | None = None
     category: str | None = Field(None, max_length=100)
     min_price: MoneyIn | None = None
     max_price: MoneyIn | None = None
@@ -145,6 +147,11 @@ class ProductDeleted(OutputModel):
 class BatchIn(InputModel):
     items: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=1000)]
     dry_run: bool = Field(False, description="Validate every item and change nothing")
+    create_categories: bool = Field(
+        False,
+        description="Allow categories no product has yet; without it such an item fails "
+        "(`unknown category`), so a typo does not start a new category",
+    )
 
 
 class BatchItemResult(OutputModel):

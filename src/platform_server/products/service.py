@@ -211,6 +211,8 @@ async def list_products(
         min_price=low,
         max_price=high,
         in_stock=filters.in_stock,
+        sku=filters.sku,
+        id_prefix=filters.id_prefix,
     )
     sort = filters.sort or ("relevance" if filters.q else "-created_at")
     if sort == "relevance" and not filters.q:

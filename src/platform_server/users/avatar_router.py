@@ -93,6 +93,7 @@ async def delete_avatar(id: uuid.UUID, session: DbSession, actor: Writer) -> Pro
             "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp")},
         },
         **DOWNLOAD_RESPONSES,
+        409: {"description": "The user has uploaded no avatar"},
     },
 )
 async def get_avatar(
@@ -103,7 +104,8 @@ async def get_avatar(
     session: DbSession,
     actor: Viewer,
 ) -> Response:
-    """For whoever may read the user (themself, or staff with users:read)."""
+    """For whoever may read the user (themself, or staff with users:read); 409 when
+    the user has uploaded none."""
     key, filename = await avatars.stored_avatar(session, id, actor)
     return await serve(
         request,

@@ -13,7 +13,7 @@ import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
-from platform_server.core.errors import NotFound
+from platform_server.core.errors import Conflict
 from platform_server.core.principal import Principal
 from platform_server.storage import imaging
 from platform_server.storage.base import Storage, random_key
@@ -82,11 +82,12 @@ async def delete_avatar(
 async def stored_avatar(
     session: AsyncSession, user_id: uuid.UUID, actor: Principal
 ) -> tuple[str, str]:
-    """The key and a file name of the user's avatar, for whoever may see the user."""
+    """The key and a file name of the user's avatar, for whoever may see the user; a
+    409 when they have none (the user exists: like an unpaid order's invoice)."""
     user = await service.get_visible(session, user_id, actor)
     profile = await repository.get_profile(session, user.id)
     if profile is None or not profile.avatar_key:
-        raise NotFound(f"User {user_id} has no uploaded avatar.")
+        raise Conflict(f"User {user_id} has no uploaded avatar.")
     ext = (profile.avatar_content_type or "image/jpeg").split("/")[-1].replace("jpeg", "jpg")
     return profile.avatar_key, f"avatar.{ext}"
 

@@ -357,13 +357,15 @@ def test_a_batch_upsert_is_one_record_with_counts(
         {"sku": new_sku(), "name": "Broken", "price": "-1", "category": category},
     ]
     dry = api.post(
-        f"{API}/products/batch", json={"items": items, "dry_run": True}, headers=staff.headers
+        f"{API}/products/batch",
+        json={"items": items, "dry_run": True, "create_categories": True},
+        headers=staff.headers,
     )
     assert dry.status_code == 200, dry.text
     rid = request_id()
     response = api.post(
         f"{API}/products/batch",
-        json={"items": items},
+        json={"items": items, "create_categories": True},
         headers={**staff.headers, "X-Request-ID": rid},
     )
     assert response.status_code == 200, response.text

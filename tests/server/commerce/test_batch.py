@@ -18,6 +18,8 @@ def items(n: int, category: str, **fields: Any) -> list[dict[str, Any]]:
 
 
 def batch(api: httpx.Client, headers: dict[str, str], rows: list[Any], **kw: Any) -> httpx.Response:
+    """The tests' rows bring categories of their own; the rule about those has its test."""
+    kw.setdefault("create_categories", True)
     return api.post(f"{API}/products/batch", json={"items": rows, **kw}, headers=headers)
 
 
@@ -190,3 +192,31 @@ def test_nulls_in_an_update_are_item_errors(api: httpx.Client, shop: Shop) -> No
     assert [r["result"] for r in results] == ["error", "created"]
     assert {loc for err in results[0]["errors"] for loc in err["loc"]} >= {"name"}
     assert api.get(f"{API}/products/{existing['id']}").json()["name"] == "Keep me"
+
+
+def test_an_unknown_category_fails_unless_allowed(api: httpx.Client, shop: Shop) -> None:
+    known = shop.product()["category"]
+    fresh = new_category()
+    rows = [*items(1, known), *items(1, fresh), *items(1, f"  {known}  ")]
+    response = batch(api, shop.headers, rows, create_categories=False)
+    assert response.status_code == 200, response.text
+    out = response.json()
+    assert [r["result"] for r in out["results"]] == ["created", "error", "created"]
+    assert out["results"][1]["errors"] == [
+        {
+            "loc": ["category"],
+            "msg": f"unknown category {fresh!r} (create_categories allows new ones)",
+        }
+    ]
+    assert in_category(api, shop, fresh) == []
+    # Moving an existing product to a new category is refused the same way.
+    moved = batch(
+        api, shop.headers, [{"sku": rows[0]["sku"], "category": fresh}], create_categories=False
+    )
+    assert moved.json()["results"][0]["result"] == "error"
+    allowed = batch(api, shop.headers, [rows[1]], create_categories=True)
+    assert allowed.json()["created"] == 1
+    assert [p["sku"] for p in in_category(api, shop, fresh)] == [rows[1]["sku"]]
+    assert_problem(
+        batch(api, shop.headers, rows, create_categories="maybe"), 422, field="create_categories"
+    )

@@ -60,6 +60,8 @@ def test_full_lifecycle_with_history(
         customer.id,
         customer.id,
     ]
+    # ...and by email, for people (the CLI's BY column)
+    assert [h["actor_email"] for h in steps] == [staff.email] * 3 + [customer.email] * 2
     assert all(h["order_id"] == order["id"] for h in steps)
     times = [datetime.fromisoformat(h["created_at"]) for h in steps]
     assert times == sorted(times, reverse=True)

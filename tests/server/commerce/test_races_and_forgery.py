@@ -91,7 +91,9 @@ def test_batch_matches_skus_without_their_whitespace(shop: Shop, api: httpx.Clie
     category = new_category()
     item = {"name": "W", "price": "1.00", "category": category}
     first = api.post(
-        f"{API}/products/batch", json={"items": [{**item, "sku": sku}]}, headers=shop.headers
+        f"{API}/products/batch",
+        json={"items": [{**item, "sku": sku}], "create_categories": True},
+        headers=shop.headers,
     )
     assert first.json()["created"] == 1
     again = api.post(

@@ -53,6 +53,26 @@ def test_partial_then_the_rest(
         staff.id,
     )
     assert_problem(refund(api, payment["id"], staff.headers, amount="0.01"), 422, field="amount")
+    # Nothing left: said in words, not as an empty interval
+    done = refund(api, payment["id"], staff.headers)
+    assert_problem(done, 422, field="amount")
+    assert "already refunded in full (50.00 USD)" in done.json()["detail"]
+    assert "(0, " not in done.text
+
+
+def test_get_a_payment(
+    api: httpx.Client, shop: Shop, customer: Account, staff: Account, make_user: Any
+) -> None:
+    product = shop.product(price="12.00", stock=2)
+    _, payment = shop.paid_order(customer, (product["id"], 1))
+    for headers in (customer.headers, staff.headers):  # the buyer and staff
+        got = api.get(f"{API}/payments/{payment['id']}", headers=headers)
+        assert got.status_code == 200, got.text
+        assert got.json() == payment | {"refunded_amount": "0.00"}
+    stranger = make_user()
+    assert_problem(api.get(f"{API}/payments/{payment['id']}", headers=stranger.headers), 404)
+    assert_problem(api.get(f"{API}/payments/{uuid.uuid4()}", headers=staff.headers), 404)
+    assert_problem(api.get(f"{API}/payments/not-an-id", headers=staff.headers), 422)
 
 
 def test_full_refund_of_a_delivered_order(api: httpx.Client, shop: Shop, customer: Account) -> None:

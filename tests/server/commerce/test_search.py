@@ -250,7 +250,11 @@ def test_batch_created_products_are_searchable(
         {"sku": f"{word}-b{i}", "name": f"Batch {word} {i}", "price": "1.00", "category": category}
         for i in range(30)
     ]
-    created = api.post(f"{API}/products/batch", json={"items": items}, headers=staff.headers)
+    created = api.post(
+        f"{API}/products/batch",
+        json={"items": items, "create_categories": True},
+        headers=staff.headers,
+    )
     assert created.status_code == 200, created.text
     assert created.json()["created"] == 30
     single = shop.product(name=f"Single {word}", category=category)

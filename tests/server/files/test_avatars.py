@@ -46,7 +46,9 @@ def test_my_avatar_round_trip(api: httpx.Client, customer: Account) -> None:
     )
     removed = api.delete(f"{API}/users/me/avatar", headers=customer.headers)
     assert removed.status_code == 200 and removed.json()["avatar_url"] is None
-    assert_problem(api.get(f"{API}/users/{customer.id}/avatar", headers=customer.headers), 404)
+    # None uploaded (the user exists): 409, as for an unpaid order's invoice.
+    none = api.get(f"{API}/users/{customer.id}/avatar", headers=customer.headers)
+    assert "no uploaded avatar" in assert_problem(none, 409)["detail"]
 
 
 def test_who_may_set_and_see_an_avatar(

@@ -125,8 +125,10 @@ def test_smtp_delivers_multipart_emails(tmp_path: Path) -> None:
         shop = Shop(api, admin)
         product = shop.product(name="Desk Lamp", price="39.90", stock=3)
         order = shop.order(user, (product["id"], 2))
-        received = inbox.wait(user.email, order["id"].split("-")[0].upper())
+        received = inbox.wait(user.email, f"Order #{order['number']} received")
+        assert received["Subject"] == f"Order #{order['number']} received"
         text, html = parts(received)
+        assert f"Thank you for your order #{order['number']}." in text
         assert f"2 x Desk Lamp ({product['sku']})" in text and "Total: 79.80 USD" in text
         assert "Desk Lamp" in html and "79.80 USD" in html
 

@@ -23,7 +23,8 @@ def create(
         typer.Option(
             "--scope",
             "-s",
-            help="A permission (repeatable); default: all of yours.",
+            help="A scope to grant (repeatable). Default: asked on a terminal, else "
+            "read-only (the :read scopes of yours).",
             show_default=False,
         ),
     ] = None,
@@ -37,11 +38,26 @@ def create(
         ),
     ] = None,
 ) -> None:
-    """Create a key; the secret is printed once, store it now."""
+    """Create a key; the secret is printed once, store it now.
+
+    Without --scope, a terminal shows a checklist of scopes; a script gets a read-only key.
+    """
     from datetime import UTC
+
+    from platform_cli import terminal
+    from platform_cli.commands.api_keys import scopes
 
     out = session.out
     expires_at = as_utc(expires_at)
+    unknown = [s for s in scope or [] if s not in scopes.SCOPES]
+    if unknown:
+        from platform_cli.errors import UsageError
+
+        raise UsageError(
+            f"unknown scope {', '.join(unknown)}; scopes are: {', '.join(scopes.SCOPES)}"
+        )
+    if not scope and terminal.stdin_is_tty() and not session.dry_run:
+        scope = scopes.ask()
     if session.dry_run:
         errors = []
         if not 1 <= len(name) <= 255:
@@ -67,3 +83,5 @@ def create(
     out.one(created, [*COLUMNS, *_KEY_COLUMN])
     if out.format == "table":
         out.warn("this is the only time the key is shown; store it now.")
+        if not scope:
+            out.info("The key is read-only; grant more with --scope (repeatable).")

@@ -9,6 +9,7 @@ import typer
 
 from platform_cli.actions import find_listed
 from platform_cli.context import columns
+from platform_cli.refs import check_id
 from platform_cli.verbs import Change, Session, changing, listing
 
 if TYPE_CHECKING:
@@ -29,7 +30,9 @@ def list_keys(sdk: Client, size: int) -> Iterable[Any]:
 @changing(confirm=True)
 def revoke(
     session: Session,
-    key_id: Annotated[str, typer.Argument(help="Key id (see `platform api-keys list`).")],
+    key_id: Annotated[
+        str, typer.Argument(help="Key id (see `platform api-keys list`).", parser=check_id)
+    ],
 ) -> Change:
     """Revoke an API key; it stops working at once."""
     api_keys = session.sdk.api_keys

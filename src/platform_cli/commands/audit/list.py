@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from platform_cli.context import TIME_FORMATS, as_utc, columns
+from platform_cli.refs import check_id
 from platform_cli.verbs import listing, showing
 
 if TYPE_CHECKING:
@@ -118,7 +119,9 @@ def list_records(
 @showing(COLUMNS)
 def get(
     sdk: Client,
-    record_id: Annotated[str, typer.Argument(help="Audit record id.", show_default=False)],
+    record_id: Annotated[
+        str, typer.Argument(help="Audit record id.", parser=check_id, show_default=False)
+    ],
 ) -> Any:
     """Show one audit record with its changes."""
     return sdk.audit.get(record_id)

@@ -86,7 +86,8 @@ def login(
         password = read_secret_stdin("password") if password_stdin else prompt_secret("Password")
         from platform_sdk import Client, MfaRequiredError
 
-        with Client(base_url=conn.base_url, api_key="") as anon:
+        program = conn.client_options(None)["user_agent"]  # the session is named by its login
+        with Client(base_url=conn.base_url, api_key="", user_agent=program) as anon:
             try:
                 with out.spinner(f"Signing in to {conn.base_url}…"):
                     pair = anon.auth.login(email=email, password=password)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from platform_cli.context import Column, OutputOption, connection, output
+from platform_cli.verbs import printing
+
+if TYPE_CHECKING:
+    from platform_cli.output import Output
 
 
-def status(ctx: typer.Context, fmt: OutputOption = None) -> None:
+@printing
+def status(ctx: typer.Context, out: Output) -> None:
     """Who you are, on which server and profile, where the credential comes from."""
     from platform_cli.client import jwt_expiry
 
-    out = output(ctx, fmt)
     conn = connection(ctx)
     credential = conn.require_credential()
     with out.spinner("Checking…"), conn.client() as sdk:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from platform_cli.context import as_utc, columns, time_option
+from platform_cli.refs import check_id
 from platform_cli.verbs import listing, option, showing
 
 if TYPE_CHECKING:
@@ -37,7 +38,12 @@ def list_events(
     types: TypeOption = None,
     resource_id: Annotated[
         str | None,
-        typer.Option("--resource", help="Only events of this resource id.", show_default=False),
+        typer.Option(
+            "--resource",
+            help="Only events of this resource id.",
+            parser=check_id,
+            show_default=False,
+        ),
     ] = None,
     **filters: Any,
 ) -> Iterable[Any]:
@@ -53,7 +59,8 @@ def list_events(
 
 @showing(COLUMNS)
 def get(
-    sdk: Client, event_id: Annotated[str, typer.Argument(help="Event id.", show_default=False)]
+    sdk: Client,
+    event_id: Annotated[str, typer.Argument(help="Event id.", parser=check_id, show_default=False)],
 ) -> Any:
     """Show one event with its data."""
     return sdk.events.get(event_id)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.commands.events.list import COLUMNS, TypeOption
+from platform_cli.refs import check_id
 from platform_cli.verbs import Session, verb
 
 
@@ -19,6 +20,7 @@ def tail(
         typer.Option(
             "--after",
             help="Start after this event id (replays what came since).",
+            parser=check_id,
             show_default=False,
         ),
     ] = None,
@@ -51,6 +53,9 @@ def tail(
 def _print_event(out: Any, event: Any) -> None:
     import json
 
+    if out.shape is not None and (out.shape.format or out.shape.fields):
+        out.one(event, COLUMNS)  # --jq, --template or --columns: event by event
+        return
     if out.format in {"json", "jsonl"}:
         out.write(json.dumps(event.model_dump(mode="json"), separators=(",", ":")) + "\n")
         return

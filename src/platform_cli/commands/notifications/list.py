@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from platform_cli.context import columns, only_option
+from platform_cli.refs import check_id
 from platform_cli.verbs import listing, option, showing
 
 if TYPE_CHECKING:
@@ -20,7 +21,9 @@ Status = Literal["queued", "sent", "failed"]
 Channel = Literal["email", "sms"]
 
 
-NotificationId = Annotated[str, typer.Argument(help="Notification id.", show_default=False)]
+NotificationId = Annotated[
+    str, typer.Argument(help="Notification id.", parser=check_id, show_default=False)
+]
 
 
 COLUMNS = columns(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -11,24 +11,24 @@ from platform_cli.context import check_fields
 from platform_cli.verbs import Session, verb
 
 if TYPE_CHECKING:
-    from platform_sdk import Client
+    from platform_sdk import Client, OrderItemParam, ShippingAddressParam
 
 
 def parse_items(values: list[str]) -> list[dict[str, Any]]:
-    """``--item PRODUCT_ID[:QTY]`` options (quantity 1 when left out)."""
-    import uuid
+    """``--item PRODUCT[:QTY]`` options (quantity 1 when left out); PRODUCT is a SKU, an
+    id or an id prefix, checked here and resolved by ``resolve_items``."""
+    import typer
 
     from platform_cli.errors import UsageError
+    from platform_cli.refs import check_product
 
     items = []
     for value in values:
-        product_id, sep, qty = value.partition(":")
+        product_id, sep, qty = value.partition(":")  # a SKU has no ":"
         try:
-            uuid.UUID(product_id.strip())
-        except ValueError:
-            raise UsageError(
-                f"--item takes PRODUCT_ID:QTY with a product id (a UUID), got {value!r}"
-            ) from None
+            check_product(product_id)
+        except typer.BadParameter as bad:
+            raise UsageError(f"--item {value!r}: {bad.message}") from None
         try:
             quantity = int(qty) if sep else 1
         except ValueError:
@@ -37,6 +37,13 @@ def parse_items(values: list[str]) -> list[dict[str, Any]]:
             raise UsageError(f"--item {value!r}: the quantity must be a whole number 1-10000")
         items.append({"product_id": product_id.strip(), "quantity": quantity})
     return items
+
+
+def resolve_items(sdk: Client, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each item's product as its id (a SKU is looked up with ``?sku=``)."""
+    from platform_cli.refs import product_id
+
+    return [{**item, "product_id": product_id(sdk, item["product_id"])} for item in items]
 
 
 def parse_address(given: dict[str, str | None], as_json: str | None) -> dict[str, Any] | None:
@@ -117,7 +124,7 @@ def create(
         typer.Option(
             "--item",
             "-i",
-            help="PRODUCT_ID:QTY (repeatable; quantity 1 if left out).",
+            help="PRODUCT:QTY, the product by SKU or id (repeatable; quantity 1 if left out).",
             show_default=False,
         ),
     ],
@@ -158,10 +165,15 @@ def create(
     if session.dry_run:
         errors = _validate_address(address)
         with out.spinner("Fetching products…"):
-            summary, problems = _preview(sdk, items)
+            summary, problems = _preview(sdk, resolve_items(sdk, items))
         check_fields(errors + problems)
         out.dry_run("place an order", request={**summary, "shipping_address": address})
         return
     with out.spinner("Placing the order…"):
-        order = sdk.orders.create(items=items, shipping_address=address)
+        items = resolve_items(sdk, items)
+        # Built from options (and --shipping-address-json), so checked by the server.
+        order = sdk.orders.create(
+            items=cast("list[OrderItemParam]", items),
+            shipping_address=cast("ShippingAddressParam | None", address),
+        )
     out.one(order, COLUMNS)

@@ -22,7 +22,10 @@ def invoice(
     ] = None,
 ) -> None:
     """The invoice of a paid order: the PDF with --out, else its fields (-o json: the JSON)."""
+    from platform_cli.refs import order_id as resolve
+
     out, sdk = session.out, session.sdk
+    shown, order_id = order_id, resolve(sdk, order_id)
     if out_path is None:
         with out.spinner("Fetching…"):
             document = sdk.orders.invoice(order_id)
@@ -40,6 +43,6 @@ def invoice(
 
     Path(out_path).write_bytes(pdf)
     out.done(
-        f"Wrote the invoice of order {order_id} to {out_path} ({len(pdf):,} bytes).",
+        f"Wrote the invoice of order {shown} to {out_path} ({len(pdf):,} bytes).",
         {"order_id": order_id, "path": out_path, "bytes": len(pdf)},
     )

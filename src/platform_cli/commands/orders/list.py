@@ -9,6 +9,7 @@ import typer
 
 from platform_cli.commands.orders.options import COLUMNS, HISTORY_COLUMNS, OrderId, OrderStatus
 from platform_cli.context import as_utc, only_option, query_option, time_option
+from platform_cli.refs import check_id
 from platform_cli.verbs import listing, option, showing
 
 if TYPE_CHECKING:
@@ -21,7 +22,9 @@ FILTERS = [
         "user_id",
         Annotated[
             str | None,
-            typer.Option("--user-id", help="Only this buyer (staff).", show_default=False),
+            typer.Option(
+                "--user-id", help="Only this buyer (staff).", parser=check_id, show_default=False
+            ),
         ],
     ),
     option("created_after", time_option("--created-after", "Placed at or after")),
@@ -46,10 +49,14 @@ def list_orders(sdk: Client, size: int, **filters: Any) -> Iterable[Any]:
 @showing(COLUMNS)
 def get(sdk: Client, order_id: OrderId) -> Any:
     """Show one order with its items."""
-    return sdk.orders.get(order_id)
+    from platform_cli.refs import order_id as resolve
+
+    return sdk.orders.get(resolve(sdk, order_id))
 
 
 @listing(HISTORY_COLUMNS, empty="No history.")
 def history(sdk: Client, size: int, order_id: OrderId) -> Iterable[Any]:
     """Every status change of an order, newest first."""
-    return sdk.orders.history(order_id, limit=size)
+    from platform_cli.refs import order_id as resolve
+
+    return sdk.orders.history(resolve(sdk, order_id), limit=size)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.commands.orders.options import COLUMNS, OrderId
+from platform_cli.refs import order_id as resolve
 from platform_cli.verbs import Change, Session, changing
 
 
@@ -16,16 +17,18 @@ def _transition(
     order_id: str,
     action: str,
     to_status: str,
-    call: Callable[[], Any],
+    call: Callable[[str], Any],
     **extra: Any,
 ) -> Change:
-    """A before/after diff on dry runs; ``extra`` fields change along with the status."""
+    """A before/after diff on dry runs; ``extra`` fields change along with the status.
+    ``call`` gets the order's id (``order_id`` may be ``#1001`` or a prefix)."""
     orders = session.sdk.orders
+    resolved = resolve(session.sdk, order_id)
     return Change(
         action=f"{action} order {order_id}",
-        fetch=lambda: orders.get(order_id),
+        fetch=lambda: orders.get(resolved),
         after=lambda before: {**before, "status": to_status, **extra},
-        call=call,
+        call=lambda: call(resolved),
         columns=COLUMNS,
     )
 
@@ -39,14 +42,14 @@ def cancel(
     ] = None,
 ) -> Change:
     """Cancel an order and release its stock; staff cancelling a paid one refund it in full."""
-    call = lambda: session.sdk.orders.cancel(order_id, note=note)  # noqa: E731
+    call = lambda oid: session.sdk.orders.cancel(oid, note=note)  # noqa: E731
     return _transition(session, order_id, "cancel", "cancelled", call)
 
 
 @changing()
 def fulfill(session: Session, order_id: OrderId) -> Change:
     """Mark a paid order fulfilled (staff); its units leave stock."""
-    call = lambda: session.sdk.orders.fulfill(order_id)  # noqa: E731
+    call = lambda oid: session.sdk.orders.fulfill(oid)  # noqa: E731
     return _transition(session, order_id, "fulfill", "fulfilled", call)
 
 
@@ -58,8 +61,8 @@ def ship(
     tracking_number: Annotated[str, typer.Option("--tracking-number", help="Tracking number.")],
 ) -> Change:
     """Mark a fulfilled order shipped (staff)."""
-    call = lambda: session.sdk.orders.ship(  # noqa: E731
-        order_id, carrier=carrier, tracking_number=tracking_number
+    call = lambda oid: session.sdk.orders.ship(  # noqa: E731
+        oid, carrier=carrier, tracking_number=tracking_number
     )
     shipment = {"carrier": carrier, "tracking_number": tracking_number}
     return _transition(session, order_id, "ship", "shipped", call, **shipment)
@@ -68,5 +71,5 @@ def ship(
 @changing()
 def deliver(session: Session, order_id: OrderId) -> Change:
     """Mark a shipped order delivered (staff)."""
-    call = lambda: session.sdk.orders.deliver(order_id)  # noqa: E731
+    call = lambda oid: session.sdk.orders.deliver(oid)  # noqa: E731
     return _transition(session, order_id, "deliver", "delivered", call)

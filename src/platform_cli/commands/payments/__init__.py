@@ -4,5 +4,10 @@ from platform_cli.lazy import Noun
 
 NOUN = Noun(
     help="Pay orders, list their payments, refund them.",
-    verbs={"pay": ".pay:pay", "list": ".list:list_payments", "refund": ".refund:refund"},
+    verbs={
+        "pay": ".pay:pay",
+        "list": ".list:list_payments",
+        "get": ".list:get",
+        "refund": ".refund:refund",
+    },
 )

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from platform_cli.context import columns
-from platform_cli.verbs import listing
+from platform_cli.refs import OrderRef, check_id
+from platform_cli.verbs import listing, showing
 
 if TYPE_CHECKING:
     from platform_sdk import Client
 
-OrderId = Annotated[str, typer.Argument(help="Order id.", show_default=False)]
+OrderId = OrderRef  # #1001, an id, or an id prefix
+PaymentId = Annotated[str, typer.Argument(help="Payment id.", parser=check_id, show_default=False)]
 
 
 COLUMNS = columns(
@@ -32,4 +34,12 @@ REFUND_COLUMNS = columns(
 @listing(COLUMNS, empty="No payments.")
 def list_payments(sdk: Client, size: int, order_id: OrderId) -> Iterable[Any]:
     """Every payment attempt of an order, failed ones included."""
-    return sdk.orders.payments.list(order_id, limit=size)
+    from platform_cli.refs import order_id as resolve
+
+    return sdk.orders.payments.list(resolve(sdk, order_id), limit=size)
+
+
+@showing(COLUMNS)
+def get(sdk: Client, payment_id: PaymentId) -> Any:
+    """Show one payment: amount, currency, what was refunded."""
+    return sdk.payments.get(payment_id)

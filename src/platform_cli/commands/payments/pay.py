@@ -38,7 +38,10 @@ def pay(
         raise LocalValidationError(
             [("body.payment_method", "card numbers are never accepted; use a provider token")]
         )
+    from platform_cli.refs import order_id as resolve
+
     sdk = session.sdk
+    order_id = resolve(sdk, order_id)
     if session.dry_run:
         if not 1 <= len(method) <= 100:
             raise LocalValidationError([("body.payment_method", "must be 1-100 characters")])

@@ -7,15 +7,16 @@ from typing import Annotated
 
 import typer
 
-from platform_cli.commands.payments.list import REFUND_COLUMNS
+from platform_cli.commands.payments.list import REFUND_COLUMNS, PaymentId
 from platform_cli.context import check_fields, confirm, parse_money
+from platform_cli.errors import CLIError
 from platform_cli.verbs import Session, verb
 
 
 @verb(yes=True, dry_run=True)
 def refund(
     session: Session,
-    payment_id: Annotated[str, typer.Argument(help="Payment id.", show_default=False)],
+    payment_id: PaymentId,
     amount: Annotated[
         Decimal | None,
         typer.Option(
@@ -35,20 +36,34 @@ def refund(
         errors.append(("body.amount", "must be more than 0"))
     if reason is not None and len(reason) > 500:
         errors.append(("body.reason", "at most 500 characters"))
-    what = f"refund {amount} of payment {payment_id}" if amount else f"refund payment {payment_id}"
     if session.dry_run:
         check_fields(errors)
+    sdk = session.sdk
+    with out.spinner("Fetching the payment…"):
+        payment = sdk.payments.get(payment_id)  # 404 (exit 5) if unknown
+    left = payment.amount - payment.refunded_amount
+    if left <= 0 and payment.status == "succeeded":
+        raise CLIError(
+            f"payment {payment_id} is already refunded in full "
+            f"({payment.refunded_amount} {payment.currency}); there is nothing left to refund"
+        )
+    what = (
+        f"refund {amount} {payment.currency} of payment {payment_id}"
+        if amount
+        else f"refund all {left} {payment.currency} not yet refunded of payment {payment_id}"
+    )
+    if session.dry_run:
         out.dry_run(
-            what + ("" if amount else " (all not yet refunded)"),
+            what,
             request={
                 "payment_id": payment_id,
                 "amount": str(amount) if amount is not None else None,
+                "currency": payment.currency,
                 "reason": reason,
             },
         )
         return
     confirm(what, yes=session.yes)
-    sdk = session.sdk
     with out.spinner("Refunding…"):
         created = sdk.payments.refunds.create(payment_id, amount=amount, reason=reason)
     out.one(created, REFUND_COLUMNS)

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 @showing(COLUMNS, authenticated=False)
 def get(sdk: Client, product_id: ProductId) -> Any:
     """Show one product with its stock."""
-    return sdk.products.get(product_id)
+    from platform_cli.refs import product_id as resolve
+
+    return sdk.products.get(resolve(sdk, product_id))
 
 
 @verb(authenticated=False)
@@ -30,5 +32,8 @@ def recommendations(
     """Products often bought with this one, then popular ones of its category."""
     out = session.out
     with out.spinner("Fetching…"):
-        page = session.sdk.products.recommendations(product_id, limit=limit)
+        from platform_cli.refs import product_id as resolve
+
+        sdk = session.sdk
+        page = sdk.products.recommendations(resolve(sdk, product_id), limit=limit)
     out.many(page.data, COLUMNS, empty="No recommendations.")

@@ -75,6 +75,14 @@ def import_file(
         bool,
         typer.Option("--dry-run", help="Validate every row on the server; change nothing."),
     ] = False,
+    create_categories: Annotated[
+        bool,
+        typer.Option(
+            "--create-categories",
+            help="Allow categories no product has yet (else such a row fails: a typo "
+            "does not start a new category).",
+        ),
+    ] = False,
 ) -> None:
     """Create or update products from a file, matched by SKU (re-running it changes nothing).
 
@@ -98,7 +106,9 @@ def import_file(
     try:
         progress = _import_progress(out, source)
         if progress is None:
-            import_rows(sdk, read_rows(source, fmt_name), report)
+            import_rows(
+                sdk, read_rows(source, fmt_name), report, create_categories=create_categories
+            )
         else:
             with progress:
                 task = progress.add_task(source.name, total=source.size, rows=0)
@@ -106,7 +116,13 @@ def import_file(
                 def advance(done: ImportReport) -> None:
                     progress.update(task, completed=source.position, rows=done.rows)
 
-                import_rows(sdk, read_rows(source, fmt_name), report, on_chunk=advance)
+                import_rows(
+                    sdk,
+                    read_rows(source, fmt_name),
+                    report,
+                    on_chunk=advance,
+                    create_categories=create_categories,
+                )
     finally:
         source.close()
     _print_report(out, report)

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from platform_cli.context import columns, parse_money
+from platform_cli.refs import ProductRef
 from platform_cli.verbs import option
 
 Status = Literal["active", "archived"]
@@ -28,7 +29,7 @@ class Sort(StrEnum):
 FileFormat = Literal["csv", "jsonl"]
 
 
-ProductId = Annotated[str, typer.Argument(help="Product id.", show_default=False)]
+ProductId = ProductRef  # a SKU, an id, or an id prefix
 CategoryFilter = Annotated[
     str | None, typer.Option("--category", "-c", help="Only this category.", show_default=False)
 ]

@@ -26,7 +26,10 @@ def _patch(
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes and not attrs:
         raise UsageError("nothing to change: give at least one of the options")
+    from platform_cli.refs import product_id as resolve
+
     out, sdk = session.out, session.sdk
+    product_id = resolve(sdk, product_id)
     before: dict[str, Any] | None = None
     if attrs or session.dry_run:
         with out.spinner("Fetching…"):

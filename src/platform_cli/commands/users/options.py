@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from platform_cli.context import columns
+from platform_cli.refs import check_user
 
 if TYPE_CHECKING:
     from platform_sdk import Client
@@ -19,7 +20,10 @@ Role = Literal["admin", "staff", "customer"]
 Status = Literal["active", "suspended"]
 
 
-UserId = Annotated[str, typer.Argument(help="User id, or `me` for yourself.", show_default=False)]
+UserId = Annotated[
+    str,
+    typer.Argument(help="User id, or `me` for yourself.", parser=check_user, show_default=False),
+]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -14,5 +14,6 @@ NOUN = Noun(
         "test": ".deliveries:test",
         "deliveries": ".deliveries:deliveries",
         "redeliver": ".deliveries:redeliver",
+        "listen": ".listen:listen",
     },
 )

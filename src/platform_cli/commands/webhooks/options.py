@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from platform_cli.context import Column, columns
+from platform_cli.refs import check_id
 
 if TYPE_CHECKING:
     from platform_cli.output import Output
@@ -15,8 +16,12 @@ if TYPE_CHECKING:
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
 
-WebhookId = Annotated[str, typer.Argument(help="Webhook endpoint id.", show_default=False)]
-DeliveryId = Annotated[str, typer.Argument(help="Delivery id.", show_default=False)]
+WebhookId = Annotated[
+    str, typer.Argument(help="Webhook endpoint id.", parser=check_id, show_default=False)
+]
+DeliveryId = Annotated[
+    str, typer.Argument(help="Delivery id.", parser=check_id, show_default=False)
+]
 EventOption = Annotated[
     list[str] | None,
     typer.Option(

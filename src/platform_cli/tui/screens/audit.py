@@ -63,7 +63,7 @@ class AuditView(ResourceView):
             Column("actor_email", "ACTOR", 0, min_width=16),
             Column("action", "ACTION", 22),
             Column("target_type", "TARGET", 8),
-            Column("target_id", "ID", 8, render=ident),
+            Column("target_id", "ID", 13, render=ident),
             Column("ip", "IP", 15),
         ]
 

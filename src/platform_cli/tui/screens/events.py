@@ -46,18 +46,23 @@ def expand_types(text: str) -> list[str]:
 
 
 def event_summary(event: Any) -> str:
+    """What changed, in a few words; never what the BY column already says (the actor)."""
     data = field(event, "data") or {}
     kind = field(event, "resource_type")
     event_type = field(event, "type") or ""
+    actor = field(event, "actor")
+    by = field(actor, "email") if actor else None
     if event_type == "inventory.low_stock":
         return f"available {data.get('available')} (level {data.get('low_stock_threshold')})"
     if kind == "order":
         total = money(data.get("total"), data.get("currency"))
-        return f"{data.get('user_email', '')}  {total}  {data.get('status', '')}"
+        buyer = data.get("user_email") if data.get("user_email") != by else None
+        return "  ".join(str(part) for part in (buyer, total, data.get("status")) if part)
     if kind == "product":
         return f"{data.get('sku', '')}  {data.get('name', '')}"
     if kind == "user":
-        return f"{data.get('email', '')} ({data.get('role', '')}, {data.get('status', '')})"
+        state = f"({data.get('role', '')}, {data.get('status', '')})"
+        return state if data.get("email") == by else f"{data.get('email', '')} {state}"
     if kind == "payment":
         amount = money(data.get("amount"), data.get("currency"))
         return f"{amount}  {data.get('failure_code') or data.get('status', '')}"
@@ -148,8 +153,8 @@ class EventsView(ResourceView):
         return [
             Column("created_at", "TIME", 8, render=clock(self.platform.now)),
             Column("type", "TYPE", 19, render=type_style),
-            Column("resource_id", "RESOURCE", 8, render=ident),
-            Column("actor", "BY", 18),
+            Column("resource_id", "RESOURCE", 13, render=ident),
+            Column("actor", "BY", 40, min_width=6, fit=True),
             Column("summary", "SUMMARY", 0, min_width=16, sortable=False),
         ]
 

@@ -19,6 +19,7 @@ from textual.binding import BindingType
 from textual.containers import Container
 from textual.timer import Timer
 
+from platform_cli.tui.format import field
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.base import BaseView, Handled
 from platform_cli.tui.widgets.detail import DetailPane
@@ -98,6 +99,21 @@ class ResourceView(BaseView):
     async def fetch_one(self, key: str) -> Any | None:
         """The record again (after an action)."""
         return await self.resource.get(key)
+
+    def still_listed(self, item: Any) -> bool:
+        """Whether a record an action changed still belongs under the filter, judged by
+        the filters the record shows (``status:pending`` and an order now cancelled): it
+        leaves the list at once rather than at the next refresh. Filters the record does
+        not show (a text search) are the server's to judge, at the next refresh."""
+        for name, wanted in self.filter.params.items():
+            have = field(item, name)
+            if not isinstance(have, str):
+                continue
+            if isinstance(wanted, str) and have != wanted:
+                return False
+            if isinstance(wanted, list) and wanted and have not in wanted:
+                return False
+        return True
 
     async def detail(self, row: Row) -> RenderableType:
         raise NotImplementedError
@@ -203,7 +219,10 @@ class ResourceView(BaseView):
         if item is None:
             self.reload()
             return
-        self.table.update_row(self.to_row(item))
+        if not self.still_listed(item):
+            self.table.remove_row(key)
+        else:
+            self.table.update_row(self.to_row(item))
         self.load_detail_now()
 
     async def after_action(self) -> None:

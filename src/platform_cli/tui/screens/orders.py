@@ -12,10 +12,24 @@ from textual.binding import BindingType
 
 from platform_cli.commands.orders.options import OrderStatus
 from platform_cli.tui.actions import ActionPlan, FormField, Values
-from platform_cli.tui.filters import FilterKey, FilterSpec, created_between, uuid_value
-from platform_cli.tui.format import field, money, quote, short_id, status_text, timestamp
+from platform_cli.tui.filters import (
+    FilterKey,
+    FilterSpec,
+    created_between,
+    order_number,
+    uuid_value,
+)
+from platform_cli.tui.format import (
+    field,
+    money,
+    order_ref,
+    quote,
+    short_id,
+    status_text,
+    timestamp,
+)
 from platform_cli.tui.keys import key
-from platform_cli.tui.screens.common import ident, page_section, sections, status, when
+from platform_cli.tui.screens.common import page_section, sections, status, when
 from platform_cli.tui.screens.listing import PaletteItem, ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
@@ -37,13 +51,14 @@ def address_line(address: Any) -> str | None:
 class OrdersView(ResourceView):
     VIEW = "orders"
     LABEL = "Orders"
-    FIELDS = ("created_at", "user_email", "status", "total", "currency")
+    FIELDS = ("created_at", "number", "user_email", "status", "total", "currency")
     DETAIL_TITLE = "Order"
     EMPTY_TEXT = "No orders match."
     FILTERS = FilterSpec(
         keys=(
             FilterKey("status", "status", ORDER_STATUSES, help="order status"),
             FilterKey("user", "user_id", convert=uuid_value, help="the buyer's user id"),
+            FilterKey("number", "number", convert=order_number, help="the order's number (#1001)"),
             FilterKey("q", "q", help="an order id or part of the buyer's email"),
             *created_between(),
         ),
@@ -63,7 +78,7 @@ class OrdersView(ResourceView):
         now = self.platform.now
         return [
             Column("created_at", "CREATED", 8, render=when(now)),
-            Column("id", "ORDER", 8, render=ident),
+            Column("number", "ORDER", 8, render=lambda v: Text(order_ref(v), style="bold")),
             Column("user_email", "CUSTOMER", 0, min_width=16),
             Column("status", "STATUS", 9, render=status),
             Column("items", "ITEMS", 5, align="right"),
@@ -92,7 +107,11 @@ class OrdersView(ResourceView):
         now = self.platform.now()
         parts: list[RenderableType] = [
             Text.assemble(
-                ("Order ", "bold"), (str(order.id), "bold"), "  ", status_text(order.status)
+                ("Order ", "bold"),
+                (order_ref(order.number, order.id), "bold"),
+                "  ",
+                status_text(order.status),
+                (f"  {order.id}", "dim"),
             ),
             facts(
                 [
@@ -172,7 +191,11 @@ class OrdersView(ResourceView):
     def _describe(self, row: Row) -> str:
         v = row.values
         total = money(v["total"], v["currency"])
-        return f"order {short_id(row.key)} ({v['user_email']}, {total}, {v['status']})"
+        return f"order {self._ref(row)} ({v['user_email']}, {total}, {v['status']})"
+
+    @staticmethod
+    def _ref(row: Row) -> str:
+        return order_ref(row.values.get("number"), row.key)
 
     def action_cancel(self) -> None:
         async def build(row: Row) -> ActionPlan:
@@ -199,7 +222,7 @@ class OrdersView(ResourceView):
                 return f"platform orders cancel {order_id}{note} --yes"
 
             return ActionPlan(
-                title=f"Cancel order {short_id(order_id)}",
+                title=f"Cancel order {self._ref(row)}",
                 summary=summary,
                 command=command,
                 run=lambda values: self.client.orders.cancel(
@@ -215,7 +238,7 @@ class OrdersView(ResourceView):
     @staticmethod
     def _now(order_id: str) -> Any:
         """The ``done`` message of a status change."""
-        return lambda order: f"Order {short_id(order_id)} is now {order.status}."
+        return lambda order: f"Order {order_ref(order.number, order_id)} is now {order.status}."
 
     def _mark(self, verb: str, title: str, change: str, confirm_label: str) -> None:
         """A status change that asks for nothing (``platform orders <verb> ID``): ``title`` and
@@ -223,7 +246,7 @@ class OrdersView(ResourceView):
 
         async def build(row: Row) -> ActionPlan:
             order_id = row.key
-            words = {"order": short_id(order_id), "units": row.values["items"]}
+            words = {"order": self._ref(row), "units": row.values["items"]}
             return ActionPlan(
                 title=title.format(**words),
                 summary=lambda values: (
@@ -267,14 +290,14 @@ class OrdersView(ResourceView):
                 )
 
             return ActionPlan(
-                title=f"Ship order {short_id(order_id)}",
+                title=f"Ship order {self._ref(row)}",
                 summary=summary,
                 command=command,
                 run=lambda values: self.client.orders.ship(
                     order_id, carrier=values["carrier"], tracking_number=values["tracking_number"]
                 ),
                 done=lambda order: (
-                    f"Order {short_id(order_id)} is now {order.status} "
+                    f"Order {order_ref(order.number, order_id)} is now {order.status} "
                     f"({order.carrier} {order.tracking_number})."
                 ),
                 fields=[
@@ -313,7 +336,7 @@ class OrdersView(ResourceView):
             )
             if payment is None:
                 self.notify(
-                    f"Order {short_id(order_id)} has no payment left to refund.",
+                    f"Order {self._ref(row)} has no payment left to refund.",
                     severity="warning",
                 )
                 return None
@@ -344,15 +367,14 @@ class OrdersView(ResourceView):
                 )
 
             return ActionPlan(
-                title=f"Refund order {short_id(order_id)}",
+                title=f"Refund order {self._ref(row)}",
                 summary=summary,
                 command=command,
                 run=lambda values: self.client.payments.refunds.create(
                     payment.id, amount=values["amount"], reason=values.get("reason") or None
                 ),
                 done=lambda refund: (
-                    f"Refunded {money(refund.amount, refund.currency)} "
-                    f"on order {short_id(order_id)}."
+                    f"Refunded {money(refund.amount, refund.currency)} on order {self._ref(row)}."
                 ),
                 fields=[
                     FormField(
@@ -371,7 +393,7 @@ class OrdersView(ResourceView):
         self.row_action(build)
 
     def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
-        name = short_id(row.key)
+        name = self._ref(row)
         jumps = [
             (f"Customer of order {name}", "Open the buyer in the users view", self.action_customer)
         ]

@@ -74,8 +74,8 @@ class StatsView(BaseView):
                 [
                     Column("created_at", "TIME", 8, render=clock(self.platform.now)),
                     Column("type", "TYPE", 19, render=type_style),
-                    Column("resource_id", "RESOURCE", 8, render=ident),
-                    Column("actor", "BY", 18),
+                    Column("resource_id", "RESOURCE", 13, render=ident),
+                    Column("actor", "BY", 40, min_width=6, fit=True),
                     Column("summary", "SUMMARY", 0, min_width=16, sortable=False),
                 ],
                 id="ticker",

@@ -21,6 +21,9 @@ class Column:
     render: CellRenderer | None = None
     sortable: bool = True
     min_width: int = 10
+    fit: bool = False
+    """Fixed, as wide as its longest value (at least ``min_width``, at most ``width``): for
+    values that must not be cut, such as who did something (an email)."""
 
 
 class Row:

@@ -111,6 +111,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self._index: dict[str, int] = {}
         self._widths: list[int] = [c.width for c in self.columns]
+        self._fitted: dict[str, int] = {}  # the longest value of each ``fit`` column
         self._cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(2000)
         self._generation = 0
         self._styles: dict[str, Style] = {}
@@ -153,6 +154,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self.rows = list(unique.values())
         self._reindex()
         self._near_end_at = -1
+        self._fitted = {}
+        self._measure(self.rows)
         self._changed()
         index = self._index.get(keep, None) if keep is not None else None
         self._move_to(index if index is not None else min(self.cursor_row, len(self.rows) - 1))
@@ -170,6 +173,7 @@ class ResourceTable(ScrollView, can_focus=True):
                 added += 1
             else:
                 self.rows[index] = row
+        self._measure(self.rows[-added:] if added else [])
         self._changed()
         self._announce()
         return added
@@ -182,6 +186,7 @@ class ResourceTable(ScrollView, can_focus=True):
             return 0
         following = self.cursor_row == 0 and self.scroll_y == 0
         self.rows[0:0] = fresh
+        self._measure(fresh)
         self._reindex()
         self._changed()
         if not following and len(self.rows) > len(fresh):
@@ -346,14 +351,27 @@ class ResourceTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self._changed()
 
+    def _measure(self, rows: Iterable[Row]) -> None:
+        """Keep the longest value of each ``fit`` column, as rows arrive."""
+        for column in self.columns:
+            if column.fit:
+                longest = max((len(str(r.values.get(column.key) or "")) for r in rows), default=0)
+                self._fitted[column.key] = max(self._fitted.get(column.key, 0), longest)
+
+    def _width(self, column: Column) -> int:
+        if not column.fit:
+            return column.width
+        wanted = max(column.min_width, len(column.label), self._fitted.get(column.key, 0))
+        return min(column.width, wanted)
+
     def _layout(self, available: int) -> list[int]:
-        fixed = sum(c.width for c in self.columns if c.width) + len(self.columns) + 1
+        fixed = sum(self._width(c) for c in self.columns if c.width) + len(self.columns) + 1
         flexible = [c for c in self.columns if not c.width]
         spare = max(0, available - fixed)
         widths = []
         for column in self.columns:
             if column.width:
-                widths.append(column.width)
+                widths.append(self._width(column))
             else:
                 widths.append(max(column.min_width, spare // len(flexible)))
         return widths

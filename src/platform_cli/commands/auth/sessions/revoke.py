@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from platform_cli.actions import find_listed
+from platform_cli.refs import check_id
 from platform_cli.verbs import Change, Session, changing
 
 
@@ -14,7 +15,8 @@ from platform_cli.verbs import Change, Session, changing
 def revoke(
     session: Session,
     session_id: Annotated[
-        str, typer.Argument(help="Session id (see `platform auth sessions list`).")
+        str,
+        typer.Argument(help="Session id (see `platform auth sessions list`).", parser=check_id),
     ],
 ) -> Change:
     """Sign a session out (its refresh token stops working)."""

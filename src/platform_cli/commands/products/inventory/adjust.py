@@ -52,9 +52,12 @@ def adjust(
             check_fields([("body.delta", message)])
         return after
 
+    from platform_cli.refs import product_id as resolve
+
     inventory = session.sdk.products.inventory
+    shown, product_id = product_id, resolve(session.sdk, product_id)
     return Change(
-        action=f"adjust the stock of product {product_id} by {delta:+d} ({reason})",
+        action=f"adjust the stock of product {shown} by {delta:+d} ({reason})",
         fetch=lambda: inventory.get(product_id),
         after=adjusted,
         call=lambda: inventory.adjust(

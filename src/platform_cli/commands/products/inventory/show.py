@@ -27,10 +27,14 @@ LEDGER_COLUMNS = columns(
 @showing(COLUMNS)
 def show(sdk: Client, product_id: ProductId) -> Any:
     """Units on hand, reserved by orders, and available."""
-    return sdk.products.inventory.get(product_id)
+    from platform_cli.refs import product_id as resolve
+
+    return sdk.products.inventory.get(resolve(sdk, product_id))
 
 
 @listing(LEDGER_COLUMNS, empty="No stock movements.")
 def ledger(sdk: Client, size: int, product_id: ProductId) -> Iterable[Any]:
     """Every change of on-hand stock (initial, adjustments, fulfilled orders), newest first."""
-    return sdk.products.inventory.ledger(product_id, limit=size)
+    from platform_cli.refs import product_id as resolve
+
+    return sdk.products.inventory.ledger(resolve(sdk, product_id), limit=size)
