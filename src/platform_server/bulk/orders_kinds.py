@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.bulk.kinds import (
@@ -27,13 +27,26 @@ Text100 = Annotated[str, Field(min_length=1, max_length=100)]
 class ShipmentRow(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    order_id: uuid.UUID
+    # An order's id, or its number as people quote it (`#1001`, or `1001`).
+    order_id: uuid.UUID | Annotated[int, Field(ge=1, le=2**63 - 1)]
     carrier: Text100
     tracking_number: Text100
 
+    @field_validator("order_id", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lstrip("#").isdigit():
+            return int(value.strip().lstrip("#"))
+        return value
+
+
+def _named(order: uuid.UUID | int) -> str:
+    return f"#{order}" if isinstance(order, int) else str(order)
+
 
 class FulfillmentImport(CheckedImport):
-    """`order_id,carrier,tracking_number`: each paid order is fulfilled (its stock
+    """`order_id,carrier,tracking_number` (`order_id`: the id or `#number`): each paid
+    order is fulfilled (its stock
     leaves the warehouse) and shipped; one shipped already with the same carrier and
     tracking number is unchanged, so a warehouse may send its file twice."""
 
@@ -48,12 +61,19 @@ class FulfillmentImport(CheckedImport):
         self, session: AsyncSession, rows: Sequence[Row], ctx: JobContext
     ) -> list[RowOutcome]:
         outcomes = []
+        numbers = [r.data["order_id"] for r in rows if isinstance(r.data["order_id"], int)]
+        ids = await orders.ids_by_number(session, numbers)
         seen: dict[uuid.UUID, int] = {}
         for row in rows:
-            order_id = row.data["order_id"]
+            given = row.data["order_id"]
+            order_id = ids.get(given) if isinstance(given, int) else given
+            if order_id is None:
+                error = f"Order {_named(given)} does not exist."
+                outcomes.append(RowOutcome(row.number, _named(given), "failed", error))
+                continue
             if order_id in seen:
                 error = f"order repeated (row {seen[order_id]} has it)"
-                outcomes.append(RowOutcome(row.number, str(order_id), "failed", error))
+                outcomes.append(RowOutcome(row.number, _named(given), "failed", error))
                 continue
             seen[order_id] = row.number
             result = await orders.ship_paid(
@@ -65,7 +85,7 @@ class FulfillmentImport(CheckedImport):
                 dry_run=ctx.dry_run,
             )
             outcome = OUTCOMES[result.outcome]
-            outcomes.append(RowOutcome(row.number, str(order_id), outcome, result.error))
+            outcomes.append(RowOutcome(row.number, _named(given), outcome, result.error))
         return outcomes
 
 
@@ -77,6 +97,7 @@ class OrderExportFilters(orders.OrderFilters):
 
 COLUMNS = (
     "id",
+    "number",
     "status",
     "user_id",
     "user_email",

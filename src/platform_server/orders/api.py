@@ -27,7 +27,7 @@ from platform_server.orders.service import (
     overview_figures,
     popularity,
 )
-from platform_server.orders.shipping import ShipResult, ship_paid
+from platform_server.orders.shipping import ShipResult, ids_by_number, ship_paid
 
 __all__ = [
     "OrderFilters",
@@ -43,6 +43,7 @@ __all__ = [
     "export_page",
     "get_order",
     "get_order_out",
+    "ids_by_number",
     "locked",
     "overview_figures",
     "popularity",

@@ -112,6 +112,13 @@ async def locked(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
     return await session.get(Order, order_id, with_for_update=True, populate_existing=True)
 
 
+async def ids_by_number(session: AsyncSession, numbers: list[int]) -> dict[int, uuid.UUID]:
+    if not numbers:
+        return {}
+    stmt = select(Order.number, Order.id).where(Order.number.in_(numbers))
+    return {number: order_id for number, order_id in await session.execute(stmt)}
+
+
 async def refresh(session: AsyncSession, order: Order) -> None:
     await session.refresh(order)
 

@@ -144,6 +144,7 @@ def test_fulfillment_ships_paid_orders(
 ) -> None:
     product = shop.product(stock=10)
     paid, _ = shop.paid_order(customer, (product["id"], 1))
+    by_number, _ = shop.paid_order(customer, (product["id"], 1))
     pending = shop.order(customer, (product["id"], 1))
     text = "\n".join(
         [
@@ -152,19 +153,24 @@ def test_fulfillment_ships_paid_orders(
             f"{pending['id']},UPS,1Z998",
             "not-an-id,UPS,1Z997",
             f"{paid['id']},DHL,X",
+            f"#{by_number['number']},DHL,JD01",  # the number people quote
+            "#999999999999,DHL,JD02",
         ]
     )
     job = run_import(api, staff.headers, "fulfillment", text + "\n")
-    assert job["counts"] == {"created": 0, "updated": 1, "unchanged": 0, "failed": 3}
+    assert job["counts"] == {"created": 0, "updated": 2, "unchanged": 0, "failed": 4}
     rows = report(api, staff.headers, job["id"])
     assert "is pending" in rows["3"]["error"] and "order_id" in rows["4"]["error"]
     assert "repeated" in rows["5"]["error"]
+    assert (rows["6"]["key"], rows["6"]["outcome"]) == (f"#{by_number['number']}", "updated")
+    assert rows["7"]["error"] == "Order #999999999999 does not exist."
     shipped = shop.get_order(paid["id"])
     assert (shipped["status"], shipped["carrier"], shipped["tracking_number"]) == (
         "shipped",
         "UPS",
         "1Z999",
     )
+    assert shop.get_order(by_number["id"])["tracking_number"] == "JD01"
     # The warehouse sends its first line again: nothing changes.
     first_line = "\n".join(text.split("\n")[:2]) + "\n"
     again = run_import(api, staff.headers, "fulfillment", first_line)
@@ -219,7 +225,7 @@ def test_exports(
     mine = next(o for o in orders if o["id"] == paid["id"])
     assert {o["status"] for o in orders} == {"paid"}
     assert [(i["sku"], i["quantity"]) for i in mine["items"]] == [(product["sku"], 2)]
-    assert mine["total"] == "20.00"
+    assert mine["total"] == "20.00" and mine["number"] == paid["number"]
 
     people = export(api, headers, "users", role="customer")
     assert customer.email in {u["email"] for u in people}
