@@ -16,17 +16,11 @@ from tests.server.commerce.conftest import Shop
 
 
 def test_an_inventory_count_with_five_bad_rows_exits_3_naming_them(
-    admin_cli: Cli, tmp_path: Path
+    admin_cli: Cli, tmp_path: Path, api: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
+    shop = Shop(api, admin_headers)
     tag = uuid.uuid4().hex[:8]
-    skus = [f"CK-{tag}-{n}" for n in range(3)]
-    catalog = tmp_path / "catalog.csv"
-    catalog.write_text(
-        "sku,name,price,category,stock\n" + "".join(f"{s},Item,2.00,{tag},4\n" for s in skus),
-        encoding="utf-8",
-    )
-    made = admin_cli.run("bulk", "import", "products", str(catalog), "--wait")
-    assert made.exit_code == 0, made.stderr
+    skus = [shop.product(stock=4)["sku"] for _ in range(3)]
 
     counts = tmp_path / "counts.csv"
     bad = [f"CK-{tag}-missing,1", f"{skus[0]},-5", f"{skus[1]},ten", f"{skus[2]},", f"{skus[0]},8"]

@@ -13,10 +13,10 @@ from rich.console import Console
 
 from platform_cli.tui.app import Options
 from platform_cli.tui.dialogs import ConfirmDialog
+from platform_cli.tui.format import short_id
 from platform_cli.tui.screens import resolve
 from platform_cli.tui.screens.jobs import JobsView, parse_report, progress_bar
 from platform_sdk import AsyncClient
-from tests.server.bulk.helpers import products_csv
 from tests.server.commerce.conftest import Shop, new_sku
 from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
 from tests.tui.conftest import FAST_RETRY, RecordingApp, wait_until
@@ -75,7 +75,7 @@ async def test_an_imports_report_opens_in_the_detail_pane(
         assert row.values["what"] == "inventory import of counts.csv"
         view.table.select_key(str(job.id))
         titles = [title for title, _, _ in view.palette_actions()]
-        assert titles == [f"Report of bulk job {str(job.id)[:8]}"]  # finished: no cancel
+        assert titles == [f"Report of bulk job {short_id(job.id)}"]  # finished: no cancel
         await pilot.press("o")
         await wait_until(pilot, lambda: str(job.id) in view.reports)
         await wait_until(pilot, lambda: view.maximized is view.detail_pane)
@@ -99,8 +99,9 @@ def held_server(tmp_path: Path) -> Iterator[LiveServer]:
 async def test_cancel_a_running_job_with_its_command(held_server: LiveServer) -> None:
     async with AsyncClient(held_server.url, retry=FAST_RETRY) as client:
         await client.auth.login(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
-        data = products_csv([new_sku("held") for _ in range(6)])
-        job = await client.bulk.imports.create("products", io.BytesIO(data), filename="p.csv")
+        people = "".join(f"{new_sku('held')}@example.test,Held {n},staff\n" for n in range(6))
+        data = ("email,name,role\n" + people).encode()
+        job = await client.bulk.imports.create("users", io.BytesIO(data), filename="u.csv")
         await until_job(client, job.id, lambda j: j.progress.done == 2)
         app = RecordingApp(client, Options(refresh=30.0))
         async with app.run_test(size=SIZE) as pilot:
@@ -119,7 +120,7 @@ async def test_cancel_a_running_job_with_its_command(held_server: LiveServer) ->
             assert dialog.plan.command({}) == f"platform bulk jobs cancel {job.id}"
             assert "2 of 6 rows done" in dialog.plan.summary({})
             await pilot.press("y")
-            await wait_until(pilot, lambda: app.said(f"{str(job.id)[:8]}: cancelled"))
+            await wait_until(pilot, lambda: app.said(f"{short_id(job.id)}: cancelled"))
             await view.poll()  # the live refresh: the row follows the server
 
             def shown_status() -> Any:
