@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core.database import Database
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
+from platform_server.core.settings import Settings
 
 Outcome = Literal["created", "updated", "unchanged", "valid", "failed"]
 
@@ -58,6 +59,9 @@ class JobContext:
     actor: Principal
     mode: str
     dry_run: bool
+    # The running process's settings: what a kind's domain function needs (the users
+    # import's invitations: the token key, how long the link lives, the email limits).
+    settings: Settings
     # The import's options (products: `create_categories`).
     options: Mapping[str, Any] = field(default_factory=dict)
 

@@ -156,7 +156,7 @@ class JobRunner:
 
     async def _run_import(self, snap: Snapshot) -> None:
         kind = IMPORTS[snap.kind]
-        ctx = JobContext(snap.id, snap.actor, snap.mode, snap.dry_run, snap.filters)
+        ctx = JobContext(snap.id, snap.actor, snap.mode, snap.dry_run, self.settings, snap.filters)
         size = self.settings.bulk_chunk_rows
         assert snap.input_key is not None
         rows = read_rows(self.storage.stream(snap.input_key), snap.format, kind)

@@ -18,22 +18,34 @@ from platform_server.core.principal import Principal
 from platform_server.products import batch, repository, service
 from platform_server.products.hooks import product_in_use
 from platform_server.products.images import keys_in_use as image_keys_in_use
+from platform_server.products.prices import (
+    PriceResult,
+    StockRow,
+    ids_by_sku,
+    set_prices,
+    stock_page,
+)
 from platform_server.products.repository import count_active
 from platform_server.products.schemas import BatchIn, ProductOut
 
 __all__ = [
     "ExportedProduct",
     "PriceLine",
+    "PriceResult",
     "ProductOut",
+    "StockRow",
     "UpsertResult",
     "count_active",
     "export_page",
     "get_product",
+    "ids_by_sku",
     "image_keys_in_use",
     "price_list",
     "product_in_use",
     "sellable",
     "sellable_in_category",
+    "set_prices",
+    "stock_page",
     "upsert_by_sku",
 ]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy import delete as delete_rows
@@ -19,6 +19,8 @@ from platform_server.core.pagination import Page, PageParams, SortKey, paginate,
 from platform_server.inventory import api as inventory
 from platform_server.products import search
 from platform_server.products.models import Product, ProductImage
+
+T = TypeVar("T")
 
 SORTS: dict[str, SortKey] = {
     "price": SortKey(Product.price, descending=False),
@@ -100,6 +102,35 @@ async def by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.U
         return {}
     rows = await session.scalars(select(Product).where(Product.id.in_(list(ids))))
     return {p.id: p for p in rows}
+
+
+async def ids_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, uuid.UUID]:
+    if not skus:
+        return {}
+    stmt = select(Product.sku, Product.id).where(Product.sku.in_(list(skus)))
+    return {sku: pid for sku, pid in await session.execute(stmt)}
+
+
+async def stock_page(
+    session: AsyncSession, page: PageParams, to_schema: Callable[[Any], T]
+) -> Page[T]:
+    """id, sku, name, status and the stock columns (unlabelled), oldest product first."""
+    stock = inventory.stock_view()
+    stmt = select(
+        Product.id,
+        Product.sku,
+        Product.name,
+        Product.status,
+        Product.created_at,  # the keyset's sort column
+        stock.c.on_hand,
+        stock.c.reserved,
+        stock.c.low_stock_threshold,
+        stock.c.updated_at,
+    ).outerjoin(stock, stock.c.product_id == Product.id)
+    sort = SortKey(Product.created_at, descending=False)
+    return await paginate(
+        session, stmt, row_id=Product.id, page=page, to_schema=to_schema, sort=sort, rows=True
+    )
 
 
 def with_stock() -> Select[Any]:

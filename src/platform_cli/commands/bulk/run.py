@@ -9,7 +9,14 @@ import typer
 
 from platform_cli.verbs import Session, verb
 
-Kind = Annotated[str, typer.Argument(help="What the file holds: products.", show_default=False)]
+Kind = Annotated[
+    str,
+    typer.Argument(
+        help="What the file holds. Imports: products, inventory, prices, fulfillment, users. "
+        "Exports: products, inventory, orders, users, events, audit.",
+        show_default=False,
+    ),
+]
 
 
 @verb()
@@ -75,7 +82,9 @@ def export_file(
         list[str] | None,
         typer.Option(
             "--filter",
-            help="NAME=VALUE, repeatable (products: status, category).",
+            help="NAME=VALUE, repeatable (products: status, category; orders: status, "
+            "created_after, created_before; users: role, status; events: type, created_after; "
+            "audit: action, target_type). See docs/cli.md.",
             show_default=False,
         ),
     ] = None,
