@@ -18,12 +18,11 @@ def test_product_images_verbs(admin_cli: Cli, sdk: Client, tmp_path: Path) -> No
     second_file.write_bytes(picture("PNG", (200, 100)))
     first = admin_cli.json("products", "images", "add", str(product.id), str(first_file))
     assert (first["filename"], first["width"], first["height"]) == ("front.jpg", 640, 480)
-    second = admin_cli.json(
-        "products", "images", "add", str(product.id), str(second_file), "--primary"
-    )
+    # A product is named by id or, as people do, by its SKU.
+    second = admin_cli.json("products", "images", "add", product.sku, str(second_file), "--primary")
     assert second["is_primary"] is True
 
-    table = admin_cli.ok("products", "images", "list", str(product.id)).stdout
+    table = admin_cli.ok("products", "images", "list", product.sku).stdout
     assert "back.png" in table and "front.jpg" in table and "640" in table
     listed = admin_cli.json("products", "images", "list", str(product.id))
     assert [i["id"] for i in listed] == [second["id"], first["id"]]
@@ -33,7 +32,7 @@ def test_product_images_verbs(admin_cli: Cli, sdk: Client, tmp_path: Path) -> No
         "products",
         "images",
         "download",
-        str(product.id),
+        product.sku,
         first["id"],
         "--variant",
         "200",
@@ -42,9 +41,9 @@ def test_product_images_verbs(admin_cli: Cli, sdk: Client, tmp_path: Path) -> No
     )
     assert size_of(out.read_bytes()) == (200, 150)
 
-    admin_cli.ok("products", "images", "set-primary", str(product.id), first["id"])
+    admin_cli.ok("products", "images", "set-primary", product.sku, first["id"])
     assert sdk.products.images.list(product.id).data[0].is_primary
-    removed = admin_cli.ok("products", "images", "remove", str(product.id), second["id"], "--yes")
+    removed = admin_cli.ok("products", "images", "remove", product.sku, second["id"], "--yes")
     assert "Removed image" in removed.stdout
     assert [str(i.id) for i in sdk.products.images.list(product.id)] == [first["id"]]
 

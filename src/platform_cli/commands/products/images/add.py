@@ -34,6 +34,9 @@ def add(
             request={"file": path.name, "primary": primary},
         )
         return
+    from platform_cli.refs import product_id as resolve
+
+    product_id = resolve(session.sdk, product_id)
     images = session.sdk.products.images
     with out.progress(f"Uploading {path.name}") as progress:
         image = images.add(product_id, path, progress=progress)

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 @listing(COLUMNS, empty="No images.")
 def list_images(sdk: Client, size: int, product_id: ProductId) -> Iterable[Any]:
     """A product's pictures, the primary one first (name, size, dimensions)."""
-    return sdk.products.images.list(product_id)
+    from platform_cli.refs import product_id as resolve
+
+    return sdk.products.images.list(resolve(sdk, product_id))
 
 
 @verb(formats=False)
@@ -37,6 +39,9 @@ def download(
 ) -> None:
     """Save a product image (or a variant) to a file, with a progress bar on a terminal."""
     target = to or Path(f"{image_id}-{variant}")
+    from platform_cli.refs import product_id as resolve
+
+    product_id = resolve(session.sdk, product_id)
     with session.out.progress(f"Downloading {target.name}") as progress:
         got = session.sdk.products.images.download(
             product_id, image_id, target, variant=variant, progress=progress

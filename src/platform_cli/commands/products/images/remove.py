@@ -5,6 +5,7 @@ from __future__ import annotations
 from platform_cli.actions import find_listed
 from platform_cli.commands.products.images.options import COLUMNS, ImageId
 from platform_cli.commands.products.options import ProductId
+from platform_cli.refs import product_id as resolve
 from platform_cli.verbs import Change, Session, changing
 
 
@@ -17,6 +18,7 @@ def _image(session: Session, product_id: str, image_id: str) -> object:
 @changing(confirm=True)
 def remove(session: Session, product_id: ProductId, image_id: ImageId) -> Change:
     """Delete a product image and its stored files (staff)."""
+    product_id = resolve(session.sdk, product_id)
     return Change(
         action=f"remove image {image_id} of product {product_id}",
         fetch=lambda: _image(session, product_id, image_id),
@@ -30,6 +32,7 @@ def remove(session: Session, product_id: ProductId, image_id: ImageId) -> Change
 @changing()
 def set_primary(session: Session, product_id: ProductId, image_id: ImageId) -> Change:
     """Make an image the product's primary one (staff)."""
+    product_id = resolve(session.sdk, product_id)
     return Change(
         action=f"make image {image_id} the primary image of product {product_id}",
         fetch=lambda: _image(session, product_id, image_id),
