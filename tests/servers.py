@@ -195,3 +195,20 @@ def isolated_server(tmp_dir: Path, **overrides: Any) -> Iterator[LiveServer]:
                 yield live
         finally:
             drop_redis_prefix(settings)
+
+
+def process_env(settings: Settings, data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `platform server run` subprocess serving `settings`' database:
+    this process's own, without its PLATFORM_ settings (the tests' own stay)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PLATFORM_") or k.startswith("PLATFORM_TEST_")
+    }
+    env.update(
+        PLATFORM_DATABASE_URL=settings.resolved_database_url,
+        PLATFORM_DATA_DIR=str(data_dir),
+        PLATFORM_JWT_SECRET=settings.signing_secret,
+        **extra,
+    )
+    return env

@@ -35,7 +35,7 @@ REFUND = text(
 def test_existing_payments_and_refunds_get_references(tmp_path: Path) -> None:
     with servers.test_database(tmp_path) as url:
         settings = make_settings(tmp_path, url)
-        upgrade(settings, "0015")
+        upgrade(settings, "0016")
         sqlite = url.startswith("sqlite")
 
         def key(value: uuid.UUID) -> Any:

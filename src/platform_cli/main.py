@@ -31,6 +31,7 @@ ROOT = Noun(
         "api-keys": _C + "api_keys",
         "products": _C + "products",
         "categories": _C + "categories",
+        "bulk": _C + "bulk",
         "orders": _C + "orders",
         "payments": _C + "payments",
         "events": _C + "events",
@@ -53,7 +54,7 @@ ROOT = Noun(
     panels={
         **dict.fromkeys(("auth", "profiles", "config", "login", "logout"), "Account"),
         **dict.fromkeys(("users", "api-keys", "health", "api"), "Resources"),
-        **dict.fromkeys(("products", "categories"), "Catalog"),
+        **dict.fromkeys(("products", "categories", "bulk"), "Catalog"),
         **dict.fromkeys(("orders", "payments"), "Orders"),
         **dict.fromkeys(("events", "notifications", "webhooks", "audit"), "Events"),
         **dict.fromkeys(("stats", "tui"), "Operations"),

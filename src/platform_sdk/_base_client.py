@@ -265,6 +265,7 @@ class BaseClient(Generic[H]):
             headers=headers,
             content=content,
             files=files,
+            data=dict(call.upload.form) if call.upload is not None and call.upload.form else None,
             timeout=call.options.get("timeout", self.timeout),
         )
 

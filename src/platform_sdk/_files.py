@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Union
@@ -67,15 +67,23 @@ class Upload:
     progress: Progress | None = None
     # Where a caller's file object stood when the call was made: each attempt starts there.
     start: int = 0
+    # Further form fields sent beside the file (a bulk import's kind, mode, dry_run).
+    form: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(
-        cls, source: FileSource, *, filename: str | None = None, progress: Progress | None = None
+        cls,
+        source: FileSource,
+        *,
+        filename: str | None = None,
+        progress: Progress | None = None,
+        form: Mapping[str, str] | None = None,
     ) -> Upload:
         start = 0
         if not isinstance(source, str | os.PathLike) and source.seekable():
             start = source.tell()
-        return cls(source, filename=filename, progress=progress, start=start)
+        fields = tuple((form or {}).items())
+        return cls(source, filename=filename, progress=progress, start=start, form=fields)
 
     def part(self) -> tuple[str, Any, str]:
         """The (name, readable, content type) httpx sends; opened anew for each attempt."""

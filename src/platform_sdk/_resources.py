@@ -33,6 +33,12 @@ class Resources(RawRequests[M]):
         return resources.Products(self._executor, raw=self._raw)
 
     @cached_property
+    def bulk(self) -> resources.Bulk[M]:
+        """Imports and exports as server-side jobs: ``bulk.imports.create``,
+        ``bulk.exports.create``, ``bulk.jobs`` (list, get, cancel, result)."""
+        return resources.Bulk(self._executor, raw=self._raw)
+
+    @cached_property
     def categories(self) -> resources.Categories[M]:
         return resources.Categories(self._executor, raw=self._raw)
 

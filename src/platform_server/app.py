@@ -21,6 +21,9 @@ from platform_server.auth.router import router as auth_router
 from platform_server.auth.service import Authenticator
 from platform_server.auth.throttle import failure_counter
 from platform_server.backlog import read_backlog
+from platform_server.bulk.api import RUNNER, JobRunner
+from platform_server.bulk.router import UPLOAD_PATHS as BULK_UPLOADS
+from platform_server.bulk.router import router as bulk_router
 from platform_server.cache.shared import SharedCache
 from platform_server.cache.stale import CATALOG
 from platform_server.core.container import PlatformApp, Services
@@ -51,6 +54,7 @@ from platform_server.payments.gateway import Gateway, HttpGateway, SandboxGatewa
 from platform_server.payments.router import GATEWAY
 from platform_server.payments.router import router as payments_router
 from platform_server.payments.service import make_refund_all
+from platform_server.products.fast_reads import install as install_fast_reads
 from platform_server.products.images_router import UPLOAD_PATHS as IMAGE_UPLOADS
 from platform_server.products.router import CATALOG_CACHE
 from platform_server.products.router import router as products_router
@@ -79,6 +83,10 @@ def _gateway(settings: Settings) -> Gateway:
     return SandboxGateway()
 
 
+def _nothing() -> None:
+    """Workers look for new jobs on their own (`PLATFORM_BULK_POLL_SECONDS`)."""
+
+
 def create_app(settings: Settings | None = None) -> PlatformApp:
     settings = settings or Settings.load()
     configure_structlog(settings.log_level, settings.log_format)
@@ -96,6 +104,8 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
     # Invoices and credit notes a committed transaction issued: stored once, now.
     db.on_commit(invoices.after_commit(db, settings, storage))
     dispatcher = build_dispatcher(db, settings, "api")
+    # Bulk jobs run in this process without a broker, in `platform worker run` with one.
+    runner = None if settings.broker_url else JobRunner(db, settings, storage)
     callers = BearerResolver(settings, db, signer)
     db.on_commit(callers.cache.after_commit)
     services = Services(
@@ -115,6 +125,7 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
             DISPATCHER.bind(dispatcher),
             BACKLOG.bind(read_backlog),
             STORAGE.bind(storage),
+            RUNNER.bind(runner.wake if runner is not None else _nothing),
         ),
     )
 
@@ -124,11 +135,15 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         await catalog_cache.invalidate()
         housekeeping = asyncio.create_task(maintenance.run_forever(db, settings))
         dispatcher.start()
+        if runner is not None:
+            runner.start()
         sampler = metrics.start_pool_sampler(db.pools, settings.metrics_refresh_seconds)
         # What start-up made (modules, routes, templates) lives as long as the process:
         # frozen, it is no longer walked by every full collection while serving.
         gc.freeze()
         yield
+        if runner is not None:
+            await runner.stop()
         await dispatcher.stop()
         for task in (housekeeping, sampler):
             if task is not None:
@@ -163,6 +178,8 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         max_body_bytes=settings.max_body_bytes,
         uploads=(*IMAGE_UPLOADS, *AVATAR_UPLOADS),
         max_upload_bytes=settings.upload_max_bytes,
+        large_uploads=BULK_UPLOADS,
+        max_large_upload_bytes=settings.bulk_upload_max_bytes,
     )
     if settings.metrics_enabled:
         app.add_middleware(MetricsMiddleware)
@@ -187,9 +204,12 @@ def create_app(settings: Settings | None = None) -> PlatformApp:
         webhooks_router,
         audit_router,
         stats_router,
+        bulk_router,
     ):
         api.include_router(router)
     app.include_router(api)
+    # Cached catalog reads are answered before routing and dependency solving.
+    install_fast_reads(app, (f"{API_PREFIX}/products", f"{API_PREFIX}/categories"))
     app.include_router(health_router)
     if settings.metrics_enabled:
         app.include_router(metrics_router)

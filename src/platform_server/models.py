@@ -4,6 +4,7 @@ from platform_server.api_keys.models import ApiKey
 from platform_server.audit.models import AuditRecord
 from platform_server.auth.mfa.models import MfaFactor, MfaRecoveryCode
 from platform_server.auth.models import RefreshToken, Session
+from platform_server.bulk.models import BulkJob
 from platform_server.core.database import Base
 from platform_server.core.idempotency import IdempotencyRecord
 from platform_server.events.models import Event, EventStream
@@ -21,6 +22,7 @@ metadata = Base.metadata
 __all__ = [
     "ApiKey",
     "AuditRecord",
+    "BulkJob",
     "CreditNote",
     "Event",
     "EventStream",

@@ -18,6 +18,7 @@ from prometheus_client import start_http_server
 
 from platform_server import tracing
 from platform_server.backlog import read_backlog
+from platform_server.bulk.api import JobRunner
 from platform_server.core.database import Database, utcnow
 from platform_server.core.logging import configure_structlog, get_logger
 from platform_server.core.settings import Settings
@@ -26,6 +27,7 @@ from platform_server.events import broker
 from platform_server.events.api import EventOut, deliver_to_subscribers
 from platform_server.observability import metrics
 from platform_server.observability.metrics import BacklogCollector
+from platform_server.storage.factory import open_storage
 
 logger = get_logger("platform_server.worker")
 
@@ -89,6 +91,9 @@ async def run(
             _refresh_gauges(db, backlog, settings.metrics_refresh_seconds), name="metrics"
         )
     dispatcher.start()
+    storage = open_storage(settings)
+    runner = JobRunner(db, settings, storage)
+    runner.start()
     consumer = asyncio.create_task(broker.consume(settings, handle), name="consumer")
     logger.info("worker consuming", queue=broker.queue_name(settings))
     try:
@@ -106,6 +111,8 @@ async def run(
             metrics_server.shutdown()
             metrics_server.server_close()
         metrics.process_ended()
+        await runner.stop()
+        await storage.close()
         await dispatcher.stop()
         await db.dispose()
         tracing.flush()

@@ -186,6 +186,11 @@ def test_path_params_are_escaped(client: Client, api: respx.MockRouter) -> None:
 
 
 def test_registered_operations_cover_the_documented_api() -> None:
+    """The registry finds operations on every level of resources (sub-resources such as
+    ``products.images`` and ``payments.refunds`` included), the same for both clients.
+    That every operation the server documents has a method, and no method names an
+    operation it does not, is checked against the live document in
+    ``tests/test_sdk_coverage.py``; this list is a sample that pins the walk itself."""
     expected = {
         ("GET", "/healthz"),
         ("GET", "/readyz"),
@@ -273,8 +278,9 @@ def test_registered_operations_cover_the_documented_api() -> None:
         ("DELETE", "/api/v1/products/{id}/images/{image_id}"),
         ("GET", "/api/v1/products/{id}/images/{image_id}/{variant}"),
     }
-    assert registered_operations(Client) == expected
-    assert registered_operations(AsyncClient) == expected
+    found = registered_operations(Client)
+    assert expected - found == set()
+    assert registered_operations(AsyncClient) == found
 
 
 def test_methods_expose_real_signatures(client: Client) -> None:

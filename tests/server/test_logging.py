@@ -69,15 +69,9 @@ def logged_server(tmp_path: Path, log_format: str) -> Iterator[LoggedServer]:
     with servers.test_database(tmp_path) as url:
         settings = servers.make_settings(tmp_path, url)
         servers.prepare_database(settings)
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("PLATFORM_") or k.startswith("PLATFORM_TEST_")
-        }
-        env.update(
-            PLATFORM_DATABASE_URL=settings.resolved_database_url,
-            PLATFORM_DATA_DIR=str(tmp_path),
-            PLATFORM_JWT_SECRET=settings.signing_secret,
+        env = servers.process_env(
+            settings,
+            tmp_path,
             PLATFORM_LOG_FORMAT=log_format,
             PLATFORM_LOG_LEVEL="info",
             PLATFORM_DISPATCH_POLL_SECONDS="0.1",

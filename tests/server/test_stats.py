@@ -7,6 +7,7 @@ before and after their own changes; exact figures are checked on a server of its
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -166,8 +167,11 @@ def test_exact_figures_and_buckets_on_a_database_of_its_own(tmp_path: Path) -> N
     now = datetime.now(UTC)
     buyer = uuid.uuid4()
 
+    numbers = itertools.count(1001)
+
     def order(status: str, total: str, currency: str, age: timedelta) -> Order:
         return Order(
+            number=next(numbers),
             user_id=buyer,
             user_email="buyer@example.com",
             status=status,

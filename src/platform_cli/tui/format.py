@@ -32,6 +32,12 @@ STATUS_STYLES: dict[str, str] = {
     "sent": "green",
     "failed": "bold red",
     "succeeded": "green",
+    # bulk jobs (and their report's outcomes)
+    "running": "cyan",
+    "created": "green",
+    "updated": "cyan",
+    "unchanged": "dim",
+    "valid": "green",
 }
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .api_keys import ApiKey, ApiKeyCreated
     from .audit import AuditRecord
     from .auth import MfaEnrollment, MfaRecoveryCodes, Session, TokenPair
+    from .bulk import BulkCounts, BulkError, BulkJob, BulkProgress, BulkRequester
     from .catalog import (
         Batch,
         BatchItemResult,
@@ -47,6 +48,11 @@ __all__ = [
     "AuditRecord",
     "Batch",
     "BatchItemResult",
+    "BulkCounts",
+    "BulkError",
+    "BulkJob",
+    "BulkProgress",
+    "BulkRequester",
     "Category",
     "CreditNote",
     "CurrencyAmount",
@@ -90,6 +96,7 @@ __getattr__, __dir__ = lazy_exports(
         "._base": ("PlatformModel",),
         ".api_keys": ("ApiKey", "ApiKeyCreated"),
         ".audit": ("AuditRecord",),
+        ".bulk": ("BulkCounts", "BulkError", "BulkJob", "BulkProgress", "BulkRequester"),
         ".auth": ("MfaEnrollment", "MfaRecoveryCodes", "Session", "TokenPair"),
         ".catalog": (
             "Batch",

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from .api_keys import ApiKeys
     from .audit import Audit
     from .auth import Auth, Sessions
+    from .bulk import Bulk, BulkExports, BulkImports, BulkJobs
     from .categories import Categories
     from .events import Events
     from .health import Health
@@ -28,6 +29,10 @@ __all__ = [
     "ApiKeys",
     "Audit",
     "Auth",
+    "Bulk",
+    "BulkExports",
+    "BulkImports",
+    "BulkJobs",
     "Categories",
     "Events",
     "Health",
@@ -53,6 +58,7 @@ __getattr__, __dir__ = lazy_exports(
         ".api_keys": ("ApiKeys",),
         ".audit": ("Audit",),
         ".auth": ("Auth", "Sessions"),
+        ".bulk": ("Bulk", "BulkExports", "BulkImports", "BulkJobs"),
         ".categories": ("Categories",),
         ".events": ("Events",),
         ".health": ("Health",),

@@ -4,6 +4,8 @@ Record in services, in the transaction of the change (`record`), or in one of it
 own when the request is going to fail (`record_now`).
 """
 
+from platform_server.audit.repository import export_page
+from platform_server.audit.schemas import AuditFilters
 from platform_server.audit.service import by_staff, diff, record, record_now, snapshot
 
-__all__ = ["by_staff", "diff", "record", "record_now", "snapshot"]
+__all__ = ["AuditFilters", "by_staff", "diff", "export_page", "record", "record_now", "snapshot"]

@@ -6,13 +6,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit.models import AuditRecord
 from platform_server.audit.schemas import AuditFilters, AuditRecordOut
 from platform_server.core.database import equal_to, in_period
-from platform_server.core.pagination import Page, PageParams, newest_first
+from platform_server.core.pagination import Page, PageParams, newest_first, oldest_first
 
 
 async def insert_record(session: AsyncSession, row: Mapping[str, Any]) -> None:
@@ -22,6 +22,19 @@ async def insert_record(session: AsyncSession, row: Mapping[str, Any]) -> None:
 async def list_records(
     session: AsyncSession, page: PageParams, filters: AuditFilters
 ) -> Page[AuditRecordOut]:
+    stmt = _filtered(filters)
+    return await newest_first(session, stmt, AuditRecord, page, AuditRecordOut.model_validate)
+
+
+async def export_page(
+    session: AsyncSession, page: PageParams, filters: AuditFilters
+) -> Page[AuditRecordOut]:
+    """`list_records`' records, oldest first (an export's order)."""
+    stmt = _filtered(filters)
+    return await oldest_first(session, stmt, AuditRecord, page, AuditRecordOut.model_validate)
+
+
+def _filtered(filters: AuditFilters) -> Select[Any]:
     stmt = select(AuditRecord).where(
         *equal_to(
             (AuditRecord.actor_id, filters.actor_id),
@@ -37,7 +50,7 @@ async def list_records(
             (AuditRecord.action == action)
             | AuditRecord.action.startswith(action + ".", autoescape=True)
         )
-    return await newest_first(session, stmt, AuditRecord, page, AuditRecordOut.model_validate)
+    return stmt
 
 
 async def get_record(session: AsyncSession, record_id: uuid.UUID) -> AuditRecordOut | None:

@@ -23,6 +23,7 @@ from platform_server.auth import repository
 from platform_server.auth.models import AccountToken
 from platform_server.core.database import Database, utcnow
 from platform_server.core.errors import ProblemError
+from platform_server.core.principal import Principal
 from platform_server.core.security import keyed_hash
 from platform_server.core.settings import Settings
 from platform_server.notifications import api as notifications
@@ -52,7 +53,11 @@ def _ttl(settings: Settings, purpose: str) -> timedelta:
 
 
 async def _issue(
-    session: AsyncSession, settings: Settings, user_id: uuid.UUID, purpose: str
+    session: AsyncSession,
+    settings: Settings,
+    user_id: uuid.UUID,
+    purpose: str,
+    ttl: timedelta | None = None,
 ) -> str | None:
     """A new token for the user, or None when this hour's emails of its kind are spent."""
     now = utcnow()
@@ -66,7 +71,7 @@ async def _issue(
         purpose=purpose,
         user_id=user_id,
         token_hash=keyed_hash(settings, token),
-        expires_at=now + _ttl(settings, purpose),
+        expires_at=now + (ttl or _ttl(settings, purpose)),
     )
     await repository.add_account_token(session, record)
     return token
@@ -146,6 +151,33 @@ async def run_quietly(work: EmailJob, db: Database, settings: Settings, email: s
         await work(db, settings, email)
     except Exception as exc:  # the answer is gone: nobody else would see it
         logger.error("%s failed after its answer: %s", work.__name__, type(exc).__name__)
+
+
+async def invite(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    actor: Principal,
+) -> uuid.UUID | None:
+    """A new account made by staff, with no password: its owner gets an invitation
+    whose link is a password-reset code (`/auth/password-reset/confirm` sets the first
+    password). The code lives as long as a verification link, not the 30 minutes of a
+    reset: an invitation may wait in an inbox over a weekend. None (nothing sent or
+    changed) when the address has an account already."""
+    user_id = await users.create_invited(session, email=email, name=name, role=role, actor=actor)
+    if user_id is None:
+        return None
+    ttl = timedelta(hours=settings.email_verification_hours)
+    token = await _issue(session, settings, user_id, PASSWORD_RESET, ttl)
+    if token is not None:  # a new account has spent no email this hour
+        hours = f"{settings.email_verification_hours:g}"
+        await notifications.queue_for_user(
+            session, user_id, "invitation", {"token": token, "hours": hours}
+        )
+    return user_id
 
 
 async def _redeem(

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.auth import service
+from platform_server.auth.accounts import invite
 
-__all__ = ["ActiveSession", "active_session", "touch_session"]
+__all__ = ["ActiveSession", "active_session", "invite", "touch_session"]
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,12 @@ async def _caller(request: Request, token: str | None) -> Principal | None:
     return known
 
 
+async def caller_of(request: Request) -> Principal | None:
+    """The caller of a request handled outside FastAPI's dependencies (a pure-ASGI fast
+    path): the same bearer parsing, resolution and errors as `OptionalPrincipal`."""
+    return await _caller(request, await _bearer(request))
+
+
 async def optional_principal(
     request: Request, token: Annotated[str | None, Depends(_bearer)]
 ) -> Principal | None:

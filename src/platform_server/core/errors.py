@@ -46,7 +46,15 @@ def problem_types() -> list[str]:
 
 # Types that refine a status's usual one (raise `Unprocessable(..., type=...)`).
 INVALID_CURSOR = "/problems/invalid-cursor"
-_EXTRA_TYPES = {INVALID_CURSOR}
+# Bulk files refused whole (bulk/formats.py), and a job that failed as a whole.
+_EXTRA_TYPES = {
+    INVALID_CURSOR,
+    "/problems/file-format",
+    "/problems/file-encoding",
+    "/problems/file-columns",
+    "/problems/file-line-too-long",
+    "/problems/job-failed",
+}
 
 
 class ProblemError(Exception):

@@ -38,7 +38,8 @@ UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 class RequestMiddleware:
     """`uploads`: the paths (patterns, matched whole) that take a multipart/form-data
-    file of up to `max_upload_bytes` instead of a JSON body of up to `max_body_bytes`."""
+    file of up to `max_upload_bytes` instead of a JSON body of up to `max_body_bytes`;
+    `large_uploads` take one of up to `max_large_upload_bytes` (bulk import files)."""
 
     def __init__(
         self,
@@ -47,11 +48,15 @@ class RequestMiddleware:
         max_body_bytes: int,
         uploads: Sequence[re.Pattern[str]] = (),
         max_upload_bytes: int = 0,
+        large_uploads: Sequence[re.Pattern[str]] = (),
+        max_large_upload_bytes: int = 0,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.uploads = tuple(uploads)
         self.max_upload_bytes = max_upload_bytes + UPLOAD_OVERHEAD_BYTES
+        self.large_uploads = tuple(large_uploads)
+        self.max_large_upload_bytes = max_large_upload_bytes + UPLOAD_OVERHEAD_BYTES
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,8 +79,15 @@ class RequestMiddleware:
                 message["headers"] = raw
             await send(message)
 
-        upload = any(p.fullmatch(scope["path"]) for p in self.uploads)
-        limit = self.max_upload_bytes if upload else self.max_body_bytes
+        large = any(p.fullmatch(scope["path"]) for p in self.large_uploads)
+        upload = large or any(p.fullmatch(scope["path"]) for p in self.uploads)
+        limit = (
+            self.max_large_upload_bytes
+            if large
+            else self.max_upload_bytes
+            if upload
+            else self.max_body_bytes
+        )
         rejection = self._reject(scope, headers, limit, upload)
         if rejection is not None:
             await _send_problem(send_with_id, scope, *rejection, errors=_nul_fields(scope))

@@ -10,11 +10,11 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -24,6 +24,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.types import TypeDecorator
 
 from platform_server.core.errors import INVALID_CURSOR, Unprocessable
+
+if TYPE_CHECKING:
+    from platform_server.core.database import Database
 
 T = TypeVar("T")
 
@@ -216,3 +219,40 @@ async def paginate_by_offset(
         found = found[: page.limit]
         next_cursor = encode_cursor(["o", offset + page.limit])
     return Page[T](data=[to_schema(r) for r in found], next_cursor=next_cursor)
+
+
+# Exports read a table in chunks of this many rows, oldest first: memory holds one chunk.
+EXPORT_CHUNK = 1000
+
+
+async def oldest_first(
+    session: AsyncSession,
+    stmt: Select[Any],
+    model: type[Timestamped],
+    page: PageParams,
+    to_schema: Callable[[Any], T],
+) -> Page[T]:
+    """`paginate` in export order: `created_at`, oldest first, then id. Rows added while
+    an export walks the table land after its cursor, so none is skipped or repeated."""
+    sort = SortKey(model.created_at, descending=False)
+    return await paginate(session, stmt, sort=sort, row_id=model.id, page=page, to_schema=to_schema)
+
+
+async def chunks(
+    db: Database,
+    read: Callable[[AsyncSession, PageParams], Awaitable[Page[T]]],
+    *,
+    size: int = EXPORT_CHUNK,
+) -> AsyncIterator[T]:
+    """Every item of `read`'s pages, `size` at a time, each page read in a short
+    transaction of its own: memory and locks stay those of one chunk, whatever the
+    table's size, and a chunk sees the rows committed before it began."""
+    cursor: str | None = None
+    while True:
+        async with db.lookups() as session:
+            page = await read(session, PageParams(limit=size, cursor=cursor))
+        for item in page.data:
+            yield item
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # at once; other processes drop it within this bound (0: read on every request).
     caller_cache_seconds: float = Field(2.0, ge=0, le=60)
     caller_cache_max_entries: int = Field(10_000, ge=1, le=1_000_000)
+    # A relevance search ranks only the newest this many matches (products/search.py):
+    # its cost stays flat as the catalog grows; an older strong match is not found.
+    search_candidates: int = Field(1000, ge=1, le=100_000)
     redis_url: str | None = None
     # Namespaces every Redis key, so test runs and deployments can share a server.
     redis_prefix: str = "platform:"
@@ -229,6 +232,16 @@ class Settings(BaseSettings):
     # most pixels an image may have (422 past it: Pillow's decompression-bomb guard).
     upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
     image_max_pixels: int = Field(40_000_000, ge=1_000, le=500_000_000)
+    # Bulk jobs: the largest file an import takes, the longest line in it, rows per
+    # chunk (one transaction each), how long a runner's lease lasts without a chunk
+    # committing, and how often idle runners look for jobs.
+    bulk_upload_max_bytes: int = Field(512 * 1024 * 1024, ge=1024)
+    bulk_max_line_bytes: int = Field(1024 * 1024, ge=1024)
+    bulk_chunk_rows: int = Field(1000, ge=1, le=10_000)
+    bulk_lease_seconds: float = Field(60.0, gt=0)
+    bulk_poll_seconds: float = Field(1.0, gt=0, le=60)
+    # Tests only: a runner holds after committing this chunk (1-based) until killed.
+    bulk_pause_after_chunk: int = Field(0, ge=0)
 
     seller_name: str = "Platform Demo Store"
     seller_address: str = "1 Example Street, Springfield"

@@ -5,6 +5,7 @@ messaging domains subscribe to published ones (`subscribe`), which they receive 
 `EventOut` values.
 """
 
+from platform_server.events.repository import EventFilters, export_page
 from platform_server.events.schemas import EVENT_TYPES, EventActor, EventOut
 from platform_server.events.service import (
     EventData,
@@ -23,11 +24,13 @@ __all__ = [
     "EVENT_TYPES",
     "EventActor",
     "EventData",
+    "EventFilters",
     "EventOut",
     "OutboxBacklog",
     "ResourceId",
     "Subscriber",
     "deliver_to_subscribers",
+    "export_page",
     "outbox_backlog",
     "publish_batch",
     "record",

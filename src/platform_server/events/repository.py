@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core import direct
 from platform_server.core.database import as_utc, equal_to, in_period, table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, newest_first
+from platform_server.core.pagination import Page, PageParams, newest_first, oldest_first
 from platform_server.events.models import Event, EventStream
 from platform_server.events.schemas import EventActor, EventOut
 
@@ -69,13 +69,24 @@ class EventFilters:
 async def list_events(
     session: AsyncSession, page: PageParams, filters: EventFilters
 ) -> Page[EventOut]:
+    return await newest_first(session, _filtered(filters), Event, page, to_out)
+
+
+async def export_page(
+    session: AsyncSession, page: PageParams, filters: EventFilters
+) -> Page[EventOut]:
+    """`list_events`' events, oldest first (an export's order)."""
+    return await oldest_first(session, _filtered(filters), Event, page, to_out)
+
+
+def _filtered(filters: EventFilters) -> Select[Any]:
     stmt = select(Event).where(
         *in_period(Event.created_at, filters.created_after, filters.created_before),
         *equal_to((Event.resource_id, filters.resource_id)),
     )
     if filters.types:
         stmt = stmt.where(Event.type.in_(list(filters.types)))
-    return await newest_first(session, stmt, Event, page, to_out)
+    return stmt
 
 
 async def get_event(session: AsyncSession, event_id: uuid.UUID) -> EventOut | None:

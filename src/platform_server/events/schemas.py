@@ -27,6 +27,8 @@ EVENT_TYPES = (
     "order.refunded",
     "payment.failed",
     "payment.refunded",
+    "job.succeeded",
+    "job.failed",
 )
 
 

@@ -8,6 +8,7 @@ query without products reading this table itself.
 
 from __future__ import annotations
 
+from platform_server.inventory.counts import CountResult, set_counts
 from platform_server.inventory.repository import ids_with_stock, low_stock_ids, stock_view
 from platform_server.inventory.schemas import InventoryOut
 from platform_server.inventory.service import (
@@ -23,6 +24,7 @@ from platform_server.inventory.service import (
 )
 
 __all__ = [
+    "CountResult",
     "InventoryOut",
     "create_level",
     "create_levels",
@@ -34,6 +36,7 @@ __all__ = [
     "release",
     "remove",
     "reserve",
+    "set_counts",
     "ship_reserved",
     "stock_view",
 ]

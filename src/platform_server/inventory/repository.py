@@ -132,6 +132,37 @@ async def ship(session: AsyncSession, product_id: uuid.UUID, quantity: int) -> N
     )
 
 
+async def locked_figures(session: AsyncSession, product_ids: Sequence[uuid.UUID]) -> list[Any]:
+    """on_hand, reserved, low_stock_threshold, product_id of these levels, locked in id
+    order (as `reserve` takes them, so the two cannot deadlock) until the transaction
+    ends: a count set meanwhile by another job waits, and its delta is read after ours."""
+    if not product_ids:
+        return []
+    stmt = (
+        select(
+            _stock.c.on_hand, _stock.c.reserved, _stock.c.low_stock_threshold, _stock.c.product_id
+        )
+        .where(_stock.c.product_id.in_(sorted(product_ids)))
+        .order_by(_stock.c.product_id)
+        .with_for_update()
+    )
+    return list((await session.execute(stmt)).all())
+
+
+_SET_ON_HAND = (
+    update(_stock)
+    .where(_stock.c.product_id == bindparam("pid"))
+    .values(on_hand=bindparam("on_hand"), updated_at=bindparam("now"))
+)
+
+
+async def set_on_hand(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """One executemany of `{"pid", "on_hand", "now"}`: levels read by `locked_figures`."""
+    if rows:
+        mark_stale(session, CATALOG)
+        await session.execute(_SET_ON_HAND, list(rows))
+
+
 async def ledger(
     session: AsyncSession, product_id: uuid.UUID, page: PageParams
 ) -> Page[MovementOut]:

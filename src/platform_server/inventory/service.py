@@ -156,7 +156,7 @@ async def adjust(
     await repository.flush(session)
     out = to_out(level)
     figures = (out.on_hand, out.reserved, out.low_stock_threshold, product_id, out.updated_at)
-    await _low_stock_check(session, figures, available_before=available_before)
+    await low_stock_check(session, figures, available_before=available_before)
     # on_hand before is exact from the delta, whatever adjustments ran meanwhile.
     changes = audit.diff(
         {"on_hand": out.on_hand - data.delta, "low_stock_threshold": threshold_before},
@@ -173,7 +173,7 @@ async def adjust(
     return out
 
 
-async def _low_stock_check(
+async def low_stock_check(
     session: AsyncSession, figures: Sequence[Any], *, available_before: int
 ) -> None:
     """inventory.low_stock when availability falls to the threshold or below (once per
@@ -207,7 +207,7 @@ async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None
             available = await _available(session, product_id, fresh=True)
             short.append(_shortage(product_id, quantity, available))
             continue
-        await _low_stock_check(session, taken, available_before=taken[0] - taken[1] + quantity)
+        await low_stock_check(session, taken, available_before=taken[0] - taken[1] + quantity)
     if short:
         listing = ", ".join(
             f"{s['product_id']} (wanted {s['requested']}, {s['available']} available)"

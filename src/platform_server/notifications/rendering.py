@@ -25,9 +25,9 @@ EVENT_TEMPLATES: dict[str, str] = {
     "order.refunded": "order_refunded",
 }
 # Account emails: queued by the auth domain, to one user.
-ACCOUNT_TEMPLATES = ("verify_email", "registration_attempt", "password_reset")
+ACCOUNT_TEMPLATES = ("verify_email", "registration_attempt", "password_reset", "invitation")
 # Bodies holding a one-time token: never shown by the API (only the recipient's inbox has it).
-SECRET_TEMPLATES = frozenset({"verify_email", "password_reset"})
+SECRET_TEMPLATES = frozenset({"verify_email", "password_reset", "invitation"})
 TEMPLATES = (*EVENT_TEMPLATES.values(), "webhook_disabled", "login_ceiling", *ACCOUNT_TEMPLATES)
 
 SUBJECT_MAX = 255

@@ -28,11 +28,13 @@ class NotificationOut(OutputModel):
     recipient: str = Field(description="Email address or phone number")
     template: str = Field(
         description="welcome, order_created, order_paid, order_shipped, order_refunded, "
-        "webhook_disabled, login_ceiling, verify_email, registration_attempt, password_reset"
+        "webhook_disabled, login_ceiling, verify_email, registration_attempt, password_reset, "
+        "invitation"
     )
     subject: str | None = Field(description="Null for SMS")
     body_text: str = Field(
-        description="Hidden for verify_email and password_reset: they hold a one-time token"
+        description="Hidden for verify_email, password_reset and invitation: they hold a "
+        "one-time token"
     )
     status: NotificationStatus = Field(
         description="queued (waiting or retrying), sent, or failed (every attempt failed)"

@@ -17,30 +17,37 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core.principal import Principal
 from platform_server.orders import repository, service
 from platform_server.orders.models import Order
-from platform_server.orders.schemas import OrderItemOut, OrderOut
+from platform_server.orders.schemas import OrderFilters, OrderItemOut, OrderOut
 from platform_server.orders.service import (
     OverviewFigures,
     RefundAll,
     co_purchased,
     expire_overdue,
+    export_page,
     overview_figures,
     popularity,
 )
+from platform_server.orders.shipping import ShipResult, ids_by_number, ship_paid
 
 __all__ = [
+    "OrderFilters",
     "OrderForPayment",
     "OrderItemOut",
     "OrderOut",
     "OverviewFigures",
     "RefundAll",
+    "ShipResult",
     "can_become",
     "co_purchased",
     "expire_overdue",
+    "export_page",
     "get_order",
     "get_order_out",
+    "ids_by_number",
     "locked",
     "overview_figures",
     "popularity",
+    "ship_paid",
     "transition",
 ]
 

@@ -18,7 +18,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from platform_server.core import bulk, direct
 from platform_server.core.database import equal_to, id_prefix, in_period, table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, newest_first
+from platform_server.core.pagination import Page, PageParams, newest_first, oldest_first
 from platform_server.core.timeseries import hour_of
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.orders.schemas import OrderFilters
@@ -112,6 +112,13 @@ async def locked(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
     return await session.get(Order, order_id, with_for_update=True, populate_existing=True)
 
 
+async def ids_by_number(session: AsyncSession, numbers: list[int]) -> dict[int, uuid.UUID]:
+    if not numbers:
+        return {}
+    stmt = select(Order.number, Order.id).where(Order.number.in_(numbers))
+    return {number: order_id for number, order_id in await session.execute(stmt)}
+
+
 async def refresh(session: AsyncSession, order: Order) -> None:
     await session.refresh(order)
 
@@ -152,6 +159,20 @@ async def page_of(
     """Orders, newest first, of `user_id` (all with None), in `status`, with `number`,
     whose id starts with `id_prefix`, placed in the period, whose id is `q` or whose
     buyer's email contains it."""
+    return await newest_first(session, _filtered(filters), Order, page, to_schema)
+
+
+async def export_page(
+    session: AsyncSession,
+    page: PageParams,
+    to_schema: Callable[[Order], T],
+    filters: OrderFilters,
+) -> Page[T]:
+    """`page_of`'s orders, oldest first (an export's order)."""
+    return await oldest_first(session, _filtered(filters), Order, page, to_schema)
+
+
+def _filtered(filters: OrderFilters) -> Select[Any]:
     where = [
         *equal_to(
             (Order.user_id, filters.user_id),
@@ -167,7 +188,7 @@ async def page_of(
         with contextlib.suppress(ValueError):  # not an id: search emails only
             clauses.append(Order.id == uuid.UUID(term))
         where.append(or_(*clauses))
-    return await newest_first(session, select(Order).where(*where), Order, page, to_schema)
+    return select(Order).where(*where)
 
 
 async def history(

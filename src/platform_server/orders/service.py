@@ -409,3 +409,11 @@ async def overview_figures(
         hourly_revenue=hourly_revenue,
         revenue_orders=dict(revenue_orders),
     )
+
+
+async def export_page(
+    session: AsyncSession, filters: OrderFilters, page: PageParams
+) -> Page[OrderOut]:
+    """Orders with their items, oldest first: one query for the orders, one for items."""
+    rows = await repository.export_page(session, page, _same, filters)
+    return Page[OrderOut](data=await many_out(session, rows.data), next_cursor=rows.next_cursor)

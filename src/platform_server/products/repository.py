@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy import delete as delete_rows
@@ -19,6 +19,8 @@ from platform_server.core.pagination import Page, PageParams, SortKey, paginate,
 from platform_server.inventory import api as inventory
 from platform_server.products import search
 from platform_server.products.models import Product, ProductImage
+
+T = TypeVar("T")
 
 SORTS: dict[str, SortKey] = {
     "price": SortKey(Product.price, descending=False),
@@ -102,12 +104,63 @@ async def by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.U
     return {p.id: p for p in rows}
 
 
+async def ids_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, uuid.UUID]:
+    if not skus:
+        return {}
+    stmt = select(Product.sku, Product.id).where(Product.sku.in_(list(skus)))
+    return {sku: pid for sku, pid in await session.execute(stmt)}
+
+
+async def stock_page(
+    session: AsyncSession, page: PageParams, to_schema: Callable[[Any], T]
+) -> Page[T]:
+    """id, sku, name, status and the stock columns (unlabelled), oldest product first."""
+    stock = inventory.stock_view()
+    stmt = select(
+        Product.id,
+        Product.sku,
+        Product.name,
+        Product.status,
+        Product.created_at,  # the keyset's sort column
+        stock.c.on_hand,
+        stock.c.reserved,
+        stock.c.low_stock_threshold,
+        stock.c.updated_at,
+    ).outerjoin(stock, stock.c.product_id == Product.id)
+    sort = SortKey(Product.created_at, descending=False)
+    return await paginate(
+        session, stmt, row_id=Product.id, page=page, to_schema=to_schema, sort=sort, rows=True
+    )
+
+
 def with_stock() -> Select[Any]:
     """Products with their stock columns (labelled `stock_*`): one query for list views."""
     stock = inventory.stock_view()
     return select(*Product.__table__.c, *(c.label(f"stock_{c.key}") for c in stock.c)).outerjoin(
         stock, stock.c.product_id == Product.id
     )
+
+
+async def export_page(
+    session: AsyncSession,
+    after_sku: str | None,
+    limit: int,
+    status: str | None,
+    category: str | None,
+) -> list[Any]:
+    """Up to `limit` products (with stock) after `after_sku`, by SKU: a keyset page of
+    a bulk export, which the unique SKU index reads in order."""
+    stmt = filtered(
+        with_stock(),
+        status=status,
+        category=category,
+        min_price=None,
+        max_price=None,
+        in_stock=None,
+    )
+    if after_sku is not None:
+        stmt = stmt.where(Product.sku > after_sku)
+    return await rows(session, stmt.order_by(Product.sku).limit(limit))
 
 
 async def rows(session: AsyncSession, stmt: Select[Any]) -> list[Any]:
@@ -197,11 +250,14 @@ async def page_of(
     sort: str,
     q: str | None,
     to_schema: Any,
+    *,
+    candidates: int = 1000,
 ) -> Page[Any]:
-    """A page of `stmt` (rows of `with_stock`), searched by `q` and sorted by `sort`."""
+    """A page of `stmt` (rows of `with_stock`), searched by `q` and sorted by `sort`
+    (by relevance: among the newest `candidates` matches)."""
     if q:
         dialect = session.get_bind().dialect.name
-        stmt = search.apply(stmt, q, dialect, rank=sort == "relevance")
+        stmt = search.apply(stmt, q, dialect, rank=sort == "relevance", candidates=candidates)
     if sort == "relevance":
         return await paginate_by_offset(session, stmt, page=page, to_schema=to_schema, rows=True)
     return await paginate(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from platform_server.cache.shared import SharedCache
+from platform_server.cache.shared import Lookup, SharedCache
 from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import Slot, services_of
 from platform_server.core.database import DatabaseDep, DbSession
@@ -35,17 +35,24 @@ CATALOG_CACHE: Slot[SharedCache] = Slot("catalog cache")
 Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
 
 
+def cache_key(request: Request, actor: Principal | None) -> str:
+    """What a caller sees depends only on whether they are staff (who see archived
+    products), so that is the only thing about the caller in the key."""
+    view = "staff" if service.sees_all(actor) else "public"
+    return f"{view} {request.url.path}?{request.url.query}"
+
+
 async def _cached(
     request: Request, actor: Principal | None, read: Callable[[], Awaitable[Response]]
 ) -> Response:
-    """The read's response, from the catalog cache when there. What a caller sees
-    depends only on whether they are staff (who see archived products), so that is
-    the only thing about the caller in the key."""
+    """The read's response, from the catalog cache when there."""
     cache = services_of(request).get(CATALOG_CACHE)
     if not cache.enabled:
         return await read()
-    view = "staff" if service.sees_all(actor) else "public"
-    found = await cache.lookup(f"{view} {request.url.path}?{request.url.query}")
+    # A miss already looked up by the fast path (fast_reads.py): not counted twice.
+    found: Lookup | None = getattr(request.state, "catalog_lookup", None)
+    if found is None:
+        found = await cache.lookup(cache_key(request, actor))
     if found.body is not None:
         return Response(found.body, media_type="application/json")
     response = await read()
@@ -76,11 +83,15 @@ async def list_products(
     actor: OptionalPrincipal,
     filters: Annotated[ProductFilters, Query()],
 ) -> Response:
+    settings = services_of(request).settings
+
     async def read() -> Response:
         # Only a cache miss opens a session, and gives its connection back before the
         # response is serialized (on a busy process that takes longer than the query).
         async with db.transaction(write=False) as session:
-            found = await service.list_products(session, page, filters, actor)
+            found = await service.list_products(
+                session, page, filters, actor, candidates=settings.search_candidates
+            )
         return model_response(found)
 
     return await _cached(request, actor, read)

@@ -196,7 +196,12 @@ async def get_product_out(
 
 
 async def list_products(
-    session: AsyncSession, page: PageParams, filters: ProductFilters, actor: Principal | None
+    session: AsyncSession,
+    page: PageParams,
+    filters: ProductFilters,
+    actor: Principal | None,
+    *,
+    candidates: int = 1000,
 ) -> Page[ProductOut]:
     low, high = filters.min_price, filters.max_price
     if low is not None and high is not None and low > high:
@@ -220,7 +225,9 @@ async def list_products(
             "Sorting by relevance needs a search query q.",
             errors=[{"loc": ["query", "sort"], "msg": "relevance needs q"}],
         )
-    found = await repository.page_of(session, stmt, page, sort, filters.q, row_out)
+    found = await repository.page_of(
+        session, stmt, page, sort, filters.q, row_out, candidates=candidates
+    )
     await image_views.attach(session, found.data)
     return found
 

@@ -12,24 +12,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import utcnow
 from platform_server.core.timeseries import Counts, Hours
-from platform_server.users import service
+from platform_server.users import repository, service
 from platform_server.users.avatars import keys_in_use as avatar_keys_in_use
 from platform_server.users.hooks import credentials_changed, registration_requested, user_deleted
 from platform_server.users.models import User, UserProfile
 from platform_server.users.passwords import check_password
-from platform_server.users.schemas import Password
+from platform_server.users.schemas import Invitation, Password, UserFilters, UserOut
 
 __all__ = [
     "Account",
     "Contact",
     "Identity",
+    "Invitation",
     "Password",
+    "UserFilters",
+    "UserOut",
     "add_user",
     "admin_contacts",
     "avatar_keys_in_use",
     "check_password",
     "contacts",
+    "create_invited",
     "credentials_changed",
+    "export_page",
     "find_by_email",
     "hash_password_async",
     "identity",
@@ -49,6 +54,8 @@ set_password_hash = service.set_password_hash
 restore_admin = service.restore_admin
 mark_email_verified = service.mark_email_verified
 reset_password = service.reset_password
+create_invited = service.create_invited
+export_page = repository.export_page
 
 
 @dataclass(frozen=True)

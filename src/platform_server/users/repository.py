@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select
+from sqlalchemy import Select, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core import direct
 from platform_server.core.database import equal_to, table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, newest_first
+from platform_server.core.pagination import Page, PageParams, newest_first, oldest_first
 from platform_server.core.permissions import Role
 from platform_server.core.timeseries import Hours, hourly_counts
 from platform_server.users.models import User, UserProfile
@@ -53,10 +53,17 @@ async def flush_unique(session: AsyncSession) -> bool:
 
 
 async def add_unless_taken(
-    session: AsyncSession, *, email: str, name: str, password_hash: str, role: str
+    session: AsyncSession,
+    *,
+    email: str,
+    name: str,
+    password_hash: str,
+    role: str,
+    verified_at: datetime | None = None,
 ) -> User | None:
-    """A new unverified user, written in a savepoint; None (nothing written, the
-    transaction still usable) when the email is taken: a registration that raced another."""
+    """A new user (unverified unless `verified_at`), written in a savepoint; None (nothing
+    written, the transaction still usable) when the email is taken: a registration or an
+    invitation that raced another."""
     try:
         async with session.begin_nested():
             user = add_user(
@@ -65,7 +72,7 @@ async def add_unless_taken(
                 name=name,
                 password_hash=password_hash,
                 role=role,
-                verified_at=None,
+                verified_at=verified_at,
             )
             await session.flush()
     except IntegrityError:
@@ -121,6 +128,17 @@ async def with_profiles(
 async def list_users(
     session: AsyncSession, page: PageParams, filters: UserFilters
 ) -> Page[UserOut]:
+    return await newest_first(session, _filtered(filters), User, page, UserOut.model_validate)
+
+
+async def export_page(
+    session: AsyncSession, page: PageParams, filters: UserFilters
+) -> Page[UserOut]:
+    """`list_users`' users, oldest first (an export's order); `UserOut` holds no secret."""
+    return await oldest_first(session, _filtered(filters), User, page, UserOut.model_validate)
+
+
+def _filtered(filters: UserFilters) -> Select[Any]:
     stmt = select(User).where(*equal_to((User.role, filters.role), (User.status, filters.status)))
     if filters.q:
         pattern = f"%{_escape_like(filters.q.lower())}%"
@@ -130,7 +148,7 @@ async def list_users(
                 func.lower(User.name).like(pattern, escape="\\"),
             )
         )
-    return await newest_first(session, stmt, User, page, UserOut.model_validate)
+    return stmt
 
 
 def _escape_like(text: str) -> str:

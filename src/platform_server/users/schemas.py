@@ -77,6 +77,20 @@ class UserCreate(InputModel):
         return value.lower()
 
 
+class Invitation(InputModel):
+    """A user staff create without a password (the users bulk import): the owner of the
+    address sets one with the code their invitation email holds."""
+
+    email: Email
+    name: Name
+    role: RoleName = "customer"
+
+    @field_validator("email")
+    @classmethod
+    def _normalise_email(cls, value: str) -> str:
+        return value.lower()
+
+
 class UserUpdate(PatchModel):
     email: Email | None = None
     name: Name | None = None

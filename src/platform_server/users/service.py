@@ -112,6 +112,36 @@ async def register(
         await hooks.registration_requested.emit(session, settings, existing.id, False)
 
 
+# No password hash verifies against this (it is no argon2 hash): an invited user signs in
+# only once they have set a password with the link of their invitation.
+NO_PASSWORD = "!invited"  # noqa: S105 (a marker, not a secret)
+
+
+async def create_invited(
+    session: AsyncSession, *, email: str, name: str, role: str, actor: Principal
+) -> uuid.UUID | None:
+    """A user made by staff without a password, to be invited by email: its id, or None
+    when the address has an account already (nothing is changed then). Its address
+    counts as verified: staff vouch for it, and only its owner can set the password."""
+    if not is_staff_creation(actor):
+        raise Forbidden("Only an admin may create users.")
+    user = await repository.add_unless_taken(
+        session,
+        email=email,
+        name=name,
+        password_hash=NO_PASSWORD,
+        role=role,
+        verified_at=utcnow(),
+    )
+    if user is None:
+        return None
+    out = UserOut.model_validate(user)
+    await events.record(session, "user.created", "user", user.id, out)
+    changes = audit.diff({}, {**audit.snapshot(out, _AUDITED), "invited": True})
+    await _audit(session, "user.create", actor, user.id, changes)
+    return user.id
+
+
 async def mark_email_verified(session: AsyncSession, user_id: uuid.UUID) -> bool:
     """The user's address is verified now (False: no such user)."""
     user = await repository.get(session, user_id)

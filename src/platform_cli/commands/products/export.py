@@ -29,12 +29,16 @@ def export_file(
     category: CategoryFilter = None,
     status: StatusFilter = None,
 ) -> None:
-    """Write every product in the format `import` reads (a round trip changes nothing)."""
-    import os
+    """Write every product in the format `import` reads (a round trip changes nothing).
+
+    The same as `platform bulk export products --out FILE`: the file is written by a job
+    on the server, then downloaded (products in SKU order).
+    """
     import sys
     from pathlib import Path
 
-    from platform_cli.product_export import export_record, writer
+    from platform_cli.commands.bulk.waiting import wait
+    from platform_cli.errors import CLIError
     from platform_cli.product_files import detect_format
 
     out = session.out
@@ -44,25 +48,25 @@ def export_file(
         fmt_name = "jsonl"
     else:
         fmt_name = "csv"
-    count = 0
     sdk = session.sdk
-    page = sdk.products.list(category=category, status=status, limit=100)
+    filters = {k: v for k, v in (("category", category), ("status", status)) if v is not None}
+    job = wait(
+        sdk, out, sdk.bulk.exports.create("products", format=fmt_name, filters=filters), lines=False
+    )
+    if job.status != "succeeded":
+        reason = job.error.detail if job.error else job.status
+        raise CLIError(f"the export {job.status}: {reason}")
     if out_path is None or out_path == "-":
-        rows = writer(fmt_name, sys.stdout)
-        for product in page:
-            rows.write(export_record(product))
+        sdk.bulk.jobs.result(job.id, sys.stdout.buffer)
         sys.stdout.flush()
         return
-    partial = f"{out_path}.part"
+    partial = Path(f"{out_path}.part")
     try:
-        with open(partial, "w", encoding="utf-8", newline="") as stream:
-            rows = writer(fmt_name, stream)
-            with out.spinner("Exporting…"):
-                for product in page:
-                    rows.write(export_record(product))
-                    count += 1
-        os.replace(partial, out_path)
+        with out.spinner("Downloading…"):
+            sdk.bulk.jobs.result(job.id, partial)
+        partial.replace(out_path)
     except BaseException:
-        Path(partial).unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
+    count = job.progress.done
     out.info(f"Exported {count:,} product{'s' if count != 1 else ''} to {out_path}.")

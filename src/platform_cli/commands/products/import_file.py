@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,32 +11,7 @@ from platform_cli.verbs import Session, verb
 
 if TYPE_CHECKING:
     from platform_cli.output import Output
-    from platform_cli.product_files import ImportReport, Source
-
-
-def _import_progress(out: Output, source: Source) -> Any:
-    """A Rich progress bar on stderr (bytes of the file read, rows sent), or None."""
-    from platform_cli import terminal
-
-    if not terminal.stderr_is_tty():
-        return None
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    return Progress(
-        TextColumn("Importing {task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[rows]:,} rows"),
-        TimeElapsedColumn(),
-        console=out.err_console(),
-        transient=True,
-    )
+    from platform_cli.product_files import ImportReport
 
 
 def _print_report(out: Output, report: ImportReport) -> None:
@@ -86,45 +61,52 @@ def import_file(
 ) -> None:
     """Create or update products from a file, matched by SKU (re-running it changes nothing).
 
-    Exit code 3 when some rows failed; the report names them by row (CSV: the header is
-    row 1) with the reason.
+    The same as `platform bulk import products FILE --wait`: the file is uploaded and
+    imported by a job on the server. Exit code 3 when some rows failed; the report names
+    them by row (CSV: the header is row 1) with the reason.
     """
+    import shutil
+    import sys
+    import tempfile
+
+    from platform_cli.commands.bulk.waiting import wait
     from platform_cli.errors import CLIError, ExitCode
-    from platform_cli.product_files import (
-        ImportReport,
-        detect_format,
-        import_rows,
-        open_source,
-        read_rows,
-    )
+    from platform_cli.product_files import ImportReport, detect_format, open_source
+    from platform_cli.product_reports import check_file, read_report
 
     out = session.out
     fmt_name = detect_format(file, file_format)
-    sdk = session.sdk
-    source = open_source(file, fmt_name)
-    report = ImportReport(file=source.name, format=fmt_name, dry_run=dry_run)
-    try:
-        progress = _import_progress(out, source)
-        if progress is None:
-            import_rows(
-                sdk, read_rows(source, fmt_name), report, create_categories=create_categories
+    with tempfile.TemporaryDirectory(prefix="platform-import-") as tmp:
+        path = file
+        if file == "-":
+            # The server needs the whole file (its job outlives this command): spooled.
+            path = f"{tmp}/stdin.{fmt_name}"
+            with open(path, "wb") as spool:
+                shutil.copyfileobj(sys.stdin.buffer, spool)
+        source = open_source(path, fmt_name)
+        try:
+            check_file(source, fmt_name)  # unknown columns: a usage error, nothing sent
+        finally:
+            source.close()
+        sdk = session.sdk
+        name = "stdin" if file == "-" else file
+        with out.progress(f"Uploading {name}") as progress:
+            job = sdk.bulk.imports.create(
+                "products",
+                path,
+                dry_run=dry_run,
+                format=fmt_name,
+                create_categories=create_categories,
+                progress=progress,
             )
-        else:
-            with progress:
-                task = progress.add_task(source.name, total=source.size, rows=0)
-
-                def advance(done: ImportReport) -> None:
-                    progress.update(task, completed=source.position, rows=done.rows)
-
-                import_rows(
-                    sdk,
-                    read_rows(source, fmt_name),
-                    report,
-                    on_chunk=advance,
-                    create_categories=create_categories,
-                )
-    finally:
-        source.close()
+        job = wait(sdk, out, job, lines=False)  # as before: the summary alone
+        if job.status != "succeeded":
+            reason = job.error.detail if job.error else job.status
+            raise CLIError(f"the import of {name} {job.status}: {reason}")
+        report_path = f"{tmp}/report.{fmt_name}"
+        sdk.bulk.jobs.result(job.id, report_path)
+        report = ImportReport(file=name, format=fmt_name, dry_run=dry_run)
+        read_report(report_path, fmt_name, job, report)
     _print_report(out, report)
     if report.failed:
         raise CLIError(

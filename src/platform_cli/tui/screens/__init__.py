@@ -9,6 +9,7 @@ from platform_cli.tui.screens.audit import AuditView
 from platform_cli.tui.screens.base import BaseView
 from platform_cli.tui.screens.categories import CategoriesView
 from platform_cli.tui.screens.events import EventsView
+from platform_cli.tui.screens.jobs import JobsView
 from platform_cli.tui.screens.notifications import NotificationsView
 from platform_cli.tui.screens.orders import OrdersView
 from platform_cli.tui.screens.products import ProductsView
@@ -53,6 +54,9 @@ VIEWS: dict[str, ViewInfo] = {
         ViewInfo("audit", AuditView, ("au", "log"), "who changed what (admins)"),
         ViewInfo("sessions", SessionsView, ("session", "se"), "your sign-in sessions"),
         ViewInfo("api-keys", ApiKeysView, ("api-key", "keys", "ak"), "API keys: create, revoke"),
+        ViewInfo(
+            "jobs", JobsView, ("job", "bulk", "bulk-jobs"), "bulk imports and exports: progress"
+        ),
     ]
 }
 

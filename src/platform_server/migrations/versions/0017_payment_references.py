@@ -5,7 +5,7 @@ paying and refunding already take it), so no counter row is shared between order
 Existing payments and refunds are numbered here in id order (UUIDv7: creation order).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016 (assigned 0015; re-chained after main gained 0016, bulk jobs)
 Create Date: 2026-12-07 06:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

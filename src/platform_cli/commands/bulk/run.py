@@ -1,0 +1,122 @@
+"""`platform bulk import KIND FILE` and `platform bulk export KIND --out FILE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from platform_cli.verbs import Session, verb
+
+Kind = Annotated[
+    str,
+    typer.Argument(
+        help="What the file holds. Imports: products, inventory, prices, fulfillment, users. "
+        "Exports: products, inventory, orders, users, events, audit.",
+        show_default=False,
+    ),
+]
+
+
+@verb()
+def import_file(
+    session: Session,
+    kind: Kind,
+    file: Annotated[Path, typer.Argument(help="A .csv or .jsonl file.", show_default=False)],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row on the server; change nothing.")
+    ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option("--wait", help="Wait for the job, with its progress; exit 3 if rows failed."),
+    ] = False,
+    file_format: Annotated[
+        Literal["csv", "jsonl"] | None,
+        typer.Option("--format", "-f", help="Default: from the extension.", show_default=False),
+    ] = None,
+    create_categories: Annotated[
+        bool,
+        typer.Option("--create-categories", help="products: allow categories no product has yet."),
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="Where --wait saves the report when rows failed.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Upload a file and start an import job on the server (upsert by the kind's key).
+
+    Without --wait, prints the queued job. With --wait: exit 0 when every row succeeded,
+    3 when some rows failed (the report's path is printed), 1 when the job failed.
+    """
+    from platform_cli.commands.bulk.waiting import COLUMNS, finish
+    from platform_cli.commands.bulk.waiting import wait as wait_for
+    from platform_cli.errors import UsageError
+
+    if not file.is_file():
+        raise UsageError(f"no such file: {file}")
+    sdk = session.sdk
+    with session.out.progress(f"Uploading {file.name}") as progress:
+        job = sdk.bulk.imports.create(
+            kind,
+            file,
+            dry_run=dry_run,
+            format=file_format,
+            create_categories=create_categories,
+            progress=progress,
+        )
+    if not wait:
+        session.out.one(job, COLUMNS)
+        return
+    finish(sdk, session.out, wait_for(sdk, session.out, job), report)
+
+
+@verb(formats=False)
+def export_file(
+    session: Session,
+    kind: Kind,
+    out_path: Annotated[Path, typer.Option("--out", help="The file to write.", show_default=False)],
+    filters: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter",
+            help="NAME=VALUE, repeatable (products: status, category; orders: status, "
+            "created_after, created_before; users: role, status; events: type, created_after; "
+            "audit: action, target_type). See docs/cli.md.",
+            show_default=False,
+        ),
+    ] = None,
+    file_format: Annotated[
+        Literal["csv", "jsonl"] | None,
+        typer.Option(
+            "--format", "-f", help="Default: from --out's extension, else csv.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Export on the server, wait for it, and download the file."""
+    from platform_cli.commands.bulk.waiting import finish
+    from platform_cli.commands.bulk.waiting import wait as wait_for
+    from platform_cli.errors import UsageError
+
+    given: dict[str, str] = {}
+    for item in filters or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--filter takes NAME=VALUE, got {item!r}")
+        given[name.strip()] = value
+    fmt = file_format or ("jsonl" if out_path.suffix.lower() in (".jsonl", ".ndjson") else "csv")
+    sdk = session.sdk
+    job = wait_for(sdk, session.out, sdk.bulk.exports.create(kind, format=fmt, filters=given))
+    if job.status != "succeeded":
+        finish(sdk, session.out, job, None)  # raises: exit 1 with the reason
+    partial = out_path.with_name(out_path.name + ".part")
+    try:
+        with session.out.progress(f"Downloading {out_path.name}") as progress:
+            sdk.bulk.jobs.result(job.id, partial, progress=progress)
+        partial.replace(out_path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    session.out.info(f"Wrote {job.progress.done:,} {kind} rows to {out_path}.")
