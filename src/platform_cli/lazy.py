@@ -45,14 +45,20 @@ _COMPLETION = ("install_completion", "show_completion")
 
 class FlagsShownAsFlags:
     """A command whose help shows a boolean flag (``--all``, ``--help``) without a value
-    type: Typer labels every option with its type, and ``--yes <bool>`` reads as if it
-    took a value."""
+    type (Typer labels every option with its type, and ``--yes <bool>`` reads as if it
+    took a value), and every other option's value by its shape (``metavars.py``:
+    ``--order-id ID``, not ``<str>``)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
+        from typer.core import TyperOption
+
+        from platform_cli.metavars import metavar_for
+
         params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
         for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
+            if param.metavar is not None or not isinstance(param, TyperOption):
+                continue
+            param.metavar = "" if param.is_flag else metavar_for(param)
         return params
 
 

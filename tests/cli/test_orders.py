@@ -190,7 +190,12 @@ def test_order_lifecycle_with_payments_invoice_and_refund(
     assert sorted(p["status"] for p in attempts) == ["failed", "failed", "succeeded"]
     assert {p["failure_code"] for p in attempts} == {None, "card_declined", "insufficient_funds"}
     lines = admin_cli.ok("payments", "list", oid).stdout.splitlines()
-    assert lines[0].split("\t")[:4] == ["ID", "ORDER", "STATUS", "AMOUNT"] and len(lines) == 4
+    assert lines[0].split("\t")[:4] == ["PAYMENT", "ID", "STATUS", "AMOUNT"] and len(lines) == 4
+    # Each attempt by its reference: the order's number, P, the attempt's count.
+    number = sdk.orders.get(oid).number
+    assert sorted(line.split("\t")[0] for line in lines[1:]) == [
+        f"#{number}-P{n}" for n in (1, 2, 3)
+    ]
 
     # the invoice: fields, JSON, PDF
     invoice = admin_cli.json("orders", "invoice", oid)

@@ -249,6 +249,17 @@ def test_order_payment_invoice_refund_sync(live: Live, tmp_path: Path) -> None:
         rest = admin.payments.refunds.create(payment.id)
         assert rest.amount == order.total - Decimal("10.00")
         assert admin.orders.get(order.id).status == "refunded"
+        # Listed newest first, each with its reference and credit note; every page walked.
+        listed = list(admin.payments.refunds.list(payment.id, limit=1))
+        assert [r.id for r in listed] == [rest.id, partial.id]
+        assert [r.reference for r in listed] == [f"#{order.number}-R2", f"#{order.number}-R1"]
+        assert listed[1].credit_note_number == note.number
+        attempts = admin.orders.payments.list(order.id).data  # a declined one came first
+        assert sorted(p.reference or "" for p in attempts) == [
+            f"#{order.number}-P{n}" for n in range(1, len(attempts) + 1)
+        ]
+        with pytest.raises(NotFoundError):
+            admin.payments.refunds.list(uuid.uuid4())
         with pytest.raises(NotFoundError):
             admin.payments.refunds.credit_note(payment.id, uuid.uuid4())
         with pytest.raises(UnprocessableEntityError):  # nothing left to refund
@@ -406,6 +417,12 @@ async def test_orders_and_payments_async(live: Live, tmp_path: Path) -> None:
         assert got.content_type == "application/pdf" and got.size_bytes > 0
         await admin.payments.refunds.create(payment.id)
         assert (await admin.orders.get(order.id)).status == "refunded"
+        first = await admin.payments.refunds.list(payment.id, limit=1)  # awaited: a page
+        assert [r.amount for r in first.data] == [Decimal("10.00")] and first.next_cursor
+        walked = [r async for r in admin.payments.refunds.list(payment.id, limit=1)]
+        assert [r.credit_note_number for r in walked][1] == note.number
+        with pytest.raises(NotFoundError):
+            await admin.payments.refunds.list(uuid.uuid4())
 
         second = await admin.orders.create(items=[{"product_id": product.id, "quantity": 1}])
         await admin.orders.payments.create(second.id, payment_method="pm_card_ok")

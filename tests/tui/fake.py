@@ -31,7 +31,7 @@ from platform_sdk import (
     User,
 )
 from platform_sdk.errors import ConflictError, PlatformError
-from platform_sdk.models import Overview
+from platform_sdk.models import Overview, RefundListed
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 
@@ -190,6 +190,7 @@ def _payments(order: Order) -> list[Payment]:
     return [
         Payment(
             id=fixed_id(5, int(order.id.int & 0xFFFF)),
+            reference=f"#{order.number}-P1",
             order_id=order.id,
             amount=order.total,
             currency="EUR",
@@ -198,6 +199,24 @@ def _payments(order: Order) -> list[Payment]:
             gateway="sandbox",
             refunded_amount=order.total if order.status == "refunded" else Decimal("0"),
             created_at=order.created_at + timedelta(minutes=1),
+        )
+    ]
+
+
+def _refunds(payment: Payment, order: Order) -> list[RefundListed]:
+    if payment.refunded_amount <= 0:
+        return []
+    return [
+        RefundListed(
+            id=fixed_id(6, int(order.id.int & 0xFFFF)),
+            reference=f"#{order.number}-R1",
+            payment_id=payment.id,
+            order_id=order.id,
+            amount=payment.refunded_amount,
+            currency=payment.currency,
+            reason="damaged in transit",
+            created_at=payment.created_at + timedelta(hours=2),
+            credit_note_number=f"CN-{int(order.id.int & 0xFFF):06d}",
         )
     ]
 
@@ -283,6 +302,7 @@ class FakeClient:
             me=self._me,
             profile=SimpleNamespace(get=self._profile),
         )
+        self.payments = SimpleNamespace(refunds=SimpleNamespace(list=self._refunds))
         self.events = SimpleNamespace(list=self._events, get=self._event, stream=self._stream)
         self.stats = SimpleNamespace(overview=self._overview)
         self.notifications = SimpleNamespace(list=self._empty, get=self._missing)
@@ -320,6 +340,13 @@ class FakeClient:
 
     async def _payments(self, order_id: Any, **params: Any) -> AsyncPage[Payment]:
         return _page(_payments(_find(ORDERS, order_id)))
+
+    async def _refunds(self, payment_id: Any, **params: Any) -> AsyncPage[RefundListed]:
+        for order in ORDERS:
+            for payment in _payments(order):
+                if str(payment.id) == str(payment_id):
+                    return _page(_refunds(payment, order))
+        return _page([])
 
     async def _products(self, **params: Any) -> AsyncPage[Product]:
         return _page(PRODUCTS)

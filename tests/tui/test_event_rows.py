@@ -43,3 +43,11 @@ def test_a_fit_column_is_as_wide_as_its_longest_value() -> None:
     table._measure([Row("1", {"actor": BUYER}), Row("2", {"actor": "system"})])
     widths = table._layout(120)
     assert widths[0] == len(BUYER) and widths[1] == 120 - len(BUYER) - 3
+
+
+def test_a_refund_is_summarised_by_its_reference() -> None:
+    refund = {"reference": "#1001-R1", "amount": "12.00", "currency": "USD", "reason": None}
+    shown = event_summary(
+        SimpleNamespace(type="payment.refunded", resource_type="refund", data=refund, actor=None)
+    )
+    assert shown.startswith("#1001-R1") and "12.00 USD" in shown and "None" not in shown

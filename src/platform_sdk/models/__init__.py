@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .invoices import CreditNote, Invoice, Party
     from .notifications import Notification
     from .orders import Order, OrderItem, OrderTransition
-    from .payments import Payment, Refund
+    from .payments import Payment, Refund, RefundListed
     from .stats import CurrencyAmount, Overview, OverviewTrends
     from .users import Accepted, Profile, User
     from .webhooks import (
@@ -79,6 +79,7 @@ __all__ = [
     "ProductImage",
     "Profile",
     "Refund",
+    "RefundListed",
     "Session",
     "TokenPair",
     "User",
@@ -113,7 +114,7 @@ __getattr__, __dir__ = lazy_exports(
         ".invoices": ("CreditNote", "Invoice", "Party"),
         ".notifications": ("Notification",),
         ".orders": ("Order", "OrderItem", "OrderTransition"),
-        ".payments": ("Payment", "Refund"),
+        ".payments": ("Payment", "Refund", "RefundListed"),
         ".stats": ("CurrencyAmount", "Overview", "OverviewTrends"),
         ".users": ("Accepted", "Profile", "User"),
         ".webhooks": (

@@ -11,6 +11,8 @@ class Payment(PlatformModel):
     """A charge attempt; ``status`` is ``"succeeded"`` or ``"failed"``."""
 
     id: UUID
+    reference: str | None = None
+    """What people quote: ``#1001-P1`` is order #1001's first payment attempt."""
     order_id: UUID
     amount: Decimal
     currency: str
@@ -25,9 +27,18 @@ class Payment(PlatformModel):
 
 class Refund(PlatformModel):
     id: UUID
+    reference: str | None = None
+    """What people quote: ``#1001-R1`` is order #1001's first refund."""
     payment_id: UUID
     order_id: UUID
     amount: Decimal
     currency: str
     reason: str | None = None
     created_at: datetime
+
+
+class RefundListed(Refund):
+    """A refund as its payment lists it (``payments.refunds.list``), with its credit note."""
+
+    credit_note_number: str | None = None
+    """``CN-000001``: fetch it with ``payments.refunds.credit_note``."""

@@ -4,11 +4,11 @@ from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, Resource, endpoint
+from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._files import Downloaded, FileTarget, Progress
-from .._types import CreateOptions, M, Money, RequestOptions
-from ..models import CreditNote, Payment, Refund
-from ._calls import fields, one, saved
+from .._types import CreateOptions, M, Money, PageOptions, RequestOptions
+from ..models import CreditNote, Payment, Refund, RefundListed
+from ._calls import fields, many, one, saved
 
 
 class Refunds(Resource[M]):
@@ -27,6 +27,14 @@ class Refunds(Resource[M]):
         ``refunded``.
         """
         return one(Refund, options, id=payment_id, body=fields(locals(), "payment_id"))
+
+    @paginated("GET", "/api/v1/payments/{id}/refunds")
+    def list(
+        self, payment_id: UUID | str, **options: Unpack[PageOptions]
+    ) -> PageCall[RefundListed]:
+        """The payment's refunds, newest first (its buyer, or staff), a cancellation's
+        included, each with its ``reference`` (``#1001-R1``) and ``credit_note_number``."""
+        return many(RefundListed, options, id=payment_id)
 
     @endpoint("GET", "/api/v1/payments/{id}/refunds/{refund_id}/credit-note")
     def credit_note(

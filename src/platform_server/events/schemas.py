@@ -26,6 +26,7 @@ EVENT_TYPES = (
     "order.delivered",
     "order.refunded",
     "payment.failed",
+    "payment.refunded",
     "job.succeeded",
     "job.failed",
 )

@@ -34,6 +34,17 @@ async def credit_note_of(
     )
 
 
+async def credit_note_numbers(
+    session: AsyncSession, refund_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    if not refund_ids:
+        return {}
+    rows = await session.execute(
+        select(CreditNote.refund_id, CreditNote.number).where(CreditNote.refund_id.in_(refund_ids))
+    )
+    return {refund_id: number for refund_id, number in rows}
+
+
 async def next_number(session: AsyncSession, sequence: int = INVOICES) -> int:
     bumped = await session.scalar(
         update(InvoiceSequence)

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from platform_server.core.access import requires
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DatabaseDep, DbSession
+from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.invoices import service
 from platform_server.invoices.models import CreditNote, Invoice
-from platform_server.invoices.schemas import CreditNoteOut, InvoiceOut
+from platform_server.invoices.schemas import CreditNoteOut, InvoiceOut, RefundListed
 from platform_server.storage.factory import StorageDep
 from platform_server.storage.serving import DOWNLOAD_RESPONSES, PRIVATE, serve
 
@@ -99,6 +100,21 @@ async def get_invoice(
     were stored when the order was paid and never change (`ETag`, `Range`)."""
     invoice = await service.invoice_for(session, id, actor)
     return await documents.serve(invoice, service.format_number(invoice.number))
+
+
+@router.get(
+    "/payments/{id}/refunds",
+    response_model=Page[RefundListed],
+    summary="Refunds of a payment, with their credit notes",
+)
+async def list_refunds(
+    id: uuid.UUID, session: DbSession, page: PageQuery, actor: Reader
+) -> Page[RefundListed]:
+    """Newest first: explicit refunds and a cancellation's alike, each with its readable
+    reference (`#1001-R1`) and credit note number. The order's buyer or staff (404 for
+    anyone else, as for a missing payment). Served here, not by the payments domain,
+    because it joins the credit notes this domain issues."""
+    return await service.refunds_of(session, id, actor, page)
 
 
 @router.get(

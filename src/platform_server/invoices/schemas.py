@@ -9,6 +9,7 @@ from pydantic import Field
 from platform_server.core.money import MoneyOut
 from platform_server.core.schemas import OutputModel, PricedOut
 from platform_server.orders.api import OrderItemOut
+from platform_server.payments.api import RefundOut
 
 
 class Party(OutputModel):
@@ -55,3 +56,11 @@ class CreditNoteOut(PricedOut):
     amount: MoneyOut
     currency: str
     reason: str | None
+
+
+class RefundListed(RefundOut):
+    """A refund as its payment lists it, with the credit note issued for it."""
+
+    credit_note_number: str | None = Field(
+        description="Its credit note (`CN-000001`); null only while none was issued"
+    )

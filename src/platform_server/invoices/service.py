@@ -25,12 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import Database
 from platform_server.core.errors import Conflict, NotFound
+from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.core.settings import Settings
 from platform_server.invoices import pdf, repository
 from platform_server.invoices.models import CreditNote, Invoice
-from platform_server.invoices.schemas import CreditNoteOut, InvoiceOut, Party
+from platform_server.invoices.schemas import CreditNoteOut, InvoiceOut, Party, RefundListed
 from platform_server.orders import api as orders
 from platform_server.payments import api as payments
 from platform_server.storage.base import Storage, random_key
@@ -190,6 +191,23 @@ async def credit_note_for(
         raise NotFound(f"Refund {refund_id} of payment {payment_id} does not exist.")
     await orders.get_order(session, note.order_id, actor)  # NotFound for someone else's
     return note
+
+
+async def refunds_of(
+    session: AsyncSession, payment_id: uuid.UUID, actor: Principal, page: PageParams
+) -> Page[RefundListed]:
+    """A payment's refunds (its buyer or staff; 404 otherwise), each with the number of
+    its credit note: how a customer finds the refund of a cancellation and its note."""
+    refunds = await payments.list_refunds(session, payment_id, actor, page)
+    numbers = await repository.credit_note_numbers(session, [r.id for r in refunds.data])
+    items = [
+        RefundListed(
+            **r.model_dump(),
+            credit_note_number=format_credit_note(numbers[r.id]) if r.id in numbers else None,
+        )
+        for r in refunds.data
+    ]
+    return Page[RefundListed](data=items, next_cursor=refunds.next_cursor)
 
 
 def _seller(settings: Settings) -> Party:

@@ -228,7 +228,8 @@ async def transition(
     )
 
 
-RefundAll = Callable[[AsyncSession, uuid.UUID, uuid.UUID | None], Awaitable[None]]
+# (session, order_id, who cancels): refunds and audits every payment of the order.
+RefundAll = Callable[[AsyncSession, uuid.UUID, Principal], Awaitable[None]]
 
 
 async def cancel(
@@ -246,7 +247,7 @@ async def cancel(
             allowed=[],
         )
     if order.status in {"paid", "fulfilled"}:
-        await refund_all(session, order.id, actor.user_id)
+        await refund_all(session, order.id, actor)
         await repository.refresh(session, order)
     await transition(session, order, "cancelled", actor.user_id, note)
 

@@ -17,6 +17,8 @@ class Payment(IdMixin, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(index=True)
     amount: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
+    # What people quote: "#1001-P1", order #1001's first attempt (service.next_reference).
+    reference: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
     status: Mapped[str] = mapped_column(String(20))  # succeeded | failed
     payment_method: Mapped[str] = mapped_column(String(100))
     gateway: Mapped[str] = mapped_column(String(50))
@@ -34,6 +36,8 @@ class Refund(IdMixin, Base):
         ForeignKey("payments.id", ondelete="CASCADE"), index=True
     )
     order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # "#1001-R1": order #1001's first refund, whichever payment it returns.
+    reference: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
     amount: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str | None] = mapped_column(String(500))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.pagination import Page, PageParams, newest_first
 from platform_server.payments.models import Payment, Refund
-from platform_server.payments.schemas import PaymentOut
+from platform_server.payments.schemas import PaymentOut, RefundOut
 
 
 async def add(session: AsyncSession, record: Payment | Refund) -> None:
@@ -49,3 +49,19 @@ async def succeeded(session: AsyncSession, order_id: uuid.UUID) -> list[Payment]
         select(Payment).where(Payment.order_id == order_id, Payment.status == "succeeded")
     )
     return list(rows)
+
+
+async def count_for_order(
+    session: AsyncSession, model: type[Payment] | type[Refund], order_id: uuid.UUID
+) -> int:
+    found = await session.scalar(
+        select(func.count()).select_from(model).where(model.order_id == order_id)
+    )
+    return int(found or 0)
+
+
+async def refunds_page(
+    session: AsyncSession, payment_id: uuid.UUID, page: PageParams
+) -> Page[RefundOut]:
+    stmt = select(Refund).where(Refund.payment_id == payment_id)
+    return await newest_first(session, stmt, Refund, page, RefundOut.model_validate)

@@ -32,6 +32,9 @@ class PaymentOut(PricedOut):
     MONEY = ("amount", "refunded_amount")
 
     id: uuid.UUID
+    reference: str | None = Field(
+        description="What people quote: `#1001-P1` is order #1001's first payment attempt"
+    )
     order_id: uuid.UUID
     amount: MoneyOut
     currency: str
@@ -48,6 +51,9 @@ class RefundOut(PricedOut):
     MONEY = ("amount",)
 
     id: uuid.UUID
+    reference: str | None = Field(
+        description="What people quote: `#1001-R1` is order #1001's first refund"
+    )
     payment_id: uuid.UUID
     order_id: uuid.UUID
     amount: MoneyOut

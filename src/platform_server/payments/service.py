@@ -75,6 +75,7 @@ async def pay(
     provider_key = f"{order.id}:{attempt_key or uuid.uuid4().hex}"
     payment = Payment(
         order_id=order.id,
+        reference=await _next_reference(session, Payment, order),
         user_id=order.user_id,
         amount=order.total,
         currency=order.currency,
@@ -106,6 +107,16 @@ async def pay(
     return payment
 
 
+async def _next_reference(
+    session: AsyncSession, model: type[Payment] | type[Refund], order: orders.OrderForPayment
+) -> str:
+    """`#1001-P2`: the order's number, P (payment) or R (refund), and a count per order.
+    The caller holds the order's row lock, so two attempts never take the same count."""
+    letter = "P" if model is Payment else "R"
+    count = await repository.count_for_order(session, model, order.id)
+    return f"#{order.number}-{letter}{count + 1}"
+
+
 async def list_for_order(
     session: AsyncSession, order_id: uuid.UUID, actor: Principal, page: PageParams
 ) -> Page[PaymentOut]:
@@ -125,6 +136,14 @@ async def get_payment(session: AsyncSession, payment_id: uuid.UUID, actor: Princ
     return PaymentOut.model_validate(found)
 
 
+async def list_refunds(
+    session: AsyncSession, payment_id: uuid.UUID, actor: Principal, page: PageParams
+) -> Page[RefundOut]:
+    """A payment's refunds, newest first, with the payment's authorisation."""
+    payment = await get_payment(session, payment_id, actor)
+    return await repository.refunds_page(session, payment.id, page)
+
+
 async def refund(
     session: AsyncSession,
     gateway: Gateway,
@@ -134,9 +153,12 @@ async def refund(
     actor: Principal,
     *,
     settle_order: bool = True,
+    audit_as: Principal | None = None,
 ) -> RefundOut:
-    """Staff's refund (`settle_order`: a full one moves the order to refunded, and it is
-    audited) or one of a cancel's (the cancel moves the order and is audited)."""
+    """Staff's refund (`settle_order`: a full one moves the order to refunded) or one of
+    a cancel's (the cancel moves the order). Either way it is audited (as `audit_as`,
+    the person cancelling, when given) and emits `payment.refunded`, so the trail, the
+    event stream and webhooks see cancellation refunds as they see explicit ones."""
     found = await repository.get(session, payment_id)
     if found is None or not actor.can(Permission.ORDERS_MANAGE):
         raise NotFound(f"Payment {payment_id} does not exist.")
@@ -178,6 +200,7 @@ async def refund(
     record = Refund(
         payment_id=payment.id,
         order_id=payment.order_id,
+        reference=await _next_reference(session, Refund, order) if order else None,
         amount=value,
         currency=payment.currency,
         reason=reason,
@@ -203,8 +226,8 @@ async def refund(
             out.created_at,
         ),
     )
-    if settle_order:
-        await _audit_refund(session, actor, payment.refunded_amount, out)
+    await _audit_refund(session, audit_as or actor, payment.refunded_amount, out)
+    await events.record(session, "payment.refunded", "refund", out.id, out)
     return out
 
 
@@ -220,6 +243,7 @@ async def _audit_refund(
         changes={
             "refunded_amount": {"before": f"{refunded - out.amount:f}", "after": f"{refunded:f}"},
             "refund_id": str(out.id),
+            "refund_reference": out.reference,
             "order_id": str(out.order_id),
             "amount": f"{out.amount:f}",
             "currency": out.currency,
@@ -229,13 +253,12 @@ async def _audit_refund(
 
 
 def make_refund_all(gateway: Gateway) -> orders.RefundAll:
-    async def refund_all(
-        session: AsyncSession, order_id: uuid.UUID, actor_id: uuid.UUID | None
-    ) -> None:
+    async def refund_all(session: AsyncSession, order_id: uuid.UUID, actor: Principal) -> None:
         # The caller holds the order's lock; the payments are locked and re-read in refund().
         payments = await repository.succeeded_ids(session, order_id)
+        # Refunds on the cancel's behalf (the cancel was authorised), audited as its actor.
         system = Principal(
-            user_id=actor_id or uuid.UUID(int=0),
+            user_id=actor.user_id,
             email="",
             role="admin",
             permissions=frozenset({Permission.ORDERS_MANAGE}),
@@ -251,6 +274,7 @@ def make_refund_all(gateway: Gateway) -> orders.RefundAll:
                     "order cancelled",
                     system,
                     settle_order=False,
+                    audit_as=actor,
                 )
 
     return refund_all

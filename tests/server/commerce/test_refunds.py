@@ -28,6 +28,7 @@ def test_partial_then_the_rest(
     assert part.json() | {"id": None, "created_at": None} == {
         "id": None,
         "created_at": None,
+        "reference": f"#{order['number']}-R1",
         "payment_id": payment["id"],
         "order_id": order["id"],
         "amount": "20.00",

@@ -124,7 +124,8 @@ def create(
         typer.Option(
             "--item",
             "-i",
-            help="PRODUCT:QTY, the product by SKU or id (repeatable; quantity 1 if left out).",
+            metavar="SKU:QTY",
+            help="The product by SKU (or id) and a quantity (repeatable; quantity 1 if left out).",
             show_default=False,
         ),
     ],

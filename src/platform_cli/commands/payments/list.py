@@ -18,16 +18,23 @@ OrderId = OrderRef  # #1001, an id, or an id prefix
 PaymentId = Annotated[str, typer.Argument(help="Payment id.", parser=check_id, show_default=False)]
 
 
+# The reference (#1001-P1: order #1001's first attempt) is what people quote; the id is
+# what the other commands take.
 COLUMNS = columns(
-    "ID=id:id, ORDER=order_id:id, STATUS=status:status, AMOUNT=amount, CURRENCY=currency, "
+    "PAYMENT=reference, ID=id:id, STATUS=status:status, AMOUNT=amount, CURRENCY=currency, "
     "METHOD=payment_method, REFUNDED=refunded_amount, FAILURE=failure_code, "
     "CREATED=created_at:time"
 )
 
 
 REFUND_COLUMNS = columns(
-    "ID=id:id, PAYMENT=payment_id:id, ORDER=order_id:id, AMOUNT=amount, CURRENCY=currency, "
+    "REFUND=reference, ID=id:id, PAYMENT=payment_id:id, AMOUNT=amount, CURRENCY=currency, "
     "REASON=reason, CREATED=created_at:time"
+)
+
+LISTED_REFUND_COLUMNS = columns(
+    "REFUND=reference, ID=id:id, AMOUNT=amount, CURRENCY=currency, REASON=reason, "
+    "CREDIT NOTE=credit_note_number, CREATED=created_at:time"
 )
 
 
@@ -43,3 +50,10 @@ def list_payments(sdk: Client, size: int, order_id: OrderId) -> Iterable[Any]:
 def get(sdk: Client, payment_id: PaymentId) -> Any:
     """Show one payment: amount, currency, what was refunded."""
     return sdk.payments.get(payment_id)
+
+
+@listing(LISTED_REFUND_COLUMNS, empty="No refunds.")
+def list_refunds(sdk: Client, size: int, payment_id: PaymentId) -> Iterable[Any]:
+    """A payment's refunds, newest first, a cancellation's included, each with its credit
+    note number (fetch it with `platform payments credit-note PAYMENT REFUND`)."""
+    return sdk.payments.refunds.list(payment_id, limit=size)

@@ -28,7 +28,7 @@ EVENT_TYPES = tuple(
         ("product", "created updated deleted"),
         ("inventory", "low_stock"),
         ("order", "created paid cancelled expired fulfilled shipped delivered refunded"),
-        ("payment", "failed"),
+        ("payment", "failed refunded"),
     )
     for name in names.split()
 )
@@ -63,6 +63,9 @@ def event_summary(event: Any) -> str:
     if kind == "user":
         state = f"({data.get('role', '')}, {data.get('status', '')})"
         return state if data.get("email") == by else f"{data.get('email', '')} {state}"
+    if event_type == "payment.refunded":  # a refund: by its reference (#1001-R1)
+        amount = money(data.get("amount"), data.get("currency"))
+        return "  ".join(str(p) for p in (data.get("reference"), amount, data.get("reason")) if p)
     if kind == "payment":
         amount = money(data.get("amount"), data.get("currency"))
         return f"{amount}  {data.get('failure_code') or data.get('status', '')}"

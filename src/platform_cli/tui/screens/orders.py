@@ -4,6 +4,7 @@ cancel, fulfil, ship, deliver and refund."""
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, ClassVar, get_args
 
 from rich.console import RenderableType
@@ -30,7 +31,7 @@ from platform_cli.tui.format import (
     timestamp,
 )
 from platform_cli.tui.keys import key
-from platform_cli.tui.screens.common import page_section, sections, status, when
+from platform_cli.tui.screens.common import failed, page_section, sections, status, when
 from platform_cli.tui.screens.listing import PaletteItem, ResourceView
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
@@ -105,6 +106,39 @@ class OrdersView(ResourceView):
             "items": sum(item.quantity for item in order.items),
         }
 
+    async def _refunds(self, payments: Any) -> Any:
+        """The refunds of the order's payments (a cancel's included) with their credit
+        notes, as one page; only payments with something refunded are asked."""
+        if failed(payments) is not None:
+            return payments
+        refunded = [p for p in payments.data if Decimal(p.refunded_amount) > 0]
+        found = await sections(
+            **{str(p.id): self.client.payments.refunds.list(p.id, limit=50) for p in refunded}
+        )
+        for page in found.values():
+            if failed(page) is not None:
+                return page
+        merged = [r for page in found.values() for r in page.data]
+        return SimpleNamespace(data=sorted(merged, key=lambda r: r.created_at, reverse=True))
+
+    @staticmethod
+    def _refund_section(refunds: Any) -> list[RenderableType]:
+        """Each refund by its reference with its credit note; no section when none."""
+        if failed(refunds) is None and not refunds.data:
+            return []
+        return page_section(
+            "Refunds",
+            refunds,
+            ["REFUND", "AMOUNT", "REASON", "CREDIT NOTE", "WHEN"],
+            lambda r: (
+                r.reference or short_id(r.id),
+                money(r.amount, r.currency),
+                r.reason,
+                r.credit_note_number,
+                timestamp(r.created_at),
+            ),
+        )
+
     async def detail(self, row: Row) -> RenderableType:
         client = self.client
         key = row.key
@@ -116,6 +150,7 @@ class OrdersView(ResourceView):
             invoice=client.orders.invoice(key),
         )
         order = self.checked(results["order"], what="Loading the order")
+        refunds = await self._refunds(results["payments"])
         self.table.update_row(self.to_row(order))
         now = self.platform.now()
         parts: list[RenderableType] = [
@@ -155,7 +190,7 @@ class OrdersView(ResourceView):
                 results["payments"],
                 ["PAYMENT", "STATUS", "AMOUNT", "REFUNDED", "METHOD", "WHEN"],
                 lambda p: (
-                    short_id(p.id),
+                    p.reference or short_id(p.id),
                     status_text(p.status),
                     money(p.amount, p.currency),
                     money(p.refunded_amount),
@@ -164,6 +199,7 @@ class OrdersView(ResourceView):
                 ),
                 empty="no payment yet",
             ),
+            *self._refund_section(refunds),
             *page_section(
                 "History",
                 results["history"],
@@ -361,7 +397,7 @@ class OrdersView(ResourceView):
                 amount = values.get("amount")
                 shown = money(amount, currency) if isinstance(amount, Decimal) else "AMOUNT"
                 text = (
-                    f"Refund {shown} of payment {short_id(payment.id)} "
+                    f"Refund {shown} of payment {payment.reference or short_id(payment.id)} "
                     f"on the {self._describe(row)}: "
                     f"captured {money(payment.amount, currency)}, refunded so far "
                     f"{money(payment.refunded_amount, currency)}, {money(left, currency)} left."
