@@ -5,7 +5,7 @@ paying and refunding already take it), so no counter row is shared between order
 Existing payments and refunds are numbered here in id order (UUIDv7: creation order).
 
 Revision ID: 0017
-Revises: 0016 (assigned 0015; re-chained after main gained 0016, bulk jobs)
+Revises: 0016
 Create Date: 2026-12-07 06:00:00
 """
 
