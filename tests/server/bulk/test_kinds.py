@@ -242,3 +242,17 @@ def test_exports(
         headers=headers,
     )
     assert_problem(bad, 422, field="status")
+
+
+def test_the_document_names_every_registered_kind_and_mode(api: httpx.Client) -> None:
+    from platform_server.bulk import catalog  # noqa: F401  (registers every kind)
+    from platform_server.bulk.kinds import EXPORTS, IMPORTS
+    from platform_server.bulk.schemas import EXPORT_KINDS, IMPORT_KINDS, IMPORT_MODES
+
+    assert set(IMPORT_KINDS) == set(IMPORTS) and set(EXPORT_KINDS) == set(EXPORTS)
+    assert {mode for kind in IMPORTS.values() for mode in kind.modes} == set(IMPORT_MODES)
+    schemas = api.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    imports = schemas["BulkImportIn"]  # the form fields beside the file
+    assert imports["properties"]["kind"]["enum"] == list(IMPORT_KINDS)
+    assert imports["properties"]["format"]["enum"] == ["csv", "jsonl"]
+    assert schemas["BulkExportIn"]["properties"]["kind"]["enum"] == list(EXPORT_KINDS)
