@@ -190,10 +190,15 @@ async def _available(session: AsyncSession, product_id: uuid.UUID, *, fresh: boo
     return level.on_hand - level.reserved if level else 0
 
 
-async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None:
+async def reserve(
+    session: AsyncSession,
+    lines: Mapping[uuid.UUID, int],
+    names: Mapping[uuid.UUID, str] | None = None,
+) -> None:
     """Reserve every line or none. Rows are taken in id order, so concurrent orders
     lock them in the same order and cannot deadlock; each update checks and takes
-    in one statement, so no check-then-write race can oversell."""
+    in one statement, so no check-then-write race can oversell. `names` (a SKU per
+    product) is how a shortage is named to a person; its `product_id` stays the id."""
     short: list[dict[str, Any]] = []
     for product_id in sorted(lines):
         quantity = lines[product_id]
@@ -210,7 +215,8 @@ async def reserve(session: AsyncSession, lines: Mapping[uuid.UUID, int]) -> None
         await low_stock_check(session, taken, available_before=taken[0] - taken[1] + quantity)
     if short:
         listing = ", ".join(
-            f"{s['product_id']} (wanted {s['requested']}, {s['available']} available)"
+            f"{(names or {}).get(uuid.UUID(s['product_id']), s['product_id'])} "
+            f"(wanted {s['requested']}, {s['available']} available)"
             for s in short
         )
         raise Conflict(f"Not enough stock for: {listing}.", shortages=short)

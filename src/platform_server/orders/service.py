@@ -148,7 +148,7 @@ async def create_order(
     # The stock last: its row lock is held from here to the commit, so orders for one
     # popular product queue behind each other only for that short tail, not for the
     # whole transaction. A shortage raises, and the rollback undoes the rows above.
-    await inventory.reserve(session, wanted)
+    await inventory.reserve(session, wanted, {pid: prices[pid].sku for pid in wanted})
     metrics.count_after_commit(session, metrics.ORDERS_CREATED.labels(currency))
     return out
 

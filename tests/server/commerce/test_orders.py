@@ -84,6 +84,8 @@ def test_duplicate_lines_are_summed_before_the_stock_check(shop: Shop, customer:
     product = shop.product(stock=4)
     body = assert_problem(shop.place(customer, (product["id"], 2), (product["id"], 3)), 409)
     assert body["shortages"] == [{"product_id": product["id"], "requested": 5, "available": 4}]
+    # A person reads the SKU; the id stays in `shortages` for programs.
+    assert body["detail"] == f"Not enough stock for: {product['sku']} (wanted 5, 4 available)."
     assert shop.inventory(product["id"])["reserved"] == 0
 
 
@@ -129,7 +131,9 @@ def test_short_stock_is_409_naming_each_short_item(shop: Shop, customer: Account
         ],
         key=lambda s: s["product_id"],
     )
-    assert short_a["id"] in body["detail"] and short_b["id"] in body["detail"]
+    # Named for a person by SKU (the ids are in `shortages`).
+    assert short_a["sku"] in body["detail"] and short_b["sku"] in body["detail"]
+    assert plenty["sku"] not in body["detail"]
     for product in (plenty, short_a, short_b):  # all or nothing
         assert shop.inventory(product["id"])["reserved"] == 0
 
