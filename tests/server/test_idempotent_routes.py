@@ -125,7 +125,10 @@ def test_a_webhook_ping_replays_its_202(api: httpx.Client, admin_headers: dict[s
     assert again.headers["idempotent-replayed"] == "true"
     assert again.json() == first.json()
     deliveries = api.get(f"{API}/webhooks/{webhook}/deliveries", headers=admin_headers)
-    assert [d["id"] for d in deliveries.json()["data"]] == [first.json()["id"]]
+    # One ping was sent; other deliveries ("*" takes every event the shared server's
+    # other work publishes meanwhile) are not this test's.
+    pings = [d["id"] for d in deliveries.json()["data"] if d["event_type"] == "ping"]
+    assert pings == [first.json()["id"]]
 
 
 class _Body(BaseModel):
