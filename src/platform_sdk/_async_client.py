@@ -12,12 +12,12 @@ from ._base_client import (
     AnyCall,
     BaseClient,
     Refresh,
-    Resumption,
 )
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._files import Download, Downloaded, redirect_target, save_async
 from ._pagination import AsyncPage, AsyncPaginator
 from ._resources import Resources
+from ._stream_resume import Resumption
 from ._types import Async, AsyncRaw
 from .errors import AuthenticationError, make_status_error
 

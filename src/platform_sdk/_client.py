@@ -15,12 +15,12 @@ from ._base_client import (
     AnyCall,
     BaseClient,
     Refresh,
-    Resumption,
 )
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._files import Download, Downloaded, redirect_target, save
 from ._pagination import SyncPage
 from ._resources import Resources
+from ._stream_resume import Resumption
 from ._types import Sync, SyncRaw
 from .errors import AuthenticationError, make_status_error
 

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from platform_cli.product_files import IN_FLIGHT, ImportReport, Row, import_rows
+from platform_cli.batch_import import IN_FLIGHT, import_rows
+from platform_cli.product_files import ImportReport, Row
 from platform_sdk.models import Batch
 
 
