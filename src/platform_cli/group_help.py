@@ -79,7 +79,7 @@ def console() -> Console:
     force: bool | None = None
     if os.getenv("GITHUB_ACTIONS") or os.getenv("FORCE_COLOR") or os.getenv("PY_COLORS"):
         force = True
-    if os.getenv("_TYPER_FORCE_DISABLE_TERMINAL"):  # set by Typer's CliRunner
+    if os.getenv("_TYPER_FORCE_DISABLE_TERMINAL"):  # Typer's switch for its own tests
         force = False
     width = os.getenv("TERMINAL_WIDTH")
     return Console(
