@@ -5,7 +5,7 @@ Why: ``typer.rich_utils`` imports ``rich.markdown`` (and with it ``markdown_it``
 and Pygments) and ``rich.traceback`` whatever the markup mode, about 60 ms of a 190 ms
 ``platform --help``. A group's help needs none of them: usage, help text, an options panel
 and panels of subcommands. The styles, highlighters and layout below are Typer's
-(``typer.rich_utils``, Typer 0.29); ``tests/cli/test_group_help.py`` compares this output with
+(``typer.rich_utils``, Typer 0.29); ``tests/cli/test_startup.py`` compares this output with
 Typer's own for every group, at several widths, with and without colour.
 
 ``draw`` returns False for anything it does not draw exactly as Typer would (arguments,

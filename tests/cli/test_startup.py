@@ -1,5 +1,6 @@
-"""A group's help (`platform --help`, `platform products --help`) is drawn by
-``platform_cli.group_help`` exactly as Typer's own renderer would draw it."""
+"""Start-up: a group's help (`platform --help`, `platform products --help`) is drawn by
+``platform_cli.group_help`` exactly as Typer's own renderer would draw it, and
+`platform --version` is answered without importing Typer."""
 
 from __future__ import annotations
 
@@ -83,3 +84,16 @@ def test_root_help_does_not_import_typers_help_module(config_dir: Path) -> None:
     modules = set(result.stdout.split("\n")[-2].split())
     assert "platform_cli.group_help" in modules
     assert not modules & {"typer.rich_utils", "rich.markdown", "markdown_it", "pygments"}
+
+
+def test_version_is_answered_without_typer(config_dir: Path) -> None:
+    code = (
+        "import sys\nsys.argv = ['platform', '--version']\n"
+        "from platform_cli.main import run\nrun()\n"
+        "print(*(m for m in sys.modules if m.split('.')[0] in ('typer', 'click', 'rich')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    version, imported = result.stdout.split("\n")[:2]
+    assert version.startswith("platform ") and version.split()[1][0].isdigit()
+    assert imported == ""
