@@ -73,7 +73,7 @@ class WebhooksView(ResourceView):
 
     def compose_body(self) -> ComposeResult:
         with Container(id="body"):
-            yield ResourceTable(self.columns(), id="table", empty_text=self.EMPTY_TEXT)
+            yield ResourceTable(self.columns(), id="table", empty_text=self.empty_text)
             with Vertical(id="webhook-side"):
                 yield DetailPane(id="detail", title="Endpoint")
                 yield ResourceTable(
