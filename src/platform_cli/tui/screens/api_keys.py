@@ -68,7 +68,6 @@ class ApiKeysView(ResourceView):
     RESOURCE = "api_keys"
     NOUN = "keys"
     FIELDS = ("name", "prefix", "scopes", "created_at", "last_used_at", "expires_at")
-    DETAIL_TITLE = "API key"
     EMPTY_TEXT = "No API keys (c creates one)."
     MUTATING = frozenset({"create", "revoke"})
     BINDINGS: ClassVar[list[BindingType]] = [

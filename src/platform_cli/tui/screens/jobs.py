@@ -89,7 +89,6 @@ class JobsView(ResourceView):
     RESOURCE = "bulk.jobs"
     NOUN = "jobs"
     FIELDS = ("kind", "direction", "status", "format", "filename", "dry_run", "created_at")
-    DETAIL_TITLE = "Bulk job"
     EMPTY_TEXT = "No bulk jobs (start one with `platform bulk import KIND FILE`)."
     FILTERS = FilterSpec(
         keys=(

@@ -50,7 +50,8 @@ class ResourceView(BaseView):
     PAGE_SIZE: ClassVar[int] = 100
     SERVER_SORT: ClassVar[dict[str, str]] = {}
     """Column key → the API's ``sort`` name, where the server sorts (products)."""
-    DETAIL_TITLE: ClassVar[str] = "Detail"
+    DETAIL_TITLE: ClassVar[str] = ""
+    """The detail pane's title (default: one of the label's rows, ``Order``)."""
     EMPTY_TEXT: ClassVar[str] = ""
     """What the table says when nothing is listed (default: ``No <label> match.``)."""
     NOUN: ClassVar[str] = ""
@@ -137,6 +138,10 @@ class ResourceView(BaseView):
         raise NotImplementedError
 
     @property
+    def detail_title(self) -> str:
+        return self.DETAIL_TITLE or self.LABEL.removesuffix("s")
+
+    @property
     def empty_text(self) -> str:
         return self.EMPTY_TEXT or f"No {self.LABEL.lower()} match."
 
@@ -145,7 +150,7 @@ class ResourceView(BaseView):
     def compose_body(self) -> ComposeResult:
         with Container(id="body"):
             yield ResourceTable(self.columns(), id="table", empty_text=self.empty_text)
-            yield DetailPane(id="detail", title=self.DETAIL_TITLE)
+            yield DetailPane(id="detail", title=self.detail_title)
 
     @property
     def table(self) -> ResourceTable:

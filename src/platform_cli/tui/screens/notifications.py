@@ -30,9 +30,7 @@ TEMPLATES = (
 
 class NotificationsView(ResourceView):
     VIEW = "notifications"
-    LABEL = "Notifications"
     FIELDS = ("created_at", "channel", "recipient", "template", "status", "attempts")
-    DETAIL_TITLE = "Notification"
     FILTERS = FilterSpec(
         keys=(
             FilterKey("status", "status", ("queued", "sent", "failed"), help="delivery status"),

@@ -63,9 +63,7 @@ def address_line(address: Any) -> str | None:
 
 class OrdersView(ResourceView):
     VIEW = "orders"
-    LABEL = "Orders"
     FIELDS = ("created_at", "number", "user_email", "status", "total", "currency")
-    DETAIL_TITLE = "Order"
     FILTERS = FilterSpec(
         keys=(
             FilterKey("status", "status", ORDER_STATUSES, help="order status"),

@@ -52,9 +52,7 @@ def image_section(images: list[Any]) -> list[RenderableType]:
 
 class ProductsView(ResourceView):
     VIEW = "products"
-    LABEL = "Products"
     FIELDS = ("sku", "name", "category", "price", "currency", "status", "created_at")
-    DETAIL_TITLE = "Product"
     SERVER_SORT: ClassVar[dict[str, str]] = {
         "name": "name",
         "price": "price",

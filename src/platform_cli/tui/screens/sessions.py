@@ -28,7 +28,6 @@ def mfa_mark(value: Any) -> Text:
 
 class SessionsView(ResourceView):
     VIEW = "sessions"
-    LABEL = "Sessions"
     RESOURCE = "auth.sessions"
     FIELDS = (
         "current",
@@ -39,7 +38,6 @@ class SessionsView(ResourceView):
         "last_used_at",
         "expires_at",
     )
-    DETAIL_TITLE = "Session"
     EMPTY_TEXT = "No sessions (signed in with an API key?)."
     MUTATING = frozenset({"revoke", "revoke_others"})
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -26,9 +26,7 @@ USER_STATUSES: tuple[str, ...] = get_args(Status)
 
 class UsersView(ResourceView):
     VIEW = "users"
-    LABEL = "Users"
     FIELDS = ("email", "name", "role", "status", "created_at")
-    DETAIL_TITLE = "User"
     FILTERS = FilterSpec(
         keys=(
             FilterKey("role", "role", ROLES, help="role"),
