@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from platform_cli.params import arg
+
 if TYPE_CHECKING:
     from platform_sdk import Client
 
@@ -121,39 +123,33 @@ def check_refund(value: str) -> str:
 
 OrderRef = Annotated[
     str,
-    typer.Argument(
+    arg(
         help="Order: #NUMBER (e.g. '#1001'), id, or the first 8+ characters of its id.",
         parser=check_order,
-        show_default=False,
         metavar="ORDER",
     ),
 ]
 ProductRef = Annotated[
     str,
-    typer.Argument(
+    arg(
         help="Product: SKU, id, or the first 8+ characters of its id.",
         parser=check_product,
-        show_default=False,
         metavar="PRODUCT",
     ),
 ]
 
 PaymentRef = Annotated[
     str,
-    typer.Argument(
+    arg(
         help="Payment: its reference (e.g. '#1001-P1') or id.",
         parser=check_payment,
-        show_default=False,
         metavar="PAYMENT",
     ),
 ]
 RefundRef = Annotated[
     str,
-    typer.Argument(
-        help="Refund: its reference (e.g. '#1001-R1') or id.",
-        parser=check_refund,
-        show_default=False,
-        metavar="REFUND",
+    arg(
+        help="Refund: its reference (e.g. '#1001-R1') or id.", parser=check_refund, metavar="REFUND"
     ),
 ]
 
@@ -167,8 +163,7 @@ def _one(found: list[Any], what: str, given: str, label: Any) -> str:
         shown = [f"  {label(item)}" for item in found[:_SHOWN]]
         more = ["  …"] if len(found) > _SHOWN else []
         raise UsageError(
-            f"{given!r} matches more than one {what}; give more of the id:",
-            details=shown + more,
+            f"{given!r} matches more than one {what}; give more of the id:", details=shown + more
         )
     return str(found[0].id)
 

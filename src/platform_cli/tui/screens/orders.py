@@ -371,8 +371,7 @@ class OrdersView(ResourceView):
         )
         if payment is None:
             self.notify(
-                f"Order {self._ref(row)} has no payment left to refund.",
-                severity="warning",
+                f"Order {self._ref(row)} has no payment left to refund.", severity="warning"
             )
             return None
         left = Decimal(payment.amount) - Decimal(payment.refunded_amount)
