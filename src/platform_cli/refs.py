@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -103,22 +103,22 @@ def _reference_of(value: str, kind: str) -> str | None:
     return f"#{int(match.group(1))}-{kind}{int(match.group(3))}"
 
 
-def check_payment(value: str) -> str:
-    value = value.strip()
-    if _is_uuid(value) or _reference_of(value, "P") is not None:
-        return value
-    raise typer.BadParameter(
-        f"{value!r} is not a payment: give its reference (#1001-P1) or its id; {ID_RULE}."
-    )
+def _reference_check(kind: str, what: str) -> Callable[[str], str]:
+    """A Typer ``parser`` for a `what` named by its id or its reference (``#1001-P1``)."""
+
+    def check(value: str) -> str:
+        value = value.strip()
+        if _is_uuid(value) or _reference_of(value, kind) is not None:
+            return value
+        raise typer.BadParameter(
+            f"{value!r} is not a {what}: give its reference (#1001-{kind}1) or its id; {ID_RULE}."
+        )
+
+    return check
 
 
-def check_refund(value: str) -> str:
-    value = value.strip()
-    if _is_uuid(value) or _reference_of(value, "R") is not None:
-        return value
-    raise typer.BadParameter(
-        f"{value!r} is not a refund: give its reference (#1001-R1) or its id; {ID_RULE}."
-    )
+check_payment = _reference_check("P", "payment")
+check_refund = _reference_check("R", "refund")
 
 
 OrderRef = Annotated[
