@@ -396,7 +396,8 @@ class OrdersView(ResourceView):
             amount = values.get("amount")
             reason = f" --reason {quote(values['reason'])}" if values.get("reason") else ""
             return (
-                f"platform payments refund {payment.id} --amount {amount or 'AMOUNT'}{reason} --yes"
+                f"platform payments refund {quote(payment.reference or str(payment.id))} "
+                f"--amount {amount or 'AMOUNT'}{reason} --yes"
             )
 
         return ActionPlan(
