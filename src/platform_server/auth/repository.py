@@ -111,13 +111,8 @@ async def account_token(session: AsyncSession, token_hash: str) -> AccountToken 
 async def account_tokens_since(
     session: AsyncSession, user_id: uuid.UUID, purpose: str, since: datetime
 ) -> int:
-    return await count_rows(
-        session,
-        AccountToken,
-        AccountToken.user_id == user_id,
-        AccountToken.purpose == purpose,
-        AccountToken.created_at >= since,
-    )
+    mine = (AccountToken.user_id == user_id, AccountToken.purpose == purpose)
+    return await count_rows(session, AccountToken, *mine, AccountToken.created_at >= since)
 
 
 async def use_account_tokens(

@@ -131,10 +131,5 @@ async def count_for_user(
     session: AsyncSession, user_id: uuid.UUID, template: str, since: datetime
 ) -> int:
     """Notifications of `template` queued for the user since `since` (user_id is indexed)."""
-    return await count_rows(
-        session,
-        Notification,
-        Notification.user_id == user_id,
-        Notification.template == template,
-        Notification.created_at >= since,
-    )
+    theirs = (Notification.user_id == user_id, Notification.template == template)
+    return await count_rows(session, Notification, *theirs, Notification.created_at >= since)
