@@ -11,10 +11,14 @@ import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import JSON, Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+# What a change applied to many rows at once (a price list, a stock-take, a shipping
+# file) did to one of them; `valid`: a dry run would have made it.
+RowOutcome = Literal["updated", "unchanged", "valid", "error"]
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core.bulk import RowOutcome
 from platform_server.core.principal import Principal
 from platform_server.orders import repository, service
 
-ShipOutcome = Literal["updated", "unchanged", "valid", "error"]
 # Orders that may still be shipped: paid ones are fulfilled on the way.
 _SHIPPABLE = frozenset({"paid", "fulfilled"})
 
@@ -30,7 +29,7 @@ class ShipResult:
     """What shipping did to one order (`valid`: a dry run would ship it)."""
 
     order_id: uuid.UUID
-    outcome: ShipOutcome
+    outcome: RowOutcome
     status: str | None = None  # the order's status after (None: no such order)
     error: str | None = None
 

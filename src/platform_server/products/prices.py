@@ -8,17 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
+from platform_server.core.bulk import RowOutcome
 from platform_server.core.money import quantize
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
 from platform_server.products import repository, service
-
-PriceOutcome = Literal["updated", "unchanged", "valid", "error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +25,7 @@ class PriceResult:
     """What a new price did to one product (`valid`: a dry run would update it)."""
 
     sku: str
-    outcome: PriceOutcome
+    outcome: RowOutcome
     product_id: uuid.UUID | None = None
     error: str | None = None
 

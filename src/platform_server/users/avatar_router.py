@@ -8,10 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
 
-from platform_server.core.access import requires
+from platform_server.core.access import AccountWriter as Writer
+from platform_server.core.access import UserViewer as Viewer
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.storage.factory import StorageDep
 from platform_server.storage.serving import IMAGE_TYPES, PRIVATE, download_responses, serve
@@ -21,8 +21,6 @@ from platform_server.users.schemas import ProfileOut
 
 # Included by users/router.py under its /users prefix.
 router = APIRouter(tags=["users"])
-Writer = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
-Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]
 UPLOAD_PATHS = (re.compile(r"/api/v1/users/[^/]+/avatar"),)
 Picture = Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")]
 
