@@ -113,6 +113,7 @@ async def locked(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
 
 
 async def ids_by_number(session: AsyncSession, numbers: list[int]) -> dict[int, uuid.UUID]:
+    """The id of each order found among these numbers (`#1001` is 1001)."""
     if not numbers:
         return {}
     stmt = select(Order.number, Order.id).where(Order.number.in_(numbers))

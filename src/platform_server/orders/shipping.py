@@ -19,11 +19,6 @@ from platform_server.orders import repository, service
 _SHIPPABLE = frozenset({"paid", "fulfilled"})
 
 
-async def ids_by_number(session: AsyncSession, numbers: list[int]) -> dict[int, uuid.UUID]:
-    """The id of each order found among these numbers (`#1001` is 1001)."""
-    return await repository.ids_by_number(session, numbers)
-
-
 @dataclass(frozen=True, slots=True)
 class ShipResult:
     """What shipping did to one order (`valid`: a dry run would ship it)."""
