@@ -77,8 +77,7 @@ async def seed(
         # Created times spread evenly over the period, oldest first.
         rows = bulk.SeedRows(0, total, rng, start, PERIOD / max(total, 1))
         await _in_chunks(db, kind, rows, chunk, add, progress)
-    async with db.transaction() as session:
-        await bulk.analyze(session)
+    await bulk.vacuum_analyze(db.engine)
     return SeedResult(tag=tag, products=products, orders=orders, customers=buyers)
 
 

@@ -72,6 +72,7 @@ async def upload(
         await repository.add_image(session, image)
         added = {"image": {"new": {"id": str(image.id), "filename": name}}}
         await service.audit_product(session, "product.image.add", actor, product_id, added)
+        await service.announce_images_changed(session, product_id)
     return image_out(image)
 
 
@@ -98,6 +99,7 @@ async def reorder(
         images[image_id].position = position
     await repository.save_images(session)
     await _audit(session, "product.image.reorder", actor, product_id, [str(i) for i in order])
+    await service.announce_images_changed(session, product_id)
     return [image_out(i) for i in await repository.images_of(session, [product_id])]
 
 
@@ -114,6 +116,7 @@ async def set_primary(
         image.is_primary = image is chosen
     await repository.save_images(session)
     await _audit(session, "product.image.primary", actor, product_id, str(image_id))
+    await service.announce_images_changed(session, product_id)
     return image_out(chosen)
 
 
@@ -134,6 +137,7 @@ async def delete(
             await repository.save_images(session)
     delete_after_commit(session, keys)
     await _audit(session, "product.image.remove", actor, product_id, str(image_id))
+    await service.announce_images_changed(session, product_id)
 
 
 @dataclass(frozen=True, slots=True)
