@@ -7,11 +7,41 @@ asyncpg's own (a unique violation is not translated to an `IntegrityError`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from sqlalchemy import JSON, Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+# What a change applied to many rows at once (a price list, a stock-take, a shipping
+# file) did to one of them; `valid`: a dry run would have made it.
+RowOutcome = Literal["updated", "unchanged", "valid", "error"]
+
+
+@dataclass(frozen=True)
+class SeedRows:
+    """Made-up rows numbered `first` to `first + count - 1`, the `n`-th created at
+    `since + step * n`, their values drawn from `rng` (repeatable with its seed)."""
+
+    first: int
+    count: int
+    rng: random.Random
+    since: datetime
+    step: timedelta
+
+    def numbered(self) -> range:
+        return range(self.first, self.first + self.count)
+
+    def created_at(self, number: int) -> datetime:
+        return self.since + self.step * number
+
+    def chunks(self, size: int) -> Iterator[SeedRows]:
+        """These rows, `size` at a time (a transaction each, for whoever loads them)."""
+        for first in range(self.first, self.first + self.count, size):
+            yield replace(self, first=first, count=min(size, self.first + self.count - first))
 
 
 async def copy_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

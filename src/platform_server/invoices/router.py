@@ -15,7 +15,7 @@ from platform_server.invoices import service
 from platform_server.invoices.models import CreditNote, Invoice
 from platform_server.invoices.schemas import CreditNoteOut, InvoiceOut, RefundListed
 from platform_server.storage.factory import StorageDep
-from platform_server.storage.serving import DOWNLOAD_RESPONSES, PRIVATE, serve
+from platform_server.storage.serving import PRIVATE, download_responses, serve
 
 router = APIRouter(tags=["invoices"])
 Reader = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
@@ -48,13 +48,7 @@ def prefers_json(accept: str) -> bool:
 
 
 def _responses(what: str) -> dict[int | str, dict[str, Any]]:
-    return {
-        200: {
-            "content": {"application/pdf": {}},
-            "description": f"{what}: PDF, or JSON on request",
-        },
-        **DOWNLOAD_RESPONSES,
-    }
+    return download_responses(f"{what}: PDF, or JSON on request", ["application/pdf"])
 
 
 class Documents:

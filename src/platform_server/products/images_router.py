@@ -18,7 +18,13 @@ from platform_server.core.principal import Principal
 from platform_server.products import images
 from platform_server.products.schemas import ImageOrderIn, ImageVariant, ProductImageOut
 from platform_server.storage.factory import StorageDep
-from platform_server.storage.serving import DOWNLOAD_RESPONSES, IMMUTABLE, PRIVATE, serve
+from platform_server.storage.serving import (
+    IMAGE_TYPES,
+    IMMUTABLE,
+    PRIVATE,
+    download_responses,
+    serve,
+)
 from platform_server.storage.uploads import UPLOAD_RESPONSES, read_upload
 
 router = APIRouter(tags=["products"])
@@ -111,13 +117,7 @@ async def delete_image(
     "/products/{id}/images/{image_id}/{variant}",
     summary="Download a product image",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The image's bytes",
-            "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp")},
-        },
-        **DOWNLOAD_RESPONSES,
-    },
+    responses=download_responses("The image's bytes", IMAGE_TYPES),
 )
 async def download_image(
     request: Request,

@@ -8,21 +8,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
 
-from platform_server.core.access import requires
+from platform_server.core.access import AccountWriter as Writer
+from platform_server.core.access import UserViewer as Viewer
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.storage.factory import StorageDep
-from platform_server.storage.serving import DOWNLOAD_RESPONSES, PRIVATE, serve
+from platform_server.storage.serving import IMAGE_TYPES, PRIVATE, download_responses, serve
 from platform_server.storage.uploads import UPLOAD_RESPONSES, read_upload
 from platform_server.users import avatars
 from platform_server.users.schemas import ProfileOut
 
 # Included by users/router.py under its /users prefix.
 router = APIRouter(tags=["users"])
-Writer = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
-Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]
 UPLOAD_PATHS = (re.compile(r"/api/v1/users/[^/]+/avatar"),)
 Picture = Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")]
 
@@ -88,11 +86,7 @@ async def delete_avatar(id: uuid.UUID, session: DbSession, actor: Writer) -> Pro
     summary="Download a user's avatar",
     response_class=Response,
     responses={
-        200: {
-            "description": "The avatar's bytes",
-            "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp")},
-        },
-        **DOWNLOAD_RESPONSES,
+        **download_responses("The avatar's bytes", IMAGE_TYPES),
         409: {"description": "The user has uploaded no avatar"},
     },
 )

@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from platform_server.core.access import AccountReader, OptionalPrincipal, requires
+from platform_server.core.access import AccountWriter as Writer
+from platform_server.core.access import UserViewer as Viewer
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
@@ -31,9 +33,6 @@ router = APIRouter(prefix="/users", tags=["users"])
 # `/users/me/avatar` before `/users/{id}/…`: "me" is not an id.
 router.include_router(avatar_router)
 REGISTRATION_ACCEPTED = "Check your inbox to finish signing up."
-# One's own account (account:read) or anyone's (users:read, checked per user in the service).
-Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]
-Writer = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
 
 
 async def _registration(payload: UserCreate, settings: SettingsDep) -> UserCreate:
