@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._types import M, PageOptions, RequestOptions
 from ..models import Accepted, MfaEnrollment, MfaRecoveryCodes, Session, TokenPair
 from ._calls import fields, many, nothing, one
@@ -111,10 +110,6 @@ class Auth(Resource[M]):
         """Set a new password with the emailed code; every session of the account ends."""
         return nothing(options, body=fields(locals()))
 
-    @cached_property
-    def sessions(self) -> Sessions[M]:
-        return Sessions(self._executor, raw=self._raw)
+    sessions: SubResource[Sessions[M]] = SubResource(lambda: Sessions)
 
-    @cached_property
-    def mfa(self) -> Mfa[M]:
-        return Mfa(self._executor, raw=self._raw)
+    mfa: SubResource[Mfa[M]] = SubResource(lambda: Mfa)

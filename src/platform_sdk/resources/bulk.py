@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from typing import Any, Literal, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
 from .._types import M, PageOptions, RequestOptions
 from ..models import BulkJob
@@ -97,14 +96,8 @@ class BulkJobs(Resource[M]):
 class Bulk(Resource[M]):
     """Imports and exports run as server-side jobs (``imports``, ``exports``, ``jobs``)."""
 
-    @cached_property
-    def imports(self) -> BulkImports[M]:
-        return BulkImports(self._executor, raw=self._raw)
+    imports: SubResource[BulkImports[M]] = SubResource(lambda: BulkImports)
 
-    @cached_property
-    def exports(self) -> BulkExports[M]:
-        return BulkExports(self._executor, raw=self._raw)
+    exports: SubResource[BulkExports[M]] = SubResource(lambda: BulkExports)
 
-    @cached_property
-    def jobs(self) -> BulkJobs[M]:
-        return BulkJobs(self._executor, raw=self._raw)
+    jobs: SubResource[BulkJobs[M]] = SubResource(lambda: BulkJobs)

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated, raw_bytes
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated, raw_bytes
 from .._files import Downloaded, FileTarget, Progress
 from .._types import (
     CreateOptions,
@@ -158,6 +157,4 @@ class Orders(Resource[M]):
         order was paid, the same bytes (and ``etag``) every time."""
         return saved(options, to, progress, accept="application/pdf", path={"id": order_id})
 
-    @cached_property
-    def payments(self) -> OrderPayments[M]:
-        return OrderPayments(self._executor, raw=self._raw)
+    payments: SubResource[OrderPayments[M]] = SubResource(lambda: OrderPayments)

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._files import Downloaded, FileTarget, Progress
 from .._types import CreateOptions, M, Money, PageOptions, RequestOptions
 from ..models import CreditNote, Payment, Refund, RefundListed
@@ -68,6 +67,4 @@ class Payments(Resource[M]):
         """One payment (its buyer, or staff): amount, currency and what was refunded."""
         return one(Payment, options, id=payment_id)
 
-    @cached_property
-    def refunds(self) -> Refunds[M]:
-        return Refunds(self._executor, raw=self._raw)
+    refunds: SubResource[Refunds[M]] = SubResource(lambda: Refunds)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import Any, Unpack
 from uuid import UUID
 
 from .. import resources
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._types import (
     CreateOptions,
     M,
@@ -163,12 +162,6 @@ class Products(Resource[M]):
         """
         return many(Product, options, id=product_id, query=fields(locals(), "product_id"))
 
-    @cached_property
-    def inventory(self) -> ProductInventory[M]:
-        return ProductInventory(self._executor, raw=self._raw)
+    inventory: SubResource[ProductInventory[M]] = SubResource(lambda: ProductInventory)
 
-    @cached_property
-    def images(self) -> resources.ProductImages[M]:
-        # Through the package's lazy attribute: a script that never touches images
-        # never imports their module.
-        return resources.ProductImages(self._executor, raw=self._raw)
+    images: SubResource[resources.ProductImages[M]] = SubResource(lambda: resources.ProductImages)

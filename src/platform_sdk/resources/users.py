@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions, Role, UserStatus
 from ..errors import PlatformError
 from ..models import Accepted, Profile, User
@@ -130,13 +129,9 @@ class Users(Resource[M]):
         turned off with ``auth.mfa.disable`` and a code."""
         return nothing(options, id=user_id)
 
-    @cached_property
-    def profile(self) -> Profiles[M]:
-        return Profiles(self._executor, raw=self._raw)
+    profile: SubResource[Profiles[M]] = SubResource(lambda: Profiles)
 
-    @cached_property
-    def avatar(self) -> Avatars[M]:
-        return Avatars(self._executor, raw=self._raw)
+    avatar: SubResource[Avatars[M]] = SubResource(lambda: Avatars)
 
 
 def _created_user(body: object) -> User:

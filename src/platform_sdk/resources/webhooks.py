@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 from typing import Literal, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions
 from ..models import (
     WebhookDelivery,
@@ -39,11 +38,7 @@ class WebhookDeliveries(Resource[M]):
         self, webhook_id: UUID | str, delivery_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[WebhookDeliveryDetail]:
         """One delivery with its ``payload``."""
-        return Call(
-            parse=WebhookDeliveryDetail.model_validate,
-            path_params={"id": webhook_id, "delivery_id": delivery_id},
-            options=options,
-        )
+        return one(WebhookDeliveryDetail, options, id=webhook_id, path={"delivery_id": delivery_id})
 
     @endpoint("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
     def redeliver(
@@ -53,11 +48,7 @@ class WebhookDeliveries(Resource[M]):
 
         Raises ``ConflictError`` while an attempt is in flight or the endpoint is disabled.
         """
-        return Call(
-            parse=WebhookDelivery.model_validate,
-            path_params={"id": webhook_id, "delivery_id": delivery_id},
-            options=options,
-        )
+        return one(WebhookDelivery, options, id=webhook_id, path={"delivery_id": delivery_id})
 
 
 class Webhooks(Resource[M]):
@@ -158,6 +149,4 @@ class Webhooks(Resource[M]):
         """
         return one(WebhookDelivery, options, id=webhook_id)
 
-    @cached_property
-    def deliveries(self) -> WebhookDeliveries[M]:
-        return WebhookDeliveries(self._executor, raw=self._raw)
+    deliveries: SubResource[WebhookDeliveries[M]] = SubResource(lambda: WebhookDeliveries)
