@@ -336,19 +336,6 @@ def registered_operations(root: type) -> set[tuple[str, str]]:
                     operations.add((attr.spec.method, attr.spec.path))
                 elif isinstance(attr, SubResource):
                     walk(cast(type, attr.resource_class()))
-                elif isinstance(attr, functools.cached_property):
-                    child = _resource_class(attr.func)
-                    if child is not None:
-                        walk(child)
 
     walk(root)
     return operations
-
-
-def _resource_class(func: Callable[..., Any]) -> type | None:
-    try:
-        returned = typing.get_type_hints(func).get("return")
-    except (NameError, TypeError):
-        return None
-    origin = typing.get_origin(returned) or returned
-    return origin if isinstance(origin, type) and issubclass(origin, Resource) else None
