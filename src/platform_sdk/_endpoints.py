@@ -5,8 +5,10 @@ A resource method is written as a function returning a *description* of the call
 ``@paginated(METHOD, PATH)``. The decorator is a descriptor: looked up on a resource
 bound to a client it returns a function with the same parameters that runs the call
 through that client, typed by the resource's mode marker (``Sync``, ``Async``,
-``SyncRaw``, ``AsyncRaw``). The decorator also records (METHOD, PATH) so coverage
-against the server's OpenAPI document is checkable with :func:`registered_operations`.
+``SyncRaw``, ``AsyncRaw``). A method declared without a body (``...`` after its docstring)
+sends what its signature says (``_declared.py``). The decorator also records
+(METHOD, PATH) so coverage against the server's OpenAPI document is checkable with
+:func:`registered_operations`.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ._response import APIResponse
 from ._types import Async, AsyncRaw, M, Sync, SyncRaw
 
 if typing.TYPE_CHECKING:
+    from ._declared import Declaration
     from ._files import Download, Upload
 
 P = ParamSpec("P")
@@ -200,6 +203,7 @@ class _EndpointBase(Generic[P, S, A, SR, AR]):
         self._fn = fn
         params = list(inspect.signature(fn).parameters.values())[1:]
         self._signature = inspect.Signature(params)
+        self._declared: Declaration | None = None
         functools.update_wrapper(self, fn)  # type: ignore[arg-type]
 
     @overload
@@ -220,9 +224,18 @@ class _EndpointBase(Generic[P, S, A, SR, AR]):
 
         def bound(*args: Any, **kwargs: Any) -> Any:
             call = fn(obj, *args, **kwargs)
+            if call is None:  # declared without a body: the signature says what to send
+                call = self._declaration().call(args, kwargs)
             return obj._executor._execute(call.spec or spec, call, raw=obj._raw)
 
         return bound
+
+    def _declaration(self) -> Declaration:
+        if self._declared is None:
+            from ._declared import Declaration
+
+            self._declared = Declaration.of(self.spec, self._fn)
+        return self._declared
 
     def _as_method(self, bound: Callable[..., Any]) -> Callable[..., Any]:
         """``bound`` with the method's name, docs and signature (without ``self``)."""

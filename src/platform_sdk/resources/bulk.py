@@ -8,7 +8,7 @@ from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, pagina
 from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
 from .._types import M, PageOptions, RequestOptions
 from ..models import BulkJob
-from ._calls import fields, many, one, saved
+from ._calls import one, saved
 
 FileFormat = Literal["csv", "jsonl"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -68,16 +68,15 @@ class BulkJobs(Resource[M]):
         self, *, status: JobStatus | None = None, **options: Unpack[PageOptions]
     ) -> PageCall[BulkJob]:
         """Your jobs, newest first (an admin's: everyone's)."""
-        return many(BulkJob, options, query=fields(locals()))
+        ...
 
     @endpoint("GET", "/api/v1/bulk/jobs/{id}")
-    def get(self, job_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[BulkJob]:
-        return one(BulkJob, options, id=job_id)
+    def get(self, job_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[BulkJob]: ...
 
     @endpoint("POST", "/api/v1/bulk/jobs/{id}/cancel")
     def cancel(self, job_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[BulkJob]:
         """Stop before the next chunk (what committed stays applied); 409 once finished."""
-        return one(BulkJob, options, id=job_id)
+        ...
 
     @endpoint("GET", "/api/v1/bulk/jobs/{id}/result")
     def result(

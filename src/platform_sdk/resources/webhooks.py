@@ -13,7 +13,7 @@ from ..models import (
     WebhookEndpointCreated,
     WebhookSecret,
 )
-from ._calls import fields, many, nothing, one
+from ._calls import one
 
 WebhookDeliveryStatus = Literal["pending", "succeeded", "failed"]
 
@@ -31,14 +31,14 @@ class WebhookDeliveries(Resource[M]):
         **options: Unpack[PageOptions],
     ) -> PageCall[WebhookDelivery]:
         """Newest first; filter by ``status`` or ``event_type``."""
-        return many(WebhookDelivery, options, id=webhook_id, query=fields(locals(), "webhook_id"))
+        ...
 
     @endpoint("GET", "/api/v1/webhooks/{id}/deliveries/{delivery_id}")
     def get(
         self, webhook_id: UUID | str, delivery_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[WebhookDeliveryDetail]:
         """One delivery with its ``payload``."""
-        return one(WebhookDeliveryDetail, options, id=webhook_id, path={"delivery_id": delivery_id})
+        ...
 
     @endpoint("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
     def redeliver(
@@ -48,7 +48,7 @@ class WebhookDeliveries(Resource[M]):
 
         Raises ``ConflictError`` while an attempt is in flight or the endpoint is disabled.
         """
-        return one(WebhookDelivery, options, id=webhook_id, path={"delivery_id": delivery_id})
+        ...
 
 
 class Webhooks(Resource[M]):
@@ -82,13 +82,12 @@ class Webhooks(Resource[M]):
         self, *, active: bool | None = None, **options: Unpack[PageOptions]
     ) -> PageCall[WebhookEndpoint]:
         """Newest first; ``active=False`` lists the disabled ones. Never shows secrets."""
-        return many(WebhookEndpoint, options, query=fields(locals()))
+        ...
 
     @endpoint("GET", "/api/v1/webhooks/{id}")
     def get(
         self, webhook_id: UUID | str, **options: Unpack[RequestOptions]
-    ) -> Call[WebhookEndpoint]:
-        return one(WebhookEndpoint, options, id=webhook_id)
+    ) -> Call[WebhookEndpoint]: ...
 
     @endpoint("PATCH", "/api/v1/webhooks/{id}")
     def update(
@@ -120,7 +119,7 @@ class Webhooks(Resource[M]):
     @endpoint("DELETE", "/api/v1/webhooks/{id}")
     def delete(self, webhook_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
         """Delete the endpoint and its delivery log."""
-        return nothing(options, id=webhook_id)
+        ...
 
     @endpoint("POST", "/api/v1/webhooks/{id}/rotate-secret")
     def rotate_secret(
@@ -137,7 +136,7 @@ class Webhooks(Resource[M]):
         refusing any; ``0`` retires the old secret at once. Not retried: a lost answer
         would leave a secret nobody knows (rotate again).
         """
-        return one(WebhookSecret, options, id=webhook_id, body=fields(locals(), "webhook_id"))
+        ...
 
     @endpoint("POST", "/api/v1/webhooks/{id}/test", creates=True)
     def test(
@@ -147,6 +146,6 @@ class Webhooks(Resource[M]):
 
         Raises ``ConflictError`` when the endpoint is disabled.
         """
-        return one(WebhookDelivery, options, id=webhook_id)
+        ...
 
     deliveries: SubResource[WebhookDeliveries[M]] = SubResource(lambda: WebhookDeliveries)
