@@ -300,3 +300,11 @@ def prompt_secret(label: str, *, confirmation: bool = False) -> str:
     value = str(typer.prompt(label, hide_input=True, confirmation_prompt=confirmation, err=True))
     register_secret(value)
     return value
+
+
+def ask_secret(what: str, *, from_stdin: bool, confirmation: bool = False) -> str:
+    """The ``what`` (``new password``): a line of stdin with --password-stdin, else typed at
+    the terminal, hidden (twice with ``confirmation``)."""
+    if from_stdin:
+        return read_secret_stdin(what)
+    return prompt_secret(what.capitalize(), confirmation=confirmation)

@@ -93,8 +93,7 @@ async def seed(
 
     await _in_chunks(db, "products", products, chunk, add_products, progress)
     await _in_chunks(db, "orders", orders, chunk, add_orders, progress)
-    async with db.transaction() as session:
-        await bulk.analyze(session)
+    await bulk.vacuum_analyze(db.engine)
     return SeedResult(tag=tag, products=products, orders=orders, customers=buyers)
 
 

@@ -79,6 +79,7 @@ async def upload(
             target_id=product_id,
             changes={"image": {"new": {"id": str(image.id), "filename": name}}},
         )
+        await service.announce_images_changed(session, product_id)
     return image_out(image)
 
 
@@ -105,6 +106,7 @@ async def reorder(
         images[image_id].position = position
     await repository.save_images(session)
     await _audit(session, "product.image.reorder", actor, product_id, [str(i) for i in order])
+    await service.announce_images_changed(session, product_id)
     return [image_out(i) for i in await repository.images_of(session, [product_id])]
 
 
@@ -121,6 +123,7 @@ async def set_primary(
         image.is_primary = image is chosen
     await repository.save_images(session)
     await _audit(session, "product.image.primary", actor, product_id, str(image_id))
+    await service.announce_images_changed(session, product_id)
     return image_out(chosen)
 
 
@@ -141,6 +144,7 @@ async def delete(
             await repository.save_images(session)
     delete_after_commit(session, keys)
     await _audit(session, "product.image.remove", actor, product_id, str(image_id))
+    await service.announce_images_changed(session, product_id)
 
 
 @dataclass(frozen=True, slots=True)

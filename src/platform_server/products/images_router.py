@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Request, Response, UploadFile, status
 from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -33,6 +34,7 @@ UPLOAD_PATHS = (re.compile(r"/api/v1/products/[^/]+/images"),)
     summary="Upload a product image",
     responses=UPLOAD_RESPONSES,
 )
+@idempotent()
 async def upload_image(
     id: uuid.UUID,
     file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")],
@@ -43,7 +45,8 @@ async def upload_image(
 ) -> ProductImageOut:
     """Staff only; multipart/form-data with one `file`. The type is read from the
     bytes; EXIF and other metadata are stripped; 800 and 200 px variants are made.
-    The first image of a product becomes its primary one."""
+    The first image of a product becomes its primary one. With `Idempotency-Key`, a
+    retry with the same file answers the first upload again."""
     data = await read_upload(file, settings.upload_max_bytes)
     return await images.upload(
         session,

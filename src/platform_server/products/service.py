@@ -271,6 +271,12 @@ async def update_product(
     return out
 
 
+async def announce_images_changed(session: AsyncSession, product_id: uuid.UUID) -> None:
+    """product.updated once its images changed: they are part of the product, so a
+    webhook or the event stream sees the new order, primary image or set."""
+    await _announce(session, "product.updated", await _existing(session, product_id))
+
+
 async def announce_updated(session: AsyncSession, products: Sequence[Product]) -> None:
     """product.updated for each of these (batch upserts), read back in one query."""
     outs = await to_out(session, products)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from platform_cli.commands.auth.mfa.common import CodeOption
-from platform_cli.context import OutputOption, connection, output, prompt_secret, read_secret_stdin
+from platform_cli.context import OutputOption, ask_secret, connection, output, read_secret_stdin
 
 
 def login(
@@ -83,7 +83,7 @@ def login(
             if not terminal.stdin_is_tty():
                 raise UsageError("--email is required without a terminal")
             email = str(typer.prompt("Email", err=True)).strip()
-        password = read_secret_stdin("password") if password_stdin else prompt_secret("Password")
+        password = ask_secret("password", from_stdin=password_stdin)
         from platform_sdk import Client, MfaRequiredError
 
         program = conn.client_options(None)["user_agent"]  # the session is named by its login

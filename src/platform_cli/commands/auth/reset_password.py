@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from platform_cli.context import prompt_secret, read_secret_stdin
+from platform_cli.context import ask_secret
 from platform_cli.verbs import Session, verb
 
 
@@ -40,11 +40,7 @@ def reset_password(
     token = code_or_ask(session, token, email, sdk.auth.request_password_reset, usage)
     if token is None:
         return
-    password = (
-        read_secret_stdin("new password")
-        if password_stdin
-        else prompt_secret("New password", confirmation=True)
-    )
+    password = ask_secret("new password", from_stdin=password_stdin, confirmation=True)
     with out.spinner("Setting the password…"):
         sdk.auth.confirm_password_reset(token, password)
     out.done(

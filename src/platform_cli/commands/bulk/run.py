@@ -96,7 +96,7 @@ def export_file(
     ] = None,
 ) -> None:
     """Export on the server, wait for it, and download the file."""
-    from platform_cli.commands.bulk.waiting import finish
+    from platform_cli.commands.bulk.waiting import finish, save_whole
     from platform_cli.commands.bulk.waiting import wait as wait_for
     from platform_cli.errors import UsageError
 
@@ -111,12 +111,6 @@ def export_file(
     job = wait_for(sdk, session.out, sdk.bulk.exports.create(kind, format=fmt, filters=given))
     if job.status != "succeeded":
         finish(sdk, session.out, job, None)  # raises: exit 1 with the reason
-    partial = out_path.with_name(out_path.name + ".part")
-    try:
-        with session.out.progress(f"Downloading {out_path.name}") as progress:
-            sdk.bulk.jobs.result(job.id, partial, progress=progress)
-        partial.replace(out_path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with session.out.progress(f"Downloading {out_path.name}") as progress:
+        save_whole(out_path, lambda part: sdk.bulk.jobs.result(job.id, part, progress=progress))
     session.out.info(f"Wrote {job.progress.done:,} {kind} rows to {out_path}.")

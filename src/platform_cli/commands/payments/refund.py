@@ -39,18 +39,21 @@ def refund(
     if session.dry_run:
         check_fields(errors)
     sdk = session.sdk
+    from platform_cli.refs import payment_id as resolve
+
     with out.spinner("Fetching the payment…"):
-        payment = sdk.payments.get(payment_id)  # 404 (exit 5) if unknown
+        payment = sdk.payments.get(resolve(sdk, payment_id))  # 404 (exit 5) if unknown
+    payment_id, name = str(payment.id), payment.reference or str(payment.id)
     left = payment.amount - payment.refunded_amount
     if left <= 0 and payment.status == "succeeded":
         raise CLIError(
-            f"payment {payment_id} is already refunded in full "
+            f"payment {name} is already refunded in full "
             f"({payment.refunded_amount} {payment.currency}); there is nothing left to refund"
         )
     what = (
-        f"refund {amount} {payment.currency} of payment {payment_id}"
+        f"refund {amount} {payment.currency} of payment {name}"
         if amount
-        else f"refund all {left} {payment.currency} not yet refunded of payment {payment_id}"
+        else f"refund all {left} {payment.currency} not yet refunded of payment {name}"
     )
     if session.dry_run:
         out.dry_run(

@@ -37,7 +37,7 @@ def export_file(
     import sys
     from pathlib import Path
 
-    from platform_cli.commands.bulk.waiting import wait
+    from platform_cli.commands.bulk.waiting import save_whole, wait
     from platform_cli.errors import CLIError
     from platform_cli.product_files import detect_format
 
@@ -60,13 +60,7 @@ def export_file(
         sdk.bulk.jobs.result(job.id, sys.stdout.buffer)
         sys.stdout.flush()
         return
-    partial = Path(f"{out_path}.part")
-    try:
-        with out.spinner("Downloading…"):
-            sdk.bulk.jobs.result(job.id, partial)
-        partial.replace(out_path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with out.spinner("Downloading…"):
+        save_whole(Path(out_path), lambda part: sdk.bulk.jobs.result(job.id, part))
     count = job.progress.done
     out.info(f"Exported {count:,} product{'s' if count != 1 else ''} to {out_path}.")

@@ -45,5 +45,5 @@ def search(
     query: Annotated[str, typer.Argument(help="Words to find in name, description or SKU.")],
     **filters: Any,
 ) -> Iterable[Any]:
-    """Full-text search (words match as prefixes), best matches first."""
+    """Full-text search (every word; the last also as a prefix), best matches first."""
     return _page(sdk, size, query, **{**filters, "sort": filters["sort"] or Sort.relevance})

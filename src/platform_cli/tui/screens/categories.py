@@ -23,7 +23,6 @@ from platform_cli.tui.widgets.table import Column, Row
 
 class CategoriesView(ResourceView):
     VIEW = "categories"
-    LABEL = "Categories"
     DETAIL_TITLE = "Category"
     EMPTY_TEXT = "No categories (a category comes with the first product in it)."
     BINDINGS: ClassVar[list[BindingType]] = [
