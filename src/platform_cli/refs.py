@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from platform_cli.params import arg
 
 if TYPE_CHECKING:
     from platform_sdk import Client
@@ -101,59 +103,53 @@ def _reference_of(value: str, kind: str) -> str | None:
     return f"#{int(match.group(1))}-{kind}{int(match.group(3))}"
 
 
-def check_payment(value: str) -> str:
-    value = value.strip()
-    if _is_uuid(value) or _reference_of(value, "P") is not None:
-        return value
-    raise typer.BadParameter(
-        f"{value!r} is not a payment: give its reference (#1001-P1) or its id; {ID_RULE}."
-    )
+def _reference_check(kind: str, what: str) -> Callable[[str], str]:
+    """A Typer ``parser`` for a `what` named by its id or its reference (``#1001-P1``)."""
+
+    def check(value: str) -> str:
+        value = value.strip()
+        if _is_uuid(value) or _reference_of(value, kind) is not None:
+            return value
+        raise typer.BadParameter(
+            f"{value!r} is not a {what}: give its reference (#1001-{kind}1) or its id; {ID_RULE}."
+        )
+
+    return check
 
 
-def check_refund(value: str) -> str:
-    value = value.strip()
-    if _is_uuid(value) or _reference_of(value, "R") is not None:
-        return value
-    raise typer.BadParameter(
-        f"{value!r} is not a refund: give its reference (#1001-R1) or its id; {ID_RULE}."
-    )
+check_payment = _reference_check("P", "payment")
+check_refund = _reference_check("R", "refund")
 
 
 OrderRef = Annotated[
     str,
-    typer.Argument(
+    arg(
         help="Order: #NUMBER (e.g. '#1001'), id, or the first 8+ characters of its id.",
         parser=check_order,
-        show_default=False,
         metavar="ORDER",
     ),
 ]
 ProductRef = Annotated[
     str,
-    typer.Argument(
+    arg(
         help="Product: SKU, id, or the first 8+ characters of its id.",
         parser=check_product,
-        show_default=False,
         metavar="PRODUCT",
     ),
 ]
 
 PaymentRef = Annotated[
     str,
-    typer.Argument(
+    arg(
         help="Payment: its reference (e.g. '#1001-P1') or id.",
         parser=check_payment,
-        show_default=False,
         metavar="PAYMENT",
     ),
 ]
 RefundRef = Annotated[
     str,
-    typer.Argument(
-        help="Refund: its reference (e.g. '#1001-R1') or id.",
-        parser=check_refund,
-        show_default=False,
-        metavar="REFUND",
+    arg(
+        help="Refund: its reference (e.g. '#1001-R1') or id.", parser=check_refund, metavar="REFUND"
     ),
 ]
 
@@ -167,8 +163,7 @@ def _one(found: list[Any], what: str, given: str, label: Any) -> str:
         shown = [f"  {label(item)}" for item in found[:_SHOWN]]
         more = ["  …"] if len(found) > _SHOWN else []
         raise UsageError(
-            f"{given!r} matches more than one {what}; give more of the id:",
-            details=shown + more,
+            f"{given!r} matches more than one {what}; give more of the id:", details=shown + more
         )
     return str(found[0].id)
 

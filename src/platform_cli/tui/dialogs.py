@@ -21,9 +21,7 @@ from platform_cli.tui.actions import ActionPlan, Values
 class ConfirmDialog(ModalScreen[Values | None]):
     """Says what will happen and the equivalent command; returns the values, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
 
     def __init__(self, plan: ActionPlan) -> None:
         super().__init__(classes="dialog-screen")
@@ -47,9 +45,7 @@ class ConfirmDialog(ModalScreen[Values | None]):
                                 choice in ticked,
                             )
                             for choice, hint in zip(
-                                item.choices,
-                                item.hints or ("",) * len(item.choices),
-                                strict=True,
+                                item.choices, item.hints or ("",) * len(item.choices), strict=True
                             )
                         ),
                         id=f"field-{item.name}",
@@ -64,9 +60,7 @@ class ConfirmDialog(ModalScreen[Values | None]):
                     )
                 else:
                     yield Input(
-                        value=item.default,
-                        placeholder=item.placeholder,
-                        id=f"field-{item.name}",
+                        value=item.default, placeholder=item.placeholder, id=f"field-{item.name}"
                     )
                 yield Static("", id=f"error-{item.name}", classes="field-error")
             yield Static(Text("Equivalent command", style="bold dim"), classes="command-label")
@@ -225,7 +219,7 @@ class HelpScreen(ModalScreen[None]):
     """Every binding of the view below, the global ones, the commands and filter keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close", show=False),
+        Binding("escape,q,question_mark", "close", "Close", show=False)
     ]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:

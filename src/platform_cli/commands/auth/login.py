@@ -8,6 +8,7 @@ import typer
 
 from platform_cli.commands.auth.mfa.common import CodeOption
 from platform_cli.context import OutputOption, ask_secret, connection, output, read_secret_stdin
+from platform_cli.params import opt
 
 
 def login(
@@ -20,15 +21,13 @@ def login(
     ] = False,
     api_key: Annotated[
         str | None,
-        typer.Option(
+        opt(
             "--api-key",
             help="Use an API key instead of a password; pass `-` and pipe the key on stdin.",
-            show_default=False,
         ),
     ] = None,
     base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", help="Server URL, saved in the profile.", show_default=False),
+        str | None, opt("--base-url", help="Server URL, saved in the profile.")
     ] = None,
     insecure_storage: Annotated[
         bool,

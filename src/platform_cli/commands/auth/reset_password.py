@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from platform_cli.context import ask_secret
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 
@@ -14,16 +15,10 @@ from platform_cli.verbs import Session, verb
 def reset_password(
     session: Session,
     email: Annotated[
-        str | None,
-        typer.Option(
-            "--email", "-e", help="Email a reset code to this address.", show_default=False
-        ),
+        str | None, opt("--email", "-e", help="Email a reset code to this address.")
     ] = None,
     token: Annotated[
-        str | None,
-        typer.Option(
-            "--token", help="The code from the reset email: set a new password.", show_default=False
-        ),
+        str | None, opt("--token", help="The code from the reset email: set a new password.")
     ] = None,
     password_stdin: Annotated[
         bool,

@@ -16,10 +16,7 @@ CREDIT_NOTE_COLUMNS = columns(
 
 @verb()
 def credit_note(
-    session: Session,
-    payment: PaymentRef,
-    refund: RefundRef,
-    out_path: OutFile = None,
+    session: Session, payment: PaymentRef, refund: RefundRef, out_path: OutFile = None
 ) -> None:
     """The credit note issued for a refund (e.g. `#1001-P1 #1001-R1`): the stored PDF with
     --out, else its fields (-o json: the JSON). The customer whose order it is, or staff."""

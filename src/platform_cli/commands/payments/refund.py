@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-import typer
-
 from platform_cli.commands.payments.list import REFUND_COLUMNS, PaymentId
 from platform_cli.context import check_fields, confirm, parse_money
 from platform_cli.errors import CLIError
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 
@@ -19,15 +18,9 @@ def refund(
     payment_id: PaymentId,
     amount: Annotated[
         Decimal | None,
-        typer.Option(
-            parser=parse_money,
-            help="How much, e.g. 5.00 (default: all not yet refunded).",
-            show_default=False,
-        ),
+        opt(parser=parse_money, help="How much, e.g. 5.00 (default: all not yet refunded)."),
     ] = None,
-    reason: Annotated[
-        str | None, typer.Option(help="Why (on the refund record).", show_default=False)
-    ] = None,
+    reason: Annotated[str | None, opt(help="Why (on the refund record).")] = None,
 ) -> None:
     """Refund a payment (staff), in part or in full; a full refund marks the order refunded."""
     out = session.out

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from platform_cli.commands.products.options import CategoryFilter, FileFormat, StatusFilter
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 
@@ -15,16 +14,10 @@ def export_file(
     session: Session,
     file_format: Annotated[
         FileFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="csv or jsonl (default: from --out, else csv).",
-            show_default=False,
-        ),
+        opt("--format", "-f", help="csv or jsonl (default: from --out, else csv)."),
     ] = None,
     out_path: Annotated[
-        str | None,
-        typer.Option("--out", help="Write to this file (default: stdout).", show_default=False),
+        str | None, opt("--out", help="Write to this file (default: stdout).")
     ] = None,
     category: CategoryFilter = None,
     status: StatusFilter = None,

@@ -17,12 +17,7 @@ if TYPE_CHECKING:
 def _page(
     sdk: Client, size: int, q: str | None, sort: Sort | None, **filters: Any
 ) -> Iterable[Any]:
-    return sdk.products.list(
-        q=q,
-        **filters,
-        sort=sort.value if sort else None,
-        limit=size,
-    )
+    return sdk.products.list(q=q, **filters, sort=sort.value if sort else None, limit=size)
 
 
 _LISTING: dict[str, Any] = {

@@ -8,6 +8,7 @@ import typer
 
 from platform_cli.commands.users.options import COLUMNS, Role, validate_user_fields
 from platform_cli.context import ask_secret, check_fields
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 PasswordStdin = Annotated[
@@ -20,9 +21,7 @@ def create(
     session: Session,
     email: Annotated[str, typer.Option("--email", "-e", help="Email (unique).")],
     name: Annotated[str, typer.Option("--name", "-n", help="Display name.")],
-    role: Annotated[
-        Role | None, typer.Option(help="Role (admins only; default customer).", show_default=False)
-    ] = None,
+    role: Annotated[Role | None, opt(help="Role (admins only; default customer).")] = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create a user (as an admin: the user, verified). To sign up, use `users register`."""

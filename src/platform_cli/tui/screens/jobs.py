@@ -98,7 +98,7 @@ class JobsView(ResourceView):
                 ("queued", "running", "succeeded", "failed", "cancelled"),
                 help="the job's state",
             ),
-        ),
+        )
     )
     MUTATING = frozenset({"cancel"})
     BINDINGS: ClassVar[list[BindingType]] = [

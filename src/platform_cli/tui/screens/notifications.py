@@ -37,7 +37,7 @@ class NotificationsView(ResourceView):
             FilterKey("channel", "channel", ("email", "sms"), help="email or sms"),
             FilterKey("template", "template", TEMPLATES, help="what it is about"),
             FilterKey("user", "user_id", convert=uuid_value, help="the recipient's user id"),
-        ),
+        )
     )
     MUTATING = frozenset({"retry"})
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -371,8 +371,7 @@ class OrdersView(ResourceView):
         )
         if payment is None:
             self.notify(
-                f"Order {self._ref(row)} has no payment left to refund.",
-                severity="warning",
+                f"Order {self._ref(row)} has no payment left to refund.", severity="warning"
             )
             return None
         left = Decimal(payment.amount) - Decimal(payment.refunded_amount)
@@ -397,7 +396,8 @@ class OrdersView(ResourceView):
             amount = values.get("amount")
             reason = f" --reason {quote(values['reason'])}" if values.get("reason") else ""
             return (
-                f"platform payments refund {payment.id} --amount {amount or 'AMOUNT'}{reason} --yes"
+                f"platform payments refund {quote(payment.reference or str(payment.id))} "
+                f"--amount {amount or 'AMOUNT'}{reason} --yes"
             )
 
         return ActionPlan(

@@ -54,11 +54,11 @@ class WebhooksView(ResourceView):
                 help="deliveries: their status",
             ),
             FilterKey("event", "delivery_event_type", help="deliveries: event type (or ping)"),
-        ),
+        )
     )
     MUTATING = frozenset({"redeliver"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("R", "redeliver", "Redeliver", "Send the highlighted delivery again"),
+        key("R", "redeliver", "Redeliver", "Send the highlighted delivery again")
     ]
 
     def __init__(self, filter_text: str = "", *, select: str | None = None) -> None:
