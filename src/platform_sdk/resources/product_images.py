@@ -8,7 +8,7 @@ from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
 from .._types import CreateOptions, M, RequestOptions
 from ..models import ProductImage
-from ._calls import many, nothing, one, saved
+from ._calls import many, one, saved
 
 ImageVariant = Literal["original", "800", "200"]
 
@@ -41,7 +41,7 @@ class ProductImages(Resource[M]):
         self, product_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> PageCall[ProductImage]:
         """Every image of the product (one page), the primary one first."""
-        return many(ProductImage, options, id=product_id)
+        ...
 
     @paginated("PUT", "/api/v1/products/{id}/images/order")
     def reorder(
@@ -59,14 +59,14 @@ class ProductImages(Resource[M]):
         self, product_id: UUID | str, image_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[ProductImage]:
         """Make this image the product's primary one."""
-        return one(ProductImage, options, id=product_id, path={"image_id": image_id})
+        ...
 
     @endpoint("DELETE", "/api/v1/products/{id}/images/{image_id}")
     def remove(
         self, product_id: UUID | str, image_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[None]:
         """Delete the image and its stored files (staff)."""
-        return nothing(options, id=product_id, path={"image_id": image_id})
+        ...
 
     @endpoint("GET", "/api/v1/products/{id}/images/{image_id}/{variant}")
     def download(

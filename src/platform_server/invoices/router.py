@@ -96,11 +96,7 @@ async def get_invoice(
     return await documents.serve(invoice, service.format_number(invoice.number))
 
 
-@router.get(
-    "/payments/{id}/refunds",
-    response_model=Page[RefundListed],
-    summary="Refunds of a payment, with their credit notes",
-)
+@router.get("/payments/{id}/refunds", summary="Refunds of a payment, with their credit notes")
 async def list_refunds(
     id: uuid.UUID, session: DbSession, page: PageQuery, actor: Reader
 ) -> Page[RefundListed]:
@@ -118,11 +114,7 @@ async def list_refunds(
     responses=_responses("The credit note"),
 )
 async def get_credit_note(
-    id: uuid.UUID,
-    refund_id: uuid.UUID,
-    documents: DocumentsDep,
-    session: DbSession,
-    actor: Reader,
+    id: uuid.UUID, refund_id: uuid.UUID, documents: DocumentsDep, session: DbSession, actor: Reader
 ) -> Response:
     """Issued when the refund was made, numbered in its own sequence (`CN-000001`); a
     PDF by default, JSON on request, stored once like the invoice."""

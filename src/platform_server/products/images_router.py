@@ -36,7 +36,6 @@ UPLOAD_PATHS = (re.compile(r"/api/v1/products/[^/]+/images"),)
 @router.post(
     "/products/{id}/images",
     status_code=status.HTTP_201_CREATED,
-    response_model=ProductImageOut,
     summary="Upload a product image",
     responses=UPLOAD_RESPONSES,
 )
@@ -55,19 +54,11 @@ async def upload_image(
     retry with the same file answers the first upload again."""
     data = await read_upload(file, settings.upload_max_bytes)
     return await images.upload(
-        session,
-        storage,
-        id,
-        data,
-        file.filename,
-        max_pixels=settings.image_max_pixels,
-        actor=actor,
+        session, storage, id, data, file.filename, max_pixels=settings.image_max_pixels, actor=actor
     )
 
 
-@router.get(
-    "/products/{id}/images", response_model=Page[ProductImageOut], summary="A product's images"
-)
+@router.get("/products/{id}/images", summary="A product's images")
 async def list_images(
     id: uuid.UUID, session: DbSession, actor: OptionalPrincipal
 ) -> Page[ProductImageOut]:
@@ -75,11 +66,7 @@ async def list_images(
     return Page(data=await images.list_images(session, id, actor), next_cursor=None)
 
 
-@router.put(
-    "/products/{id}/images/order",
-    response_model=Page[ProductImageOut],
-    summary="Reorder a product's images",
-)
+@router.put("/products/{id}/images/order", summary="Reorder a product's images")
 async def reorder_images(
     id: uuid.UUID, payload: ImageOrderIn, session: DbSession, actor: Staff
 ) -> Page[ProductImageOut]:
@@ -88,11 +75,7 @@ async def reorder_images(
     return Page(data=found, next_cursor=None)
 
 
-@router.post(
-    "/products/{id}/images/{image_id}/primary",
-    response_model=ProductImageOut,
-    summary="Make an image the primary one",
-)
+@router.post("/products/{id}/images/{image_id}/primary", summary="Make an image the primary one")
 async def set_primary_image(
     id: uuid.UUID, image_id: uuid.UUID, session: DbSession, actor: Staff
 ) -> ProductImageOut:

@@ -118,14 +118,14 @@ async def get_product(
     return await _cached(request, db, actor, lambda s: service.get_product_out(s, id, actor))
 
 
-@router.patch("/products/{id}", response_model=ProductOut, summary="Update a product")
+@router.patch("/products/{id}", summary="Update a product")
 async def update_product(
     id: uuid.UUID, payload: ProductUpdate, session: DbSession, actor: Staff
 ) -> ProductOut:
     return await service.update_product(session, id, payload, actor)
 
 
-@router.delete("/products/{id}", response_model=ProductDeleted, summary="Delete or archive")
+@router.delete("/products/{id}", summary="Delete or archive")
 async def delete_product(id: uuid.UUID, session: DbSession, actor: Staff) -> ProductDeleted:
     """Deletes the product, or archives it when orders refer to it."""
     return ProductDeleted(id=id, result=await service.delete_product(session, id, actor))

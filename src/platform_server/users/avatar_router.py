@@ -39,12 +39,7 @@ async def _put(
     )
 
 
-@router.put(
-    "/me/avatar",
-    response_model=ProfileOut,
-    summary="Upload your avatar",
-    responses=UPLOAD_RESPONSES,
-)
+@router.put("/me/avatar", summary="Upload your avatar", responses=UPLOAD_RESPONSES)
 async def put_my_avatar(
     file: Picture, settings: SettingsDep, storage: StorageDep, session: DbSession, actor: Writer
 ) -> ProfileOut:
@@ -53,17 +48,12 @@ async def put_my_avatar(
     return await _put(actor.user_id, file, settings, storage, session, actor)
 
 
-@router.delete("/me/avatar", response_model=ProfileOut, summary="Remove your avatar")
+@router.delete("/me/avatar", summary="Remove your avatar")
 async def delete_my_avatar(session: DbSession, actor: Writer) -> ProfileOut:
     return await avatars.delete_avatar(session, actor.user_id, actor=actor)
 
 
-@router.put(
-    "/{id}/avatar",
-    response_model=ProfileOut,
-    summary="Upload a user's avatar",
-    responses=UPLOAD_RESPONSES,
-)
+@router.put("/{id}/avatar", summary="Upload a user's avatar", responses=UPLOAD_RESPONSES)
 async def put_avatar(
     id: uuid.UUID,
     file: Picture,
@@ -76,7 +66,7 @@ async def put_avatar(
     return await _put(id, file, settings, storage, session, actor)
 
 
-@router.delete("/{id}/avatar", response_model=ProfileOut, summary="Remove a user's avatar")
+@router.delete("/{id}/avatar", summary="Remove a user's avatar")
 async def delete_avatar(id: uuid.UUID, session: DbSession, actor: Writer) -> ProfileOut:
     return await avatars.delete_avatar(session, id, actor=actor)
 
