@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import resource
 import secrets
 import tempfile
@@ -71,6 +72,10 @@ async def run(settings: Settings, rows: int) -> None:
         admin_id = await session.scalar(select(User.id).where(User.email == EMAIL))
     assert admin_id is not None
     runner = JobRunner(db, settings, storage)
+    # As `platform worker run` and the API process do once started: start-up's objects
+    # frozen out of the collector (without it, full collections took a fifth of the time).
+    gc.collect()
+    gc.freeze()
     tag = secrets.token_hex(3)
     job_id = new_id()
     key = f"bulk/{job_id}/input"

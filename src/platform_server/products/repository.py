@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,7 +69,7 @@ async def insert_many(
     """In a savepoint: a SKU another request took meanwhile fails this insert alone."""
     mark_stale(session, CATALOG)
     async with session.begin_nested(), search.indexed_in_bulk(session, ids):
-        await session.execute(insert(table_of(Product)), rows)
+        await bulk.insert_rows(session, table_of(Product), rows)
 
 
 async def load(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
