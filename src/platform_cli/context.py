@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
 import typer
 
+from platform_cli.params import opt
+
 if TYPE_CHECKING:
     from platform_cli.client import Connection
     from platform_cli.output import Output
@@ -76,56 +78,40 @@ class State:
 
 OutputOption = Annotated[
     Format | None,
-    typer.Option(
+    opt(
         "--output",
         "-o",
         help="Output format (default: the profile's `output` setting, else table).",
-        show_default=False,
         case_sensitive=False,
     ),
 ]
 JqOption = Annotated[
     str | None,
-    typer.Option(
+    opt(
         "--jq",
         metavar="EXPR",
         help="Filter the JSON output with a jq expression, e.g. '.total' or '.[].id'.",
-        show_default=False,
         rich_help_panel="Output",
     ),
 ]
 TemplateOption = Annotated[
     str | None,
-    typer.Option(
+    opt(
         "--template",
         metavar="TEMPLATE",
         help="Print each object through a Jinja2 template, e.g. '{{ id }} {{ status }}'.",
-        show_default=False,
         rich_help_panel="Output",
     ),
 ]
 _COLUMNS_HELP = "Only these fields, in this order (comma-separated keys such as id,total)."
 ColumnsOption = Annotated[
     list[str] | None,
-    typer.Option(
-        "--columns",
-        "-c",
-        metavar="FIELDS",
-        help=_COLUMNS_HELP,
-        show_default=False,
-        rich_help_panel="Output",
-    ),
+    opt("--columns", "-c", metavar="FIELDS", help=_COLUMNS_HELP, rich_help_panel="Output"),
 ]
 # For the verbs whose own options already use -c (``products list --category/-c``).
 LongColumnsOption = Annotated[
     list[str] | None,
-    typer.Option(
-        "--columns",
-        metavar="FIELDS",
-        help=_COLUMNS_HELP,
-        show_default=False,
-        rich_help_panel="Output",
-    ),
+    opt("--columns", metavar="FIELDS", help=_COLUMNS_HELP, rich_help_panel="Output"),
 ]
 YesOption = Annotated[
     bool,
@@ -149,24 +135,19 @@ def time_option(flag: str, what: str) -> Any:
     """The type of a date-time filter such as ``--created-after``: ``what`` it bounds."""
     return Annotated[
         datetime | None,
-        typer.Option(
-            flag,
-            help=f"{what} (ISO 8601, UTC if no offset).",
-            formats=TIME_FORMATS,
-            show_default=False,
-        ),
+        opt(flag, help=f"{what} (ISO 8601, UTC if no offset).", formats=TIME_FORMATS),
     ]
 
 
 def only_option(kind: Any, what: str = "status") -> Any:
     """The type of a choice filter such as ``--status`` (``kind``, a ``Literal``): only items
     with this ``what``."""
-    return Annotated[kind | None, typer.Option(help=f"Only this {what}.", show_default=False)]
+    return Annotated[kind | None, opt(help=f"Only this {what}.")]
 
 
 def query_option(what: str) -> Any:
     """The type of ``--query/-q``, a text filter over ``what``."""
-    return Annotated[str | None, typer.Option("--query", "-q", help=what, show_default=False)]
+    return Annotated[str | None, opt("--query", "-q", help=what)]
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -300,3 +281,11 @@ def prompt_secret(label: str, *, confirmation: bool = False) -> str:
     value = str(typer.prompt(label, hide_input=True, confirmation_prompt=confirmation, err=True))
     register_secret(value)
     return value
+
+
+def ask_secret(what: str, *, from_stdin: bool, confirmation: bool = False) -> str:
+    """The ``what`` (``new password``): a line of stdin with --password-stdin, else typed at
+    the terminal, hidden (twice with ``confirmation``)."""
+    if from_stdin:
+        return read_secret_stdin(what)
+    return prompt_secret(what.capitalize(), confirmation=confirmation)

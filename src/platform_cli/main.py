@@ -16,6 +16,7 @@ import typer
 from platform_cli import __version__
 from platform_cli.context import Format, State
 from platform_cli.lazy import LazyGroup, Noun
+from platform_cli.params import opt
 
 _C = "platform_cli.commands."
 
@@ -152,21 +153,19 @@ def main(
     ctx: typer.Context,
     profile: Annotated[
         str | None,
-        typer.Option(
+        opt(
             "--profile",
             "-p",
             envvar="PLATFORM_PROFILE",
             help="Profile to use (default: the current profile, see `platform profiles`).",
-            show_default=False,
         ),
     ] = None,
     output: Annotated[
         Format | None,
-        typer.Option(
+        opt(
             "--output",
             "-o",
             help="Default output format for the command (table, json, jsonl, yaml, csv).",
-            show_default=False,
             case_sensitive=False,
         ),
     ] = None,

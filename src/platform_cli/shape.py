@@ -79,8 +79,7 @@ class Shape:
         found = []
         for name in self.fields:
             match = next(
-                (c for c in declared or () if name in (c.key, c.header.lower(), c.header)),
-                None,
+                (c for c in declared or () if name in (c.key, c.header.lower(), c.header)), None
             )
             header = name.replace("_", " ").replace(".", " ").upper()
             found.append(match or Column(header, name, _kind(name)))

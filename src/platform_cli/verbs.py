@@ -188,10 +188,7 @@ def listing(
 
 
 def showing(
-    columns: Sequence[Column],
-    *,
-    spinner: str = "Fetching…",
-    authenticated: bool = True,
+    columns: Sequence[Column], *, spinner: str = "Fetching…", authenticated: bool = True
 ) -> Callable[[Callable[..., Any]], Callable[..., None]]:
     """A verb that prints the one object ``call(sdk, **args)`` returns (a get, …)."""
 

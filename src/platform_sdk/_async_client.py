@@ -135,7 +135,6 @@ class AsyncClient(BaseClient[httpx.AsyncClient], Resources[Async]):
                 continue
             decision = self._after_response(attempt, response)
             if decision is None:
-                self._apply_auth_effect(call, response)
                 return response
             await response.aclose()
             if isinstance(decision, Refresh):

@@ -266,7 +266,8 @@ class BaseClient(Generic[H]):
         return delay
 
     def _after_response(self, attempt: Attempt, response: httpx.Response) -> float | Refresh | None:
-        """``None`` when done, ``REFRESH``, or a delay before retrying; raises API errors."""
+        """``None`` when done (the call's auth effect applied), ``REFRESH``, or a delay before
+        retrying; raises API errors."""
         request = response.request
         logger.debug(
             "%s %s -> %d in %.0f ms (request %s)",
@@ -278,6 +279,7 @@ class BaseClient(Generic[H]):
         )
         status = response.status_code
         if status < 400:
+            self._apply_auth_effect(attempt.call, response)
             return None
         if status == 401 and self._may_refresh(attempt):
             return REFRESH

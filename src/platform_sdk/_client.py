@@ -123,7 +123,6 @@ class Client(BaseClient[httpx.Client], Resources[Sync]):
                 continue
             decision = self._after_response(attempt, response)
             if decision is None:
-                self._apply_auth_effect(call, response)
                 return response
             response.close()
             if isinstance(decision, Refresh):

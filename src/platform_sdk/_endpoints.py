@@ -5,8 +5,10 @@ A resource method is written as a function returning a *description* of the call
 ``@paginated(METHOD, PATH)``. The decorator is a descriptor: looked up on a resource
 bound to a client it returns a function with the same parameters that runs the call
 through that client, typed by the resource's mode marker (``Sync``, ``Async``,
-``SyncRaw``, ``AsyncRaw``). The decorator also records (METHOD, PATH) so coverage
-against the server's OpenAPI document is checkable with :func:`registered_operations`.
+``SyncRaw``, ``AsyncRaw``). A method declared without a body (``...`` after its docstring)
+sends what its signature says (``_declared.py``). The decorator also records
+(METHOD, PATH) so coverage against the server's OpenAPI document is checkable with
+:func:`registered_operations`.
 """
 
 from __future__ import annotations
@@ -31,12 +33,15 @@ from typing import (
     overload,
 )
 
+# Imported at run time: the endpoint classes below name them in their bases. Both are
+# small and import nothing else, and every client imports them anyway.
+from ._pagination import AsyncPage, AsyncPaginator, SyncPage
+from ._response import APIResponse
 from ._types import Async, AsyncRaw, M, Sync, SyncRaw
 
 if typing.TYPE_CHECKING:
+    from ._declared import Declaration
     from ._files import Download, Upload
-    from ._pagination import AsyncPage, AsyncPaginator, SyncPage
-    from ._response import APIResponse
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -149,22 +154,88 @@ class Resource(Generic[M]):
         self._raw = raw
 
 
-class _EndpointBase:
+R = TypeVar("R", bound=Resource[Any])
+
+
+class SubResource(Generic[R]):
+    """A resource reached through another one (``client.orders.payments``), declared as
+    ``payments: SubResource[OrderPayments[M]] = SubResource(lambda: OrderPayments)``.
+
+    The annotation gives type checkers the child in the parent's mode (``OrderPayments[Sync]``
+    on a ``Client``). The child is built on first access with the parent's executor and mode
+    and then kept on the parent, like a ``functools.cached_property``; its class is named
+    through a function so that its module is imported only then.
+    """
+
+    def __init__(self, resource_class: Callable[[], Callable[..., R]]) -> None:
+        self.resource_class = resource_class
+        self._name = ""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[Any], owner: type[Any]) -> R: ...
+    def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
+        if obj is None:
+            return self
+        child = self.resource_class()(obj._executor, raw=obj._raw)
+        # The instance attribute wins over this (non-data) descriptor from now on.
+        obj.__dict__[self._name] = child
+        return child
+
+
+# What a method returns in each mode: on Client, AsyncClient and their raw-response views.
+S = TypeVar("S")
+A = TypeVar("A")
+SR = TypeVar("SR")
+AR = TypeVar("AR")
+
+
+class _EndpointBase(Generic[P, S, A, SR, AR]):
+    """A method declared once for every mode; each kind of endpoint states what it returns
+    in each one through its type arguments (sync, async, sync raw, async raw)."""
+
     def __init__(self, spec: EndpointSpec, fn: Callable[..., Any]) -> None:
         self.spec = spec
         self._fn = fn
         params = list(inspect.signature(fn).parameters.values())[1:]
         self._signature = inspect.Signature(params)
+        self._declared: Declaration | None = None
         functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, S]: ...
+    @overload
+    def __get__(self, obj: Resource[Async], owner: type[Any]) -> Callable[P, A]: ...
+    @overload
+    def __get__(self, obj: Resource[SyncRaw], owner: type[Any]) -> Callable[P, SR]: ...
+    @overload
+    def __get__(self, obj: Resource[AsyncRaw], owner: type[Any]) -> Callable[P, AR]: ...
+    def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
+        return self if obj is None else self._as_method(self._bind(obj))
 
     def _bind(self, obj: Resource[Any]) -> Callable[..., Any]:
         fn, spec = self._fn, self.spec
 
         def bound(*args: Any, **kwargs: Any) -> Any:
             call = fn(obj, *args, **kwargs)
+            if call is None:  # declared without a body: the signature says what to send
+                call = self._declaration().call(args, kwargs)
             return obj._executor._execute(call.spec or spec, call, raw=obj._raw)
 
-        return self._as_method(bound)
+        return bound
+
+    def _declaration(self) -> Declaration:
+        if self._declared is None:
+            from ._declared import Declaration
+
+            self._declared = Declaration.of(self.spec, self._fn)
+        return self._declared
 
     def _as_method(self, bound: Callable[..., Any]) -> Callable[..., Any]:
         """``bound`` with the method's name, docs and signature (without ``self``)."""
@@ -176,68 +247,40 @@ class _EndpointBase:
         return f"<endpoint {self.spec.method} {self.spec.path}>"
 
 
-class Endpoint(_EndpointBase, Generic[P, T]):
-    @overload
-    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
-    @overload
-    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, T]: ...
-    @overload
-    def __get__(
-        self, obj: Resource[Async], owner: type[Any]
-    ) -> Callable[P, Coroutine[Any, Any, T]]: ...
-    @overload
-    def __get__(self, obj: Resource[SyncRaw], owner: type[Any]) -> Callable[P, APIResponse[T]]: ...
-    @overload
-    def __get__(
-        self, obj: Resource[AsyncRaw], owner: type[Any]
-    ) -> Callable[P, Coroutine[Any, Any, APIResponse[T]]]: ...
-    def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
-        return self if obj is None else self._bind(obj)
+class Endpoint(
+    _EndpointBase[
+        P, T, Coroutine[Any, Any, T], APIResponse[T], Coroutine[Any, Any, APIResponse[T]]
+    ],
+    Generic[P, T],
+):
+    pass
 
 
-class PageEndpoint(_EndpointBase, Generic[P, T]):
-    @overload
-    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
-    @overload
-    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, SyncPage[T]]: ...
-    @overload
-    def __get__(self, obj: Resource[Async], owner: type[Any]) -> Callable[P, AsyncPaginator[T]]: ...
-    @overload
-    def __get__(
-        self, obj: Resource[SyncRaw], owner: type[Any]
-    ) -> Callable[P, APIResponse[SyncPage[T]]]: ...
-    @overload
-    def __get__(
-        self, obj: Resource[AsyncRaw], owner: type[Any]
-    ) -> Callable[P, Coroutine[Any, Any, APIResponse[AsyncPage[T]]]]: ...
-    def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
-        return self if obj is None else self._bind(obj)
+class PageEndpoint(
+    _EndpointBase[
+        P,
+        SyncPage[T],
+        AsyncPaginator[T],
+        APIResponse[SyncPage[T]],
+        Coroutine[Any, Any, APIResponse[AsyncPage[T]]],
+    ],
+    Generic[P, T],
+):
+    pass
 
 
-class StreamEndpoint(_EndpointBase, Generic[P, T]):
+class StreamEndpoint(
+    _EndpointBase[P, Iterator[T], AsyncIterator[T], Iterator[T], AsyncIterator[T]], Generic[P, T]
+):
     """Raw-response views stream the same parsed items: a stream has no single body."""
 
-    @overload
-    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
-    @overload
-    def __get__(self, obj: Resource[Sync], owner: type[Any]) -> Callable[P, Iterator[T]]: ...
-    @overload
-    def __get__(self, obj: Resource[Async], owner: type[Any]) -> Callable[P, AsyncIterator[T]]: ...
-    @overload
-    def __get__(self, obj: Resource[SyncRaw], owner: type[Any]) -> Callable[P, Iterator[T]]: ...
-    @overload
-    def __get__(
-        self, obj: Resource[AsyncRaw], owner: type[Any]
-    ) -> Callable[P, AsyncIterator[T]]: ...
-    def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
-        if obj is None:
-            return self
+    def _bind(self, obj: Resource[Any]) -> Callable[..., Any]:
         fn, spec = self._fn, self.spec
 
         def bound(*args: Any, **kwargs: Any) -> Any:
             return obj._executor._stream(spec, fn(obj, *args, **kwargs))
 
-        return self._as_method(bound)
+        return bound
 
 
 def streaming(
@@ -304,19 +347,8 @@ def registered_operations(root: type) -> set[tuple[str, str]]:
             for attr in vars(klass).values():
                 if isinstance(attr, _EndpointBase) and attr.spec is not _ANY_PATH:
                     operations.add((attr.spec.method, attr.spec.path))
-                elif isinstance(attr, functools.cached_property):
-                    child = _resource_class(attr.func)
-                    if child is not None:
-                        walk(child)
+                elif isinstance(attr, SubResource):
+                    walk(cast(type, attr.resource_class()))
 
     walk(root)
     return operations
-
-
-def _resource_class(func: Callable[..., Any]) -> type | None:
-    try:
-        returned = typing.get_type_hints(func).get("return")
-    except (NameError, TypeError):
-        return None
-    origin = typing.get_origin(returned) or returned
-    return origin if isinstance(origin, type) and issubclass(origin, Resource) else None

@@ -1,82 +1,55 @@
 """The resource tree shared by Client, AsyncClient and their ``with_raw_response`` views.
 
 Adding a resource: write ``resources/<name>.py``, list its class in ``resources/__init__``
-and add one cached property here. Each property imports its module on first use.
+and declare it here as a :class:`SubResource`, which imports its module on first use.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from . import resources
+from ._endpoints import SubResource
 from ._raw import RawRequests
 from ._types import M
 
 
 class Resources(RawRequests[M]):
-    @cached_property
-    def auth(self) -> resources.Auth[M]:
-        """Sign in and out, refresh tokens, list and revoke sessions."""
-        return resources.Auth(self._executor, raw=self._raw)
+    auth: SubResource[resources.Auth[M]] = SubResource(lambda: resources.Auth)
+    """Sign in and out, refresh tokens, list and revoke sessions."""
 
-    @cached_property
-    def users(self) -> resources.Users[M]:
-        return resources.Users(self._executor, raw=self._raw)
+    users: SubResource[resources.Users[M]] = SubResource(lambda: resources.Users)
 
-    @cached_property
-    def api_keys(self) -> resources.ApiKeys[M]:
-        return resources.ApiKeys(self._executor, raw=self._raw)
+    api_keys: SubResource[resources.ApiKeys[M]] = SubResource(lambda: resources.ApiKeys)
 
-    @cached_property
-    def products(self) -> resources.Products[M]:
-        """The catalog: products, their stock and recommendations."""
-        return resources.Products(self._executor, raw=self._raw)
+    products: SubResource[resources.Products[M]] = SubResource(lambda: resources.Products)
+    """The catalog: products, their stock and recommendations."""
 
-    @cached_property
-    def bulk(self) -> resources.Bulk[M]:
-        """Imports and exports as server-side jobs: ``bulk.imports.create``,
-        ``bulk.exports.create``, ``bulk.jobs`` (list, get, cancel, result)."""
-        return resources.Bulk(self._executor, raw=self._raw)
+    bulk: SubResource[resources.Bulk[M]] = SubResource(lambda: resources.Bulk)
+    """Imports and exports as server-side jobs: ``bulk.imports.create``,
+    ``bulk.exports.create``, ``bulk.jobs`` (list, get, cancel, result)."""
 
-    @cached_property
-    def categories(self) -> resources.Categories[M]:
-        return resources.Categories(self._executor, raw=self._raw)
+    categories: SubResource[resources.Categories[M]] = SubResource(lambda: resources.Categories)
 
-    @cached_property
-    def orders(self) -> resources.Orders[M]:
-        """Orders, their status changes, payments and invoice."""
-        return resources.Orders(self._executor, raw=self._raw)
+    orders: SubResource[resources.Orders[M]] = SubResource(lambda: resources.Orders)
+    """Orders, their status changes, payments and invoice."""
 
-    @cached_property
-    def payments(self) -> resources.Payments[M]:
-        return resources.Payments(self._executor, raw=self._raw)
+    payments: SubResource[resources.Payments[M]] = SubResource(lambda: resources.Payments)
 
-    @cached_property
-    def events(self) -> resources.Events[M]:
-        """Domain events: list, get, and follow them live (``stream``)."""
-        return resources.Events(self._executor, raw=self._raw)
+    events: SubResource[resources.Events[M]] = SubResource(lambda: resources.Events)
+    """Domain events: list, get, and follow them live (``stream``)."""
 
-    @cached_property
-    def audit(self) -> resources.Audit[M]:
-        """The audit trail (admins): who changed what, from where, and when."""
-        return resources.Audit(self._executor, raw=self._raw)
+    audit: SubResource[resources.Audit[M]] = SubResource(lambda: resources.Audit)
+    """The audit trail (admins): who changed what, from where, and when."""
 
-    @cached_property
-    def notifications(self) -> resources.Notifications[M]:
-        """Emails and SMS sent to customers and admins; staff retry failed ones."""
-        return resources.Notifications(self._executor, raw=self._raw)
+    notifications: SubResource[resources.Notifications[M]] = SubResource(
+        lambda: resources.Notifications
+    )
+    """Emails and SMS sent to customers and admins; staff retry failed ones."""
 
-    @cached_property
-    def webhooks(self) -> resources.Webhooks[M]:
-        """Webhook endpoints and their deliveries (admins); to verify what a receiver
-        gets, use the ``platform_sdk.webhooks`` module."""
-        return resources.Webhooks(self._executor, raw=self._raw)
+    webhooks: SubResource[resources.Webhooks[M]] = SubResource(lambda: resources.Webhooks)
+    """Webhook endpoints and their deliveries (admins); to verify what a receiver
+    gets, use the ``platform_sdk.webhooks`` module."""
 
-    @cached_property
-    def stats(self) -> resources.Stats[M]:
-        """Figures for the operator dashboard (staff): ``stats.overview()``."""
-        return resources.Stats(self._executor, raw=self._raw)
+    stats: SubResource[resources.Stats[M]] = SubResource(lambda: resources.Stats)
+    """Figures for the operator dashboard (staff): ``stats.overview()``."""
 
-    @cached_property
-    def health(self) -> resources.Health[M]:
-        return resources.Health(self._executor, raw=self._raw)
+    health: SubResource[resources.Health[M]] = SubResource(lambda: resources.Health)

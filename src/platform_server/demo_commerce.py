@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+import tomllib
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import get_args
 
 from sqlalchemy import select
@@ -30,81 +33,22 @@ from platform_server.products.models import Product
 from platform_server.products.schemas import ProductCreate
 from platform_server.users import api as users
 
-_CATALOG = {
-    "apparel": (
-        ["T-shirt", "Hoodie", "Rain jacket", "Wool socks", "Cap", "Chinos"],
-        ["organic cotton", "recycled polyester", "merino wool", "linen blend"],
-        12,
-        120,
-    ),
-    "kitchen": (
-        ["Coffee mug", "Chef knife", "Cutting board", "Teapot", "Skillet", "Spice rack"],
-        ["stoneware", "carbon steel", "bamboo", "cast iron"],
-        6,
-        90,
-    ),
-    "books": (
-        ["Field guide", "Cookbook", "Novel", "Atlas", "Poetry collection", "Travel diary"],
-        ["hardcover", "paperback", "illustrated", "signed"],
-        8,
-        45,
-    ),
-    "electronics": (
-        ["USB-C charger", "Headphones", "E-reader", "Desk lamp", "Power bank", "Keyboard"],
-        ["wireless", "noise-cancelling", "compact", "fast-charging"],
-        15,
-        300,
-    ),
-    "garden": (
-        ["Watering can", "Pruning shears", "Seed kit", "Planter", "Hose reel", "Gloves"],
-        ["galvanised", "ergonomic", "terracotta", "heirloom"],
-        5,
-        80,
-    ),
-    "toys": (
-        ["Puzzle", "Building blocks", "Kite", "Board game", "Plush bear", "Yo-yo"],
-        ["wooden", "1000-piece", "family", "glow-in-the-dark"],
-        4,
-        60,
-    ),
-    "sports": (
-        ["Yoga mat", "Water bottle", "Jump rope", "Running belt", "Tennis balls", "Climbing chalk"],
-        ["non-slip", "insulated", "adjustable", "pro"],
-        5,
-        70,
-    ),
-}
-_COLOURS = ["red", "blue", "green", "black", "white", "sand", "olive", "navy"]
-# Where the demo customers live: every order ships to a complete address.
-_ADDRESSES = [
-    ShippingAddress(
-        name="Alice Customer",
-        line1="12 Harbour Street",
-        line2="Flat 3",
-        city="Bergen",
-        postal_code="5003",
-        region="Vestland",
-        country="NO",
-    ),
-    ShippingAddress(
-        name="Bob Customer",
-        line1="221 King Street West",
-        line2="Suite 400",
-        city="Toronto",
-        postal_code="M5H 1K5",
-        region="Ontario",
-        country="CA",
-    ),
-    ShippingAddress(
-        name="Carol Customer",
-        line1="8 Rue des Lilas",
-        line2="Bâtiment B",
-        city="Lyon",
-        postal_code="69003",
-        region="Auvergne-Rhône-Alpes",
-        country="FR",
-    ),
-]
+
+@dataclass(frozen=True)
+class _Category:
+    nouns: list[str]
+    # Each noun comes in every trait: "merino wool" + "Wool socks".
+    traits: list[str]
+    # [lowest, highest]: prices are drawn between them, in whole units.
+    prices: list[int]
+
+
+# The catalog's categories, colours and the customers' addresses are data (demo_data.toml).
+_DATA = tomllib.loads(Path(__file__).with_name("demo_data.toml").read_text(encoding="utf-8"))
+_CATALOG = {name: _Category(**category) for name, category in _DATA["categories"].items()}
+_COLOURS: list[str] = _DATA["colours"]
+# Every order ships to a complete address.
+_ADDRESSES = [ShippingAddress(**address) for address in _DATA["addresses"]]
 # Every status an order can be in, in the order the status machine reaches them.
 STATUSES: tuple[str, ...] = get_args(OrderStatus)
 # Tries per order: a pick of products may be short of stock (some have none).
@@ -121,9 +65,10 @@ def product_name(trait: str, noun: str) -> str:
 
 def _products(rng: random.Random) -> list[ProductCreate]:
     items: list[ProductCreate] = []
-    for category, (nouns, traits, low, high) in _CATALOG.items():
-        for noun in nouns:
-            for trait in traits:
+    for category, kind in _CATALOG.items():
+        low, high = kind.prices
+        for noun in kind.nouns:
+            for trait in kind.traits:
                 colour = rng.choice(_COLOURS)
                 sku = f"DEMO-{category[:3].upper()}-{len(items) + 1:04d}"
                 items.append(

@@ -64,55 +64,37 @@ async def seed(
         db, tag, default_customers(orders) if customers is None else customers
     )
     sample: list[PriceLine] = []
-    product_step, order_step = PERIOD / max(products, 1), PERIOD / max(orders, 1)
 
-    async def add_products(session: AsyncSession, first: int, count: int) -> None:
-        made = await product_seeding.seed_chunk(
-            session,
-            first=first,
-            count=count,
-            tag=tag,
-            rng=rng,
-            since=start,
-            step=product_step,
-            sample_size=-(-SAMPLE * count // products),
-        )
-        sample.extend(made.sample)
+    async def add_products(session: AsyncSession, made: bulk.SeedRows) -> None:
+        share = -(-SAMPLE * made.count // products)  # of the sample, rounded up
+        seeded = await product_seeding.seed_chunk(session, made, tag=tag, sample_size=share)
+        sample.extend(seeded.sample)
 
-    async def add_orders(session: AsyncSession, first: int, count: int) -> None:
-        await order_seeding.seed_chunk(
-            session,
-            first=first,
-            count=count,
-            customers=buyers,
-            products=sample,
-            rng=rng,
-            since=start,
-            step=order_step,
-        )
+    async def add_orders(session: AsyncSession, made: bulk.SeedRows) -> None:
+        await order_seeding.seed_chunk(session, made, customers=buyers, products=sample)
 
-    await _in_chunks(db, "products", products, chunk, add_products, progress)
-    await _in_chunks(db, "orders", orders, chunk, add_orders, progress)
-    async with db.transaction() as session:
-        await bulk.analyze(session)
+    for kind, total, add in (("products", products, add_products), ("orders", orders, add_orders)):
+        # Created times spread evenly over the period, oldest first.
+        rows = bulk.SeedRows(0, total, rng, start, PERIOD / max(total, 1))
+        await _in_chunks(db, kind, rows, chunk, add, progress)
+    await bulk.vacuum_analyze(db.engine)
     return SeedResult(tag=tag, products=products, orders=orders, customers=buyers)
 
 
 async def _in_chunks(
     db: Database,
     kind: str,
-    total: int,
-    chunk: int,
-    add: Callable[[AsyncSession, int, int], Awaitable[None]],
+    rows: bulk.SeedRows,
+    size: int,
+    add: Callable[[AsyncSession, bulk.SeedRows], Awaitable[None]],
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
-    """`add(session, first, count)` for each chunk of `total`, a transaction each."""
-    for first in range(0, total, chunk):
-        count = min(chunk, total - first)
+    """`add(session, chunk)` for each chunk of `size` of `rows`, a transaction each."""
+    for part in rows.chunks(size):
         async with db.transaction() as session:
-            await add(session, first, count)
+            await add(session, part)
         if progress:
-            progress(kind, first + count, total)
+            progress(kind, part.first + part.count, rows.count)
 
 
 async def _customers(db: Database, tag: str, count: int) -> list[tuple[uuid.UUID, str]]:

@@ -250,7 +250,8 @@ def test_order_lifecycle_with_payments_invoice_and_refund(
     pid = payment["id"]
     refused = admin_cli.run("payments", "refund", pid, "--amount", "5.00")
     assert refused.exit_code == 2 and "pass --yes" in refused.stderr
-    assert f"refund 5.00 {payment['currency']} of payment {pid}" in refused.stderr  # currency
+    # named by its reference, with its currency
+    assert f"refund 5.00 {payment['currency']} of payment {payment['reference']}" in refused.stderr
     dry_refund = admin_cli.json("payments", "refund", pid, "--amount", "5.00", "--dry-run")
     assert dry_refund["request"] == {
         "payment_id": pid,

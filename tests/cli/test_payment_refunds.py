@@ -47,10 +47,24 @@ def test_refunds_of_a_cancelled_order(admin_cli: Cli, sdk: Client) -> None:
     note = admin_cli.json("payments", "credit-note", str(payment.id), made["id"])
     assert note["number"] == made["credit_note_number"]
 
+    # What people quote works wherever an id does: #1001-P1, #1001-R1.
+    paid, refunded = f"#{order.number}-P1", f"#{order.number}-R1"
+    assert admin_cli.json("payments", "get", paid)["id"] == str(payment.id)
+    assert admin_cli.json("payments", "get", f"{order.number}-p1")["id"] == str(payment.id)
+    assert [r["id"] for r in admin_cli.json("payments", "refunds", paid)] == [made["id"]]
+    by_reference = admin_cli.json("payments", "credit-note", paid, refunded)
+    assert by_reference["number"] == made["credit_note_number"]
+    unknown = admin_cli.run("payments", "get", f"#{order.number}-P9")
+    assert unknown.exit_code == 5 and f"No payment matches '#{order.number}-P9'" in unknown.stderr
+    no_refund = admin_cli.run("payments", "credit-note", paid, f"#{order.number}-R7")
+    assert no_refund.exit_code == 5 and f"has no refund '#{order.number}-R7'" in no_refund.stderr
+
 
 def test_refunds_bad_input(admin_cli: Cli) -> None:
     malformed = admin_cli.run("payments", "refunds", "not-an-id")
     assert malformed.exit_code == 2 and "not-an-id" in malformed.stderr
+    wrong_kind = admin_cli.run("payments", "get", "#1001-R1")
+    assert wrong_kind.exit_code == 2 and "is not a payment: give its reference" in wrong_kind.stderr
     missing = admin_cli.run("payments", "refunds", str(uuid.uuid4()))
     assert missing.exit_code == 5 and "(404, request " in missing.stderr
 

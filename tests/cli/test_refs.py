@@ -94,7 +94,6 @@ def test_an_ambiguous_prefix_lists_the_matches(admin_cli: Cli, product: Any) -> 
         ["audit", "get", "nope"],
         ["api-keys", "revoke", "nope", "--yes"],
         ["auth", "sessions", "revoke", "nope", "--yes"],
-        ["payments", "refund", "nope", "--yes"],
         ["orders", "list", "--user-id", "nope"],
     ],
 )
@@ -112,6 +111,8 @@ def test_a_malformed_id_is_exit_2_everywhere(cli: Cli, args: list[str]) -> None:
         (["orders", "cancel", "#x", "--yes"], "is not an order"),
         (["orders", "get", "#0"], "is not an order"),
         (["payments", "list", "abc"], "is not an order"),
+        (["payments", "refund", "nope", "--yes"], "is not a payment: give its reference"),
+        (["payments", "credit-note", "#1001-P1", "#1001-P2"], "is not a refund"),
         (["products", "get", "bad sku"], "is not a product: give its SKU"),
         (["products", "delete", "a/b", "--yes"], "is not a product"),
         (["orders", "create", "--item", "bad sku:2"], "is not a product"),

@@ -185,6 +185,41 @@ def test_path_params_are_escaped(client: Client, api: respx.MockRouter) -> None:
     assert route.calls[0].request.url.raw_path == b"/api/v1/api-keys/a%2Fb"
 
 
+def test_methods_without_a_body_send_what_their_signature_says(
+    client: Client, api: respx.MockRouter
+) -> None:
+    """``products.images.set_primary`` and ``users.list``/``users.change_password`` have no
+    body: the first parameter fills ``{id}``, ``image_id`` its own placeholder, the other
+    parameters are query fields (GET) or JSON body fields (POST), given by position or name."""
+    image = {
+        "id": str(USER_ID),
+        "product_id": str(USER_ID),
+        "filename": "a.png",
+        "content_type": "image/png",
+        "width": 1,
+        "height": 1,
+        "size_bytes": 1,
+        "position": 0,
+        "is_primary": True,
+        "url": "/i",
+        "created_at": "2026-11-25T08:00:00Z",
+    }
+    primary = api.post(f"/api/v1/products/p1/images/{USER_ID}/primary").mock(
+        return_value=httpx.Response(200, json=image)
+    )
+    page = {"data": [user_json(id=str(USER_ID))], "next_cursor": None}
+    listed = api.get("/api/v1/users").mock(return_value=httpx.Response(200, json=page))
+    password = api.post(f"/api/v1/users/{USER_ID}/password").mock(return_value=httpx.Response(204))
+
+    assert client.products.images.set_primary("p1", image_id=USER_ID).is_primary
+    assert [u.id for u in client.users.list(role="admin", limit=5)] == [USER_ID]
+    assert client.users.change_password(user_id=USER_ID, new_password="n3w-pass") is None
+
+    assert primary.calls[0].request.read() == b""
+    assert dict(listed.calls[0].request.url.params) == {"role": "admin", "limit": "5"}
+    assert json.loads(password.calls[0].request.read()) == {"new_password": "n3w-pass"}
+
+
 def test_registered_operations_cover_the_documented_api() -> None:
     """The registry finds operations on every level of resources (sub-resources such as
     ``products.images`` and ``payments.refunds`` included), the same for both clients.

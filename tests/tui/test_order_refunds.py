@@ -48,3 +48,25 @@ async def test_a_cancelled_orders_refund_and_credit_note(
         and "6.00 USD" in refund_line
     )
     assert "order cancelled" in refund_line
+
+
+async def test_the_refund_dialog_names_the_payment_by_its_reference(
+    make_app: Callable[..., RecordingApp], shop: Shop, customer: Account
+) -> None:
+    from platform_cli.tui.dialogs import ConfirmDialog
+
+    order, _ = shop.paid_order(customer, (shop.product(price="8.00")["id"], 1))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_view("orders", f"q:{customer.email}")
+        await wait_until(pilot, loaded(app, OrdersView))
+        view = app.screen
+        assert isinstance(view, OrdersView)
+        await wait_until(pilot, lambda: view.table.get(order["id"]) is not None)
+        assert view.table.select_key(order["id"])
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        command = dialog.plan.command({"amount": "2.00"})
+    assert command == f"platform payments refund '#{order['number']}-P1' --amount 2.00 --yes"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from platform_cli.context import JqOption, OutputOption, TemplateOption, client, output, state
+from platform_cli.params import arg, opt
 
 if TYPE_CHECKING:
     import httpx
@@ -72,31 +73,22 @@ def api(
         str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE (may be left out: GET).")
     ],
     path: Annotated[
-        str | None,
-        typer.Argument(
-            help="`users/me` (under /api/v1) or an absolute path like /healthz.",
-            show_default=False,
-        ),
+        str | None, arg(help="`users/me` (under /api/v1) or an absolute path like /healthz.")
     ] = None,
     field: Annotated[
         list[str] | None,
-        typer.Option(
+        opt(
             "--field",
             "-f",
             help="key=value: query parameter for GET/DELETE, JSON body field otherwise; "
             "true/false/null and numbers are typed.",
-            show_default=False,
         ),
     ] = None,
     header: Annotated[
-        list[str] | None,
-        typer.Option("--header", "-H", help="Extra header 'Name: value'.", show_default=False),
+        list[str] | None, opt("--header", "-H", help="Extra header 'Name: value'.")
     ] = None,
     input_file: Annotated[
-        str | None,
-        typer.Option(
-            "--input", help="Request body from a file, or `-` for stdin (JSON).", show_default=False
-        ),
+        str | None, opt("--input", help="Request body from a file, or `-` for stdin (JSON).")
     ] = None,
     paginate: Annotated[
         bool, typer.Option("--paginate", help="Follow next_cursor and print every item.")

@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from platform_cli.context import Column, connection
+from platform_cli.params import arg
 from platform_cli.verbs import Session, verb
 
 app = typer.Typer(
     help="Settings of the active profile (or the defaults with --global).", no_args_is_help=True
 )
 
-KeyArg = Annotated[str, typer.Argument(help="base_url or output.", show_default=False)]
+KeyArg = Annotated[str, arg(help="base_url or output.")]
 GlobalOption = Annotated[
     bool, typer.Option("--global", "-g", help="The defaults every profile inherits.")
 ]
@@ -47,10 +48,7 @@ def get(session: Session, key: KeyArg, global_: GlobalOption = False) -> None:
 @app.command("set")
 @verb(authenticated=False)
 def set_(
-    session: Session,
-    key: KeyArg,
-    value: Annotated[str, typer.Argument(show_default=False)],
-    global_: GlobalOption = False,
+    session: Session, key: KeyArg, value: Annotated[str, arg()], global_: GlobalOption = False
 ) -> None:
     """Change a setting of the active profile (or --global)."""
     from platform_cli.config import ConfigError

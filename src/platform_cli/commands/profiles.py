@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from platform_cli.context import YesOption, columns, confirm, connection
+from platform_cli.params import arg
 from platform_cli.verbs import Session, verb
 
 if TYPE_CHECKING:
     from platform_cli.client import Connection
 app = typer.Typer(help="List, switch, show and delete profiles.", no_args_is_help=True)
 
-NameArg = Annotated[str, typer.Argument(help="Profile name.", show_default=False)]
+NameArg = Annotated[str, arg(help="Profile name.")]
 
 
 COLUMNS = columns(
@@ -71,10 +72,7 @@ def use(session: Session, name: NameArg) -> None:
 @verb(authenticated=False)
 def show(
     session: Session,
-    name: Annotated[
-        str | None,
-        typer.Argument(help="Profile name (default: the active one).", show_default=False),
-    ] = None,
+    name: Annotated[str | None, arg(help="Profile name (default: the active one).")] = None,
 ) -> None:
     """Settings of a profile (never its secrets)."""
     out = session.out

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from platform_cli.params import opt
+
 if TYPE_CHECKING:
     from platform_server.core.settings import Settings
 
@@ -40,10 +42,7 @@ def server_settings(config: Path | None) -> Settings:
     return Settings.load()
 
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="An env file of PLATFORM_* settings.", show_default=False),
-]
+ConfigOption = Annotated[Path | None, opt("--config", help="An env file of PLATFORM_* settings.")]
 
 
 @app.command()
@@ -276,8 +275,7 @@ def sweep_files(
 def create_admin(
     email: Annotated[str, typer.Option(help="The admin's email.")],
     password: Annotated[
-        str | None,
-        typer.Option(help="Prompted for when omitted (keeps it out of shell history)."),
+        str | None, typer.Option(help="Prompted for when omitted (keeps it out of shell history).")
     ] = None,
     name: Annotated[str, typer.Option(help="Display name.")] = "Admin",
     config: ConfigOption = None,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from platform_cli.commands.server import ConfigOption, server_settings
+from platform_cli.params import opt
 
 app = typer.Typer(
     help="Deliver events from RabbitMQ: notifications and webhooks.", no_args_is_help=True
@@ -25,11 +26,8 @@ def run(
     config: ConfigOption = None,
     metrics_port: Annotated[
         int | None,
-        typer.Option(
-            min=1,
-            max=65535,
-            help="Serve this worker's Prometheus metrics on this port (/metrics).",
-            show_default=False,
+        opt(
+            min=1, max=65535, help="Serve this worker's Prometheus metrics on this port (/metrics)."
         ),
     ] = None,
     metrics_host: Annotated[

@@ -66,7 +66,7 @@ class PlatformApp(App[None]):
     # Only ours: the views and the highlighted row's actions come first, not Textual's.
     COMMANDS: ClassVar[set[Any]] = {PlatformCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True)
     ]
 
     offline: reactive[str | None] = reactive(None)
@@ -208,8 +208,7 @@ class PlatformApp(App[None]):
         while True:
             try:
                 stream = cast(
-                    "AsyncGenerator[Any, None]",
-                    self.client.events.stream(last_event_id=last_id),
+                    "AsyncGenerator[Any, None]", self.client.events.stream(last_event_id=last_id)
                 )
                 async with contextlib.aclosing(stream):
                     async for event in stream:

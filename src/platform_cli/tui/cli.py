@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from platform_cli.params import opt
+
 TEXTUAL_MISSING = (
     "the dashboard needs Textual, which is not installed; "
     "install the extra: pip install 'platform-commerce[tui]'"
@@ -29,11 +31,7 @@ def tui(
     ] = False,
     view: Annotated[
         str | None,
-        typer.Option(
-            "--view",
-            help="Start in this view, with an optional filter: 'orders pending'.",
-            show_default=False,
-        ),
+        opt("--view", help="Start in this view, with an optional filter: 'orders pending'."),
     ] = None,
 ) -> None:
     """Open the operator dashboard in the terminal (needs the `tui` extra).

@@ -21,9 +21,7 @@ from platform_cli.tui.actions import ActionPlan, Values
 class ConfirmDialog(ModalScreen[Values | None]):
     """Says what will happen and the equivalent command; returns the values, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
 
     def __init__(self, plan: ActionPlan) -> None:
         super().__init__(classes="dialog-screen")
@@ -47,9 +45,7 @@ class ConfirmDialog(ModalScreen[Values | None]):
                                 choice in ticked,
                             )
                             for choice, hint in zip(
-                                item.choices,
-                                item.hints or ("",) * len(item.choices),
-                                strict=True,
+                                item.choices, item.hints or ("",) * len(item.choices), strict=True
                             )
                         ),
                         id=f"field-{item.name}",
@@ -64,20 +60,20 @@ class ConfirmDialog(ModalScreen[Values | None]):
                     )
                 else:
                     yield Input(
-                        value=item.default,
-                        placeholder=item.placeholder,
-                        id=f"field-{item.name}",
+                        value=item.default, placeholder=item.placeholder, id=f"field-{item.name}"
                     )
                 yield Static("", id=f"error-{item.name}", classes="field-error")
             yield Static(Text("Equivalent command", style="bold dim"), classes="command-label")
             yield Static("", id="dialog-command")
             with Horizontal(id="dialog-buttons"):
+                # A button runs the dialog's action (the same as its key), not a handler.
                 yield Button(
                     plan.confirm_label,
                     id="confirm",
                     variant="error" if plan.danger else "primary",
+                    action="screen.confirm",
                 )
-                yield Button("Go back", id="cancel")
+                yield Button("Go back", id="cancel", action="screen.cancel")
             hint = "Enter confirms · Esc cancels" if plan.fields else "y confirms · n / Esc cancels"
             yield Static(Text(hint, style="dim"), id="dialog-hint")
 
@@ -138,14 +134,6 @@ class ConfirmDialog(ModalScreen[Values | None]):
         else:
             self.action_confirm()
 
-    @on(Button.Pressed, "#confirm")
-    def _confirm_pressed(self) -> None:
-        self.action_confirm()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
     def on_key(self, event: events.Key) -> None:
         if isinstance(self.focused, Input):
             return
@@ -200,21 +188,14 @@ class SecretDialog(ModalScreen[None]):
             yield Static(self.note, id="dialog-summary")
             with Horizontal(id="dialog-buttons"):
                 if self.secret:
-                    yield Button("Copy", id="copy")
-                yield Button("I have stored it" if self.secret else "Close", id="close")
+                    yield Button("Copy", id="copy", action="screen.copy")
+                close = "I have stored it" if self.secret else "Close"
+                yield Button(close, id="close", action="screen.close")
             hint = "c copies · Enter or Esc closes" if self.secret else "Enter or Esc closes"
             yield Static(Text(hint, style="dim"), id="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
-
-    @on(Button.Pressed, "#copy")
-    def _copy_pressed(self) -> None:
-        self.action_copy()
-
-    @on(Button.Pressed, "#close")
-    def _close_pressed(self) -> None:
-        self.action_close()
 
     def action_copy(self) -> None:
         if self.secret:
@@ -238,7 +219,7 @@ class HelpScreen(ModalScreen[None]):
     """Every binding of the view below, the global ones, the commands and filter keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close", show=False),
+        Binding("escape,q,question_mark", "close", "Close", show=False)
     ]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:

@@ -1,4 +1,8 @@
-"""Building the call a resource method returns, with each part written once."""
+"""Building the call a resource method returns, with each part written once.
+
+For the methods whose signature does not say it all (an argument converted, a file
+uploaded or downloaded, a custom parse); the others have no body (``_declared.py``).
+"""
 
 from __future__ import annotations
 

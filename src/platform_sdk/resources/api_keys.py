@@ -8,7 +8,7 @@ from uuid import UUID
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import CreateOptions, M, PageOptions, RequestOptions
 from ..models import ApiKey, ApiKeyCreated
-from ._calls import many, nothing, one
+from ._calls import one
 
 
 class ApiKeys(Resource[M]):
@@ -35,9 +35,7 @@ class ApiKeys(Resource[M]):
         )
 
     @paginated("GET", "/api/v1/api-keys")
-    def list(self, **options: Unpack[PageOptions]) -> PageCall[ApiKey]:
-        return many(ApiKey, options)
+    def list(self, **options: Unpack[PageOptions]) -> PageCall[ApiKey]: ...
 
     @endpoint("DELETE", "/api/v1/api-keys/{id}")
-    def revoke(self, key_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
-        return nothing(options, id=key_id)
+    def revoke(self, key_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]: ...

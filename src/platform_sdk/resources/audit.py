@@ -7,7 +7,6 @@ from uuid import UUID
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import M, PageOptions, RequestOptions
 from ..models import AuditRecord
-from ._calls import fields, many, one
 
 
 class Audit(Resource[M]):
@@ -30,8 +29,9 @@ class Audit(Resource[M]):
         ``action`` is an action (``"order.ship"``) or a prefix of whole parts (``"order"``
         matches ``order.cancel``, ``order.ship``, …). Times without a zone are UTC.
         """
-        return many(AuditRecord, options, query=fields(locals()))
+        ...
 
     @endpoint("GET", "/api/v1/audit/{id}")
-    def get(self, record_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[AuditRecord]:
-        return one(AuditRecord, options, id=record_id)
+    def get(
+        self, record_id: UUID | str, **options: Unpack[RequestOptions]
+    ) -> Call[AuditRecord]: ...

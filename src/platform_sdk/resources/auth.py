@@ -1,25 +1,22 @@
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._types import M, PageOptions, RequestOptions
 from ..models import Accepted, MfaEnrollment, MfaRecoveryCodes, Session, TokenPair
-from ._calls import fields, many, nothing, one
+from ._calls import fields, nothing, one
 
 
 class Sessions(Resource[M]):
     """Sign-in sessions of the current user."""
 
     @paginated("GET", "/api/v1/auth/sessions")
-    def list(self, **options: Unpack[PageOptions]) -> PageCall[Session]:
-        return many(Session, options)
+    def list(self, **options: Unpack[PageOptions]) -> PageCall[Session]: ...
 
     @endpoint("DELETE", "/api/v1/auth/sessions/{id}")
-    def revoke(self, session_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
-        return nothing(options, id=session_id)
+    def revoke(self, session_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]: ...
 
 
 class Mfa(Resource[M]):
@@ -28,24 +25,24 @@ class Mfa(Resource[M]):
     @endpoint("POST", "/api/v1/auth/mfa/enroll")
     def enroll(self, **options: Unpack[RequestOptions]) -> Call[MfaEnrollment]:
         """A new secret and its ``otpauth://`` URI (shown once); on after :meth:`confirm`."""
-        return one(MfaEnrollment, options)
+        ...
 
     @endpoint("POST", "/api/v1/auth/mfa/confirm")
     def confirm(self, *, code: str, **options: Unpack[RequestOptions]) -> Call[MfaRecoveryCodes]:
         """Turn the second factor on with a first code; answers the recovery codes once."""
-        return one(MfaRecoveryCodes, options, body=fields(locals()))
+        ...
 
     @endpoint("POST", "/api/v1/auth/mfa/disable")
     def disable(self, *, code: str, **options: Unpack[RequestOptions]) -> Call[None]:
         """Turn the second factor off with a current code (or a recovery code)."""
-        return nothing(options, body=fields(locals()))
+        ...
 
     @endpoint("POST", "/api/v1/auth/mfa/recovery-codes")
     def recovery_codes(
         self, *, code: str, **options: Unpack[RequestOptions]
     ) -> Call[MfaRecoveryCodes]:
         """New recovery codes (the old ones stop working), with a current code."""
-        return one(MfaRecoveryCodes, options, body=fields(locals()))
+        ...
 
     @endpoint("POST", "/api/v1/auth/mfa/verify", authenticated=False)
     def verify(
@@ -89,12 +86,12 @@ class Auth(Resource[M]):
     @endpoint("POST", "/api/v1/auth/verify-email", authenticated=False)
     def verify_email(self, token: str, **options: Unpack[RequestOptions]) -> Call[None]:
         """Redeem the code from the verification email (once, before it expires)."""
-        return nothing(options, body=fields(locals()))
+        ...
 
     @endpoint("POST", "/api/v1/auth/verify-email/resend", authenticated=False)
     def resend_verification(self, email: str, **options: Unpack[RequestOptions]) -> Call[Accepted]:
         """Send the verification email again; the same answer whatever the address."""
-        return one(Accepted, options, body=fields(locals()))
+        ...
 
     @endpoint("POST", "/api/v1/auth/password-reset", authenticated=False)
     def request_password_reset(
@@ -102,19 +99,15 @@ class Auth(Resource[M]):
     ) -> Call[Accepted]:
         """Email a reset code (valid 30 minutes by default); the same answer whatever
         the address."""
-        return one(Accepted, options, body=fields(locals()))
+        ...
 
     @endpoint("POST", "/api/v1/auth/password-reset/confirm", authenticated=False)
     def confirm_password_reset(
         self, token: str, new_password: str, **options: Unpack[RequestOptions]
     ) -> Call[None]:
         """Set a new password with the emailed code; every session of the account ends."""
-        return nothing(options, body=fields(locals()))
+        ...
 
-    @cached_property
-    def sessions(self) -> Sessions[M]:
-        return Sessions(self._executor, raw=self._raw)
+    sessions: SubResource[Sessions[M]] = SubResource(lambda: Sessions)
 
-    @cached_property
-    def mfa(self) -> Mfa[M]:
-        return Mfa(self._executor, raw=self._raw)
+    mfa: SubResource[Mfa[M]] = SubResource(lambda: Mfa)

@@ -44,12 +44,12 @@ class Avatars(Resource[M]):
     @endpoint("DELETE", "/api/v1/users/me/avatar")
     def remove(self, **options: Unpack[RequestOptions]) -> Call[Profile]:
         """Remove your avatar; the profile's ``avatar_url`` becomes None."""
-        return one(Profile, options)
+        ...
 
     @endpoint("DELETE", "/api/v1/users/{id}/avatar")
     def remove_for(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Profile]:
         """Remove a user's avatar (the user themself, or an admin)."""
-        return one(Profile, options, id=user_id)
+        ...
 
     @endpoint("GET", "/api/v1/users/{id}/avatar")
     def download(

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from typing import Any, Literal, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
 from .._types import M, PageOptions, RequestOptions
 from ..models import BulkJob
-from ._calls import fields, many, one, saved
+from ._calls import one, saved
 
 FileFormat = Literal["csv", "jsonl"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -69,16 +68,15 @@ class BulkJobs(Resource[M]):
         self, *, status: JobStatus | None = None, **options: Unpack[PageOptions]
     ) -> PageCall[BulkJob]:
         """Your jobs, newest first (an admin's: everyone's)."""
-        return many(BulkJob, options, query=fields(locals()))
+        ...
 
     @endpoint("GET", "/api/v1/bulk/jobs/{id}")
-    def get(self, job_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[BulkJob]:
-        return one(BulkJob, options, id=job_id)
+    def get(self, job_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[BulkJob]: ...
 
     @endpoint("POST", "/api/v1/bulk/jobs/{id}/cancel")
     def cancel(self, job_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[BulkJob]:
         """Stop before the next chunk (what committed stays applied); 409 once finished."""
-        return one(BulkJob, options, id=job_id)
+        ...
 
     @endpoint("GET", "/api/v1/bulk/jobs/{id}/result")
     def result(
@@ -97,14 +95,8 @@ class BulkJobs(Resource[M]):
 class Bulk(Resource[M]):
     """Imports and exports run as server-side jobs (``imports``, ``exports``, ``jobs``)."""
 
-    @cached_property
-    def imports(self) -> BulkImports[M]:
-        return BulkImports(self._executor, raw=self._raw)
+    imports: SubResource[BulkImports[M]] = SubResource(lambda: BulkImports)
 
-    @cached_property
-    def exports(self) -> BulkExports[M]:
-        return BulkExports(self._executor, raw=self._raw)
+    exports: SubResource[BulkExports[M]] = SubResource(lambda: BulkExports)
 
-    @cached_property
-    def jobs(self) -> BulkJobs[M]:
-        return BulkJobs(self._executor, raw=self._raw)
+    jobs: SubResource[BulkJobs[M]] = SubResource(lambda: BulkJobs)

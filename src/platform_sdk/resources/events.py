@@ -8,7 +8,7 @@ from uuid import UUID
 from .._endpoints import Call, PageCall, Resource, StreamCall, endpoint, paginated, streaming
 from .._types import M, PageOptions, RequestOptions
 from ..models import Event
-from ._calls import many, one
+from ._calls import many
 
 
 class Events(Resource[M]):
@@ -37,8 +37,7 @@ class Events(Resource[M]):
         )
 
     @endpoint("GET", "/api/v1/events/{id}")
-    def get(self, event_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Event]:
-        return one(Event, options, id=event_id)
+    def get(self, event_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Event]: ...
 
     @streaming("/api/v1/events/stream")
     def stream(

@@ -6,7 +6,6 @@ from uuid import UUID
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._types import M, PageOptions, RequestOptions
 from ..models import Notification
-from ._calls import fields, many, one
 
 NotificationStatus = Literal["queued", "sent", "failed"]
 NotificationChannel = Literal["email", "sms"]
@@ -25,13 +24,12 @@ class Notifications(Resource[M]):
     ) -> PageCall[Notification]:
         """Emails and SMS, newest first: customers see their own; staff see everyone's
         (``user_id`` filters)."""
-        return many(Notification, options, query=fields(locals()))
+        ...
 
     @endpoint("GET", "/api/v1/notifications/{id}")
     def get(
         self, notification_id: UUID | str, **options: Unpack[RequestOptions]
-    ) -> Call[Notification]:
-        return one(Notification, options, id=notification_id)
+    ) -> Call[Notification]: ...
 
     @endpoint("POST", "/api/v1/notifications/{id}/retry")
     def retry(
@@ -39,4 +37,4 @@ class Notifications(Resource[M]):
     ) -> Call[Notification]:
         """Send a failed (or queued) notification again now (staff); a sent one raises
         ``ConflictError``."""
-        return one(Notification, options, id=notification_id)
+        ...

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated, raw_bytes
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated, raw_bytes
 from .._files import Downloaded, FileTarget, Progress
 from .._types import (
     CreateOptions,
@@ -18,7 +17,7 @@ from .._types import (
     ShippingAddressParam,
 )
 from ..models import Invoice, Order, OrderTransition, Payment
-from ._calls import fields, many, one, only, saved
+from ._calls import one, only, saved
 
 
 class OrderPayments(Resource[M]):
@@ -32,12 +31,12 @@ class OrderPayments(Resource[M]):
         and leaves the order payable. A provider failure is a 5xx, retried with the same
         ``Idempotency-Key`` so the order is charged at most once.
         """
-        return one(Payment, options, id=order_id, body=fields(locals(), "order_id"))
+        ...
 
     @paginated("GET", "/api/v1/orders/{id}/payments")
     def list(self, order_id: UUID | str, **options: Unpack[PageOptions]) -> PageCall[Payment]:
         """Every payment attempt of the order, failed ones included."""
-        return many(Payment, options, id=order_id)
+        ...
 
 
 class Orders(Resource[M]):
@@ -81,11 +80,10 @@ class Orders(Resource[M]):
         ``q`` matches an order id or the buyer's email; ``number`` the order's number
         (``1001`` for ``#1001``); ``id_prefix`` ids that start with these 8 or more hex digits.
         """
-        return many(Order, options, query=fields(locals()))
+        ...
 
     @endpoint("GET", "/api/v1/orders/{id}")
-    def get(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
-        return one(Order, options, id=order_id)
+    def get(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]: ...
 
     @endpoint("GET", "/api/v1/orders")
     def get_by_number(self, number: int, **options: Unpack[RequestOptions]) -> Call[Order]:
@@ -98,7 +96,7 @@ class Orders(Resource[M]):
         self, order_id: UUID | str, **options: Unpack[PageOptions]
     ) -> PageCall[OrderTransition]:
         """Every status change with who made it and when, newest first."""
-        return many(OrderTransition, options, id=order_id)
+        ...
 
     @endpoint("POST", "/api/v1/orders/{id}/cancel")
     def cancel(
@@ -109,12 +107,12 @@ class Orders(Resource[M]):
         Customers may cancel pending orders; staff may also cancel paid or fulfilled
         ones, which refunds the payment in full.
         """
-        return one(Order, options, id=order_id, body=fields(locals(), "order_id"))
+        ...
 
     @endpoint("POST", "/api/v1/orders/{id}/fulfill")
     def fulfill(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
         """Mark a paid order fulfilled (staff); its units leave stock."""
-        return one(Order, options, id=order_id)
+        ...
 
     @endpoint("POST", "/api/v1/orders/{id}/ship")
     def ship(
@@ -126,17 +124,17 @@ class Orders(Resource[M]):
         **options: Unpack[RequestOptions],
     ) -> Call[Order]:
         """Mark a fulfilled order shipped (staff)."""
-        return one(Order, options, id=order_id, body=fields(locals(), "order_id"))
+        ...
 
     @endpoint("POST", "/api/v1/orders/{id}/deliver")
     def deliver(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Order]:
         """Mark a shipped order delivered (staff)."""
-        return one(Order, options, id=order_id)
+        ...
 
     @endpoint("GET", "/api/v1/orders/{id}/invoice")
     def invoice(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Invoice]:
         """The invoice of a paid order; an unpaid one raises ``ConflictError``."""
-        return one(Invoice, options, id=order_id)
+        ...
 
     @endpoint("GET", "/api/v1/orders/{id}/invoice")
     def invoice_pdf(self, order_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[bytes]:
@@ -158,6 +156,4 @@ class Orders(Resource[M]):
         order was paid, the same bytes (and ``etag``) every time."""
         return saved(options, to, progress, accept="application/pdf", path={"id": order_id})
 
-    @cached_property
-    def payments(self) -> OrderPayments[M]:
-        return OrderPayments(self._executor, raw=self._raw)
+    payments: SubResource[OrderPayments[M]] = SubResource(lambda: OrderPayments)

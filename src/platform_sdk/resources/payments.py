@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._files import Downloaded, FileTarget, Progress
 from .._types import CreateOptions, M, Money, PageOptions, RequestOptions
 from ..models import CreditNote, Payment, Refund, RefundListed
-from ._calls import fields, many, one, saved
+from ._calls import saved
 
 
 class Refunds(Resource[M]):
@@ -26,7 +25,7 @@ class Refunds(Resource[M]):
         Never more than was captured in total; a full refund moves the order to
         ``refunded``.
         """
-        return one(Refund, options, id=payment_id, body=fields(locals(), "payment_id"))
+        ...
 
     @paginated("GET", "/api/v1/payments/{id}/refunds")
     def list(
@@ -34,7 +33,7 @@ class Refunds(Resource[M]):
     ) -> PageCall[RefundListed]:
         """The payment's refunds, newest first (its buyer, or staff), a cancellation's
         included, each with its ``reference`` (``#1001-R1``) and ``credit_note_number``."""
-        return many(RefundListed, options, id=payment_id)
+        ...
 
     @endpoint("GET", "/api/v1/payments/{id}/refunds/{refund_id}/credit-note")
     def credit_note(
@@ -42,7 +41,7 @@ class Refunds(Resource[M]):
     ) -> Call[CreditNote]:
         """The refund's credit note (``CN-000001``), issued with the refund; the customer
         whose order it is or staff."""
-        return one(CreditNote, options, path={"id": payment_id, "refund_id": refund_id})
+        ...
 
     @endpoint("GET", "/api/v1/payments/{id}/refunds/{refund_id}/credit-note")
     def download_credit_note(
@@ -66,8 +65,6 @@ class Payments(Resource[M]):
     @endpoint("GET", "/api/v1/payments/{id}")
     def get(self, payment_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Payment]:
         """One payment (its buyer, or staff): amount, currency and what was refunded."""
-        return one(Payment, options, id=payment_id)
+        ...
 
-    @cached_property
-    def refunds(self) -> Refunds[M]:
-        return Refunds(self._executor, raw=self._raw)
+    refunds: SubResource[Refunds[M]] = SubResource(lambda: Refunds)

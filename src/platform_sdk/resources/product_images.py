@@ -6,9 +6,9 @@ from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
 from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
-from .._types import M, RequestOptions
+from .._types import CreateOptions, M, RequestOptions
 from ..models import ProductImage
-from ._calls import many, nothing, one, saved
+from ._calls import many, one, saved
 
 ImageVariant = Literal["original", "800", "200"]
 
@@ -17,7 +17,7 @@ class ProductImages(Resource[M]):
     """A product's pictures: JPEG, PNG or WebP, stored without metadata, with 800 and
     200 px variants. Uploads and downloads stream from and to files."""
 
-    @endpoint("POST", "/api/v1/products/{id}/images")
+    @endpoint("POST", "/api/v1/products/{id}/images", creates=True)
     def add(
         self,
         product_id: UUID | str,
@@ -25,12 +25,13 @@ class ProductImages(Resource[M]):
         *,
         filename: str | None = None,
         progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[CreateOptions],
     ) -> Call[ProductImage]:
         """Upload an image (staff) from a path or a binary file object, streamed.
 
         ``filename`` defaults to the path's name; ``progress(sent, total)`` is called
-        as bytes go out. Not retried (a repeat would add the image twice).
+        as bytes go out. Sent with an ``Idempotency-Key`` (``idempotency_key``, or one
+        made per call), so a retry after a lost answer never adds the image twice.
         """
         upload = Upload.of(file, filename=filename, progress=progress)
         return one(ProductImage, options, id=product_id, upload=upload)
@@ -40,7 +41,7 @@ class ProductImages(Resource[M]):
         self, product_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> PageCall[ProductImage]:
         """Every image of the product (one page), the primary one first."""
-        return many(ProductImage, options, id=product_id)
+        ...
 
     @paginated("PUT", "/api/v1/products/{id}/images/order")
     def reorder(
@@ -58,14 +59,14 @@ class ProductImages(Resource[M]):
         self, product_id: UUID | str, image_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[ProductImage]:
         """Make this image the product's primary one."""
-        return one(ProductImage, options, id=product_id, path={"image_id": image_id})
+        ...
 
     @endpoint("DELETE", "/api/v1/products/{id}/images/{image_id}")
     def remove(
         self, product_id: UUID | str, image_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[None]:
         """Delete the image and its stored files (staff)."""
-        return nothing(options, id=product_id, path={"image_id": image_id})
+        ...
 
     @endpoint("GET", "/api/v1/products/{id}/images/{image_id}/{variant}")
     def download(

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import Any, Unpack
 from uuid import UUID
 
 from .. import resources
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._types import (
     CreateOptions,
     M,
@@ -18,15 +17,14 @@ from .._types import (
     RequestOptions,
 )
 from ..models import Batch, Inventory, Movement, Product, ProductDeleted
-from ._calls import fields, many, one, only
+from ._calls import one, only
 
 
 class ProductInventory(Resource[M]):
     """Stock of a product and its ledger (staff)."""
 
     @endpoint("GET", "/api/v1/products/{id}/inventory")
-    def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Inventory]:
-        return one(Inventory, options, id=product_id)
+    def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Inventory]: ...
 
     @endpoint("POST", "/api/v1/products/{id}/inventory/adjustments")
     def adjust(
@@ -43,12 +41,12 @@ class ProductInventory(Resource[M]):
         Never below what orders reserve (``ConflictError``). Not retried: repeating it
         would adjust twice.
         """
-        return one(Inventory, options, id=product_id, body=fields(locals(), "product_id"))
+        ...
 
     @paginated("GET", "/api/v1/products/{id}/inventory/adjustments")
     def ledger(self, product_id: UUID | str, **options: Unpack[PageOptions]) -> PageCall[Movement]:
         """Every change of on-hand stock (adjustments, fulfilled orders), newest first."""
-        return many(Movement, options, id=product_id)
+        ...
 
 
 class Products(Resource[M]):
@@ -69,7 +67,7 @@ class Products(Resource[M]):
         **options: Unpack[CreateOptions],
     ) -> Call[Product]:
         """Create a product (staff); ``stock`` sets the initial units on hand."""
-        return one(Product, options, body=fields(locals()))
+        ...
 
     @paginated("GET", "/api/v1/products")
     def list(
@@ -94,11 +92,10 @@ class Products(Resource[M]):
         ``status`` filters for staff only; others always see active products. ``sort``
         defaults to relevance with ``q``, else newest first.
         """
-        return many(Product, options, query=fields(locals()))
+        ...
 
     @endpoint("GET", "/api/v1/products/{id}")
-    def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Product]:
-        return one(Product, options, id=product_id)
+    def get(self, product_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Product]: ...
 
     @endpoint("GET", "/api/v1/products")
     def get_by_sku(self, sku: str, **options: Unpack[RequestOptions]) -> Call[Product]:
@@ -121,14 +118,14 @@ class Products(Resource[M]):
         **options: Unpack[RequestOptions],
     ) -> Call[Product]:
         """Change the given fields (staff); stock changes go through ``inventory.adjust``."""
-        return one(Product, options, id=product_id, body=fields(locals(), "product_id"))
+        ...
 
     @endpoint("DELETE", "/api/v1/products/{id}")
     def delete(
         self, product_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[ProductDeleted]:
         """Delete the product, or archive it when orders refer to it (see ``result``)."""
-        return one(ProductDeleted, options, id=product_id)
+        ...
 
     @endpoint("POST", "/api/v1/products/batch")
     def batch(
@@ -161,14 +158,8 @@ class Products(Resource[M]):
 
         A single page (``limit`` at most 20).
         """
-        return many(Product, options, id=product_id, query=fields(locals(), "product_id"))
+        ...
 
-    @cached_property
-    def inventory(self) -> ProductInventory[M]:
-        return ProductInventory(self._executor, raw=self._raw)
+    inventory: SubResource[ProductInventory[M]] = SubResource(lambda: ProductInventory)
 
-    @cached_property
-    def images(self) -> resources.ProductImages[M]:
-        # Through the package's lazy attribute: a script that never touches images
-        # never imports their module.
-        return resources.ProductImages(self._executor, raw=self._raw)
+    images: SubResource[resources.ProductImages[M]] = SubResource(lambda: resources.ProductImages)

@@ -5,7 +5,6 @@ from typing import Unpack
 from .._endpoints import Call, Resource, endpoint
 from .._types import M, RequestOptions
 from ..models import Overview
-from ._calls import one
 
 
 class Stats(Resource[M]):
@@ -15,4 +14,4 @@ class Stats(Resource[M]):
     def overview(self, **options: Unpack[RequestOptions]) -> Call[Overview]:
         """Today's orders and revenue, unpaid orders, low-stock products, new users, failed
         notifications and webhook deliveries, each with its last 24 hours hour by hour."""
-        return one(Overview, options)
+        ...

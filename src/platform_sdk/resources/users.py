@@ -1,21 +1,19 @@
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions, Role, UserStatus
 from ..errors import PlatformError
 from ..models import Accepted, Profile, User
-from ._calls import fields, many, nothing, one
+from ._calls import fields
 from .avatars import Avatars
 
 
 class Profiles(Resource[M]):
     @endpoint("GET", "/api/v1/users/{id}/profile")
-    def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Profile]:
-        return one(Profile, options, id=user_id)
+    def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[Profile]: ...
 
     @endpoint("PUT", "/api/v1/users/{id}/profile")
     def set(
@@ -33,7 +31,7 @@ class Profiles(Resource[M]):
 
         ``sms_opt_in=True`` sends order updates by SMS to ``phone``; left out, it is off.
         """
-        return one(Profile, options, id=user_id, body=fields(locals(), "user_id"))
+        ...
 
 
 class Users(Resource[M]):
@@ -59,7 +57,7 @@ class Users(Resource[M]):
     ) -> Call[Accepted]:
         """Sign up: the same answer whether or not the email has an account. A new
         address gets a verification email (see ``auth.verify_email``)."""
-        return one(Accepted, options, body=fields(locals()))
+        ...
 
     @paginated("GET", "/api/v1/users")
     def list(
@@ -71,15 +69,13 @@ class Users(Resource[M]):
         **options: Unpack[PageOptions],
     ) -> PageCall[User]:
         """Users, newest first; ``q`` matches part of the email or name."""
-        return many(User, options, query=fields(locals()))
+        ...
 
     @endpoint("GET", "/api/v1/users/me")
-    def me(self, **options: Unpack[RequestOptions]) -> Call[User]:
-        return one(User, options)
+    def me(self, **options: Unpack[RequestOptions]) -> Call[User]: ...
 
     @endpoint("GET", "/api/v1/users/{id}")
-    def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[User]:
-        return one(User, options, id=user_id)
+    def get(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[User]: ...
 
     @endpoint("PATCH", "/api/v1/users/{id}")
     def update(
@@ -93,12 +89,12 @@ class Users(Resource[M]):
         **options: Unpack[RequestOptions],
     ) -> Call[User]:
         """Change the given fields; only an admin may change ``role`` and ``status``."""
-        return one(User, options, id=user_id, body=fields(locals(), "user_id"))
+        ...
 
     @endpoint("DELETE", "/api/v1/users/{id}")
     def delete(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
         """Delete the user with its profile, sessions and API keys."""
-        return nothing(options, id=user_id)
+        ...
 
     @endpoint("POST", "/api/v1/users/{id}/password")
     def change_password(
@@ -113,7 +109,7 @@ class Users(Resource[M]):
 
         Revokes the user's other sessions.
         """
-        return nothing(options, id=user_id, body=fields(locals(), "user_id"))
+        ...
 
     @endpoint("DELETE", "/api/v1/users/{id}/sessions")
     def revoke_sessions(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
@@ -121,22 +117,18 @@ class Users(Resource[M]):
 
         For the user themself or an admin; a user's own call ends the current session too.
         """
-        return nothing(options, id=user_id)
+        ...
 
     @endpoint("DELETE", "/api/v1/users/{id}/mfa")
     def reset_mfa(self, user_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
         """Admin only: turn another user's second factor off (a lost phone) and end their
         sessions; they sign in with the password and enrol again. One's own factor is
         turned off with ``auth.mfa.disable`` and a code."""
-        return nothing(options, id=user_id)
+        ...
 
-    @cached_property
-    def profile(self) -> Profiles[M]:
-        return Profiles(self._executor, raw=self._raw)
+    profile: SubResource[Profiles[M]] = SubResource(lambda: Profiles)
 
-    @cached_property
-    def avatar(self) -> Avatars[M]:
-        return Avatars(self._executor, raw=self._raw)
+    avatar: SubResource[Avatars[M]] = SubResource(lambda: Avatars)
 
 
 def _created_user(body: object) -> User:

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 from typing import Literal, Unpack
 from uuid import UUID
 
-from .._endpoints import Call, PageCall, Resource, endpoint, paginated
+from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
 from .._types import CreateOptions, M, NullType, PageOptions, RequestOptions
 from ..models import (
     WebhookDelivery,
@@ -14,7 +13,7 @@ from ..models import (
     WebhookEndpointCreated,
     WebhookSecret,
 )
-from ._calls import fields, many, nothing, one
+from ._calls import one
 
 WebhookDeliveryStatus = Literal["pending", "succeeded", "failed"]
 
@@ -32,18 +31,14 @@ class WebhookDeliveries(Resource[M]):
         **options: Unpack[PageOptions],
     ) -> PageCall[WebhookDelivery]:
         """Newest first; filter by ``status`` or ``event_type``."""
-        return many(WebhookDelivery, options, id=webhook_id, query=fields(locals(), "webhook_id"))
+        ...
 
     @endpoint("GET", "/api/v1/webhooks/{id}/deliveries/{delivery_id}")
     def get(
         self, webhook_id: UUID | str, delivery_id: UUID | str, **options: Unpack[RequestOptions]
     ) -> Call[WebhookDeliveryDetail]:
         """One delivery with its ``payload``."""
-        return Call(
-            parse=WebhookDeliveryDetail.model_validate,
-            path_params={"id": webhook_id, "delivery_id": delivery_id},
-            options=options,
-        )
+        ...
 
     @endpoint("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")
     def redeliver(
@@ -53,11 +48,7 @@ class WebhookDeliveries(Resource[M]):
 
         Raises ``ConflictError`` while an attempt is in flight or the endpoint is disabled.
         """
-        return Call(
-            parse=WebhookDelivery.model_validate,
-            path_params={"id": webhook_id, "delivery_id": delivery_id},
-            options=options,
-        )
+        ...
 
 
 class Webhooks(Resource[M]):
@@ -91,13 +82,12 @@ class Webhooks(Resource[M]):
         self, *, active: bool | None = None, **options: Unpack[PageOptions]
     ) -> PageCall[WebhookEndpoint]:
         """Newest first; ``active=False`` lists the disabled ones. Never shows secrets."""
-        return many(WebhookEndpoint, options, query=fields(locals()))
+        ...
 
     @endpoint("GET", "/api/v1/webhooks/{id}")
     def get(
         self, webhook_id: UUID | str, **options: Unpack[RequestOptions]
-    ) -> Call[WebhookEndpoint]:
-        return one(WebhookEndpoint, options, id=webhook_id)
+    ) -> Call[WebhookEndpoint]: ...
 
     @endpoint("PATCH", "/api/v1/webhooks/{id}")
     def update(
@@ -129,7 +119,7 @@ class Webhooks(Resource[M]):
     @endpoint("DELETE", "/api/v1/webhooks/{id}")
     def delete(self, webhook_id: UUID | str, **options: Unpack[RequestOptions]) -> Call[None]:
         """Delete the endpoint and its delivery log."""
-        return nothing(options, id=webhook_id)
+        ...
 
     @endpoint("POST", "/api/v1/webhooks/{id}/rotate-secret")
     def rotate_secret(
@@ -146,7 +136,7 @@ class Webhooks(Resource[M]):
         refusing any; ``0`` retires the old secret at once. Not retried: a lost answer
         would leave a secret nobody knows (rotate again).
         """
-        return one(WebhookSecret, options, id=webhook_id, body=fields(locals(), "webhook_id"))
+        ...
 
     @endpoint("POST", "/api/v1/webhooks/{id}/test", creates=True)
     def test(
@@ -156,8 +146,6 @@ class Webhooks(Resource[M]):
 
         Raises ``ConflictError`` when the endpoint is disabled.
         """
-        return one(WebhookDelivery, options, id=webhook_id)
+        ...
 
-    @cached_property
-    def deliveries(self) -> WebhookDeliveries[M]:
-        return WebhookDeliveries(self._executor, raw=self._raw)
+    deliveries: SubResource[WebhookDeliveries[M]] = SubResource(lambda: WebhookDeliveries)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.api_keys.models import ApiKey
 from platform_server.api_keys.schemas import ApiKeyOut
-from platform_server.cache.stale import NEUTRAL_OPTION
+from platform_server.cache.stale import note_last_use
 from platform_server.core.pagination import Page, PageParams, newest_first
 
 
@@ -38,12 +38,7 @@ async def find_by_hash(session: AsyncSession, key_hash: str) -> ApiKey | None:
 
 
 async def touch(session: AsyncSession, key_id: uuid.UUID, when: datetime) -> None:
-    await session.execute(
-        update(ApiKey)
-        .execution_options(**{NEUTRAL_OPTION: True})
-        .where(ApiKey.id == key_id)
-        .values(last_used_at=when)
-    )
+    await note_last_use(session, ApiKey, key_id, when)
 
 
 async def delete_for_user(session: AsyncSession, user_id: uuid.UUID) -> None:

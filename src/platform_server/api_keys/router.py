@@ -37,7 +37,7 @@ async def create_api_key(
     return created
 
 
-@router.get("", response_model=Page[ApiKeyOut], summary="List your keys")
+@router.get("", summary="List your keys")
 async def list_api_keys(
     session: DbSession, actor: AccountReader, page: PageQuery
 ) -> Page[ApiKeyOut]:

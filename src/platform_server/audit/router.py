@@ -20,12 +20,9 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 Auditor = Annotated[Principal, requires(Permission.AUDIT_READ)]
 
 
-@router.get("", response_model=Page[AuditRecordOut], summary="The audit trail (admin)")
+@router.get("", summary="The audit trail (admin)")
 async def list_audit_records(
-    session: DbSession,
-    page: PageQuery,
-    actor: Auditor,
-    filters: Annotated[AuditFilters, Query()],
+    session: DbSession, page: PageQuery, actor: Auditor, filters: Annotated[AuditFilters, Query()]
 ) -> Page[AuditRecordOut]:
     """Newest first. Who changed what, from where (IP, request id) and when."""
     after, before = filters.created_after, filters.created_before
@@ -37,6 +34,6 @@ async def list_audit_records(
     return await service.list_records(session, page, filters)
 
 
-@router.get("/{id}", response_model=AuditRecordOut, summary="One audit record (admin)")
+@router.get("/{id}", summary="One audit record (admin)")
 async def get_audit_record(id: uuid.UUID, session: DbSession, actor: Auditor) -> AuditRecordOut:
     return await service.get_record(session, id)

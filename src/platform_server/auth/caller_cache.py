@@ -15,13 +15,12 @@ the database is, and an entry is kept only if no invalidation happened since.
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.cache.microcache import MicroCache
 from platform_server.cache.stale import CALLERS, take_stale, watch_tables
 from platform_server.core.database import utcnow
 from platform_server.core.principal import Principal
@@ -36,29 +35,15 @@ class Caller:
     principal: Principal
     # Whether the session passed a second factor (the MFA rule depends on the path).
     mfa: bool
-    # Monotonic deadline of this entry.
-    until: float
 
 
 class CallerCache:
     def __init__(self, ttl_seconds: float, max_entries: int) -> None:
-        self.ttl = ttl_seconds
-        self.max_entries = max_entries
         self.generation = 0
-        self._entries: OrderedDict[str, Caller] = OrderedDict()
-
-    @property
-    def enabled(self) -> bool:
-        return self.ttl > 0
+        self._callers: MicroCache[Caller] = MicroCache(ttl_seconds, max_entries)
 
     def get(self, credential: str) -> Caller | None:
-        entry = self._entries.get(credential)
-        if entry is None:
-            return None
-        if time.monotonic() >= entry.until:
-            self._entries.pop(credential, None)
-            return None
-        return entry
+        return self._callers.get(credential)
 
     def put(
         self,
@@ -69,22 +54,16 @@ class CallerCache:
         generation: int,
         expires_at: datetime | None,
     ) -> None:
-        """Keeps the caller unless an invalidation happened since `generation` was read."""
-        if not self.enabled or generation != self.generation:
+        """Keeps the caller unless an invalidation happened since `generation` was read;
+        never past `expires_at` (the session's or key's own end)."""
+        if generation != self.generation:
             return
-        seconds = self.ttl
-        if expires_at is not None:
-            seconds = min(seconds, (expires_at - utcnow()).total_seconds())
-        if seconds <= 0:
-            return
-        self._entries[credential] = Caller(principal, mfa, time.monotonic() + seconds)
-        self._entries.move_to_end(credential)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        seconds = None if expires_at is None else (expires_at - utcnow()).total_seconds()
+        self._callers.put(credential, Caller(principal, mfa), seconds=seconds)
 
     def clear(self) -> None:
         self.generation += 1
-        self._entries.clear()
+        self._callers.clear()
 
     async def after_commit(self, session: AsyncSession) -> None:
         """The commit hook: a transaction that changed users, sessions or keys clears it."""

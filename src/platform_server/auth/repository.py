@@ -7,16 +7,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.auth.models import AccountToken, RefreshToken, Session
 from platform_server.auth.schemas import SessionOut
-from platform_server.cache.stale import NEUTRAL_OPTION
+from platform_server.cache.stale import note_last_use
 from platform_server.core import direct
 from platform_server.core.database import table_of
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, newest_first
+from platform_server.core.rows import count_rows, spend
 
 
 async def add_session(session: AsyncSession, record: Session) -> None:
@@ -77,12 +78,7 @@ async def unrevoked_session(session: AsyncSession, session_id: uuid.UUID) -> Any
 
 
 async def touch(session: AsyncSession, session_id: uuid.UUID, when: datetime) -> None:
-    await session.execute(
-        update(Session)
-        .execution_options(**{NEUTRAL_OPTION: True})
-        .where(Session.id == session_id)
-        .values(last_used_at=when)
-    )
+    await note_last_use(session, Session, session_id, when)
 
 
 async def delete_for_user(session: AsyncSession, user_id: uuid.UUID) -> None:
@@ -115,31 +111,16 @@ async def account_token(session: AsyncSession, token_hash: str) -> AccountToken 
 async def account_tokens_since(
     session: AsyncSession, user_id: uuid.UUID, purpose: str, since: datetime
 ) -> int:
-    count = await session.scalar(
-        select(func.count())
-        .select_from(AccountToken)
-        .where(
-            AccountToken.user_id == user_id,
-            AccountToken.purpose == purpose,
-            AccountToken.created_at >= since,
-        )
-    )
-    return int(count or 0)
+    mine = (AccountToken.user_id == user_id, AccountToken.purpose == purpose)
+    return await count_rows(session, AccountToken, *mine, AccountToken.created_at >= since)
 
 
 async def use_account_tokens(
     session: AsyncSession, user_id: uuid.UUID, purpose: str, when: datetime
 ) -> None:
     """Every unused token of the user for `purpose` is spent (one redeemed spends its siblings)."""
-    await session.execute(
-        update(AccountToken)
-        .where(
-            AccountToken.user_id == user_id,
-            AccountToken.purpose == purpose,
-            AccountToken.used_at.is_(None),
-        )
-        .values(used_at=when)
-    )
+    mine = (AccountToken.user_id == user_id, AccountToken.purpose == purpose)
+    await spend(session, AccountToken, when, *mine)
 
 
 async def delete_account_tokens(session: AsyncSession, user_id: uuid.UUID) -> None:

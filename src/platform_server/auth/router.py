@@ -83,7 +83,6 @@ async def _login_form(request: Request) -> LoginRequest:
 
 @router.post(
     "/login",
-    response_model=TokenPair,
     summary="Sign in",
     openapi_extra=_LOGIN_BODY,
     responses={401: {"description": "Wrong credentials"}, 429: {"description": "Throttled"}},
@@ -99,7 +98,6 @@ async def login(request: Request) -> TokenPair:
 
 @router.post(
     "/refresh",
-    response_model=TokenPair,
     summary="Rotate the refresh token",
     responses={401: {"description": "The refresh token is expired, revoked or reused"}},
 )
@@ -113,10 +111,7 @@ async def refresh(payload: RefreshRequest, request: Request) -> TokenPair:
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, summary="Sign out")
 async def logout(
-    request: Request,
-    session: DbSession,
-    actor: AccountWriter,
-    payload: LogoutRequest | None = None,
+    request: Request, session: DbSession, actor: AccountWriter, payload: LogoutRequest | None = None
 ) -> Response:
     """Ends the session of this access token, or the one of the given refresh token."""
     token = payload.refresh_token if payload else None
@@ -124,7 +119,7 @@ async def logout(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/sessions", response_model=Page[SessionOut], summary="List your sessions")
+@router.get("/sessions", summary="List your sessions")
 async def list_sessions(
     session: DbSession, actor: AccountReader, page: PageQuery
 ) -> Page[SessionOut]:

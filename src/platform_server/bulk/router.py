@@ -50,7 +50,6 @@ _FILE_ERRORS: dict[int | str, dict[str, Any]] = {
 @router.post(
     "/imports",
     status_code=status.HTTP_202_ACCEPTED,
-    response_model=BulkJobOut,
     summary="Start an import job",
     responses=_FILE_ERRORS,
 )
@@ -74,12 +73,7 @@ async def create_import(
     return job
 
 
-@router.post(
-    "/exports",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=BulkJobOut,
-    summary="Start an export job",
-)
+@router.post("/exports", status_code=status.HTTP_202_ACCEPTED, summary="Start an export job")
 @idempotent()
 async def create_export(
     payload: BulkExportIn,
@@ -95,7 +89,7 @@ async def create_export(
     return job
 
 
-@router.get("/jobs", response_model=Page[BulkJobOut], summary="List bulk jobs")
+@router.get("/jobs", summary="List bulk jobs")
 async def list_jobs(
     session: DbSession,
     page: PageQuery,
@@ -106,12 +100,12 @@ async def list_jobs(
     return await service.list_jobs(session, actor, page, filters)
 
 
-@router.get("/jobs/{id}", response_model=BulkJobOut, summary="Get a bulk job")
+@router.get("/jobs/{id}", summary="Get a bulk job")
 async def get_job(id: uuid.UUID, session: DbSession, actor: CurrentPrincipal) -> BulkJobOut:
     return await service.get_job(session, id, actor)
 
 
-@router.post("/jobs/{id}/cancel", response_model=BulkJobOut, summary="Cancel a bulk job")
+@router.post("/jobs/{id}/cancel", summary="Cancel a bulk job")
 async def cancel_job(id: uuid.UUID, session: DbSession, actor: CurrentPrincipal) -> BulkJobOut:
     """Stops before the next chunk; committed chunks stay applied. 409 once finished."""
     return await service.cancel_job(session, id, actor)

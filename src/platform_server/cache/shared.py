@@ -70,7 +70,7 @@ class SharedCache:
         self.namespace = namespace
         self.ttl = ttl_seconds
         self.link = link
-        self._local = MicroCache(ttl_seconds, max_local_entries)
+        self._local: MicroCache[bytes] = MicroCache(ttl_seconds, max_local_entries)
         self._local_version = 0
         self._version_key = f"{prefix}cache:{namespace}:version"
         self._entry_prefix = f"{prefix}cache:{namespace}:"

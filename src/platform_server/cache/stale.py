@@ -8,9 +8,11 @@ before a request's response is sent. A rolled-back transaction invalidates nothi
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -23,6 +25,19 @@ _KEY = "platform.stale_caches"
 NEUTRAL_OPTION = "platform_cache_neutral"
 # Table name -> the namespace a change to its existing rows makes stale.
 _WATCHED: dict[str, str] = {}
+
+
+async def note_last_use(
+    session: AsyncSession, model: type[Any], row_id: uuid.UUID, when: datetime
+) -> None:
+    """Sets the row's `last_used_at` (a session's, an API key's): an UPDATE that leaves
+    cached callers as they are, though their tables are watched."""
+    await session.execute(
+        update(model)
+        .execution_options(**{NEUTRAL_OPTION: True})
+        .where(model.id == row_id)
+        .values(last_used_at=when)
+    )
 
 
 def mark_stale(session: AsyncSession | Session, namespace: str) -> None:

@@ -104,3 +104,5 @@ def require_verified_email(settings: Settings, principal: Principal, feature: st
 # Scoped API keys must hold these even for the caller's own account.
 AccountReader = Annotated[Principal, requires(Permission.ACCOUNT_READ)]
 AccountWriter = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
+# One's own account (account:read) or anyone's (users:read, checked per user by the service).
+UserViewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]

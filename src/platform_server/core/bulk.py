@@ -12,9 +12,12 @@ asyncpg's own (a unique violation is not translated to an `IntegrityError`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -30,7 +33,34 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+# What a change applied to many rows at once (a price list, a stock-take, a shipping
+# file) did to one of them; `valid`: a dry run would have made it.
+RowOutcome = Literal["updated", "unchanged", "valid", "error"]
+
+
+@dataclass(frozen=True)
+class SeedRows:
+    """Made-up rows numbered `first` to `first + count - 1`, the `n`-th created at
+    `since + step * n`, their values drawn from `rng` (repeatable with its seed)."""
+
+    first: int
+    count: int
+    rng: random.Random
+    since: datetime
+    step: timedelta
+
+    def numbered(self) -> range:
+        return range(self.first, self.first + self.count)
+
+    def created_at(self, number: int) -> datetime:
+        return self.since + self.step * number
+
+    def chunks(self, size: int) -> Iterator[SeedRows]:
+        """These rows, `size` at a time (a transaction each, for whoever loads them)."""
+        for first in range(self.first, self.first + self.count, size):
+            yield replace(self, first=first, count=min(size, self.first + self.count - first))
 
 
 async def insert_rows(
@@ -108,7 +138,14 @@ async def copy_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[
     )
 
 
-async def analyze(session: AsyncSession) -> None:
-    """Fresh planner statistics after a bulk load (PostgreSQL; SQLite plans without)."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("ANALYZE"))
+async def vacuum_analyze(engine: AsyncEngine) -> None:
+    """After a bulk load (PostgreSQL; SQLite plans without): fresh planner statistics,
+    and the full-text index's pending list merged into the index. GIN keeps new entries
+    in an unsorted list (up to 4 MB) that every search reads in full until a vacuum
+    merges it: after a million-row seed, one two-word search spent most of its time
+    there. VACUUM cannot run inside a transaction, hence the autocommit connection."""
+    if engine.dialect.name != "postgresql":
+        return
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text("VACUUM (ANALYZE)"))

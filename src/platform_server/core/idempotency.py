@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Depends, Header, Request, Response, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -64,12 +64,14 @@ class IdempotentRequest:
     def _db(self) -> Database:
         return services_of(self.request).db
 
-    async def begin(self, caller: str, payload: BaseModel | None) -> JSONResponse | None:
+    async def begin(
+        self, caller: str, payload: BaseModel | None, uploads: dict[str, list[Any]] | None = None
+    ) -> JSONResponse | None:
         """Claim the key; returns the stored response when this is a replay."""
         if self.key is None:
             return None
         self._caller = caller
-        digest = _request_hash(self.request, payload)
+        digest = _request_hash(self.request, payload, uploads or {})
         ttl = timedelta(hours=services_of(self.request).settings.idempotency_ttl_hours)
         async with self._db.transaction() as session:
             existing = await session.get(IdempotencyRecord, (caller, self.key))
@@ -152,12 +154,25 @@ class IdempotentRequest:
             logger.warning("could not release idempotency key", exc_info=True)
 
 
-def _request_hash(request: Request, payload: BaseModel | None) -> str:
+def _request_hash(
+    request: Request, payload: BaseModel | None, uploads: dict[str, list[Any]]
+) -> str:
     body = payload.model_dump(mode="json", exclude_unset=True) if payload is not None else None
-    canonical = json.dumps(
-        [request.method, request.url.path, body], sort_keys=True, separators=(",", ":")
-    )
+    # Only routes that take files hash them: every other route's stored keys still match.
+    parts = [request.method, request.url.path, body] + ([uploads] if uploads else [])
+    canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def _upload_digest(file: UploadFile) -> list[Any]:
+    """An uploaded file's name and content hash: the same key with another file is
+    another request. Starlette has already spooled the file; it is read once more
+    here and rewound for the handler."""
+    digest = hashlib.sha256()
+    while chunk := await file.read(1 << 20):
+        digest.update(chunk)
+    await file.seek(0)
+    return [file.filename, digest.hexdigest()]
 
 
 # async: FastAPI runs a plain function dependency in a thread, a hop per request.
@@ -195,6 +210,8 @@ def idempotent(*, secret_fields: tuple[str, ...] = ()) -> Callable[[Handler], Ha
     parameter named `payload`.
     A handler that needs the key itself (to pass it on) declares `Idempotent`.
     `secret_fields` are stored as null: see `IdempotentRequest.complete`.
+    An uploaded file (an `UploadFile` parameter) is bound to the key by its name and
+    content hash.
     """
 
     def decorate(handler: Handler) -> Handler:
@@ -203,6 +220,7 @@ def idempotent(*, secret_fields: tuple[str, ...] = ()) -> Callable[[Handler], Ha
         caller = _required(handler, params, lambda base: base is Principal, "Principal")
         session = _required(handler, params, lambda base: base is AsyncSession, "DbSession")
         body = _body(handler, params)
+        files = [p.name for p in params if _base(p.annotation) is UploadFile]
         declared = _param(handler, params, lambda base: base is IdempotentRequest, "Idempotent")
         added = declared is None
         own = declared or "idempotency"
@@ -221,7 +239,9 @@ def idempotent(*, secret_fields: tuple[str, ...] = ()) -> Callable[[Handler], Ha
                 return await handler(**kwargs)
             principal: Principal | None = kwargs[caller]
             payload: BaseModel | None = kwargs[body] if body else None
-            replay = await idem.begin(principal.caller_key if principal else "anonymous", payload)
+            uploads = {name: await _upload_digest(kwargs[name]) for name in files}
+            caller_key = principal.caller_key if principal else "anonymous"
+            replay = await idem.begin(caller_key, payload, uploads)
             if replay is not None:
                 return replay
             result = await handler(**kwargs)

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 from fastapi import Depends, Query
@@ -180,17 +181,25 @@ class Timestamped(Protocol):
     id: ClassVar[InstrumentedAttribute[uuid.UUID]]
 
 
-async def newest_first(
+async def by_creation(
     session: AsyncSession,
     stmt: Select[Any],
     model: type[Timestamped],
     page: PageParams,
     to_schema: Callable[[Any], T],
+    *,
+    newest_first: bool,
 ) -> Page[T]:
-    """`paginate` in the usual order: `model`'s `created_at`, newest first, then its id."""
-    return await paginate(
-        session, stmt, created_at=model.created_at, row_id=model.id, page=page, to_schema=to_schema
-    )
+    """`paginate` on `model`'s `created_at`, then its id. Newest first is the usual
+    order; oldest first an export's: rows added while an export walks the table land
+    after its cursor, so none is skipped or repeated."""
+    sort = SortKey(model.created_at, descending=newest_first)
+    return await paginate(session, stmt, sort=sort, row_id=model.id, page=page, to_schema=to_schema)
+
+
+# The two orders by name: `newest_first(session, stmt, Order, page, OrderOut.model_validate)`.
+newest_first = partial(by_creation, newest_first=True)
+oldest_first = partial(by_creation, newest_first=False)
 
 
 async def paginate_by_offset(
@@ -223,19 +232,6 @@ async def paginate_by_offset(
 
 # Exports read a table in chunks of this many rows, oldest first: memory holds one chunk.
 EXPORT_CHUNK = 1000
-
-
-async def oldest_first(
-    session: AsyncSession,
-    stmt: Select[Any],
-    model: type[Timestamped],
-    page: PageParams,
-    to_schema: Callable[[Any], T],
-) -> Page[T]:
-    """`paginate` in export order: `created_at`, oldest first, then id. Rows added while
-    an export walks the table land after its cursor, so none is skipped or repeated."""
-    sort = SortKey(model.created_at, descending=False)
-    return await paginate(session, stmt, sort=sort, row_id=model.id, page=page, to_schema=to_schema)
 
 
 async def chunks(

@@ -24,7 +24,7 @@ Types = Annotated[
 ]
 
 
-@router.get("", response_model=Page[EventOut], summary="List events (staff)")
+@router.get("", summary="List events (staff)")
 async def list_events(
     session: DbSession,
     page: PageQuery,
@@ -74,6 +74,6 @@ async def stream_events(
     )
 
 
-@router.get("/{id}", response_model=EventOut, summary="Get an event (staff)")
+@router.get("/{id}", summary="Get an event (staff)")
 async def get_event(id: uuid.UUID, session: DbSession, actor: Reader) -> EventOut:
     return await service.get_event(session, id)

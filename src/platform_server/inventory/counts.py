@@ -10,18 +10,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
+from platform_server.core.bulk import RowOutcome
 from platform_server.core.database import utcnow
 from platform_server.core.ids import new_ids
 from platform_server.core.principal import Principal
 from platform_server.inventory import repository
 from platform_server.inventory.service import low_stock_check
-
-CountOutcome = Literal["updated", "unchanged", "valid", "error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +27,7 @@ class CountResult:
     """What a count did to one product's level (`valid`: a dry run would update it)."""
 
     product_id: uuid.UUID
-    outcome: CountOutcome
+    outcome: RowOutcome
     on_hand_before: int | None = None
     on_hand_after: int | None = None
     error: str | None = None

@@ -17,17 +17,12 @@ router = APIRouter(prefix="/products/{id}/inventory", tags=["inventory"])
 Staff = Annotated[Principal, requires(Permission.INVENTORY_WRITE)]
 
 
-@router.get("", response_model=InventoryOut, summary="Stock of a product")
+@router.get("", summary="Stock of a product")
 async def get_inventory(id: uuid.UUID, session: DbSession, actor: Staff) -> InventoryOut:
     return await service.get_inventory(session, id)
 
 
-@router.post(
-    "/adjustments",
-    status_code=status.HTTP_201_CREATED,
-    response_model=InventoryOut,
-    summary="Adjust stock",
-)
+@router.post("/adjustments", status_code=status.HTTP_201_CREATED, summary="Adjust stock")
 async def adjust_inventory(
     id: uuid.UUID, payload: AdjustmentIn, session: DbSession, actor: Staff
 ) -> InventoryOut:
@@ -35,7 +30,7 @@ async def adjust_inventory(
     return await service.adjust(session, id, payload, actor)
 
 
-@router.get("/adjustments", response_model=Page[MovementOut], summary="The stock ledger")
+@router.get("/adjustments", summary="The stock ledger")
 async def list_adjustments(
     id: uuid.UUID, session: DbSession, page: PageQuery, actor: Staff
 ) -> Page[MovementOut]:

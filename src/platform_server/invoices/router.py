@@ -15,7 +15,7 @@ from platform_server.invoices import service
 from platform_server.invoices.models import CreditNote, Invoice
 from platform_server.invoices.schemas import CreditNoteOut, InvoiceOut, RefundListed
 from platform_server.storage.factory import StorageDep
-from platform_server.storage.serving import DOWNLOAD_RESPONSES, PRIVATE, serve
+from platform_server.storage.serving import PRIVATE, download_responses, serve
 
 router = APIRouter(tags=["invoices"])
 Reader = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
@@ -48,13 +48,7 @@ def prefers_json(accept: str) -> bool:
 
 
 def _responses(what: str) -> dict[int | str, dict[str, Any]]:
-    return {
-        200: {
-            "content": {"application/pdf": {}},
-            "description": f"{what}: PDF, or JSON on request",
-        },
-        **DOWNLOAD_RESPONSES,
-    }
+    return download_responses(f"{what}: PDF, or JSON on request", ["application/pdf"])
 
 
 class Documents:
@@ -102,11 +96,7 @@ async def get_invoice(
     return await documents.serve(invoice, service.format_number(invoice.number))
 
 
-@router.get(
-    "/payments/{id}/refunds",
-    response_model=Page[RefundListed],
-    summary="Refunds of a payment, with their credit notes",
-)
+@router.get("/payments/{id}/refunds", summary="Refunds of a payment, with their credit notes")
 async def list_refunds(
     id: uuid.UUID, session: DbSession, page: PageQuery, actor: Reader
 ) -> Page[RefundListed]:
@@ -124,11 +114,7 @@ async def list_refunds(
     responses=_responses("The credit note"),
 )
 async def get_credit_note(
-    id: uuid.UUID,
-    refund_id: uuid.UUID,
-    documents: DocumentsDep,
-    session: DbSession,
-    actor: Reader,
+    id: uuid.UUID, refund_id: uuid.UUID, documents: DocumentsDep, session: DbSession, actor: Reader
 ) -> Response:
     """Issued when the refund was made, numbered in its own sequence (`CN-000001`); a
     PDF by default, JSON on request, stored once like the invoice."""

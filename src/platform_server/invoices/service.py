@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -226,6 +227,19 @@ async def _buyer(session: AsyncSession, invoice: Invoice) -> tuple[Party, orders
     return party, order
 
 
+def _heading(
+    settings: Settings, order: orders.OrderForPayment, buyer: Party, issued_at: datetime
+) -> dict[str, Any]:
+    """What an invoice and its credit notes both state: the order, the date, the parties."""
+    return {
+        "order_id": order.id,
+        "order_number": order.number,
+        "issued_at": issued_at,
+        "seller": _seller(settings),
+        "buyer": buyer,
+    }
+
+
 async def _invoice_out(session: AsyncSession, settings: Settings, invoice: Invoice) -> InvoiceOut:
     buyer, order = await _buyer(session, invoice)
     paid, refunded = await payments.captured_and_refunded(session, order.id)
@@ -233,11 +247,7 @@ async def _invoice_out(session: AsyncSession, settings: Settings, invoice: Invoi
     return InvoiceOut(
         id=invoice.id,
         number=format_number(invoice.number),
-        order_id=order.id,
-        order_number=order.number,
-        issued_at=invoice.issued_at,
-        seller=_seller(settings),
-        buyer=buyer,
+        **_heading(settings, order, buyer, invoice.issued_at),
         shipping_address=order.shipping_address,
         lines=lines,
         total=order.total,
@@ -260,11 +270,7 @@ async def _credit_note_out(
         invoice_number=format_number(invoice.number),
         refund_id=note.refund_id,
         payment_id=note.payment_id,
-        order_id=note.order_id,
-        order_number=order.number,
-        issued_at=note.issued_at,
-        seller=_seller(settings),
-        buyer=buyer,
+        **_heading(settings, order, buyer, note.issued_at),
         amount=note.amount,
         currency=note.currency,
         reason=note.reason,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server import delivery
 from platform_server.core.database import Database, equal_to, table_of
 from platform_server.core.pagination import Page, PageParams, newest_first
+from platform_server.core.rows import count_rows
 from platform_server.core.timeseries import Counts, Hours
 from platform_server.notifications.models import Notification
 from platform_server.notifications.schemas import NotificationFilters, NotificationOut
@@ -130,13 +131,5 @@ async def count_for_user(
     session: AsyncSession, user_id: uuid.UUID, template: str, since: datetime
 ) -> int:
     """Notifications of `template` queued for the user since `since` (user_id is indexed)."""
-    count = await session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(
-            Notification.user_id == user_id,
-            Notification.template == template,
-            Notification.created_at >= since,
-        )
-    )
-    return int(count or 0)
+    theirs = (Notification.user_id == user_id, Notification.template == template)
+    return await count_rows(session, Notification, *theirs, Notification.created_at >= since)

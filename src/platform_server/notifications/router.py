@@ -12,10 +12,7 @@ from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.notifications import service
-from platform_server.notifications.schemas import (
-    NotificationFilters,
-    NotificationOut,
-)
+from platform_server.notifications.schemas import NotificationFilters, NotificationOut
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 # Customers read their own; NOTIFICATIONS_MANAGE (staff) reads everyone's and retries.
@@ -23,7 +20,7 @@ Reader = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.NOTIF
 Manager = Annotated[Principal, requires(Permission.NOTIFICATIONS_MANAGE)]
 
 
-@router.get("", response_model=Page[NotificationOut], summary="List notifications")
+@router.get("", summary="List notifications")
 async def list_notifications(
     session: DbSession,
     page: PageQuery,
@@ -34,13 +31,13 @@ async def list_notifications(
     return await service.list_notifications(session, page, filters, actor)
 
 
-@router.get("/{id}", response_model=NotificationOut, summary="Get a notification")
+@router.get("/{id}", summary="Get a notification")
 async def get_notification(id: uuid.UUID, session: DbSession, actor: Reader) -> NotificationOut:
     """A customer gets only their own (others' answer 404)."""
     return NotificationOut.model_validate(await service.get_notification(session, id, actor))
 
 
-@router.post("/{id}/retry", response_model=NotificationOut, summary="Retry a notification (staff)")
+@router.post("/{id}/retry", summary="Retry a notification (staff)")
 async def retry_notification(
     id: uuid.UUID,
     send_queued: SendQueuedDep,

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from platform_server.core.principal import Principal
 from platform_server.orders import repository, service
 from platform_server.orders.models import Order
+from platform_server.orders.repository import ids_by_number
 from platform_server.orders.schemas import OrderFilters, OrderItemOut, OrderOut
 from platform_server.orders.service import (
     OverviewFigures,
@@ -27,7 +28,7 @@ from platform_server.orders.service import (
     overview_figures,
     popularity,
 )
-from platform_server.orders.shipping import ShipResult, ids_by_number, ship_paid
+from platform_server.orders.shipping import ShipResult, ship_paid
 
 __all__ = [
     "OrderFilters",

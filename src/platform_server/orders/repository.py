@@ -18,7 +18,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from platform_server.core import bulk, direct
 from platform_server.core.database import equal_to, id_prefix, in_period, table_of
 from platform_server.core.direct import Direct
-from platform_server.core.pagination import Page, PageParams, newest_first, oldest_first
+from platform_server.core.pagination import Page, PageParams, by_creation, newest_first
 from platform_server.core.timeseries import hour_of
 from platform_server.orders.models import Order, OrderItem, OrderTransition
 from platform_server.orders.schemas import OrderFilters
@@ -113,6 +113,7 @@ async def locked(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
 
 
 async def ids_by_number(session: AsyncSession, numbers: list[int]) -> dict[int, uuid.UUID]:
+    """The id of each order found among these numbers (`#1001` is 1001)."""
     if not numbers:
         return {}
     stmt = select(Order.number, Order.id).where(Order.number.in_(numbers))
@@ -155,21 +156,14 @@ async def page_of(
     page: PageParams,
     to_schema: Callable[[Order], T],
     filters: OrderFilters,
+    *,
+    newest_first: bool,
 ) -> Page[T]:
-    """Orders, newest first, of `user_id` (all with None), in `status`, with `number`,
-    whose id starts with `id_prefix`, placed in the period, whose id is `q` or whose
-    buyer's email contains it."""
-    return await newest_first(session, _filtered(filters), Order, page, to_schema)
-
-
-async def export_page(
-    session: AsyncSession,
-    page: PageParams,
-    to_schema: Callable[[Order], T],
-    filters: OrderFilters,
-) -> Page[T]:
-    """`page_of`'s orders, oldest first (an export's order)."""
-    return await oldest_first(session, _filtered(filters), Order, page, to_schema)
+    """Orders of `user_id` (all with None), in `status`, with `number`, whose id starts
+    with `id_prefix`, placed in the period, whose id is `q` or whose buyer's email
+    contains it; newest first, or oldest first (an export's order)."""
+    stmt = _filtered(filters)
+    return await by_creation(session, stmt, Order, page, to_schema, newest_first=newest_first)
 
 
 def _filtered(filters: OrderFilters) -> Select[Any]:

@@ -49,23 +49,20 @@ async def create_order(
     return model_response(out, status.HTTP_201_CREATED)
 
 
-@router.get("", response_model=Page[OrderOut], summary="List orders")
+@router.get("", summary="List orders")
 async def list_orders(
-    session: DbSession,
-    page: PageQuery,
-    actor: Buyer,
-    filters: Annotated[OrderFilters, Query()],
+    session: DbSession, page: PageQuery, actor: Buyer, filters: Annotated[OrderFilters, Query()]
 ) -> Page[OrderOut]:
     """Customers see their own orders; staff see everyone's and can filter."""
     return await service.list_orders(session, page, filters, actor)
 
 
-@router.get("/{id}", response_model=OrderOut, summary="Get an order")
+@router.get("/{id}", summary="Get an order")
 async def get_order(id: uuid.UUID, session: DbSession, actor: Buyer) -> OrderOut:
     return await service.get_order_out(session, id, actor)
 
 
-@router.get("/{id}/history", response_model=Page[OrderTransitionOut], summary="Status history")
+@router.get("/{id}/history", summary="Status history")
 async def order_history(
     id: uuid.UUID, session: DbSession, page: PageQuery, actor: Buyer
 ) -> Page[OrderTransitionOut]:
@@ -73,7 +70,7 @@ async def order_history(
     return await service.history(session, id, actor, page)
 
 
-@router.post("/{id}/cancel", response_model=OrderOut, summary="Cancel an order")
+@router.post("/{id}/cancel", summary="Cancel an order")
 async def cancel_order(
     id: uuid.UUID,
     refund_all: Annotated[service.RefundAll, Depends(REFUND_ALL.provide)],
@@ -87,17 +84,17 @@ async def cancel_order(
     return await service.cancel_order(session, id, actor, note, refund_all)
 
 
-@router.post("/{id}/fulfill", response_model=OrderOut, summary="Mark fulfilled (staff)")
+@router.post("/{id}/fulfill", summary="Mark fulfilled (staff)")
 async def fulfill_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
     """The reserved units leave stock (recorded in the inventory ledger)."""
     return await service.fulfill_order(session, id, actor)
 
 
-@router.post("/{id}/ship", response_model=OrderOut, summary="Mark shipped (staff)")
+@router.post("/{id}/ship", summary="Mark shipped (staff)")
 async def ship_order(id: uuid.UUID, payload: ShipIn, session: DbSession, actor: Staff) -> OrderOut:
     return await service.ship_order(session, id, actor, payload.carrier, payload.tracking_number)
 
 
-@router.post("/{id}/deliver", response_model=OrderOut, summary="Mark delivered (staff)")
+@router.post("/{id}/deliver", summary="Mark delivered (staff)")
 async def deliver_order(id: uuid.UUID, session: DbSession, actor: Staff) -> OrderOut:
     return await service.deliver_order(session, id, actor)

@@ -4,15 +4,14 @@ Each has one to three lines, its total, and the transition that created it."""
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core.bulk import SeedRows
 from platform_server.core.ids import new_ids
 from platform_server.orders import repository
 from platform_server.products.api import PriceLine
@@ -31,25 +30,21 @@ _CARRIED = {"shipped", "delivered"}
 
 async def seed_chunk(
     session: AsyncSession,
+    made: SeedRows,
     *,
-    first: int,
-    count: int,
     customers: Sequence[tuple[uuid.UUID, str]],
     products: Sequence[PriceLine],
-    rng: random.Random,
-    since: datetime,
-    step: timedelta,
 ) -> None:
-    """`count` orders numbered from `first` by (id, email) `customers`, for `products`;
-    the `first`-th is placed at `since`, each next one `step` later."""
+    """The orders `made` numbers, by (id, email) `customers`, for `products`."""
+    rng, count = made.rng, made.count
     statuses = rng.choices([s for s, _ in _STATUSES], weights=[w for _, w in _STATUSES], k=count)
     orders: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     transitions: list[dict[str, Any]] = []
     ids = new_ids(count)
     item_ids = iter(new_ids(count * 4))  # up to three lines and a transition each
-    for offset, (order_id, status) in enumerate(zip(ids, statuses, strict=True)):
-        at = since + step * (first + offset)
+    for number, order_id, status in zip(made.numbered(), ids, statuses, strict=True):
+        at = made.created_at(number)
         user_id, email = rng.choice(customers)
         lines = rng.sample(products, min(len(products), rng.randint(1, 3)))
         total = Decimal(0)

@@ -192,7 +192,14 @@ async def list_orders(
 ) -> Page[OrderOut]:
     if not can_see_all(actor):
         filters = filters.model_copy(update={"user_id": actor.user_id})
-    rows = await repository.page_of(session, page, _same, filters)
+    return await _with_items(session, page, filters, newest_first=True)
+
+
+async def _with_items(
+    session: AsyncSession, page: PageParams, filters: OrderFilters, *, newest_first: bool
+) -> Page[OrderOut]:
+    """A page of orders with their items: one query for the orders, one for items."""
+    rows = await repository.page_of(session, page, _same, filters, newest_first=newest_first)
     return Page[OrderOut](data=await many_out(session, rows.data), next_cursor=rows.next_cursor)
 
 
@@ -414,6 +421,5 @@ async def overview_figures(
 async def export_page(
     session: AsyncSession, filters: OrderFilters, page: PageParams
 ) -> Page[OrderOut]:
-    """Orders with their items, oldest first: one query for the orders, one for items."""
-    rows = await repository.export_page(session, page, _same, filters)
-    return Page[OrderOut](data=await many_out(session, rows.data), next_cursor=rows.next_cursor)
+    """Orders with their items, oldest first."""
+    return await _with_items(session, page, filters, newest_first=False)

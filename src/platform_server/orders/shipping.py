@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core.bulk import RowOutcome
 from platform_server.core.principal import Principal
 from platform_server.orders import repository, service
 
-ShipOutcome = Literal["updated", "unchanged", "valid", "error"]
 # Orders that may still be shipped: paid ones are fulfilled on the way.
 _SHIPPABLE = frozenset({"paid", "fulfilled"})
-
-
-async def ids_by_number(session: AsyncSession, numbers: list[int]) -> dict[int, uuid.UUID]:
-    """The id of each order found among these numbers (`#1001` is 1001)."""
-    return await repository.ids_by_number(session, numbers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +24,7 @@ class ShipResult:
     """What shipping did to one order (`valid`: a dry run would ship it)."""
 
     order_id: uuid.UUID
-    outcome: ShipOutcome
+    outcome: RowOutcome
     status: str | None = None  # the order's status after (None: no such order)
     error: str | None = None
 

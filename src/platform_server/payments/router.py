@@ -63,16 +63,14 @@ async def pay_order(
     return out
 
 
-@router.get(
-    "/orders/{id}/payments", response_model=Page[PaymentOut], summary="Payments of an order"
-)
+@router.get("/orders/{id}/payments", summary="Payments of an order")
 async def list_payments(
     id: uuid.UUID, session: DbSession, page: PageQuery, actor: Buyer
 ) -> Page[PaymentOut]:
     return await service.list_for_order(session, id, actor, page)
 
 
-@router.get("/payments/{id}", response_model=PaymentOut, summary="A payment")
+@router.get("/payments/{id}", summary="A payment")
 async def get_payment(id: uuid.UUID, session: DbSession, actor: Buyer) -> PaymentOut:
     """The buyer's or, for staff, anyone's; what was charged, refunded, and in which currency."""
     return await service.get_payment(session, id, actor)
@@ -86,11 +84,7 @@ async def get_payment(id: uuid.UUID, session: DbSession, actor: Buyer) -> Paymen
 )
 @idempotent()
 async def refund_payment(
-    id: uuid.UUID,
-    payload: RefundIn,
-    gateway: GatewayDep,
-    session: DbSession,
-    actor: Staff,
+    id: uuid.UUID, payload: RefundIn, gateway: GatewayDep, session: DbSession, actor: Staff
 ) -> RefundOut | Response:
     """Partial refunds allowed; the total refunded never exceeds what was captured.
     A full refund moves the order to `refunded`."""

@@ -21,11 +21,10 @@ from platform_server.products.images import keys_in_use as image_keys_in_use
 from platform_server.products.prices import (
     PriceResult,
     StockRow,
-    ids_by_sku,
     set_prices,
     stock_page,
 )
-from platform_server.products.repository import count_active
+from platform_server.products.repository import count_active, ids_by_sku
 from platform_server.products.schemas import BatchIn, ProductOut
 
 __all__ = [

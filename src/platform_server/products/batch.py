@@ -8,7 +8,6 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import api as audit
 from platform_server.core.errors import Conflict
 from platform_server.core.money import quantize
 from platform_server.core.principal import Principal
@@ -82,13 +81,8 @@ async def upsert(session: AsyncSession, payload: BatchIn, actor: Principal) -> B
     if not payload.dry_run:
         # One record per batch, with its counts.
         changes = out.model_dump(include={"created", "updated", "unchanged", "failed"})
-        await audit.record(
-            session,
-            "product.batch_upsert",
-            actor=actor,
-            target_type="product",
-            changes={"items": len(payload.items), **changes},
-        )
+        counts = {"items": len(payload.items), **changes}
+        await service.audit_product(session, "product.batch_upsert", actor, None, counts)
     return out
 
 

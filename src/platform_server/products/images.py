@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import api as audit
 from platform_server.core.errors import Conflict, NotFound, found
 from platform_server.core.principal import Principal
 from platform_server.products import image_views, repository, service
@@ -71,14 +70,9 @@ async def upload(
             renditions=renditions,
         )
         await repository.add_image(session, image)
-        await audit.record(
-            session,
-            "product.image.add",
-            actor=actor,
-            target_type="product",
-            target_id=product_id,
-            changes={"image": {"new": {"id": str(image.id), "filename": name}}},
-        )
+        added = {"image": {"new": {"id": str(image.id), "filename": name}}}
+        await service.audit_product(session, "product.image.add", actor, product_id, added)
+        await service.announce_images_changed(session, product_id)
     return image_out(image)
 
 
@@ -105,6 +99,7 @@ async def reorder(
         images[image_id].position = position
     await repository.save_images(session)
     await _audit(session, "product.image.reorder", actor, product_id, [str(i) for i in order])
+    await service.announce_images_changed(session, product_id)
     return [image_out(i) for i in await repository.images_of(session, [product_id])]
 
 
@@ -121,6 +116,7 @@ async def set_primary(
         image.is_primary = image is chosen
     await repository.save_images(session)
     await _audit(session, "product.image.primary", actor, product_id, str(image_id))
+    await service.announce_images_changed(session, product_id)
     return image_out(chosen)
 
 
@@ -141,6 +137,7 @@ async def delete(
             await repository.save_images(session)
     delete_after_commit(session, keys)
     await _audit(session, "product.image.remove", actor, product_id, str(image_id))
+    await service.announce_images_changed(session, product_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,11 +176,4 @@ async def keys_in_use(session: AsyncSession) -> set[str]:
 async def _audit(
     session: AsyncSession, action: str, actor: Principal, product_id: uuid.UUID, what: object
 ) -> None:
-    await audit.record(
-        session,
-        action,
-        actor=actor,
-        target_type="product",
-        target_id=product_id,
-        changes={"images": {"new": what}},
-    )
+    await service.audit_product(session, action, actor, product_id, {"images": {"new": what}})

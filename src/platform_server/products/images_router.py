@@ -11,13 +11,20 @@ from fastapi import APIRouter, File, Request, Response, UploadFile, status
 from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
+from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.products import images
 from platform_server.products.schemas import ImageOrderIn, ImageVariant, ProductImageOut
 from platform_server.storage.factory import StorageDep
-from platform_server.storage.serving import DOWNLOAD_RESPONSES, IMMUTABLE, PRIVATE, serve
+from platform_server.storage.serving import (
+    IMAGE_TYPES,
+    IMMUTABLE,
+    PRIVATE,
+    download_responses,
+    serve,
+)
 from platform_server.storage.uploads import UPLOAD_RESPONSES, read_upload
 
 router = APIRouter(tags=["products"])
@@ -29,10 +36,10 @@ UPLOAD_PATHS = (re.compile(r"/api/v1/products/[^/]+/images"),)
 @router.post(
     "/products/{id}/images",
     status_code=status.HTTP_201_CREATED,
-    response_model=ProductImageOut,
     summary="Upload a product image",
     responses=UPLOAD_RESPONSES,
 )
+@idempotent()
 async def upload_image(
     id: uuid.UUID,
     file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")],
@@ -43,22 +50,15 @@ async def upload_image(
 ) -> ProductImageOut:
     """Staff only; multipart/form-data with one `file`. The type is read from the
     bytes; EXIF and other metadata are stripped; 800 and 200 px variants are made.
-    The first image of a product becomes its primary one."""
+    The first image of a product becomes its primary one. With `Idempotency-Key`, a
+    retry with the same file answers the first upload again."""
     data = await read_upload(file, settings.upload_max_bytes)
     return await images.upload(
-        session,
-        storage,
-        id,
-        data,
-        file.filename,
-        max_pixels=settings.image_max_pixels,
-        actor=actor,
+        session, storage, id, data, file.filename, max_pixels=settings.image_max_pixels, actor=actor
     )
 
 
-@router.get(
-    "/products/{id}/images", response_model=Page[ProductImageOut], summary="A product's images"
-)
+@router.get("/products/{id}/images", summary="A product's images")
 async def list_images(
     id: uuid.UUID, session: DbSession, actor: OptionalPrincipal
 ) -> Page[ProductImageOut]:
@@ -66,11 +66,7 @@ async def list_images(
     return Page(data=await images.list_images(session, id, actor), next_cursor=None)
 
 
-@router.put(
-    "/products/{id}/images/order",
-    response_model=Page[ProductImageOut],
-    summary="Reorder a product's images",
-)
+@router.put("/products/{id}/images/order", summary="Reorder a product's images")
 async def reorder_images(
     id: uuid.UUID, payload: ImageOrderIn, session: DbSession, actor: Staff
 ) -> Page[ProductImageOut]:
@@ -79,11 +75,7 @@ async def reorder_images(
     return Page(data=found, next_cursor=None)
 
 
-@router.post(
-    "/products/{id}/images/{image_id}/primary",
-    response_model=ProductImageOut,
-    summary="Make an image the primary one",
-)
+@router.post("/products/{id}/images/{image_id}/primary", summary="Make an image the primary one")
 async def set_primary_image(
     id: uuid.UUID, image_id: uuid.UUID, session: DbSession, actor: Staff
 ) -> ProductImageOut:
@@ -108,13 +100,7 @@ async def delete_image(
     "/products/{id}/images/{image_id}/{variant}",
     summary="Download a product image",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The image's bytes",
-            "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp")},
-        },
-        **DOWNLOAD_RESPONSES,
-    },
+    responses=download_responses("The image's bytes", IMAGE_TYPES),
 )
 async def download_image(
     request: Request,

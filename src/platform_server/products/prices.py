@@ -8,17 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.audit import api as audit
+from platform_server.core.bulk import RowOutcome
 from platform_server.core.money import quantize
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.principal import Principal
 from platform_server.products import repository, service
-
-PriceOutcome = Literal["updated", "unchanged", "valid", "error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +24,7 @@ class PriceResult:
     """What a new price did to one product (`valid`: a dry run would update it)."""
 
     sku: str
-    outcome: PriceOutcome
+    outcome: RowOutcome
     product_id: uuid.UUID | None = None
     error: str | None = None
 
@@ -60,19 +58,9 @@ async def set_prices(
     if changed:
         await repository.flush(session)
         await service.announce_updated(session, changed)
-        await audit.record(
-            session,
-            "product.prices",
-            actor=actor,
-            target_type="product",
-            changes={"reason": reason, "priced": len(prices), "updated": len(changed)},
-        )
+        counts = {"reason": reason, "priced": len(prices), "updated": len(changed)}
+        await service.audit_product(session, "product.prices", actor, None, counts)
     return results
-
-
-async def ids_by_sku(session: AsyncSession, skus: list[str]) -> dict[str, uuid.UUID]:
-    """The id of each product found among these SKUs."""
-    return await repository.ids_by_sku(session, skus)
 
 
 @dataclass(frozen=True, slots=True)

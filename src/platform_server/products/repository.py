@@ -105,6 +105,7 @@ async def by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.U
 
 
 async def ids_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, uuid.UUID]:
+    """The id of each product found among these SKUs."""
     if not skus:
         return {}
     stmt = select(Product.sku, Product.id).where(Product.sku.in_(list(skus)))

@@ -5,11 +5,13 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.cache.shared import Lookup, SharedCache
 from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import Slot, services_of
-from platform_server.core.database import DatabaseDep, DbSession
+from platform_server.core.database import Database, DatabaseDep, DbSession
 from platform_server.core.idempotency import idempotent
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
@@ -43,9 +45,20 @@ def cache_key(request: Request, actor: Principal | None) -> str:
 
 
 async def _cached(
-    request: Request, actor: Principal | None, read: Callable[[], Awaitable[Response]]
+    request: Request,
+    db: Database,
+    actor: Principal | None,
+    query: Callable[[AsyncSession], Awaitable[BaseModel]],
 ) -> Response:
-    """The read's response, from the catalog cache when there."""
+    """The query's answer, from the catalog cache when there."""
+
+    async def read() -> Response:
+        # Only a cache miss opens a session, and gives its connection back before the
+        # response is serialized (on a busy process that takes longer than the query).
+        async with db.transaction(write=False) as session:
+            found = await query(session)
+        return model_response(found)
+
     cache = services_of(request).get(CATALOG_CACHE)
     if not cache.enabled:
         return await read()
@@ -83,18 +96,12 @@ async def list_products(
     actor: OptionalPrincipal,
     filters: Annotated[ProductFilters, Query()],
 ) -> Response:
-    settings = services_of(request).settings
+    candidates = services_of(request).settings.search_candidates
 
-    async def read() -> Response:
-        # Only a cache miss opens a session, and gives its connection back before the
-        # response is serialized (on a busy process that takes longer than the query).
-        async with db.transaction(write=False) as session:
-            found = await service.list_products(
-                session, page, filters, actor, candidates=settings.search_candidates
-            )
-        return model_response(found)
+    def query(session: AsyncSession) -> Awaitable[Page[ProductOut]]:
+        return service.list_products(session, page, filters, actor, candidates=candidates)
 
-    return await _cached(request, actor, read)
+    return await _cached(request, db, actor, query)
 
 
 @router.post("/products/batch", response_model=BatchOut, summary="Create or update many")
@@ -108,22 +115,17 @@ async def batch_upsert(payload: BatchIn, session: DbSession, actor: Staff) -> Re
 async def get_product(
     request: Request, id: uuid.UUID, db: DatabaseDep, actor: OptionalPrincipal
 ) -> Response:
-    async def read() -> Response:
-        async with db.transaction(write=False) as session:
-            found = await service.get_product_out(session, id, actor)
-        return model_response(found)
-
-    return await _cached(request, actor, read)
+    return await _cached(request, db, actor, lambda s: service.get_product_out(s, id, actor))
 
 
-@router.patch("/products/{id}", response_model=ProductOut, summary="Update a product")
+@router.patch("/products/{id}", summary="Update a product")
 async def update_product(
     id: uuid.UUID, payload: ProductUpdate, session: DbSession, actor: Staff
 ) -> ProductOut:
     return await service.update_product(session, id, payload, actor)
 
 
-@router.delete("/products/{id}", response_model=ProductDeleted, summary="Delete or archive")
+@router.delete("/products/{id}", summary="Delete or archive")
 async def delete_product(id: uuid.UUID, session: DbSession, actor: Staff) -> ProductDeleted:
     """Deletes the product, or archives it when orders refer to it."""
     return ProductDeleted(id=id, result=await service.delete_product(session, id, actor))
@@ -134,13 +136,7 @@ async def list_categories(
     request: Request, db: DatabaseDep, page: PageQuery, actor: OptionalPrincipal
 ) -> Response:
     """Every category with its number of products, by name."""
-
-    async def read() -> Response:
-        async with db.transaction(write=False) as session:
-            found = await service.categories(session, actor, page)
-        return model_response(found)
-
-    return await _cached(request, actor, read)
+    return await _cached(request, db, actor, lambda s: service.categories(s, actor, page))
 
 
 # After the routes above: `/products/{id}/images…` are matched as their own paths.

@@ -51,12 +51,18 @@ def apply(
     stmt: Select[Any], query: str, dialect: str, *, rank: bool, candidates: int = 1000
 ) -> Select[Any]:
     """`stmt` narrowed to the products matching `query`; with `rank`, to the newest
-    `candidates` of them, best first."""
+    `candidates` of them, best first.
+
+    Every word must match a whole word, except the last, which also matches as a prefix
+    (what someone typing sees: "red chai" finds the red chairs). A prefix costs the
+    index a scan of every posting list under it: at 1M products "red:* & chair:*"
+    executed in 15 ms where "red & chair:*" took 12 ms and "red & chair" 2 ms, so only
+    the word still being typed pays it."""
     words = terms(query)
     if not words:
         return stmt.where(text("1 = 0"))
     if dialect == "sqlite":
-        match = " ".join(f'"{w}"*' for w in words)  # every word, as a prefix
+        match = " ".join(f'"{w}"' for w in words) + "*"
         matching = text("products_fts MATCH :fts_query").bindparams(fts_query=match)
         on_fts = _fts.c.rowid == literal_column("products.rowid")
         if not rank:
@@ -64,7 +70,7 @@ def apply(
         # bm25: lower is better.
         best = _newest(stmt, matching, _fts.c.rank, candidates, join=(_fts, on_fts))
         return stmt.join(best, best.c.id == Product.id).order_by(best.c.score, best.c.id)
-    tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
+    tsquery = func.to_tsquery("simple", " & ".join(words) + ":*")
     matching_pg = _vector.op("@@")(tsquery)
     if not rank:
         return stmt.where(matching_pg)

@@ -7,14 +7,13 @@ evenly over the period, oldest first."""
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from platform_server.core.bulk import SeedRows
 from platform_server.core.ids import new_ids
 from platform_server.inventory import api as inventory
 from platform_server.products import repository
@@ -47,24 +46,15 @@ class Seeded:
 
 
 async def seed_chunk(
-    session: AsyncSession,
-    *,
-    first: int,
-    count: int,
-    tag: str,
-    rng: random.Random,
-    since: datetime,
-    step: timedelta,
-    sample_size: int,
+    session: AsyncSession, made: SeedRows, *, tag: str, sample_size: int
 ) -> Seeded:
-    """`count` products numbered from `first` (the `first`-th is made at `since`,
-    each next one `step` later), their stock levels and ledger: in bulk."""
-    ids = new_ids(count)
+    """The products `made` numbers, their stock levels and ledger: in bulk."""
+    rng = made.rng
+    ids = new_ids(made.count)
     rows: list[dict[str, Any]] = []
-    for offset, product_id in enumerate(ids):
-        number = first + offset
+    for number, product_id in zip(made.numbered(), ids, strict=True):
         adjective, noun = rng.choice(ADJECTIVES), rng.choice(NOUNS)
-        at = since + step * number
+        at = made.created_at(number)
         rows.append(
             {
                 "id": product_id,
@@ -82,11 +72,11 @@ async def seed_chunk(
         )
     await repository.load(session, rows)
     levels = [(product_id, rng.randrange(0, 200), 5) for product_id in ids]
-    await inventory.load_levels(session, levels, since + step * (first + count))
+    await inventory.load_levels(session, levels, made.created_at(made.first + made.count))
     active = [row for row in rows if row["status"] == "active"]
     picked = rng.sample(active, min(sample_size, len(active)))
     sample = [
         PriceLine(r["id"], r["sku"], r["name"], r["price"], r["currency"], r["status"])
         for r in picked
     ]
-    return Seeded(count=count, sample=sample)
+    return Seeded(count=made.count, sample=sample)

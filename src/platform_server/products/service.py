@@ -48,13 +48,14 @@ def _audited(product: ProductOut | Product) -> dict[str, Any]:
     return out.model_dump(mode="json", include=_AUDITED)
 
 
-async def _audit(
+async def audit_product(
     session: AsyncSession,
     action: str,
     actor: Principal | None,
     product_id: uuid.UUID | None,
     changes: dict[str, Any],
 ) -> None:
+    """The audit record of a change to a product (`product_id`), or to many (None)."""
     await audit.record(
         session, action, actor=actor, target_type="product", target_id=product_id, changes=changes
     )
@@ -113,7 +114,7 @@ async def create_product(
         "stock": data.stock,
         "low_stock_threshold": data.low_stock_threshold,
     }
-    await _audit(session, "product.create", actor, product.id, audit.diff({}, created))
+    await audit_product(session, "product.create", actor, product.id, audit.diff({}, created))
     return out
 
 
@@ -267,8 +268,14 @@ async def update_product(
         out = await one_out(session, product)
     changed = audit.diff(before, _audited(out))
     if changed:
-        await _audit(session, "product.update", actor, product_id, changed)
+        await audit_product(session, "product.update", actor, product_id, changed)
     return out
+
+
+async def announce_images_changed(session: AsyncSession, product_id: uuid.UUID) -> None:
+    """product.updated once its images changed: they are part of the product, so a
+    webhook or the event stream sees the new order, primary image or set."""
+    await _announce(session, "product.updated", await _existing(session, product_id))
 
 
 async def announce_updated(session: AsyncSession, products: Sequence[Product]) -> None:
@@ -288,13 +295,13 @@ async def delete_product(
         await repository.flush(session)
         await _announce(session, "product.updated", product)
         changes = audit.diff({"status": before.get("status")}, {"status": "archived"})
-        await _audit(session, "product.archive", actor, product_id, changes)
+        await audit_product(session, "product.archive", actor, product_id, changes)
         return "archived"
     await _announce(session, "product.deleted", product)
     await inventory.remove(session, product_id)
     await image_views.forget_all(session, product_id)
     await repository.delete(session, product)
-    await _audit(session, "product.delete", actor, product_id, audit.diff(before, {}))
+    await audit_product(session, "product.delete", actor, product_id, audit.diff(before, {}))
     return "deleted"
 
 

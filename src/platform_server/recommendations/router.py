@@ -14,11 +14,7 @@ from platform_server.recommendations import service
 router = APIRouter(tags=["products"])
 
 
-@router.get(
-    "/products/{id}/recommendations",
-    response_model=Page[ProductOut],
-    summary="Recommended products",
-)
+@router.get("/products/{id}/recommendations", summary="Recommended products")
 async def recommendations(
     id: uuid.UUID,
     session: DbSession,

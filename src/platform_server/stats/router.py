@@ -17,7 +17,7 @@ router = APIRouter(prefix="/stats", tags=["stats"])
 StatsReader = Annotated[Principal, requires(Permission.STATS_READ)]
 
 
-@router.get("/overview", response_model=OverviewOut, summary="The dashboard overview (staff)")
+@router.get("/overview", summary="The dashboard overview (staff)")
 async def get_overview(session: DbSession, actor: StatsReader) -> OverviewOut:
     """Today's orders and revenue, unpaid orders, low-stock products, new users, failed
     notifications and webhook deliveries, each with its last 24 hours hour by hour.

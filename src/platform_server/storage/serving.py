@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +28,17 @@ DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     307: {"description": "Redirect to a short-lived presigned URL (S3, when allowed)"},
     416: {"description": "The range lies outside the file"},
 }
+# What an image upload may be, and so what its download is.
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
+def download_responses(
+    description: str, content_types: Iterable[str]
+) -> dict[int | str, dict[str, Any]]:
+    """A download route's `responses=`: its 200 (the file in any of `content_types`)
+    and the answers every download adds."""
+    ok = {"description": description, "content": {t: {} for t in content_types}}
+    return {200: ok, **DOWNLOAD_RESPONSES}
 
 
 def safe_filename(name: str | None, fallback: str = "file") -> str:

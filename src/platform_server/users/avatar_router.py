@@ -8,21 +8,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
 
-from platform_server.core.access import requires
+from platform_server.core.access import AccountWriter as Writer
+from platform_server.core.access import UserViewer as Viewer
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.storage.factory import StorageDep
-from platform_server.storage.serving import DOWNLOAD_RESPONSES, PRIVATE, serve
+from platform_server.storage.serving import IMAGE_TYPES, PRIVATE, download_responses, serve
 from platform_server.storage.uploads import UPLOAD_RESPONSES, read_upload
 from platform_server.users import avatars
 from platform_server.users.schemas import ProfileOut
 
 # Included by users/router.py under its /users prefix.
 router = APIRouter(tags=["users"])
-Writer = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
-Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]
 UPLOAD_PATHS = (re.compile(r"/api/v1/users/[^/]+/avatar"),)
 Picture = Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")]
 
@@ -41,12 +39,7 @@ async def _put(
     )
 
 
-@router.put(
-    "/me/avatar",
-    response_model=ProfileOut,
-    summary="Upload your avatar",
-    responses=UPLOAD_RESPONSES,
-)
+@router.put("/me/avatar", summary="Upload your avatar", responses=UPLOAD_RESPONSES)
 async def put_my_avatar(
     file: Picture, settings: SettingsDep, storage: StorageDep, session: DbSession, actor: Writer
 ) -> ProfileOut:
@@ -55,17 +48,12 @@ async def put_my_avatar(
     return await _put(actor.user_id, file, settings, storage, session, actor)
 
 
-@router.delete("/me/avatar", response_model=ProfileOut, summary="Remove your avatar")
+@router.delete("/me/avatar", summary="Remove your avatar")
 async def delete_my_avatar(session: DbSession, actor: Writer) -> ProfileOut:
     return await avatars.delete_avatar(session, actor.user_id, actor=actor)
 
 
-@router.put(
-    "/{id}/avatar",
-    response_model=ProfileOut,
-    summary="Upload a user's avatar",
-    responses=UPLOAD_RESPONSES,
-)
+@router.put("/{id}/avatar", summary="Upload a user's avatar", responses=UPLOAD_RESPONSES)
 async def put_avatar(
     id: uuid.UUID,
     file: Picture,
@@ -78,7 +66,7 @@ async def put_avatar(
     return await _put(id, file, settings, storage, session, actor)
 
 
-@router.delete("/{id}/avatar", response_model=ProfileOut, summary="Remove a user's avatar")
+@router.delete("/{id}/avatar", summary="Remove a user's avatar")
 async def delete_avatar(id: uuid.UUID, session: DbSession, actor: Writer) -> ProfileOut:
     return await avatars.delete_avatar(session, id, actor=actor)
 
@@ -88,11 +76,7 @@ async def delete_avatar(id: uuid.UUID, session: DbSession, actor: Writer) -> Pro
     summary="Download a user's avatar",
     response_class=Response,
     responses={
-        200: {
-            "description": "The avatar's bytes",
-            "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp")},
-        },
-        **DOWNLOAD_RESPONSES,
+        **download_responses("The avatar's bytes", IMAGE_TYPES),
         409: {"description": "The user has uploaded no avatar"},
     },
 )

@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from platform_server.core.access import AccountReader, OptionalPrincipal, requires
+from platform_server.core.access import AccountWriter as Writer
+from platform_server.core.access import UserViewer as Viewer
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import idempotent
@@ -31,9 +33,6 @@ router = APIRouter(prefix="/users", tags=["users"])
 # `/users/me/avatar` before `/users/{id}/…`: "me" is not an id.
 router.include_router(avatar_router)
 REGISTRATION_ACCEPTED = "Check your inbox to finish signing up."
-# One's own account (account:read) or anyone's (users:read, checked per user in the service).
-Viewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]
-Writer = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
 
 
 async def _registration(payload: UserCreate, settings: SettingsDep) -> UserCreate:
@@ -72,7 +71,7 @@ async def create_user(
     return UserOut.model_validate(user)
 
 
-@router.get("", response_model=Page[UserOut], summary="List users")
+@router.get("", summary="List users")
 async def list_users(
     session: DbSession,
     page: PageQuery,
@@ -82,17 +81,17 @@ async def list_users(
     return await service.list_users(session, page, filters)
 
 
-@router.get("/me", response_model=UserOut, summary="The signed-in user")
+@router.get("/me", summary="The signed-in user")
 async def me(session: DbSession, actor: AccountReader) -> UserOut:
     return UserOut.model_validate(await service.get_visible(session, actor.user_id, actor))
 
 
-@router.get("/{id}", response_model=UserOut, summary="Get a user")
+@router.get("/{id}", summary="Get a user")
 async def get_user(id: uuid.UUID, session: DbSession, actor: Viewer) -> UserOut:
     return UserOut.model_validate(await service.get_visible(session, id, actor))
 
 
-@router.patch("/{id}", response_model=UserOut, summary="Update a user")
+@router.patch("/{id}", summary="Update a user")
 async def update_user(
     id: uuid.UUID, payload: UserUpdate, session: DbSession, principal: Writer
 ) -> UserOut:
@@ -107,12 +106,12 @@ async def delete_user(id: uuid.UUID, session: DbSession, principal: Writer) -> R
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{id}/profile", response_model=ProfileOut, summary="Get a user's profile")
+@router.get("/{id}/profile", summary="Get a user's profile")
 async def get_profile(id: uuid.UUID, session: DbSession, actor: Viewer) -> ProfileOut:
     return await service.get_profile(session, id, actor)
 
 
-@router.put("/{id}/profile", response_model=ProfileOut, summary="Replace a user's profile")
+@router.put("/{id}/profile", summary="Replace a user's profile")
 async def put_profile(
     id: uuid.UUID, payload: ProfileIn, session: DbSession, principal: Writer
 ) -> ProfileOut:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +18,8 @@ from platform_server.core.timeseries import Counts, Hours
 from platform_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from platform_server.webhooks.schemas import WebhookDeliveryOut, WebhookEndpointOut
 
+EndpointOrDelivery = TypeVar("EndpointOrDelivery", WebhookEndpoint, WebhookDelivery)
+
 
 async def add(session: AsyncSession, row: WebhookEndpoint | WebhookDelivery) -> None:
     """Insert a new endpoint or delivery now (its id and defaults are then set)."""
@@ -30,10 +32,11 @@ async def save(session: AsyncSession) -> None:
     await session.flush()
 
 
-async def get_endpoint(
-    session: AsyncSession, endpoint_id: uuid.UUID, *, lock: bool = False
-) -> WebhookEndpoint | None:
-    return await session.get(WebhookEndpoint, endpoint_id, with_for_update=lock)
+async def get(
+    session: AsyncSession, kind: type[EndpointOrDelivery], row_id: uuid.UUID, *, lock: bool = False
+) -> EndpointOrDelivery | None:
+    """An endpoint or a delivery by id; with `lock`, locked until the transaction ends."""
+    return await session.get(kind, row_id, with_for_update=lock)
 
 
 async def list_endpoints(
@@ -56,12 +59,6 @@ async def delete_endpoint(session: AsyncSession, endpoint: WebhookEndpoint) -> N
         await session.delete(row)
     await session.delete(endpoint)
     await session.flush()
-
-
-async def get_delivery(
-    session: AsyncSession, delivery_id: uuid.UUID, *, lock: bool = False
-) -> WebhookDelivery | None:
-    return await session.get(WebhookDelivery, delivery_id, with_for_update=lock)
 
 
 async def list_deliveries(

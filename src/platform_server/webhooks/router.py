@@ -46,10 +46,7 @@ def _send_soon(send_queued: SendQueuedDep, tasks: BackgroundTasks) -> None:
 )
 @idempotent(secret_fields=("secret",))
 async def create_webhook(
-    payload: WebhookEndpointCreate,
-    settings: SettingsDep,
-    session: DbSession,
-    actor: Admin,
+    payload: WebhookEndpointCreate, settings: SettingsDep, session: DbSession, actor: Admin
 ) -> WebhookEndpointCreated | Response:
     """The signing `secret` is in this answer only (null on an idempotent replay; rotate it
     to get a new one). URLs resolving to private, loopback, link-local or metadata
@@ -59,7 +56,7 @@ async def create_webhook(
     return created
 
 
-@router.get("", response_model=Page[WebhookEndpointOut], summary="List webhook endpoints")
+@router.get("", summary="List webhook endpoints")
 async def list_webhooks(
     session: DbSession,
     page: PageQuery,
@@ -70,12 +67,12 @@ async def list_webhooks(
     return await service.list_endpoints(session, page, active)
 
 
-@router.get("/{id}", response_model=WebhookEndpointOut, summary="Get a webhook endpoint")
+@router.get("/{id}", summary="Get a webhook endpoint")
 async def get_webhook(id: uuid.UUID, session: DbSession, actor: Admin) -> WebhookEndpointOut:
     return service.endpoint_out(await service.get_endpoint(session, id))
 
 
-@router.patch("/{id}", response_model=WebhookEndpointOut, summary="Change a webhook endpoint")
+@router.patch("/{id}", summary="Change a webhook endpoint")
 async def update_webhook(
     id: uuid.UUID,
     payload: WebhookEndpointUpdate,
@@ -97,9 +94,7 @@ async def delete_webhook(id: uuid.UUID, session: DbSession, actor: Admin) -> Res
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post(
-    "/{id}/rotate-secret", response_model=WebhookSecretOut, summary="Rotate the signing secret"
-)
+@router.post("/{id}/rotate-secret", summary="Rotate the signing secret")
 async def rotate_webhook_secret(
     id: uuid.UUID,
     session: DbSession,
@@ -135,7 +130,7 @@ async def test_webhook(
     return delivery
 
 
-@router.get("/{id}/deliveries", response_model=Page[WebhookDeliveryOut], summary="List deliveries")
+@router.get("/{id}/deliveries", summary="List deliveries")
 async def list_webhook_deliveries(
     id: uuid.UUID,
     session: DbSession,
@@ -148,11 +143,7 @@ async def list_webhook_deliveries(
     return await service.list_deliveries(session, id, page, status, event_type)
 
 
-@router.get(
-    "/{id}/deliveries/{delivery_id}",
-    response_model=WebhookDeliveryDetailOut,
-    summary="Get a delivery with its payload",
-)
+@router.get("/{id}/deliveries/{delivery_id}", summary="Get a delivery with its payload")
 async def get_webhook_delivery(
     id: uuid.UUID, delivery_id: uuid.UUID, session: DbSession, actor: Admin
 ) -> WebhookDeliveryDetailOut:
@@ -162,7 +153,6 @@ async def get_webhook_delivery(
 @router.post(
     "/{id}/deliveries/{delivery_id}/redeliver",
     status_code=status.HTTP_202_ACCEPTED,
-    response_model=WebhookDeliveryOut,
     summary="Send a delivery again",
 )
 async def redeliver_webhook_delivery(

@@ -225,7 +225,7 @@ class WebhookSender:
 
     async def _settle(self, job: Job, outcome: Outcome) -> None:
         async with self.db.transaction() as session:
-            row = await repository.get_delivery(session, job.delivery_id, lock=True)
+            row = await repository.get(session, WebhookDelivery, job.delivery_id, lock=True)
             if row is None or row.status != WebhookDelivery.PENDING:
                 return  # deleted with its endpoint meanwhile
             if row.attempts != job.attempt:
@@ -244,7 +244,7 @@ class WebhookSender:
             row.updated_at = now
             if outcome.ok:
                 row.delivered_at = now
-            endpoint = await repository.get_endpoint(session, job.endpoint_id, lock=True)
+            endpoint = await repository.get(session, WebhookEndpoint, job.endpoint_id, lock=True)
             if endpoint is None:
                 return
             if outcome.ok:

@@ -106,7 +106,7 @@ async def list_endpoints(
 async def get_endpoint(
     session: AsyncSession, endpoint_id: uuid.UUID, *, lock: bool = False
 ) -> WebhookEndpoint:
-    endpoint = await repository.get_endpoint(session, endpoint_id, lock=lock)
+    endpoint = await repository.get(session, WebhookEndpoint, endpoint_id, lock=lock)
     return found(endpoint, f"Webhook endpoint {endpoint_id} does not exist.")
 
 
@@ -230,7 +230,7 @@ async def get_delivery(
     session: AsyncSession, endpoint_id: uuid.UUID, delivery_id: uuid.UUID, *, lock: bool = False
 ) -> WebhookDelivery:
     await get_endpoint(session, endpoint_id)
-    delivery = await repository.get_delivery(session, delivery_id, lock=lock)
+    delivery = await repository.get(session, WebhookDelivery, delivery_id, lock=lock)
     if delivery is None or delivery.endpoint_id != endpoint_id:
         raise NotFound(f"Delivery {delivery_id} of webhook endpoint {endpoint_id} does not exist.")
     return delivery

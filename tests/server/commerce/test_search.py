@@ -47,6 +47,9 @@ def test_every_word_must_match(api: httpx.Client, shop: Shop, word: str) -> None
     assert ids(search(api, q=f"red {word}")) == [both["id"]]
     assert ids(search(api, q=f"{word} red")) == [both["id"]]
     assert ids(search(api, q=f"gre {word}")) == []
+    # only the last word, the one still being typed, matches as a prefix
+    assert ids(search(api, q=f"red {word[:6]}")) == [both["id"]]
+    assert ids(search(api, q=f"{word[:6]} red")) == []
 
 
 def test_sku_words_and_prefixes(api: httpx.Client, shop: Shop, word: str) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from platform_cli.commands.api_keys.list import COLUMNS
 from platform_cli.context import TIME_FORMATS, Column, as_utc, check_fields
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 _KEY_COLUMN = [Column("KEY", "key")]
@@ -20,22 +21,16 @@ def create(
     name: Annotated[str, typer.Option("--name", "-n", help="What the key is for.")],
     scope: Annotated[
         list[str] | None,
-        typer.Option(
+        opt(
             "--scope",
             "-s",
             help="A scope to grant (repeatable). Default: asked on a terminal, else "
             "read-only (the :read scopes of yours).",
-            show_default=False,
         ),
     ] = None,
     expires_at: Annotated[
         datetime | None,
-        typer.Option(
-            "--expires-at",
-            help="Expiry (ISO 8601, UTC if no offset).",
-            show_default=False,
-            formats=TIME_FORMATS,
-        ),
+        opt("--expires-at", help="Expiry (ISO 8601, UTC if no offset).", formats=TIME_FORMATS),
     ] = None,
 ) -> None:
     """Create a key; the secret is printed once, store it now.

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
-import typer
-
 from platform_cli.context import TIME_FORMATS, as_utc, columns
+from platform_cli.params import arg, opt
 from platform_cli.refs import check_id
 from platform_cli.verbs import listing, showing
 
@@ -26,11 +25,7 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 AgeOption = Annotated[
-    str | None,
-    typer.Option(
-        help="ISO 8601 (UTC without an offset), or an age such as 30m, 2h, 7d.",
-        show_default=False,
-    ),
+    str | None, opt(help="ISO 8601 (UTC without an offset), or an age such as 30m, 2h, 7d.")
 ]
 
 
@@ -83,24 +78,16 @@ def list_records(
     sdk: Client,
     size: int,
     actor: Annotated[
-        str | None,
-        typer.Option("--actor", help="Only this actor: a user id or email.", show_default=False),
+        str | None, opt("--actor", help="Only this actor: a user id or email.")
     ] = None,
     action: Annotated[
         str | None,
-        typer.Option(
-            "--action",
-            help="An action (order.ship) or a prefix of whole parts (order).",
-            show_default=False,
-        ),
+        opt("--action", help="An action (order.ship) or a prefix of whole parts (order)."),
     ] = None,
     target_type: Annotated[
-        str | None,
-        typer.Option("--target-type", help="e.g. user, product, order.", show_default=False),
+        str | None, opt("--target-type", help="e.g. user, product, order.")
     ] = None,
-    target: Annotated[
-        str | None, typer.Option("--target", help="The target's id.", show_default=False)
-    ] = None,
+    target: Annotated[str | None, opt("--target", help="The target's id.")] = None,
     since: AgeOption = None,
     until: AgeOption = None,
 ) -> Iterable[Any]:  # since and until: parsed by _times
@@ -118,10 +105,7 @@ def list_records(
 
 @showing(COLUMNS)
 def get(
-    sdk: Client,
-    record_id: Annotated[
-        str, typer.Argument(help="Audit record id.", parser=check_id, show_default=False)
-    ],
+    sdk: Client, record_id: Annotated[str, arg(help="Audit record id.", parser=check_id)]
 ) -> Any:
     """Show one audit record with its changes."""
     return sdk.audit.get(record_id)

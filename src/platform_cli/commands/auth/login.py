@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from platform_cli.commands.auth.mfa.common import CodeOption
-from platform_cli.context import OutputOption, connection, output, prompt_secret, read_secret_stdin
+from platform_cli.context import OutputOption, ask_secret, connection, output, read_secret_stdin
+from platform_cli.params import opt
 
 
 def login(
@@ -20,15 +21,13 @@ def login(
     ] = False,
     api_key: Annotated[
         str | None,
-        typer.Option(
+        opt(
             "--api-key",
             help="Use an API key instead of a password; pass `-` and pipe the key on stdin.",
-            show_default=False,
         ),
     ] = None,
     base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", help="Server URL, saved in the profile.", show_default=False),
+        str | None, opt("--base-url", help="Server URL, saved in the profile.")
     ] = None,
     insecure_storage: Annotated[
         bool,
@@ -83,7 +82,7 @@ def login(
             if not terminal.stdin_is_tty():
                 raise UsageError("--email is required without a terminal")
             email = str(typer.prompt("Email", err=True)).strip()
-        password = read_secret_stdin("password") if password_stdin else prompt_secret("Password")
+        password = ask_secret("password", from_stdin=password_stdin)
         from platform_sdk import Client, MfaRequiredError
 
         program = conn.client_options(None)["user_agent"]  # the session is named by its login

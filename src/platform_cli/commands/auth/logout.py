@@ -39,9 +39,5 @@ def logout(ctx: typer.Context, fmt: OutputOption = None) -> None:
     note = "" if credential.kind == "session" else " (the API key itself stays valid)"
     out.done(
         f"Logged out of profile {conn.profile!r}{note}.",
-        {
-            "profile": conn.profile,
-            "session_revoked": revoked,
-            "forgotten_from": removed,
-        },
+        {"profile": conn.profile, "session_revoked": revoked, "forgotten_from": removed},
     )

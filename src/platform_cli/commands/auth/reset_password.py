@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from platform_cli.context import prompt_secret, read_secret_stdin
+from platform_cli.context import ask_secret
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 
@@ -14,16 +15,10 @@ from platform_cli.verbs import Session, verb
 def reset_password(
     session: Session,
     email: Annotated[
-        str | None,
-        typer.Option(
-            "--email", "-e", help="Email a reset code to this address.", show_default=False
-        ),
+        str | None, opt("--email", "-e", help="Email a reset code to this address.")
     ] = None,
     token: Annotated[
-        str | None,
-        typer.Option(
-            "--token", help="The code from the reset email: set a new password.", show_default=False
-        ),
+        str | None, opt("--token", help="The code from the reset email: set a new password.")
     ] = None,
     password_stdin: Annotated[
         bool,
@@ -40,11 +35,7 @@ def reset_password(
     token = code_or_ask(session, token, email, sdk.auth.request_password_reset, usage)
     if token is None:
         return
-    password = (
-        read_secret_stdin("new password")
-        if password_stdin
-        else prompt_secret("New password", confirmation=True)
-    )
+    password = ask_secret("new password", from_stdin=password_stdin, confirmation=True)
     with out.spinner("Setting the password…"):
         sdk.auth.confirm_password_reset(token, password)
     out.done(

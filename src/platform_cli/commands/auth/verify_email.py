@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-import typer
-
+from platform_cli.params import arg, opt
 from platform_cli.verbs import Session, verb
 
 
@@ -34,18 +33,10 @@ def code_or_ask(
 @verb(authenticated=False)
 def verify_email(
     session: Session,
-    token: Annotated[
-        str | None,
-        typer.Argument(help="The code from the verification email.", show_default=False),
-    ] = None,
+    token: Annotated[str | None, arg(help="The code from the verification email.")] = None,
     resend: Annotated[
         str | None,
-        typer.Option(
-            "--resend",
-            metavar="EMAIL",
-            help="Send a new verification email to EMAIL instead.",
-            show_default=False,
-        ),
+        opt("--resend", metavar="EMAIL", help="Send a new verification email to EMAIL instead."),
     ] = None,
 ) -> None:
     """Verify your email address with the code from the email (single use, expires)."""

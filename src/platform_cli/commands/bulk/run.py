@@ -7,14 +7,14 @@ from typing import Annotated, Literal
 
 import typer
 
+from platform_cli.params import arg, opt
 from platform_cli.verbs import Session, verb
 
 Kind = Annotated[
     str,
-    typer.Argument(
+    arg(
         help="What the file holds. Imports: products, inventory, prices, fulfillment, users. "
-        "Exports: products, inventory, orders, users, events, audit.",
-        show_default=False,
+        "Exports: products, inventory, orders, users, events, audit."
     ),
 ]
 
@@ -23,7 +23,7 @@ Kind = Annotated[
 def import_file(
     session: Session,
     kind: Kind,
-    file: Annotated[Path, typer.Argument(help="A .csv or .jsonl file.", show_default=False)],
+    file: Annotated[Path, arg(help="A .csv or .jsonl file.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every row on the server; change nothing.")
     ] = False,
@@ -32,18 +32,14 @@ def import_file(
         typer.Option("--wait", help="Wait for the job, with its progress; exit 3 if rows failed."),
     ] = False,
     file_format: Annotated[
-        Literal["csv", "jsonl"] | None,
-        typer.Option("--format", "-f", help="Default: from the extension.", show_default=False),
+        Literal["csv", "jsonl"] | None, opt("--format", "-f", help="Default: from the extension.")
     ] = None,
     create_categories: Annotated[
         bool,
         typer.Option("--create-categories", help="products: allow categories no product has yet."),
     ] = False,
     report: Annotated[
-        Path | None,
-        typer.Option(
-            "--report", help="Where --wait saves the report when rows failed.", show_default=False
-        ),
+        Path | None, opt("--report", help="Where --wait saves the report when rows failed.")
     ] = None,
 ) -> None:
     """Upload a file and start an import job on the server (upsert by the kind's key).
@@ -77,26 +73,23 @@ def import_file(
 def export_file(
     session: Session,
     kind: Kind,
-    out_path: Annotated[Path, typer.Option("--out", help="The file to write.", show_default=False)],
+    out_path: Annotated[Path, opt("--out", help="The file to write.")],
     filters: Annotated[
         list[str] | None,
-        typer.Option(
+        opt(
             "--filter",
             help="NAME=VALUE, repeatable (products: status, category; orders: status, "
             "created_after, created_before; users: role, status; events: type, created_after; "
             "audit: action, target_type). See docs/cli.md.",
-            show_default=False,
         ),
     ] = None,
     file_format: Annotated[
         Literal["csv", "jsonl"] | None,
-        typer.Option(
-            "--format", "-f", help="Default: from --out's extension, else csv.", show_default=False
-        ),
+        opt("--format", "-f", help="Default: from --out's extension, else csv."),
     ] = None,
 ) -> None:
     """Export on the server, wait for it, and download the file."""
-    from platform_cli.commands.bulk.waiting import finish
+    from platform_cli.commands.bulk.waiting import finish, save_whole
     from platform_cli.commands.bulk.waiting import wait as wait_for
     from platform_cli.errors import UsageError
 
@@ -111,12 +104,6 @@ def export_file(
     job = wait_for(sdk, session.out, sdk.bulk.exports.create(kind, format=fmt, filters=given))
     if job.status != "succeeded":
         finish(sdk, session.out, job, None)  # raises: exit 1 with the reason
-    partial = out_path.with_name(out_path.name + ".part")
-    try:
-        with session.out.progress(f"Downloading {out_path.name}") as progress:
-            sdk.bulk.jobs.result(job.id, partial, progress=progress)
-        partial.replace(out_path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with session.out.progress(f"Downloading {out_path.name}") as progress:
+        save_whole(out_path, lambda part: sdk.bulk.jobs.result(job.id, part, progress=progress))
     session.out.info(f"Wrote {job.progress.done:,} {kind} rows to {out_path}.")

@@ -1,5 +1,6 @@
 """Waiting for a bulk job: a Rich progress bar on a terminal, plain lines otherwise,
-and the exit code a CI script acts on (0 all rows done, 3 some failed, 1 the job failed)."""
+and the exit code a CI script acts on (0 all rows done, 3 some failed, 1 the job failed);
+saving its file whole."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from platform_cli.context import columns
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from platform_cli.output import Output
     from platform_sdk import Client
     from platform_sdk.models import BulkJob
@@ -27,6 +30,18 @@ POLL_SECONDS = 0.5
 def default_result_path(job: BulkJob) -> Path:
     what = "report" if job.direction == "import" else "export"
     return Path(f"{job.kind}-{what}-{str(job.id)[:8]}.{job.format}")
+
+
+def save_whole(path: Path, download: Callable[[Path], object]) -> None:
+    """``download`` into ``<path>.part`` beside ``path``, renamed to ``path`` once complete:
+    a download that fails or is interrupted leaves no half-written file."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        download(partial)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _line(job: BulkJob) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
 from platform_cli.context import as_utc, columns, time_option
+from platform_cli.params import arg, opt
 from platform_cli.refs import check_id
 from platform_cli.verbs import listing, option, showing
 
@@ -19,10 +18,7 @@ COLUMNS = columns(
 )
 
 TypeOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--type", "-t", help="Only this event type (repeat for several).", show_default=False
-    ),
+    list[str] | None, opt("--type", "-t", help="Only this event type (repeat for several).")
 ]
 
 FILTERS = [
@@ -37,13 +33,7 @@ def list_events(
     size: int,
     types: TypeOption = None,
     resource_id: Annotated[
-        str | None,
-        typer.Option(
-            "--resource",
-            help="Only events of this resource id.",
-            parser=check_id,
-            show_default=False,
-        ),
+        str | None, opt("--resource", help="Only events of this resource id.", parser=check_id)
     ] = None,
     **filters: Any,
 ) -> Iterable[Any]:
@@ -58,9 +48,6 @@ def list_events(
 
 
 @showing(COLUMNS)
-def get(
-    sdk: Client,
-    event_id: Annotated[str, typer.Argument(help="Event id.", parser=check_id, show_default=False)],
-) -> Any:
+def get(sdk: Client, event_id: Annotated[str, arg(help="Event id.", parser=check_id)]) -> Any:
     """Show one event with its data."""
     return sdk.events.get(event_id)

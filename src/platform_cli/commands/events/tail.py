@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import typer
-
 from platform_cli.commands.events.list import COLUMNS, TypeOption
+from platform_cli.params import opt
 from platform_cli.refs import check_id
 from platform_cli.verbs import Session, verb
 
@@ -17,18 +16,12 @@ def tail(
     types: TypeOption = None,
     after: Annotated[
         str | None,
-        typer.Option(
-            "--after",
-            help="Start after this event id (replays what came since).",
-            parser=check_id,
-            show_default=False,
+        opt(
+            "--after", help="Start after this event id (replays what came since).", parser=check_id
         ),
     ] = None,
     count: Annotated[
-        int | None,
-        typer.Option(
-            "--count", "-n", min=1, help="Stop after this many events.", show_default=False
-        ),
+        int | None, opt("--count", "-n", min=1, help="Stop after this many events.")
     ] = None,
 ) -> None:
     """Follow events live as they happen (Ctrl-C stops).

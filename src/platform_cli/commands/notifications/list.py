@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import typer
-
 from platform_cli.context import columns, only_option
+from platform_cli.params import arg, opt
 from platform_cli.refs import check_id
 from platform_cli.verbs import listing, option, showing
 
@@ -21,9 +20,7 @@ Status = Literal["queued", "sent", "failed"]
 Channel = Literal["email", "sms"]
 
 
-NotificationId = Annotated[
-    str, typer.Argument(help="Notification id.", parser=check_id, show_default=False)
-]
+NotificationId = Annotated[str, arg(help="Notification id.", parser=check_id)]
 
 
 COLUMNS = columns(
@@ -44,20 +41,9 @@ FILTERS = [
     option("channel", only_option(Channel, "channel")),
     option(
         "user_id",
-        Annotated[
-            str | None,
-            typer.Option(
-                "--user", "--user-id", help="Only this user's (staff).", show_default=False
-            ),
-        ],
+        Annotated[str | None, opt("--user", "--user-id", help="Only this user's (staff).")],
     ),
-    option(
-        "template",
-        Annotated[
-            str | None,
-            typer.Option(help="Only this template, e.g. order_created.", show_default=False),
-        ],
-    ),
+    option("template", Annotated[str | None, opt(help="Only this template, e.g. order_created.")]),
 ]
 
 

@@ -8,6 +8,7 @@ import typer
 
 from platform_cli.commands.orders.options import ADDRESS_FIELDS, ADDRESS_REQUIRED, COLUMNS
 from platform_cli.context import check_fields
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
 def parse_items(values: list[str]) -> list[dict[str, Any]]:
     """``--item PRODUCT[:QTY]`` options (quantity 1 when left out); PRODUCT is a SKU, an
     id or an id prefix, checked here and resolved by ``resolve_items``."""
-    import typer
 
     from platform_cli.errors import UsageError
     from platform_cli.refs import check_product
@@ -121,29 +121,25 @@ def create(
     session: Session,
     item: Annotated[
         list[str],
-        typer.Option(
+        opt(
             "--item",
             "-i",
             metavar="SKU:QTY",
             help="The product by SKU (or id) and a quantity (repeatable; quantity 1 if left out).",
-            show_default=False,
         ),
     ],
-    ship_to_name: Annotated[str | None, typer.Option(show_default=False)] = None,
-    ship_to_line1: Annotated[str | None, typer.Option(show_default=False)] = None,
-    ship_to_line2: Annotated[str | None, typer.Option(show_default=False)] = None,
-    ship_to_city: Annotated[str | None, typer.Option(show_default=False)] = None,
-    ship_to_postal_code: Annotated[str | None, typer.Option(show_default=False)] = None,
-    ship_to_region: Annotated[str | None, typer.Option(show_default=False)] = None,
-    ship_to_country: Annotated[
-        str | None, typer.Option(help="ISO 3166-1 alpha-2, e.g. NO.", show_default=False)
-    ] = None,
+    ship_to_name: Annotated[str | None, opt()] = None,
+    ship_to_line1: Annotated[str | None, opt()] = None,
+    ship_to_line2: Annotated[str | None, opt()] = None,
+    ship_to_city: Annotated[str | None, opt()] = None,
+    ship_to_postal_code: Annotated[str | None, opt()] = None,
+    ship_to_region: Annotated[str | None, opt()] = None,
+    ship_to_country: Annotated[str | None, opt(help="ISO 3166-1 alpha-2, e.g. NO.")] = None,
     shipping_address_json: Annotated[
         str | None,
-        typer.Option(
+        opt(
             "--shipping-address-json",
             help='The address as JSON: {"name", "line1", "city", "postal_code", "country", …}.',
-            show_default=False,
         ),
     ] = None,
 ) -> None:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from platform_cli.commands.orders.options import INVOICE_COLUMNS, OrderId
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
-OutFile = Annotated[
-    str | None,
-    typer.Option("--out", help="Write the PDF to this file (- for stdout).", show_default=False),
-]
+OutFile = Annotated[str | None, opt("--out", help="Write the PDF to this file (- for stdout).")]
 
 
 @verb()

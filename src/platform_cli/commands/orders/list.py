@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
 from platform_cli.commands.orders.options import COLUMNS, HISTORY_COLUMNS, OrderId, OrderStatus
 from platform_cli.context import as_utc, only_option, query_option, time_option
+from platform_cli.params import opt
 from platform_cli.refs import check_id
 from platform_cli.verbs import listing, option, showing
 
@@ -20,12 +19,7 @@ FILTERS = [
     option("status", only_option(OrderStatus)),
     option(
         "user_id",
-        Annotated[
-            str | None,
-            typer.Option(
-                "--user-id", help="Only this buyer (staff).", parser=check_id, show_default=False
-            ),
-        ],
+        Annotated[str | None, opt("--user-id", help="Only this buyer (staff).", parser=check_id)],
     ),
     option("created_after", time_option("--created-after", "Placed at or after")),
     option("created_before", time_option("--created-before", "Placed before")),

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.commands.orders.options import COLUMNS, OrderId
+from platform_cli.params import opt
 from platform_cli.refs import order_id as resolve
 from platform_cli.verbs import Change, Session, changing
 
@@ -37,9 +38,7 @@ def _transition(
 def cancel(
     session: Session,
     order_id: OrderId,
-    note: Annotated[
-        str | None, typer.Option("--note", help="Why (kept in the history).", show_default=False)
-    ] = None,
+    note: Annotated[str | None, opt("--note", help="Why (kept in the history).")] = None,
 ) -> Change:
     """Cancel an order and release its stock; staff cancelling a paid one refund it in full."""
     call = lambda oid: session.sdk.orders.cancel(oid, note=note)  # noqa: E731

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
 from platform_cli.commands.orders.invoice import OutFile
 from platform_cli.context import columns
+from platform_cli.refs import PaymentRef, RefundRef
 from platform_cli.verbs import Session, verb
 
 CREDIT_NOTE_COLUMNS = columns(
@@ -19,14 +16,15 @@ CREDIT_NOTE_COLUMNS = columns(
 
 @verb()
 def credit_note(
-    session: Session,
-    payment_id: Annotated[str, typer.Argument(help="Payment id.", show_default=False)],
-    refund_id: Annotated[str, typer.Argument(help="Refund id.", show_default=False)],
-    out_path: OutFile = None,
+    session: Session, payment: PaymentRef, refund: RefundRef, out_path: OutFile = None
 ) -> None:
-    """The credit note issued for a refund: the stored PDF with --out, else its fields
-    (-o json: the JSON). The customer whose order it is, or staff."""
+    """The credit note issued for a refund (e.g. `#1001-P1 #1001-R1`): the stored PDF with
+    --out, else its fields (-o json: the JSON). The customer whose order it is, or staff."""
+    from platform_cli.refs import refund_ids
+
     out, refunds = session.out, session.sdk.payments.refunds
+    with out.spinner("Fetching…"):
+        payment_id, refund_id = refund_ids(session.sdk, payment, refund)
     if out_path is None:
         with out.spinner("Fetching…"):
             note = refunds.credit_note(payment_id, refund_id)
@@ -44,7 +42,7 @@ def credit_note(
     )
     report(
         out,
-        f"Wrote the credit note of refund {refund_id} to {out_path} ({size:,} bytes).",
+        f"Wrote the credit note of refund {refund} to {out_path} ({size:,} bytes).",
         {"payment_id": payment_id, "refund_id": refund_id, "path": out_path, "bytes": size},
         out_path,
     )

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from platform_cli.context import columns
-from platform_cli.refs import OrderRef, check_id
+from platform_cli.refs import OrderRef, PaymentRef
 from platform_cli.verbs import listing, showing
 
 if TYPE_CHECKING:
     from platform_sdk import Client
 
 OrderId = OrderRef  # #1001, an id, or an id prefix
-PaymentId = Annotated[str, typer.Argument(help="Payment id.", parser=check_id, show_default=False)]
+PaymentId = PaymentRef  # #1001-P1 or an id
 
 
 # The reference (#1001-P1: order #1001's first attempt) is what people quote; the id is
@@ -49,11 +47,15 @@ def list_payments(sdk: Client, size: int, order_id: OrderId) -> Iterable[Any]:
 @showing(COLUMNS)
 def get(sdk: Client, payment_id: PaymentId) -> Any:
     """Show one payment: amount, currency, what was refunded."""
-    return sdk.payments.get(payment_id)
+    from platform_cli.refs import payment_id as resolve
+
+    return sdk.payments.get(resolve(sdk, payment_id))
 
 
 @listing(LISTED_REFUND_COLUMNS, empty="No refunds.")
 def list_refunds(sdk: Client, size: int, payment_id: PaymentId) -> Iterable[Any]:
     """A payment's refunds, newest first, a cancellation's included, each with its credit
     note number (fetch it with `platform payments credit-note PAYMENT REFUND`)."""
-    return sdk.payments.refunds.list(payment_id, limit=size)
+    from platform_cli.refs import payment_id as resolve
+
+    return sdk.payments.refunds.list(resolve(sdk, payment_id), limit=size)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-import typer
-
 from platform_cli.commands.payments.list import REFUND_COLUMNS, PaymentId
 from platform_cli.context import check_fields, confirm, parse_money
 from platform_cli.errors import CLIError
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 
@@ -19,15 +18,9 @@ def refund(
     payment_id: PaymentId,
     amount: Annotated[
         Decimal | None,
-        typer.Option(
-            parser=parse_money,
-            help="How much, e.g. 5.00 (default: all not yet refunded).",
-            show_default=False,
-        ),
+        opt(parser=parse_money, help="How much, e.g. 5.00 (default: all not yet refunded)."),
     ] = None,
-    reason: Annotated[
-        str | None, typer.Option(help="Why (on the refund record).", show_default=False)
-    ] = None,
+    reason: Annotated[str | None, opt(help="Why (on the refund record).")] = None,
 ) -> None:
     """Refund a payment (staff), in part or in full; a full refund marks the order refunded."""
     out = session.out
@@ -39,18 +32,21 @@ def refund(
     if session.dry_run:
         check_fields(errors)
     sdk = session.sdk
+    from platform_cli.refs import payment_id as resolve
+
     with out.spinner("Fetching the payment…"):
-        payment = sdk.payments.get(payment_id)  # 404 (exit 5) if unknown
+        payment = sdk.payments.get(resolve(sdk, payment_id))  # 404 (exit 5) if unknown
+    payment_id, name = str(payment.id), payment.reference or str(payment.id)
     left = payment.amount - payment.refunded_amount
     if left <= 0 and payment.status == "succeeded":
         raise CLIError(
-            f"payment {payment_id} is already refunded in full "
+            f"payment {name} is already refunded in full "
             f"({payment.refunded_amount} {payment.currency}); there is nothing left to refund"
         )
     what = (
-        f"refund {amount} {payment.currency} of payment {payment_id}"
+        f"refund {amount} {payment.currency} of payment {name}"
         if amount
-        else f"refund all {left} {payment.currency} not yet refunded of payment {payment_id}"
+        else f"refund all {left} {payment.currency} not yet refunded of payment {name}"
     )
     if session.dry_run:
         out.dry_run(

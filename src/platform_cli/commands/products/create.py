@@ -9,6 +9,7 @@ import typer
 
 from platform_cli.commands.products import options
 from platform_cli.context import check_fields, parse_money
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 
@@ -21,34 +22,15 @@ def create(
         Decimal, typer.Option("--price", parser=parse_money, help="Price, e.g. 19.99.")
     ],
     category: Annotated[str, typer.Option("--category", "-c", help="Category name.")],
-    description: Annotated[str | None, typer.Option(show_default=False)] = None,
-    currency: Annotated[
-        str | None, typer.Option(help="ISO 4217 code (default USD).", show_default=False)
-    ] = None,
+    description: Annotated[str | None, opt()] = None,
+    currency: Annotated[str | None, opt(help="ISO 4217 code (default USD).")] = None,
     attr: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--attr",
-            help="An attribute KEY=VALUE (repeatable; string values).",
-            show_default=False,
-        ),
+        list[str] | None, opt("--attr", help="An attribute KEY=VALUE (repeatable; string values).")
     ] = None,
-    status: Annotated[
-        options.Status | None,
-        typer.Option(help="Status (default active).", show_default=False),
-    ] = None,
-    stock: Annotated[
-        int | None,
-        typer.Option(min=0, help="Initial units on hand (default 0).", show_default=False),
-    ] = None,
+    status: Annotated[options.Status | None, opt(help="Status (default active).")] = None,
+    stock: Annotated[int | None, opt(min=0, help="Initial units on hand (default 0).")] = None,
     low_stock_threshold: Annotated[
-        int | None,
-        typer.Option(
-            "--low-stock-threshold",
-            min=0,
-            help="Low-stock warning level (default 5).",
-            show_default=False,
-        ),
+        int | None, opt("--low-stock-threshold", min=0, help="Low-stock warning level (default 5).")
     ] = None,
 ) -> None:
     """Create a product (staff)."""

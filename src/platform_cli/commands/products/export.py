@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from platform_cli.commands.products.options import CategoryFilter, FileFormat, StatusFilter
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 
@@ -15,16 +14,10 @@ def export_file(
     session: Session,
     file_format: Annotated[
         FileFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="csv or jsonl (default: from --out, else csv).",
-            show_default=False,
-        ),
+        opt("--format", "-f", help="csv or jsonl (default: from --out, else csv)."),
     ] = None,
     out_path: Annotated[
-        str | None,
-        typer.Option("--out", help="Write to this file (default: stdout).", show_default=False),
+        str | None, opt("--out", help="Write to this file (default: stdout).")
     ] = None,
     category: CategoryFilter = None,
     status: StatusFilter = None,
@@ -37,7 +30,7 @@ def export_file(
     import sys
     from pathlib import Path
 
-    from platform_cli.commands.bulk.waiting import wait
+    from platform_cli.commands.bulk.waiting import save_whole, wait
     from platform_cli.errors import CLIError
     from platform_cli.product_files import detect_format
 
@@ -60,13 +53,7 @@ def export_file(
         sdk.bulk.jobs.result(job.id, sys.stdout.buffer)
         sys.stdout.flush()
         return
-    partial = Path(f"{out_path}.part")
-    try:
-        with out.spinner("Downloading…"):
-            sdk.bulk.jobs.result(job.id, partial)
-        partial.replace(out_path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with out.spinner("Downloading…"):
+        save_whole(Path(out_path), lambda part: sdk.bulk.jobs.result(job.id, part))
     count = job.progress.done
     out.info(f"Exported {count:,} product{'s' if count != 1 else ''} to {out_path}.")

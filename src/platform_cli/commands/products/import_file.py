@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from platform_cli.commands.products.options import FileFormatOption
+from platform_cli.params import arg
 from platform_cli.verbs import Session, verb
 
 if TYPE_CHECKING:
@@ -42,13 +43,10 @@ def _print_report(out: Output, report: ImportReport) -> None:
 @verb()
 def import_file(
     session: Session,
-    file: Annotated[
-        str, typer.Argument(help="A .csv or .jsonl file, or - for stdin.", show_default=False)
-    ],
+    file: Annotated[str, arg(help="A .csv or .jsonl file, or - for stdin.")],
     file_format: FileFormatOption = None,
     dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Validate every row on the server; change nothing."),
+        bool, typer.Option("--dry-run", help="Validate every row on the server; change nothing.")
     ] = False,
     create_categories: Annotated[
         bool,

@@ -17,12 +17,7 @@ if TYPE_CHECKING:
 def _page(
     sdk: Client, size: int, q: str | None, sort: Sort | None, **filters: Any
 ) -> Iterable[Any]:
-    return sdk.products.list(
-        q=q,
-        **filters,
-        sort=sort.value if sort else None,
-        limit=size,
-    )
+    return sdk.products.list(q=q, **filters, sort=sort.value if sort else None, limit=size)
 
 
 _LISTING: dict[str, Any] = {
@@ -45,5 +40,5 @@ def search(
     query: Annotated[str, typer.Argument(help="Words to find in name, description or SKU.")],
     **filters: Any,
 ) -> Iterable[Any]:
-    """Full-text search (words match as prefixes), best matches first."""
+    """Full-text search (every word; the last also as a prefix), best matches first."""
     return _page(sdk, size, query, **{**filters, "sort": filters["sort"] or Sort.relevance})

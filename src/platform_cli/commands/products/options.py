@@ -7,9 +7,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-import typer
-
 from platform_cli.context import columns, parse_money
+from platform_cli.params import opt
 from platform_cli.refs import ProductRef
 from platform_cli.verbs import option
 
@@ -30,20 +29,14 @@ FileFormat = Literal["csv", "jsonl"]
 
 
 ProductId = ProductRef  # a SKU, an id, or an id prefix
-CategoryFilter = Annotated[
-    str | None, typer.Option("--category", "-c", help="Only this category.", show_default=False)
-]
+CategoryFilter = Annotated[str | None, opt("--category", "-c", help="Only this category.")]
 StatusFilter = Annotated[
-    Status | None,
-    typer.Option(help="Only this status (staff; others see active products).", show_default=False),
+    Status | None, opt(help="Only this status (staff; others see active products).")
 ]
 
 
 def _money(name: str, help_text: str) -> Any:
-    return Annotated[
-        Decimal | None,
-        typer.Option(name, parser=parse_money, help=help_text, show_default=False),
-    ]
+    return Annotated[Decimal | None, opt(name, parser=parse_money, help=help_text)]
 
 
 # The filters of `list` and `search`, in the order --help shows them.
@@ -55,10 +48,8 @@ FILTERS = [
         "in_stock",
         Annotated[
             bool | None,
-            typer.Option(
-                "--in-stock/--out-of-stock",
-                help="Only products with (or without) units available.",
-                show_default=False,
+            opt(
+                "--in-stock/--out-of-stock", help="Only products with (or without) units available."
             ),
         ],
     ),
@@ -67,16 +58,11 @@ FILTERS = [
 
 
 def sort_option(default_help: str) -> Any:
-    return option(
-        "sort", Annotated[Sort | None, typer.Option(help=default_help, show_default=False)]
-    )
+    return option("sort", Annotated[Sort | None, opt(help=default_help)])
 
 
 FileFormatOption = Annotated[
-    FileFormat | None,
-    typer.Option(
-        "--format", "-f", help="csv or jsonl (default: from the extension).", show_default=False
-    ),
+    FileFormat | None, opt("--format", "-f", help="csv or jsonl (default: from the extension).")
 ]
 
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")

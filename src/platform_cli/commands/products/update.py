@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-import typer
-
 from platform_cli.commands.products import options
 from platform_cli.context import check_fields, parse_money
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 
@@ -56,23 +55,20 @@ def _patch(
 def update(
     session: Session,
     product_id: options.ProductId,
-    sku: Annotated[str | None, typer.Option(show_default=False)] = None,
-    name: Annotated[str | None, typer.Option("--name", "-n", show_default=False)] = None,
-    description: Annotated[str | None, typer.Option(show_default=False)] = None,
-    price: Annotated[
-        Decimal | None, typer.Option(parser=parse_money, help="e.g. 19.99", show_default=False)
-    ] = None,
-    currency: Annotated[str | None, typer.Option(show_default=False)] = None,
-    category: Annotated[str | None, typer.Option("--category", "-c", show_default=False)] = None,
+    sku: Annotated[str | None, opt()] = None,
+    name: Annotated[str | None, opt("--name", "-n")] = None,
+    description: Annotated[str | None, opt()] = None,
+    price: Annotated[Decimal | None, opt(parser=parse_money, help="e.g. 19.99")] = None,
+    currency: Annotated[str | None, opt()] = None,
+    category: Annotated[str | None, opt("--category", "-c")] = None,
     attr: Annotated[
         list[str] | None,
-        typer.Option(
+        opt(
             "--attr",
             help="Set attribute KEY=VALUE, or remove it with KEY= (repeatable; others are kept).",
-            show_default=False,
         ),
     ] = None,
-    status: Annotated[options.Status | None, typer.Option(show_default=False)] = None,
+    status: Annotated[options.Status | None, opt()] = None,
 ) -> None:
     """Change a product's fields (stock: `platform products inventory adjust`)."""
     fields = {"sku": sku, "name": name, "description": description, "price": price}

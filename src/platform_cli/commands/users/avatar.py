@@ -11,8 +11,7 @@ from platform_cli.commands.users.options import PROFILE_COLUMNS, UserId
 from platform_cli.verbs import Session, verb
 
 ForUser = Annotated[
-    str,
-    typer.Option("--user", "-u", help="Whose avatar: a user id (admins), or `me`."),
+    str, typer.Option("--user", "-u", help="Whose avatar: a user id (admins), or `me`.")
 ]
 
 

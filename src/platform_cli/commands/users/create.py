@@ -7,7 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.commands.users.options import COLUMNS, Role, validate_user_fields
-from platform_cli.context import check_fields, prompt_secret, read_secret_stdin
+from platform_cli.context import ask_secret, check_fields
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 PasswordStdin = Annotated[
@@ -15,27 +16,17 @@ PasswordStdin = Annotated[
 ]
 
 
-def _password(from_stdin: bool) -> str:
-    return (
-        read_secret_stdin("password")
-        if from_stdin
-        else prompt_secret("Password", confirmation=True)
-    )
-
-
 @verb(dry_run=True)
 def create(
     session: Session,
     email: Annotated[str, typer.Option("--email", "-e", help="Email (unique).")],
     name: Annotated[str, typer.Option("--name", "-n", help="Display name.")],
-    role: Annotated[
-        Role | None, typer.Option(help="Role (admins only; default customer).", show_default=False)
-    ] = None,
+    role: Annotated[Role | None, opt(help="Role (admins only; default customer).")] = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create a user (as an admin: the user, verified). To sign up, use `users register`."""
     out = session.out
-    password = _password(password_stdin)
+    password = ask_secret("password", from_stdin=password_stdin, confirmation=True)
     request: dict[str, Any] = {"email": email, "name": name, "role": role}
     if session.dry_run:
         check_fields(validate_user_fields(email=email, name=name, password=password))
@@ -57,7 +48,7 @@ def register(
     """Sign up: a verification email follows (the same answer whether or not the email
     already has an account)."""
     out = session.out
-    password = _password(password_stdin)
+    password = ask_secret("password", from_stdin=password_stdin, confirmation=True)
     with out.spinner("Signing up…"):
         accepted = session.sdk.users.register(email=email, name=name, password=password)
     out.done(accepted.detail, {"email": email, "detail": accepted.detail})

@@ -26,10 +26,7 @@ if TYPE_CHECKING:
 def list_users(sdk: Client, size: int, **filters: Any) -> Iterable[Any]:
     """List users, newest first (staff and admins)."""
     return sdk.users.list(
-        role=filters["role"],
-        status=filters["status"],
-        q=filters["query"],
-        limit=size,
+        role=filters["role"], status=filters["status"], q=filters["query"], limit=size
     )
 
 

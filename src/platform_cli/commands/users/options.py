@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Annotated, Literal
 
-import typer
-
 from platform_cli.context import columns
+from platform_cli.params import arg
 from platform_cli.refs import check_user
 
 if TYPE_CHECKING:
@@ -20,10 +19,7 @@ Role = Literal["admin", "staff", "customer"]
 Status = Literal["active", "suspended"]
 
 
-UserId = Annotated[
-    str,
-    typer.Argument(help="User id, or `me` for yourself.", parser=check_user, show_default=False),
-]
+UserId = Annotated[str, arg(help="User id, or `me` for yourself.", parser=check_user)]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from platform_cli.commands.users.options import UserId, validate_user_fields
-from platform_cli.context import check_fields, prompt_secret, read_secret_stdin
+from platform_cli.context import ask_secret, check_fields
 from platform_cli.verbs import Session, verb
 
 
@@ -29,12 +29,8 @@ def set_password(
     me_id = str(sdk.users.me().id)
     target = me_id if user_id == "me" else user_id
     own = target == me_id
-    if password_stdin:
-        new = read_secret_stdin("new password")
-        current = read_secret_stdin("current password") if own else None
-    else:
-        new = prompt_secret("New password", confirmation=True)
-        current = prompt_secret("Current password") if own else None
+    new = ask_secret("new password", from_stdin=password_stdin, confirmation=True)
+    current = ask_secret("current password", from_stdin=password_stdin) if own else None
     if session.dry_run:
         check_fields(validate_user_fields(password=new))
         out.dry_run(

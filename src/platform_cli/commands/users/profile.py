@@ -9,6 +9,7 @@ import typer
 
 from platform_cli.commands.users.options import PROFILE_COLUMNS, UserId, resolve_id
 from platform_cli.context import check_fields
+from platform_cli.params import opt
 from platform_cli.verbs import Session, showing, verb
 
 if TYPE_CHECKING:
@@ -27,20 +28,18 @@ def profile_get(sdk: Client, user_id: UserId) -> Any:
 def profile_set(
     session: Session,
     user_id: UserId,
-    bio: Annotated[str | None, typer.Option(show_default=False)] = None,
-    location: Annotated[str | None, typer.Option(show_default=False)] = None,
-    phone: Annotated[str | None, typer.Option(show_default=False)] = None,
+    bio: Annotated[str | None, opt()] = None,
+    location: Annotated[str | None, opt()] = None,
+    phone: Annotated[str | None, opt()] = None,
     sms_opt_in: Annotated[
         bool | None,
-        typer.Option(
+        opt(
             "--sms-opt-in/--no-sms-opt-in",
             help="Send order updates by SMS to the phone (default: keep as is).",
-            show_default=False,
         ),
     ] = None,
     replace: Annotated[
-        bool,
-        typer.Option("--replace", help="Clear the fields not given (default: keep them)."),
+        bool, typer.Option("--replace", help="Clear the fields not given (default: keep them).")
     ] = False,
 ) -> None:
     """Change a user's profile; fields not given are kept unless --replace. The avatar

@@ -8,6 +8,7 @@ import typer
 
 from platform_cli.commands.users import options
 from platform_cli.context import check_fields
+from platform_cli.params import opt
 from platform_cli.verbs import Change, Session, changing
 
 
@@ -34,8 +35,8 @@ def _patch(session: Session, user_id: str, changes: dict[str, Any], action: str)
 def update(
     session: Session,
     user_id: options.UserId,
-    name: Annotated[str | None, typer.Option("--name", "-n", show_default=False)] = None,
-    email: Annotated[str | None, typer.Option("--email", "-e", show_default=False)] = None,
+    name: Annotated[str | None, opt("--name", "-n")] = None,
+    email: Annotated[str | None, opt("--email", "-e")] = None,
 ) -> Change:
     """Change a user's name or email (see also suspend, activate, set-role)."""
     return _patch(session, user_id, {"name": name, "email": email}, "update")

@@ -8,6 +8,7 @@ import typer
 
 from platform_cli.commands.webhooks import options
 from platform_cli.context import Column, check_fields
+from platform_cli.params import opt
 from platform_cli.verbs import Change, Session, changing, verb
 
 
@@ -16,9 +17,7 @@ def create(
     session: Session,
     url: Annotated[str, typer.Option("--url", help="Where to POST events (http or https).")],
     event: options.EventOption = None,
-    description: Annotated[
-        str | None, typer.Option("--description", "-d", help="What it is for.", show_default=False)
-    ] = None,
+    description: Annotated[str | None, opt("--description", "-d", help="What it is for.")] = None,
     inactive: Annotated[
         bool, typer.Option("--inactive", help="Create it disabled (nothing is sent yet).")
     ] = False,
@@ -51,13 +50,12 @@ def rotate_secret(
     webhook_id: options.WebhookId,
     previous_secret_hours: Annotated[
         int | None,
-        typer.Option(
+        opt(
             "--previous-secret-hours",
             min=0,
             max=168,
             help="How long deliveries also carry a signature with the old secret, so "
             "receivers can switch over (server default: 24; 0 retires it at once).",
-            show_default=False,
         ),
     ] = None,
 ) -> Change:

@@ -9,12 +9,11 @@ import typer
 from platform_cli.actions import list_page, show_one
 from platform_cli.commands.webhooks.options import DELIVERY_COLUMNS, DeliveryStatus, WebhookId
 from platform_cli.context import Column
+from platform_cli.params import arg, opt
 from platform_cli.refs import check_id
 from platform_cli.verbs import Change, Session, changing, verb
 
-DeliveryId = Annotated[
-    str, typer.Argument(help="Delivery id.", parser=check_id, show_default=False)
-]
+DeliveryId = Annotated[str, arg(help="Delivery id.", parser=check_id)]
 
 
 TEST_COLUMNS = [
@@ -31,12 +30,10 @@ def test(
     session: Session,
     webhook_id: WebhookId,
     no_wait: Annotated[
-        bool,
-        typer.Option("--no-wait", help="Only queue the ping; follow it with `deliveries`."),
+        bool, typer.Option("--no-wait", help="Only queue the ping; follow it with `deliveries`.")
     ] = False,
     timeout: Annotated[
-        float,
-        typer.Option("--timeout", min=1, help="Seconds to wait for the attempt."),
+        float, typer.Option("--timeout", min=1, help="Seconds to wait for the attempt.")
     ] = 30,
 ) -> Change:
     """Send a signed `ping` to the endpoint and show the answer: status, time, body."""
@@ -85,16 +82,10 @@ def _first_attempt(session: Session, webhook_id: str, queued: Any, timeout: floa
 def deliveries(
     session: Session,
     webhook_id: WebhookId,
-    delivery_id: Annotated[
-        str | None,
-        typer.Argument(help="Show this delivery with its payload.", show_default=False),
-    ] = None,
-    status: Annotated[
-        DeliveryStatus | None, typer.Option(help="Only this status.", show_default=False)
-    ] = None,
+    delivery_id: Annotated[str | None, arg(help="Show this delivery with its payload.")] = None,
+    status: Annotated[DeliveryStatus | None, opt(help="Only this status.")] = None,
     event_type: Annotated[
-        str | None,
-        typer.Option("--event-type", help="Only this event type (or ping).", show_default=False),
+        str | None, opt("--event-type", help="Only this event type (or ping).")
     ] = None,
 ) -> None:
     """An endpoint's deliveries, newest first; with DELIVERY_ID, that one with its payload."""
@@ -111,10 +102,7 @@ def deliveries(
         ctx,
         out,
         lambda sdk, size: sdk.webhooks.deliveries.list(
-            webhook_id,
-            status=status,
-            event_type=event_type,
-            limit=size,
+            webhook_id, status=status, event_type=event_type, limit=size
         ),
         DELIVERY_COLUMNS,
         limit=session.limit,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
 from platform_cli.commands.webhooks.options import COLUMNS, WebhookId
+from platform_cli.params import opt
 from platform_cli.verbs import listing, showing
 
 if TYPE_CHECKING:
@@ -19,10 +18,7 @@ def list_webhooks(
     sdk: Client,
     size: int,
     active: Annotated[
-        bool | None,
-        typer.Option(
-            "--active/--disabled", help="Only enabled (or disabled) ones.", show_default=False
-        ),
+        bool | None, opt("--active/--disabled", help="Only enabled (or disabled) ones.")
     ] = None,
 ) -> Iterable[Any]:
     """List webhook endpoints, newest first (never their secrets)."""

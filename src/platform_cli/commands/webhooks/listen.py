@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
+from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
 if TYPE_CHECKING:
@@ -41,26 +40,17 @@ def listen(
     session: Session,
     forward_to: Annotated[
         str,
-        typer.Option(
+        opt(
             "--forward-to",
             "-f",
             help="Local URL each event is POSTed to, e.g. http://localhost:9999/hook.",
-            show_default=False,
         ),
     ],
     events: Annotated[
         str | None,
-        typer.Option(
-            "--events",
-            "-e",
-            help="Only these event types, comma-separated (default: all).",
-            show_default=False,
-        ),
+        opt("--events", "-e", help="Only these event types, comma-separated (default: all)."),
     ] = None,
-    count: Annotated[
-        int | None,
-        typer.Option("--count", "-n", min=1, help="Stop after this many.", show_default=False),
-    ] = None,
+    count: Annotated[int | None, opt("--count", "-n", min=1, help="Stop after this many.")] = None,
 ) -> None:
     """Forward events to a local URL, signed like webhook deliveries (Ctrl-C stops).
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import typer
-
 from platform_cli.context import Column, columns
+from platform_cli.params import arg, opt
 from platform_cli.refs import check_id
 
 if TYPE_CHECKING:
@@ -16,20 +15,11 @@ if TYPE_CHECKING:
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
 
-WebhookId = Annotated[
-    str, typer.Argument(help="Webhook endpoint id.", parser=check_id, show_default=False)
-]
-DeliveryId = Annotated[
-    str, typer.Argument(help="Delivery id.", parser=check_id, show_default=False)
-]
+WebhookId = Annotated[str, arg(help="Webhook endpoint id.", parser=check_id)]
+DeliveryId = Annotated[str, arg(help="Delivery id.", parser=check_id)]
 EventOption = Annotated[
     list[str] | None,
-    typer.Option(
-        "--event",
-        "-e",
-        help='An event type such as order.paid (repeatable), or "*" for all.',
-        show_default=False,
-    ),
+    opt("--event", "-e", help='An event type such as order.paid (repeatable), or "*" for all.'),
 ]
 
 COLUMNS = columns(

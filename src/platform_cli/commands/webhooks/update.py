@@ -8,6 +8,7 @@ import typer
 
 from platform_cli.commands.webhooks.options import COLUMNS, WebhookId, validate_fields
 from platform_cli.context import check_fields
+from platform_cli.params import opt
 from platform_cli.verbs import Change, Session, changing
 
 
@@ -15,28 +16,20 @@ from platform_cli.verbs import Change, Session, changing
 def update(
     session: Session,
     webhook_id: WebhookId,
-    url: Annotated[str | None, typer.Option("--url", show_default=False)] = None,
+    url: Annotated[str | None, opt("--url")] = None,
     event: Annotated[
         list[str] | None,
-        typer.Option(
-            "--event",
-            "-e",
-            help="Replace the event types (repeatable; * for all).",
-            show_default=False,
-        ),
+        opt("--event", "-e", help="Replace the event types (repeatable; * for all)."),
     ] = None,
-    description: Annotated[
-        str | None, typer.Option("--description", "-d", show_default=False)
-    ] = None,
+    description: Annotated[str | None, opt("--description", "-d")] = None,
     clear_description: Annotated[
         bool, typer.Option("--clear-description", help="Remove the description.")
     ] = False,
     enabled: Annotated[
         bool | None,
-        typer.Option(
+        opt(
             "--enable/--disable",
             help="Enable (also after the server disabled it for failures) or disable.",
-            show_default=False,
         ),
     ] = None,
 ) -> Change:

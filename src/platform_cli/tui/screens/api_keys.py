@@ -17,7 +17,7 @@ from platform_cli.tui.dialogs import SecretDialog
 from platform_cli.tui.format import DASH, as_utc, quote, timestamp
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import when
-from platform_cli.tui.screens.listing import PaletteItem, ResourceView
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView, row_change
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
 
@@ -68,7 +68,6 @@ class ApiKeysView(ResourceView):
     RESOURCE = "api_keys"
     NOUN = "keys"
     FIELDS = ("name", "prefix", "scopes", "created_at", "last_used_at", "expires_at")
-    DETAIL_TITLE = "API key"
     EMPTY_TEXT = "No API keys (c creates one)."
     MUTATING = frozenset({"create", "revoke"})
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -219,22 +218,20 @@ class ApiKeysView(ResourceView):
 
         self.start_action(build)
 
-    def action_revoke(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            key_id, name = row.key, row.values["name"]
-            return ActionPlan(
-                title=f'Revoke API key "{name}"',
-                summary=lambda values: (
-                    f'API key "{name}" ({row.values["prefix"]}…) stops working at once: every '
-                    "script or CI job using it is refused from now on. This cannot be undone."
-                ),
-                command=lambda values: f"platform api-keys revoke {key_id} --yes",
-                run=lambda values: self.client.api_keys.revoke(key_id),
-                done=lambda result: f'API key "{name}" revoked.',
-                confirm_label="Revoke",
-            )
-
-        self.row_action(build)
+    @row_change
+    async def action_revoke(self, row: Row) -> ActionPlan:
+        key_id, name = row.key, row.values["name"]
+        return ActionPlan(
+            title=f'Revoke API key "{name}"',
+            summary=lambda values: (
+                f'API key "{name}" ({row.values["prefix"]}…) stops working at once: every '
+                "script or CI job using it is refused from now on. This cannot be undone."
+            ),
+            command=lambda values: f"platform api-keys revoke {key_id} --yes",
+            run=lambda values: self.client.api_keys.revoke(key_id),
+            done=lambda result: f'API key "{name}" revoked.',
+            confirm_label="Revoke",
+        )
 
     def palette_actions(self) -> list[PaletteItem]:
         if self.read_only:

@@ -37,7 +37,6 @@ def _short(value: Any) -> str:
 
 class AuditView(ResourceView):
     VIEW = "audit"
-    LABEL = "Audit"
     NOUN = "records"
     FIELDS = ("created_at", "action", "target_type", "target_id", "ip")
     DETAIL_TITLE = "Audit record"

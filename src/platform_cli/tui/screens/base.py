@@ -42,7 +42,9 @@ class Handled(Exception):
 
 class BaseView(Screen[None]):
     VIEW: ClassVar[str] = ""
+    """The view's name (``:orders``), the one name of the concept in every layer."""
     LABEL: ClassVar[str] = ""
+    """Its title (default: the name capitalised, ``Orders``)."""
     FILTERS: ClassVar[FilterSpec] = FilterSpec()
     MUTATING: ClassVar[frozenset[str]] = frozenset()
     """Action names that change something: hidden and refused in read-only mode."""
@@ -50,6 +52,11 @@ class BaseView(Screen[None]):
     """The id of the view's main widget, which has the focus when no prompt is open."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "LABEL" not in vars(cls):  # read from the class too (the palette lists views)
+            cls.LABEL = cls.VIEW.capitalize()
 
     BINDINGS: ClassVar[list[BindingType]] = [
         key(

@@ -23,11 +23,10 @@ from platform_cli.tui.widgets.table import Column, Row
 
 class CategoriesView(ResourceView):
     VIEW = "categories"
-    LABEL = "Categories"
     DETAIL_TITLE = "Category"
     EMPTY_TEXT = "No categories (a category comes with the first product in it)."
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("g", "products", "Products", "The products view filtered on this category"),
+        key("g", "products", "Products", "The products view filtered on this category")
     ]
 
     def columns(self) -> list[Column]:

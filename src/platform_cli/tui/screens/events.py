@@ -123,8 +123,6 @@ def open_resource(app: Any, values: dict[str, Any]) -> None:
 
 class EventsView(ResourceView):
     VIEW = "events"
-    LABEL = "Events"
-    DETAIL_TITLE = "Event"
     EMPTY_TEXT = "No events yet; new ones appear here as they happen."
     FILTERS = FilterSpec(
         keys=(

@@ -89,7 +89,6 @@ class JobsView(ResourceView):
     RESOURCE = "bulk.jobs"
     NOUN = "jobs"
     FIELDS = ("kind", "direction", "status", "format", "filename", "dry_run", "created_at")
-    DETAIL_TITLE = "Bulk job"
     EMPTY_TEXT = "No bulk jobs (start one with `platform bulk import KIND FILE`)."
     FILTERS = FilterSpec(
         keys=(
@@ -99,7 +98,7 @@ class JobsView(ResourceView):
                 ("queued", "running", "succeeded", "failed", "cancelled"),
                 help="the job's state",
             ),
-        ),
+        )
     )
     MUTATING = frozenset({"cancel"})
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -225,24 +224,23 @@ class JobsView(ResourceView):
         if row is not None and row.values["status"] in FINISHED:
             self.notify(f"This job has {row.values['status']} already.", severity="warning")
             return
+        self.row_action(self._cancel_plan)
 
-        async def build(row: Row) -> ActionPlan:
-            v = row.values
-            done, total, _ = v["progress"]
-            of = f" of {total:,}" if total else ""
-            return ActionPlan(
-                title=f"Cancel bulk job {short_id(row.key)}",
-                summary=lambda values: (
-                    f"The {v['what']} ({v['status']}, {done:,}{of} rows done) stops before its "
-                    "next chunk. Rows already committed stay applied; the rest are not."
-                ),
-                command=lambda values: f"platform bulk jobs cancel {row.key}",
-                run=lambda values: self.client.bulk.jobs.cancel(row.key),
-                done=lambda job: f"Bulk job {short_id(row.key)}: {job.status}.",
-                confirm_label="Cancel the job",
-            )
-
-        self.row_action(build)
+    async def _cancel_plan(self, row: Row) -> ActionPlan:
+        v = row.values
+        done, total, _ = v["progress"]
+        of = f" of {total:,}" if total else ""
+        return ActionPlan(
+            title=f"Cancel bulk job {short_id(row.key)}",
+            summary=lambda values: (
+                f"The {v['what']} ({v['status']}, {done:,}{of} rows done) stops before its "
+                "next chunk. Rows already committed stay applied; the rest are not."
+            ),
+            command=lambda values: f"platform bulk jobs cancel {row.key}",
+            run=lambda values: self.client.bulk.jobs.cancel(row.key),
+            done=lambda job: f"Bulk job {short_id(row.key)}: {job.status}.",
+            confirm_label="Cancel the job",
+        )
 
     def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
         name = short_id(row.key)

@@ -9,7 +9,8 @@ either appear (when only the first page is loaded) or are counted in the status 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -25,7 +26,23 @@ from platform_cli.tui.screens.base import BaseView, Handled
 from platform_cli.tui.widgets.detail import DetailPane
 from platform_cli.tui.widgets.table import Column, ResourceTable, Row
 
+if TYPE_CHECKING:
+    from platform_cli.tui.actions import ActionPlan
+
 PaletteItem = tuple[str, str, Any]
+RowPlan = Callable[[Any, Row], Awaitable["ActionPlan | None"]]
+
+
+def row_change(plan: RowPlan) -> Callable[[Any], None]:
+    """An ``action_…`` method from ``plan(self, row)``, which returns the plan of a change to
+    the highlighted row (or None to stop): ``row_action`` refuses it in read-only mode or
+    with no row, then confirms and runs it."""
+
+    def action(view: ResourceView) -> None:
+        view.row_action(lambda row: plan(view, row))
+
+    action.__doc__ = plan.__doc__
+    return action
 
 
 class ResourceView(BaseView):
@@ -33,8 +50,10 @@ class ResourceView(BaseView):
     PAGE_SIZE: ClassVar[int] = 100
     SERVER_SORT: ClassVar[dict[str, str]] = {}
     """Column key → the API's ``sort`` name, where the server sorts (products)."""
-    DETAIL_TITLE: ClassVar[str] = "Detail"
-    EMPTY_TEXT: ClassVar[str] = "Nothing matches."
+    DETAIL_TITLE: ClassVar[str] = ""
+    """The detail pane's title (default: one of the label's rows, ``Order``)."""
+    EMPTY_TEXT: ClassVar[str] = ""
+    """What the table says when nothing is listed (default: ``No <label> match.``)."""
     NOUN: ClassVar[str] = ""
     """What the rows are, in the status line (default: the view's name)."""
     RESOURCE: ClassVar[str] = ""
@@ -118,12 +137,20 @@ class ResourceView(BaseView):
     async def detail(self, row: Row) -> RenderableType:
         raise NotImplementedError
 
+    @property
+    def detail_title(self) -> str:
+        return self.DETAIL_TITLE or self.LABEL.removesuffix("s")
+
+    @property
+    def empty_text(self) -> str:
+        return self.EMPTY_TEXT or f"No {self.LABEL.lower()} match."
+
     # -- layout ----------------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
         with Container(id="body"):
-            yield ResourceTable(self.columns(), id="table", empty_text=self.EMPTY_TEXT)
-            yield DetailPane(id="detail", title=self.DETAIL_TITLE)
+            yield ResourceTable(self.columns(), id="table", empty_text=self.empty_text)
+            yield DetailPane(id="detail", title=self.detail_title)
 
     @property
     def table(self) -> ResourceTable:
@@ -332,7 +359,7 @@ class ResourceView(BaseView):
             self.notify("Nothing selected.", timeout=2)
         return row
 
-    def row_action(self, build: Any) -> None:
+    def row_action(self, build: Callable[[Row], Awaitable[ActionPlan | None]]) -> None:
         """Start an action on the highlighted row: ``build(row)`` returns the plan."""
         if self.refuse_read_only():
             return

@@ -13,7 +13,7 @@ from platform_cli.tui.filters import FilterKey, FilterSpec, uuid_value
 from platform_cli.tui.format import short_id, status_text, timestamp
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import status, when
-from platform_cli.tui.screens.listing import PaletteItem, ResourceView
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView, row_change
 from platform_cli.tui.widgets.detail import facts, group, section
 from platform_cli.tui.widgets.table import Column, Row
 
@@ -30,17 +30,14 @@ TEMPLATES = (
 
 class NotificationsView(ResourceView):
     VIEW = "notifications"
-    LABEL = "Notifications"
     FIELDS = ("created_at", "channel", "recipient", "template", "status", "attempts")
-    DETAIL_TITLE = "Notification"
-    EMPTY_TEXT = "No notifications match."
     FILTERS = FilterSpec(
         keys=(
             FilterKey("status", "status", ("queued", "sent", "failed"), help="delivery status"),
             FilterKey("channel", "channel", ("email", "sms"), help="email or sms"),
             FilterKey("template", "template", TEMPLATES, help="what it is about"),
             FilterKey("user", "user_id", convert=uuid_value, help="the recipient's user id"),
-        ),
+        )
     )
     MUTATING = frozenset({"retry"})
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,30 +91,27 @@ class NotificationsView(ResourceView):
     def action_user(self) -> None:
         self.open_user_of("user_id", "This notification is not for a user account.")
 
-    def action_retry(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            v = row.values
-            note_id = row.key
-            summary = (
-                f'The {v["channel"]} "{v["template"]}" to {v["recipient"]} '
-                f"({v['status']}, {v['attempts']} attempt(s) so far) is sent again now."
-            )
-            if v["status"] == "sent":
-                summary += " It was already sent: the server will refuse."
-            return ActionPlan(
-                title=f"Retry notification {short_id(note_id)}",
-                summary=lambda values: summary,
-                command=lambda values: f"platform notifications retry {note_id} --yes",
-                run=lambda values: self.client.notifications.retry(note_id),
-                done=lambda item: (
-                    f"Notification {short_id(note_id)}: {item.status} "
-                    f"after {item.attempts} attempt(s)."
-                ),
-                confirm_label="Send again",
-                danger=False,
-            )
-
-        self.row_action(build)
+    @row_change
+    async def action_retry(self, row: Row) -> ActionPlan:
+        v = row.values
+        note_id = row.key
+        summary = (
+            f'The {v["channel"]} "{v["template"]}" to {v["recipient"]} '
+            f"({v['status']}, {v['attempts']} attempt(s) so far) is sent again now."
+        )
+        if v["status"] == "sent":
+            summary += " It was already sent: the server will refuse."
+        return ActionPlan(
+            title=f"Retry notification {short_id(note_id)}",
+            summary=lambda values: summary,
+            command=lambda values: f"platform notifications retry {note_id} --yes",
+            run=lambda values: self.client.notifications.retry(note_id),
+            done=lambda item: (
+                f"Notification {short_id(note_id)}: {item.status} after {item.attempts} attempt(s)."
+            ),
+            confirm_label="Send again",
+            danger=False,
+        )
 
     def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
         name = short_id(row.key)

@@ -32,7 +32,7 @@ from platform_cli.tui.format import (
 )
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import failed, page_section, sections, status, when
-from platform_cli.tui.screens.listing import PaletteItem, ResourceView
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView, row_change
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
 
@@ -63,10 +63,7 @@ def address_line(address: Any) -> str | None:
 
 class OrdersView(ResourceView):
     VIEW = "orders"
-    LABEL = "Orders"
     FIELDS = ("created_at", "number", "user_email", "status", "total", "currency")
-    DETAIL_TITLE = "Order"
-    EMPTY_TEXT = "No orders match."
     FILTERS = FilterSpec(
         keys=(
             FilterKey("status", "status", ORDER_STATUSES, help="order status"),
@@ -247,43 +244,36 @@ class OrdersView(ResourceView):
     def _ref(row: Row) -> str:
         return order_ref(row.values.get("number"), row.key)
 
-    def action_cancel(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            v = row.values
-            order_id = row.key
+    @row_change
+    async def action_cancel(self, row: Row) -> ActionPlan:
+        v = row.values
+        order_id = row.key
 
-            def summary(values: Values) -> str:
-                text = (
-                    f"The {self._describe(row)} becomes cancelled "
-                    "and its reserved stock is released."
-                )
-                if v["status"] in {"paid", "fulfilled"}:
-                    text += (
-                        f" Its payment of {money(v['total'], v['currency'])} is refunded in full."
-                    )
-                if v["status"] not in CANCELLABLE:
-                    text += f" (A {v['status']} order cannot be cancelled: the server will refuse.)"
-                if values.get("note"):
-                    text += f' The history notes: "{values["note"]}".'
-                return text
-
-            def command(values: Values) -> str:
-                note = f" --note {quote(values['note'])}" if values.get("note") else ""
-                return f"platform orders cancel {order_id}{note} --yes"
-
-            return ActionPlan(
-                title=f"Cancel order {self._ref(row)}",
-                summary=summary,
-                command=command,
-                run=lambda values: self.client.orders.cancel(
-                    order_id, note=values.get("note") or None
-                ),
-                done=self._now(order_id),
-                fields=[FormField("note", "Note (kept in the history, optional)", required=False)],
-                confirm_label="Cancel order",
+        def summary(values: Values) -> str:
+            text = (
+                f"The {self._describe(row)} becomes cancelled and its reserved stock is released."
             )
+            if v["status"] in {"paid", "fulfilled"}:
+                text += f" Its payment of {money(v['total'], v['currency'])} is refunded in full."
+            if v["status"] not in CANCELLABLE:
+                text += f" (A {v['status']} order cannot be cancelled: the server will refuse.)"
+            if values.get("note"):
+                text += f' The history notes: "{values["note"]}".'
+            return text
 
-        self.row_action(build)
+        def command(values: Values) -> str:
+            note = f" --note {quote(values['note'])}" if values.get("note") else ""
+            return f"platform orders cancel {order_id}{note} --yes"
+
+        return ActionPlan(
+            title=f"Cancel order {self._ref(row)}",
+            summary=summary,
+            command=command,
+            run=lambda values: self.client.orders.cancel(order_id, note=values.get("note") or None),
+            done=self._now(order_id),
+            fields=[FormField("note", "Note (kept in the history, optional)", required=False)],
+            confirm_label="Cancel order",
+        )
 
     @staticmethod
     def _now(order_id: str) -> Any:
@@ -319,48 +309,43 @@ class OrdersView(ResourceView):
             "Fulfil",
         )
 
-    def action_ship(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            order_id = row.key
+    @row_change
+    async def action_ship(self, row: Row) -> ActionPlan:
+        order_id = row.key
 
-            def summary(values: Values) -> str:
-                carrier = values.get("carrier") or "CARRIER"
-                tracking = values.get("tracking_number") or "NUMBER"
-                return (
-                    f"The {self._describe(row)} is marked shipped (fulfilled → shipped) "
-                    f"with {carrier}, tracking number {tracking}; the buyer is told."
-                )
-
-            def command(values: Values) -> str:
-                carrier = quote(values.get("carrier") or "CARRIER")
-                tracking = quote(values.get("tracking_number") or "NUMBER")
-                return (
-                    f"platform orders ship {order_id} --carrier {carrier} "
-                    f"--tracking-number {tracking}"
-                )
-
-            return ActionPlan(
-                title=f"Ship order {self._ref(row)}",
-                summary=summary,
-                command=command,
-                run=lambda values: self.client.orders.ship(
-                    order_id, carrier=values["carrier"], tracking_number=values["tracking_number"]
-                ),
-                done=lambda order: (
-                    f"Order {order_ref(order.number, order_id)} is now {order.status} "
-                    f"({order.carrier} {order.tracking_number})."
-                ),
-                fields=[
-                    FormField("carrier", "Carrier", placeholder="DHL"),
-                    FormField(
-                        "tracking_number", "Tracking number", placeholder="1Z999AA10123456784"
-                    ),
-                ],
-                confirm_label="Ship",
-                danger=False,
+        def summary(values: Values) -> str:
+            carrier = values.get("carrier") or "CARRIER"
+            tracking = values.get("tracking_number") or "NUMBER"
+            return (
+                f"The {self._describe(row)} is marked shipped (fulfilled → shipped) "
+                f"with {carrier}, tracking number {tracking}; the buyer is told."
             )
 
-        self.row_action(build)
+        def command(values: Values) -> str:
+            carrier = quote(values.get("carrier") or "CARRIER")
+            tracking = quote(values.get("tracking_number") or "NUMBER")
+            return (
+                f"platform orders ship {order_id} --carrier {carrier} --tracking-number {tracking}"
+            )
+
+        return ActionPlan(
+            title=f"Ship order {self._ref(row)}",
+            summary=summary,
+            command=command,
+            run=lambda values: self.client.orders.ship(
+                order_id, carrier=values["carrier"], tracking_number=values["tracking_number"]
+            ),
+            done=lambda order: (
+                f"Order {order_ref(order.number, order_id)} is now {order.status} "
+                f"({order.carrier} {order.tracking_number})."
+            ),
+            fields=[
+                FormField("carrier", "Carrier", placeholder="DHL"),
+                FormField("tracking_number", "Tracking number", placeholder="1Z999AA10123456784"),
+            ],
+            confirm_label="Ship",
+            danger=False,
+        )
 
     def action_deliver(self) -> None:
         self._mark(
@@ -370,77 +355,74 @@ class OrdersView(ResourceView):
             "Delivered",
         )
 
-    def action_refund(self) -> None:
-        async def build(row: Row) -> ActionPlan | None:
-            order_id = row.key
-            page = await self.sdk(
-                self.client.orders.payments.list(order_id, limit=100), what="Finding the payment"
+    @row_change
+    async def action_refund(self, row: Row) -> ActionPlan | None:
+        order_id = row.key
+        page = await self.sdk(
+            self.client.orders.payments.list(order_id, limit=100), what="Finding the payment"
+        )
+        payment = next(
+            (
+                p
+                for p in page.data
+                if p.status == "succeeded" and Decimal(p.amount) > Decimal(p.refunded_amount)
+            ),
+            None,
+        )
+        if payment is None:
+            self.notify(
+                f"Order {self._ref(row)} has no payment left to refund.", severity="warning"
             )
-            payment = next(
-                (
-                    p
-                    for p in page.data
-                    if p.status == "succeeded" and Decimal(p.amount) > Decimal(p.refunded_amount)
-                ),
-                None,
+            return None
+        left = Decimal(payment.amount) - Decimal(payment.refunded_amount)
+        currency = payment.currency
+
+        def summary(values: Values) -> str:
+            amount = values.get("amount")
+            shown = money(amount, currency) if isinstance(amount, Decimal) else "AMOUNT"
+            text = (
+                f"Refund {shown} of payment {payment.reference or short_id(payment.id)} "
+                f"on the {self._describe(row)}: "
+                f"captured {money(payment.amount, currency)}, refunded so far "
+                f"{money(payment.refunded_amount, currency)}, {money(left, currency)} left."
             )
-            if payment is None:
-                self.notify(
-                    f"Order {self._ref(row)} has no payment left to refund.",
-                    severity="warning",
-                )
-                return None
-            left = Decimal(payment.amount) - Decimal(payment.refunded_amount)
-            currency = payment.currency
+            if isinstance(amount, Decimal) and amount == left:
+                text += " This refunds everything left: the order becomes refunded."
+            if values.get("reason"):
+                text += f' Reason: "{values["reason"]}".'
+            return text
 
-            def summary(values: Values) -> str:
-                amount = values.get("amount")
-                shown = money(amount, currency) if isinstance(amount, Decimal) else "AMOUNT"
-                text = (
-                    f"Refund {shown} of payment {payment.reference or short_id(payment.id)} "
-                    f"on the {self._describe(row)}: "
-                    f"captured {money(payment.amount, currency)}, refunded so far "
-                    f"{money(payment.refunded_amount, currency)}, {money(left, currency)} left."
-                )
-                if isinstance(amount, Decimal) and amount == left:
-                    text += " This refunds everything left: the order becomes refunded."
-                if values.get("reason"):
-                    text += f' Reason: "{values["reason"]}".'
-                return text
-
-            def command(values: Values) -> str:
-                amount = values.get("amount")
-                reason = f" --reason {quote(values['reason'])}" if values.get("reason") else ""
-                return (
-                    f"platform payments refund {payment.id} --amount {amount or 'AMOUNT'}"
-                    f"{reason} --yes"
-                )
-
-            return ActionPlan(
-                title=f"Refund order {self._ref(row)}",
-                summary=summary,
-                command=command,
-                run=lambda values: self.client.payments.refunds.create(
-                    payment.id, amount=values["amount"], reason=values.get("reason") or None
-                ),
-                done=lambda refund: (
-                    f"Refunded {money(refund.amount, refund.currency)} on order {self._ref(row)}."
-                ),
-                fields=[
-                    FormField(
-                        "amount",
-                        f"Amount ({currency}, at most {left})",
-                        kind="decimal",
-                        default=str(left),
-                        minimum=Decimal("0.01"),
-                        maximum=left,
-                    ),
-                    FormField("reason", "Reason (optional)", required=False),
-                ],
-                confirm_label="Refund",
+        def command(values: Values) -> str:
+            amount = values.get("amount")
+            reason = f" --reason {quote(values['reason'])}" if values.get("reason") else ""
+            return (
+                f"platform payments refund {quote(payment.reference or str(payment.id))} "
+                f"--amount {amount or 'AMOUNT'}{reason} --yes"
             )
 
-        self.row_action(build)
+        return ActionPlan(
+            title=f"Refund order {self._ref(row)}",
+            summary=summary,
+            command=command,
+            run=lambda values: self.client.payments.refunds.create(
+                payment.id, amount=values["amount"], reason=values.get("reason") or None
+            ),
+            done=lambda refund: (
+                f"Refunded {money(refund.amount, refund.currency)} on order {self._ref(row)}."
+            ),
+            fields=[
+                FormField(
+                    "amount",
+                    f"Amount ({currency}, at most {left})",
+                    kind="decimal",
+                    default=str(left),
+                    minimum=Decimal("0.01"),
+                    maximum=left,
+                ),
+                FormField("reason", "Reason (optional)", required=False),
+            ],
+            confirm_label="Refund",
+        )
 
     def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
         name = self._ref(row)

@@ -14,7 +14,7 @@ from platform_cli.tui.filters import FilterKey, FilterSpec, bool_value
 from platform_cli.tui.format import DASH, field, money, quote, status_text, timestamp
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import failed, number, page_section, sections, status
-from platform_cli.tui.screens.listing import PaletteItem, ResourceView
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView, row_change
 from platform_cli.tui.widgets.detail import facts, group, rows_table, section
 from platform_cli.tui.widgets.table import Column, Row
 
@@ -52,10 +52,7 @@ def image_section(images: list[Any]) -> list[RenderableType]:
 
 class ProductsView(ResourceView):
     VIEW = "products"
-    LABEL = "Products"
     FIELDS = ("sku", "name", "category", "price", "currency", "status", "created_at")
-    DETAIL_TITLE = "Product"
-    EMPTY_TEXT = "No products match."
     SERVER_SORT: ClassVar[dict[str, str]] = {
         "name": "name",
         "price": "price",
@@ -182,88 +179,79 @@ class ProductsView(ResourceView):
 
     # -- actions -----------------------------------------------------------------------------------
 
-    def action_adjust(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            product_id = row.key
-            v = row.values
-            on_hand, reserved = v.get("on_hand"), v.get("reserved")
+    @row_change
+    async def action_adjust(self, row: Row) -> ActionPlan:
+        product_id = row.key
+        v = row.values
+        on_hand, reserved = v.get("on_hand"), v.get("reserved")
 
-            def summary(values: Values) -> str:
-                delta = values.get("delta")
-                name = f"{v['sku']} ({v['name']})"
-                if not isinstance(delta, int) or on_hand is None:
-                    return f"Units on hand of {name} change by DELTA, recorded in the stock ledger."
-                after = on_hand + delta
-                text = (
-                    f"Units on hand of {name} go from {on_hand:,} to {after:,} ({delta:+,}), "
-                    f"recorded in the stock ledger"
-                )
-                if values.get("reason"):
-                    text += f' with the reason "{values["reason"]}"'
-                text += "."
-                if reserved is not None:
-                    text += (
-                        f" {reserved:,} reserved by orders; available becomes {after - reserved:,}."
-                    )
-                    if after < reserved:
-                        text += " That is below what orders reserve: the server will refuse."
-                return text
+        def summary(values: Values) -> str:
+            delta = values.get("delta")
+            name = f"{v['sku']} ({v['name']})"
+            if not isinstance(delta, int) or on_hand is None:
+                return f"Units on hand of {name} change by DELTA, recorded in the stock ledger."
+            after = on_hand + delta
+            text = (
+                f"Units on hand of {name} go from {on_hand:,} to {after:,} ({delta:+,}), "
+                f"recorded in the stock ledger"
+            )
+            if values.get("reason"):
+                text += f' with the reason "{values["reason"]}"'
+            text += "."
+            if reserved is not None:
+                text += f" {reserved:,} reserved by orders; available becomes {after - reserved:,}."
+                if after < reserved:
+                    text += " That is below what orders reserve: the server will refuse."
+            return text
 
-            def command(values: Values) -> str:
-                delta = values.get("delta")
-                reason = quote(values.get("reason") or "REASON")
-                shown = delta if isinstance(delta, int) else "DELTA"
-                return (
-                    f"platform products inventory adjust {product_id} "
-                    f"--delta={shown} --reason {reason}"
-                )
-
-            return ActionPlan(
-                title=f"Adjust stock of {v['sku']}",
-                summary=summary,
-                command=command,
-                run=lambda values: self.client.products.inventory.adjust(
-                    product_id, delta=values["delta"], reason=values["reason"]
-                ),
-                done=lambda inv: (
-                    f"{v['sku']}: {inv.on_hand:,} on hand, {inv.available:,} available."
-                ),
-                fields=[
-                    FormField(
-                        "delta",
-                        "Units to add (negative removes)",
-                        kind="int",
-                        nonzero=True,
-                        placeholder="+20 or -3",
-                    ),
-                    FormField("reason", "Reason (kept in the ledger)", placeholder="restock"),
-                ],
-                confirm_label="Adjust",
-                danger=False,
+        def command(values: Values) -> str:
+            delta = values.get("delta")
+            reason = quote(values.get("reason") or "REASON")
+            shown = delta if isinstance(delta, int) else "DELTA"
+            return (
+                f"platform products inventory adjust {product_id} --delta={shown} --reason {reason}"
             )
 
-        self.row_action(build)
-
-    def action_archive(self) -> None:
-        async def build(row: Row) -> ActionPlan | None:
-            product_id, v = row.key, row.values
-            if v["status"] == "archived":
-                self.notify(f"{v['sku']} is already archived.", severity="warning")
-                return None
-            return ActionPlan(
-                title=f"Archive {v['sku']}",
-                summary=lambda values: (
-                    f"Product {v['sku']} ({v['name']}) is archived: customers no longer see it "
-                    "and it cannot be ordered; orders placed already are unchanged. "
-                    "Undo with `platform products update ID --status active`."
+        return ActionPlan(
+            title=f"Adjust stock of {v['sku']}",
+            summary=summary,
+            command=command,
+            run=lambda values: self.client.products.inventory.adjust(
+                product_id, delta=values["delta"], reason=values["reason"]
+            ),
+            done=lambda inv: f"{v['sku']}: {inv.on_hand:,} on hand, {inv.available:,} available.",
+            fields=[
+                FormField(
+                    "delta",
+                    "Units to add (negative removes)",
+                    kind="int",
+                    nonzero=True,
+                    placeholder="+20 or -3",
                 ),
-                command=lambda values: f"platform products archive {product_id}",
-                run=lambda values: self.client.products.update(product_id, status="archived"),
-                done=lambda product: f"{product.sku} is now {product.status}.",
-                confirm_label="Archive",
-            )
+                FormField("reason", "Reason (kept in the ledger)", placeholder="restock"),
+            ],
+            confirm_label="Adjust",
+            danger=False,
+        )
 
-        self.row_action(build)
+    @row_change
+    async def action_archive(self, row: Row) -> ActionPlan | None:
+        product_id, v = row.key, row.values
+        if v["status"] == "archived":
+            self.notify(f"{v['sku']} is already archived.", severity="warning")
+            return None
+        return ActionPlan(
+            title=f"Archive {v['sku']}",
+            summary=lambda values: (
+                f"Product {v['sku']} ({v['name']}) is archived: customers no longer see it "
+                "and it cannot be ordered; orders placed already are unchanged. "
+                "Undo with `platform products update ID --status active`."
+            ),
+            command=lambda values: f"platform products archive {product_id}",
+            run=lambda values: self.client.products.update(product_id, status="archived"),
+            done=lambda product: f"{product.sku} is now {product.status}.",
+            confirm_label="Archive",
+        )
 
     def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
         sku = row.values["sku"]

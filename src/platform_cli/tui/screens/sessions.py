@@ -12,7 +12,7 @@ from platform_cli.tui.actions import ActionPlan
 from platform_cli.tui.format import short_id, timestamp
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import when
-from platform_cli.tui.screens.listing import ResourceView
+from platform_cli.tui.screens.listing import ResourceView, row_change
 from platform_cli.tui.widgets.detail import facts, group
 from platform_cli.tui.widgets.table import Column, Row
 
@@ -28,7 +28,6 @@ def mfa_mark(value: Any) -> Text:
 
 class SessionsView(ResourceView):
     VIEW = "sessions"
-    LABEL = "Sessions"
     RESOURCE = "auth.sessions"
     FIELDS = (
         "current",
@@ -39,7 +38,6 @@ class SessionsView(ResourceView):
         "last_used_at",
         "expires_at",
     )
-    DETAIL_TITLE = "Session"
     EMPTY_TEXT = "No sessions (signed in with an API key?)."
     MUTATING = frozenset({"revoke", "revoke_others"})
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,26 +88,24 @@ class SessionsView(ResourceView):
             Text("\nx revoke · X revoke all other sessions", style="dim"),
         )
 
-    def action_revoke(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            session_id, v = row.key, row.values
-            summary = (
-                f"Session {short_id(session_id)} ({v['user_agent'] or 'unknown device'}, "
-                f"{v['ip_address'] or 'unknown IP'}) is signed out: "
-                "its refresh token stops working."
-            )
-            if v["current"]:
-                summary += " This is the session of this dashboard: you will have to log in again."
-            return ActionPlan(
-                title=f"Revoke session {short_id(session_id)}",
-                summary=lambda values: summary,
-                command=lambda values: f"platform auth sessions revoke {session_id} --yes",
-                run=lambda values: self.client.auth.sessions.revoke(session_id),
-                done=lambda result: f"Session {short_id(session_id)} revoked.",
-                confirm_label="Revoke",
-            )
-
-        self.row_action(build)
+    @row_change
+    async def action_revoke(self, row: Row) -> ActionPlan:
+        session_id, v = row.key, row.values
+        summary = (
+            f"Session {short_id(session_id)} ({v['user_agent'] or 'unknown device'}, "
+            f"{v['ip_address'] or 'unknown IP'}) is signed out: "
+            "its refresh token stops working."
+        )
+        if v["current"]:
+            summary += " This is the session of this dashboard: you will have to log in again."
+        return ActionPlan(
+            title=f"Revoke session {short_id(session_id)}",
+            summary=lambda values: summary,
+            command=lambda values: f"platform auth sessions revoke {session_id} --yes",
+            run=lambda values: self.client.auth.sessions.revoke(session_id),
+            done=lambda result: f"Session {short_id(session_id)} revoked.",
+            confirm_label="Revoke",
+        )
 
     def action_revoke_others(self) -> None:
         if self.refuse_read_only():

@@ -37,7 +37,6 @@ CARDS: list[tuple[str, str, str, str]] = [
 
 class StatsView(BaseView):
     VIEW = "stats"
-    LABEL = "Stats"
     MAIN = "ticker"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(

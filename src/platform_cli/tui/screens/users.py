@@ -16,7 +16,7 @@ from platform_cli.tui.filters import FilterKey, FilterSpec
 from platform_cli.tui.format import money, short_id, status_text, timestamp
 from platform_cli.tui.keys import key
 from platform_cli.tui.screens.common import failed, page_section, sections, status, when
-from platform_cli.tui.screens.listing import PaletteItem, ResourceView
+from platform_cli.tui.screens.listing import PaletteItem, ResourceView, row_change
 from platform_cli.tui.widgets.detail import facts, group, section
 from platform_cli.tui.widgets.table import Column, Row
 
@@ -26,10 +26,7 @@ USER_STATUSES: tuple[str, ...] = get_args(Status)
 
 class UsersView(ResourceView):
     VIEW = "users"
-    LABEL = "Users"
     FIELDS = ("email", "name", "role", "status", "created_at")
-    DETAIL_TITLE = "User"
-    EMPTY_TEXT = "No users match."
     FILTERS = FilterSpec(
         keys=(
             FilterKey("role", "role", ROLES, help="role"),
@@ -136,123 +133,111 @@ class UsersView(ResourceView):
 
     # -- actions ----------------------------------------------------------------------------------
 
-    def action_toggle_status(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            user_id, email = row.key, row.values["email"]
-            suspend = row.values["status"] != "suspended"
-            if suspend:
-                summary = (
-                    f"User {email} ({short_id(user_id)}) is suspended: they can no longer sign "
-                    "in, and their sessions and API keys stop working until reactivated."
-                )
-                command = f"platform users suspend {user_id} --yes"
-            else:
-                summary = (
-                    f"User {email} ({short_id(user_id)}) is activated: they can sign in again."
-                )
-                command = f"platform users activate {user_id}"
-            new_status: Literal["active", "suspended"] = "suspended" if suspend else "active"
-            return ActionPlan(
-                title=f"{'Suspend' if suspend else 'Activate'} {email}",
-                summary=lambda values: summary,
-                command=lambda values: command,
-                run=lambda values: self.client.users.update(user_id, status=new_status),
-                done=lambda user: f"{user.email} is now {user.status}.",
-                confirm_label="Suspend" if suspend else "Activate",
-                danger=suspend,
-            )
-
-        self.row_action(build)
-
-    def action_change_role(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            user_id, email, current = row.key, row.values["email"], row.values["role"]
-
-            def summary(values: Values) -> str:
-                role = values.get("role") or "?"
-                if role == current:
-                    return f"{email} is already {current}: nothing would change."
-                return (
-                    f"The role of {email} ({short_id(user_id)}) changes from {current} to {role}; "
-                    "their permissions change with their next request."
-                )
-
-            return ActionPlan(
-                title=f"Change the role of {email}",
-                summary=summary,
-                command=lambda values: (
-                    f"platform users set-role {user_id} {values.get('role') or 'ROLE'} --yes"
-                ),
-                run=lambda values: self.client.users.update(user_id, role=values["role"]),
-                done=lambda user: f"{user.email} is now {user.role}.",
-                fields=[
-                    FormField("role", "New role", kind="choice", choices=ROLES, default=current)
-                ],
-                confirm_label="Change role",
-            )
-
-        self.row_action(build)
-
-    def action_revoke_sessions(self) -> None:
-        async def build(row: Row) -> ActionPlan:
-            user_id, email = row.key, row.values["email"]
-            me = self.platform.me
+    @row_change
+    async def action_toggle_status(self, row: Row) -> ActionPlan:
+        user_id, email = row.key, row.values["email"]
+        suspend = row.values["status"] != "suspended"
+        if suspend:
             summary = (
-                f"Every session of {email} ({short_id(user_id)}) is signed out: their refresh "
-                "and access tokens stop working. API keys are not affected."
+                f"User {email} ({short_id(user_id)}) is suspended: they can no longer sign "
+                "in, and their sessions and API keys stop working until reactivated."
             )
-            if me is not None and str(me.id) == user_id:
-                summary += " This includes this dashboard's session: you will have to log in again."
-            return ActionPlan(
-                title=f"Revoke every session of {email}",
-                summary=lambda values: summary,
-                command=lambda values: f"platform users revoke-sessions {user_id} --yes",
-                run=lambda values: self.client.users.revoke_sessions(user_id),
-                done=lambda result: f"Every session of {email} is revoked.",
-                confirm_label="Revoke sessions",
-                danger=True,
+            command = f"platform users suspend {user_id} --yes"
+        else:
+            summary = f"User {email} ({short_id(user_id)}) is activated: they can sign in again."
+            command = f"platform users activate {user_id}"
+        new_status: Literal["active", "suspended"] = "suspended" if suspend else "active"
+        return ActionPlan(
+            title=f"{'Suspend' if suspend else 'Activate'} {email}",
+            summary=lambda values: summary,
+            command=lambda values: command,
+            run=lambda values: self.client.users.update(user_id, status=new_status),
+            done=lambda user: f"{user.email} is now {user.status}.",
+            confirm_label="Suspend" if suspend else "Activate",
+            danger=suspend,
+        )
+
+    @row_change
+    async def action_change_role(self, row: Row) -> ActionPlan:
+        user_id, email, current = row.key, row.values["email"], row.values["role"]
+
+        def summary(values: Values) -> str:
+            role = values.get("role") or "?"
+            if role == current:
+                return f"{email} is already {current}: nothing would change."
+            return (
+                f"The role of {email} ({short_id(user_id)}) changes from {current} to {role}; "
+                "their permissions change with their next request."
             )
 
-        self.row_action(build)
+        return ActionPlan(
+            title=f"Change the role of {email}",
+            summary=summary,
+            command=lambda values: (
+                f"platform users set-role {user_id} {values.get('role') or 'ROLE'} --yes"
+            ),
+            run=lambda values: self.client.users.update(user_id, role=values["role"]),
+            done=lambda user: f"{user.email} is now {user.role}.",
+            fields=[FormField("role", "New role", kind="choice", choices=ROLES, default=current)],
+            confirm_label="Change role",
+        )
+
+    @row_change
+    async def action_revoke_sessions(self, row: Row) -> ActionPlan:
+        user_id, email = row.key, row.values["email"]
+        me = self.platform.me
+        summary = (
+            f"Every session of {email} ({short_id(user_id)}) is signed out: their refresh "
+            "and access tokens stop working. API keys are not affected."
+        )
+        if me is not None and str(me.id) == user_id:
+            summary += " This includes this dashboard's session: you will have to log in again."
+        return ActionPlan(
+            title=f"Revoke every session of {email}",
+            summary=lambda values: summary,
+            command=lambda values: f"platform users revoke-sessions {user_id} --yes",
+            run=lambda values: self.client.users.revoke_sessions(user_id),
+            done=lambda result: f"Every session of {email} is revoked.",
+            confirm_label="Revoke sessions",
+            danger=True,
+        )
 
     def _is_admin(self) -> bool:
         me = self.platform.me
         return me is not None and me.role == "admin"
 
-    def action_reset_mfa(self) -> None:
-        async def build(row: Row) -> ActionPlan | None:
-            user_id, email = row.key, row.values["email"]
-            me = self.platform.me
-            if not self._is_admin():
-                self.notify("Only an admin can reset a second factor.", severity="warning")
-                return None
-            if me is not None and str(me.id) == user_id:
-                self.notify(
-                    "Your own second factor is turned off with a current code: "
-                    "platform auth mfa disable",
-                    severity="warning",
-                    markup=False,
-                )
-                return None
-            return ActionPlan(
-                title=f"Reset the second factor (MFA) of {email}",
-                summary=lambda values: (
-                    f"The second factor of {email} ({short_id(user_id)}) is turned off and "
-                    "its recovery codes dropped, and every session of theirs is signed out: "
-                    "they sign in with the password alone and enrol again (for a lost phone; "
-                    "audited). Without a second factor, the server says so and nothing changes."
-                ),
-                command=lambda values: f"platform users mfa-reset {user_id} --yes",
-                run=lambda values: self.client.users.reset_mfa(user_id),
-                done=lambda result: (
-                    f"The second factor of {email} is off; they sign in with their password "
-                    "and enrol again."
-                ),
-                confirm_label="Reset second factor",
-                danger=True,
+    @row_change
+    async def action_reset_mfa(self, row: Row) -> ActionPlan | None:
+        user_id, email = row.key, row.values["email"]
+        me = self.platform.me
+        if not self._is_admin():
+            self.notify("Only an admin can reset a second factor.", severity="warning")
+            return None
+        if me is not None and str(me.id) == user_id:
+            self.notify(
+                "Your own second factor is turned off with a current code: "
+                "platform auth mfa disable",
+                severity="warning",
+                markup=False,
             )
-
-        self.row_action(build)
+            return None
+        return ActionPlan(
+            title=f"Reset the second factor (MFA) of {email}",
+            summary=lambda values: (
+                f"The second factor of {email} ({short_id(user_id)}) is turned off and "
+                "its recovery codes dropped, and every session of theirs is signed out: "
+                "they sign in with the password alone and enrol again (for a lost phone; "
+                "audited). Without a second factor, the server says so and nothing changes."
+            ),
+            command=lambda values: f"platform users mfa-reset {user_id} --yes",
+            run=lambda values: self.client.users.reset_mfa(user_id),
+            done=lambda result: (
+                f"The second factor of {email} is off; they sign in with their password "
+                "and enrol again."
+            ),
+            confirm_label="Reset second factor",
+            danger=True,
+        )
 
     def row_palette(self, row: Row) -> tuple[list[PaletteItem], list[PaletteItem]]:
         email = row.values["email"]

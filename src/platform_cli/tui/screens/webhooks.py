@@ -35,7 +35,6 @@ def _active_value(text: str) -> bool:
 
 class WebhooksView(ResourceView):
     VIEW = "webhooks"
-    LABEL = "Webhooks"
     NOUN = "endpoints"
     DETAIL_TITLE = "Endpoint"
     EMPTY_TEXT = "No webhook endpoints (platform webhooks create)."
@@ -55,11 +54,11 @@ class WebhooksView(ResourceView):
                 help="deliveries: their status",
             ),
             FilterKey("event", "delivery_event_type", help="deliveries: event type (or ping)"),
-        ),
+        )
     )
     MUTATING = frozenset({"redeliver"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("R", "redeliver", "Redeliver", "Send the highlighted delivery again"),
+        key("R", "redeliver", "Redeliver", "Send the highlighted delivery again")
     ]
 
     def __init__(self, filter_text: str = "", *, select: str | None = None) -> None:
@@ -73,9 +72,9 @@ class WebhooksView(ResourceView):
 
     def compose_body(self) -> ComposeResult:
         with Container(id="body"):
-            yield ResourceTable(self.columns(), id="table", empty_text=self.EMPTY_TEXT)
+            yield ResourceTable(self.columns(), id="table", empty_text=self.empty_text)
             with Vertical(id="webhook-side"):
-                yield DetailPane(id="detail", title="Endpoint")
+                yield DetailPane(id="detail", title=self.detail_title)
                 yield ResourceTable(
                     self.delivery_columns(), id="deliveries", empty_text="No deliveries."
                 )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.auth.mfa.models import MfaFactor, MfaRecoveryCode
 from platform_server.auth.models import Session
+from platform_server.core.rows import spend
 
 
 async def factor(session: AsyncSession, user_id: uuid.UUID) -> MfaFactor | None:
@@ -62,17 +63,14 @@ async def use_recovery_code(
     session: AsyncSession, user_id: uuid.UUID, code_hash: str, when: datetime
 ) -> bool:
     """Mark the code used, atomically: False when it is unknown or already used."""
-    stmt = (
-        update(MfaRecoveryCode)
-        .where(
-            MfaRecoveryCode.user_id == user_id,
-            MfaRecoveryCode.code_hash == code_hash,
-            MfaRecoveryCode.used_at.is_(None),
-        )
-        .values(used_at=when)
+    spent = await spend(
+        session,
+        MfaRecoveryCode,
+        when,
+        MfaRecoveryCode.user_id == user_id,
+        MfaRecoveryCode.code_hash == code_hash,
     )
-    result = await session.execute(stmt)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return spent > 0
 
 
 async def remaining_recovery_codes(session: AsyncSession, user_id: uuid.UUID) -> int:

@@ -9,14 +9,8 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from platform_server.auth.mfa import service
-from platform_server.auth.mfa.schemas import (
-    MfaCodeIn,
-    MfaEnrollment,
-    MfaVerifyIn,
-)
-from platform_server.auth.mfa.schemas import (
-    MfaRecoveryCodes as Codes,
-)
+from platform_server.auth.mfa.schemas import MfaCodeIn, MfaEnrollment, MfaVerifyIn
+from platform_server.auth.mfa.schemas import MfaRecoveryCodes as Codes
 from platform_server.auth.router import AUTHENTICATOR
 from platform_server.auth.schemas import TokenPair
 from platform_server.auth.service import Authenticator
@@ -56,7 +50,6 @@ def _with_code(path: str, summary: str, **kw: Any) -> Callable[[F], F]:
 
 @router.post(
     "/enroll",
-    response_model=MfaEnrollment,
     summary="Start enrolling a TOTP second factor",
     responses={401: {"description": "Not signed in"}, 409: {"description": "Already on"}},
 )
@@ -88,7 +81,6 @@ async def recovery_codes(
 
 @router.post(
     "/verify",
-    response_model=TokenPair,
     summary="Finish signing in with a code",
     responses={
         401: {
@@ -103,10 +95,7 @@ async def verify(payload: MfaVerifyIn, request: Request, authn: Authn) -> TokenP
     """The `challenge` of the login's `/problems/mfa-required` answer and a TOTP or
     recovery code; answers the token pair of a new session that passed MFA."""
     return await service.verify(
-        authn,
-        payload.challenge,
-        payload.code,
-        user_agent=request.headers.get("user-agent"),
+        authn, payload.challenge, payload.code, user_agent=request.headers.get("user-agent")
     )
 
 
@@ -120,9 +109,7 @@ async def verify(payload: MfaVerifyIn, request: Request, authn: Authn) -> TokenP
     },
 )
 async def reset_mfa(
-    id: uuid.UUID,
-    session: DbSession,
-    actor: Annotated[Principal, requires(Permission.USERS_WRITE)],
+    id: uuid.UUID, session: DbSession, actor: Annotated[Principal, requires(Permission.USERS_WRITE)]
 ) -> Response:
     """Admin only: turns the user's TOTP off, drops their recovery codes and ends their
     sessions, so they sign in with the password and enrol again. Audited."""

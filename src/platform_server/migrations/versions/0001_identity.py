@@ -3,115 +3,101 @@
 Create Date: 2026-11-25 08:01:08.546792
 """
 
-import sqlalchemy as sa
 from alembic import op
 
-from platform_server.migrations.columns import (
-    create_indexes,
-    deleted_with,
-    drop_indexes,
-    id_and_timestamps,
-)
+from platform_server.migrations import schema
 
 revision: str = "0001"
 down_revision: str | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    schema.create_table(
         "api_keys",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("prefix", sa.String(length=16), nullable=False),
-        sa.Column("key_hash", sa.String(length=64), nullable=False),
-        sa.Column("scopes", sa.JSON(), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
-        sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
+        schema.uuid("user_id"),
+        schema.string("name", 100),
+        schema.string("prefix", 16),
+        schema.string("key_hash", 64),
+        schema.json("scopes"),
+        schema.timestamp("expires_at", nullable=True),
+        schema.timestamp("last_used_at", nullable=True),
+        schema.timestamp("created_at"),
+        schema.timestamp("revoked_at", nullable=True),
+        schema.uuid("id"),
+        unique=["key_hash"],
+        indexes=["created_at", "user_id"],
     )
-    create_indexes("api_keys", "created_at", "user_id")
-
-    op.create_table(
+    schema.create_table(
         "idempotency_keys",
-        sa.Column("caller", sa.String(length=64), nullable=False),
-        sa.Column("key", sa.String(length=255), nullable=False),
-        sa.Column("request_hash", sa.String(length=64), nullable=False),
-        sa.Column("status_code", sa.Integer(), nullable=True),
-        sa.Column("response_body", sa.JSON(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("caller", "key", name=op.f("pk_idempotency_keys")),
+        schema.string("caller", 64),
+        schema.string("key", 255),
+        schema.string("request_hash", 64),
+        schema.integer("status_code", nullable=True),
+        schema.json("response_body", nullable=True),
+        schema.timestamp("created_at"),
+        primary_key=["caller", "key"],
+        indexes=["created_at"],
     )
-    create_indexes("idempotency_keys", "created_at")
-
-    op.create_table(
+    schema.create_table(
         "sessions",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("user_agent", sa.String(length=500), nullable=True),
-        sa.Column("ip_address", sa.String(length=64), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sessions")),
+        schema.uuid("user_id"),
+        schema.string("user_agent", 500, nullable=True),
+        schema.string("ip_address", 64, nullable=True),
+        schema.timestamp("created_at"),
+        schema.timestamp("last_used_at"),
+        schema.timestamp("expires_at"),
+        schema.timestamp("revoked_at", nullable=True),
+        schema.uuid("id"),
+        indexes=["created_at", "user_id"],
     )
-    create_indexes("sessions", "created_at", "user_id")
-
-    op.create_table(
+    schema.create_table(
         "users",
-        sa.Column("email", sa.String(length=255), nullable=False),
-        sa.Column("name", sa.String(length=255), nullable=False),
-        sa.Column("password_hash", sa.String(length=255), nullable=False),
-        sa.Column("role", sa.String(length=50), nullable=False),
-        sa.Column("status", sa.String(length=50), nullable=False),
-        *id_and_timestamps(),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+        schema.string("email", 255),
+        schema.string("name", 255),
+        schema.string("password_hash", 255),
+        schema.string("role", 50),
+        schema.string("status", 50),
+        *schema.id_and_timestamps(),
+        unique=["email"],
+        indexes=["created_at", "role", "status"],
     )
-    create_indexes("users", "created_at", "role", "status")
-
-    op.create_table(
+    schema.create_table(
         "refresh_tokens",
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("session_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("rotated_at", sa.DateTime(timezone=True), nullable=True),
-        deleted_with("refresh_tokens", "session_id", "sessions"),
-        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_refresh_tokens")),
+        schema.string("token_hash", 64),
+        schema.uuid("session_id"),
+        schema.timestamp("created_at"),
+        schema.timestamp("rotated_at", nullable=True),
+        primary_key=["token_hash"],
+        deleted_with={"session_id": "sessions"},
+        indexes=["session_id"],
     )
-    create_indexes("refresh_tokens", "session_id")
-
-    op.create_table(
+    schema.create_table(
         "user_profiles",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("bio", sa.Text(), nullable=True),
-        sa.Column("avatar_url", sa.String(length=500), nullable=True),
-        sa.Column("location", sa.String(length=255), nullable=True),
-        sa.Column("phone", sa.String(length=50), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        deleted_with("user_profiles", "user_id", "users"),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_profiles")),
+        schema.uuid("user_id"),
+        schema.text("bio", nullable=True),
+        schema.string("avatar_url", 500, nullable=True),
+        schema.string("location", 255, nullable=True),
+        schema.string("phone", 50, nullable=True),
+        schema.timestamp("updated_at"),
+        primary_key=["user_id"],
+        deleted_with={"user_id": "users"},
     )
 
 
 def downgrade() -> None:
     op.drop_table("user_profiles")
-    drop_indexes("refresh_tokens", "session_id")
+    schema.drop_indexes("refresh_tokens", "session_id")
 
     op.drop_table("refresh_tokens")
-    drop_indexes("users", "status", "role", "created_at")
+    schema.drop_indexes("users", "status", "role", "created_at")
 
     op.drop_table("users")
-    drop_indexes("sessions", "user_id", "created_at")
+    schema.drop_indexes("sessions", "user_id", "created_at")
 
     op.drop_table("sessions")
-    drop_indexes("idempotency_keys", "created_at")
+    schema.drop_indexes("idempotency_keys", "created_at")
 
     op.drop_table("idempotency_keys")
-    drop_indexes("api_keys", "user_id", "created_at")
+    schema.drop_indexes("api_keys", "user_id", "created_at")
 
     op.drop_table("api_keys")

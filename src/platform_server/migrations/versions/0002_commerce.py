@@ -6,13 +6,7 @@ Create Date: 2026-11-25 08:12:26.686097
 import sqlalchemy as sa
 from alembic import op
 
-from platform_server.migrations.columns import (
-    create_indexes,
-    created_at_and_id,
-    deleted_with,
-    drop_indexes,
-    id_and_timestamps,
-)
+from platform_server.migrations import schema
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -60,143 +54,119 @@ def _drop_search() -> None:
 
 
 def upgrade() -> None:
-    op.create_table(
-        "invoice_sequence",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("last_number", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoice_sequence")),
-    )
-    op.create_table(
+    schema.create_table("invoice_sequence", schema.integer("id"), schema.integer("last_number"))
+    schema.create_table(
         "invoices",
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("number", sa.Integer(), nullable=False),
-        sa.Column("buyer_email", sa.String(length=255), nullable=False),
-        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoices")),
-        sa.UniqueConstraint("number", name=op.f("uq_invoices_number")),
-        sa.UniqueConstraint("order_id", name=op.f("uq_invoices_order_id")),
+        schema.uuid("order_id"),
+        schema.integer("number"),
+        schema.string("buyer_email", 255),
+        schema.timestamp("issued_at"),
+        schema.uuid("id"),
+        unique=["number", "order_id"],
     )
-    op.create_table(
+    schema.create_table(
         "orders",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("user_email", sa.String(length=255), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("total", sa.Numeric(precision=14, scale=4), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("shipping_address", sa.JSON(), nullable=True),
-        sa.Column("carrier", sa.String(length=100), nullable=True),
-        sa.Column("tracking_number", sa.String(length=100), nullable=True),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        *id_and_timestamps(),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
+        schema.uuid("user_id"),
+        schema.string("user_email", 255),
+        schema.string("status", 20),
+        *schema.priced("total"),
+        schema.json("shipping_address", nullable=True),
+        schema.string("carrier", 100, nullable=True),
+        schema.string("tracking_number", 100, nullable=True),
+        schema.timestamp("expires_at", nullable=True),
+        *schema.id_and_timestamps(),
+        indexes=["created_at", "expires_at", "status", "user_email", "user_id"],
     )
-    create_indexes("orders", "created_at", "expires_at", "status", "user_email", "user_id")
-
-    op.create_table(
+    schema.create_table(
         "payments",
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("amount", sa.Numeric(precision=14, scale=4), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("payment_method", sa.String(length=100), nullable=False),
-        sa.Column("gateway", sa.String(length=50), nullable=False),
-        sa.Column("gateway_reference", sa.String(length=255), nullable=True),
-        sa.Column("failure_code", sa.String(length=100), nullable=True),
-        sa.Column("failure_message", sa.String(length=500), nullable=True),
-        sa.Column("refunded_amount", sa.Numeric(precision=14, scale=4), nullable=False),
-        *created_at_and_id(),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+        schema.uuid("order_id"),
+        schema.uuid("user_id"),
+        *schema.priced("amount"),
+        schema.string("status", 20),
+        schema.string("payment_method", 100),
+        schema.string("gateway", 50),
+        schema.string("gateway_reference", 255, nullable=True),
+        schema.string("failure_code", 100, nullable=True),
+        schema.string("failure_message", 500, nullable=True),
+        schema.money("refunded_amount"),
+        *schema.created_at_and_id(),
+        indexes=["created_at", "order_id", "user_id"],
     )
-    create_indexes("payments", "created_at", "order_id", "user_id")
-
-    op.create_table(
+    schema.create_table(
         "products",
-        sa.Column("sku", sa.String(length=64), nullable=False),
-        sa.Column("name", sa.String(length=255), nullable=False),
-        sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("price", sa.Numeric(precision=14, scale=4), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("category", sa.String(length=100), nullable=False),
-        sa.Column("attributes", sa.JSON(), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        *id_and_timestamps(),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
-        sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
+        schema.string("sku", 64),
+        schema.string("name", 255),
+        schema.text("description"),
+        *schema.priced("price"),
+        schema.string("category", 100),
+        schema.json("attributes"),
+        schema.string("status", 20),
+        *schema.id_and_timestamps(),
+        unique=["sku"],
+        indexes=["category", "created_at", "name", "price", "status"],
     )
-    create_indexes("products", "category", "created_at", "name", "price", "status")
-
-    op.create_table(
+    schema.create_table(
         "stock_levels",
-        sa.Column("product_id", sa.Uuid(), nullable=False),
-        sa.Column("on_hand", sa.Integer(), nullable=False),
-        sa.Column("reserved", sa.Integer(), nullable=False),
-        sa.Column("low_stock_threshold", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        schema.uuid("product_id"),
+        schema.integer("on_hand"),
+        schema.integer("reserved"),
+        schema.integer("low_stock_threshold"),
+        schema.timestamp("updated_at"),
         sa.CheckConstraint(
             "on_hand >= reserved", name=op.f("ck_stock_levels_on_hand_covers_reserved")
         ),
         sa.CheckConstraint("reserved >= 0", name=op.f("ck_stock_levels_reserved_not_negative")),
-        sa.PrimaryKeyConstraint("product_id", name=op.f("pk_stock_levels")),
+        primary_key=["product_id"],
     )
-    op.create_table(
+    schema.create_table(
         "stock_movements",
-        sa.Column("product_id", sa.Uuid(), nullable=False),
-        sa.Column("delta", sa.Integer(), nullable=False),
-        sa.Column("on_hand_after", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("reason", sa.String(length=500), nullable=False),
-        sa.Column("actor_id", sa.Uuid(), nullable=True),
-        sa.Column("order_id", sa.Uuid(), nullable=True),
-        *created_at_and_id(),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_movements")),
+        schema.uuid("product_id"),
+        schema.integer("delta"),
+        schema.integer("on_hand_after"),
+        schema.string("kind", 20),
+        schema.string("reason", 500),
+        schema.uuid("actor_id", nullable=True),
+        schema.uuid("order_id", nullable=True),
+        *schema.created_at_and_id(),
+        indexes=["created_at", "product_id"],
     )
-    create_indexes("stock_movements", "created_at", "product_id")
-
-    op.create_table(
+    schema.create_table(
         "order_history",
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("from_status", sa.String(length=20), nullable=True),
-        sa.Column("to_status", sa.String(length=20), nullable=False),
-        sa.Column("actor_id", sa.Uuid(), nullable=True),
-        sa.Column("note", sa.String(length=500), nullable=True),
-        *created_at_and_id(),
-        deleted_with("order_history", "order_id", "orders"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_history")),
+        schema.uuid("order_id"),
+        schema.string("from_status", 20, nullable=True),
+        schema.string("to_status", 20),
+        schema.uuid("actor_id", nullable=True),
+        schema.string("note", 500, nullable=True),
+        *schema.created_at_and_id(),
+        deleted_with={"order_id": "orders"},
+        indexes=["created_at", "order_id"],
     )
-    create_indexes("order_history", "created_at", "order_id")
-
-    op.create_table(
+    schema.create_table(
         "order_items",
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("product_id", sa.Uuid(), nullable=False),
-        sa.Column("sku", sa.String(length=64), nullable=False),
-        sa.Column("name", sa.String(length=255), nullable=False),
-        sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.Column("price", sa.Numeric(precision=14, scale=4), nullable=False),
-        sa.Column("subtotal", sa.Numeric(precision=14, scale=4), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        deleted_with("order_items", "order_id", "orders"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_items")),
+        schema.uuid("order_id"),
+        schema.uuid("product_id"),
+        schema.string("sku", 64),
+        schema.string("name", 255),
+        schema.integer("quantity"),
+        schema.money("price"),
+        schema.money("subtotal"),
+        schema.integer("position"),
+        schema.uuid("id"),
+        deleted_with={"order_id": "orders"},
+        indexes=["order_id", "product_id"],
     )
-    create_indexes("order_items", "order_id", "product_id")
-
-    op.create_table(
+    schema.create_table(
         "refunds",
-        sa.Column("payment_id", sa.Uuid(), nullable=False),
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("amount", sa.Numeric(precision=14, scale=4), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("reason", sa.String(length=500), nullable=True),
-        sa.Column("gateway_reference", sa.String(length=255), nullable=True),
-        sa.Column("actor_id", sa.Uuid(), nullable=True),
-        *created_at_and_id(),
-        deleted_with("refunds", "payment_id", "payments"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_refunds")),
+        schema.uuid("payment_id"),
+        schema.uuid("order_id"),
+        *schema.priced("amount"),
+        schema.string("reason", 500, nullable=True),
+        schema.string("gateway_reference", 255, nullable=True),
+        schema.uuid("actor_id", nullable=True),
+        *schema.created_at_and_id(),
+        deleted_with={"payment_id": "payments"},
+        indexes=["created_at", "order_id", "payment_id"],
     )
-    create_indexes("refunds", "created_at", "order_id", "payment_id")
 
     _create_search()
     op.execute("INSERT INTO invoice_sequence (id, last_number) VALUES (1, 0)")
@@ -204,26 +174,26 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _drop_search()
-    drop_indexes("refunds", "payment_id", "order_id", "created_at")
+    schema.drop_indexes("refunds", "payment_id", "order_id", "created_at")
 
     op.drop_table("refunds")
-    drop_indexes("order_items", "product_id", "order_id")
+    schema.drop_indexes("order_items", "product_id", "order_id")
 
     op.drop_table("order_items")
-    drop_indexes("order_history", "order_id", "created_at")
+    schema.drop_indexes("order_history", "order_id", "created_at")
 
     op.drop_table("order_history")
-    drop_indexes("stock_movements", "product_id", "created_at")
+    schema.drop_indexes("stock_movements", "product_id", "created_at")
 
     op.drop_table("stock_movements")
     op.drop_table("stock_levels")
-    drop_indexes("products", "status", "price", "name", "created_at", "category")
+    schema.drop_indexes("products", "status", "price", "name", "created_at", "category")
 
     op.drop_table("products")
-    drop_indexes("payments", "user_id", "order_id", "created_at")
+    schema.drop_indexes("payments", "user_id", "order_id", "created_at")
 
     op.drop_table("payments")
-    drop_indexes("orders", "user_id", "user_email", "status", "expires_at", "created_at")
+    schema.drop_indexes("orders", "user_id", "user_email", "status", "expires_at", "created_at")
 
     op.drop_table("orders")
     op.drop_table("invoices")

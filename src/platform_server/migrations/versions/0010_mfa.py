@@ -3,39 +3,36 @@
 `mfa_factors` holds one encrypted secret per user (confirmed or not) and the last time
 step accepted, so a code cannot be replayed; `mfa_recovery_codes` their HMACs.
 
-Revision ID: 0010
-Revises: 0009
 Create Date: 2026-12-07 02:40:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
+from platform_server.migrations import schema
+
 revision: str = "0010"
 down_revision: str | None = "0009"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Released with the database's own constraint names, not schema.create_table's: kept so.
     op.create_table(
         "mfa_factors",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("secret_encrypted", sa.String(length=255), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("last_step", sa.BigInteger(), nullable=True),
+        schema.uuid("user_id"),
+        schema.string("secret_encrypted", 255),
+        schema.timestamp("created_at"),
+        schema.timestamp("confirmed_at", nullable=True),
+        schema.big_integer("last_step", nullable=True),
         sa.PrimaryKeyConstraint("user_id"),
     )
     op.create_table(
         "mfa_recovery_codes",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("code_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        schema.uuid("id"),
+        schema.uuid("user_id"),
+        schema.string("code_hash", 64),
+        schema.timestamp("created_at"),
+        schema.timestamp("used_at", nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("code_hash"),
     )

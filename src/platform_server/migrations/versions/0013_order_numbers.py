@@ -5,20 +5,14 @@ every order would update); on SQLite the order's insert takes the highest number
 one, safe because SQLite has one writer. Existing orders are numbered from 1001 in the
 order they were placed; the sequence starts after the last of them.
 
-Revision ID: 0013
-Revises: 0012
 Create Date: 2026-12-07 04:40:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
 down_revision: str | None = "0012"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 FIRST = 1001
 

@@ -5,55 +5,43 @@ Invoices issued before this revision have no stored documents: each is rendered 
 stored the first time it is read (invoices/service.py, `freeze`), then served from
 storage like any other.
 
-Revision ID: 0015
-Revises: 0013
 Create Date: 2026-12-07 05:40:00
 """
 
-from collections.abc import Sequence
-
-import sqlalchemy as sa
 from alembic import op
+
+from platform_server.migrations import schema
 
 revision: str = "0015"
 down_revision: str | None = "0013"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table("invoices") as batch:
-        batch.add_column(sa.Column("buyer_name", sa.String(length=255), nullable=True))
-        batch.add_column(sa.Column("pdf_key", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("json_key", sa.String(length=200), nullable=True))
-    op.create_table(
+        for column in (schema.string("buyer_name", 255, nullable=True), *schema.stored_documents()):
+            batch.add_column(column)
+    schema.create_table(
         "credit_notes",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("refund_id", sa.Uuid(), nullable=False),
-        sa.Column("payment_id", sa.Uuid(), nullable=False),
-        sa.Column("order_id", sa.Uuid(), nullable=False),
-        sa.Column("invoice_id", sa.Uuid(), nullable=False),
-        sa.Column("number", sa.Integer(), nullable=False),
-        sa.Column("amount", sa.Numeric(precision=14, scale=4), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("reason", sa.String(length=500), nullable=True),
-        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("pdf_key", sa.String(length=200), nullable=True),
-        sa.Column("json_key", sa.String(length=200), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_notes")),
-        sa.UniqueConstraint("number", name=op.f("uq_credit_notes_number")),
-        sa.UniqueConstraint("refund_id", name=op.f("uq_credit_notes_refund_id")),
+        schema.uuid("id"),
+        schema.uuid("refund_id"),
+        schema.uuid("payment_id"),
+        schema.uuid("order_id"),
+        schema.uuid("invoice_id"),
+        schema.integer("number"),
+        *schema.priced("amount"),
+        schema.string("reason", 500, nullable=True),
+        schema.timestamp("issued_at"),
+        *schema.stored_documents(),
+        unique=["number", "refund_id"],
+        indexes=["payment_id", "order_id"],
     )
-    op.create_index("ix_credit_notes_payment_id", "credit_notes", ["payment_id"])
-    op.create_index("ix_credit_notes_order_id", "credit_notes", ["order_id"])
     # The credit notes' sequence (row 1 is the invoices').
     op.execute("INSERT INTO invoice_sequence (id, last_number) VALUES (2, 0)")
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM invoice_sequence WHERE id = 2")
-    op.drop_index("ix_credit_notes_order_id", table_name="credit_notes")
-    op.drop_index("ix_credit_notes_payment_id", table_name="credit_notes")
+    schema.drop_indexes("credit_notes", "order_id", "payment_id")
     op.drop_table("credit_notes")
     with op.batch_alter_table("invoices") as batch:
         batch.drop_column("json_key")

@@ -1,63 +1,57 @@
 """Bulk jobs: imports and exports run on the server.
 
-Revision ID: 0016
-Revises: 0015
 Create Date: 2026-12-07 05:30:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
+from platform_server.migrations import schema
+
 revision: str = "0016"
 down_revision: str | None = "0015"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Released with the database's own constraint names, not schema.create_table's: kept so.
     op.create_table(
         "bulk_jobs",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("direction", sa.String(length=10), nullable=False),
-        sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("mode", sa.String(length=20), nullable=False),
-        sa.Column("format", sa.String(length=10), nullable=False),
-        sa.Column("dry_run", sa.Boolean(), nullable=False),
-        sa.Column("filters", sa.JSON(), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("rows_done", sa.Integer(), nullable=False),
-        sa.Column("rows_total", sa.Integer(), nullable=True),
-        sa.Column("created", sa.Integer(), nullable=False),
-        sa.Column("updated", sa.Integer(), nullable=False),
-        sa.Column("unchanged", sa.Integer(), nullable=False),
-        sa.Column("failed", sa.Integer(), nullable=False),
-        sa.Column("chunks_done", sa.Integer(), nullable=False),
-        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("requested_by", sa.Uuid(), nullable=False),
-        sa.Column("requester_email", sa.String(length=320), nullable=False),
-        sa.Column("requester_role", sa.String(length=20), nullable=False),
-        sa.Column("api_key_id", sa.Uuid(), nullable=True),
-        sa.Column("lease_owner", sa.String(length=80), nullable=True),
-        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("filename", sa.String(length=255), nullable=True),
-        sa.Column("input_key", sa.String(length=200), nullable=True),
-        sa.Column("result_key", sa.String(length=200), nullable=True),
-        sa.Column("error_type", sa.String(length=80), nullable=True),
-        sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        schema.uuid("id"),
+        schema.string("direction", 10),
+        schema.string("kind", 40),
+        schema.string("mode", 20),
+        schema.string("format", 10),
+        schema.boolean("dry_run"),
+        schema.json("filters"),
+        schema.string("status", 20),
+        schema.integer("rows_done"),
+        schema.integer("rows_total", nullable=True),
+        schema.integer("created"),
+        schema.integer("updated"),
+        schema.integer("unchanged"),
+        schema.integer("failed"),
+        schema.integer("chunks_done"),
+        schema.timestamp("started_at", nullable=True),
+        schema.timestamp("finished_at", nullable=True),
+        schema.uuid("requested_by"),
+        schema.string("requester_email", 320),
+        schema.string("requester_role", 20),
+        schema.uuid("api_key_id", nullable=True),
+        schema.string("lease_owner", 80, nullable=True),
+        schema.timestamp("lease_until", nullable=True),
+        schema.string("filename", 255, nullable=True),
+        schema.string("input_key", 200, nullable=True),
+        schema.string("result_key", 200, nullable=True),
+        schema.string("error_type", 80, nullable=True),
+        schema.text("error", nullable=True),
+        *schema.timestamps(),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_bulk_jobs_created_at", "bulk_jobs", ["created_at"])
-    op.create_index("ix_bulk_jobs_requested_by", "bulk_jobs", ["requested_by"])
+    schema.create_indexes("bulk_jobs", "created_at", "requested_by")
     op.create_index("ix_bulk_jobs_status_lease", "bulk_jobs", ["status", "lease_until"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_bulk_jobs_status_lease", table_name="bulk_jobs")
-    op.drop_index("ix_bulk_jobs_requested_by", table_name="bulk_jobs")
-    op.drop_index("ix_bulk_jobs_created_at", table_name="bulk_jobs")
+    schema.drop_indexes("bulk_jobs", "requested_by", "created_at")
     op.drop_table("bulk_jobs")

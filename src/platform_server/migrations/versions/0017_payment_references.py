@@ -4,20 +4,14 @@ paying and refunding already take it), so no counter row is shared between order
 
 Existing payments and refunds are numbered here in id order (UUIDv7: creation order).
 
-Revision ID: 0017
-Revises: 0016
 Create Date: 2026-12-07 06:00:00
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
 down_revision: str | None = "0016"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 _TABLES = {"payments": "P", "refunds": "R"}
 

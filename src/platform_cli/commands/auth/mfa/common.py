@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from platform_cli.params import opt
+
 if TYPE_CHECKING:
     from platform_cli.output import Output
 
 CodeOption = Annotated[
     str | None,
-    typer.Option(
+    opt(
         "--code",
         help="A code from your authenticator app (or a recovery code); prompted for when omitted.",
-        show_default=False,
     ),
 ]
 

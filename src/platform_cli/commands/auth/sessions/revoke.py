@@ -15,8 +15,7 @@ from platform_cli.verbs import Change, Session, changing
 def revoke(
     session: Session,
     session_id: Annotated[
-        str,
-        typer.Argument(help="Session id (see `platform auth sessions list`).", parser=check_id),
+        str, typer.Argument(help="Session id (see `platform auth sessions list`).", parser=check_id)
     ],
 ) -> Change:
     """Sign a session out (its refresh token stops working)."""

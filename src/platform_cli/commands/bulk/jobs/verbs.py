@@ -6,15 +6,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import typer
-
 from platform_cli.commands.bulk.waiting import COLUMNS, default_result_path
+from platform_cli.params import arg, opt
 from platform_cli.verbs import Session, listing, showing, verb
 
 if TYPE_CHECKING:
     from platform_sdk import Client
 
-JobId = Annotated[str, typer.Argument(help="The job's id.", show_default=False)]
+JobId = Annotated[str, arg(help="The job's id.")]
 
 
 @listing(COLUMNS, empty="No bulk jobs.")
@@ -23,7 +22,7 @@ def list_jobs(
     size: int,
     status: Annotated[
         Literal["queued", "running", "succeeded", "failed", "cancelled"] | None,
-        typer.Option(help="Only jobs in this state.", show_default=False),
+        opt(help="Only jobs in this state."),
     ] = None,
 ) -> Iterable[Any]:
     """Your bulk jobs, newest first (an admin sees everyone's)."""
@@ -47,10 +46,7 @@ def report(
     session: Session,
     job_id: JobId,
     out_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", help="Where to write (default: a name from the job).", show_default=False
-        ),
+        Path | None, opt("--out", help="Where to write (default: a name from the job).")
     ] = None,
 ) -> None:
     """Download an import's per-row report (row, key, outcome, error) or an export's file."""

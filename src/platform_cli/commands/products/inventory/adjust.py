@@ -9,6 +9,7 @@ import typer
 from platform_cli.commands.products.inventory.show import COLUMNS
 from platform_cli.commands.products.options import ProductId
 from platform_cli.context import check_fields
+from platform_cli.params import opt
 from platform_cli.verbs import Change, Session, changing
 
 
@@ -21,10 +22,7 @@ def adjust(
     ],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the ledger).")],
     low_stock_threshold: Annotated[
-        int | None,
-        typer.Option(
-            "--low-stock-threshold", min=0, help="Also set the low-stock level.", show_default=False
-        ),
+        int | None, opt("--low-stock-threshold", min=0, help="Also set the low-stock level.")
     ] = None,
 ) -> Change:
     """Add or remove units on hand (never below what orders reserve)."""
