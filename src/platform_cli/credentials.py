@@ -2,8 +2,9 @@
 
 One entry per profile, a small JSON document: ``{"kind": "session", "access_token": ...,
 "refresh_token": ...}`` or ``{"kind": "api_key", "api_key": ...}``. Never a password.
-``PLATFORM_API_KEY`` overrides whatever is stored. Keyring calls run in a thread with a
-timeout, because some backends (a locked desktop keyring, D-Bus with no answer) hang.
+``PLATFORM_API_KEY`` overrides whatever is stored; a file entry is read before the keyring.
+Keyring calls run in a thread with a timeout, because some backends (a locked desktop
+keyring, D-Bus with no answer) hang.
 No UI dependencies: the TUI reuses this module.
 """
 
@@ -135,19 +136,26 @@ class CredentialStore:
     # -- reading -----------------------------------------------------------------------
 
     def load(self, profile: str) -> Credential | None:
-        """``PLATFORM_API_KEY``, else the keyring entry, else the file entry."""
+        """``PLATFORM_API_KEY``, else the file entry, else the keyring entry.
+
+        The file is read first because it is cheap and the keyring is not: finding a keyring
+        backend costs a few tenths of a second per command (keyring scans its entry points and
+        probes each platform's library). A profile never has an entry in both: the file gets
+        one only when no keyring works, and storing in the keyring removes it (``save``).
+        """
         env_key = os.environ.get("PLATFORM_API_KEY")
         if env_key:
             return Credential("api_key", "environment", api_key=env_key)
+        text = self._read_file().get(profile)
+        found = Credential.from_json(text, "file") if isinstance(text, str) else None
+        if found is not None:
+            return found
         with contextlib.suppress(KeyringUnavailable):
             backend = keyring_backend()
             text = _with_timeout(backend.get_password, SERVICE, profile)
             if text:
-                found = Credential.from_json(text, "keyring")
-                if found is not None:
-                    return found
-        text = self._read_file().get(profile)
-        return Credential.from_json(text, "file") if isinstance(text, str) else None
+                return Credential.from_json(text, "keyring")
+        return None
 
     # -- writing -----------------------------------------------------------------------
 

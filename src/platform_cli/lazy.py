@@ -113,9 +113,13 @@ class LazyGroup(FlagsShownAsFlags, TyperGroup):
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         # The list of subcommands needs their one-line help only: no command is built for it.
+        # Drawn by ``group_help`` when it can (Typer's look, without Typer's help module).
+        from platform_cli import group_help
+
         self.listing = True
         try:
-            super().format_help(ctx, formatter)
+            if not group_help.draw(self, ctx):
+                super().format_help(ctx, formatter)
         finally:
             self.listing = False
 

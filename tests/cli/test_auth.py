@@ -215,6 +215,28 @@ def test_failing_keyring_with_insecure_storage_writes_a_0600_file(
     assert "default" not in json.loads(path.read_text())
 
 
+class ReadCountingKeyring(BrokenKeyring):
+    """A failing keyring that records every read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[str] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.reads.append(username)
+        return super().get_password(service, username)
+
+
+def test_a_credential_in_the_file_is_used_without_asking_the_keyring(
+    cli: Cli, use_keyring: Any, admin_credentials: tuple[str, str]
+) -> None:
+    backend: ReadCountingKeyring = use_keyring(ReadCountingKeyring())
+    assert cli.login(*admin_credentials, "--insecure-storage").exit_code == 0
+    backend.reads.clear()
+    assert cli.json("users", "me")["email"] == admin_credentials[0]
+    assert backend.reads == []
+
+
 def test_register_verify_and_reset_password_commands(cli: Cli, sdk: Client) -> None:
     env = {"PLATFORM_BASE_URL": cli.server_url}
     email = f"cli-signup-{uuid.uuid4().hex[:10]}@example.com"
