@@ -1,5 +1,5 @@
 """`platform bulk …` against a live server: import with --wait (exit 0, 3 with a report,
-1 for a refused file), export to a file, jobs list/get/cancel/report."""
+1 for a refused file, whatever the reason), export to a file, jobs list/get/cancel/report."""
 
 from __future__ import annotations
 
@@ -53,6 +53,30 @@ def test_import_wait_exit_codes_and_report(admin_cli: Cli, tmp_path: Path, monke
 
     dry = _import(admin_cli, str(_file(tmp_path / "d.csv", tag, 1)), "--dry-run", json=True)
     assert dry["dry_run"] is True and dry["status"] == "queued"
+
+
+def test_import_wait_exits_1_on_a_file_that_cannot_be_imported(
+    admin_cli: Cli, sdk: Client, tmp_path: Path
+) -> None:
+    """A whole file refused (not CSV or JSONL text, a format nobody can tell, the wrong
+    columns): `--wait` exits 1 with the server's reason, and nothing is imported."""
+    tag = uuid.uuid4().hex[:8]
+    refusals = {
+        "binary.csv": (b"sku,name\n\x00\x01\x02\n", "it is not CSV or JSONL text"),
+        "latin1.csv": ("sku,name\nA,Caf\u00e9\n".encode("latin-1"), "not UTF-8 throughout"),
+        "products.txt": (b"sku,name\nA,B\n", "Cannot tell the file's format"),
+        "lines.jsonl": (b"sku,name\n", "The first line is not JSON: this is not JSONL"),
+        "nosku.csv": (f"name,price,category\nX,1.00,{tag}\n".encode(), "Missing column(s): sku"),
+        "empty.csv": (b"", "The file is empty"),
+    }
+    for name, (content, reason) in refusals.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        refused = _import(admin_cli, str(path), "--wait")
+        assert refused.exit_code == 1, (name, refused.stdout, refused.stderr)
+        assert reason in refused.stderr, (name, refused.stderr)
+        assert "Traceback" not in refused.stderr
+    assert sdk.products.list(category=tag).data == []
 
 
 def test_export_and_jobs(admin_cli: Cli, sdk: Client, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -290,9 +290,9 @@ class JobRunner:
         async def body() -> AsyncIterator[bytes]:
             nonlocal done
             yield encode_rows(snap.format, kind.columns, [], header=snap.format == "csv")
-            batch: list[dict[str, object]] = []
+            batch: list[Mapping[str, object]] = []
             async for row in kind.rows(self.db, filters, snap.actor):
-                batch.append(dict(row))
+                batch.append(row)
                 if len(batch) >= 1000:
                     yield encode_rows(snap.format, kind.columns, batch, header=False)
                     done += len(batch)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.core import direct
+from platform_server.core import bulk, direct
 from platform_server.core.database import as_utc, equal_to, in_period, table_of
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, newest_first, oldest_first
@@ -51,11 +51,13 @@ def to_out(
     )
 
 
-async def insert_events(
-    session: AsyncSession, rows: dict[str, Any] | Sequence[dict[str, Any]]
-) -> None:
-    """One row (a dict), or many in one statement (a list of them)."""
-    await direct.run(session, _INSERT_EVENT, rows)
+async def insert_events(session: AsyncSession, row: dict[str, Any]) -> None:
+    await direct.run(session, _INSERT_EVENT, row)
+
+
+async def insert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Many events in one statement, each one's `data` as JSON text."""
+    await bulk.insert_rows(session, _events, rows, json_text=("data",))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,12 +45,24 @@ async def deliver_to_subscribers(session: AsyncSession, events: list[EventOut]) 
         await handler(session, events)
 
 
+def _json(data: EventData) -> Any:
+    # pydantic's own JSON mode is several times faster than the generic encoder.
+    return data.model_dump(mode="json") if isinstance(data, BaseModel) else jsonable_encoder(data)
+
+
+def _json_text(data: EventData) -> str:
+    # The JSON text at once: for a model, half the time of a dict then `json.dumps`.
+    if isinstance(data, BaseModel):
+        return data.model_dump_json()
+    return json.dumps(jsonable_encoder(data))
+
+
 def _row(
     event_id: uuid.UUID,
     type_: str,
     resource_type: str,
     resource_id: ResourceId,
-    data: EventData,
+    data: Any,
     actor: Principal | None,
     now: datetime,
 ) -> dict[str, Any]:
@@ -60,10 +73,7 @@ def _row(
         "resource_id": str(resource_id),
         "actor_id": actor.user_id if actor else None,
         "actor_email": (actor.email or None) if actor else None,
-        # pydantic's own JSON mode is several times faster than the generic encoder.
-        "data": data.model_dump(mode="json")
-        if isinstance(data, BaseModel)
-        else jsonable_encoder(data),
+        "data": data,
         "request_id": current_request_id(),
         "trace_context": current_traceparent(),
         "created_at": now,
@@ -83,7 +93,7 @@ async def record(
     """Write an event in the caller's transaction: it exists exactly when the change does.
     The actor defaults to the request's caller (none for the system's own jobs)."""
     actor = actor or current_principal()
-    row = _row(new_id(), type_, resource_type, resource_id, data, actor, utcnow())
+    row = _row(new_id(), type_, resource_type, resource_id, _json(data), actor, utcnow())
     await repository.insert_events(session, row)
 
 
@@ -100,10 +110,10 @@ async def record_many(
     actor = actor or current_principal()
     now = utcnow()
     rows = [
-        _row(event_id, type_, resource_type, rid, data, actor, now)
+        _row(event_id, type_, resource_type, rid, _json_text(data), actor, now)
         for event_id, (rid, data) in zip(new_ids(len(items)), items, strict=True)
     ]
-    await repository.insert_events(session, rows)
+    await repository.insert_many(session, rows)
 
 
 # Listing has no rule beyond the route's permission: the repository's query as it is.

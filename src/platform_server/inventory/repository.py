@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Subquery, bindparam, delete, insert, select, update
+from sqlalchemy import Select, Subquery, bindparam, delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,7 +50,7 @@ def add(session: AsyncSession, *rows: StockLevel | StockMovement) -> None:
 
 async def insert_levels(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     mark_stale(session, CATALOG)
-    await session.execute(insert(table_of(StockLevel)), list(rows))
+    await bulk.insert_rows(session, table_of(StockLevel), rows)
 
 
 async def load(
@@ -63,8 +63,7 @@ async def load(
 
 
 async def insert_movements(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(table_of(StockMovement)), list(rows))
+    await bulk.insert_rows(session, table_of(StockMovement), rows)
 
 
 async def levels_for(

@@ -158,17 +158,6 @@ async def export_page(
     unless `status` says otherwise)."""
     rows = await repository.export_page(session, after_sku, limit, status, category)
     return [
-        ExportedProduct(
-            r.sku,
-            r.name,
-            r.description,
-            r.price,
-            r.currency,
-            r.category,
-            r.stock_on_hand,
-            r.stock_low_stock_threshold,
-            r.status,
-            dict(r.attributes or {}),
-        )
-        for r in rows
+        ExportedProduct(sku, name, text, price, currency, category, stock, low, status, attrs or {})
+        for sku, name, text, price, currency, category, stock, low, status, attrs in rows
     ]

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,7 +69,7 @@ async def insert_many(
     """In a savepoint: a SKU another request took meanwhile fails this insert alone."""
     mark_stale(session, CATALOG)
     async with session.begin_nested(), search.indexed_in_bulk(session, ids):
-        await session.execute(insert(table_of(Product)), rows)
+        await bulk.insert_rows(session, table_of(Product), rows)
 
 
 async def load(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
@@ -150,9 +150,21 @@ async def export_page(
     category: str | None,
 ) -> list[Any]:
     """Up to `limit` products (with stock) after `after_sku`, by SKU: a keyset page of
-    a bulk export, which the unique SKU index reads in order."""
+    a bulk export, which the unique SKU index reads in order. Only the columns a file
+    holds, in this order: sku, name, description, price, currency, category, stock,
+    low_stock_threshold, status, attributes. From the table, not the mapped class,
+    and no ids or times: a third of the values to convert."""
+    stock = inventory.stock_view()
+    products = _products.c
     stmt = filtered(
-        with_stock(),
+        select(
+            *(products[name] for name in ("sku", "name", "description", "price")),
+            *(products[name] for name in ("currency", "category")),
+            stock.c.on_hand,
+            stock.c.low_stock_threshold,
+            products.status,
+            products.attributes,
+        ).outerjoin(stock, stock.c.product_id == products.id),
         status=status,
         category=category,
         min_price=None,
@@ -160,8 +172,8 @@ async def export_page(
         in_stock=None,
     )
     if after_sku is not None:
-        stmt = stmt.where(Product.sku > after_sku)
-    return await rows(session, stmt.order_by(Product.sku).limit(limit))
+        stmt = stmt.where(products.sku > after_sku)
+    return await rows(session, stmt.order_by(products.sku).limit(limit))
 
 
 async def rows(session: AsyncSession, stmt: Select[Any]) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -82,6 +83,46 @@ def test_mixed_batch_reports_each_item(api: httpx.Client, shop: Shop, staff: Acc
         f"{API}/products/{results[0]['id']}/inventory/adjustments", headers=staff.headers
     ).json()["data"]
     assert [(m["kind"], m["delta"], m["actor_id"]) for m in ledger] == [("initial", 3, staff.id)]
+
+
+async def _twice_at_once(url: str, body: Any, headers: dict[str, str]) -> list[httpx.Response]:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        sent = (client.post(f"{API}/products/batch", json=body, headers=headers) for _ in "ab")
+        return list(await asyncio.gather(*sent))
+
+
+def test_racing_batches_create_each_sku_once(
+    api: httpx.Client, shop: Shop, server_url: str, admin_headers: dict[str, str]
+) -> None:
+    """Two batches creating the same new SKUs at once: one creates them; the other is
+    told to retry (409), or, if it ran after, finds them there. Never a second product,
+    stock ledger entry or `product.created` event, never a 500."""
+    for _ in range(3):
+        category = new_category()
+        rows = items(40, category, stock=4)
+        body = {"items": rows, "create_categories": True}
+        answers = asyncio.run(_twice_at_once(server_url, body, shop.headers))
+        assert {a.status_code for a in answers} <= {200, 409}, [a.text for a in answers]
+        created = [a.json()["created"] for a in answers if a.status_code == 200]
+        assert sorted(created)[-1] == len(rows) and sum(created) == len(rows)
+        products = in_category(api, shop, category)
+        assert sorted(p["sku"] for p in products) == sorted(r["sku"] for r in rows)
+        assert {p["inventory"]["on_hand"] for p in products} == {4}
+        for product in products[:3]:
+            answer = api.get(
+                f"{API}/events",
+                params={"type": "product.created", "resource_id": product["id"]},
+                headers=admin_headers,
+            )
+            assert answer.status_code == 200, answer.text
+            (event,) = answer.json()["data"]
+            assert event["data"]["sku"] == product["sku"]
+            assert event["data"]["inventory"]["on_hand"] == 4
+            ledger = api.get(
+                f"{API}/products/{product['id']}/inventory/adjustments", headers=admin_headers
+            )
+            assert ledger.status_code == 200, ledger.text
+            assert [m["delta"] for m in ledger.json()["data"]] == [4]
 
 
 def test_rerunning_the_same_items_changes_nothing(api: httpx.Client, shop: Shop) -> None:
