@@ -17,8 +17,10 @@ invalidation is retried before this process uses Redis again.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from prometheus_client import Counter
@@ -57,6 +59,10 @@ class Lookup:
 _BYPASS = Lookup(None, None)
 
 
+class _Abandoned(Exception):
+    """The request filling an entry failed or went away: each waiter computes its own."""
+
+
 class SharedCache:
     def __init__(
         self,
@@ -79,6 +85,8 @@ class SharedCache:
         self._misses = REQUESTS.labels(namespace, "miss")
         self._errors = REQUESTS.labels(namespace, "error")
         self._lookup = link.client.register_script(_LOOKUP) if link else None
+        # Entries being computed now, by the key `store` would keep them under.
+        self._filling: dict[str, asyncio.Future[bytes]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings, namespace: str) -> SharedCache:
@@ -125,6 +133,36 @@ class SharedCache:
     def _count(self, found: Lookup) -> Lookup:
         (self._misses if found.body is None else self._hits).inc()
         return found
+
+    async def fill(self, found: Lookup, compute: Callable[[], Awaitable[bytes]]) -> bytes:
+        """The body for a miss, computed once in this process however many requests
+        miss it at the same moment (the others wait for that one), then stored.
+
+        When an entry expires under load, every request in flight misses it together:
+        each ran the query on its own and, 32 at once, queued for the database and the
+        CPU for 300-700 ms (docs/benchmarks.md). The key carries the cache's version, so
+        a request that looked up after an invalidation never waits for an older body."""
+        if found.key is None or not self.enabled:
+            return await compute()
+        pending = self._filling.get(found.key)
+        if pending is not None:
+            try:
+                return await asyncio.shield(pending)
+            except _Abandoned:
+                return await compute()
+        filling: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._filling[found.key] = filling
+        try:
+            body = await compute()
+        except BaseException:
+            filling.set_exception(_Abandoned())
+            filling.exception()  # retrieved: nobody may be waiting
+            raise
+        finally:
+            self._filling.pop(found.key, None)
+        filling.set_result(body)
+        await self.store(found, body)
+        return body
 
     async def store(self, found: Lookup, body: bytes) -> None:
         if found.key is None or not self.enabled:

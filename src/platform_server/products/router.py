@@ -52,25 +52,22 @@ async def _cached(
 ) -> Response:
     """The query's answer, from the catalog cache when there."""
 
-    async def read() -> Response:
+    async def read() -> bytes:
         # Only a cache miss opens a session, and gives its connection back before the
         # response is serialized (on a busy process that takes longer than the query).
         async with db.transaction(write=False) as session:
             found = await query(session)
-        return model_response(found)
+        return found.model_dump_json().encode()
 
     cache = services_of(request).get(CATALOG_CACHE)
     if not cache.enabled:
-        return await read()
+        return Response(await read(), media_type="application/json")
     # A miss already looked up by the fast path (fast_reads.py): not counted twice.
     found: Lookup | None = getattr(request.state, "catalog_lookup", None)
     if found is None:
         found = await cache.lookup(cache_key(request, actor))
-    if found.body is not None:
-        return Response(found.body, media_type="application/json")
-    response = await read()
-    await cache.store(found, bytes(response.body))
-    return response
+    body = found.body if found.body is not None else await cache.fill(found, read)
+    return Response(body, media_type="application/json")
 
 
 @router.post(
