@@ -92,8 +92,11 @@ def products(url: str, headers: dict[str, str], count: int, stock: int) -> list[
         for i in range(count)
     ]
     with httpx.Client(base_url=f"{url}/api/v1", headers=headers, timeout=120) as client:
-        done = client.post("/products/batch", json={"items": items})
+        done = client.post("/products/batch", json={"items": items, "create_categories": True})
         done.raise_for_status()
+        failed = [r for r in done.json()["results"] if r["result"] == "error"]
+        if failed:
+            raise SystemExit(f"the bench's products were refused: {failed[0]}")
         return [r["id"] for r in done.json()["results"]]
 
 

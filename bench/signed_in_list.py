@@ -125,7 +125,15 @@ def signed_in_with_products(base: str) -> str:
             }
             for i in range(100)
         ]
-        client.post("/products/batch", json={"items": items}).raise_for_status()
+        made = client.post("/products/batch", json={"items": items, "create_categories": True})
+        made.raise_for_status()
+        failed = [r for r in made.json()["results"] if r["result"] == "error"]
+        if failed:
+            raise SystemExit(f"the bench's products were refused: {failed[0]}")
+        # What is measured is a page of 20 products, never an empty one.
+        page = client.get("/products", params={"limit": 20}).json()["data"]
+        if len(page) != 20:
+            raise SystemExit(f"the first page has {len(page)} products, not 20")
         return token
 
 
