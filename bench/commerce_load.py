@@ -153,13 +153,7 @@ async def python_runs(base: str, token: str, products: list[str], args: argparse
             lambda c: c.get("/api/v1/products", params={"limit": 20}),
             **bounds,
         ),
-        await run(
-            base,
-            "POST /api/v1/orders",
-            order,
-            headers=auth,
-            **bounds,
-        ),
+        await run(base, "POST /api/v1/orders", order, headers=auth, **bounds),
     ]
     return summary(results)
 

@@ -74,8 +74,7 @@ def api_key(base: str) -> str:
         login.raise_for_status()
         client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
         created = client.post(
-            "/api-keys",
-            json={"name": "import-bench", "scopes": ["account:read", "catalog:write"]},
+            "/api-keys", json={"name": "import-bench", "scopes": ["account:read", "catalog:write"]}
         )
         created.raise_for_status()
         return str(created.json()["key"])

@@ -7,12 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
-from ._base_client import (
-    REFRESH_SPEC,
-    AnyCall,
-    BaseClient,
-    Refresh,
-)
+from ._base_client import REFRESH_SPEC, AnyCall, BaseClient, Refresh
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._files import Download, Downloaded, redirect_target, save_async
 from ._pagination import AsyncPage, AsyncPaginator

@@ -10,12 +10,7 @@ from typing import Any, Self
 
 import httpx
 
-from ._base_client import (
-    REFRESH_SPEC,
-    AnyCall,
-    BaseClient,
-    Refresh,
-)
+from ._base_client import REFRESH_SPEC, AnyCall, BaseClient, Refresh
 from ._endpoints import Call, EndpointSpec, PageCall, StreamCall
 from ._files import Download, Downloaded, redirect_target, save
 from ._pagination import SyncPage

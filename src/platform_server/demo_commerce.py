@@ -19,12 +19,7 @@ from platform_server.core.permissions import Role, permissions_for
 from platform_server.core.principal import Principal
 from platform_server.invoices import service as invoices
 from platform_server.orders import service as orders
-from platform_server.orders.schemas import (
-    OrderCreate,
-    OrderItemIn,
-    OrderStatus,
-    ShippingAddress,
-)
+from platform_server.orders.schemas import OrderCreate, OrderItemIn, OrderStatus, ShippingAddress
 from platform_server.payments import service as payments
 from platform_server.payments.gateway import SandboxGateway
 from platform_server.payments.models import Payment

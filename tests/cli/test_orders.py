@@ -44,13 +44,7 @@ def products(sdk: Client) -> list[Any]:
 
 def place(admin_cli: Cli, products: list[Any], *extra: str) -> dict[str, Any]:
     data: dict[str, Any] = admin_cli.json(
-        "orders",
-        "create",
-        "--item",
-        f"{products[0].id}:2",
-        "--item",
-        str(products[1].id),
-        *extra,
+        "orders", "create", "--item", f"{products[0].id}:2", "--item", str(products[1].id), *extra
     )
     return data
 

@@ -88,11 +88,7 @@ def test_money_and_times_are_documented_as_the_server_reads_them(spec: dict[str,
     ],
 )
 def test_405_lists_every_method_of_the_path(
-    api: httpx.Client,
-    admin_headers: Mapping[str, str],
-    method: str,
-    path: str,
-    allowed: str,
+    api: httpx.Client, admin_headers: Mapping[str, str], method: str, path: str, allowed: str
 ) -> None:
     answer = api.request(method, path, headers=admin_headers, json={})
     problem = assert_problem(answer, 405)

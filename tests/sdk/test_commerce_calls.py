@@ -69,9 +69,7 @@ def test_order_items_accept_typed_dicts_and_mappings(client: Client, api: respx.
     assert request.headers["idempotency-key"]
 
 
-def test_invoice_asks_for_json_and_invoice_pdf_for_bytes(
-    api: respx.MockRouter,
-) -> None:
+def test_invoice_asks_for_json_and_invoice_pdf_for_bytes(api: respx.MockRouter) -> None:
     route = api.get(f"/api/v1/orders/{ORDER_ID}/invoice").mock(
         return_value=httpx.Response(
             200, content=b"%PDF-1.4 ...", headers={"content-type": "application/pdf"}

@@ -8,13 +8,7 @@ import uuid
 import pytest
 from tests.server.mfa_helpers import Authenticator
 
-from platform_sdk import (
-    AsyncClient,
-    Client,
-    ConflictError,
-    MfaRequiredError,
-    PermissionDeniedError,
-)
+from platform_sdk import AsyncClient, Client, ConflictError, MfaRequiredError, PermissionDeniedError
 
 PASSWORD = "tidal-lantern-42"
 Live = tuple[str, tuple[str, str]]

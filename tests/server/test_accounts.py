@@ -219,10 +219,7 @@ def test_password_reset_sets_the_password_and_ends_every_session(
     assert done.status_code == 204, done.text
 
     # Every session ended: access and refresh tokens of both sign-ins are refused.
-    for pair in (
-        {"access_token": user.access_token, "refresh_token": user.refresh_token},
-        other,
-    ):
+    for pair in ({"access_token": user.access_token, "refresh_token": user.refresh_token}, other):
         assert_problem(http.get(f"{API}/users/me", headers=bearer(pair["access_token"])), 401)
         stale = http.post(f"{API}/auth/refresh", json={"refresh_token": pair["refresh_token"]})
         assert_problem(stale, 401)

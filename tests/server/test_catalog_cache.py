@@ -38,9 +38,7 @@ from tests.servers import (
     make_settings,
     prepare_database,
 )
-from tests.servers import (
-    test_database as new_database,
-)
+from tests.servers import test_database as new_database
 
 needs_redis = pytest.mark.skipif(
     not os.environ.get("PLATFORM_TEST_REDIS_URL"),
@@ -270,10 +268,7 @@ def no_redis(pair: Pair, tmp_path_factory: pytest.TempPathFactory) -> Iterator[h
     settings = make_settings(
         tmp, pair.settings.resolved_database_url, redis_url="redis://127.0.0.1:1/0", **overrides
     )
-    with (
-        live_server(settings) as live,
-        httpx.Client(base_url=live.url, timeout=30) as client,
-    ):
+    with live_server(settings) as live, httpx.Client(base_url=live.url, timeout=30) as client:
         yield client
 
 

@@ -16,13 +16,7 @@ SERVER = Path(platform_server.__file__).parent
 
 def _services(*bound: object) -> Services:
     # What the container holds is only handed on here: the slots are the subject.
-    return Services(
-        settings=Settings(),
-        db=None,
-        signer=None,
-        callers=None,
-        bound=bound,
-    )
+    return Services(settings=Settings(), db=None, signer=None, callers=None, bound=bound)
 
 
 def test_a_bound_slot_gives_its_value_and_an_unbound_one_says_so() -> None:

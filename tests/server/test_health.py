@@ -83,9 +83,7 @@ def test_readyz_is_a_503_problem_when_the_database_is_unreachable(
         assert body["type"] == "/problems/unavailable"
 
 
-def test_database_outage_on_an_endpoint_is_a_503_problem(
-    dead_database_server: LiveServer,
-) -> None:
+def test_database_outage_on_an_endpoint_is_a_503_problem(dead_database_server: LiveServer) -> None:
     with httpx.Client(base_url=dead_database_server.url, timeout=30) as client:
         response = client.post(
             "/api/v1/auth/login", json={"email": "a@example.com", "password": "tidal-lantern-42"}
@@ -141,9 +139,7 @@ def test_docs_serve_html(api: httpx.Client) -> None:
     assert "/api/v1/openapi.json" in response.text
 
 
-def test_connections_dropped_by_a_database_restart_give_a_503_then_recover(
-    tmp_path: Path,
-) -> None:
+def test_connections_dropped_by_a_database_restart_give_a_503_then_recover(tmp_path: Path) -> None:
     """What a PostgreSQL restart does to a running server's pool: the request that finds
     its connection dropped gets a 503 problem (never a 500), and the pool replaces the
     dropped connections, so the requests after it succeed."""

@@ -102,8 +102,7 @@ def test_a_forbidden_request_does_not_burn_the_key(
     )
     assert_problem(refused, 403)
     assert_problem(
-        api.post(f"{API}/api-keys", json={"name": "x", "scopes": ["users:write"]}, headers=key),
-        403,
+        api.post(f"{API}/api-keys", json={"name": "x", "scopes": ["users:write"]}, headers=key), 403
     )
 
 

@@ -191,8 +191,7 @@ def test_console_lines_are_for_people(tmp_path: Path) -> None:
         answer = client.get(f"{API}/products", headers={"X-Request-Id": "logs-console-1"})
         assert answer.status_code == 200
         wait_for(
-            lambda: any("logs-console-1" in line for line in live.lines()),
-            what="the access line",
+            lambda: any("logs-console-1" in line for line in live.lines()), what="the access line"
         )
     (line,) = [line for line in live.lines() if "logs-console-1" in line]
     with pytest.raises(json.JSONDecodeError):

@@ -11,11 +11,7 @@ from tests.conftest import Account, assert_problem
 from tests.server.conftest import API
 
 # avatar_url is read-only (set by uploading: tests/server/files/test_avatars.py).
-FULL = {
-    "bio": "Counts things.",
-    "location": "London",
-    "phone": "+44 20 7946 0958",
-}
+FULL = {"bio": "Counts things.", "location": "London", "phone": "+44 20 7946 0958"}
 
 
 def test_a_new_profile_is_empty(api: httpx.Client, customer: Account) -> None:

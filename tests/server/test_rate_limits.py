@@ -105,12 +105,7 @@ def test_a_forged_token_cannot_drain_someone_elses_bucket(
 ) -> None:
     with limited(rate_limit_per_user="2/hour") as live, httpx.Client(base_url=live.url) as c:
         me = c.get(f"{API}/users/me", headers=customer.headers).json()
-        forged = mint_token(
-            live.settings,
-            sub=me["id"],
-            sid=me["id"],
-            secret="x" * 40,
-        )
+        forged = mint_token(live.settings, sub=me["id"], sid=me["id"], secret="x" * 40)
         for _ in range(5):
             assert_problem(c.get(f"{API}/users/me", headers=bearer(forged)), 401)
         # The forgeries were charged to the address, not to the customer.

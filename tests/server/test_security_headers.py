@@ -103,8 +103,7 @@ def test_hsts_only_over_https_as_a_trusted_proxy_says(tmp_path: Path, server: Li
 
 def test_no_cors_unless_origins_are_allowed(api: httpx.Client) -> None:
     preflight = api.options(
-        f"{API}/products",
-        headers={"Origin": SHOP, "Access-Control-Request-Method": "GET"},
+        f"{API}/products", headers={"Origin": SHOP, "Access-Control-Request-Method": "GET"}
     )
     assert "access-control-allow-origin" not in preflight.headers
     simple = api.get(f"{API}/products", headers={"Origin": SHOP})

@@ -92,10 +92,7 @@ def test_the_overview_has_every_figure_and_24_hourly_values(
 
 
 def test_the_figures_move_with_users_orders_payments_and_stock(
-    api: httpx.Client,
-    admin_headers: dict[str, str],
-    make_user: Callable[..., Account],
-    shop: Shop,
+    api: httpx.Client, admin_headers: dict[str, str], make_user: Callable[..., Account], shop: Shop
 ) -> None:
     product = shop.product(price="12.50", stock=10, low_stock_threshold=5)
     before = overview(api, admin_headers)
@@ -139,10 +136,7 @@ def test_the_figures_move_with_users_orders_payments_and_stock(
 
 
 def test_refunded_and_cancelled_orders_are_not_revenue(
-    api: httpx.Client,
-    admin_headers: dict[str, str],
-    customer: Account,
-    shop: Shop,
+    api: httpx.Client, admin_headers: dict[str, str], customer: Account, shop: Shop
 ) -> None:
     product = shop.product(price="4.00", stock=50)
     order, _payment = shop.paid_order(customer, (product["id"], 2))

@@ -57,9 +57,7 @@ def test_the_server_issues_the_short_lifetime(short_lived: LiveServer) -> None:
     assert claims["exp"] - claims["iat"] == 6
 
 
-def test_shared_accounts_get_200s_after_their_first_token_expired(
-    short_lived: LiveServer,
-) -> None:
+def test_shared_accounts_get_200s_after_their_first_token_expired(short_lived: LiveServer) -> None:
     admin = sign_in(short_lived.url, ADMIN_EMAIL, ADMIN_PASSWORD)
     member: Account = create_account(short_lived.url, admin.access_token, role="staff")
     first_admin, first_member = admin.access_token, member.access_token
@@ -96,9 +94,7 @@ def test_an_account_whose_session_was_ended_signs_in_again(short_lived: LiveServ
     assert claims_of(admin.access_token)["sid"] != claims_of(first)["sid"]
 
 
-def test_accounts_made_for_one_test_keep_their_tokens_as_issued(
-    short_lived: LiveServer,
-) -> None:
+def test_accounts_made_for_one_test_keep_their_tokens_as_issued(short_lived: LiveServer) -> None:
     # Tests of refresh rotation and revocation read these tokens: they must not change.
     admin = sign_in(short_lived.url, ADMIN_EMAIL, ADMIN_PASSWORD)
     pinned = Account(

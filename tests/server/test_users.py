@@ -203,11 +203,7 @@ def test_list_filter_treats_like_wildcards_literally(
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [
-        ({"role": "root"}, "role"),
-        ({"status": "deleted"}, "status"),
-        ({"q": "x" * 256}, "q"),
-    ],
+    [({"role": "root"}, "role"), ({"status": "deleted"}, "status"), ({"q": "x" * 256}, "q")],
 )
 def test_list_rejects_bad_filters(
     api: httpx.Client, shared_staff: Account, params: dict[str, str], field: str

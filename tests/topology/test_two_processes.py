@@ -66,9 +66,7 @@ def test_a_token_issued_by_one_process_works_on_the_other(cluster: Cluster) -> N
     assert_problem(reused, 401)
 
 
-def test_a_product_changed_through_one_is_read_fresh_through_the_other(
-    cluster: Cluster,
-) -> None:
+def test_a_product_changed_through_one_is_read_fresh_through_the_other(cluster: Cluster) -> None:
     product = _product(cluster)
     detail = f"{cluster.api[1].url}{API}/products/{product['id']}"
     listing = f"{cluster.api[1].url}{API}/products?category=topology&limit=100"

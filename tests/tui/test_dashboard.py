@@ -51,10 +51,7 @@ async def type_text(pilot: Any, text: str, *, paste: bool = False) -> None:
 
 
 async def test_switch_views_filter_open_and_cancel_an_order(
-    make_app: Callable[..., RecordingApp],
-    shop: Shop,
-    customer: Account,
-    admin_client: AsyncClient,
+    make_app: Callable[..., RecordingApp], shop: Shop, customer: Account, admin_client: AsyncClient
 ) -> None:
     order = pending_order(shop, customer)
     app = make_app()
@@ -104,10 +101,7 @@ async def test_switch_views_filter_open_and_cancel_an_order(
 
 
 async def test_a_cancelled_dialog_changes_nothing(
-    make_app: Callable[..., RecordingApp],
-    shop: Shop,
-    customer: Account,
-    admin_client: AsyncClient,
+    make_app: Callable[..., RecordingApp], shop: Shop, customer: Account, admin_client: AsyncClient
 ) -> None:
     order = pending_order(shop, customer)
     app = make_app()
@@ -139,10 +133,7 @@ async def test_server_errors_are_notifications_not_crashes(
 
 
 async def test_read_only_hides_and_refuses_actions(
-    make_app: Callable[..., RecordingApp],
-    shop: Shop,
-    customer: Account,
-    admin_client: AsyncClient,
+    make_app: Callable[..., RecordingApp], shop: Shop, customer: Account, admin_client: AsyncClient
 ) -> None:
     order = pending_order(shop, customer)
     app = make_app(read_only=True)
@@ -458,9 +449,6 @@ async def test_order_detail_says_whether_the_invoice_is_issued(
 
 def test_orders_filter_by_number() -> None:
     assert OrdersView.FILTERS.parse("number:#1001").params == {"number": 1001}
-    assert OrdersView.FILTERS.parse("number:1002 paid").params == {
-        "number": 1002,
-        "status": "paid",
-    }
+    assert OrdersView.FILTERS.parse("number:1002 paid").params == {"number": 1002, "status": "paid"}
     with pytest.raises(FilterError, match="is not an order number"):
         OrdersView.FILTERS.parse("number:#x")

@@ -50,9 +50,7 @@ async def test_suspend_and_change_role_of_a_user(
 
 
 async def test_revoke_every_session_of_a_user(
-    make_app: Callable[..., RecordingApp],
-    make_user: Callable[..., Account],
-    server_url: str,
+    make_app: Callable[..., RecordingApp], make_user: Callable[..., Account], server_url: str
 ) -> None:
     user = make_user()
     app = make_app()

@@ -57,9 +57,7 @@ def test_the_views_answer_to_the_cli_nouns() -> None:
 
 
 async def test_create_an_api_key_read_only_by_default_then_revoke_it(
-    make_app: Callable[..., RecordingApp],
-    admin_client: AsyncClient,
-    server_url: str,
+    make_app: Callable[..., RecordingApp], admin_client: AsyncClient, server_url: str
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -168,9 +166,7 @@ async def test_the_stock_ledger_names_who_moved_stock_by_email(
 
 
 async def test_an_admin_resets_a_users_second_factor(
-    make_app: Callable[..., RecordingApp],
-    make_user: Callable[..., Account],
-    server_url: str,
+    make_app: Callable[..., RecordingApp], make_user: Callable[..., Account], server_url: str
 ) -> None:
     user = make_user()
     with httpx.Client(base_url=server_url, timeout=30) as api:
@@ -205,9 +201,7 @@ async def test_an_admin_resets_a_users_second_factor(
         await client.auth.login(email=user.email, password=user.password)
 
 
-async def test_read_only_creates_and_revokes_no_key(
-    make_app: Callable[..., RecordingApp],
-) -> None:
+async def test_read_only_creates_and_revokes_no_key(make_app: Callable[..., RecordingApp]) -> None:
     app = make_app(read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         app.open_view("api-keys")

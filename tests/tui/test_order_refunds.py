@@ -18,10 +18,7 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_a_cancelled_orders_refund_and_credit_note(
-    make_app: Callable[..., RecordingApp],
-    shop: Shop,
-    customer: Account,
-    admin_client: AsyncClient,
+    make_app: Callable[..., RecordingApp], shop: Shop, customer: Account, admin_client: AsyncClient
 ) -> None:
     order, payment = shop.paid_order(customer, (shop.product(price="6.00")["id"], 1))
     await admin_client.orders.cancel(order["id"])

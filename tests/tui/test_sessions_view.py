@@ -17,9 +17,7 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_sessions_show_the_mfa_column(
-    make_app: Callable[..., RecordingApp],
-    make_user: Callable[..., Account],
-    server_url: str,
+    make_app: Callable[..., RecordingApp], make_user: Callable[..., Account], server_url: str
 ) -> None:
     user = make_user()  # signed in with the password alone
     with httpx.Client(base_url=server_url, timeout=30) as api:

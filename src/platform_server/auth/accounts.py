@@ -154,13 +154,7 @@ async def run_quietly(work: EmailJob, db: Database, settings: Settings, email: s
 
 
 async def invite(
-    session: AsyncSession,
-    settings: Settings,
-    *,
-    email: str,
-    name: str,
-    role: str,
-    actor: Principal,
+    session: AsyncSession, settings: Settings, *, email: str, name: str, role: str, actor: Principal
 ) -> uuid.UUID | None:
     """A new account made by staff, with no password: its owner gets an invitation
     whose link is a password-reset code (`/auth/password-reset/confirm` sets the first

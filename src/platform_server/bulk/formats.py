@@ -105,8 +105,7 @@ class Scan:
 
     def _too_long(self) -> None:
         raise BadFile(
-            LINE_TOO_LONG,
-            f"Line {self.lines + 1} is longer than {self.max_line:,} bytes.",
+            LINE_TOO_LONG, f"Line {self.lines + 1} is longer than {self.max_line:,} bytes."
         )
 
     def _line(self, line: str) -> None:

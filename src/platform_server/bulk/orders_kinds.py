@@ -10,12 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.bulk.kinds import (
-    JobContext,
-    Row,
-    RowOutcome,
-    register,
-)
+from platform_server.bulk.kinds import JobContext, Row, RowOutcome, register
 from platform_server.bulk.rows import OUTCOMES, CheckedImport, PagedExport
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission

@@ -12,13 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.audit import api as audit
 from platform_server.auth import api as auth
-from platform_server.bulk.kinds import (
-    ImportKind,
-    JobContext,
-    Row,
-    RowOutcome,
-    register,
-)
+from platform_server.bulk.kinds import ImportKind, JobContext, Row, RowOutcome, register
 from platform_server.bulk.rows import PagedExport, checked
 from platform_server.core.pagination import Page, PageParams
 from platform_server.core.permissions import Permission

@@ -14,12 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from platform_server.bulk.kinds import (
-    JobContext,
-    Row,
-    RowOutcome,
-    register,
-)
+from platform_server.bulk.kinds import JobContext, Row, RowOutcome, register
 from platform_server.bulk.rows import OUTCOMES, CheckedImport, PagedExport, stamp
 from platform_server.core.money import Currency, MoneyIn
 from platform_server.core.pagination import Page, PageParams

@@ -120,8 +120,7 @@ class SharedCache:
                 await self._set_new_version()
             digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
             version, body = await self._lookup(
-                keys=[self._version_key],
-                args=[self._entry_prefix, secrets.token_hex(8), digest],
+                keys=[self._version_key], args=[self._entry_prefix, secrets.token_hex(8), digest]
             )
         except self.link.faults as exc:
             self.link.failed(exc)

@@ -10,15 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import (
-    ColumnElement,
-    DateTime,
-    MetaData,
-    Numeric,
-    SQLColumnExpression,
-    Table,
-    event,
-)
+from sqlalchemy import ColumnElement, DateTime, MetaData, Numeric, SQLColumnExpression, Table, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,

@@ -162,11 +162,7 @@ def _problem_content(declared: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def document_errors(
-    spec: dict[str, Any],
-    routes: list[Any],
-    *,
-    is_auth: Callable[[Any], bool],
-    limited_prefix: str,
+    spec: dict[str, Any], routes: list[Any], *, is_auth: Callable[[Any], bool], limited_prefix: str
 ) -> dict[str, Any]:
     """Adds every error answer of every operation of `spec` (built from `routes`)."""
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})

@@ -55,9 +55,7 @@ def _iso_text(value: Any) -> Any:
 
 # A time as input (a filter, an expiry): ISO 8601 text, as the document says.
 Instant = Annotated[
-    datetime,
-    BeforeValidator(_iso_text),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
+    datetime, BeforeValidator(_iso_text), WithJsonSchema({"type": "string", "format": "date-time"})
 ]
 
 

@@ -86,9 +86,7 @@ async def save(session: AsyncSession) -> None:
 
 
 async def list_notifications(
-    session: AsyncSession,
-    page: PageParams,
-    filters: NotificationFilters,
+    session: AsyncSession, page: PageParams, filters: NotificationFilters
 ) -> Page[NotificationOut]:
     """Newest first, with the given values (None: any)."""
     stmt = select(Notification).where(

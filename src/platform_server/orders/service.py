@@ -240,11 +240,7 @@ RefundAll = Callable[[AsyncSession, uuid.UUID, Principal], Awaitable[None]]
 
 
 async def cancel(
-    session: AsyncSession,
-    order: Order,
-    actor: Principal,
-    note: str | None,
-    refund_all: RefundAll,
+    session: AsyncSession, order: Order, actor: Principal, note: str | None, refund_all: RefundAll
 ) -> None:
     """`refund_all` comes from the payments domain, which this one does not import."""
     if order.user_id == actor.user_id and not can_see_all(actor) and order.status != "pending":

@@ -18,12 +18,7 @@ from platform_server.core.principal import Principal
 from platform_server.products import batch, repository, service
 from platform_server.products.hooks import product_in_use
 from platform_server.products.images import keys_in_use as image_keys_in_use
-from platform_server.products.prices import (
-    PriceResult,
-    StockRow,
-    set_prices,
-    stock_page,
-)
+from platform_server.products.prices import PriceResult, StockRow, set_prices, stock_page
 from platform_server.products.repository import count_active, ids_by_sku
 from platform_server.products.schemas import BatchIn, ProductOut
 

@@ -109,10 +109,7 @@ async def identity(session: AsyncSession, user_id: uuid.UUID) -> Any | None:
 
 
 async def with_profiles(
-    session: AsyncSession,
-    *,
-    ids: Sequence[uuid.UUID] | None = None,
-    active_admins: bool = False,
+    session: AsyncSession, *, ids: Sequence[uuid.UUID] | None = None, active_admins: bool = False
 ) -> list[tuple[User, UserProfile | None]]:
     """Users with the given ids (or the active admins), each with its profile if it has one,
     oldest first."""

@@ -7,12 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, EmailStr, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from platform_server.core.schemas import (
-    ExactText,
-    InputModel,
-    OutputModel,
-    PatchModel,
-)
+from platform_server.core.schemas import ExactText, InputModel, OutputModel, PatchModel
 from platform_server.users.passwords import MAX_LENGTH, MIN_LENGTH
 
 RoleName = Literal["admin", "staff", "customer"]

@@ -60,11 +60,7 @@ def is_staff_creation(actor: Principal | None) -> bool:
 
 
 async def create_user(
-    session: AsyncSession,
-    data: UserCreate,
-    *,
-    actor: Principal | None,
-    password_hash: str,
+    session: AsyncSession, data: UserCreate, *, actor: Principal | None, password_hash: str
 ) -> User:
     """A user made by staff: its address counts as verified (staff vouch for it)."""
     if data.role is not None and not is_staff_creation(actor):
@@ -126,12 +122,7 @@ async def create_invited(
     if not is_staff_creation(actor):
         raise Forbidden("Only an admin may create users.")
     user = await repository.add_unless_taken(
-        session,
-        email=email,
-        name=name,
-        password_hash=NO_PASSWORD,
-        role=role,
-        verified_at=utcnow(),
+        session, email=email, name=name, password_hash=NO_PASSWORD, role=role, verified_at=utcnow()
     )
     if user is None:
         return None
@@ -206,9 +197,7 @@ def _require_self_or_admin(user: User, actor: Principal, what: str) -> None:
 
 
 async def list_users(
-    session: AsyncSession,
-    page: PageParams,
-    filters: UserFilters,
+    session: AsyncSession, page: PageParams, filters: UserFilters
 ) -> Page[UserOut]:
     return await repository.list_users(session, page, filters)
 

@@ -30,9 +30,7 @@ EventTypes = Annotated[
         min_length=1,
         max_length=len(events.EVENT_TYPES) + 1,
         description='Event types to receive, or ["*"] for all: ' + ", ".join(events.EVENT_TYPES),
-        json_schema_extra={
-            "items": {"type": "string", "enum": [ALL_EVENTS, *events.EVENT_TYPES]},
-        },
+        json_schema_extra={"items": {"type": "string", "enum": [ALL_EVENTS, *events.EVENT_TYPES]}},
     ),
 ]
 Description = Annotated[str, Field(max_length=500)]

@@ -209,8 +209,7 @@ class WebhookSender:
                 continue  # the next address of the host, if any
             except httpx.TimeoutException:
                 return Outcome(
-                    ok=False,
-                    error=f"timed out after {self.settings.webhook_timeout_seconds:g}s",
+                    ok=False, error=f"timed out after {self.settings.webhook_timeout_seconds:g}s"
                 )
             except httpx.HTTPError as error:
                 return Outcome(ok=False, error=f"{type(error).__name__}: {_describe(error)}")

@@ -36,8 +36,7 @@ async def check_target(url: str, settings: Settings) -> None:
         )
     except ssrf.UnsafeURL as error:
         raise Unprocessable(
-            f"The webhook URL {error}.",
-            errors=[{"loc": ["body", "url"], "msg": f"URL {error}"}],
+            f"The webhook URL {error}.", errors=[{"loc": ["body", "url"], "msg": f"URL {error}"}]
         ) from None
 
 

@@ -90,10 +90,7 @@ def _port(url: httpx.URL) -> int:
     return url.port or (443 if url.scheme == "https" else 80)
 
 
-NAT64_NETWORKS = (
-    ipaddress.IPv6Network("64:ff9b::/96"),
-    ipaddress.IPv6Network("64:ff9b:1::/48"),
-)
+NAT64_NETWORKS = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 
 
 def _embedded(ip: IPAddress) -> list[IPAddress]:
@@ -227,9 +224,5 @@ def pinned_request(
     named = _literal(target.host) is None
     extensions = {"sni_hostname": target.host} if target.url.scheme == "https" and named else {}
     return client.build_request(
-        "POST",
-        url,
-        content=content,
-        headers={**headers, "Host": netloc},
-        extensions=extensions,
+        "POST", url, content=content, headers={**headers, "Host": netloc}, extensions=extensions
     )

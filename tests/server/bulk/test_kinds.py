@@ -208,10 +208,7 @@ def test_users_are_invited_by_an_admin_only(
 
 
 def test_exports(
-    api: httpx.Client,
-    shop: Shop,
-    admin_headers: Mapping[str, str],
-    customer: Account,
+    api: httpx.Client, shop: Shop, admin_headers: Mapping[str, str], customer: Account
 ) -> None:
     headers = dict(admin_headers)
     product = shop.product(stock=7)

@@ -43,8 +43,7 @@ def test_unknown_product_inventory_is_404(api: httpx.Client, shop: Shop) -> None
     path = f"{API}/products/{MISSING}/inventory"
     assert_problem(api.get(path, headers=shop.headers), 404)
     assert_problem(
-        api.post(f"{path}/adjustments", json={"delta": 1, "reason": "x"}, headers=shop.headers),
-        404,
+        api.post(f"{path}/adjustments", json={"delta": 1, "reason": "x"}, headers=shop.headers), 404
     )
     assert_problem(api.get(f"{path}/adjustments", headers=shop.headers), 404)
 

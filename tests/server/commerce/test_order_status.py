@@ -74,10 +74,7 @@ def test_full_lifecycle_with_history(
 
 @pytest.mark.parametrize(
     ("action", "allowed"),
-    [
-        ("fulfill", ["cancelled", "expired", "paid"]),
-        ("deliver", ["cancelled", "expired", "paid"]),
-    ],
+    [("fulfill", ["cancelled", "expired", "paid"]), ("deliver", ["cancelled", "expired", "paid"])],
 )
 def test_illegal_moves_from_pending_are_409_naming_allowed(
     api: httpx.Client, shop: Shop, customer: Account, action: str, allowed: list[str]

@@ -107,7 +107,4 @@ def test_refund_listing_bad_input(
     assert_problem(refunds(api, "not-a-uuid", customer.headers), 422)
     assert_problem(refunds(api, payment["id"], customer.headers, limit=0), 422)
     assert_problem(refunds(api, payment["id"], customer.headers, cursor="garbage"), 422)
-    assert refunds(api, payment["id"], customer.headers).json() == {
-        "data": [],
-        "next_cursor": None,
-    }
+    assert refunds(api, payment["id"], customer.headers).json() == {"data": [], "next_cursor": None}

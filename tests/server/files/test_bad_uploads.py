@@ -114,8 +114,7 @@ def test_over_the_limits(small_limit_server: tuple[str, Path]) -> None:
     base_url, data_dir = small_limit_server
     with httpx.Client(base_url=base_url) as api:
         admin = api.post(
-            f"{API}/auth/login",
-            json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+            f"{API}/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
         )
         headers = {"Authorization": f"Bearer {admin.json()['access_token']}"}
         created = api.post(

@@ -17,11 +17,7 @@ from platform_server.notifications.models import Notification
 from platform_server.notifications.subscriber import plan_notifications
 from tests.conftest import Account, assert_problem
 from tests.server.commerce.conftest import API, Shop
-from tests.server.notifications.conftest import (
-    notifications,
-    wait_for,
-    wait_for_notification,
-)
+from tests.server.notifications.conftest import notifications, wait_for, wait_for_notification
 from tests.servers import LiveServer
 
 FIELDS = {
@@ -163,10 +159,7 @@ def test_bad_requests(api: httpx.Client, customer: Account, staff: Account) -> N
 
 
 def test_an_event_handed_over_twice_queues_nothing_new(
-    api: httpx.Client,
-    server: LiveServer,
-    customer: Account,
-    admin_headers: dict[str, str],
+    api: httpx.Client, server: LiveServer, customer: Account, admin_headers: dict[str, str]
 ) -> None:
     wait_for_notification(api, customer.headers, template="welcome")
     found = api.get(

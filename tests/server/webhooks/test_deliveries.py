@@ -184,9 +184,7 @@ def test_an_order_is_delivered_signed_and_verifiable(
     # The other endpoint wants other event types: nothing for it.
     assert all(d["event_type"] != "order.created" for d in deliveries(hapi, admin, other["id"]))
     filtered = hapi.get(
-        f"{API}/webhooks/{endpoint['id']}/deliveries",
-        params={"status": "failed"},
-        headers=admin,
+        f"{API}/webhooks/{endpoint['id']}/deliveries", params={"status": "failed"}, headers=admin
     )
     assert filtered.status_code == 200 and filtered.json()["data"] == []
 
@@ -332,8 +330,7 @@ def test_server_errors_are_retried_then_failed_and_the_endpoint_disabled(
     assert_problem(hapi.post(f"{API}/webhooks/{endpoint['id']}/test", headers=admin), 409)
     assert_problem(
         hapi.post(
-            f"{API}/webhooks/{endpoint['id']}/deliveries/{queued['id']}/redeliver",
-            headers=admin,
+            f"{API}/webhooks/{endpoint['id']}/deliveries/{queued['id']}/redeliver", headers=admin
         ),
         409,
     )

@@ -132,9 +132,7 @@ def test_private_addresses_are_refused_at_delivery_time(
     assert not outcome.ok and "metadata" in (outcome.error or "")
 
 
-def test_unresolvable_and_unreachable_targets_are_failed_attempts(
-    resolver: dict[str, Any],
-) -> None:
+def test_unresolvable_and_unreachable_targets_are_failed_attempts(resolver: dict[str, Any]) -> None:
     outcome = attempt(job("https://hooks.invalid/x", generate_secret()))
     assert not outcome.ok and not outcome.final
     assert (outcome.error or "").startswith("DNS: cannot resolve")

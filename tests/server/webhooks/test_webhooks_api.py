@@ -271,9 +271,7 @@ def test_rotate_secret_refuses_a_bad_overlap(
     )
     assert_problem(refused, 422, field="previous_secret_hours")
     unknown = api.post(
-        f"{API}/webhooks/{endpoint['id']}/rotate-secret",
-        json={"keep": 1},
-        headers=admin_headers,
+        f"{API}/webhooks/{endpoint['id']}/rotate-secret", json={"keep": 1}, headers=admin_headers
     )
     assert_problem(unknown, 422, field="keep")
 

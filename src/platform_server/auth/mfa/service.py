@@ -13,13 +13,7 @@ from platform_server.auth.mfa import codes, repository
 from platform_server.auth.mfa.schemas import MfaEnrollment, MfaRecoveryCodes
 from platform_server.auth.schemas import TokenPair
 from platform_server.core.database import utcnow
-from platform_server.core.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    ProblemError,
-    Unauthenticated,
-)
+from platform_server.core.errors import Conflict, Forbidden, NotFound, ProblemError, Unauthenticated
 from platform_server.core.principal import Principal
 from platform_server.core.request_context import current_client_ip
 from platform_server.core.settings import Settings

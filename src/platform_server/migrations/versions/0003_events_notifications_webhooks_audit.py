@@ -95,14 +95,7 @@ def upgrade() -> None:
         *schema.delivery_state(),
         deleted_with={"endpoint_id": "webhook_endpoints"},
         unique=[("endpoint_id", "event_id")],
-        indexes=[
-            "created_at",
-            "endpoint_id",
-            "event_id",
-            "next_attempt_at",
-            "position",
-            "status",
-        ],
+        indexes=["created_at", "endpoint_id", "event_id", "next_attempt_at", "position", "status"],
     )
 
     with op.batch_alter_table("user_profiles", schema=None) as batch_op:
