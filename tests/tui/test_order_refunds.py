@@ -4,6 +4,7 @@ their credit notes; payments by their references, not bare ids."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,16 @@ from tests.tui.test_new_views import SIZE, loaded, plain
 pytestmark = pytest.mark.anyio
 
 
+async def orders_of(app: RecordingApp, pilot: Any, customer: Account, order_id: str) -> OrdersView:
+    """The Orders view filtered on the customer, once it shows this order."""
+    app.open_view("orders", f"q:{customer.email}")
+    await wait_until(pilot, loaded(app, OrdersView))
+    view = app.screen
+    assert isinstance(view, OrdersView)
+    await wait_until(pilot, lambda: view.table.get(order_id) is not None)
+    return view
+
+
 async def test_a_cancelled_orders_refund_and_credit_note(
     make_app: Callable[..., RecordingApp], shop: Shop, customer: Account, admin_client: AsyncClient
 ) -> None:
@@ -26,11 +37,7 @@ async def test_a_cancelled_orders_refund_and_credit_note(
     [refund] = (await admin_client.payments.refunds.list(payment["id"])).data
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.open_view("orders", f"q:{customer.email}")
-        await wait_until(pilot, loaded(app, OrdersView))
-        view = app.screen
-        assert isinstance(view, OrdersView)
-        await wait_until(pilot, lambda: view.table.get(order["id"]) is not None)
+        view = await orders_of(app, pilot, customer, order["id"])
         row = view.table.get(order["id"])
         assert row is not None
         text = plain(await view.detail(row))
@@ -55,11 +62,7 @@ async def test_the_refund_dialog_names_the_payment_by_its_reference(
     order, _ = shop.paid_order(customer, (shop.product(price="8.00")["id"], 1))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.open_view("orders", f"q:{customer.email}")
-        await wait_until(pilot, loaded(app, OrdersView))
-        view = app.screen
-        assert isinstance(view, OrdersView)
-        await wait_until(pilot, lambda: view.table.get(order["id"]) is not None)
+        view = await orders_of(app, pilot, customer, order["id"])
         assert view.table.select_key(order["id"])
         await pilot.press("R")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
