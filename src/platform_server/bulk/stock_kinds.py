@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,6 +61,23 @@ def _by_sku(rows: Sequence[Row]) -> tuple[dict[str, Row], list[RowOutcome]]:
     return first, repeated
 
 
+class _Answer(Protocol):
+    """What the inventory and products domains answer for each row they applied."""
+
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+def _reported(first: dict[str, Row], results: Mapping[str, _Answer]) -> list[RowOutcome]:
+    """Each SKU's row outcome from what the domain answered for it."""
+    return [
+        RowOutcome(first[sku].number, sku, OUTCOMES[result.outcome], result.error)
+        for sku, result in results.items()
+    ]
+
+
 def _unknown(row: Row) -> RowOutcome:
     return RowOutcome(row.number, row.data["sku"], "failed", "no product has this SKU")
 
@@ -89,12 +106,7 @@ class InventoryImport(CheckedImport):
         results = await inventory.set_counts(
             session, counts, reason=reason_of(ctx), actor=ctx.actor, dry_run=ctx.dry_run
         )
-        for sku, pid in ids.items():
-            result = results[pid]
-            outcomes.append(
-                RowOutcome(first[sku].number, sku, OUTCOMES[result.outcome], result.error)
-            )
-        return outcomes
+        return outcomes + _reported(first, {sku: results[pid] for sku, pid in ids.items()})
 
 
 class PricesImport(CheckedImport):
@@ -117,11 +129,7 @@ class PricesImport(CheckedImport):
         results = await products.set_prices(
             session, prices, reason=reason_of(ctx), actor=ctx.actor, dry_run=ctx.dry_run
         )
-        for sku, result in results.items():
-            outcomes.append(
-                RowOutcome(first[sku].number, sku, OUTCOMES[result.outcome], result.error)
-            )
-        return outcomes
+        return outcomes + _reported(first, results)
 
 
 class InventoryExport(PagedExport):
