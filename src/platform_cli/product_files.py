@@ -21,12 +21,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, Any, Literal
 
 from platform_cli.errors import CLIError, UsageError
-
-if TYPE_CHECKING:
-    pass
 
 FileFormat = Literal["csv", "jsonl"]
 
