@@ -85,14 +85,14 @@ def test_listen_forwards_signed_events_until_ctrl_c(
     args = ["webhooks", "listen", "--forward-to", receiver.url, "--events", "order.created"]
     process = subprocess.Popen(
         [sys.executable, "-m", "platform_cli", *args],
-        env=env,
+        env={**env, "PYTHONFAULTHANDLER": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    errors: queue.Queue[str] = queue.Queue()
+    shown: queue.Queue[str] = queue.Queue()
     try:
-        errors: queue.Queue[str] = queue.Queue()
-        shown: queue.Queue[str] = queue.Queue()
         threading.Thread(target=_lines, args=(process.stderr, errors), daemon=True).start()
         threading.Thread(target=_lines, args=(process.stdout, shown), daemon=True).start()
         secret = _wait_for(errors, "Signing secret").rsplit(" ", 1)[-1].strip()
@@ -116,7 +116,14 @@ def test_listen_forwards_signed_events_until_ctrl_c(
         assert "order.created" in line and "-> 204 (" in line and " ms)" in line
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C
-        process.wait(timeout=WAIT)
+        try:
+            process.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            # Seen once with two whole suites running at once: say where it was stuck.
+            process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            process.wait(timeout=WAIT)
+            stacks = "".join(errors.get() for _ in range(errors.qsize()))
+            pytest.fail(f"Ctrl-C did not stop `webhooks listen`; its threads:\n{stacks}")
     assert process.returncode == 0
 
 
