@@ -63,6 +63,22 @@ def _lines(stream: Any, into: queue.Queue[str]) -> None:
         into.put(line)
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C reaches the child as from a shell: neither ignored nor blocked. A child
+    inherits both from the process that starts it, and this test process runs whatever
+    the suite ran before it on the same worker."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _signal_state(pid: int) -> str:
+    """The kernel's view of a process's signals (pending, blocked, ignored, caught)."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return ""
+    return "".join(line for line in status.read_text().splitlines(True) if line.startswith("Sig"))
+
+
 def _wait_for(lines: queue.Queue[str], prefix: str) -> str:
     while True:
         line = lines.get(timeout=WAIT)
@@ -86,6 +102,7 @@ def test_listen_forwards_signed_events_until_ctrl_c(
     process = subprocess.Popen(
         [sys.executable, "-m", "platform_cli", *args],
         env={**env, "PYTHONFAULTHANDLER": "1"},
+        preexec_fn=_as_from_a_terminal,  # before exec, in the child: no threads there yet
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -119,11 +136,12 @@ def test_listen_forwards_signed_events_until_ctrl_c(
         try:
             process.wait(timeout=WAIT)
         except subprocess.TimeoutExpired:
-            # Seen once with two whole suites running at once: say where it was stuck.
-            process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            # Say why: the signal's state, then where each thread was (faulthandler).
+            state = _signal_state(process.pid)
+            process.send_signal(signal.SIGABRT)
             process.wait(timeout=WAIT)
             stacks = "".join(errors.get() for _ in range(errors.qsize()))
-            pytest.fail(f"Ctrl-C did not stop `webhooks listen`; its threads:\n{stacks}")
+            pytest.fail(f"Ctrl-C did not stop `webhooks listen`:\n{state}{stacks}")
     assert process.returncode == 0
 
 
