@@ -9,7 +9,8 @@ from __future__ import annotations
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -103,13 +104,21 @@ async def test_notifications_async(live: Live) -> None:
         await admin.users.delete(user.id)
 
 
+@contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port that refuses connections for as long as it is held: bound, never
+    listening. (A port merely closed again may be taken by another test's server, which
+    then accepts the connection and never greets: a timeout instead of a refusal.)"""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
+
+
 def test_retry_of_a_failed_email(tmp_path: Path) -> None:
     from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, isolated_server
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])  # closed again: nothing listens there
     with (
+        refusing_port() as port,
         isolated_server(
             tmp_path,
             email_backend="smtp",

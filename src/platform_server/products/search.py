@@ -47,6 +47,18 @@ def terms(query: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(query)][:MAX_TERMS]
 
 
+def _pg_terms(words: list[str]) -> list[str]:
+    """`to_tsquery` operands: every word whole, the last also as a prefix. PostgreSQL's
+    parser reads a number after a hyphen as signed ("LAMP-1001" is `lamp`, `-1001`), so a
+    word that starts with a digit also matches its signed form."""
+    operands = []
+    for position, word in enumerate(words):
+        prefix = ":*" if position == len(words) - 1 else ""
+        signed = f" | '-{word}'{prefix}" if word[0].isdigit() else ""
+        operands.append(f"({word}{prefix}{signed})" if signed else f"{word}{prefix}")
+    return operands
+
+
 def apply(
     stmt: Select[Any], query: str, dialect: str, *, rank: bool, candidates: int = 1000
 ) -> Select[Any]:
@@ -70,7 +82,7 @@ def apply(
         # bm25: lower is better.
         best = _newest(stmt, matching, _fts.c.rank, candidates, join=(_fts, on_fts))
         return stmt.join(best, best.c.id == Product.id).order_by(best.c.score, best.c.id)
-    tsquery = func.to_tsquery("simple", " & ".join(words) + ":*")
+    tsquery = func.to_tsquery("simple", " & ".join(_pg_terms(words)))
     matching_pg = _vector.op("@@")(tsquery)
     if not rank:
         return stmt.where(matching_pg)

@@ -56,6 +56,10 @@ def test_sku_words_and_prefixes(api: httpx.Client, shop: Shop, word: str) -> Non
     product = shop.product(sku=f"{word}-x42")
     assert ids(search(api, q=f"{word}-x42")) == [product["id"]]
     assert ids(search(api, q=f"{word} x4")) == [product["id"]]
+    # A number after a hyphen, as in LAMP-1001 (PostgreSQL's parser reads it as signed).
+    numbered = shop.product(sku=f"{word}-1001")
+    assert ids(search(api, q=f"{word}-1001")) == [numbered["id"]]
+    assert ids(search(api, q=f"{word} 100")) == [numbered["id"]]
 
 
 def test_archived_products_are_not_found_by_customers(
