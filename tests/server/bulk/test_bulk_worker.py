@@ -4,42 +4,28 @@ each row applied once. Runs when PLATFORM_TEST_BROKER_URL is set (.ci/run sets i
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from tests.server.bulk.helpers import finished, products_csv, start_import
 from tests.server.commerce.conftest import API, new_category
-from tests.server.events.helpers import admin_client, stop_process, wait_for, worker_env
-from tests.servers import LiveServer, isolated_server
+from tests.server.events.helpers import (
+    NEEDS_BROKER,
+    admin_client,
+    stop_process,
+    wait_for,
+    worker_env,
+)
+from tests.server.events.helpers import broker_server as broker_server  # the fixture
+from tests.servers import LiveServer
 
-BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")
 ROWS = 1000
 CHUNK = 100
 PAUSE_AFTER = 3
 
-pytestmark = [
-    pytest.mark.broker,
-    pytest.mark.skipif(
-        not BROKER_URL,
-        reason="RabbitMQ not configured: set PLATFORM_TEST_BROKER_URL to run this test",
-    ),
-]
-
-
-@pytest.fixture
-def broker_server(tmp_path: Path) -> Iterator[LiveServer]:
-    from platform_server.events.broker import delete_topology
-
-    with isolated_server(tmp_path, broker_url=BROKER_URL) as live:
-        yield live
-        asyncio.run(delete_topology(live.settings))
+pytestmark = NEEDS_BROKER
 
 
 def _worker(live: LiveServer, **extra: str) -> subprocess.Popen[bytes]:

@@ -11,11 +11,33 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import pytest
 
 from platform_server.core.settings import Settings
-from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
 
 API = "/api/v1"
+BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")
+# The marks of a module whose tests need RabbitMQ (`pytestmark = NEEDS_BROKER`).
+NEEDS_BROKER = [
+    pytest.mark.broker,
+    pytest.mark.skipif(
+        not BROKER_URL,
+        reason="RabbitMQ not configured: set PLATFORM_TEST_BROKER_URL to run this test",
+    ),
+]
+
+
+@pytest.fixture
+def broker_server(tmp_path: Any) -> Iterator[LiveServer]:
+    """A server of the test's own on RabbitMQ; its queues are deleted afterwards."""
+    import asyncio
+
+    from platform_server.events.broker import delete_topology
+
+    with isolated_server(tmp_path, broker_url=BROKER_URL) as live:
+        yield live
+        asyncio.run(delete_topology(live.settings))
 
 
 @contextmanager

@@ -5,40 +5,21 @@ Runs when PLATFORM_TEST_BROKER_URL names a RabbitMQ server (.ci/run sets it).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.server.events.helpers import stop_process, wait_for, worker_env
+from tests.server.events.helpers import NEEDS_BROKER, stop_process, wait_for, worker_env
+from tests.server.events.helpers import broker_server as broker_server  # the fixture
 from tests.server.observability.helpers import free_port, value
-from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer, isolated_server
+from tests.servers import ADMIN_EMAIL, ADMIN_PASSWORD, LiveServer
 
-BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")
 API = "/api/v1"
 
-pytestmark = [
-    pytest.mark.broker,
-    pytest.mark.skipif(
-        not BROKER_URL,
-        reason="RabbitMQ not configured: set PLATFORM_TEST_BROKER_URL to run this test",
-    ),
-]
-
-
-@pytest.fixture
-def broker_server(tmp_path: Path) -> Iterator[LiveServer]:
-    from platform_server.events.broker import delete_topology
-
-    with isolated_server(tmp_path, broker_url=BROKER_URL) as live:
-        yield live
-        asyncio.run(delete_topology(live.settings))
+pytestmark = NEEDS_BROKER
 
 
 def _scrape(url: str) -> str | None:
