@@ -46,6 +46,5 @@ async def revoke_api_key(
     id: uuid.UUID,
     session: DbSession,
     actor: Annotated[Principal, requires(Permission.ACCOUNT_WRITE)],
-) -> Response:
+) -> None:
     await service.revoke_key(session, actor, id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -112,11 +112,10 @@ async def refresh(payload: RefreshRequest, request: Request) -> TokenPair:
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, summary="Sign out")
 async def logout(
     request: Request, session: DbSession, actor: AccountWriter, payload: LogoutRequest | None = None
-) -> Response:
+) -> None:
     """Ends the session of this access token, or the one of the given refresh token."""
     token = payload.refresh_token if payload else None
     await _authenticator(request).logout(session, actor, token)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/sessions", summary="List your sessions")
@@ -127,9 +126,8 @@ async def list_sessions(
 
 
 @router.delete("/sessions/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke a session")
-async def revoke_session(id: uuid.UUID, session: DbSession, actor: AccountWriter) -> Response:
+async def revoke_session(id: uuid.UUID, session: DbSession, actor: AccountWriter) -> None:
     await service.revoke_session(session, actor, id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 _TOKEN_REFUSED: dict[int | str, dict[str, Any]] = {
@@ -150,10 +148,9 @@ _RESET_SENT = "If that address has an account, an email with a reset code is on 
 )
 async def verify_email(
     payload: VerifyEmailRequest, settings: SettingsDep, session: DbSession
-) -> Response:
+) -> None:
     """Redeems the code from the verification email (once, before it expires)."""
     await accounts.verify_email(session, settings, payload.token)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 class _AfterAnswer:
@@ -192,7 +189,7 @@ async def request_password_reset(payload: EmailRequest, later: AfterAnswer) -> R
 )
 async def confirm_password_reset(
     payload: PasswordResetConfirm, settings: SettingsDep, session: DbSession
-) -> Response:
+) -> None:
     """Sets the password (under the password policy) and ends every session of the account."""
     users.check_password(settings, payload.new_password, field="new_password")
     # Hashed before the transaction's first statement: SQLite has one writer.
@@ -200,4 +197,3 @@ async def confirm_password_reset(
     await accounts.confirm_password_reset(
         session, settings, payload.token, payload.new_password, password_hash
     )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)

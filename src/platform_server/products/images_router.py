@@ -83,11 +83,10 @@ async def set_primary_image(
 )
 async def delete_image(
     id: uuid.UUID, image_id: uuid.UUID, session: DbSession, actor: Staff
-) -> Response:
+) -> None:
     """Its stored files go once the deletion has committed; the next image in order
     becomes primary if this one was."""
     await images.delete(session, id, image_id, actor)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(

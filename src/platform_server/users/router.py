@@ -98,10 +98,9 @@ async def update_user(
 
 
 @router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a user")
-async def delete_user(id: uuid.UUID, session: DbSession, principal: Writer) -> Response:
+async def delete_user(id: uuid.UUID, session: DbSession, principal: Writer) -> None:
     """Removes the user with their profile, sessions and API keys."""
     await service.delete_user(session, id, principal)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{id}/profile", summary="Get a user's profile")
@@ -123,10 +122,9 @@ async def change_password(
     settings: SettingsDep,
     session: DbSession,
     principal: Writer,
-) -> Response:
+) -> None:
     """Needs the current password unless an admin sets another user's; revokes other sessions."""
     await service.change_password(session, id, payload, principal, settings)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete(
@@ -134,10 +132,9 @@ async def change_password(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Revoke all of a user's sessions",
 )
-async def revoke_sessions(id: uuid.UUID, session: DbSession, principal: Writer) -> Response:
+async def revoke_sessions(id: uuid.UUID, session: DbSession, principal: Writer) -> None:
     """Ends every session of the user, with its refresh tokens, the caller's own included.
 
     For the user themself or an admin (users:write); API keys are not affected.
     """
     await service.revoke_sessions(session, id, principal)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -82,10 +82,9 @@ async def update_webhook(
 
 
 @router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a webhook endpoint")
-async def delete_webhook(id: uuid.UUID, session: DbSession, actor: Admin) -> Response:
+async def delete_webhook(id: uuid.UUID, session: DbSession, actor: Admin) -> None:
     """Deletes the endpoint and its delivery log; nothing more is sent to it."""
     await service.delete_endpoint(session, id, actor)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{id}/rotate-secret", summary="Rotate the signing secret")

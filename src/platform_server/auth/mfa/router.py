@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Request, status
 
 from platform_server.auth.mfa import service
 from platform_server.auth.mfa.schemas import MfaCodeIn, MfaEnrollment, MfaVerifyIn
@@ -65,10 +65,9 @@ async def confirm(payload: MfaCodeIn, authn: Authn, session: DbSession, actor: W
 
 
 @_with_code("/disable", "Turn the second factor off", status_code=204)
-async def disable(payload: MfaCodeIn, authn: Authn, session: DbSession, actor: Writer) -> Response:
+async def disable(payload: MfaCodeIn, authn: Authn, session: DbSession, actor: Writer) -> None:
     """Needs a current code or an unused recovery code."""
     await service.disable(authn, session, actor, payload.code)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @_with_code("/recovery-codes", "Replace the recovery codes", response_model=Codes)
@@ -110,8 +109,7 @@ async def verify(payload: MfaVerifyIn, request: Request, authn: Authn) -> TokenP
 )
 async def reset_mfa(
     id: uuid.UUID, session: DbSession, actor: Annotated[Principal, requires(Permission.USERS_WRITE)]
-) -> Response:
+) -> None:
     """Admin only: turns the user's TOTP off, drops their recovery codes and ends their
     sessions, so they sign in with the password and enrol again. Audited."""
     await service.reset(session, actor, id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
