@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._endpoints import Call, Missing, PageCall, no_content
-from .._files import Download, Downloaded, FileTarget, Progress
+from .._files import Download, Downloaded, FileTarget
+from .._types import DownloadOptions
 
 if TYPE_CHECKING:
     from ..models import PlatformModel
@@ -70,20 +71,14 @@ def nothing(
 
 
 def saved(
-    options: Mapping[str, Any],
-    to: FileTarget,
-    progress: Progress | None,
-    *,
-    accept: str,
-    path: Mapping[str, object],
+    options: DownloadOptions, to: FileTarget, *, accept: str, path: Mapping[str, object]
 ) -> Call[Downloaded]:
-    """A download: the body streamed to ``to`` (a path or a binary file object)."""
+    """A download: the body streamed to ``to`` (a path or a binary file object), reported
+    to the ``progress`` of ``options``; the others are the request's."""
+    request = {name: value for name, value in options.items() if name != "progress"}
+    download = Download(to, options.get("progress"))
     return Call(
-        parse=_streamed,
-        accept=accept,
-        path_params=dict(path),
-        options=options,
-        download=Download(to, progress),
+        parse=_streamed, accept=accept, path_params=dict(path), options=request, download=download
     )
 
 

@@ -4,8 +4,8 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, Resource, endpoint
-from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
-from .._types import M, RequestOptions
+from .._files import Downloaded, FileSource, FileTarget, Upload
+from .._types import DownloadOptions, M, Progress, RequestOptions
 from ..models import Profile
 from ._calls import one, saved
 
@@ -53,13 +53,8 @@ class Avatars(Resource[M]):
 
     @endpoint("GET", "/api/v1/users/{id}/avatar")
     def download(
-        self,
-        user_id: UUID | str,
-        to: FileTarget,
-        *,
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        self, user_id: UUID | str, to: FileTarget, **options: Unpack[DownloadOptions]
     ) -> Call[Downloaded]:
         """Stream a user's avatar to a path or binary file object (``ConflictError``
         when they uploaded none)."""
-        return saved(options, to, progress, accept="image/*", path={"id": user_id})
+        return saved(options, to, accept="image/*", path={"id": user_id})

@@ -5,8 +5,8 @@ from typing import Any, Literal, Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
-from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
-from .._types import M, PageOptions, RequestOptions
+from .._files import Downloaded, FileSource, FileTarget, Upload
+from .._types import DownloadOptions, M, PageOptions, Progress, RequestOptions
 from ..models import BulkJob
 from ._calls import one, saved
 
@@ -80,16 +80,11 @@ class BulkJobs(Resource[M]):
 
     @endpoint("GET", "/api/v1/bulk/jobs/{id}/result")
     def result(
-        self,
-        job_id: UUID | str,
-        to: FileTarget,
-        *,
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        self, job_id: UUID | str, to: FileTarget, **options: Unpack[DownloadOptions]
     ) -> Call[Downloaded]:
         """Stream the export file, or an import's report (row, key, outcome, error), to a
         path or a binary file object."""
-        return saved(options, to, progress, accept="*/*", path={"id": job_id})
+        return saved(options, to, accept="*/*", path={"id": job_id})
 
 
 class Bulk(Resource[M]):

@@ -5,8 +5,8 @@ from typing import Literal, Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
-from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
-from .._types import CreateOptions, M, RequestOptions
+from .._files import Downloaded, FileSource, FileTarget, Upload
+from .._types import CreateOptions, DownloadOptions, M, Progress, RequestOptions
 from ..models import ProductImage
 from ._calls import many, one, saved
 
@@ -76,12 +76,11 @@ class ProductImages(Resource[M]):
         to: FileTarget,
         *,
         variant: ImageVariant = "original",
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DownloadOptions],
     ) -> Call[Downloaded]:
         """Stream the image (or a variant) to a path or a binary file object.
 
         Follows a redirect to a presigned URL when the server gives one (S3).
         """
         path = {"id": product_id, "image_id": image_id, "variant": variant}
-        return saved(options, to, progress, accept="image/*", path=path)
+        return saved(options, to, accept="image/*", path=path)

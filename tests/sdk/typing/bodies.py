@@ -3,7 +3,8 @@
 A comment ``# E: <code>`` marks the statement below it: mypy must refuse that statement with
 that error code, and must accept every unmarked one. Request bodies are TypedDicts, so a
 misspelt key is caught before the request is sent; async lists are awaitable (the first
-page) and async-iterable (every item).
+page) and async-iterable (every item); a download's ``progress`` is a keyword checked like
+the others.
 """
 
 from typing import assert_type
@@ -12,6 +13,7 @@ from platform_sdk import (
     AsyncClient,
     AsyncPage,
     Client,
+    Downloaded,
     Order,
     OrderItemParam,
     Product,
@@ -62,3 +64,13 @@ async def async_lists(client: AsyncClient) -> None:
 
 def sync_lists(client: Client) -> None:
     assert_type(client.users.list(), SyncPage[User])
+
+
+def downloads(client: Client) -> None:
+    got = client.orders.download_invoice("o", "invoice.pdf", progress=lambda done, total: None)
+    assert_type(got, Downloaded)
+    client.products.images.download("p", "i", "image.png", variant="200", progress=None)
+    # E: arg-type
+    client.bulk.jobs.result("j", "export.csv", progress="bar")
+    # E: call-arg
+    client.users.avatar.download("u", "avatar.png", progres=None)
