@@ -70,6 +70,18 @@ class DownloadOptions(RequestOptions, total=False):
     progress: Progress | None
 
 
+class UploadOptions(RequestOptions, total=False):
+    """Keyword arguments of methods that upload a file: the name it is sent under (by
+    default the path's or file object's own) and ``progress``."""
+
+    filename: str | None
+    progress: Progress | None
+
+
+class CreateUploadOptions(UploadOptions, CreateOptions, total=False):
+    """Keyword arguments of an upload that creates something (``POST`` with idempotency)."""
+
+
 # Phantom markers: resources are generic over one of these so a single method definition
 # types as ``T`` on Client, ``Awaitable[T]`` on AsyncClient and ``APIResponse[T]`` on
 # ``with_raw_response`` (see ``_endpoints``).

@@ -3,8 +3,8 @@
 A comment ``# E: <code>`` marks the statement below it: mypy must refuse that statement with
 that error code, and must accept every unmarked one. Request bodies are TypedDicts, so a
 misspelt key is caught before the request is sent; async lists are awaitable (the first
-page) and async-iterable (every item); a download's ``progress`` is a keyword checked like
-the others.
+page) and async-iterable (every item); the ``progress`` of a download or an upload, and an
+upload's ``filename``, are keywords checked like the others.
 """
 
 from typing import assert_type
@@ -18,6 +18,8 @@ from platform_sdk import (
     OrderItemParam,
     Product,
     ProductBatchItemParam,
+    ProductImage,
+    Profile,
     ShippingAddressParam,
     SyncPage,
     User,
@@ -74,3 +76,13 @@ def downloads(client: Client) -> None:
     client.bulk.jobs.result("j", "export.csv", progress="bar")
     # E: call-arg
     client.users.avatar.download("u", "avatar.png", progres=None)
+
+
+def uploads(client: Client) -> None:
+    image = client.products.images.add("p", "lamp.jpg", filename="l.jpg", idempotency_key="k")
+    assert_type(image, ProductImage)
+    assert_type(client.users.avatar.set("me.png", progress=lambda done, total: None), Profile)
+    # E: arg-type
+    client.bulk.imports.create("products", "products.csv", filename=3)
+    # E: call-arg
+    client.users.avatar.set_for("u", "me.png", idempotency_key="k")
