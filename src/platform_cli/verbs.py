@@ -6,6 +6,7 @@ repeats (``-o``, ``--limit/--all``, ``--dry-run``, ``--yes``) are added here, on
 - ``@changing(confirm=…)`` on ``plan(session, **args) -> Change``: --dry-run (and --yes when
   ``confirm``) and -o; the change is previewed, confirmed and sent the same way everywhere.
 - ``@verb(dry_run=…)`` on ``body(session, **args)``: only the options, for bodies of their own.
+- ``revoke_own(resource, what, id)``: the ``Change`` of a revoke verb (API keys, sessions).
 
 The returned function has the verb's signature plus those options (``__signature__``), which
 is all Typer reads. The client opens on first use of ``session.sdk``, so local checks written
@@ -17,11 +18,11 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import typer
 
-from platform_cli.actions import change, list_page, show_one
+from platform_cli.actions import change, find_listed, list_page, show_one
 from platform_cli.context import (
     AllOption,
     Column,
@@ -269,6 +270,30 @@ class Change:
     after: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     preview: str | None = None
     spinner: str = "Saving…"
+
+
+class Revocable(Protocol):
+    """An SDK resource of the caller's own things that are revoked, not read one by one
+    (``sdk.api_keys``, ``sdk.auth.sessions``)."""
+
+    def list(self, *, limit: int) -> Iterable[Any]: ...
+
+    def revoke(self, item_id: str, /) -> object: ...
+
+
+def revoke_own(resource: Revocable, what: str, item_id: str) -> Change:
+    """The change that revokes the caller's ``what`` (``API key``) ``item_id``: there is no
+    GET of one, so --dry-run previews it as the list shows it."""
+    return Change(
+        action=f"revoke {what} {item_id}",
+        fetch=lambda: find_listed(
+            resource.list(limit=100), item_id, f"{what} {item_id} does not exist (or is not yours)"
+        ),
+        call=lambda: resource.revoke(item_id),
+        spinner="Revoking…",
+        done=f"Revoked {what} {item_id}.",
+        record={"id": item_id, "revoked": True},
+    )
 
 
 def _run_change(session: Session, plan: Change, *, confirm: bool) -> None:

@@ -1,5 +1,5 @@
-"""`@idempotent` as routes declare it: claim order, expiry, in-flight twins, the 202
-of a webhook ping, and the checks made when a route is declared."""
+"""`@creates` and `@idempotent` as routes declare them: claim order, expiry, in-flight
+twins, the 202 of a webhook ping, and the checks made when a route is declared."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import APIRouter, FastAPI, Response
 from pydantic import BaseModel
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from platform_server.core.database import DbSession, utcnow
-from platform_server.core.idempotency import IdempotencyRecord, idempotent
+from platform_server.core.idempotency import IdempotencyRecord, creates, idempotent
 from platform_server.core.principal import Principal
 from tests.conftest import assert_problem
 from tests.server.conftest import API, find_users, unique_email
@@ -148,3 +149,27 @@ def test_the_body_of_an_idempotent_route_is_its_payload() -> None:
 
     with pytest.raises(TypeError, match="name the body `payload`"):
         idempotent()(other)
+
+
+def test_a_create_documents_the_model_it_answers_not_the_response() -> None:
+    router = APIRouter()
+
+    @creates(router, "/things", summary="Create a thing", responses={402: {"description": "No"}})
+    async def create_thing(
+        payload: _Body, session: DbSession, actor: Principal
+    ) -> _Body | Response:
+        return payload
+
+    operation = FastAPI(routes=router.routes).openapi()["paths"]["/things"]["post"]
+    answered = operation["responses"]["201"]["content"]["application/json"]["schema"]
+    assert answered == {"$ref": "#/components/schemas/_Body"}
+    assert set(operation["responses"]) == {"201", "402", "422"}
+    assert [p["name"] for p in operation["parameters"]] == ["idempotency-key"]
+
+
+def test_a_create_answering_two_models_cannot_be_declared() -> None:
+    async def either(payload: _Body, session: DbSession, actor: Principal) -> _Body | Principal:
+        return payload
+
+    with pytest.raises(TypeError, match="answer one model"):
+        creates(APIRouter(), "/either", summary="Either")(either)

@@ -10,7 +10,7 @@ from platform_server.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKey
 from platform_server.core.access import AccountReader, requires
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import idempotent
+from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -18,10 +18,7 @@ from platform_server.core.principal import Principal
 router = APIRouter(prefix="/api-keys", tags=["api-keys"])
 
 
-@router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=ApiKeyCreated, summary="Create a key"
-)
-@idempotent(secret_fields=("key",))
+@creates(router, "", summary="Create a key", secret_fields=("key",))
 async def create_api_key(
     payload: ApiKeyCreate,
     settings: SettingsDep,

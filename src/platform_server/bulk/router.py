@@ -26,7 +26,7 @@ from platform_server.bulk.schemas import BulkExportIn, BulkImportIn, BulkJobFilt
 from platform_server.core.access import CurrentPrincipal
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import idempotent
+from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.storage.factory import StorageDep
 from platform_server.storage.serving import DOWNLOAD_RESPONSES, PRIVATE, serve
@@ -47,13 +47,13 @@ _FILE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post(
+@creates(
+    router,
     "/imports",
-    status_code=status.HTTP_202_ACCEPTED,
     summary="Start an import job",
+    status_code=status.HTTP_202_ACCEPTED,
     responses=_FILE_ERRORS,
 )
-@idempotent()
 async def create_import(
     payload: Annotated[BulkImportIn, Form()],
     file: Annotated[UploadFile, File(description="A CSV (header row first) or JSONL file")],
@@ -73,8 +73,7 @@ async def create_import(
     return job
 
 
-@router.post("/exports", status_code=status.HTTP_202_ACCEPTED, summary="Start an export job")
-@idempotent()
+@creates(router, "/exports", summary="Start an export job", status_code=status.HTTP_202_ACCEPTED)
 async def create_export(
     payload: BulkExportIn,
     wake: WakeDep,

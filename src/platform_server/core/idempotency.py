@@ -1,4 +1,4 @@
-"""`Idempotency-Key` for every create: declared once per route with `@idempotent()`.
+"""`Idempotency-Key` for every create: declared once per route with `@creates(...)`.
 
 The key is claimed in its own committed transaction (so a concurrent twin sees
 it and gets 409); the stored response is written in the request's transaction,
@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin
 
-from fastapi import Depends, Header, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Header, Request, Response, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -200,7 +200,7 @@ Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
 
 
 def idempotent(*, secret_fields: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
-    """Makes a create route honour `Idempotency-Key`; put it under `@router.post(...)`.
+    """Makes a create route honour `Idempotency-Key`; `creates` declares a route with it.
 
     The key is claimed (or the stored answer replayed) before the handler runs, and
     the handler's answer is stored in the request's transaction: a returned model
@@ -257,6 +257,45 @@ def idempotent(*, secret_fields: tuple[str, ...] = ()) -> Callable[[Handler], Ha
         return cast(Handler, run)
 
     return decorate
+
+
+def creates(
+    router: APIRouter,
+    path: str,
+    *,
+    summary: str,
+    status_code: int = 201,
+    responses: dict[int | str, dict[str, Any]] | None = None,
+    secret_fields: tuple[str, ...] = (),
+) -> Callable[[Handler], Handler]:
+    """A create route: `POST path` answering `status_code`, honouring `Idempotency-Key`
+    (`idempotent`). Declaring both at once means no create can forget its key.
+
+    The documented answer is the handler's return annotation less `Response`: a handler
+    may return a ready `Response` (a declined payment's 402, or a model serialised once
+    by `model_response`) and FastAPI cannot document a union holding one."""
+
+    def decorate(handler: Handler) -> Handler:
+        route = router.post(
+            path,
+            status_code=status_code,
+            response_model=_answer_model(handler),
+            summary=summary,
+            responses=responses,
+        )
+        return route(idempotent(secret_fields=secret_fields)(handler))
+
+    return decorate
+
+
+def _answer_model(handler: Callable[..., Any]) -> Any:
+    answer = inspect.signature(handler, eval_str=True).return_annotation
+    if get_origin(answer) not in (Union, types.UnionType):
+        return answer
+    models = [a for a in get_args(answer) if not issubclass(a, Response)]
+    if len(models) != 1:
+        raise TypeError(f"@creates {handler.__qualname__}: answer one model, or it and Response")
+    return models[0]
 
 
 def _base(annotation: Any) -> Any:

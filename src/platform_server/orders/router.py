@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from platform_server.core.access import require_verified_email, requires
 from platform_server.core.container import SettingsDep, Slot
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import idempotent
+from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -30,14 +30,12 @@ Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 
 
-@router.post(
+@creates(
+    router,
     "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=OrderOut,
     summary="Place an order",
     responses={403: {"description": "Email address not verified (`/problems/email-not-verified`)"}},
 )
-@idempotent()
 async def create_order(
     payload: OrderCreate, settings: SettingsDep, session: DbSession, actor: Buyer
 ) -> OrderOut | Response:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
@@ -11,7 +11,7 @@ from platform_server.core.access import requires
 from platform_server.core.container import Slot
 from platform_server.core.database import DbSession
 from platform_server.core.errors import PROBLEM_JSON, problem_body
-from platform_server.core.idempotency import Idempotent, idempotent
+from platform_server.core.idempotency import Idempotent, creates
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -26,14 +26,12 @@ Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 
 
-@router.post(
+@creates(
+    router,
     "/orders/{id}/payments",
-    status_code=status.HTTP_201_CREATED,
-    response_model=PaymentOut,
     summary="Pay an order",
     responses={402: {"description": "Declined; the order stays payable"}},
 )
-@idempotent()
 async def pay_order(
     id: uuid.UUID,
     payload: PaymentIn,
@@ -76,13 +74,7 @@ async def get_payment(id: uuid.UUID, session: DbSession, actor: Buyer) -> Paymen
     return await service.get_payment(session, id, actor)
 
 
-@router.post(
-    "/payments/{id}/refunds",
-    status_code=status.HTTP_201_CREATED,
-    response_model=RefundOut,
-    summary="Refund a payment (staff)",
-)
-@idempotent()
+@creates(router, "/payments/{id}/refunds", summary="Refund a payment (staff)")
 async def refund_payment(
     id: uuid.UUID, payload: RefundIn, gateway: GatewayDep, session: DbSession, actor: Staff
 ) -> RefundOut | Response:

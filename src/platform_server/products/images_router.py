@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Request, Response, UploadFile, status
 from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import idempotent
+from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -33,13 +33,9 @@ Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
 UPLOAD_PATHS = (re.compile(r"/api/v1/products/[^/]+/images"),)
 
 
-@router.post(
-    "/products/{id}/images",
-    status_code=status.HTTP_201_CREATED,
-    summary="Upload a product image",
-    responses=UPLOAD_RESPONSES,
+@creates(
+    router, "/products/{id}/images", summary="Upload a product image", responses=UPLOAD_RESPONSES
 )
-@idempotent()
 async def upload_image(
     id: uuid.UUID,
     file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image")],

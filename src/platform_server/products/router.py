@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +12,7 @@ from platform_server.cache.shared import Lookup, SharedCache
 from platform_server.core.access import OptionalPrincipal, requires
 from platform_server.core.container import Slot, services_of
 from platform_server.core.database import Database, DatabaseDep, DbSession
-from platform_server.core.idempotency import idempotent
+from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -70,13 +70,7 @@ async def _cached(
     return Response(body, media_type="application/json")
 
 
-@router.post(
-    "/products",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ProductOut,
-    summary="Create a product",
-)
-@idempotent()
+@creates(router, "/products", summary="Create a product")
 async def create_product(
     payload: ProductCreate, session: DbSession, actor: Staff
 ) -> ProductOut | Response:

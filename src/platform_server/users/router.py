@@ -10,7 +10,7 @@ from platform_server.core.access import AccountWriter as Writer
 from platform_server.core.access import UserViewer as Viewer
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import idempotent
+from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -41,18 +41,16 @@ async def _registration(payload: UserCreate, settings: SettingsDep) -> UserCreat
     return payload
 
 
-@router.post(
+# Anonymous callers share one key space, as the rule "same key, other body: 422"
+# needs; keys are random (UUIDs), so strangers' keys do not meet.
+@creates(
+    router,
     "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=UserOut,
     summary="Register a user",
     responses={
         202: {"model": AcceptedOut, "description": "Self-registration: the same answer always"}
     },
 )
-# Anonymous callers share one key space, as the rule "same key, other body: 422"
-# needs; keys are random (UUIDs), so strangers' keys do not meet.
-@idempotent()
 async def create_user(
     payload: Annotated[UserCreate, Depends(_registration)],
     settings: SettingsDep,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, Body, Query, Response, status
 from platform_server.core.access import requires
 from platform_server.core.container import SendQueuedDep, SettingsDep
 from platform_server.core.database import DbSession
-from platform_server.core.idempotency import idempotent
+from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
@@ -38,13 +38,7 @@ def _send_soon(send_queued: SendQueuedDep, tasks: BackgroundTasks) -> None:
     tasks.add_task(send_queued)
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=WebhookEndpointCreated,
-    summary="Create a webhook endpoint",
-)
-@idempotent(secret_fields=("secret",))
+@creates(router, "", summary="Create a webhook endpoint", secret_fields=("secret",))
 async def create_webhook(
     payload: WebhookEndpointCreate, settings: SettingsDep, session: DbSession, actor: Admin
 ) -> WebhookEndpointCreated | Response:
@@ -109,13 +103,7 @@ async def rotate_webhook_secret(
     return await service.rotate_secret(session, id, hours, actor)
 
 
-@router.post(
-    "/{id}/test",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=WebhookDeliveryOut,
-    summary="Send a test ping",
-)
-@idempotent()
+@creates(router, "/{id}/test", summary="Send a test ping", status_code=status.HTTP_202_ACCEPTED)
 async def test_webhook(
     id: uuid.UUID,
     send_queued: SendQueuedDep,

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from platform_cli.actions import find_listed
 from platform_cli.context import columns
 from platform_cli.refs import check_id
-from platform_cli.verbs import Change, Session, changing, listing
+from platform_cli.verbs import Change, Session, changing, listing, revoke_own
 
 if TYPE_CHECKING:
     from platform_sdk import Client
@@ -35,14 +34,4 @@ def revoke(
     ],
 ) -> Change:
     """Revoke an API key; it stops working at once."""
-    api_keys = session.sdk.api_keys
-    return Change(
-        action=f"revoke API key {key_id}",
-        fetch=lambda: find_listed(
-            api_keys.list(limit=100), key_id, f"API key {key_id} does not exist (or is not yours)"
-        ),
-        call=lambda: api_keys.revoke(key_id),
-        spinner="Revoking…",
-        done=f"Revoked API key {key_id}.",
-        record={"id": key_id, "revoked": True},
-    )
+    return revoke_own(session.sdk.api_keys, "API key", key_id)

@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from platform_cli.actions import find_listed
 from platform_cli.refs import check_id
-from platform_cli.verbs import Change, Session, changing
+from platform_cli.verbs import Change, Session, changing, revoke_own
 
 
 @changing(confirm=True)
@@ -19,16 +18,4 @@ def revoke(
     ],
 ) -> Change:
     """Sign a session out (its refresh token stops working)."""
-    sessions = session.sdk.auth.sessions
-    return Change(
-        action=f"revoke session {session_id}",
-        fetch=lambda: find_listed(
-            sessions.list(limit=100),
-            session_id,
-            f"session {session_id} does not exist (or is not yours)",
-        ),
-        call=lambda: sessions.revoke(session_id),
-        spinner="Revoking…",
-        done=f"Revoked session {session_id}.",
-        record={"id": session_id, "revoked": True},
-    )
+    return revoke_own(session.sdk.auth.sessions, "session", session_id)
