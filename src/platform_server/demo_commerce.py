@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.core.database import Database
 from platform_server.core.errors import Conflict
-from platform_server.core.permissions import Role, permissions_for
+from platform_server.core.permissions import Role
 from platform_server.core.principal import Principal
 from platform_server.invoices import service as invoices
 from platform_server.orders import service as orders
@@ -94,9 +94,7 @@ def _products(rng: random.Random) -> list[ProductCreate]:
 
 
 def _principal(user_id: uuid.UUID, email: str, role: Role) -> Principal:
-    return Principal(
-        user_id=user_id, email=email, role=role.value, permissions=permissions_for(role.value)
-    )
+    return Principal.of_role(user_id, email, role.value)
 
 
 async def seed_commerce(db: Database, admin_email: str, customer_emails: list[str]) -> None:

@@ -96,13 +96,8 @@ class BearerResolver:
             raise Unauthenticated("The account is suspended.")
         if utcnow() - record.last_used_at > _TOUCH_EVERY:
             await self._touch(record.id, auth.touch_session)
-        principal = Principal(
-            user_id=user.id,
-            email=user.email,
-            role=user.role,
-            permissions=permissions_for(user.role),
-            session_id=record.id,
-            email_verified=user.email_verified,
+        principal = Principal.of_role(
+            user.id, user.email, user.role, session_id=record.id, email_verified=user.email_verified
         )
         expires = min(record.expires_at, claims.expires_at)
         mfa = bool(record.mfa)

@@ -29,7 +29,6 @@ from platform_server.bulk.service import job_out, job_prefix
 from platform_server.core.container import Slot
 from platform_server.core.database import Database
 from platform_server.core.errors import Conflict, ProblemError
-from platform_server.core.permissions import permissions_for
 from platform_server.core.principal import Principal
 from platform_server.core.settings import Settings
 from platform_server.events import api as events
@@ -64,12 +63,8 @@ class Snapshot:
 
 
 def _snapshot(job: BulkJob) -> Snapshot:
-    actor = Principal(
-        user_id=job.requested_by,
-        email=job.requester_email,
-        role=job.requester_role,
-        permissions=permissions_for(job.requester_role),
-        api_key_id=job.api_key_id,
+    actor = Principal.of_role(
+        job.requested_by, job.requester_email, job.requester_role, api_key_id=job.api_key_id
     )
     return Snapshot(
         job.id,

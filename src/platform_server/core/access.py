@@ -104,5 +104,11 @@ def require_verified_email(settings: Settings, principal: Principal, feature: st
 # Scoped API keys must hold these even for the caller's own account.
 AccountReader = Annotated[Principal, requires(Permission.ACCOUNT_READ)]
 AccountWriter = Annotated[Principal, requires(Permission.ACCOUNT_WRITE)]
+# Order callers, as the orders, payments and invoices routes share them: a buyer
+# places, pays and reads their own orders; staff manage everyone's.
+OrderBuyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
+OrderStaff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
+# Who changes the catalog: its products, their images and their prices.
+CatalogStaff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
 # One's own account (account:read) or anyone's (users:read, checked per user by the service).
 UserViewer = Annotated[Principal, requires(Permission.ACCOUNT_READ, Permission.USERS_READ)]

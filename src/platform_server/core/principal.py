@@ -6,7 +6,7 @@ import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from platform_server.core.permissions import Permission
+from platform_server.core.permissions import Permission, permissions_for
 from platform_server.core.request_context import note_caller
 
 
@@ -20,6 +20,21 @@ class Principal:
     api_key_id: uuid.UUID | None = None
     # False until the user proves they own their address (`PLATFORM_REQUIRE_VERIFIED_EMAIL_FOR`).
     email_verified: bool = True
+
+    @classmethod
+    def of_role(
+        cls,
+        user_id: uuid.UUID,
+        email: str,
+        role: str,
+        *,
+        session_id: uuid.UUID | None = None,
+        api_key_id: uuid.UUID | None = None,
+        email_verified: bool = True,
+    ) -> Principal:
+        """A caller who may do all that `role` may (a scoped API key narrows that instead)."""
+        permissions = permissions_for(role)
+        return cls(user_id, email, role, permissions, session_id, api_key_id, email_verified)
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions

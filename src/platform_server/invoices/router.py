@@ -5,12 +5,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from platform_server.core.access import requires
+from platform_server.core.access import OrderBuyer as Reader
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DatabaseDep, DbSession
 from platform_server.core.pagination import Page, PageQuery
-from platform_server.core.permissions import Permission
-from platform_server.core.principal import Principal
 from platform_server.invoices import service
 from platform_server.invoices.models import CreditNote, Invoice
 from platform_server.invoices.schemas import CreditNoteOut, InvoiceOut, RefundListed
@@ -18,7 +16,6 @@ from platform_server.storage.factory import StorageDep
 from platform_server.storage.serving import PRIVATE, download_responses, serve
 
 router = APIRouter(tags=["invoices"])
-Reader = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
 
 
 def _quality(accept: str, media_type: str) -> float:

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from platform_server.core.access import require_verified_email, requires
+from platform_server.core.access import OrderBuyer as Buyer
+from platform_server.core.access import OrderStaff as Staff
+from platform_server.core.access import require_verified_email
 from platform_server.core.container import SettingsDep, Slot
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page, PageQuery
-from platform_server.core.permissions import Permission
-from platform_server.core.principal import Principal
 from platform_server.core.responses import model_response
 from platform_server.orders import service
 from platform_server.orders.schemas import (
@@ -26,8 +26,6 @@ from platform_server.orders.schemas import (
 router = APIRouter(prefix="/orders", tags=["orders"])
 # Full refunds on cancel come from the payments domain, which this one does not import.
 REFUND_ALL: Slot[service.RefundAll] = Slot("refund_all")
-Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
-Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 
 
 @creates(

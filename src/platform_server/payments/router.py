@@ -7,14 +7,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from platform_server.core.access import requires
+from platform_server.core.access import OrderBuyer as Buyer
+from platform_server.core.access import OrderStaff as Staff
 from platform_server.core.container import Slot
 from platform_server.core.database import DbSession
 from platform_server.core.errors import PROBLEM_JSON, problem_body
 from platform_server.core.idempotency import Idempotent, creates
 from platform_server.core.pagination import Page, PageQuery
-from platform_server.core.permissions import Permission
-from platform_server.core.principal import Principal
 from platform_server.payments import service
 from platform_server.payments.gateway import Gateway
 from platform_server.payments.schemas import PaymentIn, PaymentOut, RefundIn, RefundOut
@@ -22,8 +21,6 @@ from platform_server.payments.schemas import PaymentIn, PaymentOut, RefundIn, Re
 router = APIRouter(tags=["payments"])
 GATEWAY: Slot[Gateway] = Slot("payment gateway")
 GatewayDep = Annotated[Gateway, Depends(GATEWAY.provide)]
-Buyer = Annotated[Principal, requires(Permission.ORDERS_WRITE)]
-Staff = Annotated[Principal, requires(Permission.ORDERS_MANAGE)]
 
 
 @creates(

@@ -8,13 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, Response, UploadFile, status
 
-from platform_server.core.access import OptionalPrincipal, requires
+from platform_server.core.access import CatalogStaff as Staff
+from platform_server.core.access import OptionalPrincipal
 from platform_server.core.container import SettingsDep
 from platform_server.core.database import DbSession
 from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page
-from platform_server.core.permissions import Permission
-from platform_server.core.principal import Principal
 from platform_server.products import images
 from platform_server.products.schemas import ImageOrderIn, ImageVariant, ProductImageOut
 from platform_server.storage.factory import StorageDep
@@ -28,7 +27,6 @@ from platform_server.storage.serving import (
 from platform_server.storage.uploads import UPLOAD_RESPONSES, read_upload
 
 router = APIRouter(tags=["products"])
-Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
 # The paths that take a multipart file instead of JSON (the request middleware's list).
 UPLOAD_PATHS = (re.compile(r"/api/v1/products/[^/]+/images"),)
 

@@ -9,12 +9,12 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from platform_server.cache.shared import Lookup, SharedCache
-from platform_server.core.access import OptionalPrincipal, requires
+from platform_server.core.access import CatalogStaff as Staff
+from platform_server.core.access import OptionalPrincipal
 from platform_server.core.container import Slot, services_of
 from platform_server.core.database import Database, DatabaseDep, DbSession
 from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page, PageQuery
-from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.core.responses import model_response
 from platform_server.products import batch, service
@@ -34,7 +34,6 @@ router = APIRouter(tags=["products"])
 # Catalog reads, shared by every process through Redis when configured; writes to
 # products or stock invalidate it when they commit (app.py hooks it to the database).
 CATALOG_CACHE: Slot[SharedCache] = Slot("catalog cache")
-Staff = Annotated[Principal, requires(Permission.CATALOG_WRITE)]
 
 
 def cache_key(request: Request, actor: Principal | None) -> str:
