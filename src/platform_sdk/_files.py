@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Union
 
 import httpx
 
+from ._types import Progress
 from .errors import PlatformError
 
-Progress = Callable[[int, "int | None"], None]
 FileSource = Union[str, "os.PathLike[str]", IO[bytes]]
 FileTarget = Union[str, "os.PathLike[str]", IO[bytes]]
 CHUNK = 256 * 1024

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal, Required, TypeAlias, TypedDict, TypeVar, final
 from uuid import UUID
@@ -38,6 +38,10 @@ class NullType:
 
 NULL: Final = NullType()
 
+Progress = Callable[[int, "int | None"], None]
+"""``progress(done, total)``, called as a file's bytes go out or come in (``total`` is
+``None`` when unknown)."""
+
 
 class RequestOptions(TypedDict, total=False):
     """Keyword arguments every SDK method accepts."""
@@ -58,6 +62,24 @@ class CreateOptions(RequestOptions, total=False):
     """Keyword arguments of methods that create something (``POST`` with idempotency)."""
 
     idempotency_key: str
+
+
+class DownloadOptions(RequestOptions, total=False):
+    """Keyword arguments of methods that stream a file to a path or file object."""
+
+    progress: Progress | None
+
+
+class UploadOptions(RequestOptions, total=False):
+    """Keyword arguments of methods that upload a file: the name it is sent under (by
+    default the path's or file object's own) and ``progress``."""
+
+    filename: str | None
+    progress: Progress | None
+
+
+class CreateUploadOptions(UploadOptions, CreateOptions, total=False):
+    """Keyword arguments of an upload that creates something (``POST`` with idempotency)."""
 
 
 # Phantom markers: resources are generic over one of these so a single method definition

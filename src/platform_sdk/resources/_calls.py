@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._endpoints import Call, Missing, PageCall, no_content
-from .._files import Download, Downloaded, FileTarget, Progress
+from .._files import Download, Downloaded, FileSource, FileTarget, Upload
+from .._types import DownloadOptions, UploadOptions
 
 if TYPE_CHECKING:
     from ..models import PlatformModel
@@ -69,21 +70,32 @@ def nothing(
     return Call(parse=no_content, path_params=params, options=options, **parts)
 
 
-def saved(
-    options: Mapping[str, Any],
-    to: FileTarget,
-    progress: Progress | None,
+def uploaded(
+    model: type[PM],
+    file: FileSource,
+    options: UploadOptions,
     *,
-    accept: str,
-    path: Mapping[str, object],
+    id: object = None,
+    form: Mapping[str, str] | None = None,
+) -> Call[PM]:
+    """An upload answered by ``model``: ``file`` (a path or a binary file object) sent as
+    multipart/form-data under the ``filename`` of ``options``, reported to their
+    ``progress``, beside the fields of ``form``; the other options are the request's."""
+    request = {key: value for key, value in options.items() if key not in ("filename", "progress")}
+    filename, progress = options.get("filename"), options.get("progress")
+    upload = Upload.of(file, filename=filename, progress=progress, form=form)
+    return one(model, request, id=id, upload=upload)
+
+
+def saved(
+    options: DownloadOptions, to: FileTarget, *, accept: str, path: Mapping[str, object]
 ) -> Call[Downloaded]:
-    """A download: the body streamed to ``to`` (a path or a binary file object)."""
+    """A download: the body streamed to ``to`` (a path or a binary file object), reported
+    to the ``progress`` of ``options``; the others are the request's."""
+    request = {key: value for key, value in options.items() if key != "progress"}
+    download = Download(to, options.get("progress"))
     return Call(
-        parse=_streamed,
-        accept=accept,
-        path_params=dict(path),
-        options=options,
-        download=Download(to, progress),
+        parse=_streamed, accept=accept, path_params=dict(path), options=request, download=download
     )
 
 

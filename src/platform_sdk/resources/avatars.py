@@ -4,10 +4,10 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, Resource, endpoint
-from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
-from .._types import M, RequestOptions
+from .._files import Downloaded, FileSource, FileTarget
+from .._types import DownloadOptions, M, RequestOptions, UploadOptions
 from ..models import Profile
-from ._calls import one, saved
+from ._calls import saved, uploaded
 
 
 class Avatars(Resource[M]):
@@ -15,31 +15,16 @@ class Avatars(Resource[M]):
     in 512 px), served through the API; the profile's ``avatar_url`` points at it."""
 
     @endpoint("PUT", "/api/v1/users/me/avatar")
-    def set(
-        self,
-        file: FileSource,
-        *,
-        filename: str | None = None,
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Call[Profile]:
+    def set(self, file: FileSource, **options: Unpack[UploadOptions]) -> Call[Profile]:
         """Upload your own avatar from a path or binary file object (replaces any)."""
-        upload = Upload.of(file, filename=filename, progress=progress)
-        return one(Profile, options, upload=upload)
+        return uploaded(Profile, file, options)
 
     @endpoint("PUT", "/api/v1/users/{id}/avatar")
     def set_for(
-        self,
-        user_id: UUID | str,
-        file: FileSource,
-        *,
-        filename: str | None = None,
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        self, user_id: UUID | str, file: FileSource, **options: Unpack[UploadOptions]
     ) -> Call[Profile]:
         """Upload a user's avatar (the user themself, or an admin)."""
-        upload = Upload.of(file, filename=filename, progress=progress)
-        return one(Profile, options, id=user_id, upload=upload)
+        return uploaded(Profile, file, options, id=user_id)
 
     @endpoint("DELETE", "/api/v1/users/me/avatar")
     def remove(self, **options: Unpack[RequestOptions]) -> Call[Profile]:
@@ -53,13 +38,8 @@ class Avatars(Resource[M]):
 
     @endpoint("GET", "/api/v1/users/{id}/avatar")
     def download(
-        self,
-        user_id: UUID | str,
-        to: FileTarget,
-        *,
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        self, user_id: UUID | str, to: FileTarget, **options: Unpack[DownloadOptions]
     ) -> Call[Downloaded]:
         """Stream a user's avatar to a path or binary file object (``ConflictError``
         when they uploaded none)."""
-        return saved(options, to, progress, accept="image/*", path={"id": user_id})
+        return saved(options, to, accept="image/*", path={"id": user_id})

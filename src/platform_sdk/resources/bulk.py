@@ -5,10 +5,10 @@ from typing import Any, Literal, Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
-from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
-from .._types import M, PageOptions, RequestOptions
+from .._files import Downloaded, FileSource, FileTarget
+from .._types import DownloadOptions, M, PageOptions, RequestOptions, UploadOptions
 from ..models import BulkJob
-from ._calls import one, saved
+from ._calls import one, saved, uploaded
 
 FileFormat = Literal["csv", "jsonl"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -25,9 +25,7 @@ class BulkImports(Resource[M]):
         dry_run: bool = False,
         format: FileFormat | None = None,
         create_categories: bool = False,
-        filename: str | None = None,
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[UploadOptions],
     ) -> Call[BulkJob]:
         """Upload a CSV or JSONL file (a path or a binary file object, streamed) and start
         an import job; the answer is the queued job (poll ``bulk.jobs.get``).
@@ -42,8 +40,7 @@ class BulkImports(Resource[M]):
             form["format"] = format
         if create_categories:
             form["create_categories"] = "true"
-        upload = Upload.of(file, filename=filename, progress=progress, form=form)
-        return one(BulkJob, options, upload=upload)
+        return uploaded(BulkJob, file, options, form=form)
 
 
 class BulkExports(Resource[M]):
@@ -80,16 +77,11 @@ class BulkJobs(Resource[M]):
 
     @endpoint("GET", "/api/v1/bulk/jobs/{id}/result")
     def result(
-        self,
-        job_id: UUID | str,
-        to: FileTarget,
-        *,
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        self, job_id: UUID | str, to: FileTarget, **options: Unpack[DownloadOptions]
     ) -> Call[Downloaded]:
         """Stream the export file, or an import's report (row, key, outcome, error), to a
         path or a binary file object."""
-        return saved(options, to, progress, accept="*/*", path={"id": job_id})
+        return saved(options, to, accept="*/*", path={"id": job_id})
 
 
 class Bulk(Resource[M]):

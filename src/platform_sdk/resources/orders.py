@@ -6,9 +6,10 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated, raw_bytes
-from .._files import Downloaded, FileTarget, Progress
+from .._files import Downloaded, FileTarget
 from .._types import (
     CreateOptions,
+    DownloadOptions,
     M,
     OrderItemParam,
     OrderStatus,
@@ -145,15 +146,10 @@ class Orders(Resource[M]):
 
     @endpoint("GET", "/api/v1/orders/{id}/invoice")
     def download_invoice(
-        self,
-        order_id: UUID | str,
-        to: FileTarget,
-        *,
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        self, order_id: UUID | str, to: FileTarget, **options: Unpack[DownloadOptions]
     ) -> Call[Downloaded]:
         """Stream the invoice's stored PDF to a path or binary file object: stored when the
         order was paid, the same bytes (and ``etag``) every time."""
-        return saved(options, to, progress, accept="application/pdf", path={"id": order_id})
+        return saved(options, to, accept="application/pdf", path={"id": order_id})
 
     payments: SubResource[OrderPayments[M]] = SubResource(lambda: OrderPayments)

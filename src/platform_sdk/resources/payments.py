@@ -4,8 +4,8 @@ from typing import Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, SubResource, endpoint, paginated
-from .._files import Downloaded, FileTarget, Progress
-from .._types import CreateOptions, M, Money, PageOptions, RequestOptions
+from .._files import Downloaded, FileTarget
+from .._types import CreateOptions, DownloadOptions, M, Money, PageOptions, RequestOptions
 from ..models import CreditNote, Payment, Refund, RefundListed
 from ._calls import saved
 
@@ -49,14 +49,12 @@ class Refunds(Resource[M]):
         payment_id: UUID | str,
         refund_id: UUID | str,
         to: FileTarget,
-        *,
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DownloadOptions],
     ) -> Call[Downloaded]:
         """Stream the credit note's stored PDF to a path or binary file object (the same
         bytes every time)."""
         path = {"id": payment_id, "refund_id": refund_id}
-        return saved(options, to, progress, accept="application/pdf", path=path)
+        return saved(options, to, accept="application/pdf", path=path)
 
 
 class Payments(Resource[M]):

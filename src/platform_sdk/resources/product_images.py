@@ -5,10 +5,10 @@ from typing import Literal, Unpack
 from uuid import UUID
 
 from .._endpoints import Call, PageCall, Resource, endpoint, paginated
-from .._files import Downloaded, FileSource, FileTarget, Progress, Upload
-from .._types import CreateOptions, M, RequestOptions
+from .._files import Downloaded, FileSource, FileTarget
+from .._types import CreateUploadOptions, DownloadOptions, M, RequestOptions
 from ..models import ProductImage
-from ._calls import many, one, saved
+from ._calls import many, saved, uploaded
 
 ImageVariant = Literal["original", "800", "200"]
 
@@ -19,13 +19,7 @@ class ProductImages(Resource[M]):
 
     @endpoint("POST", "/api/v1/products/{id}/images", creates=True)
     def add(
-        self,
-        product_id: UUID | str,
-        file: FileSource,
-        *,
-        filename: str | None = None,
-        progress: Progress | None = None,
-        **options: Unpack[CreateOptions],
+        self, product_id: UUID | str, file: FileSource, **options: Unpack[CreateUploadOptions]
     ) -> Call[ProductImage]:
         """Upload an image (staff) from a path or a binary file object, streamed.
 
@@ -33,8 +27,7 @@ class ProductImages(Resource[M]):
         as bytes go out. Sent with an ``Idempotency-Key`` (``idempotency_key``, or one
         made per call), so a retry after a lost answer never adds the image twice.
         """
-        upload = Upload.of(file, filename=filename, progress=progress)
-        return one(ProductImage, options, id=product_id, upload=upload)
+        return uploaded(ProductImage, file, options, id=product_id)
 
     @paginated("GET", "/api/v1/products/{id}/images")
     def list(
@@ -76,12 +69,11 @@ class ProductImages(Resource[M]):
         to: FileTarget,
         *,
         variant: ImageVariant = "original",
-        progress: Progress | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[DownloadOptions],
     ) -> Call[Downloaded]:
         """Stream the image (or a variant) to a path or a binary file object.
 
         Follows a redirect to a presigned URL when the server gives one (S3).
         """
         path = {"id": product_id, "image_id": image_id, "variant": variant}
-        return saved(options, to, progress, accept="image/*", path=path)
+        return saved(options, to, accept="image/*", path=path)

@@ -3,7 +3,8 @@
 A comment ``# E: <code>`` marks the statement below it: mypy must refuse that statement with
 that error code, and must accept every unmarked one. Request bodies are TypedDicts, so a
 misspelt key is caught before the request is sent; async lists are awaitable (the first
-page) and async-iterable (every item).
+page) and async-iterable (every item); the ``progress`` of a download or an upload, and an
+upload's ``filename``, are keywords checked like the others.
 """
 
 from typing import assert_type
@@ -12,10 +13,13 @@ from platform_sdk import (
     AsyncClient,
     AsyncPage,
     Client,
+    Downloaded,
     Order,
     OrderItemParam,
     Product,
     ProductBatchItemParam,
+    ProductImage,
+    Profile,
     ShippingAddressParam,
     SyncPage,
     User,
@@ -62,3 +66,23 @@ async def async_lists(client: AsyncClient) -> None:
 
 def sync_lists(client: Client) -> None:
     assert_type(client.users.list(), SyncPage[User])
+
+
+def downloads(client: Client) -> None:
+    got = client.orders.download_invoice("o", "invoice.pdf", progress=lambda done, total: None)
+    assert_type(got, Downloaded)
+    client.products.images.download("p", "i", "image.png", variant="200", progress=None)
+    # E: arg-type
+    client.bulk.jobs.result("j", "export.csv", progress="bar")
+    # E: call-arg
+    client.users.avatar.download("u", "avatar.png", progres=None)
+
+
+def uploads(client: Client) -> None:
+    image = client.products.images.add("p", "lamp.jpg", filename="l.jpg", idempotency_key="k")
+    assert_type(image, ProductImage)
+    assert_type(client.users.avatar.set("me.png", progress=lambda done, total: None), Profile)
+    # E: arg-type
+    client.bulk.imports.create("products", "products.csv", filename=3)
+    # E: call-arg
+    client.users.avatar.set_for("u", "me.png", idempotency_key="k")
