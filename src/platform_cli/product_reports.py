@@ -8,22 +8,24 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from platform_cli.errors import UsageError
-from platform_cli.product_files import Failure, FileFormat, ImportReport, Source, check_header
+from platform_cli.product_files import Failure, FileFormat, ImportReport, check_header, open_text
 
 if TYPE_CHECKING:
     from platform_sdk.models import BulkJob
 
 
-def check_file(source: Source, fmt: FileFormat) -> None:
-    """A CSV's header, checked here: a typo is a usage error and nothing is uploaded."""
-    if fmt != "csv":
-        return
-    try:
-        header = next(csv.reader(source.text))
-    except StopIteration:
-        raise UsageError("the CSV file is empty (no header row)") from None
-    except UnicodeDecodeError:
-        return  # the server names the problem (/problems/file-encoding)
+def check_file(path: str, fmt: FileFormat) -> None:
+    """The file can be read and, for a CSV, its header names known columns: checked here,
+    so a missing file or a typo is a usage error and nothing is uploaded."""
+    with open_text(path, fmt) as text:
+        if fmt != "csv":
+            return
+        try:
+            header = next(csv.reader(text))
+        except StopIteration:
+            raise UsageError("the CSV file is empty (no header row)") from None
+        except UnicodeDecodeError:
+            return  # the server names the problem (/problems/file-encoding)
     check_header(header)
 
 

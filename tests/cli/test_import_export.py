@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from platform_cli.product_files import Row, chunks
 from platform_sdk import NULL, Client
 from tests.cli.conftest import Cli
 
@@ -230,6 +229,8 @@ def test_usage_errors(admin_cli: Cli, tmp_path: Path) -> None:
         ).exit_code
         == 2
     )
+    missing = admin_cli.run("products", "import", str(tmp_path / "none.jsonl"))
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
     odd = tmp_path / "file.txt"
     odd.write_text("sku\n")
     assert admin_cli.run("products", "import", "--create-categories", str(odd)).exit_code == 2
@@ -309,17 +310,6 @@ def test_export_then_import_round_trip(admin_cli: Cli, sdk: Client, tmp_path: Pa
     copy = products_of(sdk, category)[f"F{t}-1"]
     assert copy.description == tricky and copy.inventory is not None
     assert copy.inventory.on_hand == 4 and copy.inventory.low_stock_threshold == 2
-
-
-def test_chunks_respect_items_and_bytes() -> None:
-    rows = [Row(i + 2, {"sku": f"S{i}", "name": "x" * 100}, f"S{i}") for i in range(25)]
-    sizes = [len(send) for send, _ in chunks(rows, max_items=10)]
-    assert sizes == [10, 10, 5]
-    by_bytes = [len(send) for send, _ in chunks(rows, max_items=1000, max_bytes=1000)]
-    assert sum(by_bytes) == 25 and max(by_bytes) == 7
-    big = [Row(2, {"sku": "B", "name": "x" * 5000}, "B")]
-    ((send, rejected),) = list(chunks(big, max_bytes=1000))
-    assert send == [] and rejected[0].errors[0][0] == "row"
 
 
 def test_broken_pipe_exits_quietly(server_url: str, tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def import_file(
 
     from platform_cli.commands.bulk.waiting import wait
     from platform_cli.errors import CLIError, ExitCode
-    from platform_cli.product_files import ImportReport, detect_format, open_source
+    from platform_cli.product_files import ImportReport, detect_format
     from platform_cli.product_reports import check_file, read_report
 
     out = session.out
@@ -81,11 +81,7 @@ def import_file(
             path = f"{tmp}/stdin.{fmt_name}"
             with open(path, "wb") as spool:
                 shutil.copyfileobj(sys.stdin.buffer, spool)
-        source = open_source(path, fmt_name)
-        try:
-            check_file(source, fmt_name)  # unknown columns: a usage error, nothing sent
-        finally:
-            source.close()
+        check_file(path, fmt_name)  # unknown columns: a usage error, nothing sent
         sdk = session.sdk
         name = "stdin" if file == "-" else file
         with out.progress(f"Uploading {name}") as progress:
