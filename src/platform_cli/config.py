@@ -31,7 +31,6 @@ SETTABLE_KEYS: Final = {
     "output": f"default output format: {', '.join(OUTPUT_FORMATS)}",
 }
 # Keys `login` records about the credential; shown by `profiles show`, not settable.
-_INFO_KEYS: Final = ("email", "user_id", "credential_store", "auth_kind")
 
 
 class ConfigError(ValueError):
@@ -126,6 +125,10 @@ class Config:
         )
 
     def profile(self, name: str) -> dict[str, Any]:
+        """The settings of `name`: a new profile if there is none, its name checked first
+        (it names a keyring entry and is typed on command lines)."""
+        if name not in self.profiles:
+            validate_profile_name(name)
         return self.profiles.setdefault(name, {})
 
     def get(self, profile: str, key: str) -> Any:
@@ -162,7 +165,3 @@ class Config:
     def output(self, profile: str) -> str | None:
         value = self.get(profile, "output")
         return value if value in OUTPUT_FORMATS else None
-
-    @staticmethod
-    def info_keys() -> tuple[str, ...]:
-        return _INFO_KEYS

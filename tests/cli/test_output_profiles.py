@@ -74,6 +74,16 @@ def test_config_commands(admin_cli: Cli) -> None:
     assert admin_cli.run("config", "get", "output").exit_code == 5
 
 
+def test_a_new_profile_needs_a_name_one_can_type(admin_cli: Cli) -> None:
+    refused = admin_cli.run("-p", "my profile", "config", "set", "output", "json")
+    assert refused.exit_code == 2
+    assert "invalid profile name 'my profile'" in refused.stderr
+    assert [p["name"] for p in admin_cli.json("profiles", "list")] == ["default"]
+    admin_cli.ok("-p", "ci.staging-2", "config", "set", "output", "json")
+    names = [p["name"] for p in admin_cli.json("profiles", "list")]
+    assert names == ["ci.staging-2", "default"]
+
+
 def test_profiles(admin_cli: Cli, make_user: Any, admin_credentials: tuple[str, str]) -> None:
     user = make_user()
     second = admin_cli.run(

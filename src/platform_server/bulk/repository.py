@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -146,7 +146,3 @@ async def cancel(session: AsyncSession, job: BulkJob) -> None:
     job.lease_owner = None
     job.lease_until = None
     await session.flush()
-
-
-def lease_left(job: BulkJob, now: datetime) -> bool:
-    return job.lease_until is not None and job.lease_until > now

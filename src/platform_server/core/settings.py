@@ -346,7 +346,3 @@ def _read_when_written(path: Path) -> str:
             return secret
         time.sleep(0.05)
     raise RuntimeError(f"{path} exists but is empty; delete it to generate a new key")
-
-
-def get_settings() -> Settings:
-    return Settings.load()

@@ -97,13 +97,6 @@ async def known_categories(session: AsyncSession, names: Sequence[str]) -> set[s
     return set((await session.scalars(stmt)).all())
 
 
-async def by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Product]:
-    if not ids:
-        return {}
-    rows = await session.scalars(select(Product).where(Product.id.in_(list(ids))))
-    return {p.id: p for p in rows}
-
-
 async def ids_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, uuid.UUID]:
     """The id of each product found among these SKUs."""
     if not skus:

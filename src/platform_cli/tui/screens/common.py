@@ -70,12 +70,3 @@ def page_section(
         return [section(title), error]
     table = rows_table(headers, [cells(item) for item in page.data], empty=empty)
     return [section(title, len(page.data)), table]
-
-
-def first_connection_error(results: dict[str, Any]) -> BaseException | None:
-    from platform_sdk import APIConnectionError
-
-    for value in results.values():
-        if isinstance(value, APIConnectionError):
-            return value
-    return None

@@ -73,13 +73,6 @@ async def use_recovery_code(
     return spent > 0
 
 
-async def remaining_recovery_codes(session: AsyncSession, user_id: uuid.UUID) -> int:
-    stmt = select(MfaRecoveryCode.id).where(
-        MfaRecoveryCode.user_id == user_id, MfaRecoveryCode.used_at.is_(None)
-    )
-    return len((await session.execute(stmt)).all())
-
-
 async def remove(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(delete(MfaRecoveryCode).where(MfaRecoveryCode.user_id == user_id))
     await session.execute(delete(MfaFactor).where(MfaFactor.user_id == user_id))
