@@ -120,6 +120,10 @@ YesOption = Annotated[
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Validate and show what would change; change nothing.")
 ]
+# Scripts cannot type at a prompt: every verb that asks for a password takes it this way too.
+PasswordStdinOption = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from stdin (else prompted).")
+]
 LimitOption = Annotated[int, typer.Option("--limit", "-L", min=1, help="How many items to show.")]
 AllOption = Annotated[
     bool,

@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 
 from platform_cli.commands.auth.mfa.common import CodeOption
-from platform_cli.context import OutputOption, ask_secret, connection, output, read_secret_stdin
+from platform_cli.context import (
+    OutputOption,
+    PasswordStdinOption,
+    ask_secret,
+    connection,
+    output,
+    read_secret_stdin,
+)
 from platform_cli.params import opt
 
 
@@ -16,9 +23,7 @@ def login(
     email: Annotated[
         str | None, typer.Option("--email", "-e", help="Prompted for when omitted.")
     ] = None,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin (one line).")
-    ] = False,
+    password_stdin: PasswordStdinOption = False,
     api_key: Annotated[
         str | None,
         opt(

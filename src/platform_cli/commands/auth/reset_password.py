@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
-from platform_cli.context import ask_secret
+from platform_cli.context import PasswordStdinOption, ask_secret
 from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 
@@ -20,10 +18,7 @@ def reset_password(
     token: Annotated[
         str | None, opt("--token", help="The code from the reset email: set a new password.")
     ] = None,
-    password_stdin: Annotated[
-        bool,
-        typer.Option("--password-stdin", help="Read the new password from stdin (else prompted)."),
-    ] = False,
+    password_stdin: PasswordStdinOption = False,
 ) -> None:
     """Forgot your password? `--email ADDRESS` emails a code (valid 30 minutes by default);
     `--token CODE` then sets a new password (prompted, hidden) and signs you out everywhere."""

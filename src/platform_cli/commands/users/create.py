@@ -7,13 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.commands.users.options import COLUMNS, Role, validate_user_fields
-from platform_cli.context import ask_secret, check_fields
+from platform_cli.context import PasswordStdinOption, ask_secret, check_fields
 from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
-
-PasswordStdin = Annotated[
-    bool, typer.Option("--password-stdin", help="Read the password from stdin (else prompted).")
-]
 
 
 @verb(dry_run=True)
@@ -22,7 +18,7 @@ def create(
     email: Annotated[str, typer.Option("--email", "-e", help="Email (unique).")],
     name: Annotated[str, typer.Option("--name", "-n", help="Display name.")],
     role: Annotated[Role | None, opt(help="Role (admins only; default customer).")] = None,
-    password_stdin: PasswordStdin = False,
+    password_stdin: PasswordStdinOption = False,
 ) -> None:
     """Create a user (as an admin: the user, verified). To sign up, use `users register`."""
     out = session.out
@@ -43,7 +39,7 @@ def register(
     session: Session,
     email: Annotated[str, typer.Option("--email", "-e", help="Your email.")],
     name: Annotated[str, typer.Option("--name", "-n", help="Your display name.")],
-    password_stdin: PasswordStdin = False,
+    password_stdin: PasswordStdinOption = False,
 ) -> None:
     """Sign up: a verification email follows (the same answer whether or not the email
     already has an account)."""

@@ -7,14 +7,15 @@ from typing import Annotated, Any
 import typer
 
 from platform_cli.actions import list_page, show_one
-from platform_cli.commands.webhooks.options import DELIVERY_COLUMNS, DeliveryStatus, WebhookId
+from platform_cli.commands.webhooks.options import (
+    DELIVERY_COLUMNS,
+    DeliveryId,
+    DeliveryStatus,
+    WebhookId,
+)
 from platform_cli.context import Column
 from platform_cli.params import arg, opt
-from platform_cli.refs import check_id
 from platform_cli.verbs import Change, Session, changing, verb
-
-DeliveryId = Annotated[str, arg(help="Delivery id.", parser=check_id)]
-
 
 TEST_COLUMNS = [
     *DELIVERY_COLUMNS[:4],
