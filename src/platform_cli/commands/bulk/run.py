@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
+from platform_cli.commands.bulk.options import (
+    CreateCategoriesOption,
+    FileFormat,
+    FileFormatOption,
+    ServerDryRunOption,
+)
 from platform_cli.params import arg, opt
 from platform_cli.verbs import Session, verb
 
@@ -24,20 +30,13 @@ def import_file(
     session: Session,
     kind: Kind,
     file: Annotated[Path, arg(help="A .csv or .jsonl file.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row on the server; change nothing.")
-    ] = False,
+    dry_run: ServerDryRunOption = False,
     wait: Annotated[
         bool,
         typer.Option("--wait", help="Wait for the job, with its progress; exit 3 if rows failed."),
     ] = False,
-    file_format: Annotated[
-        Literal["csv", "jsonl"] | None, opt("--format", "-f", help="Default: from the extension.")
-    ] = None,
-    create_categories: Annotated[
-        bool,
-        typer.Option("--create-categories", help="products: allow categories no product has yet."),
-    ] = False,
+    file_format: FileFormatOption = None,
+    create_categories: CreateCategoriesOption = False,
     report: Annotated[
         Path | None, opt("--report", help="Where --wait saves the report when rows failed.")
     ] = None,
@@ -84,8 +83,7 @@ def export_file(
         ),
     ] = None,
     file_format: Annotated[
-        Literal["csv", "jsonl"] | None,
-        opt("--format", "-f", help="Default: from --out's extension, else csv."),
+        FileFormat | None, opt("--format", "-f", help="Default: from --out's extension, else csv.")
     ] = None,
 ) -> None:
     """Export on the server, wait for it, and download the file."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from platform_cli.commands.products.options import CategoryFilter, FileFormat, StatusFilter
+from platform_cli.commands.bulk.options import FileFormat
+from platform_cli.commands.products.options import CategoryFilter, StatusFilter
 from platform_cli.params import opt
 from platform_cli.verbs import Session, verb
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from platform_cli.commands.products.options import FileFormatOption
+from platform_cli.commands.bulk.options import (
+    CreateCategoriesOption,
+    FileFormatOption,
+    ServerDryRunOption,
+)
 from platform_cli.params import arg
 from platform_cli.verbs import Session, verb
 
@@ -45,17 +47,8 @@ def import_file(
     session: Session,
     file: Annotated[str, arg(help="A .csv or .jsonl file, or - for stdin.")],
     file_format: FileFormatOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate every row on the server; change nothing.")
-    ] = False,
-    create_categories: Annotated[
-        bool,
-        typer.Option(
-            "--create-categories",
-            help="Allow categories no product has yet (else such a row fails: a typo "
-            "does not start a new category).",
-        ),
-    ] = False,
+    dry_run: ServerDryRunOption = False,
+    create_categories: CreateCategoriesOption = False,
 ) -> None:
     """Create or update products from a file, matched by SKU (re-running it changes nothing).
 

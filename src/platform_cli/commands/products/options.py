@@ -25,9 +25,6 @@ class Sort(StrEnum):
     relevance = "relevance"
 
 
-FileFormat = Literal["csv", "jsonl"]
-
-
 ProductId = ProductRef  # a SKU, an id, or an id prefix
 CategoryFilter = Annotated[str | None, opt("--category", "-c", help="Only this category.")]
 StatusFilter = Annotated[
@@ -60,10 +57,6 @@ FILTERS = [
 def sort_option(default_help: str) -> Any:
     return option("sort", Annotated[Sort | None, opt(help=default_help)])
 
-
-FileFormatOption = Annotated[
-    FileFormat | None, opt("--format", "-f", help="csv or jsonl (default: from the extension).")
-]
 
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
