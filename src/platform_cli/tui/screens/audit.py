@@ -21,6 +21,7 @@ from platform_cli.tui.widgets.table import Column, Row
 TARGET_TYPES = (
     "user",
     "product",
+    "category",
     "order",
     "payment",
     "session",
