@@ -14,13 +14,7 @@ pytest.importorskip("textual")
 
 from platform_cli.tui.app import Options, PlatformApp
 from platform_sdk import AsyncClient, RetryPolicy
-from tests.cli.conftest import (  # noqa: F401 - the CLI's fixtures, for test_connect
-    admin_cli,
-    cli,
-    config_dir,
-    memory_keyring,
-    use_keyring,
-)
+from tests.cli.conftest import admin_cli, cli, config_dir, memory_keyring, use_keyring  # noqa: F401 - the CLI's fixtures, for test_connect
 from tests.server.commerce.conftest import Shop
 
 # Quick retries: a test of the server going away should not wait out the default backoff.
