@@ -21,7 +21,6 @@ from platform_cli.tui.widgets.table import Column, Row
 TARGET_TYPES = (
     "user",
     "product",
-    "category",
     "order",
     "payment",
     "session",
