@@ -13,7 +13,7 @@ command runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import typer
 
@@ -25,6 +25,14 @@ if TYPE_CHECKING:
     from platform_sdk import Client
 
 T = TypeVar("T")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> object: ...
+
+
+Item = TypeVar("Item", bound=_HasId)
 
 
 def list_page(
@@ -102,10 +110,9 @@ def change(
     show(result)
 
 
-def find_listed(items: Iterable[Any], item_id: str, missing: str, *, by: str = "id") -> Any:
-    """The item of ``items`` whose ``by`` (its id) is ``item_id``; else NotFound(``missing``),
-    exit code 5. For what has no GET of one: a session, an API key, a category."""
-    found = next((item for item in items if str(getattr(item, by)) == item_id), None)
+def find_listed(items: Iterable[Item], item_id: str, missing: str) -> Item:
+    """The item of ``items`` with id ``item_id``; else NotFound(``missing``), exit code 5."""
+    found = next((item for item in items if str(item.id) == item_id), None)
     if found is None:
         from platform_cli.errors import NotFound
 

@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 from rich.console import Console
-from textual.widgets import Input
 
 from platform_cli.tui.dialogs import ConfirmDialog, SecretDialog
 from platform_cli.tui.screens import resolve
@@ -117,16 +116,6 @@ async def test_create_an_api_key_read_only_by_default_then_revoke_it(
     assert row.key not in {str(k.id) for k in keys}
 
 
-async def categories_view(app: RecordingApp, pilot: Any, *listed: str) -> CategoriesView:
-    """The categories view, open once it lists each of these categories."""
-    app.open_view("categories", select=listed[0])
-    await wait_until(pilot, loaded(app, CategoriesView))
-    view = app.screen
-    assert isinstance(view, CategoriesView)
-    await wait_until(pilot, lambda: all(view.table.get(name) is not None for name in listed))
-    return view
-
-
 async def test_categories_list_with_counts_and_open_their_products(
     make_app: Callable[..., RecordingApp], shop: Shop
 ) -> None:
@@ -136,7 +125,11 @@ async def test_categories_list_with_counts_and_open_their_products(
     category = product["category"]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        view = await categories_view(app, pilot, category)
+        app.open_view("categories", select=category)
+        await wait_until(pilot, loaded(app, CategoriesView))
+        view = app.screen
+        assert isinstance(view, CategoriesView)
+        await wait_until(pilot, lambda: view.table.get(category) is not None)
         row = view.table.get(category)
         assert row is not None and row.values["product_count"] == 1
         view.table.select_key(category)
@@ -148,36 +141,6 @@ async def test_categories_list_with_counts_and_open_their_products(
         assert isinstance(products, ProductsView)
         assert products.filter.params == {"category": category}
         assert [r.key for r in products.table.rows] == [product["id"]]
-
-
-async def test_rename_a_category_into_another_after_a_dialog_that_says_they_merge(
-    make_app: Callable[..., RecordingApp], shop: Shop, admin_client: AsyncClient
-) -> None:
-    # Names that sort first, so both are on the view's first page (see above).
-    old, into = new_category("0-tui-old"), new_category("0-tui-into")
-    moved = shop.product(category=old)
-    shop.product(category=into)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        view = await categories_view(app, pilot, old, into)
-        view.table.select_key(old)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmDialog)
-        assert dialog.plan.title == f"Rename category {old}"
-        values = {"new_name": into}
-        assert "already has 1 product: the two categories become one" in dialog.plan.summary(values)
-        assert (
-            dialog.plan.command(values) == f"platform categories rename {old} {into} --merge --yes"
-        )
-        field = app.focused
-        assert isinstance(field, Input) and field.value == old
-        field.value = into
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.said(f"{old} renamed {into}: 2 products"))
-        await wait_until(pilot, lambda: view.table.get(old) is None)
-    assert (await admin_client.products.get(moved["id"])).category == into
 
 
 async def test_the_stock_ledger_names_who_moved_stock_by_email(

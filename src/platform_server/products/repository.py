@@ -16,7 +16,6 @@ from platform_server.core.database import equal_to, table_of
 from platform_server.core.database import id_prefix as prefixed
 from platform_server.core.direct import Direct
 from platform_server.core.pagination import Page, PageParams, SortKey, paginate, paginate_by_offset
-from platform_server.core.rows import count_rows
 from platform_server.inventory import api as inventory
 from platform_server.products import search
 from platform_server.products.models import Product, ProductImage
@@ -276,16 +275,6 @@ async def page_of(
         sort=SORTS[sort],
         rows=True,
     )
-
-
-async def in_category(session: AsyncSession, category: str) -> list[Product]:
-    """Every product of `category`, archived ones too, locked for the change on PostgreSQL."""
-    stmt = select(Product).where(Product.category == category).with_for_update()
-    return list(await session.scalars(stmt))
-
-
-async def count_in_category(session: AsyncSession, category: str) -> int:
-    return await count_rows(session, Product, Product.category == category)
 
 
 async def categories(

@@ -17,13 +17,12 @@ from platform_server.core.idempotency import creates
 from platform_server.core.pagination import Page, PageQuery
 from platform_server.core.principal import Principal
 from platform_server.core.responses import model_response
-from platform_server.products import batch, categories, service
+from platform_server.products import batch, service
 from platform_server.products.images_router import router as images_router
 from platform_server.products.schemas import (
     BatchIn,
     BatchOut,
     CategoryOut,
-    CategoryRename,
     ProductCreate,
     ProductDeleted,
     ProductFilters,
@@ -127,19 +126,7 @@ async def list_categories(
     request: Request, db: DatabaseDep, page: PageQuery, actor: OptionalPrincipal
 ) -> Response:
     """Every category with its number of products, by name."""
-    return await _cached(request, db, actor, lambda s: categories.listed(s, actor, page))
-
-
-@router.post(
-    "/categories/rename",
-    summary="Rename a category (staff)",
-    responses={404: {"description": "No product has the category"}},
-)
-async def rename_category(payload: CategoryRename, session: DbSession, actor: Staff) -> CategoryOut:
-    """Moves every product of `name`, archived ones too, to `new_name`: a typo fixed
-    everywhere at once, each product a `product.updated` event. A `new_name` that already
-    has products is a 409 unless `merge` is true. Answers the category as it is now."""
-    return await categories.rename(session, payload, actor)
+    return await _cached(request, db, actor, lambda s: service.categories(s, actor, page))
 
 
 # After the routes above: `/products/{id}/images…` are matched as their own paths.

@@ -137,14 +137,6 @@ class CategoryOut(OutputModel):
     product_count: int
 
 
-class CategoryRename(InputModel):
-    name: Category = Field(description="The category to rename")
-    new_name: Category
-    merge: bool = Field(
-        False, description="Allow a `new_name` that already has products: the two become one"
-    )
-
-
 class ProductDeleted(OutputModel):
     id: uuid.UUID
     result: Literal["deleted", "archived"] = Field(

@@ -14,7 +14,13 @@ from platform_server.core.database import utcnow
 from platform_server.core.errors import Conflict, NotFound, Unprocessable, found
 from platform_server.core.ids import new_ids
 from platform_server.core.money import quantize
-from platform_server.core.pagination import Page, PageParams
+from platform_server.core.pagination import (
+    Page,
+    PageParams,
+    bad_cursor,
+    decode_cursor,
+    encode_cursor,
+)
 from platform_server.core.permissions import Permission
 from platform_server.core.principal import Principal
 from platform_server.events import api as events
@@ -22,6 +28,7 @@ from platform_server.inventory import api as inventory
 from platform_server.products import hooks, image_views, repository
 from platform_server.products.models import Product
 from platform_server.products.schemas import (
+    CategoryOut,
     ProductCreate,
     ProductFilters,
     ProductOut,
@@ -296,3 +303,27 @@ async def delete_product(
     await repository.delete(session, product)
     await audit_product(session, "product.delete", actor, product_id, audit.diff(before, {}))
     return "deleted"
+
+
+async def categories(
+    session: AsyncSession, actor: Principal | None, page: PageParams
+) -> Page[CategoryOut]:
+    """Categories by name with their product counts (active products for customers)."""
+    after = _category_cursor(page.cursor) if page.cursor else None
+    rows = await repository.categories(session, not sees_all(actor), after, page.limit + 1)
+    more = len(rows) > page.limit
+    data = [CategoryOut(name=name, product_count=count) for name, count in rows[: page.limit]]
+    return Page[CategoryOut](
+        data=data, next_cursor=_encode_category(data[-1].name) if more and data else None
+    )
+
+
+def _encode_category(name: str) -> str:
+    return encode_cursor(["c", name])
+
+
+def _category_cursor(cursor: str) -> str:
+    payload = decode_cursor(cursor)
+    if len(payload) != 2 or payload[0] != "c" or not isinstance(payload[1], str):
+        raise bad_cursor()
+    return payload[1]

@@ -3,6 +3,6 @@
 from platform_cli.lazy import Noun
 
 NOUN = Noun(
-    help="Product categories: how many products each has, and renaming one.",
-    verbs={"list": ".list:list_categories", "rename": ".rename:rename"},
+    help="Product categories and how many products each has.",
+    verbs={"list": ".list:list_categories"},
 )
