@@ -21,6 +21,8 @@ import pytest
 from platform_sdk import webhooks
 from tests.server.events.helpers import (
     API,
+    BROKER_URL,
+    NEEDS_BROKER,
     admin_client,
     place_order,
     stop_process,
@@ -30,15 +32,7 @@ from tests.server.events.helpers import (
 from tests.server.events.receiver import Receiver, webhook_receiver
 from tests.servers import LiveServer, isolated_server
 
-BROKER_URL = os.environ.get("PLATFORM_TEST_BROKER_URL")
-
-pytestmark = [
-    pytest.mark.broker,
-    pytest.mark.skipif(
-        not BROKER_URL,
-        reason="RabbitMQ not configured: set PLATFORM_TEST_BROKER_URL to run this test",
-    ),
-]
+pytestmark = NEEDS_BROKER
 
 # The dead worker's lease on its delivery runs out after this; then a new worker retries.
 # (A lease must outlast one attempt: the timeouts plus five seconds.)
